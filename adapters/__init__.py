@@ -1,0 +1,1 @@
+"""Platform adapters: each turns its platform into CommandCalls and renders Replies."""

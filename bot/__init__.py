@@ -1,0 +1,1 @@
+"""Pitboard: racing news in, driver moves and lineups out."""

@@ -1,0 +1,127 @@
+"""Turning typed text ("/lineup 31 IMSA 2024") into a spec and options, for the platforms
+whose commands arrive as text: the console, and Slack's slash commands."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from bot.commands.specs import GROUPS, SPECS_BY_NAME, CommandSpec, OptionSpec, OptionType
+
+
+class UsageError(ValueError):
+    """Bad input from a user: the message is shown to them as it is."""
+
+    def __init__(self, message: str, spec: CommandSpec | None = None) -> None:
+        super().__init__(message)
+        self.spec = spec
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    spec: CommandSpec
+    options: dict[str, str]
+
+
+def _split(text: str) -> list[str]:
+    try:
+        return shlex.split(text)
+    except ValueError:  # an unbalanced quote: fall back to plain words rather than refuse
+        return text.split()
+
+
+def resolve_spec(command: str, words: list[str]) -> tuple[CommandSpec, list[str]]:
+    """Find the spec for `/command words...`; subcommand groups take their first word."""
+    name = command.lstrip("/").strip().casefold()
+    if name in GROUPS:
+        if not words:
+            subs = sorted(s.sub for s in SPECS_BY_NAME.values() if s.group == name and s.sub)
+            raise UsageError(f"/{name} needs one of: {', '.join(subs)}")
+        full = f"{name} {words[0].casefold()}"
+        if full not in SPECS_BY_NAME:
+            subs = sorted(s.sub for s in SPECS_BY_NAME.values() if s.group == name and s.sub)
+            raise UsageError(f"Unknown /{name} action {words[0]!r}. Try: {', '.join(subs)}")
+        return SPECS_BY_NAME[full], words[1:]
+    if name not in SPECS_BY_NAME:
+        raise UsageError(f"Unknown command /{name}. Type /help for the list.")
+    return SPECS_BY_NAME[name], words
+
+
+def validate_option(spec: CommandSpec, option: OptionSpec, value: str) -> str:
+    value = value.strip()
+    if option.choices:
+        for choice in option.choices:
+            if choice.casefold() == value.casefold():
+                return choice
+        raise UsageError(
+            f"{option.name} must be one of {', '.join(option.choices)}. Usage: {spec.usage}",
+            spec,
+        )
+    if option.type is OptionType.INTEGER:
+        try:
+            number = int(value)
+        except ValueError:
+            raise UsageError(f"{option.name} must be a whole number. Usage: {spec.usage}",
+                             spec) from None
+        low, high = option.min_value, option.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise UsageError(f"{option.name} must be between {low} and {high}.", spec)
+        return str(number)
+    if option.type is OptionType.CHANNEL:
+        return value.strip("<>#").split("|", 1)[0]
+    if len(value) > 300:
+        raise UsageError(f"{option.name} is too long (300 characters at most).", spec)
+    return value
+
+
+def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
+    """Bind positional words to options; integers and series may come in any order."""
+    options: dict[str, str] = {}
+    remaining = list(words)
+    for index, option in enumerate(spec.options):
+        if not remaining:
+            break
+        is_last = index == len(spec.options) - 1
+        if option.rest and is_last:
+            options[option.name] = validate_option(spec, option, " ".join(remaining))
+            remaining = []
+            break
+        if option.rest:
+            # A rest option followed by others: it takes all words but what the others need.
+            keep = len(spec.options) - index - 1
+            take = max(1, len(remaining) - keep) if len(remaining) > keep else len(remaining)
+            options[option.name] = validate_option(spec, option, " ".join(remaining[:take]))
+            remaining = remaining[take:]
+            continue
+        options[option.name] = validate_option(spec, option, remaining.pop(0))
+    if remaining:
+        raise UsageError(f"Too many words: {' '.join(remaining)!r}. Usage: {spec.usage}", spec)
+    _reorder_optional(spec, options)
+    missing = [o.name for o in spec.options if o.required and o.name not in options]
+    if missing:
+        raise UsageError(f"Missing {', '.join(missing)}. Usage: {spec.usage}", spec)
+    return options
+
+
+def _reorder_optional(spec: CommandSpec, options: dict[str, str]) -> None:
+    """`/lineup 31 2024` means season 2024, not series "2024"."""
+    names = {o.name for o in spec.options}
+    if {"series", "season"} <= names:
+        series, season = options.get("series"), options.get("season")
+        if series and series.isdigit() and not season:
+            options["season"] = options.pop("series")
+
+
+def parse_text(command: str, text: str) -> ParsedCommand:
+    """`/lineup` + "31 IMSA" -> the lineup spec with car=31, series=IMSA."""
+    spec, words = resolve_spec(command, _split(text))
+    return ParsedCommand(spec=spec, options=parse_options(spec, words))
+
+
+def parse_line(line: str) -> ParsedCommand:
+    """A whole typed line: "/lineup 31" or "lineup 31"."""
+    words = _split(line.strip())
+    if not words:
+        raise UsageError("Type a command, e.g. /lineup 31. /help lists them all.")
+    spec, rest = resolve_spec(words[0], words[1:])
+    return ParsedCommand(spec=spec, options=parse_options(spec, rest))

@@ -1,0 +1,151 @@
+"""Every slash command, declared once. Each adapter registers every spec; a parity test
+per adapter keeps them in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class OptionType(StrEnum):
+    STRING = "string"
+    INTEGER = "integer"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionSpec:
+    name: str
+    description: str
+    type: OptionType = OptionType.STRING
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    # "team", "driver", "series", "feed": adapters offer autocomplete from the database
+    autocomplete: str | None = None
+    # The last string option may swallow the rest of a text command ("/driver nyck de vries").
+    rest: bool = False
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandSpec:
+    name: str  # "lineup" or "group sub", e.g. "feed add"
+    description: str
+    options: tuple[OptionSpec, ...] = ()
+    moderator_only: bool = False
+    example: str = ""
+
+    @property
+    def group(self) -> str:
+        return self.name.split(" ", 1)[0]
+
+    @property
+    def sub(self) -> str | None:
+        parts = self.name.split(" ", 1)
+        return parts[1] if len(parts) == 2 else None
+
+    @property
+    def usage(self) -> str:
+        words = [f"/{self.name}"]
+        for option in self.options:
+            shown = "|".join(option.choices) if option.choices else option.name
+            words.append(f"<{shown}>" if option.required else f"[{shown}]")
+        return " ".join(words)
+
+
+SERIES_CHOICES = (
+    "F1", "F2", "F3", "IndyCar", "Indy NXT", "NASCAR Cup", "NASCAR Xfinity", "NASCAR Truck",
+    "IMSA", "WEC", "ELMS", "GTWC", "Formula E", "MotoGP", "WorldSBK", "Supercars", "DTM", "WRC",
+)
+TARGETS = ("team", "driver", "car", "series")
+
+_SERIES = OptionSpec(name="series", description="Series, e.g. IMSA or F1", autocomplete="series")
+_SEASON = OptionSpec(name="season", description="Season year, e.g. 2024",
+                     type=OptionType.INTEGER, min_value=1950, max_value=2100)
+_FEED_ID = OptionSpec(name="feed", description="Feed number from /feed list",
+                      type=OptionType.INTEGER, required=True, min_value=1, autocomplete="feed")
+_TARGET = OptionSpec(name="target", description="What to follow", required=True,
+                     choices=TARGETS)
+_VALUE = OptionSpec(name="value", description="Team, driver, car number or series",
+                    required=True, rest=True, autocomplete="target")
+
+SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        name="lineup",
+        description="Who drives a car: the drivers of a car number",
+        options=(OptionSpec(name="car", description="Car number, e.g. 31", required=True),
+                 _SERIES, _SEASON),
+        example="/lineup 31 IMSA 2024",
+    ),
+    CommandSpec(
+        name="driver",
+        description="A driver's current seats and recent moves",
+        options=(OptionSpec(name="name", description="Driver name (surname is enough)",
+                            required=True, rest=True, autocomplete="driver"),),
+        example="/driver blomqvist",
+    ),
+    CommandSpec(
+        name="news",
+        description="The latest driver moves",
+        options=(OptionSpec(name="count", description="How many (1-10)", type=OptionType.INTEGER,
+                            min_value=1, max_value=10),),
+        example="/news 5",
+    ),
+    CommandSpec(
+        name="follow",
+        description="Get alerts for a team, driver, car or series",
+        options=(_TARGET, _VALUE),
+        example="/follow team Cadillac",
+    ),
+    CommandSpec(
+        name="unfollow",
+        description="Stop alerts for a team, driver, car or series",
+        options=(_TARGET, _VALUE),
+        example="/unfollow team Cadillac",
+    ),
+    CommandSpec(name="following", description="What you follow", example="/following"),
+    CommandSpec(
+        name="help",
+        description="What Pitboard can do",
+        options=(OptionSpec(name="command", description="A command to explain"),),
+        example="/help lineup",
+    ),
+    CommandSpec(
+        name="feed add",
+        description="Add a news feed to poll (moderators)",
+        options=(OptionSpec(name="url", description="RSS or Atom feed URL", required=True),
+                 _SERIES,
+                 OptionSpec(name="every", description="Minutes between polls (5-1440)",
+                            type=OptionType.INTEGER, min_value=5, max_value=1440)),
+        moderator_only=True,
+        example="/feed add https://example.com/imsa.xml IMSA 15",
+    ),
+    CommandSpec(name="feed list", description="The feeds this server polls (moderators)",
+                moderator_only=True, example="/feed list"),
+    CommandSpec(name="feed remove", description="Stop polling a feed (moderators)",
+                options=(_FEED_ID,), moderator_only=True, example="/feed remove 3"),
+    CommandSpec(name="feed pause", description="Pause a feed (moderators)",
+                options=(_FEED_ID,), moderator_only=True, example="/feed pause 3"),
+    CommandSpec(name="feed resume", description="Resume a paused feed (moderators)",
+                options=(_FEED_ID,), moderator_only=True, example="/feed resume 3"),
+    CommandSpec(
+        name="alerts channel",
+        description="Where driver-move alerts are posted (moderators)",
+        options=(OptionSpec(name="channel", description="The alerts channel",
+                            type=OptionType.CHANNEL, required=True),),
+        moderator_only=True,
+        example="/alerts channel #paddock-news",
+    ),
+    CommandSpec(
+        name="settings series",
+        description="The default series for /lineup here (moderators)",
+        options=(OptionSpec(name="series", description="Default series", required=True,
+                            autocomplete="series"),),
+        moderator_only=True,
+        example="/settings series IMSA",
+    ),
+)
+
+SPECS_BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in SPECS}
+GROUPS: frozenset[str] = frozenset(spec.group for spec in SPECS if spec.sub)

@@ -1,0 +1,273 @@
+"""Domain data: plain frozen dataclasses, no I/O, every datetime timezone-aware UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+def utc(moment: datetime) -> datetime:
+    """Return `moment` in UTC; naive datetimes are refused rather than guessed."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: Pitboard keeps every time in UTC")
+    return moment.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class MoveKind(StrEnum):
+    JOIN = "join"
+    LEAVE = "leave"
+    EXTEND = "extend"
+    RETIRE = "retire"
+    PROMOTE = "promote"
+    REPLACE = "replace"
+
+    @property
+    def direction(self) -> str:
+        """Arrive, stay or depart: moves in the same direction describe the same story."""
+        if self in (MoveKind.JOIN, MoveKind.PROMOTE, MoveKind.REPLACE):
+            return "arrive"
+        if self is MoveKind.EXTEND:
+            return "stay"
+        return "depart"
+
+
+class Status(StrEnum):
+    CONFIRMED = "confirmed"
+    RUMOUR = "rumour"
+
+
+class Role(StrEnum):
+    FULL_TIME = "full-time"
+    ENDURANCE = "endurance"
+    RESERVE = "reserve"
+    TEST = "test"
+    THIRD_DRIVER = "third driver"
+    PART_TIME = "part-time"
+
+
+class TargetKind(StrEnum):
+    """What a subscription follows. ALL is a moderator's alerts channel: every story."""
+
+    TEAM = "team"
+    DRIVER = "driver"
+    CAR = "car"
+    SERIES = "series"
+    ALL = "all"
+
+
+class DestinationKind(StrEnum):
+    CHANNEL = "channel"
+    DM = "dm"
+    MENTION = "mention"  # posted in the alerts channel, mentioning one follower
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    entry_id: str
+    title: str
+    summary: str = ""
+    url: str | None = None
+    published: datetime | None = None
+    series: str | None = None  # the feed's (or the item's) series, a hint for the rules
+    source: str | None = None  # the feed's human name, shown under alerts
+    feed_id: int | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.published is not None and self.published.tzinfo is None:
+            raise ValueError("Article.published must be timezone-aware (UTC)")
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n\n{self.summary}".strip()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Move:
+    driver: str
+    kind: MoveKind
+    team: str | None = None
+    car: str | None = None
+    series: str | None = None
+    season: int | None = None
+    role: str | None = None
+    from_team: str | None = None
+    replaces: str | None = None
+    teammates: tuple[str, ...] = ()
+    status: Status = Status.CONFIRMED
+    confidence: float = 1.0
+    evidence: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} outside [0, 1]")
+
+    def story_key(self) -> str:
+        """One real-world move, however many sources report it or how it is worded."""
+        team = (self.team or "").casefold()
+        return f"{self.driver.casefold()}|{self.kind.direction}|{team}|{self.season or ''}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "driver": self.driver,
+            "kind": self.kind.value,
+            "team": self.team,
+            "car": self.car,
+            "series": self.series,
+            "season": self.season,
+            "role": self.role,
+            "from_team": self.from_team,
+            "replaces": self.replaces,
+            "teammates": list(self.teammates),
+            "status": self.status.value,
+            "confidence": round(self.confidence, 3),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineupEntry:
+    driver: str
+    team: str | None = None
+    car: str | None = None
+    series: str | None = None
+    season: int | None = None
+    role: str | None = None
+    status: Status = Status.CONFIRMED
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "driver": self.driver,
+            "team": self.team,
+            "car": self.car,
+            "series": self.series,
+            "season": self.season,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extraction:
+    """What the rules engine read in one article."""
+
+    moves: tuple[Move, ...] = ()
+    lineup: tuple[LineupEntry, ...] = ()
+    summaries: tuple[str, ...] = ()  # one line per move, same order
+
+    @property
+    def summary(self) -> str:
+        return " | ".join(self.summaries)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Feed:
+    id: int
+    url: str
+    title: str | None = None
+    series: str | None = None
+    interval_seconds: int = 600
+    paused: bool = False
+    workspace: str | None = None  # who added it; None for operator-level feeds
+    etag: str | None = None
+    last_modified: str | None = None
+    primed: bool = False  # the first poll records entries without announcing them
+    last_polled_at: datetime | None = None
+    last_error: str | None = None
+    error_count: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchResult:
+    """One poll of one feed. Errors are values: a bad feed never stops the others."""
+
+    articles: tuple[Article, ...] = ()
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    title: str
+    url: str | None = None
+    name: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Story:
+    id: int
+    move: Move
+    summary: str
+    revision: int = 1
+    source: Source | None = None
+    first_seen: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Destination:
+    platform: str  # "console", "discord", "slack"
+    workspace: str  # guild id, Slack team id, "local"
+    channel: str | None = None
+    user: str | None = None
+    kind: DestinationKind = DestinationKind.CHANNEL
+    id: int | None = None
+    broken: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subscription:
+    destination: Destination
+    target: TargetKind
+    value: str
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seat:
+    """A driver's place in a car or team for a season, as the lineup answers show it."""
+
+    series: str | None
+    season: int | None
+    car: str | None
+    team: str | None
+    driver: str
+    role: str | None = None
+    status: Status = Status.CONFIRMED
+    source: Source | None = None
+    corrected_by: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxItem:
+    id: int
+    story: Story
+    destination: Destination
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PollReport:
+    """What one poll cycle did, per feed; printed by the CLI and asserted by tests."""
+
+    feed_id: int
+    url: str
+    new_articles: int = 0
+    new_stories: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    announced: bool = True
+    story_ids: tuple[int, ...] = field(default=())

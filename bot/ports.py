@@ -1,0 +1,193 @@
+"""The interfaces the outer packages implement (storage, feeds, adapters).
+
+Everything here is async because the whole bot runs in one asyncio loop."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from bot.messages import Alert, CommandCall, Reply
+from bot.models import (
+    Article,
+    Destination,
+    Extraction,
+    Feed,
+    FetchResult,
+    OutboxItem,
+    Seat,
+    Story,
+    Subscription,
+    TargetKind,
+)
+
+
+class FeedFetcher(Protocol):
+    async def fetch(self, feed: Feed) -> FetchResult: ...
+
+
+class FeedStore(Protocol):
+    async def add_feed(
+        self,
+        url: str,
+        *,
+        series: str | None = None,
+        interval_seconds: int = 600,
+        workspace: str | None = None,
+        title: str | None = None,
+    ) -> Feed: ...
+
+    async def get_feed(self, feed_id: int) -> Feed | None: ...
+
+    async def list_feeds(self, workspace: str | None = None) -> list[Feed]: ...
+
+    async def remove_feed(self, feed_id: int, workspace: str | None = None) -> bool: ...
+
+    async def set_paused(self, feed_id: int, paused: bool, workspace: str | None = None) -> bool: ...
+
+    async def claim_due_feeds(
+        self, now: datetime, *, limit: int, worker: str, lease_seconds: int
+    ) -> list[Feed]: ...
+
+    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None: ...
+
+
+class ArticleStore(Protocol):
+    async def add_articles(self, feed_id: int, articles: Sequence[Article]) -> list[Article]:
+        """Insert; return only the articles that were new (unique per feed + entry id)."""
+        ...
+
+
+class StoryStore(Protocol):
+    async def record_extraction(
+        self, article: Article, extraction: Extraction
+    ) -> list[Story]:
+        """Merge the moves into stories and the lineup knowledge.
+
+        Returns the stories that are new or whose revision went up (rumour confirmed),
+        i.e. the ones worth an alert."""
+        ...
+
+    async def recent_stories(self, limit: int = 5) -> list[Story]: ...
+
+
+class LineupStore(Protocol):
+    async def lineup(
+        self, car: str, *, series: str | None = None, season: int | None = None
+    ) -> list[Seat]: ...
+
+    async def team_lineup(
+        self, team: str, *, series: str | None = None, season: int | None = None
+    ) -> list[Seat]: ...
+
+    async def driver_seats(self, driver: str) -> list[Seat]: ...
+
+    async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]: ...
+
+    async def known_names(self, kind: TargetKind) -> list[str]:
+        """Driver, team or series names the database knows: fuzzy lookup and autocomplete."""
+        ...
+
+
+class SubscriptionStore(Protocol):
+    async def follow(self, subscription: Subscription) -> bool:
+        """True when new; following twice is not an error."""
+        ...
+
+    async def unfollow(self, subscription: Subscription) -> bool: ...
+
+    async def subscriptions_for(self, platform: str, workspace: str, user: str | None
+                                ) -> list[Subscription]: ...
+
+    async def set_alert_channel(self, destination: Destination) -> None: ...
+
+    async def matching_destinations(self, story: Story) -> list[Destination]: ...
+
+
+class SettingsStore(Protocol):
+    async def get_setting(self, platform: str, workspace: str, key: str) -> str | None: ...
+
+    async def set_setting(self, platform: str, workspace: str, key: str, value: str) -> None: ...
+
+
+class Outbox(Protocol):
+    async def enqueue(self, story: Story, destinations: Sequence[Destination]) -> int: ...
+
+    async def claim(
+        self, now: datetime, *, limit: int, worker: str, lease_seconds: int,
+        platforms: Sequence[str] | None = None,
+    ) -> list[OutboxItem]: ...
+
+    async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+
+    async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
+        """retry_at None: give up on this item for good."""
+        ...
+
+    async def mark_destination_broken(self, destination_id: int, reason: str) -> bool:
+        """True the first time, so moderators are told once."""
+        ...
+
+    async def retire_destination(self, destination_id: int) -> None: ...
+
+
+class Store(FeedStore, ArticleStore, StoryStore, LineupStore, SubscriptionStore,
+            SettingsStore, Outbox, Protocol):
+    """Everything the core asks of storage, as one object."""
+
+    async def close(self) -> None: ...
+
+
+# ----- delivery ---------------------------------------------------------------------------
+
+
+class DeliveryError(Exception):
+    """A send failed; the subclass says what the delivery worker should do about it."""
+
+
+class RetryLater(DeliveryError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DestinationForbidden(DeliveryError):
+    """403, not_in_channel, is_archived: keep the destination, mark it, tell moderators once."""
+
+
+class DestinationGone(DeliveryError):
+    """404, channel_not_found, user left: retire its subscriptions."""
+
+
+class InstallRevoked(DeliveryError):
+    """The workspace removed the app or revoked its token."""
+
+
+@runtime_checkable
+class AlertSender(Protocol):
+    platform: str
+
+    async def send(self, alert: Alert) -> None:
+        """Deliver or raise a DeliveryError subclass."""
+        ...
+
+    async def notify_moderators(self, workspace: str, text: str) -> None: ...
+
+
+# ----- what adapters get from the core -------------------------------------------------------
+
+
+class CommandRunner(Protocol):
+    """The platform-neutral command core, as adapters see it (bot.commands.Commands)."""
+
+    async def run(self, call: CommandCall) -> Reply:
+        """Never raises for bad user input: unknown commands and bad options come back as an
+        error Reply with a short usage line."""
+        ...
+
+    async def suggest(self, kind: str, prefix: str, *, platform: str, workspace: str
+                      ) -> list[str]:
+        """Autocomplete values for an option's `autocomplete` kind (team, driver, series,
+        feed, target), best first, at most 25."""
+        ...

@@ -1,0 +1,1 @@
+"""Fetching and parsing news feeds."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: tables, repositories, Alembic migrations."""
