@@ -4,7 +4,7 @@ Everything here is async because the whole bot runs in one asyncio loop."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -44,7 +44,9 @@ class FeedStore(Protocol):
 
     async def remove_feed(self, feed_id: int, workspace: str | None = None) -> bool: ...
 
-    async def set_paused(self, feed_id: int, paused: bool, workspace: str | None = None) -> bool: ...
+    async def set_paused(
+        self, feed_id: int, paused: bool, workspace: str | None = None
+    ) -> bool: ...
 
     async def claim_due_feeds(
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int
@@ -102,7 +104,12 @@ class SubscriptionStore(Protocol):
 
     async def set_alert_channel(self, destination: Destination) -> None: ...
 
-    async def matching_destinations(self, story: Story) -> list[Destination]: ...
+    async def matching_destinations(
+        self, targets: Mapping[TargetKind, Collection[str]]
+    ) -> list[Destination]:
+        """Destinations (not broken) with a subscription whose (target, name_key(value)) is in
+        `targets`, plus every TargetKind.ALL subscription (alerts channels); deduplicated."""
+        ...
 
 
 class SettingsStore(Protocol):

@@ -75,24 +75,26 @@ def validate_option(spec: CommandSpec, option: OptionSpec, value: str) -> str:
 
 
 def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
-    """Bind positional words to options; integers and series may come in any order."""
+    """Bind positional words to options in order.
+
+    A `rest` option ("/driver nyck de vries") takes every remaining word, except trailing
+    words that are valid choices of the options after it ("/follow driver nyck de vries dm")."""
     options: dict[str, str] = {}
     remaining = list(words)
     for index, option in enumerate(spec.options):
         if not remaining:
             break
-        is_last = index == len(spec.options) - 1
-        if option.rest and is_last:
+        if option.rest:
+            tail: dict[str, str] = {}
+            for later in reversed(spec.options[index + 1:]):
+                if len(remaining) > 1 and later.choices and any(
+                    c.casefold() == remaining[-1].casefold() for c in later.choices
+                ):
+                    tail[later.name] = validate_option(spec, later, remaining.pop())
             options[option.name] = validate_option(spec, option, " ".join(remaining))
+            options.update(tail)
             remaining = []
             break
-        if option.rest:
-            # A rest option followed by others: it takes all words but what the others need.
-            keep = len(spec.options) - index - 1
-            take = max(1, len(remaining) - keep) if len(remaining) > keep else len(remaining)
-            options[option.name] = validate_option(spec, option, " ".join(remaining[:take]))
-            remaining = remaining[take:]
-            continue
         options[option.name] = validate_option(spec, option, remaining.pop(0))
     if remaining:
         raise UsageError(f"Too many words: {' '.join(remaining)!r}. Usage: {spec.usage}", spec)
@@ -109,7 +111,8 @@ def _reorder_optional(spec: CommandSpec, options: dict[str, str]) -> None:
     if {"series", "season"} <= names:
         series, season = options.get("series"), options.get("season")
         if series and series.isdigit() and not season:
-            options["season"] = options.pop("series")
+            season_spec = next(o for o in spec.options if o.name == "season")
+            options["season"] = validate_option(spec, season_spec, options.pop("series"))
 
 
 def parse_text(command: str, text: str) -> ParsedCommand:

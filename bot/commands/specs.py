@@ -69,6 +69,8 @@ _TARGET = OptionSpec(name="target", description="What to follow", required=True,
                      choices=TARGETS)
 _VALUE = OptionSpec(name="value", description="Team, driver, car number or series",
                     required=True, rest=True, autocomplete="target")
+_VIA = OptionSpec(name="via", description="Alert me by DM or by a mention in the alerts channel",
+                  choices=("dm", "mention"))
 
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
@@ -95,7 +97,7 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="follow",
         description="Get alerts for a team, driver, car or series",
-        options=(_TARGET, _VALUE),
+        options=(_TARGET, _VALUE, _VIA),
         example="/follow team Cadillac",
     ),
     CommandSpec(
