@@ -182,6 +182,36 @@ class AlertSender(Protocol):
     async def notify_moderators(self, workspace: str, text: str) -> None: ...
 
 
+# ----- names the core knows without a database ------------------------------------------------
+
+
+class Gazetteer(Protocol):
+    """Series, teams and drivers as the rules engine knows them (bot.rules.gazetteer())."""
+
+    def canonical_series(self, text: str) -> str | None: ...
+
+    def canonical_team(self, text: str, series: str | None = None) -> str | None: ...
+
+    def canonical_driver(self, text: str) -> str | None: ...
+
+    def team_keys(self, text: str) -> set[str]: ...
+
+    def team_colour(self, team: str) -> int | None: ...
+
+    def series_names(self) -> list[str]: ...
+
+    def team_names(self, series: str | None = None) -> list[str]: ...
+
+    def driver_names(self) -> list[str]: ...
+
+
+class FeedUrlChecker(Protocol):
+    """Validates a feed URL before it is stored (feeds.check_feed_url_async): raises
+    ValueError with a message fit for the user."""
+
+    async def __call__(self, url: str) -> str: ...
+
+
 # ----- what adapters get from the core -------------------------------------------------------
 
 

@@ -1,0 +1,64 @@
+"""Forgiving name lookup for fans' typing: accents, case, surname only, small typos."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.models import name_key
+
+# Below this WRatio score a candidate is noise, not a typo.
+_MIN_SCORE = 80.0
+# A winner this far ahead of the runner-up is taken without asking.
+_CLEAR_LEAD = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    name: str | None  # the one name meant, when it is clear
+    candidates: tuple[str, ...] = ()  # otherwise, what the user may have meant
+
+
+def match_name(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch:
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(name_key(name), name)
+    wanted = name_key(query)
+    if not wanted or not by_key:
+        return NameMatch(None)
+    if wanted in by_key:
+        return NameMatch(by_key[wanted])
+    # "blomqvist" or "de vries": a surname (or its tail) names a driver when only one fits.
+    tails = [name for key, name in by_key.items() if key.endswith(" " + wanted)]
+    if len(tails) == 1:
+        return NameMatch(tails[0])
+    if len(tails) > 1:
+        return NameMatch(None, tuple(sorted(tails))[:limit])
+    scored = process.extract(wanted, list(by_key), scorer=fuzz.WRatio, limit=limit)
+    good = [(by_key[key], score) for key, score, _ in scored if score >= _MIN_SCORE]
+    if not good:
+        return NameMatch(None)
+    if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
+        return NameMatch(good[0][0])
+    return NameMatch(None, tuple(name for name, _ in good))
+
+
+def prefix_suggestions(prefix: str, names: Iterable[str], *, limit: int = 25) -> list[str]:
+    """Autocomplete: names that start with (or have a word starting with) the prefix first,
+    then fuzzy matches."""
+    unique = sorted(set(names), key=str.casefold)
+    wanted = name_key(prefix)
+    if not wanted:
+        return unique[:limit]
+    starts = [n for n in unique if name_key(n).startswith(wanted)]
+    words = [n for n in unique if n not in starts
+             and any(w.startswith(wanted) for w in name_key(n).split())]
+    picked = starts + words
+    if len(picked) < limit:
+        rest = [n for n in unique if n not in picked]
+        fuzzy = process.extract(wanted, [name_key(n) for n in rest], scorer=fuzz.WRatio,
+                                limit=limit - len(picked))
+        picked += [rest[index] for _, score, index in fuzzy if score >= 60]
+    return picked[:limit]
