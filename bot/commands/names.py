@@ -36,13 +36,20 @@ def match_name(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch
         return NameMatch(tails[0])
     if len(tails) > 1:
         return NameMatch(None, tuple(sorted(tails))[:limit])
-    scored = process.extract(wanted, list(by_key), scorer=fuzz.WRatio, limit=limit)
-    good = [(by_key[key], score) for key, score, _ in scored if score >= _MIN_SCORE]
+    scored = sorted(((_typo_score(wanted, key), key) for key in by_key), reverse=True)[:limit]
+    good = [(by_key[key], score) for score, key in scored if score >= _MIN_SCORE]
     if not good:
         return NameMatch(None)
     if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
         return NameMatch(good[0][0])
     return NameMatch(None, tuple(name for name, _ in good))
+
+
+def _typo_score(wanted: str, key: str) -> float:
+    """A typo in the full name or in the surname alone ("blomqvst")."""
+    words = len(wanted.split())
+    tail = " ".join(key.split()[-words:])
+    return max(fuzz.WRatio(wanted, key), fuzz.ratio(wanted, tail))
 
 
 def prefix_suggestions(prefix: str, names: Iterable[str], *, limit: int = 25) -> list[str]:

@@ -1,0 +1,60 @@
+"""A prompt where the local operator types slash commands, as a chat user would."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from adapters.console.render import render_reply
+from bot.commands.parsing import UsageError, parse_line
+from bot.messages import CommandCall, Reply
+from bot.ports import CommandRunner
+
+CONSOLE_WORKSPACE = "local"
+CONSOLE_CHANNEL = "alerts"
+QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
+
+
+class ConsoleSession:
+    """The terminal user is the operator, so they are a moderator of the local workspace."""
+
+    def __init__(self, runner: CommandRunner, *, out: TextIO | None = None,
+                 user: str = "you") -> None:
+        self._runner = runner
+        self._out = out or sys.stdout
+        self._user = user
+
+    async def execute(self, line: str) -> Reply:
+        try:
+            parsed = parse_line(line)
+        except UsageError as exc:
+            return Reply(text=str(exc), error=True, ephemeral=True)
+        return await self._runner.run(CommandCall(
+            name=parsed.spec.name, options=parsed.options, platform="console",
+            workspace=CONSOLE_WORKSPACE, channel=CONSOLE_CHANNEL, user=self._user,
+            user_name=self._user, is_moderator=True))
+
+    async def say(self, line: str) -> Reply:
+        """Run one line and print it with its answer, as in a chat transcript."""
+        print(f"\n> {line}", file=self._out, flush=True)
+        reply = await self.execute(line)
+        print(render_reply(reply), file=self._out, flush=True)
+        return reply
+
+    async def prompt(self, stdin: TextIO | None = None) -> None:
+        """Read commands until EOF or quit; with no terminal attached, return at once."""
+        stdin = stdin or sys.stdin
+        while True:
+            print("\npitboard> ", end="", file=self._out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:  # EOF: ctrl-D, or no input at all (CI)
+                print(file=self._out)
+                return
+            line = line.strip()
+            if not line:
+                continue
+            if line.casefold() in QUIT_WORDS:
+                return
+            reply = await self.execute(line)
+            print(render_reply(reply), file=self._out, flush=True)

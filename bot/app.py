@@ -1,0 +1,141 @@
+"""The composition root: the only module that plugs storage, feeds and the platform
+adapters into the core, from configuration."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import signal
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+from typing import TextIO
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+import feeds
+import storage
+from adapters.console import CONSOLE_WORKSPACE, ConsoleSender
+from bot.alerts import DeliveryReport, DeliveryWorker
+from bot.commands import Commands
+from bot.config import Settings
+from bot.models import Destination, DestinationKind, PollReport, utcnow
+from bot.pipeline import Pipeline
+from bot.ports import AlertSender, Store
+from bot.rules import extract, gazetteer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PitboardApp:
+    settings: Settings
+    store: Store
+    fetcher: feeds.HttpFeedFetcher
+    commands: Commands
+    pipeline: Pipeline
+    senders: dict[str, AlertSender]
+    delivery: DeliveryWorker
+    scheduler: AsyncIOScheduler | None = None
+    _background: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @classmethod
+    async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
+                     fetch_settings: feeds.FetchSettings | None = None) -> PitboardApp:
+        url = storage.normalise_url(settings.database_url) if settings.database_url \
+            else storage.default_database_url()
+        store = await storage.SqlStore.open(url)
+        fetch_settings = fetch_settings or feeds.FetchSettings(
+            allow_private=settings.pitboard_allow_private_feeds)
+        fetcher = feeds.HttpFeedFetcher(fetch_settings)
+        names = gazetteer()
+        check_url = functools.partial(feeds.check_feed_url_async,
+                                      allow_private=fetch_settings.allow_private)
+        commands = Commands(store, gazetteer=names, check_feed_url=check_url)
+        worker = settings.pitboard_worker_id
+        pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker)
+        senders: dict[str, AlertSender] = {}
+        if settings.console_enabled:
+            senders["console"] = ConsoleSender(console_out)
+            await store.set_alert_channel(Destination(
+                platform="console", workspace=CONSOLE_WORKSPACE, channel="alerts",
+                kind=DestinationKind.CHANNEL))
+        delivery = DeliveryWorker(store, senders, worker_id=worker, gazetteer=names)
+        app = cls(settings=settings, store=store, fetcher=fetcher, commands=commands,
+                  pipeline=pipeline, senders=senders, delivery=delivery)
+        await app.add_configured_feeds()
+        return app
+
+    async def add_configured_feeds(self) -> None:
+        known = {feed.url for feed in await self.store.list_feeds(None)}
+        for url in self.settings.feed_urls:
+            if url not in known:
+                checked = await feeds.check_feed_url_async(
+                    url, allow_private=self.settings.pitboard_allow_private_feeds)
+                await self.store.add_feed(checked)
+
+    def add_sender(self, sender: AlertSender) -> None:
+        self.senders[sender.platform] = sender
+        self.delivery = DeliveryWorker(self.store, self.senders,
+                                       worker_id=self.settings.pitboard_worker_id,
+                                       gazetteer=self.commands.gazetteer)
+
+    async def poll_now(self) -> list[PollReport]:
+        reports = await self.pipeline.poll_due()
+        for report in reports:
+            if report.error:
+                log.warning("feed %s: %s", report.url, report.error)
+        return reports
+
+    async def deliver_now(self) -> DeliveryReport:
+        total = DeliveryReport()
+        while True:
+            report = await self.delivery.run_once()
+            total.sent += report.sent
+            total.retried += report.retried
+            total.dropped += report.dropped
+            total.errors += report.errors
+            if report.sent + report.retried + report.dropped == 0:
+                return total
+
+    def start_scheduler(self) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        soon = utcnow() + timedelta(seconds=1)
+        # max_instances=1 + coalesce: a slow cycle is never run twice at once, and missed
+        # ticks collapse into one instead of piling up.
+        scheduler.add_job(self.poll_now, "interval", id="poll-feeds",
+                          seconds=self.settings.pitboard_poll_seconds, next_run_time=soon,
+                          max_instances=1, coalesce=True)
+        scheduler.add_job(self.deliver_now, "interval", id="deliver-alerts",
+                          seconds=self.settings.pitboard_delivery_seconds, next_run_time=soon,
+                          max_instances=1, coalesce=True)
+        scheduler.start()
+        self.scheduler = scheduler
+        return scheduler
+
+    async def close(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for task in self._background:
+            task.cancel()
+        await self.fetcher.close()
+        await self.store.close()
+
+
+async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """`pitboard run`: the scheduler and every configured chat platform, until stopped."""
+    app = await PitboardApp.create(settings)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        app.start_scheduler()
+        platforms = ", ".join(sorted(app.senders)) or "none"
+        log.info("Pitboard running: platforms %s, database %s", platforms,
+                 settings.database_url or storage.default_database_url())
+        await stop.wait()
+    finally:
+        await app.close()

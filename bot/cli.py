@@ -1,0 +1,175 @@
+"""The `pitboard` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from bot.config import Settings
+
+
+def _configure_logging(level: str) -> None:
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        from rich.logging import RichHandler
+
+        handler = RichHandler(show_path=False)
+    else:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+
+
+def _read_items(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"line {number}: not JSON ({exc.msg})"
+            continue
+        if not isinstance(item, dict) or "title" not in item:
+            yield number, None, f"line {number}: expected an object with at least a title"
+            continue
+        yield number, item, None
+
+
+def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
+    from bot.rules import extract_item
+
+    if args.text is not None:
+        title, _, body = args.text.partition("\n")
+        item = {"id": "text", "title": title, "summary": body, "date": args.date,
+                "series": args.series}
+        print(json.dumps(extract_item(item), ensure_ascii=False), file=out)
+        return 0
+    source = open(args.jsonl, encoding="utf-8") if args.jsonl not in (None, "-") else sys.stdin  # noqa: SIM115
+    failures = 0
+    with source:
+        for _, item, error in _read_items(source):
+            if error:
+                failures += 1
+                print(f"pitboard extract: {error}", file=sys.stderr)
+                continue
+            assert item is not None
+            print(json.dumps(extract_item(item), ensure_ascii=False), file=out)
+    return 1 if failures else 0
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    from sqlalchemy.engine import make_url
+
+    import storage
+
+    url = storage.normalise_url(settings.database_url) if settings.database_url \
+        else storage.default_database_url()
+    await storage.upgrade(url)
+    print(f"Database is up to date: {make_url(url).render_as_string(hide_password=True)}")
+    return 0
+
+
+async def _feed_command(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import PitboardApp
+    from bot.messages import CommandCall
+
+    app = await PitboardApp.create(settings)
+    try:
+        if args.feed_action == "add":
+            options = {"url": args.url}
+            if args.series:
+                options["series"] = args.series
+            if args.every:
+                options["every"] = str(args.every)
+            call = CommandCall(name="feed add", options=options, platform="operator",
+                               workspace="cli", is_moderator=True)
+        else:
+            call = CommandCall(name="feed list", platform="operator", workspace="cli",
+                               is_moderator=True)
+        reply = await app.commands.run(call)
+        print(reply.plain())
+        return 1 if reply.error else 0
+    finally:
+        await app.close()
+
+
+async def _poll_once(settings: Settings) -> int:
+    from bot.app import PitboardApp
+
+    app = await PitboardApp.create(settings)
+    try:
+        for report in await app.poll_now():
+            state = report.error or ("not modified" if report.not_modified else
+                                     f"{report.new_articles} new, {report.new_stories} moves")
+            print(f"{report.url}: {state}")
+        delivered = await app.deliver_now()
+        print(f"{delivered.sent} alerts delivered, {delivered.retried} to retry")
+        return 0
+    finally:
+        await app.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pitboard", description=(
+        "Racing news bot: driver moves and lineups from news feeds, for Discord and Slack."))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("run", help="run the scheduler and every configured chat platform")
+    demo = sub.add_parser("demo", help="the whole loop offline, with sample feeds")
+    demo.add_argument("--script", action="store_true",
+                      help="run a fixed scenario without a prompt and exit")
+    extract = sub.add_parser("extract", help="print the driver moves in news items (JSONL)")
+    extract.add_argument("--jsonl", metavar="FILE",
+                         help="items, one JSON object a line (default: stdin)")
+    extract.add_argument("--text", help="one item: headline, newline, body")
+    extract.add_argument("--date", help="with --text: the article date, YYYY-MM-DD")
+    extract.add_argument("--series", help="with --text: the feed's series")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_action", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations up to the newest schema")
+    feed = sub.add_parser("feed", help="operator-level feeds (polled for every workspace)")
+    feed_sub = feed.add_subparsers(dest="feed_action", required=True)
+    feed_add = feed_sub.add_parser("add", help="add a feed")
+    feed_add.add_argument("url")
+    feed_add.add_argument("--series")
+    feed_add.add_argument("--every", type=int, help="minutes between polls")
+    feed_sub.add_parser("list", help="list feeds")
+    sub.add_parser("poll", help="poll due feeds once, deliver alerts, and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "extract":
+        return cmd_extract(args, sys.stdout)
+    settings = Settings()
+    _configure_logging(settings.log_level)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return asyncio.run(run_demo(script=args.script))
+        if args.command == "run":
+            from bot.app import run_worker
+
+            asyncio.run(run_worker(settings))
+            return 0
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(settings))
+        if args.command == "feed":
+            return asyncio.run(_feed_command(settings, args))
+        if args.command == "poll":
+            return asyncio.run(_poll_once(settings))
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Configuration from the environment and an optional `.env` file; secrets never in the repo."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8",
+                                      extra="ignore", case_sensitive=False)
+
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite if unset")
+    log_level: str = "INFO"
+
+    # Polling and delivery
+    pitboard_poll_seconds: int = Field(default=30, ge=1, description="scheduler tick for feeds")
+    pitboard_delivery_seconds: float = Field(default=2.0, gt=0)
+    pitboard_worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    pitboard_feeds: str = Field(default="", description="comma-separated feed URLs to add")
+    pitboard_allow_private_feeds: bool = Field(
+        default=False, description="let feed URLs reach loopback/private addresses")
+    pitboard_gazetteer_dir: str | None = None
+    pitboard_console: bool | None = Field(
+        default=None, description="print alerts to the terminal; default: when no platform")
+
+    # Discord
+    discord_token: SecretStr | None = None
+    discord_application_id: int | None = None
+    discord_guild_id: int | None = None
+    discord_api_base_url: str | None = None
+    discord_gateway_url: str | None = None
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_api_base_url: str | None = None
+
+    port: int = 8080
+
+    @property
+    def feed_urls(self) -> list[str]:
+        return [url.strip() for url in self.pitboard_feeds.split(",") if url.strip()]
+
+    @property
+    def console_enabled(self) -> bool:
+        if self.pitboard_console is not None:
+            return self.pitboard_console
+        return self.discord_token is None and self.slack_bot_token is None \
+            and self.slack_client_id is None

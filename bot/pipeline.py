@@ -1,0 +1,82 @@
+"""One poll cycle: claim due feeds, fetch, store new articles, extract moves, queue alerts.
+
+Errors are values: one bad feed (or a moment of database trouble) is recorded on that
+feed's report and never stops the others."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.alerts import route_stories
+from bot.models import Article, Extraction, Feed, FetchResult, PollReport, Story, utcnow
+from bot.ports import FeedFetcher, Gazetteer, Store
+
+log = logging.getLogger(__name__)
+
+Extractor = Callable[[Article], Extraction]
+
+
+class Pipeline:
+    def __init__(self, store: Store, fetcher: FeedFetcher, *, extractor: Extractor,
+                 gazetteer: Gazetteer | None, worker_id: str, concurrency: int = 8,
+                 lease_seconds: int = 300) -> None:
+        self._store = store
+        self._fetcher = fetcher
+        self._extract = extractor
+        self._gazetteer = gazetteer
+        self._worker_id = worker_id
+        self._slots = asyncio.Semaphore(concurrency)
+        self._lease_seconds = lease_seconds
+
+    async def poll_due(self, *, now: datetime | None = None, limit: int = 100
+                       ) -> list[PollReport]:
+        now = now or utcnow()
+        feeds = await self._store.claim_due_feeds(now, limit=limit, worker=self._worker_id,
+                                                  lease_seconds=self._lease_seconds)
+        return list(await asyncio.gather(*(self.poll_feed(feed) for feed in feeds)))
+
+    async def poll_feed(self, feed: Feed) -> PollReport:
+        async with self._slots:
+            try:
+                return await self._poll(feed)
+            except Exception as exc:  # storage trouble: the lease lapses and a later tick retries
+                log.exception("poll of feed %s failed", feed.id)
+                return PollReport(feed_id=feed.id, url=feed.url, error=f"internal: {exc!r}")
+
+    async def _poll(self, feed: Feed) -> PollReport:
+        try:
+            result = await self._fetcher.fetch(feed)
+        except Exception as exc:  # a fetcher bug is this feed's error, not the cycle's
+            log.exception("fetcher raised for feed %s", feed.id)
+            result = FetchResult(error=f"fetch failed: {exc!r}")
+        if result.error is not None or result.not_modified:
+            await self._store.record_poll(feed.id, result, utcnow())
+            return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
+                              not_modified=result.not_modified)
+        new_articles = await self._store.add_articles(feed.id, result.articles)
+        stories: list[Story] = []
+        for article in new_articles:
+            stories += await self._record(article)
+        # The first poll of a feed learns what is already there without announcing it:
+        # a new feed must not flood a channel with last month's news.
+        if feed.primed and stories:
+            await route_stories(self._store, stories, self._gazetteer)
+        # Recorded last: if we die before this, the next poll fetches again and the
+        # database's uniqueness turns the repeat into a no-op.
+        await self._store.record_poll(feed.id, result, utcnow())
+        return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
+                          new_stories=len(stories), announced=feed.primed,
+                          story_ids=tuple(s.id for s in stories))
+
+    async def _record(self, article: Article) -> list[Story]:
+        try:
+            extraction = self._extract(article)
+        except Exception:  # one unreadable article must not cost the rest of the feed
+            log.exception("rules engine failed on article %s", article.entry_id)
+            return []
+        if not extraction.moves and not extraction.lineup:
+            return []
+        return await self._store.record_extraction(article, extraction)

@@ -1,0 +1,67 @@
+import pytest
+
+from bot.commands.parsing import UsageError, parse_line, parse_text
+from bot.commands.specs import SPECS
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "options"),
+    [
+        ("/lineup 31", "lineup", {"car": "31"}),
+        ("lineup 31 IMSA 2024", "lineup", {"car": "31", "series": "IMSA", "season": "2024"}),
+        ("/lineup 31 2024", "lineup", {"car": "31", "season": "2024"}),
+        ("/driver nyck de vries", "driver", {"name": "nyck de vries"}),
+        ("/follow team Cadillac", "follow", {"target": "team", "value": "Cadillac"}),
+        ("/follow driver Nyck de Vries dm", "follow",
+         {"target": "driver", "value": "Nyck de Vries", "via": "dm"}),
+        ("/follow TEAM 'Action Express Racing' mention", "follow",
+         {"target": "team", "value": "Action Express Racing", "via": "mention"}),
+        ("/feed add https://x.example/rss IMSA 15", "feed add",
+         {"url": "https://x.example/rss", "series": "IMSA", "every": "15"}),
+        ("/feed list", "feed list", {}),
+        ("/alerts channel <#C123|news>", "alerts channel", {"channel": "C123"}),
+        ("/news", "news", {}),
+    ],
+)
+def test_typed_lines_bind_to_the_spec_options(line, name, options):
+    parsed = parse_line(line)
+    assert parsed.spec.name == name
+    assert parsed.options == options
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("/pitstop", "Unknown command /pitstop"),
+        ("/lineup", "Missing car"),
+        ("/news ten", "count must be a whole number"),
+        ("/news 99", "between 1 and 10"),
+        ("/follow boat Cadillac", "target must be one of team, driver, car, series"),
+        ("/feed", "/feed needs one of: add, list, pause, remove, resume"),
+        ("/feed explode 3", "Unknown /feed action 'explode'"),
+        ("/lineup 31 IMSA 2024 extra", "Too many words"),
+        ("", "Type a command"),
+    ],
+)
+def test_bad_input_is_a_short_usage_error(line, message):
+    with pytest.raises(UsageError) as caught:
+        parse_line(line)
+    assert message in str(caught.value)
+
+
+def test_slack_style_command_and_text():
+    parsed = parse_text("/feed", "pause 3")
+    assert parsed.spec.name == "feed pause"
+    assert parsed.options == {"feed": "3"}
+
+
+def test_unbalanced_quote_still_parses_as_words():
+    assert parse_line('/driver "de vries').options == {"name": '"de vries'}
+
+
+def test_every_spec_has_usage_and_unique_name():
+    names = [spec.name for spec in SPECS]
+    assert len(names) == len(set(names))
+    for spec in SPECS:
+        assert spec.usage.startswith(f"/{spec.name}")
+        assert spec.description
