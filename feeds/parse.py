@@ -1,0 +1,244 @@
+"""Feed bytes to Articles: feedparser does the parsing, this module the normalising."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXParseException
+
+import feedparser
+from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
+from selectolax.lexbor import LexborHTMLParser
+
+from bot.models import Article, Feed
+from feeds.settings import FetchSettings
+from feeds.text import collapse_whitespace, html_to_text, truncate
+
+log = logging.getLogger(__name__)
+
+# A publication date a little ahead of our clock is clock skew or a mislabelled time zone:
+# the article is new, so it is dated now. Further ahead the date is nonsense (a typo'd year)
+# and the article is treated as undated rather than sorted above everything for years.
+FUTURE_SKEW = timedelta(hours=24)
+
+MAX_ENTRY_ID_CHARS = 512
+MAX_TITLE_CHARS = 500
+UNTITLED = "(untitled)"
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+# bozo complaints about labels, not content: the entries are sound and kept without fuss.
+_HARMLESS_BOZO = (CharacterEncodingOverride, NonXMLContentType)
+
+# Entity declarations in the internal DTD subset are kept only when they stand for a
+# character or a short word: real feeds declare aliases like <!ENTITY nbsp "&#160;"> at most.
+# Anything longer, referenced thousands of times, is the "quadratic blowup" attack. feedparser
+# already drops entities that refer to other entities (billion laughs) and expat caps
+# amplification, but feedparser's fallback parser expands the survivors without any limit.
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
+_SHORT_ENTITY = re.compile(rb"""<!ENTITY\s+[\w.-]+\s+(["'])(?:&#\w{1,8};|[^&%"'<]{0,8})\1\s*>""")
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+                         re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedFeed:
+    title: str | None = None
+    articles: tuple[Article, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    feed: Feed | None = None,
+    settings: FetchSettings | None = None,
+    now: datetime | None = None,
+) -> ParsedFeed:
+    """Parse one feed document. Never raises for bad input: problems come back in `error`.
+
+    `url` is where the document came from (after redirects): relative links resolve
+    against it. `content_type` is the response's Content-Type header, charset included."""
+    settings = settings or FetchSettings()
+    now = now or datetime.now(UTC)
+    if not body.strip():
+        return ParsedFeed(error="empty response: no feed in it")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    try:
+        parsed = feedparser.parse(
+            _defuse_entities(body), response_headers=headers, sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except Exception as exc:  # feedparser is lenient, but a parser bug must stay one feed's
+        log.warning("feedparser failed on %s", url, exc_info=True)
+        return ParsedFeed(error=f"could not parse the feed: {type(exc).__name__}: {exc}")
+
+    entries = parsed.get("entries") or []
+    own_title = _plain(parsed.get("feed", {}).get("title_detail")) or None
+    if not entries:
+        problem = _why_no_entries(parsed, body, content_type, url)
+        if problem:
+            return ParsedFeed(title=own_title, error=problem)
+
+    source = (feed.title if feed and feed.title else None) or own_title
+    articles = tuple(
+        _article(entry, url=url, feed=feed, source=source, settings=settings, now=now)
+        for entry in entries[: settings.max_entries]
+    )
+    if parsed.get("bozo") and entries:
+        log.info("kept %d entries of a malformed feed %s: %s", len(articles), url,
+                 parsed.get("bozo_exception"))
+    return ParsedFeed(title=own_title, articles=articles)
+
+
+def _defuse_entities(body: bytes) -> bytes:
+    first = _FIRST_ELEMENT.search(body)
+    if first is None or b"<!ENTITY" not in body[: first.start()].upper():
+        return body
+    head, rest = body[: first.start()], body[first.start():]
+    head = _ENTITY_DECLARATION.sub(
+        lambda m: m.group(0) if _SHORT_ENTITY.fullmatch(m.group(0)) else b"", head
+    )
+    return head + rest
+
+
+def _why_no_entries(parsed: Mapping[str, Any], body: bytes, content_type: str | None,
+                    url: str) -> str | None:
+    """None for a sound feed that is merely empty; otherwise what is wrong."""
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type in ("text/html", "application/xhtml+xml") or _HTML_START.match(body[:4096]):
+        found = _alternate_feed(parsed, body, url)
+        hint = f"; the page links to a feed at {found}" if found else ""
+        return f"not a feed: the address returned an HTML page{hint}"
+    bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if bozo is not None and not isinstance(bozo, _HARMLESS_BOZO):
+        return f"malformed feed with no readable entries: {_short(bozo)}"
+    if not parsed.get("version"):
+        return "not a feed: the document is neither RSS nor Atom"
+    return None
+
+
+def _alternate_feed(parsed: Mapping[str, Any], body: bytes, url: str) -> str | None:
+    """The feed an HTML page advertises with <link rel="alternate">, to help the user."""
+    for link in parsed.get("feed", {}).get("links", []):
+        kind = str(link.get("type", "")).lower()
+        if link.get("rel") == "alternate" and ("rss" in kind or "atom" in kind) and link.get(
+                "href"):
+            return _absolute(url, str(link["href"]))
+    try:
+        tree = LexborHTMLParser(body[:200_000])
+    except Exception:
+        return None
+    for node in tree.css('link[rel="alternate"]'):
+        kind = (node.attributes.get("type") or "").lower()
+        href = node.attributes.get("href")
+        if href and ("rss" in kind or "atom" in kind):
+            return _absolute(url, href)
+    return None
+
+
+def _short(exc: BaseException) -> str:
+    # SAX positions count a line feedparser may have prepended: the message alone is honest.
+    message = exc.getMessage() if isinstance(exc, SAXParseException) else str(exc)
+    text = collapse_whitespace(message) or type(exc).__name__
+    return truncate(text, 200)
+
+
+def _plain(detail: Mapping[str, Any] | None) -> str:
+    """Text of a feedparser text construct (title, summary, content) of any declared type."""
+    if not detail:
+        return ""
+    value = str(detail.get("value") or "")
+    kind = str(detail.get("type") or "").lower()
+    if kind in _HTML_TYPES:
+        return html_to_text(value)
+    return collapse_whitespace(value)
+
+
+def _article(entry: Mapping[str, Any], *, url: str, feed: Feed | None, source: str | None,
+             settings: FetchSettings, now: datetime) -> Article:
+    title = truncate(_plain(entry.get("title_detail")), MAX_TITLE_CHARS)
+    summary = _summary(entry, settings.max_summary_chars)
+    published = _published(entry, now)
+    link = _absolute(url, entry.get("link"))
+    if not title:
+        # An alert needs a headline; the body's first line reads better than nothing.
+        first_line = summary.split("\n", 1)[0]
+        title = truncate(first_line, 120) if first_line else UNTITLED
+    return Article(
+        entry_id=_entry_id(entry, link, title),
+        title=title,
+        summary=summary,
+        url=link,
+        published=published,
+        series=feed.series if feed else None,
+        source=source,
+        feed_id=feed.id if feed else None,
+    )
+
+
+def _summary(entry: Mapping[str, Any], limit: int) -> str:
+    candidates = [_plain(c) for c in entry.get("content") or []]
+    candidates.append(_plain(entry.get("summary_detail")))
+    # Full content usually beats the teaser; prefer it whenever it says more.
+    best = max(candidates, key=len, default="")
+    return truncate(best, limit)
+
+
+def _published(entry: Mapping[str, Any], now: datetime) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        stamp = entry.get(key)
+        if not isinstance(stamp, time.struct_time):
+            continue
+        try:
+            # feedparser gives UTC struct_time; timegm reads it as UTC, unlike mktime.
+            moment = datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            continue
+        if moment > now + FUTURE_SKEW:
+            return None
+        return min(moment, now)
+    return None
+
+
+def _absolute(base: str, link: object) -> str | None:
+    if not isinstance(link, str) or not link.strip():
+        return None
+    try:
+        absolute = urljoin(base, link.strip())
+        scheme = urlsplit(absolute).scheme.lower()
+    except ValueError:
+        return None
+    # javascript:, data: and friends are not article links.
+    return absolute if scheme in ("http", "https") else None
+
+
+def _entry_id(entry: Mapping[str, Any], link: str | None, title: str) -> str:
+    raw = entry.get("id") or entry.get("guid")
+    candidate = collapse_whitespace(str(raw)) if raw else ""
+    if not candidate:
+        candidate = link or ""
+    if candidate and len(candidate) <= MAX_ENTRY_ID_CHARS:
+        return candidate
+    if not candidate:
+        # No id and no link: the title and the date as written tell entries apart (not our
+        # normalised date, which moves when a future date is clamped to now).
+        written = entry.get("published") or entry.get("updated") or ""
+        candidate = f"{title}\n{written}"
+    return "sha256:" + hashlib.sha256(candidate.encode("utf-8", "replace")).hexdigest()
