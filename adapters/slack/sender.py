@@ -1,0 +1,257 @@
+"""Delivering alerts to Slack: chat.postMessage for channels, conversations.open for DMs,
+one bot token per workspace, and Slack's errors turned into what the delivery worker
+should do about them (bot.ports delivery errors)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store.async_installation_store import (
+    AsyncInstallationStore,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.clients import retry_after_seconds, web_client
+from adapters.slack.moderators import ModeratorLookup
+from adapters.slack.render import fallback_text, render_alert
+from bot.messages import Alert
+from bot.models import DestinationKind
+from bot.ports import (
+    DeliveryError,
+    DestinationForbidden,
+    DestinationGone,
+    InstallRevoked,
+    RetryLater,
+)
+
+log = logging.getLogger(__name__)
+
+GONE_ERRORS = frozenset({"channel_not_found", "user_not_found", "user_disabled",
+                         "cannot_dm_bot", "users_not_found"})
+FORBIDDEN_ERRORS = frozenset({
+    "not_in_channel", "is_archived", "channel_is_archived", "restricted_action",
+    "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel", "ekm_access_denied", "missing_scope",
+    "team_access_not_granted", "messages_tab_disabled", "cannot_dm_user",
+})
+REVOKED_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed",
+                            "token_expired", "app_uninstalled", "team_not_found"})
+TRANSIENT_ERRORS = frozenset({"ratelimited", "rate_limited", "internal_error", "fatal_error",
+                              "service_unavailable", "request_timeout"})
+# Our message was refused as built; the plain-text fallback still says everything.
+BAD_BLOCKS_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long",
+                               "msg_blocks_too_long"})
+
+
+def delivery_error(exc: SlackApiError, what: str) -> DeliveryError:
+    """The DeliveryError the delivery worker acts on, for a failed Web API call."""
+    response = exc.response
+    status = response.status_code
+    error = response.get("error") if isinstance(response.data, dict) else None
+    reason = f"{what}: {error or f'HTTP {status}'}"
+    if status == 429 or error in TRANSIENT_ERRORS or status >= 500:
+        return RetryLater(reason, retry_after_seconds(response.headers))
+    if error in REVOKED_ERRORS:
+        return InstallRevoked(reason)
+    if error in GONE_ERRORS:
+        return DestinationGone(reason)
+    if error in FORBIDDEN_ERRORS:
+        return DestinationForbidden(reason)
+    # Anything else is unexpected (a bug of ours or a new Slack error): try again later,
+    # and the worker gives the row up after its attempt limit.
+    return RetryLater(reason)
+
+
+class SlackSender:
+    """Implements bot.ports.AlertSender for platform "slack".
+
+    Tokens come from the OAuth installation store (one per workspace) or from the single
+    `bot_token`. Posts to one channel are paced to about one per second, Slack's guidance
+    for chat.postMessage, so a burst of stories does not end in 429s."""
+
+    platform = "slack"
+
+    def __init__(self, *, bot_token: str | None = None,
+                 installation_store: AsyncInstallationStore | None = None,
+                 api_base_url: str | None = None,
+                 moderator_ids: ModeratorLookup | None = None,
+                 pace_seconds: float = 1.0, token_cache_seconds: float = 60.0,
+                 timeout: int = 30) -> None:
+        if bot_token is None and installation_store is None:
+            raise ValueError("SlackSender needs a bot token or an installation store")
+        self._bot_token = bot_token
+        self._installations = installation_store
+        self._base_url = api_base_url
+        self._moderator_ids = moderator_ids
+        self._pace_seconds = pace_seconds
+        self._token_cache_seconds = token_cache_seconds
+        self._timeout = timeout
+        self._clients: dict[str, AsyncWebClient] = {}
+        self._tokens: dict[str, tuple[float, str]] = {}
+        self._revoked: set[str] = set()
+        self._dm_channels: dict[tuple[str, str], str] = {}
+        self._channel_locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._next_post_at: dict[tuple[str, str], float] = {}
+
+    # ----- AlertSender ---------------------------------------------------------------------
+
+    async def send(self, alert: Alert) -> None:
+        destination = alert.destination
+        token = await self._token(destination.workspace)
+        client = self._client(token)
+        if destination.kind is DestinationKind.DM:
+            if not destination.user:
+                raise DestinationGone("a DM destination without a user")
+            channel = await self._dm_channel(client, token, destination.workspace,
+                                             destination.user)
+        elif destination.channel:
+            channel = destination.channel
+        else:
+            raise DestinationGone(f"a {destination.kind.value} destination without a channel")
+        await self._post(client, token, destination.workspace, channel, render_alert(alert))
+
+    async def notify_moderators(self, workspace: str, text: str) -> None:
+        """DM each listed moderator, or else whoever installed the app. Best effort: one
+        unreachable moderator does not stop the others."""
+        recipients = await self._moderators(workspace)
+        if not recipients:
+            log.warning("no moderators to tell in %s: %s", workspace, text)
+            return
+        token = await self._token(workspace)
+        client = self._client(token)
+        message = {"text": fallback_text(text)}
+        for user in sorted(recipients):
+            try:
+                channel = await self._dm_channel(client, token, workspace, user)
+                await self._post(client, token, workspace, channel, message)
+            except InstallRevoked:
+                raise
+            except DeliveryError as exc:
+                log.warning("could not tell moderator %s in %s: %s", user, workspace, exc)
+
+    async def close(self) -> None:
+        self._clients.clear()
+
+    # ----- tokens ----------------------------------------------------------------------------
+
+    async def _token(self, workspace: str) -> str:
+        now = time.monotonic()
+        cached = self._tokens.get(workspace)
+        if cached is not None and cached[0] > now and cached[1] not in self._revoked:
+            return cached[1]
+        token = self._bot_token
+        if self._installations is not None:
+            bot = await self._installations.async_find_bot(enterprise_id=None,
+                                                           team_id=workspace)
+            if bot is not None and bot.bot_token:
+                token = bot.bot_token
+            elif token is None:
+                raise InstallRevoked(f"Pitboard is not installed in workspace {workspace}")
+        assert token is not None
+        if token in self._revoked:
+            raise InstallRevoked(f"the bot token for workspace {workspace} was revoked")
+        self._tokens[workspace] = (now + self._token_cache_seconds, token)
+        return token
+
+    def _client(self, token: str) -> AsyncWebClient:
+        client = self._clients.get(token)
+        if client is None:
+            client = web_client(token, base_url=self._base_url, timeout=self._timeout)
+            self._clients[token] = client
+        return client
+
+    async def _revoke(self, workspace: str, token: str) -> None:
+        """Mark the install: this token is never used again, and the installation store
+        forgets it (as Bolt does on tokens_revoked), unless a newer install replaced it."""
+        self._revoked.add(token)
+        self._tokens.pop(workspace, None)
+        self._clients.pop(token, None)
+        if self._installations is None:
+            return
+        try:
+            bot = await self._installations.async_find_bot(enterprise_id=None,
+                                                           team_id=workspace)
+            if bot is not None and bot.bot_token == token:
+                await self._installations.async_delete_bot(enterprise_id=None,
+                                                           team_id=workspace)
+                await self._installations.async_delete_installation(enterprise_id=None,
+                                                                    team_id=workspace)
+        except Exception:  # the in-memory mark already stops further sends
+            log.warning("could not remove the revoked install of %s", workspace, exc_info=True)
+
+    async def _moderators(self, workspace: str) -> set[str]:
+        recipients: set[str] = set()
+        if self._moderator_ids is not None:
+            try:
+                recipients.update(await self._moderator_ids(workspace))
+            except Exception:
+                log.warning("could not read the moderators of %s", workspace, exc_info=True)
+        if not recipients and self._installations is not None:
+            installation = await self._installations.async_find_installation(
+                enterprise_id=None, team_id=workspace)
+            if installation is not None and installation.user_id:
+                recipients.add(installation.user_id)
+        return recipients
+
+    # ----- Web API calls ---------------------------------------------------------------------
+
+    async def _call(self, workspace: str, token: str, what: str,
+                    call: Any, **kwargs: Any) -> Any:
+        try:
+            return await call(**kwargs)
+        except SlackApiError as exc:
+            error = delivery_error(exc, what)
+            if isinstance(error, InstallRevoked):
+                await self._revoke(workspace, token)
+            raise error from exc
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise RetryLater(f"{what}: {type(exc).__name__}: {exc}") from exc
+
+    async def _dm_channel(self, client: AsyncWebClient, token: str, workspace: str,
+                          user: str) -> str:
+        key = (workspace, user)
+        channel = self._dm_channels.get(key)
+        if channel is None:
+            response = await self._call(workspace, token, "conversations.open",
+                                        client.conversations_open, users=user)
+            channel = response["channel"]["id"]
+            self._dm_channels[key] = channel
+        return channel
+
+    async def _post(self, client: AsyncWebClient, token: str, workspace: str, channel: str,
+                    message: dict[str, Any]) -> None:
+        key = (workspace, channel)
+        lock = self._channel_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            loop = asyncio.get_running_loop()
+            wait = self._next_post_at.get(key, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                await self._post_now(client, token, workspace, channel, message)
+            finally:
+                self._next_post_at[key] = loop.time() + self._pace_seconds
+
+    async def _post_now(self, client: AsyncWebClient, token: str, workspace: str,
+                        channel: str, message: dict[str, Any]) -> None:
+        post = {"channel": channel, "unfurl_links": False, "unfurl_media": False,
+                # Mentions come only from <@U...> markup we wrote; never from bare @names.
+                "link_names": False, **message}
+        try:
+            await self._call(workspace, token, "chat.postMessage", client.chat_postMessage,
+                             **post)
+        except RetryLater as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, SlackApiError)
+                    and cause.response.get("error") in BAD_BLOCKS_ERRORS
+                    and "blocks" in post):
+                raise
+            log.warning("Slack refused our blocks (%s); posting the text alone", exc)
+            post.pop("blocks")
+            await self._call(workspace, token, "chat.postMessage", client.chat_postMessage,
+                             **post)
