@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXParseException
@@ -44,6 +45,11 @@ _HARMLESS_BOZO = (CharacterEncodingOverride, NonXMLContentType)
 # amplification, but feedparser's fallback parser expands the survivors without any limit.
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY[^>]*>", re.IGNORECASE)
 _SHORT_ENTITY = re.compile(rb"""<!ENTITY\s+[\w.-]+\s+(["'])(?:&#\w{1,8};|[^&%"'<]{0,8})\1\s*>""")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_SINGLE_BYTE_CHARSETS = frozenset({
+    "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso_8859-1", "us-ascii", "ascii",
+    "windows-1252", "cp1252", "iso-8859-15", "iso-8859-2", "windows-1250",
+})
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
                          re.IGNORECASE | re.DOTALL)
@@ -77,9 +83,8 @@ def parse_feed(
     now = now or datetime.now(UTC)
     if not body.strip():
         return ParsedFeed(error="empty response: no feed in it")
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    headers = {"content-location": url, "content-type": _effective_content_type(body,
+                                                                                content_type)}
     try:
         parsed = feedparser.parse(
             _defuse_entities(body), response_headers=headers, sanitize_html=True,
@@ -105,6 +110,24 @@ def parse_feed(
         log.info("kept %d entries of a malformed feed %s: %s", len(articles), url,
                  parsed.get("bozo_exception"))
     return ParsedFeed(title=own_title, articles=articles)
+
+
+def _effective_content_type(body: bytes, content_type: str | None) -> str:
+    """The Content-Type to give feedparser, which trusts the header's charset first."""
+    if not content_type:
+        # feedparser reads "no header" as ISO-8859-1; XML's own default is UTF-8.
+        return "application/xml"
+    match = _CHARSET.search(content_type)
+    if match and match.group(1).lower() in _SINGLE_BYTE_CHARSETS and not body.isascii():
+        # Servers stamp a default Latin-1 charset on feeds written in UTF-8; decoding those
+        # as Latin-1 always "succeeds" and garbles every accent. Valid multi-byte UTF-8 is
+        # almost never what Latin-1 text looks like, so the bytes get the last word.
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return content_type
+        return content_type[: match.start(1)] + "utf-8" + content_type[match.end(1):]
+    return content_type
 
 
 def _defuse_entities(body: bytes) -> bytes:
@@ -202,18 +225,37 @@ def _summary(entry: Mapping[str, Any], limit: int) -> str:
 
 
 def _published(entry: Mapping[str, Any], now: datetime) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        stamp = entry.get(key)
-        if not isinstance(stamp, time.struct_time):
-            continue
-        try:
-            # feedparser gives UTC struct_time; timegm reads it as UTC, unlike mktime.
-            moment = datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
-        except (OverflowError, ValueError, OSError):
-            continue
-        if moment > now + FUTURE_SKEW:
-            return None
-        return min(moment, now)
+    moment = _written_date(entry)
+    if moment is None:
+        return None
+    if moment > now + FUTURE_SKEW:
+        return None
+    return min(moment, now)
+
+
+def _written_date(entry: Mapping[str, Any]) -> datetime | None:
+    for parsed_key, raw_key in (("published_parsed", "published"),
+                                ("updated_parsed", "updated"),
+                                ("created_parsed", "created")):
+        # dict.get: FeedParserDict.get maps a missing published_parsed to updated_parsed
+        # with a DeprecationWarning; the order here is ours to choose.
+        stamp = dict.get(entry, parsed_key)  # type: ignore[arg-type]
+        if isinstance(stamp, time.struct_time):
+            try:
+                # feedparser gives UTC struct_time; timegm reads it as UTC, unlike mktime.
+                return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+        raw = dict.get(entry, raw_key)  # type: ignore[arg-type]
+        if isinstance(raw, str) and raw.strip():
+            # feedparser refuses RFC 822 dates without a zone; the stdlib reads them, and
+            # UTC is the least wrong guess for the missing zone.
+            try:
+                moment = parsedate_to_datetime(raw.strip())
+            except (TypeError, ValueError, IndexError):
+                continue
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(
+                UTC)
     return None
 
 
