@@ -20,3 +20,52 @@ async def slack():
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'pitboard.db'}"
+
+
+@pytest.fixture
+async def store(database_url: str):
+    import storage
+
+    opened = await storage.SqlStore.open(database_url)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def commands(store):
+    from bot.commands import Commands
+
+    return Commands(store, gazetteer=_gazetteer())
+
+
+def _gazetteer():
+    # TEMPORARY while bot.rules is being rewritten: prefer its gazetteer() factory.
+    from bot import rules
+
+    factory = getattr(rules, "gazetteer", None)
+    if callable(factory):
+        return factory()
+    from bot.rules.gazetteer import Gazetteer
+
+    return Gazetteer.load([Path(rules.__file__).parent / "data"])
+
+
+async def seed_story(store, *, title: str = "Blomqvist joins Action Express",
+                     team: str = "Action Express Racing",
+                     summary: str = "Tom Blomqvist → Action Express Racing #31",
+                     driver: str = "Tom Blomqvist"):
+    """One article, one move and its lineup, as the pipeline would record them."""
+    from bot.models import Article, Extraction, LineupEntry, Move, MoveKind, utcnow
+
+    feed = await store.add_feed(f"https://news.example/rss?{len(title)}-{driver}",
+                                title="News Example")
+    article = Article(entry_id=f"e-{title}", title=title, url="https://news.example/1",
+                      source="News Example", published=utcnow())
+    [stored] = await store.add_articles(feed.id, [article])
+    move = Move(driver=driver, kind=MoveKind.JOIN, team=team, car="31",
+                series="IMSA", season=2024, role="endurance",
+                teammates=("Pipo Derani", "Jack Aitken"))
+    lineup = tuple(LineupEntry(driver=d, team=team, car="31", series="IMSA", season=2024)
+                   for d in ("Tom Blomqvist", "Pipo Derani", "Jack Aitken"))
+    return await store.record_extraction(stored, Extraction(moves=(move,), lineup=lineup,
+                                                            summaries=(summary,)))
