@@ -1,0 +1,519 @@
+"""Stories and lineup knowledge: what the moves of an article change, in one transaction.
+
+The rules, decided here and covered by tests/storage/test_stories.py and test_lineup.py:
+
+Stories (one per `Move.story_key()`):
+- A new key makes a story at revision 1.
+- The same key from another article adds that article as a source. The revision goes up
+  (an alert goes out again) only when a rumour is confirmed; the story then takes the
+  confirmed move, keeping details the confirmation left out.
+- Details the story lacked (car, role, series, from-team, replaces) are filled in quietly,
+  without a new revision: "now we know the car number" is not worth a second alert.
+- A rumour of a story already confirmed changes nothing but the source list.
+- The same article recorded twice changes nothing.
+
+Seats (series, season, car or '' for "in the team's lineup", team, driver):
+- join, promote and replace with a team fill a seat; a replace also notes whom it replaces
+  (a stand-in: the regular driver's seat stays). An extend confirms or creates the seat.
+- Every lineup statement of the extraction fills its car's seat.
+- A seat filled for a car takes over the driver's car-less seat in that team and season.
+- leave (with a team, or an arrival's from-team in the same series) ends the driver's seats
+  with that team from that season on; retire ends all of them. The rows stay, with
+  `valid_to` set, for history. Rumours end nothing.
+- A rumour never overwrites a confirmed seat; a rumour about another car or team is its
+  own row, shown beside the confirmed ones.
+- Seats a moderator set or removed are never changed by extracted facts.
+- A move without a season counts for the year of the article (or of now).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import (
+    Article,
+    Extraction,
+    LineupEntry,
+    Move,
+    MoveKind,
+    Seat,
+    Source,
+    Status,
+    Story,
+    TargetKind,
+)
+from storage.keys import car_key, key
+from storage.tables import (
+    MoveRow,
+    NameRow,
+    SeatEventRow,
+    SeatRow,
+    SeatStoryRow,
+    StoryRow,
+    StorySourceRow,
+)
+
+stories = cast(Table, StoryRow.__table__)
+story_sources = cast(Table, StorySourceRow.__table__)
+moves = cast(Table, MoveRow.__table__)
+seats = cast(Table, SeatRow.__table__)
+seat_stories = cast(Table, SeatStoryRow.__table__)
+seat_events = cast(Table, SeatEventRow.__table__)
+names = cast(Table, NameRow.__table__)
+
+RULES = "rules"
+MODERATOR = "moderator"
+IMPORT = "import"
+
+_ARRIVALS = (MoveKind.JOIN, MoveKind.PROMOTE, MoveKind.REPLACE)
+
+
+def insert_for(connection: AsyncConnection, table: Table) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    if connection.dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)
+
+
+# ----- rows to domain values ----------------------------------------------------------------
+
+
+def source_of(row: Any, prefix: str = "source_") -> Source | None:
+    title = getattr(row, f"{prefix}title")
+    if title is None:
+        return None
+    return Source(title=title, url=getattr(row, f"{prefix}url"),
+                  name=getattr(row, f"{prefix}name", None),
+                  published=getattr(row, f"{prefix}published", None))
+
+
+def source_columns(source: Source | None) -> dict[str, Any]:
+    return {
+        "source_title": source.title if source else None,
+        "source_url": source.url if source else None,
+        "source_name": source.name if source else None,
+        "source_published": source.published if source else None,
+    }
+
+
+def move_of(row: Any) -> Move:
+    return Move(
+        driver=row.driver, kind=MoveKind(row.kind), team=row.team, car=row.car,
+        series=row.series, season=row.season, role=row.role, from_team=row.from_team,
+        replaces=row.replaces, teammates=tuple(json.loads(row.teammates or "[]")),
+        status=Status(row.status), confidence=float(row.confidence), evidence=row.evidence,
+    )
+
+
+def story_of(row: Any) -> Story:
+    return Story(id=row.id, move=move_of(row), summary=row.summary, revision=row.revision,
+                 source=source_of(row), first_seen=row.first_seen, updated_at=row.updated_at)
+
+
+def seat_of(row: Any) -> Seat:
+    return Seat(series=row.series, season=row.season, car=row.car, team=row.team,
+                driver=row.driver, role=row.role, status=Status(row.status),
+                source=source_of(row), corrected_by=row.corrected_by,
+                updated_at=row.updated_at)
+
+
+def move_columns(move: Move) -> dict[str, Any]:
+    return {
+        "driver": move.driver, "driver_key": key(move.driver), "kind": move.kind.value,
+        "team": move.team, "car": move.car, "series": move.series, "season": move.season,
+        "role": move.role, "from_team": move.from_team, "replaces": move.replaces,
+        "teammates": json.dumps(list(move.teammates)), "status": move.status.value,
+        "confidence": move.confidence, "evidence": move.evidence,
+    }
+
+
+def default_summary(move: Move) -> str:
+    parts = [move.driver, move.kind.value]
+    if move.team:
+        parts.append(move.team)
+    if move.car:
+        parts.append(f"#{move.car}")
+    if move.season:
+        parts.append(str(move.season))
+    return " ".join(parts)
+
+
+# ----- names for autocomplete -----------------------------------------------------------------
+
+
+async def remember_names(connection: AsyncConnection,
+                         pairs: Sequence[tuple[TargetKind, str | None]]) -> None:
+    rows = {}
+    for kind, name in pairs:
+        if not name:
+            continue
+        name_key = car_key(name) if kind is TargetKind.CAR else key(name)
+        if name_key:
+            rows.setdefault((kind.value, name_key), name)
+    if rows:
+        await connection.execute(
+            insert_for(connection, names).on_conflict_do_nothing(),
+            [{"kind": k, "key": nk, "name": n} for (k, nk), n in rows.items()],
+        )
+
+
+# ----- stories ----------------------------------------------------------------------------
+
+
+async def merge_story(connection: AsyncConnection, article: Article, move: Move, summary: str,
+                      source: Source, now: datetime) -> tuple[Story, bool]:
+    """Record `move` as reported by `article`; (story, worth an alert)."""
+    story_key = move.story_key()
+    row = (await connection.execute(
+        select(stories).where(stories.c.story_key == story_key))).first()
+    if row is None:
+        inserted = (await connection.execute(
+            stories.insert().values(
+                story_key=story_key, summary=summary, revision=1, first_seen=now,
+                updated_at=now, **move_columns(move), **source_columns(source),
+            ).returning(*stories.c))).one()
+        await _add_story_source(connection, inserted.id, article, source, now)
+        return story_of(inserted), True
+
+    if not await _add_story_source(connection, row.id, article, source, now):
+        return story_of(row), False  # this article was recorded before
+    current = move_of(row)
+    changes: dict[str, Any] = {}
+    news = False
+    if current.status is Status.RUMOUR and move.status is Status.CONFIRMED:
+        confirmed = _fill_details(move, current)
+        changes = {**move_columns(confirmed), **source_columns(source), "summary": summary,
+                   "revision": row.revision + 1, "updated_at": now}
+        news = True
+    elif move.status is current.status:
+        enriched = _fill_details(current, move)
+        if enriched != current:
+            changes = move_columns(enriched)
+    if not changes:
+        return story_of(row), False
+    updated = (await connection.execute(
+        update(stories).where(stories.c.id == row.id).values(**changes)
+        .returning(*stories.c))).one()
+    return story_of(updated), news
+
+
+def _fill_details(move: Move, other: Move) -> Move:
+    """`move`, with the details only `other` knows."""
+    return replace(
+        move,
+        car=move.car or other.car,
+        role=move.role or other.role,
+        series=move.series or other.series,
+        from_team=move.from_team or other.from_team,
+        replaces=move.replaces or other.replaces,
+        teammates=move.teammates or other.teammates,
+    )
+
+
+async def _add_story_source(connection: AsyncConnection, story_id: int, article: Article,
+                            source: Source, now: datetime) -> bool:
+    result = await connection.execute(
+        insert_for(connection, story_sources).on_conflict_do_nothing().values(
+            story_id=story_id, article_id=article.id, title=source.title, url=source.url,
+            name=source.name, published=source.published, added_at=now))
+    return bool(result.rowcount)
+
+
+async def record_extraction(connection: AsyncConnection, article: Article,
+                            extraction: Extraction, now: datetime) -> list[Story]:
+    source = Source(title=article.title, url=article.url, name=article.source,
+                    published=article.published)
+    fallback_season = (article.published or now).astimezone(UTC).year
+    changed: dict[int, Story] = {}
+    recorded: list[Story] = []
+    for position, move in enumerate(extraction.moves):
+        summary = (extraction.summaries[position]
+                   if position < len(extraction.summaries) and extraction.summaries[position]
+                   else default_summary(move))
+        story, news = await merge_story(connection, article, move, summary, source, now)
+        recorded.append(story)
+        if news:
+            changed[story.id] = story
+        if article.id is not None:
+            await connection.execute(
+                insert_for(connection, moves).on_conflict_do_nothing().values(
+                    article_id=article.id, story_id=story.id, position=position,
+                    created_at=now, **move_columns(move)))
+        await apply_move(connection, move, story, article, source, fallback_season, now)
+    for entry in extraction.lineup:
+        story = _supporting_story(entry, recorded)
+        series = entry.series or article.series or (story.move.series if story else None)
+        await fill_seat(connection, SeatFact(
+            series=series, season=entry.season or fallback_season, car=entry.car,
+            team=entry.team or (story.move.team if story else None), driver=entry.driver,
+            role=entry.role, status=entry.status, story_id=story.id if story else None,
+            source=source, at=now))
+    pairs: list[tuple[TargetKind, str | None]] = []
+    for move in extraction.moves:
+        pairs += [(TargetKind.DRIVER, move.driver), (TargetKind.TEAM, move.team),
+                  (TargetKind.TEAM, move.from_team), (TargetKind.SERIES, move.series),
+                  (TargetKind.CAR, move.car), (TargetKind.DRIVER, move.replaces)]
+        pairs += [(TargetKind.DRIVER, mate) for mate in move.teammates]
+    for entry in extraction.lineup:
+        pairs += [(TargetKind.DRIVER, entry.driver), (TargetKind.TEAM, entry.team),
+                  (TargetKind.SERIES, entry.series), (TargetKind.CAR, entry.car)]
+    pairs.append((TargetKind.SERIES, article.series))
+    await remember_names(connection, pairs)
+    return list(changed.values())
+
+
+def _supporting_story(entry: LineupEntry, recorded: list[Story]) -> Story | None:
+    """The story a lineup statement belongs to: same car, else same team, else the first."""
+    for story in recorded:
+        if entry.car and story.move.car and car_key(entry.car) == car_key(story.move.car):
+            return story
+    for story in recorded:
+        if entry.team and story.move.team and key(entry.team) == key(story.move.team):
+            return story
+    return recorded[0] if recorded else None
+
+
+# ----- seats ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, kw_only=True)
+class SeatFact:
+    """One statement about a seat, from a move, a lineup line, an entry list or a moderator."""
+
+    series: str | None
+    season: int
+    car: str | None
+    team: str | None
+    driver: str
+    role: str | None = None
+    status: Status = Status.CONFIRMED
+    origin: str = RULES
+    actor: str = RULES
+    story_id: int | None = None
+    source: Source | None = None
+    replaces: str | None = None
+    races: str | None = None
+    at: datetime
+
+
+async def apply_move(connection: AsyncConnection, move: Move, story: Story, article: Article,
+                     source: Source, fallback_season: int, now: datetime) -> None:
+    season = move.season or fallback_season
+    series = move.series or article.series
+    if move.kind in _ARRIVALS or move.kind is MoveKind.EXTEND:
+        if move.team:
+            await fill_seat(connection, SeatFact(
+                series=series, season=season, car=move.car, team=move.team,
+                driver=move.driver, role=move.role, status=move.status, story_id=story.id,
+                source=source, at=now,
+                replaces=move.replaces if move.kind is MoveKind.REPLACE else None))
+        if (move.kind in _ARRIVALS and move.from_team and series
+                and move.status is Status.CONFIRMED):
+            await end_seats(connection, driver=move.driver, team=move.from_team,
+                            series=series, from_season=season, story=story, source=source,
+                            at=now)
+        return
+    if move.status is not Status.CONFIRMED:
+        return  # a rumoured departure ends nothing
+    if move.kind is MoveKind.LEAVE:
+        team = move.team or move.from_team
+        if team:
+            await end_seats(connection, driver=move.driver, team=team, series=None,
+                            from_season=season, story=story, source=source, at=now)
+    elif move.kind is MoveKind.RETIRE:
+        await end_seats(connection, driver=move.driver, team=None, series=None,
+                        from_season=season, story=story, source=source, at=now)
+
+
+async def _event(connection: AsyncConnection, action: str, row: Any, *, actor: str,
+                 at: datetime, story_id: int | None = None, source: Source | None = None,
+                 detail: str | None = None, status: str | None = None,
+                 role: str | None = None) -> None:
+    await connection.execute(seat_events.insert().values(
+        seat_id=row.id, action=action, series=row.series, series_key=row.series_key,
+        season=row.season, car=row.car, car_key=row.car_key, team=row.team,
+        driver=row.driver, role=role if role is not None else row.role,
+        status=status or row.status, actor=actor, story_id=story_id,
+        source_title=source.title if source else None,
+        source_url=source.url if source else None, detail=detail, at=at))
+
+
+async def _support(connection: AsyncConnection, seat_id: int, story_id: int | None) -> None:
+    if story_id is not None:
+        await connection.execute(
+            insert_for(connection, seat_stories).on_conflict_do_nothing().values(
+                seat_id=seat_id, story_id=story_id))
+
+
+async def _find_seat(connection: AsyncConnection, fact: SeatFact) -> Row[Any] | None:
+    series_key, car, team, driver = (key(fact.series), car_key(fact.car), key(fact.team),
+                                     key(fact.driver))
+    row = (await connection.execute(select(seats).where(
+        seats.c.series_key == series_key, seats.c.season == fact.season,
+        seats.c.car_key == car, seats.c.team_key == team,
+        seats.c.driver_key == driver))).first()
+    if row is not None or not team:
+        return row
+    same_driver_team = and_(
+        seats.c.season == fact.season, seats.c.team_key == team,
+        seats.c.driver_key == driver,
+        or_(seats.c.series_key == series_key, seats.c.series_key == "",
+            series_key == ""))
+    if car:
+        # The driver's car-less seat in this team gets the car.
+        return (await connection.execute(select(seats).where(
+            same_driver_team, seats.c.car_key == "").order_by(seats.c.id).limit(1))).first()
+    # A car seat in this team already says more than a car-less one would.
+    return (await connection.execute(select(seats).where(
+        same_driver_team, seats.c.car_key != "").order_by(seats.c.id).limit(1))).first()
+
+
+async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> int | None:
+    """Apply one statement about a seat; returns the seat's id (None when nothing applies)."""
+    row = await _find_seat(connection, fact)
+    if row is None:
+        values = {
+            "series": fact.series, "series_key": key(fact.series), "season": fact.season,
+            "car": fact.car, "car_key": car_key(fact.car), "team": fact.team,
+            "team_key": key(fact.team), "driver": fact.driver, "driver_key": key(fact.driver),
+            "role": fact.role, "status": fact.status.value, "origin": fact.origin,
+            "replaces": fact.replaces, "races": fact.races,
+            "valid_from": fact.source.published if fact.source and fact.source.published
+            else fact.at,
+            "valid_to": None, "removed": False, "story_id": fact.story_id,
+            "corrected_by": fact.actor if fact.origin == MODERATOR else None,
+            "corrected_at": fact.at if fact.origin == MODERATOR else None,
+            "created_at": fact.at, "updated_at": fact.at, **source_columns(fact.source),
+        }
+        created = (await connection.execute(
+            seats.insert().values(**values).returning(*seats.c))).one()
+        await _support(connection, created.id, fact.story_id)
+        action = "rumour" if fact.status is Status.RUMOUR else "fill"
+        await _event(connection, action, created, actor=fact.actor, at=fact.at,
+                     story_id=fact.story_id, source=fact.source)
+        return created.id
+
+    moderated = row.origin == MODERATOR
+    if moderated and fact.origin != MODERATOR:
+        return row.id  # a correction wins over extracted facts and entry lists
+    changes: dict[str, Any] = {}
+    action = "update"
+    if fact.origin == MODERATOR:
+        changes.update(origin=MODERATOR, corrected_by=fact.actor, corrected_at=fact.at,
+                       removed=False, valid_to=None, status=fact.status.value)
+        action = "set"
+    elif row.status == Status.CONFIRMED.value and fact.status is Status.RUMOUR:
+        return row.id  # a rumour never overwrites a confirmed seat
+    elif row.status == Status.RUMOUR.value and fact.status is Status.CONFIRMED:
+        changes["status"] = Status.CONFIRMED.value
+        action = "confirm"
+    if row.valid_to is not None and fact.origin != MODERATOR:
+        changes["valid_to"] = None  # back in the seat
+        action = "reopen"
+    if fact.car and not row.car_key:
+        changes.update(car=fact.car, car_key=car_key(fact.car))
+        if not row.series_key and fact.series:
+            changes.update(series=fact.series, series_key=key(fact.series))
+    if fact.team and not row.team_key:
+        changes.update(team=fact.team, team_key=key(fact.team))
+    if fact.role and fact.role != row.role and (row.role is None or fact.status is
+                                                 Status.CONFIRMED):
+        changes["role"] = fact.role
+    if fact.replaces and fact.replaces != row.replaces:
+        changes["replaces"] = fact.replaces
+    if fact.races and fact.races != row.races:
+        changes["races"] = fact.races
+    meaningful = bool(changes)
+    if fact.source is not None:
+        changes.update(source_columns(fact.source))
+    if fact.story_id is not None:
+        changes["story_id"] = fact.story_id
+    if changes:
+        changes["updated_at"] = fact.at
+        updated = (await connection.execute(
+            update(seats).where(seats.c.id == row.id).values(**changes)
+            .returning(*seats.c))).one()
+        if meaningful:
+            await _event(connection, action, updated, actor=fact.actor, at=fact.at,
+                         story_id=fact.story_id, source=fact.source)
+    await _support(connection, row.id, fact.story_id)
+    return row.id
+
+
+async def end_seats(connection: AsyncConnection, *, driver: str, team: str | None,
+                    series: str | None, from_season: int, story: Story | None,
+                    source: Source | None, at: datetime, actor: str = RULES) -> int:
+    """End the driver's open seats (with `team`, in `series`) from `from_season` on."""
+    conditions = [seats.c.driver_key == key(driver), seats.c.season >= from_season,
+                  seats.c.valid_to.is_(None), seats.c.removed.is_(False),
+                  seats.c.origin != MODERATOR]
+    if team:
+        conditions.append(seats.c.team_key == key(team))
+    if series:
+        conditions.append(or_(seats.c.series_key == key(series), seats.c.series_key == ""))
+    ended = (await connection.execute(
+        update(seats).where(*conditions).values(valid_to=at, updated_at=at,
+                                                story_id=story.id if story else None,
+                                                **source_columns(source))
+        .returning(*seats.c))).all()
+    for row in ended:
+        await _support(connection, row.id, story.id if story else None)
+        await _event(connection, "end", row, actor=actor, at=at,
+                     story_id=story.id if story else None, source=source)
+    return len(ended)
+
+
+# ----- queries ----------------------------------------------------------------------------
+
+
+def latest_season_limit(now: datetime) -> int:
+    """The furthest season a default answer looks at: next year's, once announced."""
+    return now.astimezone(UTC).year + 1
+
+
+_OPEN = and_(seats.c.valid_to.is_(None), seats.c.removed.is_(False))
+
+
+def _latest_per_series(match: Any, limit_season: int) -> Any:
+    """Rows of `match` in the latest season (<= limit) each series has for that match."""
+    inner = seats.alias("inner_seats")
+    latest = (select(func.max(inner.c.season))
+              .where(inner.c.series_key == seats.c.series_key,
+                     inner.c.season <= limit_season,
+                     inner.c.valid_to.is_(None), inner.c.removed.is_(False),
+                     *_rebind(match, inner))
+              .scalar_subquery())
+    return seats.c.season == latest
+
+
+def _rebind(match: Any, alias: Any) -> list[Any]:
+    return [getattr(alias.c, column) == value for column, value in match]
+
+
+def seat_order(seat: Seat) -> tuple[Any, ...]:
+    return (seat.series or "", -(seat.season or 0), seat.team or "", seat.car or "",
+            seat.status is not Status.CONFIRMED, seat.driver)
+
+
+async def query_seats(connection: AsyncConnection, match: list[tuple[str, Any]], *,
+                      series: str | None, season: int | None, now: datetime) -> list[Seat]:
+    conditions = [getattr(seats.c, column) == value for column, value in match]
+    if series:
+        conditions.append(seats.c.series_key == key(series))
+        match = [*match, ("series_key", key(series))]
+    if season is not None:
+        conditions.append(seats.c.season == season)
+    else:
+        conditions.append(_latest_per_series(match, latest_season_limit(now)))
+    rows = (await connection.execute(select(seats).where(_OPEN, *conditions))).all()
+    return sorted((seat_of(row) for row in rows), key=seat_order)

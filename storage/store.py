@@ -1,0 +1,560 @@
+"""SqlStore: the whole `bot.ports.Store` on SQLAlchemy 2.x async, SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.models import (
+    Article,
+    Destination,
+    DestinationKind,
+    Extraction,
+    Feed,
+    FetchResult,
+    OutboxItem,
+    Seat,
+    Story,
+    Subscription,
+    TargetKind,
+    utc,
+    utcnow,
+)
+from storage import knowledge
+from storage.database import create_engine
+from storage.database import upgrade as upgrade_schema
+from storage.errors import translate_errors
+from storage.keys import car_key, key, target_key
+from storage.knowledge import insert_for, stories, story_of
+from storage.tables import (
+    ArticleRow,
+    DestinationRow,
+    FeedRow,
+    NameRow,
+    OutboxRow,
+    SettingRow,
+    SubscriptionRow,
+)
+
+feeds = cast(Table, FeedRow.__table__)
+articles = cast(Table, ArticleRow.__table__)
+destinations = cast(Table, DestinationRow.__table__)
+subscriptions = cast(Table, SubscriptionRow.__table__)
+settings = cast(Table, SettingRow.__table__)
+outbox = cast(Table, OutboxRow.__table__)
+names = cast(Table, NameRow.__table__)
+
+# A failing feed waits interval × 2^(errors-1), but never longer than this (or its interval).
+MAX_BACKOFF_SECONDS = 6 * 3600
+ALERTS_CHANNEL_VALUE = "*"
+_ARTICLE_CHUNK = 500  # rows per INSERT: well under SQLite's bound-parameter limit
+
+
+def feed_of(row: Any) -> Feed:
+    return Feed(
+        id=row.id, url=row.url, title=row.title, series=row.series,
+        interval_seconds=row.interval_seconds, paused=row.paused, workspace=row.workspace,
+        etag=row.etag, last_modified=row.last_modified, primed=row.primed,
+        last_polled_at=row.last_polled_at, last_error=row.last_error,
+        error_count=row.error_count,
+    )
+
+
+def destination_of(row: Any, prefix: str = "") -> Destination:
+    def get(name: str) -> Any:
+        return getattr(row, prefix + name)
+
+    return Destination(
+        platform=get("platform"), workspace=get("workspace"), channel=get("channel") or None,
+        user=get("user") or None, kind=DestinationKind(get("kind")), id=get("id"),
+        broken=get("broken"),
+    )
+
+
+def _destination_columns() -> list[Any]:
+    return [column.label(f"d_{column.name}") for column in destinations.c]
+
+
+class SqlStore:
+    """Implements `bot.ports.Store` (and `bot.lineup_ports.LineupKnowledge`).
+
+    Every method runs in its own transaction and returns domain dataclasses. A database
+    that cannot be reached raises `storage.TransientStorageError`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @classmethod
+    async def open(cls, url: str, *, upgrade: bool = True, **engine_options: Any) -> SqlStore:
+        """Connect to `url` (see `normalise_url`), first bringing the schema up to date."""
+        if upgrade:
+            await upgrade_schema(url)
+        return cls(create_engine(url, **engine_options))
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        async with self._engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        async with self._engine.connect() as connection:
+            await connection.execution_options(pitboard_read_only=True)
+            try:
+                yield connection
+            finally:
+                await connection.rollback()
+
+    # ----- feeds --------------------------------------------------------------------------
+
+    @translate_errors
+    async def add_feed(self, url: str, *, series: str | None = None,
+                       interval_seconds: int = 600, workspace: str | None = None,
+                       title: str | None = None) -> Feed:
+        """Adding a URL the workspace already has returns the existing feed."""
+        now = utcnow()
+        async with self._write() as connection:
+            row = (await connection.execute(
+                insert_for(connection, feeds).on_conflict_do_nothing().values(
+                    url=url, workspace=workspace, workspace_key=workspace or "", title=title,
+                    series=series, interval_seconds=interval_seconds, paused=False,
+                    primed=False, next_poll_at=now, error_count=0, created_at=now,
+                ).returning(*feeds.c))).first()
+            if row is None:
+                row = (await connection.execute(select(feeds).where(
+                    feeds.c.workspace_key == (workspace or ""), feeds.c.url == url))).one()
+            await knowledge.remember_names(connection, [(TargetKind.SERIES, series)])
+            return feed_of(row)
+
+    @translate_errors
+    async def get_feed(self, feed_id: int) -> Feed | None:
+        async with self._read() as connection:
+            row = (await connection.execute(
+                select(feeds).where(feeds.c.id == feed_id))).first()
+            return feed_of(row) if row else None
+
+    @translate_errors
+    async def list_feeds(self, workspace: str | None = None) -> list[Feed]:
+        """All feeds, or those of one workspace."""
+        query = select(feeds).order_by(feeds.c.id)
+        if workspace is not None:
+            query = query.where(feeds.c.workspace_key == workspace)
+        async with self._read() as connection:
+            return [feed_of(row) for row in await connection.execute(query)]
+
+    @staticmethod
+    def _scoped(feed_id: int, workspace: str | None) -> list[Any]:
+        conditions = [feeds.c.id == feed_id]
+        if workspace is not None:
+            conditions.append(feeds.c.workspace_key == workspace)
+        return conditions
+
+    @translate_errors
+    async def remove_feed(self, feed_id: int, workspace: str | None = None) -> bool:
+        """Removes the feed and its articles; the stories they told stay."""
+        async with self._write() as connection:
+            result = await connection.execute(
+                delete(feeds).where(*self._scoped(feed_id, workspace)))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def set_paused(self, feed_id: int, paused: bool,
+                         workspace: str | None = None) -> bool:
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(feeds).where(*self._scoped(feed_id, workspace)).values(paused=paused))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def claim_due_feeds(self, now: datetime, *, limit: int, worker: str,
+                              lease_seconds: int) -> list[Feed]:
+        """Lease unpaused feeds that are due and not leased by a live worker.
+
+        One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED): on PostgreSQL two
+        workers never claim the same feed; SQLite serialises writers anyway."""
+        now = utc(now)
+        due = (select(feeds.c.id)
+               .where(feeds.c.paused.is_(False), feeds.c.next_poll_at <= now,
+                      or_(feeds.c.lease_until.is_(None), feeds.c.lease_until <= now))
+               .order_by(feeds.c.next_poll_at, feeds.c.id)
+               .limit(limit)
+               .with_for_update(skip_locked=True))
+        async with self._write() as connection:
+            rows = (await connection.execute(
+                update(feeds).where(feeds.c.id.in_(due))
+                .values(lease_owner=worker, lease_until=now + timedelta(seconds=lease_seconds))
+                .returning(*feeds.c))).all()
+        rows.sort(key=lambda row: (row.next_poll_at, row.id))
+        return [feed_of(row) for row in rows]
+
+    @translate_errors
+    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None:
+        """Store what a poll learned, schedule the next one and release the lease."""
+        now = utc(now)
+        async with self._write() as connection:
+            row = (await connection.execute(
+                select(feeds).where(feeds.c.id == feed_id))).first()
+            if row is None:
+                return  # removed while it was being polled
+            changes: dict[str, Any] = {"last_polled_at": now, "lease_owner": None,
+                                       "lease_until": None}
+            if result.ok:
+                changes.update(
+                    etag=result.etag or row.etag,
+                    last_modified=result.last_modified or row.last_modified,
+                    title=result.title or row.title, last_error=None, error_count=0,
+                    primed=True, next_poll_at=now + timedelta(seconds=row.interval_seconds))
+            else:
+                errors = row.error_count + 1
+                delay = min(row.interval_seconds * 2 ** min(errors - 1, 16),
+                            max(row.interval_seconds, MAX_BACKOFF_SECONDS))
+                changes.update(last_error=result.error, error_count=errors,
+                               next_poll_at=now + timedelta(seconds=delay))
+            await connection.execute(
+                update(feeds).where(feeds.c.id == feed_id).values(**changes))
+
+    # ----- articles ------------------------------------------------------------------------
+
+    @translate_errors
+    async def add_articles(self, feed_id: int, articles_in: Sequence[Article]) -> list[Article]:
+        """Insert; return only the new articles, with their ids, in the order given."""
+        unique: dict[str, Article] = {}
+        for article in articles_in:
+            unique.setdefault(article.entry_id, article)
+        if not unique:
+            return []
+        now = utcnow()
+        new_ids: dict[str, int] = {}
+        batch = list(unique.values())
+        async with self._write() as connection:
+            for start in range(0, len(batch), _ARTICLE_CHUNK):
+                chunk = batch[start:start + _ARTICLE_CHUNK]
+                statement = (
+                    insert_for(connection, articles)
+                    .values([{
+                        "feed_id": feed_id, "entry_id": a.entry_id, "title": a.title,
+                        "summary": a.summary, "url": a.url, "published": a.published,
+                        "series": a.series, "source": a.source, "created_at": now,
+                    } for a in chunk])
+                    .on_conflict_do_nothing()
+                    .returning(articles.c.id, articles.c.entry_id))
+                for row in await connection.execute(statement):
+                    new_ids[row.entry_id] = row.id
+        return [replace(a, id=new_ids[a.entry_id], feed_id=feed_id)
+                for a in batch if a.entry_id in new_ids]
+
+    # ----- stories and lineups ----------------------------------------------------------------
+
+    @translate_errors
+    async def record_extraction(self, article: Article, extraction: Extraction) -> list[Story]:
+        """Merge the moves into stories and seats (rules: storage/knowledge.py).
+
+        Returns the stories that are new or whose revision went up: the ones to announce."""
+        if not extraction.moves and not extraction.lineup:
+            return []
+        async with self._write() as connection:
+            return await knowledge.record_extraction(connection, article, extraction,
+                                                     utcnow())
+
+    @translate_errors
+    async def recent_stories(self, limit: int = 5) -> list[Story]:
+        async with self._read() as connection:
+            rows = await connection.execute(
+                select(stories).order_by(stories.c.updated_at.desc(), stories.c.id.desc())
+                .limit(limit))
+            return [story_of(row) for row in rows]
+
+    @translate_errors
+    async def lineup(self, car: str, *, series: str | None = None,
+                     season: int | None = None) -> list[Seat]:
+        """The open seats of a car. Season None: per series, the latest season with seats
+        for the car, up to next year. Series None: every series (group by `Seat.series`)."""
+        wanted = car_key(car)
+        if not wanted:
+            return []
+        async with self._read() as connection:
+            return await knowledge.query_seats(connection, [("car_key", wanted)],
+                                               series=series, season=season, now=utcnow())
+
+    @translate_errors
+    async def team_lineup(self, team: str, *, series: str | None = None,
+                          season: int | None = None) -> list[Seat]:
+        wanted = key(team)
+        if not wanted:
+            return []
+        async with self._read() as connection:
+            return await knowledge.query_seats(connection, [("team_key", wanted)],
+                                               series=series, season=season, now=utcnow())
+
+    @translate_errors
+    async def driver_seats(self, driver: str) -> list[Seat]:
+        """The driver's open seats in the latest season of each series (up to next year)."""
+        wanted = key(driver)
+        if not wanted:
+            return []
+        async with self._read() as connection:
+            return await knowledge.query_seats(connection, [("driver_key", wanted)],
+                                               series=None, season=None, now=utcnow())
+
+    @translate_errors
+    async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
+        async with self._read() as connection:
+            rows = await connection.execute(
+                select(stories).where(stories.c.driver_key == key(driver))
+                .order_by(stories.c.first_seen.desc(), stories.c.id.desc()).limit(limit))
+            return [story_of(row) for row in rows]
+
+    @translate_errors
+    async def known_names(self, kind: TargetKind) -> list[str]:
+        async with self._read() as connection:
+            rows = await connection.execute(
+                select(names.c.name).where(names.c.kind == kind.value).order_by(names.c.key))
+            return [row.name for row in rows]
+
+    # ----- destinations and subscriptions ---------------------------------------------------
+
+    async def _destination_id(self, connection: AsyncConnection, destination: Destination,
+                              *, unbreak: bool = False) -> int:
+        """The row of this destination, made if new; an explicit follow or alerts-channel
+        choice clears an earlier 'broken' mark."""
+        values = {"platform": destination.platform, "workspace": destination.workspace,
+                  "channel": destination.channel or "", "user": destination.user or "",
+                  "kind": destination.kind.value}
+        await connection.execute(insert_for(connection, destinations).on_conflict_do_nothing()
+                                 .values(**values, created_at=utcnow()))
+        row = (await connection.execute(select(destinations.c.id, destinations.c.broken).where(
+            *(getattr(destinations.c, column) == value for column, value in values.items()))
+        )).one()
+        if unbreak and row.broken is not None:
+            await connection.execute(update(destinations).where(destinations.c.id == row.id)
+                                     .values(broken=None, broken_at=None))
+        return int(row.id)
+
+    @translate_errors
+    async def follow(self, subscription: Subscription) -> bool:
+        async with self._write() as connection:
+            destination_id = await self._destination_id(connection, subscription.destination,
+                                                        unbreak=True)
+            result = await connection.execute(
+                insert_for(connection, subscriptions).on_conflict_do_nothing().values(
+                    destination_id=destination_id, target=subscription.target.value,
+                    value=subscription.value,
+                    value_key=target_key(subscription.target, subscription.value),
+                    created_at=utcnow()))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def unfollow(self, subscription: Subscription) -> bool:
+        async with self._write() as connection:
+            if subscription.id is not None:
+                condition = subscriptions.c.id == subscription.id
+            else:
+                found = (await connection.execute(select(destinations.c.id).where(
+                    destinations.c.platform == subscription.destination.platform,
+                    destinations.c.workspace == subscription.destination.workspace,
+                    destinations.c.channel == (subscription.destination.channel or ""),
+                    destinations.c.user == (subscription.destination.user or ""),
+                    destinations.c.kind == subscription.destination.kind.value))).first()
+                if found is None:
+                    return False
+                condition = (
+                    (subscriptions.c.destination_id == found.id)
+                    & (subscriptions.c.target == subscription.target.value)
+                    & (subscriptions.c.value_key ==
+                       target_key(subscription.target, subscription.value)))
+            result = await connection.execute(delete(subscriptions).where(condition))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def subscriptions_for(self, platform: str, workspace: str,
+                                user: str | None) -> list[Subscription]:
+        """The workspace's subscriptions, or only those of one user's destinations."""
+        query = (select(subscriptions.c.id.label("s_id"), subscriptions.c.target,
+                        subscriptions.c.value, *_destination_columns())
+                 .join(destinations, destinations.c.id == subscriptions.c.destination_id)
+                 .where(destinations.c.platform == platform,
+                        destinations.c.workspace == workspace)
+                 .order_by(subscriptions.c.id))
+        if user is not None:
+            query = query.where(destinations.c.user == user)
+        async with self._read() as connection:
+            return [Subscription(destination=destination_of(row, "d_"),
+                                 target=TargetKind(row.target), value=row.value, id=row.s_id)
+                    for row in await connection.execute(query)]
+
+    @translate_errors
+    async def set_alert_channel(self, destination: Destination) -> None:
+        """Make this channel the (platform, workspace)'s one alerts channel."""
+        channel = replace(destination, kind=DestinationKind.CHANNEL, user=None)
+        async with self._write() as connection:
+            destination_id = await self._destination_id(connection, channel, unbreak=True)
+            others = select(destinations.c.id).where(
+                destinations.c.platform == channel.platform,
+                destinations.c.workspace == channel.workspace,
+                destinations.c.id != destination_id)
+            await connection.execute(delete(subscriptions).where(
+                subscriptions.c.target == TargetKind.ALL.value,
+                subscriptions.c.destination_id.in_(others)))
+            await connection.execute(
+                insert_for(connection, subscriptions).on_conflict_do_nothing().values(
+                    destination_id=destination_id, target=TargetKind.ALL.value,
+                    value=ALERTS_CHANNEL_VALUE, value_key=ALERTS_CHANNEL_VALUE,
+                    created_at=utcnow()))
+
+    @translate_errors
+    async def matching_destinations(
+            self, targets: Mapping[TargetKind, Collection[str]]) -> list[Destination]:
+        """Unbroken destinations following any of `targets` (values compared by key), plus
+        every alerts channel; each destination once."""
+        wanted = [subscriptions.c.target == TargetKind.ALL.value]
+        for target, values in targets.items():
+            keys = sorted({target_key(target, value) for value in values} - {""})
+            if keys and target is not TargetKind.ALL:
+                wanted.append((subscriptions.c.target == target.value)
+                              & subscriptions.c.value_key.in_(keys))
+        query = (select(destinations).where(
+            destinations.c.broken.is_(None),
+            destinations.c.id.in_(select(subscriptions.c.destination_id).where(or_(*wanted))))
+            .order_by(destinations.c.id))
+        async with self._read() as connection:
+            return [destination_of(row) for row in await connection.execute(query)]
+
+    # ----- settings -------------------------------------------------------------------------
+
+    @translate_errors
+    async def get_setting(self, platform: str, workspace: str, key_: str) -> str | None:
+        async with self._read() as connection:
+            return (await connection.execute(select(settings.c.value).where(
+                settings.c.platform == platform, settings.c.workspace == workspace,
+                settings.c.key == key_))).scalar_one_or_none()
+
+    @translate_errors
+    async def set_setting(self, platform: str, workspace: str, key_: str, value: str) -> None:
+        async with self._write() as connection:
+            statement = insert_for(connection, settings).values(
+                platform=platform, workspace=workspace, key=key_, value=value)
+            await connection.execute(statement.on_conflict_do_update(
+                index_elements=[settings.c.platform, settings.c.workspace, settings.c.key],
+                set_={"value": value}))
+
+    # ----- outbox ---------------------------------------------------------------------------
+
+    @translate_errors
+    async def enqueue(self, story: Story, destinations_in: Sequence[Destination]) -> int:
+        """One row per (story, destination, revision); returns how many were new."""
+        now = utcnow()
+        async with self._write() as connection:
+            ids = []
+            for destination in destinations_in:
+                ids.append(destination.id if destination.id is not None
+                           else await self._destination_id(connection, destination))
+            if not ids:
+                return 0
+            result = await connection.execute(
+                insert_for(connection, outbox).values([{
+                    "story_id": story.id, "destination_id": destination_id,
+                    "revision": story.revision, "status": "pending", "attempts": 0,
+                    "next_attempt_at": now, "created_at": now,
+                } for destination_id in dict.fromkeys(ids)]).on_conflict_do_nothing()
+                .returning(outbox.c.id))
+            return len(result.all())
+
+    @translate_errors
+    async def claim(self, now: datetime, *, limit: int, worker: str, lease_seconds: int,
+                    platforms: Sequence[str] | None = None) -> list[OutboxItem]:
+        """Lease due rows, oldest first. A lease that runs out (the worker died mid-send)
+        makes the row claimable again: delivery is at least once."""
+        now = utc(now)
+        due = (select(outbox.c.id)
+               .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
+                      or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
+                      outbox.c.destination_id.in_(self._usable_destinations(platforms)))
+               .order_by(outbox.c.next_attempt_at, outbox.c.id)
+               .limit(limit)
+               .with_for_update(skip_locked=True))
+        async with self._write() as connection:
+            claimed = [row.id for row in await connection.execute(
+                update(outbox).where(outbox.c.id.in_(due))
+                .values(lease_owner=worker,
+                        lease_until=now + timedelta(seconds=lease_seconds))
+                .returning(outbox.c.id))]
+            if not claimed:
+                return []
+            rows = (await connection.execute(
+                select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
+                       stories, *_destination_columns())
+                .join(stories, stories.c.id == outbox.c.story_id)
+                .join(destinations, destinations.c.id == outbox.c.destination_id)
+                .where(outbox.c.id.in_(claimed))
+                .order_by(outbox.c.id))).all()
+        return [OutboxItem(id=row.o_id, story=story_of(row),
+                           destination=destination_of(row, "d_"), attempts=row.o_attempts)
+                for row in rows]
+
+    @staticmethod
+    def _usable_destinations(platforms: Sequence[str] | None) -> Any:
+        query = select(destinations.c.id).where(destinations.c.broken.is_(None))
+        if platforms is not None:
+            query = query.where(destinations.c.platform.in_(list(platforms)))
+        return query
+
+    @translate_errors
+    async def mark_sent(self, item_id: int, now: datetime) -> None:
+        async with self._write() as connection:
+            await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
+                status="sent", sent_at=utc(now), lease_owner=None, lease_until=None))
+
+    @translate_errors
+    async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
+        """Count the attempt; retry at `retry_at`, or never (status 'dead') when None."""
+        changes: dict[str, Any] = {"attempts": outbox.c.attempts + 1, "last_error": error,
+                                   "lease_owner": None, "lease_until": None}
+        if retry_at is None:
+            changes["status"] = "dead"
+        else:
+            changes.update(status="pending", next_attempt_at=utc(retry_at))
+        async with self._write() as connection:
+            await connection.execute(
+                update(outbox).where(outbox.c.id == item_id).values(**changes))
+
+    @translate_errors
+    async def mark_destination_broken(self, destination_id: int, reason: str) -> bool:
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(destinations)
+                .where(destinations.c.id == destination_id, destinations.c.broken.is_(None))
+                .values(broken=reason, broken_at=utcnow()))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def retire_destination(self, destination_id: int) -> None:
+        """The channel or user is gone: drop its subscriptions and its pending alerts."""
+        async with self._write() as connection:
+            await connection.execute(delete(subscriptions).where(
+                subscriptions.c.destination_id == destination_id))
+            await connection.execute(
+                update(outbox).where(outbox.c.destination_id == destination_id,
+                                     outbox.c.status == "pending")
+                .values(status="dead", last_error="destination gone", lease_owner=None,
+                        lease_until=None))
+            await connection.execute(
+                update(destinations)
+                .where(destinations.c.id == destination_id, destinations.c.broken.is_(None))
+                .values(broken="gone", broken_at=utcnow()))

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.models import FetchResult
+from storage import SqlStore
+from tests.fakes.db import open_test_store
+from tests.storage.helpers import article, at
+
+
+async def test_add_list_remove_pause_scoped_by_workspace(store: SqlStore) -> None:
+    mine = await store.add_feed("https://a.example/rss", series="IMSA", workspace="discord:1",
+                                interval_seconds=900)
+    again = await store.add_feed("https://a.example/rss", workspace="discord:1")
+    theirs = await store.add_feed("https://a.example/rss", workspace="slack:T1")
+    assert again.id == mine.id  # one URL per workspace
+    assert theirs.id != mine.id
+    assert [f.id for f in await store.list_feeds("discord:1")] == [mine.id]
+    assert {f.id for f in await store.list_feeds()} == {mine.id, theirs.id}
+    assert mine.interval_seconds == 900 and mine.series == "IMSA" and not mine.primed
+
+    assert not await store.set_paused(mine.id, True, workspace="slack:T1")
+    assert await store.set_paused(mine.id, True, workspace="discord:1")
+    assert (await store.get_feed(mine.id)).paused  # type: ignore[union-attr]
+    assert not await store.remove_feed(mine.id, workspace="slack:T1")
+    assert await store.remove_feed(mine.id, workspace="discord:1")
+    assert await store.get_feed(mine.id) is None
+    assert not await store.remove_feed(mine.id)
+
+
+async def test_claim_leases_due_feeds_until_the_lease_expires(store: SqlStore) -> None:
+    first = await store.add_feed("https://a.example/rss")
+    second = await store.add_feed("https://b.example/rss")
+    paused = await store.add_feed("https://c.example/rss")
+    await store.set_paused(paused.id, True)
+    now = at(0) + timedelta(days=365 * 5)  # everything added "now" is due by then
+
+    claimed = await store.claim_due_feeds(now, limit=10, worker="w1", lease_seconds=60)
+    assert [f.id for f in claimed] == [first.id, second.id]
+    # leased: another worker gets nothing until the lease runs out
+    assert await store.claim_due_feeds(now, limit=10, worker="w2", lease_seconds=60) == []
+    later = now + timedelta(seconds=61)
+    reclaimed = await store.claim_due_feeds(later, limit=1, worker="w2", lease_seconds=60)
+    assert [f.id for f in reclaimed] == [first.id]
+
+
+async def test_record_poll_primes_schedules_and_releases(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss", interval_seconds=600)
+    now = at(0) + timedelta(days=365 * 5)
+    await store.claim_due_feeds(now, limit=1, worker="w", lease_seconds=300)
+    await store.record_poll(feed.id, FetchResult(etag='"v1"', last_modified="Mon, 01 Jan",
+                                                 title="Sportscar news"), now)
+    polled = await store.get_feed(feed.id)
+    assert polled is not None
+    assert polled.primed and polled.etag == '"v1"' and polled.title == "Sportscar news"
+    assert polled.last_polled_at == now and polled.last_error is None
+    # the lease is released and the next poll is one interval away
+    assert await store.claim_due_feeds(now + timedelta(seconds=599), limit=1, worker="w",
+                                       lease_seconds=60) == []
+    assert len(await store.claim_due_feeds(now + timedelta(seconds=600), limit=1,
+                                           worker="w", lease_seconds=60)) == 1
+
+    # 304: the validators stay
+    await store.record_poll(feed.id, FetchResult(not_modified=True), now)
+    assert (await store.get_feed(feed.id)).etag == '"v1"'  # type: ignore[union-attr]
+
+
+async def test_errors_keep_validators_count_and_back_off(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss", interval_seconds=600)
+    now = at(0)
+    await store.record_poll(feed.id, FetchResult(etag='"v1"'), now)
+    delays = []
+    for attempt in range(1, 8):
+        await store.record_poll(feed.id, FetchResult(error="HTTP 500"), now)
+        failed = await store.get_feed(feed.id)
+        assert failed is not None
+        assert failed.error_count == attempt and failed.last_error == "HTTP 500"
+        assert failed.etag == '"v1"' and failed.primed
+        for minutes in range(10, 6 * 60 + 2, 10):
+            if await store.claim_due_feeds(now + timedelta(minutes=minutes), limit=1,
+                                           worker=f"probe{attempt}", lease_seconds=1):
+                delays.append(minutes)
+                break
+    assert delays == [10, 20, 40, 80, 160, 320, 360]  # doubling, capped at six hours
+    await store.record_poll(feed.id, FetchResult(), now)
+    healed = await store.get_feed(feed.id)
+    assert healed is not None and healed.error_count == 0 and healed.last_error is None
+
+
+async def test_first_poll_priming_flag_is_per_feed(store: SqlStore) -> None:
+    old = await store.add_feed("https://a.example/rss")
+    await store.record_poll(old.id, FetchResult(error="timeout"), at(0))
+    assert not (await store.get_feed(old.id)).primed  # type: ignore[union-attr]
+    await store.record_poll(old.id, FetchResult(), at(1))
+    new = await store.add_feed("https://b.example/rss")
+    assert (await store.get_feed(old.id)).primed  # type: ignore[union-attr]
+    assert not (await store.get_feed(new.id)).primed  # type: ignore[union-attr]
+
+
+async def test_duplicate_articles_are_no_ops(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss")
+    other = await store.add_feed("https://b.example/rss")
+    batch = [article("a"), article("b"), article("a", "the same entry twice in one batch")]
+    new = await store.add_articles(feed.id, batch)
+    assert [a.entry_id for a in new] == ["a", "b"]
+    assert all(a.id is not None and a.feed_id == feed.id for a in new)
+    again = await store.add_articles(feed.id, [article("b"), article("c")])
+    assert [a.entry_id for a in again] == ["c"]
+    # the same entry id in another feed is another article
+    assert [a.entry_id for a in await store.add_articles(other.id, [article("a")])] == ["a"]
+    assert await store.add_articles(feed.id, []) == []
+
+
+async def test_many_articles_in_one_call(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss")
+    batch = [article(f"e{i}") for i in range(1200)]  # more than one INSERT's worth
+    assert len(await store.add_articles(feed.id, batch)) == 1200
+    assert await store.add_articles(feed.id, batch) == []
+
+
+@pytest.mark.postgres
+async def test_two_workers_never_claim_the_same_feed(pg_url: str) -> None:
+    from tests.fakes.db import truncate_all
+
+    one = await open_test_store(url=pg_url, upgrade_url=False)
+    two = await open_test_store(url=pg_url, upgrade_url=False)
+    try:
+        await truncate_all(one)
+        for index in range(40):
+            await one.add_feed(f"https://feeds.example/{index}")
+        now = at(0) + timedelta(days=365 * 5)
+
+        async def drain(store: SqlStore, worker: str) -> list[int]:
+            got: list[int] = []
+            while batch := await store.claim_due_feeds(now, limit=3, worker=worker,
+                                                      lease_seconds=600):
+                got += [f.id for f in batch]
+                await asyncio.sleep(0)
+            return got
+
+        first, second = await asyncio.gather(drain(one, "w1"), drain(two, "w2"))
+        assert not set(first) & set(second)
+        assert len(first) + len(second) == 40
+    finally:
+        await one.close()
+        await two.close()

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from storage import (
+    SqlStore,
+    current_revision,
+    default_database_url,
+    head_revision,
+    normalise_url,
+    upgrade,
+)
+from storage.tables import Base
+from tests.fakes.db import pg_base_url, pg_database
+
+TABLES = {"feeds", "articles", "stories", "story_sources", "moves", "seats", "seat_stories",
+          "seat_events", "names", "destinations", "subscriptions", "settings", "outbox"}
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("postgres://u:p@db.example:5432/app", "postgresql+asyncpg://u:p@db.example:5432/app"),
+    ("postgresql://u@h/app", "postgresql+asyncpg://u@h/app"),
+    ("postgresql+psycopg2://u@h/app", "postgresql+asyncpg://u@h/app"),
+    ("postgresql+asyncpg://u@h/app", "postgresql+asyncpg://u@h/app"),
+    ("sqlite:////tmp/x.db", "sqlite+aiosqlite:////tmp/x.db"),
+    ("sqlite+aiosqlite:///rel.db", "sqlite+aiosqlite:///rel.db"),
+])
+def test_normalise_url(given: str, expected: str) -> None:
+    assert normalise_url(given) == expected
+
+
+def test_normalise_url_refuses_other_databases() -> None:
+    with pytest.raises(ValueError, match="unsupported database"):
+        normalise_url("mysql://u@h/app")
+
+
+def test_default_url_is_a_per_user_sqlite_file(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    url = default_database_url()
+    assert url == f"sqlite+aiosqlite:///{tmp_path / 'data' / 'pitboard' / 'pitboard.db'}"
+    assert (tmp_path / "data" / "pitboard").is_dir()
+
+
+async def _check_schema(url: str) -> None:
+    assert await current_revision(url) is None
+    await upgrade(url)
+    assert await current_revision(url) == head_revision()
+    await upgrade(url)  # a second upgrade is a no-op
+    store = await SqlStore.open(url)  # and so is the one on open
+    try:
+        async with store.engine.connect() as connection:
+            names = set(await connection.run_sync(
+                lambda sync: inspect(sync).get_table_names()))
+            indexes = await connection.run_sync(
+                lambda sync: {t: {i["name"] for i in inspect(sync).get_indexes(t)}
+                              for t in ("seats", "feeds", "outbox", "subscriptions")})
+    finally:
+        await store.close()
+    assert names >= TABLES
+    assert {"ix_seats_car", "ix_seats_team", "ix_seats_driver"} <= indexes["seats"]
+    assert "ix_feeds_due" in indexes["feeds"]
+    assert "ix_outbox_due" in indexes["outbox"]
+    assert "ix_subscriptions_target" in indexes["subscriptions"]
+
+
+async def test_migrations_from_empty_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nested' / 'fresh.db'}"  # the folder is made too
+    await _check_schema(url)
+    with sqlite3.connect(tmp_path / "nested" / "fresh.db") as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.postgres
+async def test_migrations_from_empty_on_postgresql() -> None:
+    base = pg_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need PITBOARD_TEST_DATABASE_URL")
+    with pg_database(base, migrate=False) as url:
+        await _check_schema(url)
+
+
+def test_migrations_match_the_models() -> None:
+    """Every table the models declare is created by the migrations (checked above) and the
+    models declare nothing the migrations lack."""
+    assert set(Base.metadata.tables) == TABLES
+
+
+async def test_autogenerate_finds_no_difference(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'diff.db'}"
+    await upgrade(url)
+    store = await SqlStore.open(url, upgrade=False)
+    try:
+        async with store.engine.connect() as connection:
+            diff = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync),
+                                              Base.metadata))
+    finally:
+        await store.close()
+    assert diff == []
