@@ -32,7 +32,6 @@ FUTURE_SKEW = timedelta(hours=24)
 
 MAX_ENTRY_ID_CHARS = 512
 MAX_TITLE_CHARS = 500
-UNTITLED = "(untitled)"
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 # bozo complaints about labels, not content: the entries are sound and kept without fuss.
@@ -102,14 +101,18 @@ def parse_feed(
             return ParsedFeed(title=own_title, error=problem)
 
     source = (feed.title if feed and feed.title else None) or own_title
-    articles = tuple(
-        _article(entry, url=url, feed=feed, source=source, settings=settings, now=now)
-        for entry in entries[: settings.max_entries]
-    )
+    articles: list[Article] = []
+    for entry in entries:
+        article = _article(entry, url=url, feed=feed, source=source, settings=settings,
+                           now=now)
+        if article is not None:
+            articles.append(article)
+            if len(articles) == settings.max_entries:
+                break
     if parsed.get("bozo") and entries:
         log.info("kept %d entries of a malformed feed %s: %s", len(articles), url,
                  parsed.get("bozo_exception"))
-    return ParsedFeed(title=own_title, articles=articles)
+    return ParsedFeed(title=own_title, articles=tuple(articles))
 
 
 def _effective_content_type(body: bytes, content_type: str | None) -> str:
@@ -195,15 +198,17 @@ def _plain(detail: Mapping[str, Any] | None) -> str:
 
 
 def _article(entry: Mapping[str, Any], *, url: str, feed: Feed | None, source: str | None,
-             settings: FetchSettings, now: datetime) -> Article:
+             settings: FetchSettings, now: datetime) -> Article | None:
+    """None for an entry without a word in it (a truncated feed's last item, say)."""
     title = truncate(_plain(entry.get("title_detail")), MAX_TITLE_CHARS)
     summary = _summary(entry, settings.max_summary_chars)
+    if not title and not summary:
+        return None
     published = _published(entry, now)
     link = _absolute(url, entry.get("link"))
     if not title:
         # An alert needs a headline; the body's first line reads better than nothing.
-        first_line = summary.split("\n", 1)[0]
-        title = truncate(first_line, 120) if first_line else UNTITLED
+        title = truncate(summary.split("\n", 1)[0], 120)
     return Article(
         entry_id=_entry_id(entry, link, title),
         title=title,

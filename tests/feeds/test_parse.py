@@ -11,7 +11,6 @@ import pytest
 
 from bot.models import Feed
 from feeds import FetchSettings, ParsedFeed, parse_feed
-from feeds.parse import UNTITLED
 from tests.fakes.feed_server import rss
 
 URL = "https://racing.example/feeds/imsa.xml"
@@ -133,11 +132,19 @@ def test_overlong_guid_is_hashed() -> None:
 
 
 def test_entry_without_title_borrows_the_first_line_of_its_text() -> None:
-    body = rss([{"guid": "a", "description": "<p>Kubica to Ferrari Hypercar.</p><p>More</p>"},
-                {"guid": "b"}])
-    first, second = parse(body).articles
-    assert first.title == "Kubica to Ferrari Hypercar."
-    assert second.title == UNTITLED and second.summary == ""
+    body = rss([{"guid": "a", "description": "<p>Kubica to Ferrari Hypercar.</p><p>More</p>"}])
+    (article,) = parse(body).articles
+    assert article.title == "Kubica to Ferrari Hypercar."
+    assert article.summary == "Kubica to Ferrari Hypercar.\n\nMore"
+
+
+def test_entries_without_any_text_are_skipped_before_the_cap() -> None:
+    body = rss([{"guid": "empty-1"}, {"guid": "empty-2", "link": "https://racing.example/x"},
+                {"guid": "a", "title": "A"}, {"guid": "b", "title": "B"},
+                {"guid": "c", "title": "C"}])
+    parsed = parse(body, settings=FetchSettings(max_entries=2))
+    assert parsed.error is None
+    assert [a.entry_id for a in parsed.articles] == ["a", "b"]
 
 
 def test_unsafe_links_are_dropped() -> None:
