@@ -114,7 +114,7 @@ def build_slack_app(*, runner: CommandRunner, signing_secret: str,
                     bot_token: str | None = None, oauth: SlackOAuth | None = None,
                     api_base_url: str | None = None,
                     moderator_ids: ModeratorLookup | None = None,
-                    admin_cache_seconds: float = 300.0,
+                    admin_cache_seconds: float = 120.0,
                     command_prefix: str = "") -> AsyncApp:
     """The Bolt app. Give `bot_token` for one workspace, or `oauth` (open_slack_oauth) for
     installs into many; `api_base_url` (SLACK_API_BASE_URL) reaches every Web API client.
@@ -146,7 +146,17 @@ def build_slack_app(*, runner: CommandRunner, signing_secret: str,
         user_facing_authorize_error_message=NOT_INSTALLED,
     )
     if oauth is not None:
+        # Bolt's own listeners delete the workspace's installation from the store.
         app.enable_token_revocation_listeners()
+    else:
+        # The manifest subscribes to these events; answer them rather than 404 (Slack
+        # disables event delivery to apps that keep failing).
+        async def on_uninstalled(body: dict[str, Any]) -> None:
+            log.warning("Slack workspace %s removed Pitboard or revoked its token",
+                        body.get("team_id"))
+
+        app.event("app_uninstalled")(on_uninstalled)
+        app.event("tokens_revoked")(on_uninstalled)
     handler = SlashCommandHandler(runner, ModeratorCheck(moderator_ids,
                                                          cache_seconds=admin_cache_seconds),
                                   prefix=command_prefix)

@@ -43,7 +43,7 @@ class ModeratorCheck:
     burst of commands costs one API call (users.info is Tier 4, but not free)."""
 
     def __init__(self, moderator_ids: ModeratorLookup | None = None, *,
-                 cache_seconds: float = 300.0, max_entries: int = 10_000) -> None:
+                 cache_seconds: float = 120.0, max_entries: int = 10_000) -> None:
         self._moderator_ids = moderator_ids
         self._cache_seconds = cache_seconds
         self._max_entries = max_entries

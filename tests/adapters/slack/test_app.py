@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import time
 from urllib.parse import urlencode
@@ -284,3 +285,46 @@ async def test_ack_does_not_wait_for_the_answer(slack, commands, store):
         assert slack.responded(response_url) == []
         [answer] = await slack.wait_responded(response_url)
         assert "Tom Blomqvist" in blocks_text(answer)
+
+
+async def post_event(base_url: str, event: dict, *, team: str) -> int:
+    body = json.dumps({"token": "legacy", "team_id": team, "api_app_id": "A0PITBOARD",
+                       "type": "event_callback", "event_id": "Ev1", "event_time": 1,
+                       "event": event})
+    ts = str(int(time.time()))
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
+               "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
+                   timestamp=ts, body=body)}
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{base_url}/slack/events", data=body, headers=headers) as response:
+        return response.status
+
+
+async def test_uninstall_event_removes_the_installation(slack, commands, database_url):
+    from slack_sdk.oauth.installation_store.models.installation import Installation
+
+    oauth = await open_slack_oauth(client_id="111.222", client_secret="oauth-secret",
+                                   database_url=database_url)
+    slack.add_workspace("T2", "xoxb-team-two")
+    await oauth.installation_store.async_save(Installation(
+        app_id="A0PITBOARD", team_id="T2", bot_token="xoxb-team-two", bot_id="BBOT",
+        bot_user_id="UBOT", user_id="UINSTALLER"))
+    app = build_slack_app(runner=commands, signing_secret=SECRET, oauth=oauth,
+                          api_base_url=slack.api_url)
+    try:
+        async with serve(build_web_app(app)) as url:
+            assert await post_event(url, {"type": "app_uninstalled"}, team="T2") == 200
+            # Bolt runs the listener after acking; poll the store until it has.
+            for _ in range(250):
+                bot = await oauth.installation_store.async_find_bot(enterprise_id=None,
+                                                                    team_id="T2")
+                if bot is None:
+                    break
+                await asyncio.sleep(0.02)
+            assert bot is None
+    finally:
+        await oauth.close()
+
+
+async def test_uninstall_event_is_acknowledged_in_single_workspace_mode(client):
+    assert await post_event(client.base_url, {"type": "app_uninstalled"}, team=TEAM) == 200
