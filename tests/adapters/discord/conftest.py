@@ -115,7 +115,7 @@ def invoke(bot: PitboardDiscord, fake_discord: FakeDiscord) -> Invoke:
 
 async def seed_story(store: SqlStore, *, title: str = "Tom Blomqvist joins Action Express Racing",
                      summary: str = "Tom Blomqvist joins Action Express Racing (#31, IMSA 2024)",
-                     entry_id: str = "a1") -> Story:
+                     entry_id: str = "a1", driver: str = "Tom Blomqvist") -> Story:
     feeds = await store.list_feeds()
     feed = feeds[0] if feeds else await store.add_feed(
         "https://news.example/imsa.xml", series="IMSA", title="IMSA Wire")
@@ -123,7 +123,7 @@ async def seed_story(store: SqlStore, *, title: str = "Tom Blomqvist joins Actio
                       published=datetime(2024, 1, 5, 12, 0, tzinfo=UTC), series="IMSA",
                       source="IMSA Wire", feed_id=feed.id)
     (article,) = await store.add_articles(feed.id, [article])
-    move = Move(driver="Tom Blomqvist", kind=MoveKind.JOIN, team="Action Express Racing",
+    move = Move(driver=driver, kind=MoveKind.JOIN, team="Action Express Racing",
                 car="31", series="IMSA", season=2024, role="endurance",
                 from_team="Meyer Shank Racing", teammates=("Pipo Derani",))
     (story,) = await store.record_extraction(
