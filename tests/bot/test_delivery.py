@@ -1,0 +1,107 @@
+"""The delivery worker's promises: at least once, never lost, failures handled by kind.
+
+The sender here is a recording double of the AlertSender port; the real Discord and
+Slack senders are tested against fake platform servers in tests/adapters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.alerts import DeliveryWorker
+from bot.messages import Alert
+from bot.models import (
+    Article,
+    Destination,
+    DestinationKind,
+    Extraction,
+    Move,
+    MoveKind,
+    utcnow,
+)
+from bot.ports import DestinationForbidden, DestinationGone, RetryLater
+
+
+class RecordingSender:
+    platform = "discord"
+
+    def __init__(self, *failures: Exception) -> None:
+        self.failures = list(failures)
+        self.sent: list[Alert] = []
+        self.notices: list[tuple[str, str]] = []
+
+    async def send(self, alert: Alert) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(alert)
+
+    async def notify_moderators(self, workspace: str, text: str) -> None:
+        self.notices.append((workspace, text))
+
+
+async def queue_one_story(store, channel="chan-1"):
+    feed = await store.add_feed("https://n.example/rss")
+    [article] = await store.add_articles(feed.id, [Article(entry_id="a", title="t")])
+    [story] = await store.record_extraction(article, Extraction(
+        moves=(Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
+                    season=2025),), summaries=("Oliver Bearman → Haas (F1 2025)",)))
+    destination = Destination(platform="discord", workspace="g", channel=channel,
+                              kind=DestinationKind.CHANNEL)
+    await store.set_alert_channel(destination)
+    [matched] = await store.matching_destinations({})
+    assert await store.enqueue(story, [matched]) == 1
+    assert await store.enqueue(story, [matched]) == 0  # one row per story × destination
+    return story, matched
+
+
+async def test_retry_later_then_delivered_once(store):
+    await queue_one_story(store)
+    sender = RecordingSender(RetryLater("429", retry_after=3))
+    worker = DeliveryWorker(store, {"discord": sender}, worker_id="w1")
+    first = await worker.run_once()
+    assert (first.sent, first.retried) == (0, 1)
+    assert (await worker.run_once()).sent == 0  # not due yet: Retry-After honoured
+    later = await worker.run_once(now=utcnow() + timedelta(seconds=5))
+    assert later.sent == 1
+    assert len(sender.sent) == 1
+    assert (await worker.run_once(now=utcnow() + timedelta(hours=1))).sent == 0
+
+
+async def test_forbidden_marks_destination_and_tells_moderators_once(store):
+    _, destination = await queue_one_story(store)
+    sender = RecordingSender(DestinationForbidden("Missing Access"))
+    worker = DeliveryWorker(store, {"discord": sender}, worker_id="w1")
+    report = await worker.run_once()
+    assert report.dropped == 1
+    assert len(sender.notices) == 1
+    assert "Missing Access" in sender.notices[0][1]
+    assert await store.matching_destinations({}) == []  # broken destinations get nothing
+    assert not await store.mark_destination_broken(destination.id, "again")
+
+
+async def test_gone_retires_the_destination(store):
+    await queue_one_story(store)
+    sender = RecordingSender(DestinationGone("Unknown Channel"))
+    worker = DeliveryWorker(store, {"discord": sender}, worker_id="w1")
+    assert (await worker.run_once()).dropped == 1
+    assert await store.subscriptions_for("discord", "g", None) == []
+
+
+async def test_worker_killed_mid_send_is_redelivered_after_the_lease(store):
+    await queue_one_story(store)
+    now = utcnow()
+    # A worker claimed the row and died before marking it sent.
+    claimed = await store.claim(now, limit=10, worker="dead", lease_seconds=60)
+    assert len(claimed) == 1
+    sender = RecordingSender()
+    worker = DeliveryWorker(store, {"discord": sender}, worker_id="w2")
+    assert (await worker.run_once(now=now)).sent == 0  # still leased
+    assert (await worker.run_once(now=now + timedelta(seconds=61))).sent == 1
+    assert len(sender.sent) == 1
+
+
+async def test_unexpected_sender_bug_is_retried_not_lost(store):
+    await queue_one_story(store)
+    sender = RecordingSender(RuntimeError("adapter bug"))
+    worker = DeliveryWorker(store, {"discord": sender}, worker_id="w1")
+    assert (await worker.run_once()).retried == 1
+    assert (await worker.run_once(now=utcnow() + timedelta(hours=2))).sent == 1
