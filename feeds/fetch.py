@@ -75,6 +75,7 @@ class HttpFeedFetcher:
     def __init__(self, settings: FetchSettings | None = None) -> None:
         self.settings = settings or FetchSettings()
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -89,7 +90,12 @@ class HttpFeedFetcher:
             await session.close()
 
     def _session_for_this_loop(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is not None and not self._session.closed and self._loop is not loop:
+            raise RuntimeError("this HttpFeedFetcher's session belongs to another event loop: "
+                               "close it there, or make one fetcher per loop")
         if self._session is None or self._session.closed:
+            self._loop = loop
             settings = self.settings
             connector = aiohttp.TCPConnector(
                 # The private-address filter is skipped only when private addresses are
@@ -117,10 +123,12 @@ class HttpFeedFetcher:
         return self._session
 
     async def fetch(self, feed: Feed) -> FetchResult:
-        """Never raises (except on cancellation): failures come back as FetchResult.error."""
+        """Never raises for anything the network or the feed does: failures come back as
+        FetchResult.error. (Cancellation and misuse across event loops do raise.)"""
+        session = self._session_for_this_loop()
         try:
             async with asyncio.timeout(self.settings.timeout_seconds):
-                return await self._fetch(feed)
+                return await self._fetch(session, feed)
         except _Failure as failure:
             return FetchResult(error=str(failure))
         except TimeoutError:
@@ -144,9 +152,8 @@ class HttpFeedFetcher:
             log.exception("unexpected failure fetching feed %s (%s)", feed.id, feed.url)
             return FetchResult(error=f"unexpected error: {type(exc).__name__}: {exc}")
 
-    async def _fetch(self, feed: Feed) -> FetchResult:
+    async def _fetch(self, session: aiohttp.ClientSession, feed: Feed) -> FetchResult:
         settings = self.settings
-        session = self._session_for_this_loop()
         url = feed.url
         visited: set[str] = set()
         for _hop in range(settings.max_redirects + 1):

@@ -271,3 +271,22 @@ async def test_session_is_shared_and_recreated_after_close(
     assert session.closed
     assert (await fetcher.fetch(feed)).ok
     await fetcher.close()
+
+
+def test_a_fetcher_refuses_to_cross_event_loops() -> None:
+    async def serve_and_fetch(fetcher: HttpFeedFetcher) -> FetchResult:
+        async with FakeFeedServer() as server:
+            server.set_feed("/rss.xml", rss(ITEMS))
+            return await fetcher.fetch(feed_at(server.url("/rss.xml")))
+
+    fetcher = HttpFeedFetcher(FAST)
+    first_loop = asyncio.new_event_loop()
+    try:
+        assert first_loop.run_until_complete(serve_and_fetch(fetcher)).ok
+        with pytest.raises(RuntimeError, match="another event loop"):
+            asyncio.run(serve_and_fetch(fetcher))
+        first_loop.run_until_complete(fetcher.close())
+        assert asyncio.run(serve_and_fetch(fetcher)).ok  # closed: free to start afresh
+        asyncio.run(fetcher.close())
+    finally:
+        first_loop.close()
