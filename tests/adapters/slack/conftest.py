@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.db import open_test_store, sqlite_url
 from tests.fakes.slack_server import FakeSlack
 
 BOT_TOKEN = "xoxb-pitlane"
@@ -18,15 +19,19 @@ async def slack():
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'pitboard.db'}"
+def database_path(tmp_path: Path) -> Path:
+    return tmp_path / "pitboard.db"
 
 
 @pytest.fixture
-async def store(database_url: str):
-    import storage
+def database_url(database_path: Path) -> str:
+    """Pitboard's database: the Slack OAuth tables live beside the store's."""
+    return sqlite_url(database_path)
 
-    opened = await storage.SqlStore.open(database_url)
+
+@pytest.fixture
+async def store(database_path: Path):
+    opened = await open_test_store(database_path)
     yield opened
     await opened.close()
 
