@@ -39,20 +39,9 @@ async def store(database_path: Path):
 @pytest.fixture
 def commands(store):
     from bot.commands import Commands
+    from bot.rules import gazetteer
 
-    return Commands(store, gazetteer=_gazetteer())
-
-
-def _gazetteer():
-    # TEMPORARY while bot.rules is being rewritten: prefer its gazetteer() factory.
-    from bot import rules
-
-    factory = getattr(rules, "gazetteer", None)
-    if callable(factory):
-        return factory()
-    from bot.rules.gazetteer import Gazetteer
-
-    return Gazetteer.load([Path(rules.__file__).parent / "data"])
+    return Commands(store, gazetteer=gazetteer())
 
 
 async def seed_story(store, *, title: str = "Blomqvist joins Action Express",
