@@ -4,6 +4,7 @@ the real command core over a real SqlStore, the callback JSON asserted as the fa
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -327,3 +328,31 @@ async def test_a_slow_private_answer_replaces_the_public_placeholder(
     assert followup.json["flags"] & EPHEMERAL
     assert followup.json["content"].startswith("No lineup known yet")
     assert followup.json["allowed_mentions"] == NO_PINGS
+
+
+async def test_autocomplete_with_the_database_gone_offers_nothing_rather_than_failing(
+        bot: PitboardDiscord, fake_discord: FakeDiscord, store: SqlStore,
+        tmp_path: Path) -> None:
+    await store.close()
+    (tmp_path / "pitboard.db").unlink()  # the next query meets an empty file: no tables
+    choices = await _autocomplete(bot, fake_discord, "driver",
+                                  [option("name", "blom", focused=True)])
+    assert choices == []
+
+
+async def test_a_value_out_of_range_is_refused_privately(invoke: Invoke) -> None:
+    data = private(await invoke("news", [option("count", 99, kind=4)]))
+    assert data["content"] == "count must be between 1 and 10."
+
+
+async def test_a_command_discord_knows_but_the_bot_does_not_gets_an_answer(
+        bot: PitboardDiscord, fake_discord: FakeDiscord) -> None:
+    """E.g. a command removed in an upgrade before the next sync: discord.py raises before
+    any callback runs, and the tree's error handler still answers the user."""
+    data = interaction_payload("pitstop")
+    bot.tree._from_interaction(discord.Interaction(data=data, state=bot._connection))
+    await fake_discord.wait_for(lambda fake: fake.callbacks(data["id"]))
+    (callback,) = fake_discord.callbacks(data["id"])
+    assert callback["data"]["flags"] & EPHEMERAL
+    assert callback["data"]["content"].startswith("That didn't work:")
+    assert callback["data"]["allowed_mentions"] == NO_PINGS
