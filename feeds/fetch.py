@@ -131,6 +131,9 @@ class HttpFeedFetcher:
                 return await self._fetch(session, feed)
         except _Failure as failure:
             return FetchResult(error=str(failure))
+        except aiohttp.ConnectionTimeoutError as exc:
+            return FetchResult(error=f"connection timed out after "
+                                     f"{self.settings.connect_timeout_seconds:g}s: {exc}")
         except TimeoutError:
             return FetchResult(error=f"timed out after {self.settings.timeout_seconds:g}s")
         except aiohttp.ClientConnectorDNSError as exc:
@@ -144,8 +147,6 @@ class HttpFeedFetcher:
             return FetchResult(error=_connect_failure(exc))
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
             return FetchResult(error=f"the server broke off the response: {exc}")
-        except aiohttp.TooManyRedirects:
-            return FetchResult(error="too many redirects")
         except (aiohttp.ClientError, ssl.SSLError) as exc:
             return FetchResult(error=f"HTTP error: {type(exc).__name__}: {exc}")
         except Exception as exc:  # one feed's surprise must not stop the poll of the others
