@@ -41,6 +41,9 @@ _UNCUTTABLE = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|<https?://[^>\s]+>|https?://\
 _EVERYONE = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
 _USER_OR_ROLE = re.compile(r"<@([!&]?)(\d+)>")
 _SNOWFLAKE = re.compile(r"^\d{1,20}$")
+# escape_markdown guards every "#" that starts a line, but only "# ", "## " and "### " are
+# headings: car numbers ("#31 · Action Express Racing") need no backslash.
+_NOT_A_HEADING = re.compile(r"^\\(#{1,3})(?=[^#\s])", re.MULTILINE)
 
 
 def cut(text: str, limit: int) -> str:
@@ -87,7 +90,8 @@ def defuse_mentions(text: str) -> str:
 def escape(text: str) -> str:
     """Plain neutral text, safe to show in Discord markdown: formatting characters escaped
     (URLs left intact so they stay clickable), mentions defused."""
-    return discord.utils.escape_markdown(defuse_mentions(text), ignore_links=True)
+    escaped = discord.utils.escape_markdown(defuse_mentions(text), ignore_links=True)
+    return _NOT_A_HEADING.sub(r"\1", escaped)
 
 
 def _link(url: str | None) -> str | None:

@@ -12,6 +12,7 @@ import discord
 import pytest
 
 from adapters.discord import PitboardDiscord
+from bot import rules
 from bot.commands import Commands
 from bot.models import Article, Extraction, Move, MoveKind, Story
 from bot.ports import CommandRunner, Gazetteer
@@ -32,20 +33,9 @@ ALERTS_CHANNEL_ID = 700000000000000005
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 
 
-def load_gazetteer() -> Gazetteer:
-    from bot import rules
-
-    factory = getattr(rules, "gazetteer", None)
-    if callable(factory):
-        return factory()  # type: ignore[no-any-return]
-    from bot.rules.gazetteer import Gazetteer as FileGazetteer
-
-    return FileGazetteer.load([Path(rules.__file__).parent / "data" / "gazetteer"])
-
-
 @pytest.fixture(scope="session")
 def gazetteer() -> Gazetteer:
-    return load_gazetteer()
+    return rules.gazetteer()
 
 
 @pytest.fixture

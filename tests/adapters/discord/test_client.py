@@ -169,7 +169,7 @@ async def test_a_slash_command_through_the_gateway(
         (callback,) = fake_discord.callbacks(payload["id"])
         assert callback["type"] == 4
         assert callback["data"]["allowed_mentions"] == {"parse": []}
-        assert callback["data"]["embeds"][0]["title"] == "\\#31 · Action Express Racing"
+        assert callback["data"]["embeds"][0]["title"] == "#31 · Action Express Racing"
         assert fake_discord.heartbeats >= 1
     finally:
         await bot.close()

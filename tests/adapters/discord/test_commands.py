@@ -59,7 +59,7 @@ async def test_lineup_answers_with_an_embed(invoke: Invoke, store: SqlStore) -> 
     data = public(await invoke("lineup", [option("car", "31")]))
     assert data["content"] == "Lineup for car #31"
     (embed,) = data["embeds"]
-    assert embed["title"] == "\\#31 · Action Express Racing"
+    assert embed["title"] == "#31 · Action Express Racing"
     assert embed["description"] == "Tom Blomqvist · endurance (source: IMSA Wire)"
     assert embed["url"] == "https://news.example/a1"
     assert {f["name"]: f["value"] for f in embed["fields"]} == {"Series": "IMSA",
@@ -94,8 +94,7 @@ async def test_news_renders_the_alert_card(invoke: Invoke, store: SqlStore) -> N
     (embed,) = data["embeds"]
     assert embed["title"] == "Tom Blomqvist joins Action Express Racing (#31, IMSA 2024)"
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    # escape_markdown guards a leading "#" (a heading marker); Discord shows it as "#31".
-    assert fields == {"Team": "Action Express Racing", "Car": "\\#31", "Series": "IMSA",
+    assert fields == {"Team": "Action Express Racing", "Car": "#31", "Series": "IMSA",
                       "Season": "2024", "Role": "endurance", "From": "Meyer Shank Racing",
                       "Teammates": "Pipo Derani"}
     assert embed["footer"]["text"] == "✅ Confirmed · IMSA Wire"

@@ -122,7 +122,7 @@ def test_reply_cards_become_embeds_with_fields_link_colour_and_time() -> None:
     assert message.ephemeral is False
     (embed,) = message.embeds
     data = embed.to_dict()
-    assert data["title"] == "\\#31 · Action Express Racing"
+    assert data["title"] == "#31 · Action Express Racing"
     assert data["url"] == "https://example.com/31"
     assert data["color"] == 0xC0C0C0
     assert data["timestamp"].startswith("2024-01-05T12:00:00")
@@ -174,3 +174,9 @@ def test_a_personal_follow_mentions_exactly_that_user() -> None:
     assert message.content is None
     assert isinstance(message.allowed_mentions, discord.AllowedMentions)
     assert message.allowed_mentions.to_dict()["parse"] == []
+
+
+def test_only_real_headings_are_escaped() -> None:
+    assert escape("#31 · Action Express Racing") == "#31 · Action Express Racing"
+    assert escape("# Breaking") == "\\# Breaking"
+    assert escape("news\n## Big") == "news\n\\## Big"
