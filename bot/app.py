@@ -8,9 +8,10 @@ import contextlib
 import functools
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
-from typing import TextIO
+from typing import Any, TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -38,7 +39,9 @@ class PitboardApp:
     senders: dict[str, AlertSender]
     delivery: DeliveryWorker
     scheduler: AsyncIOScheduler | None = None
+    database_url: str = ""
     _background: list[asyncio.Task[None]] = field(default_factory=list)
+    _closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
 
     @classmethod
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
@@ -63,7 +66,7 @@ class PitboardApp:
                 kind=DestinationKind.CHANNEL))
         delivery = DeliveryWorker(store, senders, worker_id=worker, gazetteer=names)
         app = cls(settings=settings, store=store, fetcher=fetcher, commands=commands,
-                  pipeline=pipeline, senders=senders, delivery=delivery)
+                  pipeline=pipeline, senders=senders, delivery=delivery, database_url=url)
         await app.add_configured_feeds()
         return app
 
@@ -114,11 +117,72 @@ class PitboardApp:
         self.scheduler = scheduler
         return scheduler
 
+    # ----- chat platforms -------------------------------------------------------------------
+
+    def connect_discord(self) -> None:
+        """Log in to Discord (gateway + slash commands) in the background, and deliver there."""
+        from adapters.discord import DiscordSender, build_discord_bot
+
+        settings = self.settings
+        assert settings.discord_token is not None
+        discord_bot = build_discord_bot(
+            token=settings.discord_token.get_secret_value(), runner=self.commands,
+            api_base_url=settings.discord_api_base_url, gateway_url=settings.discord_gateway_url,
+            guild_id=settings.discord_guild_id)
+        self.add_sender(DiscordSender(discord_bot))
+        self._background.append(asyncio.create_task(discord_bot.start(), name="discord"))
+        self._closers.append(discord_bot.close)
+
+    async def slack_app(self) -> Any:
+        """The Bolt app for this deployment: OAuth installs when SLACK_CLIENT_ID is set,
+        else the single-workspace bot token. Also registers the Slack sender."""
+        from adapters.slack import (
+            SlackSender,
+            build_slack_app,
+            moderators_from_settings,
+            open_slack_oauth,
+        )
+
+        settings = self.settings
+        if settings.slack_signing_secret is None:
+            raise SystemExit("Slack needs SLACK_SIGNING_SECRET (the app's Basic Information).")
+        bot_token = settings.slack_bot_token.get_secret_value() \
+            if settings.slack_bot_token else None
+        oauth = None
+        if settings.slack_client_id and settings.slack_client_secret:
+            oauth = await open_slack_oauth(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                database_url=self.database_url)
+            self._closers.append(oauth.close)
+        moderators = moderators_from_settings(self.store)
+        slack = build_slack_app(
+            runner=self.commands, signing_secret=settings.slack_signing_secret.get_secret_value(),
+            bot_token=None if oauth else bot_token, oauth=oauth,
+            api_base_url=settings.slack_api_base_url, moderator_ids=moderators)
+        self.add_sender(SlackSender(
+            bot_token=bot_token, installation_store=oauth.installation_store if oauth else None,
+            api_base_url=settings.slack_api_base_url, moderator_ids=moderators))
+        return slack
+
+    async def connect_slack_socket_mode(self, stop: asyncio.Event) -> None:
+        from adapters.slack import run_socket_mode
+
+        assert self.settings.slack_app_token is not None
+        slack = await self.slack_app()
+        self._background.append(asyncio.create_task(
+            run_socket_mode(slack, self.settings.slack_app_token.get_secret_value(), stop),
+            name="slack-socket-mode"))
+
     async def close(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        for closer in reversed(self._closers):
+            with contextlib.suppress(Exception):
+                await closer()
         for task in self._background:
             task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self.fetcher.close()
         await self.store.close()
 
@@ -132,10 +196,46 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     try:
+        if settings.discord_token is not None:
+            app.connect_discord()
+        if settings.slack_app_token is not None:
+            await app.connect_slack_socket_mode(stop)
+        elif settings.slack_bot_token is not None or settings.slack_client_id is not None:
+            # HTTP mode: `pitboard web` answers commands; this worker only delivers.
+            await app.slack_app()
         app.start_scheduler()
         platforms = ", ".join(sorted(app.senders)) or "none"
         log.info("Pitboard running: platforms %s, database %s", platforms,
                  settings.database_url or storage.default_database_url())
         await stop.wait()
+    finally:
+        await app.close()
+
+
+async def run_web(settings: Settings, *, stop: asyncio.Event | None = None,
+                  host: str = "0.0.0.0") -> None:  # noqa: S104 - a web dyno listens on all
+    """`pitboard web`: Slack's HTTP mode (events, OAuth install and redirect) and /healthz."""
+    from aiohttp import web
+
+    app = await PitboardApp.create(settings)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        if settings.slack_signing_secret is not None:
+            from adapters.slack import build_web_app
+
+            web_app = build_web_app(await app.slack_app())
+        else:
+            web_app = web.Application()
+            web_app.router.add_get("/healthz", lambda _: web.json_response({"ok": True}))
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, settings.port).start()
+        log.info("Pitboard web listening on %s:%s", host, settings.port)
+        await stop.wait()
+        await runner.cleanup()
     finally:
         await app.close()

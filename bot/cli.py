@@ -114,6 +114,50 @@ async def _poll_once(settings: Settings) -> int:
         await app.close()
 
 
+async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
+    from adapters.discord import build_discord_bot, sync_commands
+    from bot.app import PitboardApp
+
+    if settings.discord_token is None:
+        print("Set DISCORD_TOKEN first (Developer Portal → your app → Bot → Reset Token).",
+              file=sys.stderr)
+        return 2
+    app = await PitboardApp.create(settings)
+    try:
+        discord_bot = build_discord_bot(
+            token=settings.discord_token.get_secret_value(), runner=app.commands,
+            api_base_url=settings.discord_api_base_url, guild_id=settings.discord_guild_id)
+        names = await sync_commands(discord_bot, guild_id=guild_id)
+        where = f"server {guild_id or settings.discord_guild_id}" \
+            if guild_id or settings.discord_guild_id else "every server (may take a while)"
+        print(f"Synced {len(names)} commands to {where}: {', '.join('/' + n for n in names)}")
+        return 0
+    finally:
+        await app.close()
+
+
+def _discord_invite(settings: Settings) -> int:
+    from adapters.discord import application_id_from_token, invite_url
+
+    app_id = settings.discord_application_id
+    if app_id is None and settings.discord_token is not None:
+        app_id = application_id_from_token(settings.discord_token.get_secret_value())
+    if app_id is None:
+        print("Set DISCORD_APPLICATION_ID (or DISCORD_TOKEN) first.", file=sys.stderr)
+        return 2
+    print(invite_url(app_id))
+    return 0
+
+
+def _slack_manifest(http_url: str | None, prefix: str) -> int:
+    from adapters.slack import manifest
+
+    document = manifest(socket_mode=http_url is None, request_url=http_url,
+                        command_prefix=prefix)
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pitboard", description=(
         "Racing news bot: driver moves and lineups from news feeds, for Discord and Slack."))
@@ -139,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
     feed_add.add_argument("--every", type=int, help="minutes between polls")
     feed_sub.add_parser("list", help="list feeds")
     sub.add_parser("poll", help="poll due feeds once, deliver alerts, and exit")
+    sub.add_parser("web", help="Slack HTTP mode (events, OAuth install) and /healthz on $PORT")
+    discord_cmd = sub.add_parser("discord", help="Discord set-up")
+    discord_sub = discord_cmd.add_subparsers(dest="discord_action", required=True)
+    sync = discord_sub.add_parser("sync", help="upload the slash commands to Discord")
+    sync.add_argument("--guild", type=int, help="one server's id: commands show there at once")
+    discord_sub.add_parser("invite", help="print the invite URL with the minimal permissions")
+    slack_cmd = sub.add_parser("slack", help="Slack set-up")
+    slack_sub = slack_cmd.add_subparsers(dest="slack_action", required=True)
+    slack_manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest")
+    slack_manifest.add_argument("--http", metavar="URL",
+                                help="HTTP mode at this public URL (default: Socket Mode)")
+    slack_manifest.add_argument("--prefix", default="",
+                                help="prefix every command, e.g. pb- for /pb-lineup")
     return parser
 
 
@@ -165,6 +222,17 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_feed_command(settings, args))
         if args.command == "poll":
             return asyncio.run(_poll_once(settings))
+        if args.command == "web":
+            from bot.app import run_web
+
+            asyncio.run(run_web(settings))
+            return 0
+        if args.command == "discord":
+            if args.discord_action == "invite":
+                return _discord_invite(settings)
+            return asyncio.run(_discord_sync(settings, args.guild))
+        if args.command == "slack":
+            return _slack_manifest(args.http, args.prefix)
     except KeyboardInterrupt:
         return 130
     parser.error(f"unknown command {args.command}")
