@@ -1,0 +1,987 @@
+"""The rules engine: one Aho-Corasick pass finds gazetteer names, trigger phrases and cues; the
+patterns of rules.toml then fill their slots from the names around each trigger."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import ahocorasick
+from rapidfuzz import fuzz
+
+from bot.models import Article, Extraction, LineupEntry, Move, MoveKind, Status
+from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
+from bot.rules.patterns import Pattern, Rules, load_rules
+from bot.rules.summary import summarize
+from bot.rules.text import clean, fold, sentence_spans
+
+PERSON, TEAM, SERIES, CAR = "person", "team", "series", "car"
+SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_WORD = rf"[{_UPPER}][\w'’\-]*"
+_PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin|al)"
+_NAME_RUN = re.compile(
+    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
+)
+_NUMBER = re.compile(r"(?<!\d[.,:/])(?<!\d)\d{1,3}(?![\d.,:/]\d)\b")
+_CAR_BEFORE = re.compile(r"(?:\b(?:No|Nr|NO|Number|number|car|Car)\.?[ \t]?#?|#)$")
+_CAR_THE = re.compile(r"\bthe $")
+_CAR_AFTER = re.compile(r" (?:car|entry)\b")
+
+
+def car_numbers(text: str) -> list[tuple[int, int, str]]:
+    """"No. 31", "#31", "No.18", "car 31", "car number 31", "the 31 car": (start, end, "31")."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        start, end = match.span()
+        before = text[max(0, start - 8):start]
+        hit = _CAR_BEFORE.search(before)
+        if hit:
+            found.append((start - (len(before) - hit.start()), end, match.group()))
+        elif _CAR_THE.search(before) and _CAR_AFTER.match(text, end):
+            found.append((start - 4, end + 4, match.group()))
+    return found
+_YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
+_FE_SEASON = re.compile(r"\bSeason (\d{1,2})\b")
+_ASIDE = re.compile(
+    r"\([^()]{0,200}\)|,[ \t]+(?:who|which|whose|where|a|an|the|currently|now|still|also|already|"
+    r"having|after|fresh|until|aged|formerly|previously|like|as|once|then)\b[^,;()]{0,200},"
+)
+_CLAUSE_BREAK = re.compile(
+    r";|:|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
+)
+_PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
+_COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Capitalised words that start sentences or name things, never a person's first or last name.
+_NOT_NAME = _words("""
+    the a an in on at for with after before his her their its it this that these those next
+    last team former ex new reigning rookie veteran champion drivers driver rider riders
+    dutchman briton spaniard kiwi frenchman german italian american australian brazilian
+    belgian dane swede finn japanese mexican canadian argentine swiss austrian portuguese
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december racing motorsport motorsports
+    team series championship cup grand prix hours speedway raceway circuit international
+    motor engineering academy formula gp hypercar sports sportscar rolex indianapolis le
+    mans gt world endurance le 24 500 e-prix eprix race sprint feature qualifying practice
+    he she they we i but and or so as if when while once both all one two three four five
+    six seven eight nine ten ntt fia imsa wec nascar motogp indycar f1 f2 f3 lmp2 lmp1 gtp
+    gtd lmgt3 lmdh also however meanwhile although though because since according said says
+    told statement official it's that's there here what who why how more most many much some
+    other another each every first second third fourth fifth sixth final chevrolet honda
+    toyota ford porsche ferrari mercedes audi bmw cadillac acura lamborghini aston martin
+    mclaren alpine peugeot ducati yamaha kawasaki aprilia ktm suzuki hyundai nissan jaguar
+    maserati lola dallara oreca ligier chevy red bull haas williams sauber stake rb
+    alphatauri corse pro am silver bronze gold class lap laps pole podium north south east
+    west united states kingdom new san santa st saint mount park city county valley beach
+""")
+_TEAM_WORDS = _words("""
+    racing motorsport motorsports team autosport autosports competition engineering garage
+    sport corse gp motorsport's racing's
+""")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    kind: str
+    value: str
+    known: bool = False
+    candidates: tuple[TeamCandidate, ...] = ()
+    non_driver: bool = False
+
+
+@dataclass(slots=True)
+class RawMove:
+    kind: MoveKind
+    driver: str
+    driver_mention: Mention
+    sentence: int
+    trigger: tuple[int, int]
+    pattern: Pattern
+    team: Mention | None = None
+    team_from_context: bool = False
+    replaced: str | None = None
+    car: str | None = None
+    status: Status = Status.CONFIRMED
+    teammates: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Doc:
+    text: str
+    folded: str
+    title_end: int
+    sentences: list[tuple[int, int]]
+    starts: list[int]
+    published: date | None
+    series_hint: str | None
+    mentions: list[Mention]
+    by_sentence: list[list[Mention]]
+    cues: dict[str, list[tuple[int, int]]]
+    roles: list[tuple[int, int, str]]
+    triggers: list[tuple[int, int, list[Pattern]]]
+    object_kind: dict[int, tuple[int, MoveKind]]
+    asides: list[tuple[int, int]]
+    series_seen: set[str]
+
+    def sentence_of(self, position: int) -> int:
+        return max(0, bisect_right(self.starts, position) - 1)
+
+
+class Engine:
+    """Extracts driver moves from articles. Build once (the automaton is the costly part)."""
+
+    def __init__(self, gazetteer: Gazetteer, rules: Rules) -> None:
+        self.gazetteer = gazetteer
+        self.rules = rules
+        self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6}
+        self.settings.update({k: int(v) for k, v in rules.settings.items()})
+        entries: dict[str, list[tuple[str, object]]] = {}
+        for key, kind, payload in gazetteer.surface_forms():
+            if key:
+                entries.setdefault(key, []).append((kind, payload))
+        for key, patterns in rules.patterns_by_trigger.items():
+            entries.setdefault(key, []).append(("trigger", patterns))
+        for cue_class, phrases in rules.cues.items():
+            for phrase in phrases:
+                if phrase:
+                    entries.setdefault(phrase, []).append(("cue", cue_class))
+        for role, phrases in rules.roles.items():
+            for phrase in phrases:
+                if phrase:
+                    entries.setdefault(phrase, []).append(("role", role))
+        for phrase, kind in rules.object_kind.items():
+            entries.setdefault(phrase, []).append(("object_kind", kind))
+        automaton = ahocorasick.Automaton()
+        for key, payloads in entries.items():
+            automaton.add_word(key, (len(key), tuple(payloads)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        self._surname_cache: dict[str, str] = {}
+
+    @classmethod
+    def from_directories(cls, directories: list[Path], rules_path: Path) -> Engine:
+        return cls(Gazetteer.load(directories), load_rules(rules_path))
+
+    # ----- reading the article ------------------------------------------------------------------
+
+    def _read(self, article: Article) -> _Doc:
+        title = clean(article.title or "").strip()
+        body = clean(article.summary or "").strip()
+        text = f"{title}\n{body}" if body else title
+        folded = fold(text)
+        title_end = len(title)
+        sentences = sentence_spans(text)
+        starts = [s for s, _ in sentences]
+        cues: dict[str, list[tuple[int, int]]] = {}
+        roles: list[tuple[int, int, str]] = []
+        triggers: list[tuple[int, int, list[Pattern]]] = []
+        entity_hits: list[tuple[int, int, str, object]] = []
+        object_kind: dict[int, tuple[int, MoveKind]] = {}
+        length = len(folded)
+        for end_index, (size, payloads) in self._automaton.iter(folded):
+            start = end_index - size + 1
+            end = end_index + 1
+            if (start > 0 and folded[start - 1] != " ") or (end < length and folded[end] != " "):
+                continue
+            for kind, payload in payloads:
+                if kind == "trigger":
+                    if start < title_end or not all(
+                            p.title_only for p in payload):  # type: ignore[attr-defined]
+                        triggers.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "cue":
+                    cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
+                elif kind == "role":
+                    roles.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "object_kind":
+                    if start not in object_kind or object_kind[start][0] < end:
+                        object_kind[start] = (end, payload)  # type: ignore[assignment]
+                else:
+                    entity_hits.append((start, end, kind, payload))
+        published = article.published.date() if article.published else None
+        series_hint = None
+        if article.series:
+            series_hint = self.gazetteer.canonical_series(article.series) or article.series
+        # Unknown names and surnames matter only where a move can be read: the title, sentences
+        # with a trigger, and sentences that name a car, a former team or a replaced driver.
+        wanted = [t[0] for t in triggers] + [c for name in ("from_team", "replaces")
+                                             for c, _ in cues.get(name, ())]
+        cars = car_numbers(text) if triggers else []
+        wanted += [c[0] for c in cars]
+        regions: list[tuple[int, int]] = []
+        if triggers:
+            for position in sorted(wanted):
+                index = max(0, bisect_right(starts, position) - 1)
+                span = sentences[index] if sentences else (0, len(text))
+                if not regions or regions[-1] != span:
+                    regions.append(span)
+            if sentences and (not regions or regions[0][0] != sentences[0][0]):
+                regions.insert(0, sentences[0])
+        mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars)
+        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
+        by_sentence: list[list[Mention]] = [[] for _ in sentences]
+        doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
+                   starts=starts, published=published, series_hint=series_hint,
+                   mentions=mentions, by_sentence=by_sentence, cues=cues, roles=roles,
+                   triggers=_longest(triggers), object_kind=object_kind, asides=asides,
+                   series_seen={m.value for m in mentions if m.kind == SERIES})
+        for mention in mentions:
+            if sentences:
+                by_sentence[doc.sentence_of(mention.start)].append(mention)
+        self._mark_non_drivers(doc)
+        return doc
+
+    def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
+                  title_end: int, regions: list[tuple[int, int]],
+                  cars: list[tuple[int, int, str]]) -> list[Mention]:
+        # Longest match wins among gazetteer names; "Ed Carpenter Racing" beats "Ed Carpenter".
+        chosen: list[Mention] = []
+        mask = bytearray(len(text) + 1)
+        for start, end, kind, payload in sorted(entity_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+            if mask.find(1, start, end) != -1:
+                continue
+            mask[start:end] = b"\x01" * (end - start)
+            if kind == "series":
+                chosen.append(Mention(start, end, SERIES, str(payload)))
+            elif kind == "team":
+                candidates = tuple(payload)  # type: ignore[arg-type]
+                chosen.append(Mention(start, end, TEAM, text[start:end], candidates=candidates))
+            elif kind == "driver":
+                names = tuple(payload)  # type: ignore[arg-type]
+                if len(names) == 1:
+                    chosen.append(Mention(start, end, PERSON, names[0], known=True))
+        # Names the gazetteer does not know: runs of capitalised words.
+        runs: list[tuple[int, int, list[tuple[int, int]]]] = []
+        matches = [m for r_start, r_end in regions
+                   for m in _NAME_RUN.finditer(text, r_start, r_end)]
+        for match in matches:
+            if mask.find(0, match.start(), match.end()) == -1:
+                continue  # wholly a gazetteer name
+            pieces: list[list[tuple[int, int]]] = [[]]
+            for token in _TOKEN.finditer(text, match.start(), match.end()):
+                t_start, t_end = token.span()
+                if mask.find(1, t_start, t_end) != -1:
+                    pieces.append([])
+                    continue
+                pieces[-1].append((t_start, t_end))
+                if text.endswith(("'s", "’s", "s'", "s’"), t_start, t_end):
+                    pieces.append([])
+            for piece in pieces:
+                while piece and _word_key(text, folded, *piece[0]) in _NOT_NAME:
+                    piece = piece[1:]
+                if piece:
+                    runs.append((piece[0][0], piece[-1][1], piece))
+        surnames: dict[str, str] = {}
+        firsts: dict[str, list[str]] = {}
+        for mention in chosen:
+            if mention.kind == PERSON:
+                self._register(mention.value, surnames, firsts)
+        leftovers: list[list[tuple[int, int]]] = []
+        unknown: list[list[tuple[int, int]]] = []
+        for start, end, piece in runs:
+            words = [_strip_possessive(text[a:b]) for a, b in piece]
+            folded_words = [_word_key(text, folded, a, b) for a, b in piece]
+            if len(words) >= 2 and any(w in _TEAM_WORDS for w in folded_words[1:]):
+                chosen.append(Mention(start, end, TEAM, " ".join(words)))
+                continue
+            if " ".join(folded_words) in surnames:
+                leftovers.append(piece)
+            elif start >= title_end and 2 <= len(words) <= 4 and not any(
+                w in _NOT_NAME or len(w) < 2 or w[0].isdigit() for w in folded_words
+            ):
+                unknown.append(piece)
+            else:
+                leftovers.append(piece)
+        for piece in unknown:
+            name = " ".join(_strip_possessive(text[a:b]) for a, b in piece).replace("’", "'")
+            first = fold(name).split()[0]
+            # "Marcus Amstrong" in an article about Marcus Armstrong is a typo, not a new driver.
+            for known in firsts.get(first, []):
+                if fuzz.ratio(fold(name), fold(known)) >= 88:
+                    name = known
+                    break
+            chosen.append(Mention(piece[0][0], piece[-1][1], PERSON, name,
+                                  known=name in self.gazetteer.drivers))
+            self._register(name, surnames, firsts)
+        # Later mentions by surname ("Armstrong", "Van der Zande"), also inside title-case runs.
+        for piece in leftovers:
+            index = 0
+            while index < len(piece):
+                for size in range(min(4, len(piece) - index), 0, -1):
+                    span = piece[index:index + size]
+                    key = " ".join(_word_key(text, folded, a, b) for a, b in span)
+                    if key in surnames:
+                        chosen.append(Mention(span[0][0], span[-1][1], PERSON, surnames[key],
+                                              known=True))
+                        index += size
+                        break
+                else:
+                    index += 1
+        chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    @staticmethod
+    def _register(name: str, surnames: dict[str, str], firsts: dict[str, list[str]]) -> None:
+        words = fold(name).split()
+        if len(words) < 2:
+            return
+        surname = " ".join(words[1:])
+        surnames.setdefault(surname, name)
+        if words[-1] in ("jr", "sr", "ii", "iii") and len(words) > 2:
+            surnames.setdefault(" ".join(words[1:-1]), name)
+        # "van der Zande" is also written "Van der Zande"; the last word alone is used too.
+        surnames.setdefault(words[-1], name) if len(words) > 2 and words[1] in (
+            "van", "von", "de", "der", "da", "di", "du", "dos", "del", "la", "le") else None
+        firsts.setdefault(words[0], []).append(name)
+
+    def _mark_non_drivers(self, doc: _Doc) -> None:
+        roles = doc.cues.get("non_driver", [])
+        if not roles:
+            return
+        non_drivers: set[str] = set()
+        for mention in doc.mentions:
+            if mention.kind != PERSON:
+                continue
+            s_start, s_end = doc.sentences[doc.sentence_of(mention.start)]
+            for c_start, c_end in roles:
+                if not s_start <= c_start < s_end:
+                    continue
+                if c_end <= mention.start:
+                    gap = doc.folded[c_end:mention.start]
+                    close = len(gap.split()) <= (2 if mention.known else 3)
+                else:
+                    gap = doc.folded[mention.end:c_start]
+                    words = gap.split()
+                    close = len(words) <= (3 if mention.known else 5) and not any(
+                        w in ("driver", "drivers", "rider", "and", "will", "has", "signed")
+                        for w in words)
+                    close = close and (not mention.known or doc.text[mention.end:c_start]
+                                       .lstrip().startswith((",", "is", "as", "was")))
+                if close and not _person_between(doc, min(c_end, mention.end),
+                                                 max(c_start, mention.start), mention):
+                    non_drivers.add(mention.value)
+        for mention in doc.mentions:
+            if mention.kind == PERSON and mention.value in non_drivers:
+                mention.non_driver = True
+
+    # ----- the moves --------------------------------------------------------------------------
+
+    def extract(self, article: Article) -> Extraction:
+        doc = self._read(article)
+        if not doc.triggers:
+            return Extraction()
+        focus = self._focus_team(doc)
+        raw: list[RawMove] = []
+        for t_start, t_end, patterns in doc.triggers:
+            raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
+        if not raw:
+            return Extraction()
+        raw = self._one_per_sentence(doc, raw)
+        moves = self._finish(doc, raw, focus)
+        lineup = self._lineup(doc, moves, raw)
+        return Extraction(moves=tuple(moves), lineup=tuple(lineup),
+                          summaries=tuple(summarize(m) for m in moves))
+
+    def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
+        """One move per driver and direction per sentence: the one whose team is named most
+        exactly (a team's name over a maker's), then the nearest trigger."""
+        best: dict[tuple[int, str, str], RawMove] = {}
+        for item in raw:
+            key = (item.sentence, item.driver, item.kind.direction)
+            current = best.get(key)
+            if current is None or _team_rank(item) < _team_rank(current):
+                best[key] = item
+        keep = {id(m) for m in best.values()}
+        return [m for m in raw if id(m) in keep]
+
+    def _focus_team(self, doc: _Doc) -> Mention | None:
+        teams = [m for m in doc.mentions if m.kind == TEAM]
+        if not teams:
+            return None
+        in_title = [m for m in teams if m.start < doc.title_end]
+        if in_title:
+            return in_title[0]
+        counts: dict[str, int] = {}
+        for mention in teams:
+            key = self._team_name(doc, mention, None)[0]
+            counts[key] = counts.get(key, 0) + 1
+        best = max(counts.values())
+        return next(m for m in teams if counts[self._team_name(doc, m, None)[0]] == best)
+
+    def _in_cue(self, doc: _Doc, cue: str, start: int, end: int) -> bool:
+        return any(start <= c_start and c_end <= end for c_start, c_end in doc.cues.get(cue, ()))
+
+    def _aside_of(self, doc: _Doc, position: int) -> tuple[int, int] | None:
+        for a_start, a_end in doc.asides:
+            if a_start <= position < a_end:
+                return a_start, a_end
+        return None
+
+    def _visible(self, doc: _Doc, sentence: int, t_start: int) -> list[Mention]:
+        aside = self._aside_of(doc, t_start)
+        seen = []
+        for mention in doc.by_sentence[sentence]:
+            own = self._aside_of(doc, mention.start)
+            if own is not None and own != aside:
+                continue
+            seen.append(mention)
+        return seen
+
+    def _clause_bounds(self, doc: _Doc, sentence: int, t_start: int, t_end: int
+                       ) -> tuple[int, int]:
+        s_start, s_end = doc.sentences[sentence]
+        left, right = s_start, s_end
+        for match in _CLAUSE_BREAK.finditer(doc.text, s_start, s_end):
+            if match.end() <= t_start:
+                left = match.end()
+            elif match.start() >= t_end:
+                right = match.start()
+                break
+        return left, right
+
+    def _fill_left(self, doc: _Doc, mentions: list[Mention], slot: str, t_start: int,
+                   floor: int, used: set[int]) -> list[Mention]:
+        want = SLOT_KIND[slot]
+        before = [m for m in mentions
+                  if m.end <= t_start and m.start >= floor and id(m) not in used]
+        for mention in reversed(before):
+            if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
+                continue
+            if mention.kind != want:
+                return []
+            gap = doc.folded[mention.end:t_start].split()
+            if len(gap) > self.settings["left_words"]:
+                return []
+            if want == PERSON and any(w in _PRONOUNS for w in gap):
+                return []  # "X said that he will ...": the subject is the pronoun
+            found = [mention]
+            if want == PERSON:
+                index = before.index(mention)
+                while index > 0:
+                    previous = before[index - 1]
+                    between = doc.text[previous.end:found[-1].start]
+                    if previous.kind != PERSON or not _COORDINATION.match(between):
+                        break
+                    found.append(previous)
+                    index -= 1
+                found.reverse()
+            return found
+        return []
+
+    def _fill_right(self, doc: _Doc, mentions: list[Mention], slot: str, t_end: int,
+                    ceiling: int, used: set[int]) -> list[Mention]:
+        want = SLOT_KIND[slot]
+        after = [m for m in mentions if m.start >= t_end and m.end <= ceiling and id(m) not in used]
+        limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
+        for position, mention in enumerate(after):
+            if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
+                continue
+            if mention.kind != want:
+                return []
+            if len(doc.folded[t_end:mention.start].split()) > limit:
+                return []
+            found = [mention]
+            if want == PERSON:
+                for following in after[position + 1:]:
+                    between = doc.text[found[-1].end:following.start]
+                    if following.kind != PERSON or not _COORDINATION.match(between):
+                        break
+                    found.append(following)
+            return found
+        return []
+
+    def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
+               focus: Mention | None) -> list[RawMove]:
+        sentence = doc.sentence_of(t_start)
+        s_start, s_end = doc.sentences[sentence]
+        blockers = doc.cues.get("blockers", ())
+        if any(c_start < t_end and t_start < c_end for c_start, c_end in blockers):
+            return []
+        if any(s_start <= c < s_end for c, _ in doc.cues.get("race_context", ())):
+            return []
+        mentions = self._visible(doc, sentence, t_start)
+        c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
+        best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
+        for pattern in patterns:
+            if pattern.title_only and t_start >= doc.title_end:
+                continue
+            filled: dict[str, list[Mention]] = {}
+            used: set[int] = set()
+            ok = True
+            distance = 0
+            for slot in pattern.left:
+                found = self._fill_left(doc, mentions, slot, t_start, c_left, used)
+                if not found:
+                    ok = slot == "team"
+                    if not ok:
+                        break
+                    continue
+                filled[slot] = found
+                used.update(id(m) for m in found)
+                distance += t_start - found[-1].end
+            if not ok:
+                continue
+            for slot in pattern.right:
+                found = self._fill_right(doc, mentions, slot, t_end, c_right, used)
+                if not found:
+                    if slot in ("driver", "replaced", "car"):
+                        ok = False
+                        break
+                    continue
+                filled[slot] = found
+                used.update(id(m) for m in found)
+                distance += found[0].start - t_end
+            if not ok or "driver" not in filled:
+                continue
+            missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)
+            score = missing * 10_000 + distance
+            if best is None or score < best[0]:
+                best = (score, pattern, filled)
+        if best is None:
+            return []
+        _, pattern, filled = best
+        drivers = [m for m in filled["driver"] if not m.non_driver]
+        if not drivers:
+            return []
+        kind = pattern.kind
+        # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
+        last = filled["driver"][-1]
+        if last.start >= t_end:
+            following = doc.folded[last.end:last.end + 30]
+            offset = last.end + (len(following) - len(following.lstrip()))
+            if offset in doc.object_kind:
+                kind = doc.object_kind[offset][1]
+        if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
+            return []
+        for c_start, _ in doc.cues.get("non_driver", ()):
+            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
+                return []  # "joins the ownership group", "promoted to team principal"
+        status = self._status(doc, t_start, t_end, s_start, s_end)
+        team = (filled.get("team") or [None])[0]
+        from_context = False
+        teammates: list[Mention] = []
+        if team is None:
+            # The object of "joins" was a person ("joins A and B"): teammates, not a team.
+            after = [m for m in mentions if m.start >= t_end and m.end <= c_right]
+            if after and after[0].kind == PERSON and "team" in pattern.right and \
+                    kind in (MoveKind.JOIN, MoveKind.EXTEND):
+                    teammates = [m for m in after if m.kind == PERSON and m not in drivers]
+            team = self._team_in_sentence(doc, mentions, drivers, t_start)
+            if team is None:
+                team = focus
+                from_context = True
+        if team is None and kind not in (MoveKind.RETIRE,):
+            return []
+        replaced = filled.get("replaced", [None])[0]
+        car = filled.get("car", [None])[0]
+        if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
+            kind = MoveKind.REPLACE
+        moves = []
+        for driver in drivers:
+            moves.append(RawMove(
+                kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
+                trigger=(t_start, t_end), pattern=pattern, team=team,
+                team_from_context=from_context,
+                replaced=replaced.value if replaced is not None and replaced.value != driver.value
+                else None,
+                car=car.value if car is not None else None, status=status,
+                teammates=teammates,
+            ))
+        return moves
+
+    def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
+                          t_start: int) -> Mention | None:
+        teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
+                 and not _possessive_of_person(doc, m, mentions)]
+        if not teams:
+            return None
+        after = [m for m in teams if m.start >= t_start]
+        return after[0] if after else teams[-1]
+
+    def _after_cue(self, doc: _Doc, mention: Mention, cue: str) -> bool:
+        for _c_start, c_end in doc.cues.get(cue, ()):
+            if c_end <= mention.start and len(doc.folded[c_end:mention.start].split()) <= 2:
+                return True
+        return False
+
+    def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
+                 s_start: int, s_end: int) -> bool:
+        left_edge = max(s_start, max((d.end for d in drivers if d.end <= t_start), default=s_start))
+        for c_start, c_end in doc.cues.get("negation", ()):
+            if c_start >= t_start and c_end <= t_end:
+                continue  # "will not return to" is itself a leave trigger
+            if left_edge <= c_start and c_end <= t_start and \
+                    len(doc.folded[c_end:t_start].split()) <= 4:
+                return True
+            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in (
+                    "denies", "denied", "shuts down", "shut down", "quashes", "quashed",
+                    "rules out", "ruled out", "dismisses", "dismissed", "staying put",
+                    "stays put"):
+                return True
+        return False
+
+    def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
+        for c_start, c_end in doc.cues.get("rumour", ()):
+            if c_start >= t_start and c_end <= t_end:
+                continue
+            if s_start <= c_start and c_end <= min(s_end, t_end + 60):
+                return Status.RUMOUR
+        return Status.CONFIRMED
+
+    def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
+        return any(s_start <= c < s_end for c, _ in doc.cues.get("interim", ()))
+
+    # ----- from raw moves to moves ---------------------------------------------------------------
+
+    def _team_name(self, doc: _Doc, mention: Mention, car: str | None
+                   ) -> tuple[str, str | None, float]:
+        """Canonical team, its series, and a confidence factor for how sure the name is."""
+        candidates = list(mention.candidates)
+        if not candidates:
+            return mention.value, doc.series_hint, 0.9
+        for series_set in ({doc.series_hint} if doc.series_hint else set(), doc.series_seen):
+            narrowed = [c for c in candidates if c.series in series_set]
+            if narrowed:
+                candidates = narrowed
+                break
+        if car is not None:
+            with_car = [c for c in candidates
+                        if car in self.gazetteer.teams[(c.series, c.team)].cars]
+            if not with_car:
+                # "Cadillac Racing ... No. 31": another entry of the same make runs that car.
+                words = set(fold(mention.value).split())
+                series = {c.series for c in candidates}
+                for info in self.gazetteer.teams.values():
+                    names = " ".join((*info.manufacturers, *info.sponsors, info.name,
+                                      *info.aliases))
+                    if info.series in series and car in info.cars and \
+                            words & set(fold(names).split()):
+                        with_car.append(TeamCandidate(info.name, info.series, "alias"))
+            if with_car:
+                candidates = with_car
+        best = HOW_RANK[candidates[0].how]
+        top = [c for c in candidates if HOW_RANK[c.how] == best]
+        teams = {(c.team, c.series) for c in top}
+        if len(teams) == 1:
+            chosen = top[0]
+            return chosen.team, chosen.series, 1.0 if chosen.how in ("name", "alias") else 0.9
+        series = {c.series for c in top}
+        return mention.value, (series.pop() if len(series) == 1 else doc.series_hint), 0.7
+
+    def _finish(self, doc: _Doc, raw: list[RawMove], focus: Mention | None) -> list[Move]:
+        merged: dict[tuple[str, str, str], dict[str, object]] = {}
+        order: list[tuple[str, str, str]] = []
+        for item in raw:
+            car = item.car or self._car_for(doc, item)
+            team, series, certainty = ("", doc.series_hint, 1.0)
+            if item.team is not None:
+                team, series, certainty = self._team_name(doc, item.team, car)
+            key = (item.driver, item.kind.direction, team)
+            confidence = item.pattern.confidence * certainty
+            if item.team_from_context:
+                confidence *= 0.85
+            if item.status is Status.RUMOUR:
+                confidence *= 0.5
+            if not item.driver_mention.known:
+                confidence *= 0.9
+            entry = merged.get(key)
+            if entry is None:
+                entry = {"kind": item.kind, "team": team or None, "series": series,
+                         "car": car, "replaced": item.replaced, "status": item.status,
+                         "confidence": confidence, "items": [item],
+                         "teammates": list(item.teammates)}
+                merged[key] = entry
+                order.append(key)
+                continue
+            entry["items"].append(item)  # type: ignore[union-attr]
+            if item.status is Status.CONFIRMED:
+                entry["status"] = Status.CONFIRMED
+            entry["confidence"] = max(entry["confidence"], confidence)  # type: ignore[type-var]
+            entry["car"] = entry["car"] or car
+            entry["replaced"] = entry["replaced"] or item.replaced
+            if item.kind in (MoveKind.PROMOTE, MoveKind.REPLACE, MoveKind.RETIRE):
+                entry["kind"] = item.kind
+            entry["teammates"].extend(item.teammates)  # type: ignore[union-attr]
+        # A move with no team joins the same driver's move in the same direction.
+        for key in list(order):
+            driver, direction, team = key
+            if team:
+                continue
+            others = [k for k in order if k[0] == driver and k[1] == direction and k[2]]
+            if len(others) == 1 and key in merged:
+                target = merged[others[0]]
+                source = merged.pop(key)
+                order.remove(key)
+                target["kind"] = source["kind"] if source["kind"] in (
+                    MoveKind.RETIRE, MoveKind.PROMOTE, MoveKind.REPLACE) else target["kind"]
+                target["items"].extend(source["items"])  # type: ignore[union-attr]
+        # Staying and arriving at the same team: the explicit retention is the story.
+        for key in list(order):
+            driver, direction, team = key
+            if direction == "arrive" and (driver, "stay", team) in merged:
+                merged.pop(key)
+                order.remove(key)
+        moves: list[Move] = []
+        leaves = {(k[0]): k for k in order if k[1] == "depart" and
+                  merged[k]["kind"] is MoveKind.LEAVE}
+        dropped: set[tuple[str, str, str]] = set()
+        for key in order:
+            entry = merged[key]
+            driver, direction, team = key
+            items: list[RawMove] = entry["items"]  # type: ignore[assignment]
+            kind: MoveKind = entry["kind"]  # type: ignore[assignment]
+            first = items[0]
+            from_team = None
+            if direction == "arrive":
+                from_team = self._from_team(doc, items, team)
+                leave_key = leaves.get(driver)
+                if leave_key and leave_key[2] and leave_key[2] != team and \
+                        merged[leave_key]["status"] is Status.CONFIRMED:
+                    from_team = from_team or leave_key[2]
+                    if from_team == leave_key[2]:
+                        dropped.add(leave_key)
+            replaced = entry["replaced"] or (
+                self._replaced(doc, items) if direction == "arrive" else None)
+            season = self._season(doc, items, kind)
+            role = self._role(doc, items, kind)
+            if kind is MoveKind.JOIN and self._prior_role(doc, items):
+                kind = MoveKind.PROMOTE
+            evidence_span = doc.sentences[first.sentence]
+            evidence = doc.text[evidence_span[0]:evidence_span[1]].strip()
+            moves.append(Move(
+                driver=driver, kind=kind, team=entry["team"],  # type: ignore[arg-type]
+                car=entry["car"], series=entry["series"],  # type: ignore[arg-type]
+                season=season, role=role, from_team=from_team if from_team != team else None,
+                replaces=replaced if replaced != driver else None,
+                teammates=tuple(dict.fromkeys(
+                    m.value for m in entry["teammates"]  # type: ignore[union-attr]
+                    if m.value != driver)),
+                status=entry["status"],  # type: ignore[arg-type]
+                confidence=round(min(1.0, float(entry["confidence"])), 3),  # type: ignore[arg-type]
+                evidence=evidence[:500],
+            ))
+        return [m for m, key in zip(moves, order, strict=True) if key not in dropped]
+
+    def _car_for(self, doc: _Doc, item: RawMove) -> str | None:
+        """The car number stated for this driver: in the move's clause, else a sentence that
+        names the driver and one car and nobody else."""
+        c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
+        mentions = doc.by_sentence[item.sentence]
+        cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
+        others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
+                  and c_left <= m.start < c_right]
+        if cars:
+            anchor = item.driver_mention.start
+            cars.sort(key=lambda m: abs(m.start - anchor))
+            for car in cars:
+                low, high = sorted((anchor, car.start))
+                if not any(low < o.start < high for o in others
+                           if o not in item.teammates):
+                    return car.value
+        for index, sentence_mentions in enumerate(doc.by_sentence):
+            if index == item.sentence:
+                continue
+            people = {m.value for m in sentence_mentions if m.kind == PERSON}
+            cars = {m.value for m in sentence_mentions if m.kind == CAR}
+            if people == {item.driver} and len(cars) == 1:
+                return cars.pop()
+        return None
+
+    def _sentences_about(self, doc: _Doc, items: list[RawMove]) -> list[int]:
+        driver = items[0].driver
+        found = {item.sentence for item in items}
+        for index, sentence_mentions in enumerate(doc.by_sentence):
+            people = [m for m in sentence_mentions if m.kind == PERSON]
+            if people and people[0].value == driver:
+                found.add(index)
+        return sorted(found)
+
+    def _from_team(self, doc: _Doc, items: list[RawMove], team: str) -> str | None:
+        driver = items[0].driver
+        for index in self._sentences_about(doc, items):
+            mentions = doc.by_sentence[index]
+            for mention in mentions:
+                if mention.kind != TEAM:
+                    continue
+                name = self._team_name(doc, mention, None)[0]
+                if name == team:
+                    continue
+                if self._after_cue(doc, mention, "from_team") or _possessive_before(
+                        doc, mention, driver, mentions):
+                    people = [m for m in mentions if m.kind == PERSON and m.end <= mention.start]
+                    if people and people[-1].value != driver and index not in {
+                            i.sentence for i in items}:
+                        continue
+                    return name
+        return None
+
+    def _replaced(self, doc: _Doc, items: list[RawMove]) -> str | None:
+        driver = items[0].driver
+        for index in self._sentences_about(doc, items):
+            mentions = doc.by_sentence[index]
+            for mention in mentions:
+                if mention.kind == PERSON and mention.value != driver and \
+                        self._after_cue(doc, mention, "replaces"):
+                    return mention.value
+        return None
+
+    def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
+        departing = kind.direction == "depart"
+        for item in items:
+            s_start, s_end = doc.sentences[item.sentence]
+            found = self._season_in(doc, s_start, s_end, departing)
+            if found is not None:
+                return found
+        title = self._season_in(doc, 0, doc.title_end, departing)
+        if title is not None:
+            return title
+        return None
+
+    def _season_in(self, doc: _Doc, start: int, end: int, departing: bool) -> int | None:
+        text = doc.text[start:end]
+        years: list[tuple[int, int]] = []
+        for match in _YEAR.finditer(text):
+            year = 1900 + int(match.group(1)) if match.group(0).startswith("19") else \
+                2000 + int(match.group(1))
+            if match.group(2):  # "2023-24" is the season that ends in 2024
+                tail = match.group(2)
+                year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
+            years.append((match.start(), year))
+        for match in _FE_SEASON.finditer(text):
+            if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
+                years.append((match.start(), 2014 + int(match.group(1))))
+        if doc.published is not None:
+            year_now = doc.published.year
+            years = [(p, y) for p, y in years if year_now - 1 <= y <= year_now + 3]
+            for c_start, _ in doc.cues.get("next_season", ()):
+                if start <= c_start < end:
+                    years.append((c_start - start, year_now + 1))
+            for c_start, _ in doc.cues.get("this_season", ()):
+                if start <= c_start < end and departing:
+                    years.append((c_start - start, year_now))
+        if not years:
+            return None
+        if departing:
+            prefix = text.lower()
+            for position, year in years:
+                before = prefix[max(0, position - 12):position]
+                if re.search(r"\b(?:in|for|from)\s+$", before) and not re.search(
+                        r"end of|after|when|once", prefix[max(0, position - 30):position]):
+                    return year - 1
+            return min(y for _, y in years)
+        return max(y for _, y in years)
+
+    def _role(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> str | None:
+        found: list[str] = []
+        prior = doc.cues.get("prior_role", [])
+        for item in items:
+            s_start, s_end = doc.sentences[item.sentence]
+            for r_start, _r_end, role in doc.roles:
+                if not s_start <= r_start < s_end:
+                    continue
+                if any(s_start <= p_start and p_end <= r_start and
+                       len(doc.folded[p_end:r_start].split()) <= 5 for p_start, p_end in prior):
+                    continue
+                found.append(role)
+        if kind is MoveKind.REPLACE:
+            return "part-time"
+        for role in self.rules.role_priority:
+            if role in found:
+                return role
+        return self.rules.default_role.get(kind.value)
+
+    def _prior_role(self, doc: _Doc, items: list[RawMove]) -> bool:
+        prior = doc.cues.get("prior_role", [])
+        for item in items:
+            s_start, s_end = doc.sentences[item.sentence]
+            for r_start, _r_end, role in doc.roles:
+                if s_start <= r_start < s_end and role in ("reserve", "test") and any(
+                        s_start <= p_start and p_end <= r_start and
+                        len(doc.folded[p_end:r_start].split()) <= 5 for p_start, p_end in prior):
+                    return True
+        return False
+
+    # ----- lineup --------------------------------------------------------------------------------
+
+    def _lineup(self, doc: _Doc, moves: list[Move], raw: list[RawMove]) -> list[LineupEntry]:
+        entries: dict[str, LineupEntry] = {}
+        for move in moves:
+            if move.status is not Status.CONFIRMED or move.kind.direction == "depart" or \
+                    move.team is None:
+                continue
+            entries.setdefault(move.driver, LineupEntry(
+                driver=move.driver, team=move.team, car=move.car, series=move.series,
+                season=move.season, role=move.role))
+            for mate in move.teammates:
+                entries.setdefault(mate, LineupEntry(
+                    driver=mate, team=move.team, car=move.car, series=move.series,
+                    season=move.season))
+        return list(entries.values())
+
+
+def _longest(triggers: list[tuple[int, int, list[Pattern]]]
+             ) -> list[tuple[int, int, list[Pattern]]]:
+    """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
+    triggers.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    kept: list[tuple[int, int, list[Pattern]]] = []
+    for trigger in sorted(triggers, key=lambda t: -(t[1] - t[0])):
+        if not any(trigger[0] < k[1] and k[0] < trigger[1] for k in kept):
+            kept.append(trigger)
+    kept.sort(key=lambda t: t[0])
+    return kept
+
+
+def _team_rank(item: RawMove) -> tuple[int, int]:
+    if item.team is None:
+        return (9, item.trigger[0])
+    ranks = [HOW_RANK[c.how] for c in item.team.candidates] or [1]
+    return (min(ranks) + (2 if item.team_from_context else 0), item.trigger[0])
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _word_key(text: str, folded: str, start: int, end: int) -> str:
+    """A capitalised word as name keys have it: folded, possessive dropped."""
+    if text.endswith(("'s", "’s"), start, end):
+        end -= 2
+    return " ".join(folded[start:end].split())
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s"):
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word.rstrip("'’")
+
+
+def _person_between(doc: _Doc, low: int, high: int, exclude: Mention) -> bool:
+    return any(m.kind == PERSON and m is not exclude and low <= m.start < high
+               for m in doc.mentions)
+
+
+def _possessive_of_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Ferrari's Carlos Sainz": the team belongs to the person's past, not the move."""
+    tail = doc.text[team.end:team.end + 3]
+    if not tail.startswith(("'s", "’s")):
+        return False
+    return any(m.kind == PERSON and 0 <= m.start - team.end <= 4 for m in mentions)
+
+
+def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Mention]) -> bool:
+    tail = doc.text[team.end:team.end + 3]
+    if not tail.startswith(("'s", "’s")):
+        return False
+    return any(m.kind == PERSON and m.value == driver and 0 <= m.start - team.end <= 4
+               for m in mentions)

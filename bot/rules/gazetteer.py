@@ -1,0 +1,251 @@
+"""The gazetteer: series, teams (with aliases, sponsors, manufacturers, car numbers) and drivers,
+loaded from TOML files. Later directories are merged on top of earlier ones, so a deployment
+can add names or correct facts without touching the packaged data."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.models import name_key
+from bot.rules.text import fold
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class SeriesInfo:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    vehicle: str = "car"
+
+
+@dataclass(slots=True)
+class TeamInfo:
+    name: str
+    series: str
+    aliases: list[str] = field(default_factory=list)
+    sponsors: list[str] = field(default_factory=list)
+    manufacturers: list[str] = field(default_factory=list)
+    cars: list[str] = field(default_factory=list)
+    colour: int | None = None
+
+
+@dataclass(slots=True)
+class DriverInfo:
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    series: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamCandidate:
+    """One team a written name may stand for, and how the name relates to it."""
+
+    team: str
+    series: str
+    how: str  # "name", "alias", "sponsor" or "manufacturer"
+
+
+# A written name standing for a team (how="name"/"alias") outranks a sponsor or maker's name.
+HOW_RANK = {"name": 0, "alias": 1, "sponsor": 2, "manufacturer": 3}
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, str | int) and str(v).strip()]
+    return []
+
+
+def _colour(value: object) -> int | None:
+    if isinstance(value, str) and value.startswith("#") and len(value) == 7:
+        try:
+            return int(value[1:], 16)
+        except ValueError:
+            return None
+    return None
+
+
+def toml_files(directories: Iterable[Path]) -> Iterator[Path]:
+    for directory in directories:
+        if directory.is_dir():
+            yield from sorted(directory.rglob("*.toml"))
+
+
+def _merge(old: list[str], new: list[str]) -> list[str]:
+    seen = {name_key(x) for x in old}
+    return old + [x for x in new if name_key(x) not in seen]
+
+
+class Gazetteer:
+    """Names the engine recognises, and the look-ups the rest of the bot needs."""
+
+    def __init__(self) -> None:
+        self.series: dict[str, SeriesInfo] = {}
+        self.teams: dict[tuple[str, str], TeamInfo] = {}  # (series, name) -> team
+        self.drivers: dict[str, DriverInfo] = {}
+        self.errors: list[str] = []
+        self._series_by_key: dict[str, str] = {}
+        self._teams_by_key: dict[str, list[TeamCandidate]] = {}
+        self._drivers_by_key: dict[str, list[str]] = {}
+
+    # ----- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, directories: Iterable[Path]) -> Gazetteer:
+        gazetteer = cls()
+        for path in toml_files(directories):
+            try:
+                with path.open("rb") as fh:
+                    data = tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                # A deployment's typo must not take the bot down: skip the file, say why.
+                gazetteer.errors.append(f"{path}: {exc}")
+                log.warning("gazetteer file %s skipped: %s", path, exc)
+                continue
+            gazetteer.add(data, origin=str(path))
+        gazetteer.index()
+        return gazetteer
+
+    def add(self, data: dict[str, object], *, origin: str = "<data>") -> None:
+        for entry in data.get("series", []) if isinstance(data.get("series"), list) else []:
+            if not isinstance(entry, dict) or not entry.get("name"):
+                self.errors.append(f"{origin}: a [[series]] without a name")
+                continue
+            name = str(entry["name"])
+            info = self.series.setdefault(name, SeriesInfo(name=name))
+            info.aliases = _merge(info.aliases, _strings(entry.get("aliases")))
+            if entry.get("vehicle") in ("car", "bike"):
+                info.vehicle = str(entry["vehicle"])
+        file_series = data.get("series") if isinstance(data.get("series"), str) else None
+        for entry in data.get("team", []) if isinstance(data.get("team"), list) else []:
+            series = entry.get("series", file_series) if isinstance(entry, dict) else None
+            if not isinstance(entry, dict) or not entry.get("name") or not series:
+                self.errors.append(f"{origin}: a [[team]] without a name or series")
+                continue
+            key = (str(series), str(entry["name"]))
+            team = self.teams.setdefault(key, TeamInfo(name=key[1], series=key[0]))
+            team.aliases = _merge(team.aliases, _strings(entry.get("aliases")))
+            team.sponsors = _merge(team.sponsors, _strings(entry.get("sponsors")))
+            team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
+            team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
+            team.colour = _colour(entry.get("colour")) or team.colour
+        for entry in data.get("driver", []) if isinstance(data.get("driver"), list) else []:
+            if not isinstance(entry, dict) or not entry.get("name"):
+                self.errors.append(f"{origin}: a [[driver]] without a name")
+                continue
+            name = str(entry["name"])
+            driver = self.drivers.setdefault(name, DriverInfo(name=name))
+            driver.aliases = _merge(driver.aliases, _strings(entry.get("aliases")))
+            driver.series = _merge(driver.series, _strings(entry.get("series")))
+
+    def index(self) -> None:
+        self._series_by_key = {}
+        for info in self.series.values():
+            for text in (info.name, *info.aliases):
+                self._series_by_key.setdefault(name_key(text), info.name)
+        self._teams_by_key = {}
+        for team in self.teams.values():
+            for how, names in (("name", [team.name]), ("alias", team.aliases),
+                               ("sponsor", team.sponsors), ("manufacturer", team.manufacturers)):
+                for text in names:
+                    bucket = self._teams_by_key.setdefault(name_key(text), [])
+                    if not any(c.team == team.name and c.series == team.series for c in bucket):
+                        bucket.append(TeamCandidate(team.name, team.series, how))
+        for bucket in self._teams_by_key.values():
+            bucket.sort(key=lambda c: HOW_RANK[c.how])
+        self._drivers_by_key = {}
+        for driver in self.drivers.values():
+            for text in (driver.name, *driver.aliases):
+                bucket = self._drivers_by_key.setdefault(name_key(text), [])
+                if driver.name not in bucket:
+                    bucket.append(driver.name)
+
+    # ----- what the engine's automaton is built from ----------------------------------------
+
+    def surface_forms(self) -> Iterator[tuple[str, str, object]]:
+        """(folded text, kind, payload) for every name the engine should spot in prose."""
+        for key, series in self._series_by_key.items():
+            yield key, "series", series
+        for key, candidates in self._teams_by_key.items():
+            yield key, "team", tuple(candidates)
+        for key, names in self._drivers_by_key.items():
+            yield key, "driver", tuple(names)
+
+    def team_info(self, team: str, series: str | None = None) -> TeamInfo | None:
+        if series is not None and (series, team) in self.teams:
+            return self.teams[(series, team)]
+        for info in self.teams.values():
+            if info.name == team:
+                return info
+        return None
+
+    def team_candidates(self, text: str) -> list[TeamCandidate]:
+        return list(self._teams_by_key.get(name_key(text), ()))
+
+    # ----- the look-ups the rest of the bot uses ------------------------------------------------
+
+    def canonical_series(self, text: str) -> str | None:
+        key = name_key(text)
+        found = self._series_by_key.get(key)
+        if found is None and key.endswith(" series"):
+            found = self._series_by_key.get(key.removesuffix(" series"))
+        return found
+
+    def canonical_team(self, text: str, series: str | None = None) -> str | None:
+        candidates = self._teams_by_key.get(name_key(text), [])
+        if series is not None:
+            series = self.canonical_series(series) or series
+            in_series = [c for c in candidates if c.series == series]
+            if in_series:
+                candidates = in_series
+        if not candidates:
+            return None
+        best_rank = HOW_RANK[candidates[0].how]
+        best = {c.team for c in candidates if HOW_RANK[c.how] == best_rank}
+        return candidates[0].team if len(best) == 1 else None
+
+    def canonical_driver(self, text: str) -> str | None:
+        names = self._drivers_by_key.get(name_key(text), [])
+        return names[0] if len(names) == 1 else None
+
+    def team_keys(self, text: str) -> set[str]:
+        keys = {name_key(text)} - {""}
+        for candidate in self._teams_by_key.get(name_key(text), []):
+            if candidate.how in ("name", "alias") or len(self._teams_by_key[name_key(text)]) == 1:
+                info = self.teams[(candidate.series, candidate.team)]
+                for name in (info.name, *info.aliases, *info.sponsors, *info.manufacturers):
+                    keys.add(name_key(name))
+        return keys
+
+    def team_colour(self, team: str) -> int | None:
+        info = self.team_info(team)
+        if info is None:
+            canonical = self.canonical_team(team)
+            info = self.team_info(canonical) if canonical else None
+        return info.colour if info else None
+
+    def series_names(self) -> list[str]:
+        return sorted(self.series)
+
+    def team_names(self, series: str | None = None) -> list[str]:
+        if series is not None:
+            series = self.canonical_series(series) or series
+        return sorted({t.name for t in self.teams.values() if series is None or t.series == series})
+
+    def driver_names(self) -> list[str]:
+        return sorted(self.drivers)
+
+    def vehicle(self, series: str | None) -> str:
+        info = self.series.get(series or "")
+        return info.vehicle if info else "car"
+
+
+def fold_key(text: str) -> str:
+    """The form a gazetteer name takes in folded text: lower case, no accents, single spaces."""
+    return " ".join(fold(text).split())

@@ -1,0 +1,130 @@
+"""The rules file (rules.toml) compiled into what the engine evaluates.
+
+A pattern is written the way news is: "{driver} will join {team}", "{team} has signed {driver}".
+The words between the slots are the trigger; slots before it are looked for to the left of the
+trigger in the same sentence, slots after it to the right. "(a|b|c)" writes alternatives.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.models import MoveKind
+from bot.rules.gazetteer import fold_key
+from bot.rules.text import fold
+
+SLOTS = ("driver", "team", "replaced", "car")
+_SLOT = re.compile(r"\{(\w+)\}")
+_ALTERNATION = re.compile(r"\(([^()]*\|[^()]*)\)")
+
+
+class RulesError(ValueError):
+    """rules.toml says something the engine cannot evaluate; the message names the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    kind: MoveKind
+    text: str  # as written in rules.toml, for evidence and debugging
+    left: tuple[str, ...]  # slots looked for before the trigger, nearest first
+    right: tuple[str, ...]  # slots looked for after the trigger, nearest first
+    title_only: bool = False
+    confidence: float = 0.9
+
+
+@dataclass(slots=True)
+class Rules:
+    patterns_by_trigger: dict[str, list[Pattern]] = field(default_factory=dict)
+    cues: dict[str, list[str]] = field(default_factory=dict)  # cue class -> folded phrases
+    roles: dict[str, list[str]] = field(default_factory=dict)  # role -> folded phrases
+    role_priority: list[str] = field(default_factory=list)
+    default_role: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, int | float] = field(default_factory=dict)
+    object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
+
+
+def expand(phrase: str) -> list[str]:
+    """All the spellings "(will join|joins) {team}" stands for, alternatives multiplied out."""
+    parts: list[list[str]] = []
+    position = 0
+    for match in _ALTERNATION.finditer(phrase):
+        parts.append([phrase[position:match.start()]])
+        parts.append(match.group(1).split("|"))
+        position = match.end()
+    parts.append([phrase[position:]])
+    return [" ".join("".join(choice).split()) for choice in itertools.product(*parts)]
+
+
+def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float
+                    ) -> list[tuple[str, Pattern]]:
+    compiled: list[tuple[str, Pattern]] = []
+    for variant in expand(written):
+        pieces = _SLOT.split(variant)  # literal, slot, literal, slot, ... literal
+        literals = [p.strip() for p in pieces[0::2]]
+        slots = pieces[1::2]
+        unknown = [s for s in slots if s not in SLOTS]
+        if unknown:
+            raise RulesError(f"pattern {written!r}: unknown slot {{{unknown[0]}}}")
+        words = [(i, lit) for i, lit in enumerate(literals) if lit]
+        if len(words) != 1:
+            raise RulesError(f"pattern {written!r}: write exactly one run of words between or "
+                             "around the slots")
+        index, trigger = words[0]
+        left = tuple(reversed(slots[:index]))
+        right = tuple(slots[index:])
+        if "driver" not in slots:
+            raise RulesError(f"pattern {written!r}: needs a {{driver}} slot")
+        key = fold_key(fold(trigger))
+        compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
+                                      title_only=title_only, confidence=confidence)))
+    return compiled
+
+
+def load_rules(path: Path) -> Rules:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return build_rules(data)
+
+
+def build_rules(data: dict[str, object]) -> Rules:
+    rules = Rules()
+    groups = data.get("move")
+    if not isinstance(groups, list):
+        raise RulesError("rules.toml needs [[move]] tables")
+    for group in groups:
+        if not isinstance(group, dict):
+            raise RulesError("each [[move]] must be a table")
+        try:
+            kind = MoveKind(str(group.get("kind")))
+        except ValueError as exc:
+            raise RulesError(f"[[move]] kind {group.get('kind')!r} is not a move kind") from exc
+        confidence = float(group.get("confidence", 0.9))
+        title_only = bool(group.get("title_only", False))
+        for written in group.get("patterns", []):
+            for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
+                                                confidence=confidence):
+                rules.patterns_by_trigger.setdefault(key, []).append(pattern)
+    cues = data.get("cues", {})
+    if isinstance(cues, dict):
+        for name, phrases in cues.items():
+            rules.cues[name] = sorted({fold_key(fold(p)) for w in phrases for p in expand(w)})
+    roles = data.get("roles", {})
+    if isinstance(roles, dict):
+        for role, phrases in roles.get("phrases", {}).items():
+            rules.roles[role] = sorted({fold_key(fold(p)) for w in phrases for p in expand(w)})
+        rules.role_priority = list(roles.get("priority", list(rules.roles)))
+        rules.default_role = dict(roles.get("default", {}))
+    object_kind = data.get("object_kind", {})
+    if isinstance(object_kind, dict):
+        for kind_name, phrases in object_kind.items():
+            for phrase in phrases:
+                for variant in expand(phrase):
+                    rules.object_kind[fold_key(fold(variant))] = MoveKind(kind_name)
+    settings = data.get("settings", {})
+    if isinstance(settings, dict):
+        rules.settings = {k: v for k, v in settings.items() if isinstance(v, int | float)}
+    return rules

@@ -1,0 +1,89 @@
+"""Text preparation shared by the gazetteer and the engine.
+
+`fold` maps a text to a lower-case, accent-free copy of EXACTLY the same length, so an offset
+found in the folded copy (where the Aho-Corasick automaton runs) is an offset in the original.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    lowered = (base or char).lower()
+    if len(lowered) != 1:
+        lowered = char.lower() if len(char.lower()) == 1 else char
+    return lowered if lowered.isalnum() else " "
+
+
+class _FoldTable(dict[int, str]):
+    """A lazy str.translate table: each non-ASCII code point is folded once, then remembered."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_ASCII_BYTES = bytes(
+    (c if chr(c).isalnum() else 32) for c in bytes(range(128)).lower()
+) + b" " * 128
+_FOLD_TABLE = _FoldTable({c: chr(_ASCII_BYTES[c]) for c in range(128)})
+
+
+def fold(text: str) -> str:
+    """The form names are matched in: lower case, no accents, every non-alphanumeric character
+    a space, and EXACTLY as long as `text`, so offsets carry over.
+
+    "Pato O'Ward" folds to "pato o ward", the same words as bot.models.name_key gives."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
+    return text.translate(_FOLD_TABLE)
+
+
+_TAG = re.compile(r"<[^>]{0,400}>")
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+
+
+def clean(text: str) -> str:
+    """Feed text as plain prose: tags dropped, entities decoded, runs of spaces squeezed."""
+    if "<" in text:
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _SPACE.sub(" ", text)
+    return text
+
+
+# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before a space and
+# a capital, digit or quote, or at a line break; abbreviations such as "No." and "Jr." are glued
+# back afterwards.
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]?[ \t]+(?=[\"“‘'(A-Z0-9À-Ý])|[ \t]*\n\s*")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:No|Nr|Nos|Jr|Sr|Dr|Mr|Mrs|Ms|St|Mt|Mk|vs|Fla|Tenn|Calif|Ind|Ariz|Ga|Va|Ky|Ill|Mich|"
+    r"Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Corp|approx|ca|[A-Z])\.)$"
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, in order, covering every non-space character."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for boundary in _BOUNDARY.finditer(text):
+        end = boundary.start()
+        if text[end] in ".!?…":
+            end += 1
+            if _ABBREVIATION.search(text, max(start, end - 8), end):
+                continue
+        if end > start:
+            spans.append((start, end))
+        start = boundary.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
