@@ -118,6 +118,8 @@ class HttpFeedFetcher:
                                    "text/xml;q=0.9, */*;q=0.5"},
                 # A proxy from the environment would connect on our behalf, past the guard.
                 trust_env=False,
+                # One site's cookies have no business in the next site's requests.
+                cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=True,
             )
         return self._session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import hashlib
 import logging
 import re
@@ -16,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXParseException
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 from selectolax.lexbor import LexborHTMLParser
 
@@ -49,7 +51,13 @@ _SINGLE_BYTE_CHARSETS = frozenset({
     "iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso_8859-1", "us-ascii", "ascii",
     "windows-1252", "cp1252", "iso-8859-15", "iso-8859-2", "windows-1250",
 })
-_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+# Starts of documents whose bytes hide "<!ENTITY" from a byte search (XML spec, appendix F).
+_WIDE_OR_EBCDIC = (
+    codecs.BOM_UTF32_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF16_LE,
+    b"\x00\x00\x00<", b"<\x00\x00\x00", b"\x00<\x00?", b"<\x00?\x00", b"\x4c\x6f\xa7\x94",
+)
+# feedparser looks for entity declarations only before this point; so must we.
+_FIRST_ELEMENT = re.compile(rb"<\w")
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
                          re.IGNORECASE | re.DOTALL)
 
@@ -82,6 +90,7 @@ def parse_feed(
     now = now or datetime.now(UTC)
     if not body.strip():
         return ParsedFeed(error="empty response: no feed in it")
+    body, content_type = _ascii_compatible(body, content_type)
     headers = {"content-location": url, "content-type": _effective_content_type(body,
                                                                                 content_type)}
     try:
@@ -110,9 +119,23 @@ def parse_feed(
             if len(articles) == settings.max_entries:
                 break
     if parsed.get("bozo") and entries:
-        log.info("kept %d entries of a malformed feed %s: %s", len(articles), url,
+        log.debug("kept %d entries of a malformed feed %s: %s", len(articles), url,
                  parsed.get("bozo_exception"))
     return ParsedFeed(title=own_title, articles=tuple(articles))
+
+
+def _ascii_compatible(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """UTF-16, UTF-32 and EBCDIC documents as UTF-8, so the entity defusing below can read
+    them; feedparser's own decoder does the work, as it would have a moment later."""
+    if not body.startswith(_WIDE_OR_EBCDIC):
+        return body, content_type
+    scratch: dict[str, Any] = {}
+    converted = convert_to_utf8({"content-type": content_type or "application/xml"}, body,
+                                scratch)
+    if not scratch.get("encoding"):
+        return body, content_type
+    media_type = (content_type or "application/xml").split(";", 1)[0].strip()
+    return converted, f"{media_type}; charset=utf-8"
 
 
 def _effective_content_type(body: bytes, content_type: str | None) -> str:

@@ -110,7 +110,7 @@ def _addresses(infos: Iterable[tuple[object, ...]]) -> list[str]:
 def _precheck(url: str, allow_private: bool, trusted_hosts: Collection[str]
               ) -> tuple[str, SplitResult, str, bool]:
     parts, host = _split(url)
-    skip = allow_private or host in trusted_hosts
+    skip = allow_private or host in {h.lower().rstrip(".") for h in trusted_hosts}
     return urlunsplit(parts), parts, host, skip
 
 
