@@ -101,19 +101,22 @@ class FakeFeedServer:
     def set_feed(
         self,
         path: str,
-        body: bytes,
+        body: bytes | str,
         content_type: str = "application/rss+xml",
         etag: bool | str = True,
         last_modified: bool | datetime | str | None = True,
         *,
         compress: bool = False,
     ) -> None:
-        """Serve `body` at `path` with status 200 (clearing fail/redirect/huge on it).
+        """Serve `body` (str is sent as UTF-8) at `path` with status 200, clearing any
+        fail/redirect/huge set on it; slow() stays.
 
         etag True: a strong ETag derived from the body, so new content gets a new ETag;
         a string: that ETag verbatim; False: none. last_modified True: a time that moves
         forward one second per set_feed; a datetime or HTTP-date string: that time; False
         or None: no Last-Modified. compress: gzip the body (Content-Encoding: gzip)."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
         route = self._route(path)
         route.status = None
         route.redirect_to = None

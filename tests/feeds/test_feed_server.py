@@ -115,3 +115,10 @@ def test_rss_builder_output_is_a_valid_feed() -> None:
     assert entry.content[0].value == "<p>full</p>"
     assert entry.published == "Tue, 02 Jan 2024 03:04:00 GMT"
     assert [t.term for t in entry.tags] == ["IMSA", "WEC"]
+
+
+async def test_text_bodies_are_served_as_utf8(feed_server: FakeFeedServer) -> None:
+    feed_server.set_feed("/page", "<p>Pérez</p>", content_type="text/html; charset=utf-8")
+    async with aiohttp.ClientSession() as session, session.get(
+            feed_server.url("/page")) as response:
+        assert await response.read() == "<p>Pérez</p>".encode()
