@@ -23,6 +23,8 @@ def _configure_logging(level: str) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # Migrations run on every start; their step-by-step chatter is not news to the user.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _read_items(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:

@@ -104,10 +104,6 @@ def parse_feed(
 
     entries = parsed.get("entries") or []
     own_title = _plain(parsed.get("feed", {}).get("title_detail")) or None
-    if not entries:
-        problem = _why_no_entries(parsed, body, content_type, url)
-        if problem:
-            return ParsedFeed(title=own_title, error=problem)
 
     source = (feed.title if feed and feed.title else None) or own_title
     articles: list[Article] = []
@@ -118,6 +114,12 @@ def parse_feed(
             articles.append(article)
             if len(articles) == settings.max_entries:
                 break
+    if not articles:
+        # Judged on what was kept: a truncated document can leave feedparser holding one
+        # empty entry, which is no feed at all.
+        problem = _why_no_entries(parsed, body, content_type, url)
+        if problem:
+            return ParsedFeed(title=own_title, error=problem)
     if parsed.get("bozo") and entries:
         log.debug("kept %d entries of a malformed feed %s: %s", len(articles), url,
                  parsed.get("bozo_exception"))

@@ -354,3 +354,10 @@ def test_external_entities_are_not_read(tmp_path) -> None:
             "<item><title>a &x; b</title><guid>1</guid></item></channel></rss>").encode()
     parsed = parse(body)
     assert "TOP-SECRET" not in repr(parsed)
+
+
+def test_truncated_document_with_only_an_empty_entry_is_an_error():
+    parsed = parse_feed(b"<rss><channel><item><title>unclosed", url="https://news.example/rss")
+    assert parsed.articles == ()
+    assert parsed.error is not None
+    assert parsed.error.startswith("malformed feed with no readable entries")
