@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -46,13 +46,14 @@ from bot.models import (
     LineupEntry,
     Move,
     MoveKind,
+    Role,
     Seat,
     Source,
     Status,
     Story,
     TargetKind,
 )
-from storage.keys import car_key, key
+from storage.keys import car_display, car_key, key
 from storage.tables import (
     MoveRow,
     NameRow,
@@ -317,6 +318,13 @@ async def apply_move(connection: AsyncConnection, move: Move, story: Story, arti
                 driver=move.driver, role=move.role, status=move.status, story_id=story.id,
                 source=source, at=now,
                 replaces=move.replaces if move.kind is MoveKind.REPLACE else None))
+        if (move.kind is MoveKind.REPLACE and move.replaces and move.team
+                and move.role == Role.FULL_TIME and move.status is Status.CONFIRMED):
+            # a full-time replacement is for good; any other is a stand-in and the regular
+            # driver keeps the seat
+            await end_seats(connection, driver=move.replaces, team=move.team,
+                            series=series, from_season=season, story=story, source=source,
+                            at=now)
         if (move.kind in _ARRIVALS and move.from_team and series
                 and move.status is Status.CONFIRMED):
             await end_seats(connection, driver=move.driver, team=move.from_team,
@@ -335,14 +343,15 @@ async def apply_move(connection: AsyncConnection, move: Move, story: Story, arti
                         from_season=season, story=story, source=source, at=now)
 
 
-async def _event(connection: AsyncConnection, action: str, row: Any, *, actor: str,
+async def record_event(connection: AsyncConnection, action: str, row: Any, *, actor: str,
                  at: datetime, story_id: int | None = None, source: Source | None = None,
                  detail: str | None = None, status: str | None = None,
                  role: str | None = None) -> None:
     await connection.execute(seat_events.insert().values(
         seat_id=row.id, action=action, series=row.series, series_key=row.series_key,
         season=row.season, car=row.car, car_key=row.car_key, team=row.team,
-        driver=row.driver, role=role if role is not None else row.role,
+        team_key=row.team_key, driver=row.driver, driver_key=row.driver_key,
+        role=role if role is not None else row.role,
         status=status or row.status, actor=actor, story_id=story_id,
         source_title=source.title if source else None,
         source_url=source.url if source else None, detail=detail, at=at))
@@ -362,6 +371,12 @@ async def _find_seat(connection: AsyncConnection, fact: SeatFact) -> Row[Any] | 
         seats.c.series_key == series_key, seats.c.season == fact.season,
         seats.c.car_key == car, seats.c.team_key == team,
         seats.c.driver_key == driver))).first()
+    if row is None and car and fact.origin != MODERATOR:
+        # a moderator took this driver out of this car, whatever the team
+        row = (await connection.execute(select(seats).where(
+            seats.c.series_key == series_key, seats.c.season == fact.season,
+            seats.c.car_key == car, seats.c.driver_key == driver,
+            seats.c.origin == MODERATOR, seats.c.removed.is_(True)).limit(1))).first()
     if row is not None or not team:
         return row
     same_driver_team = and_(
@@ -378,13 +393,16 @@ async def _find_seat(connection: AsyncConnection, fact: SeatFact) -> Row[Any] | 
         same_driver_team, seats.c.car_key != "").order_by(seats.c.id).limit(1))).first()
 
 
-async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> int | None:
-    """Apply one statement about a seat; returns the seat's id (None when nothing applies)."""
+ADDED, UPDATED, UNCHANGED, SKIPPED = "added", "updated", "unchanged", "skipped"
+
+
+async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> tuple[int, str]:
+    """Apply one statement about a seat: (seat id, added|updated|unchanged|skipped)."""
     row = await _find_seat(connection, fact)
     if row is None:
         values = {
             "series": fact.series, "series_key": key(fact.series), "season": fact.season,
-            "car": fact.car, "car_key": car_key(fact.car), "team": fact.team,
+            "car": car_display(fact.car), "car_key": car_key(fact.car), "team": fact.team,
             "team_key": key(fact.team), "driver": fact.driver, "driver_key": key(fact.driver),
             "role": fact.role, "status": fact.status.value, "origin": fact.origin,
             "replaces": fact.replaces, "races": fact.races,
@@ -399,29 +417,34 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> int | None:
             seats.insert().values(**values).returning(*seats.c))).one()
         await _support(connection, created.id, fact.story_id)
         action = "rumour" if fact.status is Status.RUMOUR else "fill"
-        await _event(connection, action, created, actor=fact.actor, at=fact.at,
+        if fact.origin == MODERATOR:
+            action = "set"
+        await record_event(connection, action, created, actor=fact.actor, at=fact.at,
                      story_id=fact.story_id, source=fact.source)
-        return created.id
+        return created.id, ADDED
 
     moderated = row.origin == MODERATOR
     if moderated and fact.origin != MODERATOR:
-        return row.id  # a correction wins over extracted facts and entry lists
+        return row.id, SKIPPED  # a correction wins over extracted facts and entry lists
     changes: dict[str, Any] = {}
     action = "update"
     if fact.origin == MODERATOR:
         changes.update(origin=MODERATOR, corrected_by=fact.actor, corrected_at=fact.at,
                        removed=False, valid_to=None, status=fact.status.value)
         action = "set"
-    elif row.status == Status.CONFIRMED.value and fact.status is Status.RUMOUR:
-        return row.id  # a rumour never overwrites a confirmed seat
-    elif row.status == Status.RUMOUR.value and fact.status is Status.CONFIRMED:
+    elif fact.origin == IMPORT and row.origin == RULES:
+        changes["origin"] = IMPORT  # an entry list is the better source
+    if row.status == Status.CONFIRMED.value and fact.status is Status.RUMOUR:
+        return row.id, UNCHANGED  # a rumour never overwrites a confirmed seat
+    if (fact.origin != MODERATOR and row.status == Status.RUMOUR.value
+            and fact.status is Status.CONFIRMED):
         changes["status"] = Status.CONFIRMED.value
         action = "confirm"
     if row.valid_to is not None and fact.origin != MODERATOR:
         changes["valid_to"] = None  # back in the seat
         action = "reopen"
     if fact.car and not row.car_key:
-        changes.update(car=fact.car, car_key=car_key(fact.car))
+        changes.update(car=car_display(fact.car), car_key=car_key(fact.car))
         if not row.series_key and fact.series:
             changes.update(series=fact.series, series_key=key(fact.series))
     if fact.team and not row.team_key:
@@ -434,6 +457,10 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> int | None:
     if fact.races and fact.races != row.races:
         changes["races"] = fact.races
     meaningful = bool(changes)
+    if not meaningful and row.story_id == fact.story_id and (
+            fact.source is None or fact.source.title == row.source_title):
+        await _support(connection, row.id, fact.story_id)
+        return row.id, UNCHANGED
     if fact.source is not None:
         changes.update(source_columns(fact.source))
     if fact.story_id is not None:
@@ -444,10 +471,10 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> int | None:
             update(seats).where(seats.c.id == row.id).values(**changes)
             .returning(*seats.c))).one()
         if meaningful:
-            await _event(connection, action, updated, actor=fact.actor, at=fact.at,
+            await record_event(connection, action, updated, actor=fact.actor, at=fact.at,
                          story_id=fact.story_id, source=fact.source)
     await _support(connection, row.id, fact.story_id)
-    return row.id
+    return row.id, UPDATED if meaningful else UNCHANGED
 
 
 async def end_seats(connection: AsyncConnection, *, driver: str, team: str | None,
@@ -468,7 +495,7 @@ async def end_seats(connection: AsyncConnection, *, driver: str, team: str | Non
         .returning(*seats.c))).all()
     for row in ended:
         await _support(connection, row.id, story.id if story else None)
-        await _event(connection, "end", row, actor=actor, at=at,
+        await record_event(connection, "end", row, actor=actor, at=at,
                      story_id=story.id if story else None, source=source)
     return len(ended)
 
@@ -481,39 +508,41 @@ def latest_season_limit(now: datetime) -> int:
     return now.astimezone(UTC).year + 1
 
 
-_OPEN = and_(seats.c.valid_to.is_(None), seats.c.removed.is_(False))
+def open_seats() -> Any:
+    return and_(seats.c.removed.is_(False), seats.c.valid_to.is_(None))
 
 
-def _latest_per_series(match: Any, limit_season: int) -> Any:
-    """Rows of `match` in the latest season (<= limit) each series has for that match."""
-    inner = seats.alias("inner_seats")
-    latest = (select(func.max(inner.c.season))
-              .where(inner.c.series_key == seats.c.series_key,
-                     inner.c.season <= limit_season,
-                     inner.c.valid_to.is_(None), inner.c.removed.is_(False),
-                     *_rebind(match, inner))
-              .scalar_subquery())
-    return seats.c.season == latest
-
-
-def _rebind(match: Any, alias: Any) -> list[Any]:
-    return [getattr(alias.c, column) == value for column, value in match]
-
-
-def seat_order(seat: Seat) -> tuple[Any, ...]:
+def seat_order(seat: Any) -> tuple[Any, ...]:
     return (seat.series or "", -(seat.season or 0), seat.team or "", seat.car or "",
-            seat.status is not Status.CONFIRMED, seat.driver)
+            seat.status != Status.CONFIRMED.value, seat.replaces is not None, seat.driver)
 
 
-async def query_seats(connection: AsyncConnection, match: list[tuple[str, Any]], *,
-                      series: str | None, season: int | None, now: datetime) -> list[Seat]:
-    conditions = [getattr(seats.c, column) == value for column, value in match]
+async def query_seat_rows(connection: AsyncConnection, column: str, value: str, *,
+                          series: str | None, season: int | None, now: datetime
+                          ) -> list[Row[Any]]:
+    """Open seats whose `column` is `value`: in `season`, or else in the latest season of
+    each series up to next year's. Two index-only steps, so the size of the table barely
+    matters: find the (series, season) pairs, then read their seats."""
+    match = getattr(seats.c, column) == value
+    conditions = [match, open_seats()]
     if series:
         conditions.append(seats.c.series_key == key(series))
-        match = [*match, ("series_key", key(series))]
     if season is not None:
         conditions.append(seats.c.season == season)
     else:
-        conditions.append(_latest_per_series(match, latest_season_limit(now)))
-    rows = (await connection.execute(select(seats).where(_OPEN, *conditions))).all()
-    return sorted((seat_of(row) for row in rows), key=seat_order)
+        pairs = (await connection.execute(
+            select(seats.c.series_key, func.max(seats.c.season))
+            .where(*conditions, seats.c.season <= latest_season_limit(now))
+            .group_by(seats.c.series_key))).all()
+        if not pairs:
+            return []
+        conditions.append(tuple_(seats.c.series_key, seats.c.season).in_(
+            [(series_key, latest) for series_key, latest in pairs]))
+    rows = (await connection.execute(select(seats).where(*conditions))).all()
+    return sorted(rows, key=seat_order)
+
+
+async def query_seats(connection: AsyncConnection, column: str, value: str, *,
+                      series: str | None, season: int | None, now: datetime) -> list[Seat]:
+    return [seat_of(row) for row in await query_seat_rows(
+        connection, column, value, series=series, season=season, now=now)]

@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.lineup_ports import ImportReport, LineupChange, SeatView
 from bot.models import (
     Article,
     Destination,
@@ -18,6 +19,7 @@ from bot.models import (
     Extraction,
     Feed,
     FetchResult,
+    LineupEntry,
     OutboxItem,
     Seat,
     Story,
@@ -27,6 +29,7 @@ from bot.models import (
     utcnow,
 )
 from storage import knowledge
+from storage import lineup as lineup_queries
 from storage.database import create_engine
 from storage.database import upgrade as upgrade_schema
 from storage.errors import translate_errors
@@ -290,7 +293,7 @@ class SqlStore:
         if not wanted:
             return []
         async with self._read() as connection:
-            return await knowledge.query_seats(connection, [("car_key", wanted)],
+            return await knowledge.query_seats(connection, "car_key", wanted,
                                                series=series, season=season, now=utcnow())
 
     @translate_errors
@@ -300,7 +303,7 @@ class SqlStore:
         if not wanted:
             return []
         async with self._read() as connection:
-            return await knowledge.query_seats(connection, [("team_key", wanted)],
+            return await knowledge.query_seats(connection, "team_key", wanted,
                                                series=series, season=season, now=utcnow())
 
     @translate_errors
@@ -310,7 +313,7 @@ class SqlStore:
         if not wanted:
             return []
         async with self._read() as connection:
-            return await knowledge.query_seats(connection, [("driver_key", wanted)],
+            return await knowledge.query_seats(connection, "driver_key", wanted,
                                                series=None, season=None, now=utcnow())
 
     @translate_errors
@@ -558,3 +561,75 @@ class SqlStore:
                 update(destinations)
                 .where(destinations.c.id == destination_id, destinations.c.broken.is_(None))
                 .values(broken="gone", broken_at=utcnow()))
+
+    # ----- lineup knowledge (bot.lineup_ports.LineupKnowledge) ------------------------------
+
+    @translate_errors
+    async def lineup_details(self, car: str, *, series: str | None = None,
+                             season: int | None = None) -> list[SeatView]:
+        async with self._read() as connection:
+            return await lineup_queries.detail(connection, "car_key", car_key(car),
+                                               series=series, season=season, now=utcnow())
+
+    @translate_errors
+    async def team_details(self, team: str, *, series: str | None = None,
+                           season: int | None = None) -> list[SeatView]:
+        async with self._read() as connection:
+            return await lineup_queries.detail(connection, "team_key", key(team),
+                                               series=series, season=season, now=utcnow())
+
+    @translate_errors
+    async def driver_details(self, driver: str) -> list[SeatView]:
+        async with self._read() as connection:
+            return await lineup_queries.detail(connection, "driver_key", key(driver),
+                                               series=None, season=None, now=utcnow())
+
+    @translate_errors
+    async def seat_stories(self, seat_id: int) -> list[Story]:
+        async with self._read() as connection:
+            return await lineup_queries.supporting_stories(connection, seat_id)
+
+    @translate_errors
+    async def set_lineup(self, car: str, series: str, season: int, drivers: Sequence[str], *,
+                         moderator: str, team: str | None = None) -> list[SeatView]:
+        async with self._write() as connection:
+            return await lineup_queries.set_lineup(connection, car, series, season, drivers,
+                                                   moderator=moderator, team=team,
+                                                   now=utcnow())
+
+    @translate_errors
+    async def remove_from_lineup(self, car: str, series: str, season: int, driver: str, *,
+                                 moderator: str) -> bool:
+        async with self._write() as connection:
+            return await lineup_queries.remove_from_lineup(
+                connection, car, series, season, driver, moderator=moderator, now=utcnow())
+
+    @translate_errors
+    async def lineup_history(self, car: str, *, series: str | None = None,
+                             season: int | None = None, limit: int = 50
+                             ) -> list[LineupChange]:
+        async with self._read() as connection:
+            return await lineup_queries.history(connection, car, series=series,
+                                                season=season, limit=limit)
+
+    @translate_errors
+    async def changes(self, series: str | None = None, since: datetime | None = None, *,
+                      team: str | None = None, driver: str | None = None, limit: int = 20
+                      ) -> list[LineupChange]:
+        async with self._read() as connection:
+            return await lineup_queries.changes(
+                connection, series=series, since=utc(since) if since else None, team=team,
+                driver=driver, limit=limit)
+
+    @translate_errors
+    async def import_lineup(self, entries: Sequence[LineupEntry], *, actor: str = "import"
+                            ) -> ImportReport:
+        async with self._write() as connection:
+            return await lineup_queries.import_entries(connection, entries, actor=actor,
+                                                       now=utcnow())
+
+    @translate_errors
+    async def all_seats(self, *, series: str | None = None, season: int | None = None
+                        ) -> list[SeatView]:
+        async with self._read() as connection:
+            return await lineup_queries.all_open(connection, series=series, season=season)

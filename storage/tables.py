@@ -159,9 +159,13 @@ class SeatRow(_SourceColumns, Base):
     __table_args__ = (
         UniqueConstraint("series_key", "season", "car_key", "team_key", "driver_key",
                          name="uq_seats_slot"),
-        Index("ix_seats_car", "car_key", "season"),
-        Index("ix_seats_team", "team_key", "season"),
-        Index("ix_seats_driver", "driver_key", "season"),
+        # Covering indexes for the answers: the latest open season per series is found in
+        # the index alone, whatever the size of the table.
+        Index("ix_seats_car_open", "car_key", "series_key", "season", "removed", "valid_to"),
+        Index("ix_seats_team_open", "team_key", "series_key", "season", "removed",
+              "valid_to"),
+        Index("ix_seats_driver_open", "driver_key", "series_key", "season", "removed",
+              "valid_to"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -208,6 +212,8 @@ class SeatEventRow(Base):
     __table_args__ = (
         Index("ix_seat_events_series", "series_key", "at"),
         Index("ix_seat_events_car", "car_key", "at"),
+        Index("ix_seat_events_team", "team_key", "at"),
+        Index("ix_seat_events_driver", "driver_key", "at"),
         Index("ix_seat_events_at", "at"),
     )
 
@@ -220,7 +226,9 @@ class SeatEventRow(Base):
     car: Mapped[str | None] = mapped_column(String(20))
     car_key: Mapped[str] = mapped_column(String(20), default="")
     team: Mapped[str | None] = mapped_column(String(300))
+    team_key: Mapped[str] = mapped_column(String(300), default="")
     driver: Mapped[str] = mapped_column(String(300))
+    driver_key: Mapped[str] = mapped_column(String(300), default="")
     role: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str] = mapped_column(String(300))  # "rules", "import" or a moderator

@@ -62,7 +62,8 @@ async def _check_schema(url: str) -> None:
     finally:
         await store.close()
     assert names >= TABLES
-    assert {"ix_seats_car", "ix_seats_team", "ix_seats_driver"} <= indexes["seats"]
+    assert {"ix_seats_car_open", "ix_seats_team_open", "ix_seats_driver_open"
+            } <= indexes["seats"]
     assert "ix_feeds_due" in indexes["feeds"]
     assert "ix_outbox_due" in indexes["outbox"]
     assert "ix_subscriptions_target" in indexes["subscriptions"]
@@ -105,3 +106,39 @@ async def test_autogenerate_finds_no_difference(tmp_path: Path) -> None:
     finally:
         await store.close()
     assert diff == []
+
+
+async def _check_history_backfill(url: str) -> None:
+    from sqlalchemy import text
+
+    await upgrade(url, "0001")
+    store = await SqlStore.open(url, upgrade=False)
+    try:
+        async with store.engine.begin() as connection:
+            await connection.execute(text(
+                "INSERT INTO seat_events (action, series, series_key, season, car, car_key, "
+                "team, driver, role, status, actor, at) VALUES ('fill', 'IMSA', 'imsa', 2024, "
+                "'31', '31', 'Action Express Racing', 'Pipo Deráni', NULL, 'confirmed', "
+                "'rules', '2024-01-01 00:00:00')"))
+    finally:
+        await store.close()
+    await upgrade(url)
+    store = await SqlStore.open(url, upgrade=False)
+    try:
+        [change] = await store.changes(team="action express racing", driver="pipo derani")
+        assert change.driver == "Pipo Deráni"
+    finally:
+        await store.close()
+
+
+async def test_upgrade_from_0001_backfills_history_keys_on_sqlite(tmp_path: Path) -> None:
+    await _check_history_backfill(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+async def test_upgrade_from_0001_backfills_history_keys_on_postgresql() -> None:
+    base = pg_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need PITBOARD_TEST_DATABASE_URL")
+    with pg_database(base, migrate=False) as url:
+        await _check_history_backfill(url)

@@ -1,0 +1,153 @@
+"""Entry lists as CSV: `pitboard lineup import FILE.csv` and `pitboard lineup export`.
+
+Columns: series, season, car, team, driver, role (header required, any order, any case;
+role may be empty, and one of car or team must be given). Rows that cannot be used are
+reported with their line number and the reason; the others are loaded. Importing the same
+file twice changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+
+from bot.lineup_ports import ImportReport, LineupKnowledge, RowProblem, SeatView
+from bot.models import LineupEntry
+
+COLUMNS = ("series", "season", "car", "team", "driver", "role")
+REQUIRED = ("series", "season", "driver")
+FIRST_SEASON, LAST_SEASON = 1900, 2100
+_CAR = re.compile(r"^(?:#|no\.?\s*|nr\.?\s*)?([0-9A-Za-z]{1,4})$", re.IGNORECASE)
+_MAX_NAME = 300
+_SURROGATE = re.compile("[\udc80-\udcff]")
+BATCH = 500
+
+Progress = Callable[[int, int], None]  # (rows done, rows in the file)
+
+
+class CsvFormatError(ValueError):
+    """The file as a whole cannot be read as an entry list (no header, missing columns)."""
+
+
+def _clean(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def parse_row(row: dict[str | None, str | None]) -> LineupEntry | str:
+    """A LineupEntry, or the reason the row cannot be used."""
+    if row.get(None):
+        return f"more fields than the header has columns ({len(COLUMNS)} expected)"
+    values = {column: _clean(row.get(column)) for column in COLUMNS}
+    if any(_SURROGATE.search(value) for value in values.values()):
+        return "not valid UTF-8 text"
+    for column in REQUIRED:
+        if not values[column]:
+            return f"{column} is empty"
+    try:
+        season = int(values["season"])
+    except ValueError:
+        return f"season {values['season']!r} is not a year"
+    if not FIRST_SEASON <= season <= LAST_SEASON:
+        return f"season {season} is outside {FIRST_SEASON}-{LAST_SEASON}"
+    car = values["car"]
+    if car:
+        match = _CAR.match(car)
+        if match is None:
+            return f"car {car!r} is not a car number"
+        car = match.group(1)
+    if not car and not values["team"]:
+        return "needs a car or a team"
+    for column in ("series", "team", "driver", "role"):
+        if len(values[column]) > _MAX_NAME:
+            return f"{column} is longer than {_MAX_NAME} characters"
+    return LineupEntry(driver=values["driver"], team=values["team"] or None, car=car or None,
+                       series=values["series"], season=season, role=values["role"] or None)
+
+
+def read_entries(stream: IO[str]) -> Iterator[tuple[int, LineupEntry | str]]:
+    """(line number, entry or reason) for every data row; raises CsvFormatError for a file
+    that is not an entry list at all."""
+    reader = csv.reader(stream)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise CsvFormatError(f"line 1: {error}") from None
+    if not header:
+        raise CsvFormatError("the file is empty: expected a header line "
+                             f"({', '.join(COLUMNS)})")
+    names = [_clean(name).casefold() for name in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise CsvFormatError(f"line 1: the header lacks {', '.join(missing)} "
+                             f"(expected {', '.join(COLUMNS)})")
+    line = reader.line_num
+    while True:
+        start = line + 1  # a quoted field may span lines: report where the row begins
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            line = reader.line_num
+            yield start, f"unreadable: {error}"
+            continue
+        line = reader.line_num
+        if not any(_clean(value) for value in fields):
+            continue  # blank lines are no one's mistake
+        row: dict[str | None, str | None] = dict(zip(names, fields, strict=False))
+        if len(fields) > len(names):
+            row[None] = ",".join(fields[len(names):])
+        yield start, parse_row(row)
+
+
+async def import_csv(store: LineupKnowledge, path: str | os.PathLike[str], *,
+                     progress: Progress | None = None, actor: str = "import") -> ImportReport:
+    """Load an entry list; returns what was added, updated, unchanged and the problems."""
+    data = await asyncio.to_thread(Path(path).read_bytes)
+    # Bad bytes stay visible (as surrogates), so only the rows holding them are refused.
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    rows = list(read_entries(io.StringIO(text, newline="")))
+    total = len(rows)
+    report = ImportReport()
+    problems: list[RowProblem] = []
+    for start in range(0, total, BATCH):
+        chunk = rows[start:start + BATCH]
+        entries = [entry for _, entry in chunk if isinstance(entry, LineupEntry)]
+        problems += [RowProblem(line=line, reason=entry) for line, entry in chunk
+                     if isinstance(entry, str)]
+        if entries:
+            done = await store.import_lineup(entries, actor=actor)
+            report = replace(report, added=report.added + done.added,
+                             updated=report.updated + done.updated,
+                             unchanged=report.unchanged + done.unchanged,
+                             skipped=report.skipped + done.skipped)
+        if progress is not None:
+            progress(min(start + BATCH, total), total)
+    return replace(report, rows=total, problems=tuple(problems))
+
+
+async def export_csv(store: LineupKnowledge, target: str | os.PathLike[str] | IO[str], *,
+                     series: str | None = None, season: int | None = None) -> int:
+    """Write the open seats as an entry list (the import format); returns the row count."""
+    seats = await store.all_seats(series=series, season=season)
+    if isinstance(target, str | os.PathLike):
+        buffer = io.StringIO(newline="")
+        _write(buffer, seats)
+        await asyncio.to_thread(Path(target).write_text, buffer.getvalue(), "utf-8")
+    else:
+        _write(target, seats)
+    return len(seats)
+
+
+def _write(stream: IO[str], seats: Sequence[SeatView]) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(COLUMNS)
+    for seat in seats:
+        writer.writerow([seat.series or "", seat.season, seat.car or "", seat.team or "",
+                         seat.driver, seat.role or ""])
