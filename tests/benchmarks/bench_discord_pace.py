@@ -1,6 +1,6 @@
 """How fast DiscordSender posts alerts with the default global pace, against the fake Discord.
 
-    .venv/bin/python -m tests.benchmarks.discord_pace [alerts]
+    .venv/bin/python -m tests.benchmarks.bench_discord_pace [alerts]
 
 Prints the overall rate and the most requests that reached the fake in any one-second
 window; Discord's global limit is 50 per second, so that figure must stay below 50."""

@@ -1,7 +1,7 @@
 """Slash-command latency over HTTP against the fakes: time to Slack's ack (must stay far
 under 3 s) and to the respond() answer, with the real command core on SQLite.
 
-    .venv/bin/python -m tests.adapters.slack.bench_commands [count] [concurrency]
+    .venv/bin/python -m tests.benchmarks.bench_slack_commands [count] [concurrency]
 """
 
 from __future__ import annotations
