@@ -337,6 +337,7 @@ class Engine:
         if len(words) < 2:
             return
         surname = " ".join(words[1:])
+        surnames.setdefault(" ".join(words), name)
         surnames.setdefault(surname, name)
         if words[-1] in ("jr", "sr", "ii", "iii") and len(words) > 2:
             surnames.setdefault(" ".join(words[1:-1]), name)
@@ -492,6 +493,17 @@ class Engine:
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
             found = [mention]
+            if want == TEAM and mention.candidates and all(
+                    c.how in ("sponsor", "manufacturer") for c in mention.candidates):
+                # "a Dallara-Honda ride ... with Meyer Shank Racing": the team's own name, when
+                # it follows in the clause, says more than a maker's.
+                for later in after[position + 1:]:
+                    if later.kind == PERSON:
+                        break
+                    if later.kind == TEAM and any(c.how in ("name", "alias")
+                                                  for c in later.candidates) and \
+                            len(doc.folded[t_end:later.start].split()) <= limit + 4:
+                        return [later]
             if want == PERSON:
                 for following in after[position + 1:]:
                     between = doc.text[found[-1].end:following.start]
@@ -648,9 +660,13 @@ class Engine:
                    ) -> tuple[str, str | None, float]:
         """Canonical team, its series, and a confidence factor for how sure the name is."""
         candidates = list(mention.candidates)
+        sentence = doc.sentence_of(mention.start)
+        nearby = {m.value for m in doc.by_sentence[sentence] if m.kind == SERIES}
         if not candidates:
-            return mention.value, doc.series_hint, 0.9
-        for series_set in ({doc.series_hint} if doc.series_hint else set(), doc.series_seen):
+            return mention.value, (next(iter(nearby)) if len(nearby) == 1
+                                   else doc.series_hint), 0.9
+        hint = {doc.series_hint} if doc.series_hint else set()
+        for series_set in (nearby, hint, doc.series_seen):
             narrowed = [c for c in candidates if c.series in series_set]
             if narrowed:
                 candidates = narrowed
@@ -682,8 +698,11 @@ class Engine:
     def _finish(self, doc: _Doc, raw: list[RawMove], focus: Mention | None) -> list[Move]:
         merged: dict[tuple[str, str, str], dict[str, object]] = {}
         order: list[tuple[str, str, str]] = []
+        sentences_of: dict[str, set[int]] = {}
         for item in raw:
-            car = item.car or self._car_for(doc, item)
+            sentences_of.setdefault(item.driver, set()).add(item.sentence)
+        for item in raw:
+            car = item.car or self._car_for(doc, item, sentences_of[item.driver])
             team, series, certainty = ("", doc.series_hint, 1.0)
             if item.team is not None:
                 team, series, certainty = self._team_name(doc, item.team, car)
@@ -765,32 +784,34 @@ class Engine:
                 season=season, role=role, from_team=from_team if from_team != team else None,
                 replaces=replaced if replaced != driver else None,
                 teammates=tuple(dict.fromkeys(
-                    m.value for m in entry["teammates"]  # type: ignore[union-attr]
-                    if m.value != driver)),
+                    [m.value for m in entry["teammates"]  # type: ignore[union-attr]
+                     if m.value != driver] + (self._teammates(doc, items)
+                                              if direction != "depart" else []))),
                 status=entry["status"],  # type: ignore[arg-type]
                 confidence=round(min(1.0, float(entry["confidence"])), 3),  # type: ignore[arg-type]
                 evidence=evidence[:500],
             ))
         return [m for m, key in zip(moves, order, strict=True) if key not in dropped]
 
-    def _car_for(self, doc: _Doc, item: RawMove) -> str | None:
+    def _car_for(self, doc: _Doc, item: RawMove, busy: set[int] | frozenset[int] = frozenset()
+                 ) -> str | None:
         """The car number stated for this driver: in the move's clause, else a sentence that
         names the driver and one car and nobody else."""
         c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
+        mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
         others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
-                  and c_left <= m.start < c_right]
+                  and m.value not in mates and c_left <= m.start < c_right]
         if cars:
             anchor = item.driver_mention.start
             cars.sort(key=lambda m: abs(m.start - anchor))
             for car in cars:
                 low, high = sorted((anchor, car.start))
-                if not any(low < o.start < high for o in others
-                           if o not in item.teammates):
+                if not any(low < o.start < high for o in others):
                     return car.value
         for index, sentence_mentions in enumerate(doc.by_sentence):
-            if index == item.sentence:
+            if index == item.sentence or index in busy:
                 continue
             people = {m.value for m in sentence_mentions if m.kind == PERSON}
             cars = {m.value for m in sentence_mentions if m.kind == CAR}
@@ -799,13 +820,46 @@ class Engine:
         return None
 
     def _sentences_about(self, doc: _Doc, items: list[RawMove]) -> list[int]:
+        """The move's sentences, those whose first person is the driver, and a following
+        sentence that opens with "He"/"She" and names nobody."""
         driver = items[0].driver
         found = {item.sentence for item in items}
         for index, sentence_mentions in enumerate(doc.by_sentence):
             people = [m for m in sentence_mentions if m.kind == PERSON]
             if people and people[0].value == driver:
                 found.add(index)
+        for index in sorted(found):
+            following = index + 1
+            if following < len(doc.sentences) and not any(
+                    m.kind == PERSON for m in doc.by_sentence[following]):
+                start = doc.sentences[following][0]
+                if doc.folded[start:start + 4] in ("he  ", "she ") or \
+                        doc.folded[start:start + 3] == "he ":
+                    found.add(following)
         return sorted(found)
+
+    def _teammates(self, doc: _Doc, items: list[RawMove]) -> list[str]:
+        """Drivers named after "teamed with", "alongside", "co-drivers" in the move's
+        sentences: the same car or team."""
+        driver = items[0].driver
+        cues = doc.cues.get("teammate", ())
+        mates: list[str] = []
+        for index in sorted({item.sentence for item in items}):
+            s_start, s_end = doc.sentences[index]
+            people = [m for m in doc.by_sentence[index] if m.kind == PERSON]
+            for c_start, c_end in cues:
+                if not s_start <= c_start < s_end:
+                    continue
+                following = [m for m in people if m.start >= c_end]
+                if not following or len(doc.folded[c_end:following[0].start].split()) > 8:
+                    continue
+                chain = [following[0]]
+                for nxt in following[1:]:
+                    if not _COORDINATION.match(doc.text[chain[-1].end:nxt.start]):
+                        break
+                    chain.append(nxt)
+                mates.extend(m.value for m in chain if m.value != driver and not m.non_driver)
+        return list(dict.fromkeys(mates))
 
     def _from_team(self, doc: _Doc, items: list[RawMove], team: str) -> str | None:
         driver = items[0].driver

@@ -1,0 +1,163 @@
+"""Table-driven: headlines and paragraphs written for these tests, one construct or distractor
+per row, read by the engine built from the packaged rules and gazetteer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article, MoveKind, Status
+from bot.rules import extract, extract_item, summarize
+
+DATE = datetime(2024, 9, 20, tzinfo=UTC)
+
+
+def article(title: str, summary: str = "", *, series: str | None = None,
+            published: datetime | None = DATE) -> Article:
+    return Article(entry_id="t", title=title, summary=summary, series=series,
+                   published=published)
+
+
+BLOMQVIST = article(
+    "Tom Blomqvist will join Cadillac as endurance driver for No. 31 Whelen Action Express",
+    "Next season Tom Blomqvist joins Cadillac Racing as an endurance driver, teamed with Pipo "
+    "Derani and Jack Aitken in the No. 31 Whelen Action Express Racing Cadillac V-Series.R from "
+    "the Rolex 24 at Daytona. Meyer Shank Racing, his sports car team, has put that program on "
+    "hiatus. Blomqvist moves to a full-time Dallara-Honda ride in the NTT IndyCar Series in 2024 "
+    "with Meyer Shank Racing.",
+    series="IMSA", published=datetime(2023, 10, 19, tzinfo=UTC),
+)
+
+
+def test_blomqvist_example_gives_the_two_moves_and_the_car_31_lineup() -> None:
+    result = extract(BLOMQVIST)
+    moves = {(m.team, m.kind, m.car, m.series, m.season, m.role) for m in result.moves}
+    assert moves == {
+        ("Action Express Racing", MoveKind.JOIN, "31", "IMSA", 2024, "endurance"),
+        ("Meyer Shank Racing", MoveKind.JOIN, None, "IndyCar", 2024, "full-time"),
+    }
+    assert all(m.driver == "Tom Blomqvist" for m in result.moves)
+    car_31 = {(e.driver, e.car, e.season) for e in result.lineup if e.car == "31"}
+    assert car_31 == {("Tom Blomqvist", "31", 2024), ("Pipo Derani", "31", 2024),
+                      ("Jack Aitken", "31", 2024)}
+    assert len(result.summaries) == 2
+    assert result.summaries[0].startswith("Tom Blomqvist → Action Express Racing #31 (IMSA 2024")
+    assert "with Pipo Derani, Jack Aitken" in result.summaries[0]
+
+
+# (title, summary, series, expected (driver, kind, team) set)
+MOVES = [
+    pytest.param("Sauber signs Gabriel Bortoleto for 2025", "", "F1",
+                 {("Gabriel Bortoleto", "join", "Sauber")}, id="team-signs-driver"),
+    pytest.param("Ferrari signs Charles Leclerc to a new deal", "", "F1",
+                 {("Charles Leclerc", "extend", "Ferrari")}, id="signs-to-new-deal-is-extend"),
+    pytest.param("Lewis Hamilton will join Ferrari for 2025",
+                 "The seven-time champion leaves Mercedes after twelve seasons.", "F1",
+                 {("Lewis Hamilton", "join", "Ferrari")}, id="driver-will-join-team"),
+    pytest.param("Arrow McLaren has signed Quentin Marchetti",
+                 "Quentin Marchetti, 21, moves up from Indy NXT and will drive the No. 6 from "
+                 "next season.", "IndyCar",
+                 {("Quentin Marchetti", "join", "Arrow McLaren")},
+                 id="unknown-driver-from-context"),
+    pytest.param("Williams parts ways with Logan Sargeant", "", "F1",
+                 {("Logan Sargeant", "leave", "Williams")}, id="leave-parts-ways"),
+    pytest.param("Team Penske has released Scott McLaughlin", "", "IndyCar",
+                 {("Scott McLaughlin", "leave", "Team Penske")}, id="leave-released"),
+    pytest.param("Alex Palou re-signs with Chip Ganassi Racing through 2027", "", "IndyCar",
+                 {("Alex Palou", "extend", "Chip Ganassi Racing")}, id="extend-re-signs"),
+    pytest.param("Fernando Alonso will retire at the end of the season", "", "F1",
+                 {("Fernando Alonso", "retire", None)}, id="retire"),
+    pytest.param("Haas promotes reserve Oliver Bearman to a race seat", "", "F1",
+                 {("Oliver Bearman", "promote", "Haas")}, id="promote"),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "series", "expected"), MOVES)
+def test_move_constructs(title: str, summary: str, series: str,
+                         expected: set[tuple[str, str, str | None]]) -> None:
+    result = extract(article(title, summary, series=series))
+    got = {(m.driver, m.kind.value, m.team if e[2] else None)
+           for m in result.moves for e in expected if e[0] == m.driver}
+    assert got == expected
+
+
+NO_MOVES = [
+    pytest.param("Lewis Hamilton will not join Red Bull, says his manager", "", "F1",
+                 id="negation"),
+    pytest.param("Haas parts with team principal Guenther Steiner", "", "F1",
+                 id="team-principal"),
+    pytest.param("Spire Motorsports signs crew chief Rodney Childers for 2025", "",
+                 "NASCAR Cup", id="crew-chief"),
+    pytest.param("Max Verstappen wins as Lando Norris is promoted to second", "", "F1",
+                 id="promoted-to-second"),
+    pytest.param("Charles Leclerc retired from the race with a gearbox failure", "", "F1",
+                 id="retirement-is-a-dnf"),
+    pytest.param("Josef Newgarden was joined by Will Power on the front row", "", "IndyCar",
+                 id="joined-by-teammate"),
+    pytest.param("Practice crash rules out Romain Grosjean",
+                 "Grosjean will not race this weekend after a heavy crash.", "IndyCar",
+                 id="injury-withdrawal"),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "series"), NO_MOVES)
+def test_distractors_give_no_move(title: str, summary: str, series: str) -> None:
+    assert extract(article(title, summary, series=series)).moves == ()
+
+
+def test_rumour_is_marked_and_left_out_of_extract_output() -> None:
+    text = "Carlos Sainz is expected to join Williams for 2025, sources say"
+    moves = extract(article(text, series="F1")).moves
+    assert [(m.driver, m.status) for m in moves] == [("Carlos Sainz", Status.RUMOUR)]
+    assert moves[0].confidence < 0.6
+    item = {"id": "r", "title": text, "summary": "", "date": "2024-06-01", "series": "F1"}
+    assert extract_item(item)["moves"] == []
+    assert extract_item(item, include_rumours=True)["moves"][0]["status"] == "rumour"
+
+
+def test_next_season_resolves_from_the_date() -> None:
+    moves = extract(article("Williams signs Carlos Sainz", "Sainz joins Williams next season.",
+                            series="F1", published=datetime(2024, 7, 29, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in moves] == [("Carlos Sainz", 2025)]
+
+
+def test_surname_back_reference_and_car_number() -> None:
+    moves = extract(article(
+        "Ed Carpenter Racing confirms Alexander Rossi",
+        "Ed Carpenter Racing has signed Alexander Rossi for 2025. Rossi will drive the No. 20.",
+        series="IndyCar")).moves
+    assert [(m.driver, m.team, m.car, m.season) for m in moves] == [
+        ("Alexander Rossi", "Ed Carpenter Racing", "20", 2025)]
+
+
+def test_a_replaces_b_is_a_join_with_replaces() -> None:
+    moves = extract(article("Chase Briscoe will replace Martin Truex Jr. at Joe Gibbs Racing",
+                            series="NASCAR Cup")).moves
+    assert [(m.driver, m.kind, m.team, m.replaces) for m in moves] == [
+        ("Chase Briscoe", MoveKind.JOIN, "Joe Gibbs Racing", "Martin Truex Jr.")]
+
+
+def test_interim_stand_in_is_a_replace() -> None:
+    moves = extract(article(
+        "Helio Castroneves will stand in for Tom Blomqvist at Meyer Shank Racing this weekend",
+        series="IndyCar")).moves
+    assert [(m.driver, m.kind, m.replaces, m.role) for m in moves] == [
+        ("Hélio Castroneves", MoveKind.REPLACE, "Tom Blomqvist", "part-time")]
+
+
+def test_extract_item_shape() -> None:
+    line = extract_item({"id": "x", "title": BLOMQVIST.title, "summary": BLOMQVIST.summary,
+                         "date": "2023-10-19", "series": "IMSA", "ignored": "not read"})
+    assert set(line) == {"id", "moves", "lineup", "summary"}
+    move = line["moves"][0]
+    assert set(move) >= {"driver", "kind", "team", "car", "season", "role", "from_team",
+                         "replaces", "status", "confidence", "evidence", "series"}
+    assert isinstance(move["season"], int)
+    assert line["summary"].count(" | ") == len(line["moves"]) - 1
+
+
+def test_summary_of_a_leave() -> None:
+    moves = extract(article("Williams parts ways with Logan Sargeant", series="F1",
+                            published=datetime(2024, 8, 27, tzinfo=UTC))).moves
+    assert summarize(moves[0]).startswith("Logan Sargeant leaves Williams (F1")
