@@ -25,7 +25,8 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔ�
 _WORD = rf"[{_UPPER}][\w'’\-]*"
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin|al)"
 _NAME_RUN = re.compile(
-    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
+    rf"(?:\b(?:van|von|de|der|den|da|di|du|dos|del|della|la|le|ten|ter)[ \t]+)*{_WORD}"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
 )
 _NUMBER = re.compile(r"(?<!\d[.,:/])(?<!\d)\d{1,3}(?![\d.,:/]\d)\b")
 _CAR_BEFORE = re.compile(r"(?:\b(?:No|Nr|NO|Number|number|car|Car)\.?[ \t]?#?|#)$")
@@ -48,12 +49,15 @@ def car_numbers(text: str) -> list[tuple[int, int, str]]:
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
 _FE_SEASON = re.compile(r"\bSeason (\d{1,2})\b")
 _ASIDE = re.compile(
-    r"\([^()]{0,200}\)|,[ \t]+(?:who|which|whose|where|a|an|the|currently|now|still|also|already|"
-    r"having|after|fresh|until|aged|formerly|previously|like|as|once|then)\b[^,;()]{0,200},"
+    r"\([^()\n]{0,200}\)|,[ \t]+(?:who|which|whose|where|a|an|the|currently|now|still|also|"
+    r"already|having|after|fresh|until|aged|formerly|previously|like|as|once|then)\b"
+    r"[^,;()\n]{0,200},"
 )
 _CLAUSE_BREAK = re.compile(
     r";|:|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
 )
+_AUXILIARIES = frozenset(("was", "is", "will", "has", "had", "would", "are", "were", "have",
+                          "could", "may", "might", "should", "must", "did", "does"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -133,6 +137,7 @@ class _Doc:
     object_kind: dict[int, tuple[int, MoveKind]]
     asides: list[tuple[int, int]]
     series_seen: set[str]
+    focus: str | None = None
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect_right(self.starts, position) - 1)
@@ -228,7 +233,8 @@ class Engine:
             if sentences and (not regions or regions[0][0] != sentences[0][0]):
                 regions.insert(0, sentences[0])
         mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars)
-        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
+        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)
+                  if bisect_right(starts, m.start()) == bisect_right(starts, m.end() - 1)]
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
@@ -383,6 +389,8 @@ class Engine:
         if not doc.triggers:
             return Extraction()
         focus = self._focus_team(doc)
+        if focus is not None:
+            doc.focus = self._team_name(doc, focus, None)[0]
         raw: list[RawMove] = []
         for t_start, t_end, patterns in doc.triggers:
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
@@ -459,9 +467,14 @@ class Engine:
         for mention in reversed(before):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
                 continue
+            if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
+                continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
+            if want == PERSON and mention.kind == PERSON and \
+                    doc.text.startswith(("'s", "’s"), mention.end):
+                continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
             if mention.kind != want:
                 return []
-            gap = doc.folded[mention.end:t_start].split()
+            gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"]:
                 return []
             if want == PERSON and any(w in _PRONOUNS for w in gap):
@@ -502,7 +515,9 @@ class Engine:
                         break
                     if later.kind == TEAM and any(c.how in ("name", "alias")
                                                   for c in later.candidates) and \
-                            len(doc.folded[t_end:later.start].split()) <= limit + 4:
+                            len(doc.folded[t_end:later.start].split()) <= limit + 4 and \
+                            doc.folded[:later.start].split()[-1:] in (["with"], ["for"], ["at"]) \
+                            and not self._after_cue(doc, later, "from_team"):
                         return [later]
             if want == PERSON:
                 for following in after[position + 1:]:
@@ -524,6 +539,11 @@ class Engine:
             return []
         mentions = self._visible(doc, sentence, t_start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
+        # "who has left to join Maserati": a later trigger owns what follows it.
+        for other_start, _other_end, _ in doc.triggers:
+            if t_end < other_start < c_right:
+                c_right = other_start
+                break
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
@@ -574,6 +594,10 @@ class Engine:
             offset = last.end + (len(following) - len(following.lstrip()))
             if offset in doc.object_kind:
                 kind = doc.object_kind[offset][1]
+            elif following.split()[:1] and following.split()[0] in _AUXILIARIES:
+                # "McLaren announced that Hughes was leaving": the clause's own verb decides,
+                # read by its own trigger if it has one.
+                return []
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             return []
         for c_start, _ in doc.cues.get("non_driver", ()):
@@ -589,10 +613,12 @@ class Engine:
             if after and after[0].kind == PERSON and "team" in pattern.right and \
                     kind in (MoveKind.JOIN, MoveKind.EXTEND):
                     teammates = [m for m in after if m.kind == PERSON and m not in drivers]
-            team = self._team_in_sentence(doc, mentions, drivers, t_start)
-            if team is None:
-                team = focus
-                from_context = True
+            generic = self._generic_team(doc, t_end, c_left, c_right)
+            if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
+                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                if team is None and (generic or teammates or "team" not in pattern.right):
+                    team = focus
+                    from_context = True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         replaced = filled.get("replaced", [None])[0]
@@ -612,10 +638,14 @@ class Engine:
             ))
         return moves
 
+    def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
+        """The clause names the team only as "the team", "the squad", "its"..."""
+        return any(c_left <= c_start < c_right for c_start, _ in doc.cues.get("generic_team", ()))
+
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
-                          t_start: int) -> Mention | None:
+                          t_start: int, ceiling: int) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
-                 and not _possessive_of_person(doc, m, mentions)]
+                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling]
         if not teams:
             return None
         after = [m for m in teams if m.start >= t_start]
@@ -687,6 +717,11 @@ class Engine:
             if with_car:
                 candidates = with_car
         best = HOW_RANK[candidates[0].how]
+        if best >= HOW_RANK["sponsor"] and doc.focus is not None:
+            # "the team's No. 66 ... Honda" in a story about Meyer Shank Racing: that team.
+            for candidate in candidates:
+                if candidate.team == doc.focus:
+                    return candidate.team, candidate.series, 0.9
         top = [c for c in candidates if HOW_RANK[c.how] == best]
         teams = {(c.team, c.series) for c in top}
         if len(teams) == 1:
@@ -716,7 +751,10 @@ class Engine:
                 confidence *= 0.9
             entry = merged.get(key)
             if entry is None:
+                alternatives = {c.team for c in item.team.candidates} if (
+                    item.team is not None and certainty <= 0.7) else set()
                 entry = {"kind": item.kind, "team": team or None, "series": series,
+                         "alternatives": alternatives,
                          "car": car, "replaced": item.replaced, "status": item.status,
                          "confidence": confidence, "items": [item],
                          "teammates": list(item.teammates)}
@@ -732,6 +770,21 @@ class Engine:
             if item.kind in (MoveKind.PROMOTE, MoveKind.REPLACE, MoveKind.RETIRE):
                 entry["kind"] = item.kind
             entry["teammates"].extend(item.teammates)  # type: ignore[union-attr]
+        # "Cadillac" (two Cadillac entries) beside "Action Express Racing": the same move.
+        for key in list(order):
+            alternatives = merged[key]["alternatives"] if key in merged else set()
+            if not alternatives:
+                continue
+            driver, direction, _team = key
+            targets = [k for k in order if k != key and k[0] == driver and k[1] == direction
+                       and k[2] in alternatives]  # type: ignore[operator]
+            if targets:
+                target = merged[targets[0]]
+                source = merged.pop(key)
+                order.remove(key)
+                target["items"].extend(source["items"])  # type: ignore[union-attr]
+                target["car"] = target["car"] or source["car"]
+                target["replaced"] = target["replaced"] or source["replaced"]
         # A move with no team joins the same driver's move in the same direction.
         for key in list(order):
             driver, direction, team = key
@@ -813,9 +866,10 @@ class Engine:
         for index, sentence_mentions in enumerate(doc.by_sentence):
             if index == item.sentence or index in busy:
                 continue
-            people = {m.value for m in sentence_mentions if m.kind == PERSON}
+            people = [m for m in sentence_mentions if m.kind == PERSON]
             cars = {m.value for m in sentence_mentions if m.kind == CAR}
-            if people == {item.driver} and len(cars) == 1:
+            if {m.value for m in people} == {item.driver} and len(cars) == 1 and \
+                    people[0].start < min(m.start for m in sentence_mentions if m.kind == CAR):
                 return cars.pop()
         return None
 
@@ -959,11 +1013,14 @@ class Engine:
         prior = doc.cues.get("prior_role", [])
         for item in items:
             s_start, s_end = doc.sentences[item.sentence]
+            people = [m for m in doc.by_sentence[item.sentence] if m.kind == PERSON]
             for r_start, _r_end, role in doc.roles:
                 if s_start <= r_start < s_end and role in ("reserve", "test") and any(
                         s_start <= p_start and p_end <= r_start and
                         len(doc.folded[p_end:r_start].split()) <= 5 for p_start, p_end in prior):
-                    return True
+                    nearest = min(people, key=lambda m: abs(m.start - r_start), default=None)
+                    if nearest is not None and nearest.value == item.driver:
+                        return True
         return False
 
     # ----- lineup --------------------------------------------------------------------------------
@@ -994,6 +1051,18 @@ def _longest(triggers: list[tuple[int, int, list[Pattern]]]
             kept.append(trigger)
     kept.sort(key=lambda t: t[0])
     return kept
+
+
+def _outside_asides(doc: _Doc, start: int, end: int) -> str:
+    """The folded text between two offsets, without the asides ", who ... ," inside it."""
+    pieces = []
+    position = start
+    for a_start, a_end in doc.asides:
+        if a_start >= position and a_end <= end:
+            pieces.append(doc.folded[position:a_start])
+            position = a_end
+    pieces.append(doc.folded[position:end])
+    return " ".join(pieces)
 
 
 def _team_rank(item: RawMove) -> tuple[int, int]:
