@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
@@ -69,8 +70,7 @@ async def _db_upgrade(settings: Settings) -> int:
 
     import storage
 
-    url = storage.normalise_url(settings.database_url) if settings.database_url \
-        else storage.default_database_url()
+    url = _database_url(settings)
     await storage.upgrade(url)
     print(f"Database is up to date: {make_url(url).render_as_string(hide_password=True)}")
     return 0
@@ -160,6 +160,51 @@ def _slack_manifest(http_url: str | None, prefix: str) -> int:
     return 0
 
 
+async def _lineup_import(settings: Settings, path: str) -> int:
+    from rich.progress import Progress
+
+    import storage
+    from storage.lineup_csv import import_csv
+
+    store = await storage.SqlStore.open(_database_url(settings))
+    try:
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Importing entry list", total=None)
+            report = await import_csv(
+                store, path, progress=lambda done, total: bar.update(task, completed=done,
+                                                                     total=total))
+    finally:
+        await store.close()
+    print(f"{report.rows} rows: {report.added} added, {report.updated} updated, "
+          f"{report.unchanged} unchanged, {report.skipped} kept as moderators set them, "
+          f"{len(report.problems)} unusable.")
+    for problem in report.problems:
+        print(f"  line {problem.line}: {problem.reason}")
+    return 1 if report.problems else 0
+
+
+async def _lineup_export(settings: Settings, path: str | None, series: str | None,
+                         season: int | None) -> int:
+    import storage
+    from storage.lineup_csv import export_csv
+
+    store = await storage.SqlStore.open(_database_url(settings))
+    try:
+        count = await export_csv(store, path or sys.stdout, series=series, season=season)
+    finally:
+        await store.close()
+    if path:
+        print(f"{count} seats written to {path}")
+    return 0
+
+
+def _database_url(settings: Settings) -> str:
+    import storage
+
+    return storage.normalise_url(settings.database_url) if settings.database_url \
+        else storage.default_database_url()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pitboard", description=(
         "Racing news bot: driver moves and lineups from news feeds, for Discord and Slack."))
@@ -185,6 +230,15 @@ def build_parser() -> argparse.ArgumentParser:
     feed_add.add_argument("--every", type=int, help="minutes between polls")
     feed_sub.add_parser("list", help="list feeds")
     sub.add_parser("poll", help="poll due feeds once, deliver alerts, and exit")
+    lineup = sub.add_parser("lineup", help="entry lists: import or export seats as CSV")
+    lineup_sub = lineup.add_subparsers(dest="lineup_action", required=True)
+    lineup_import = lineup_sub.add_parser(
+        "import", help="load a CSV entry list (series,season,car,team,driver,role)")
+    lineup_import.add_argument("file")
+    lineup_export = lineup_sub.add_parser("export", help="write the open seats as CSV")
+    lineup_export.add_argument("file", nargs="?", help="default: standard output")
+    lineup_export.add_argument("--series")
+    lineup_export.add_argument("--season", type=int)
     sub.add_parser("web", help="Slack HTTP mode (events, OAuth install) and /healthz on $PORT")
     discord_cmd = sub.add_parser("discord", help="Discord set-up")
     discord_sub = discord_cmd.add_subparsers(dest="discord_action", required=True)
@@ -224,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_feed_command(settings, args))
         if args.command == "poll":
             return asyncio.run(_poll_once(settings))
+        if args.command == "lineup":
+            if args.lineup_action == "import":
+                if not os.path.isfile(args.file):
+                    print(f"pitboard lineup import: no such file {args.file}", file=sys.stderr)
+                    return 2
+                return asyncio.run(_lineup_import(settings, args.file))
+            return asyncio.run(_lineup_export(settings, args.file, args.series, args.season))
         if args.command == "web":
             from bot.app import run_web
 

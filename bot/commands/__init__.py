@@ -8,22 +8,29 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from bot.alerts import car_key, story_card
 from bot.commands.names import match_name, prefix_suggestions
 from bot.commands.parsing import UsageError, parse_line, validate_option
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec
+from bot.lineup_ports import LineupChange, LineupKnowledge, SeatView
 from bot.messages import Card, CardField, CommandCall, Reply
 from bot.models import (
     Destination,
     DestinationKind,
-    Seat,
     Status,
     Subscription,
     TargetKind,
     name_key,
+    utcnow,
 )
 from bot.ports import FeedUrlChecker, Gazetteer, Store
+
+
+class LineupBackend(Store, LineupKnowledge, Protocol):
+    """What the commands need of storage: the core ports plus the lineup knowledge."""
 
 __all__ = ["SPECS", "Commands", "UsageError"]
 
@@ -43,30 +50,73 @@ def _error(text: str) -> Reply:
     return Reply(text=text, error=True, ephemeral=True)
 
 
-def _seat_line(seat: Seat) -> str:
-    bits = [seat.driver]
-    if seat.role:
-        bits.append(seat.role)
-    if seat.status is Status.RUMOUR:
-        bits.append("rumour")
-    if seat.corrected_by:
-        bits.append(f"set by {seat.corrected_by}")
-    line = " · ".join(bits)
-    if seat.source and seat.source.name:
-        line += f" (source: {seat.source.name})"
-    return line
+def _seats_card(title: str, seats: list[SeatView], series: str | None, season: str, *,
+                with_car: bool = False) -> Card:
+    lines = []
+    for seat in seats:
+        bits = [f"#{seat.car} {seat.driver}" if with_car and seat.car else seat.driver]
+        if seat.role:
+            bits.append(seat.role)
+        if seat.stand_in:
+            bits.append(f"stand-in for {seat.replaces}" + (f" ({seat.races})" if seat.races
+                                                           else ""))
+        bits.append("rumour" if seat.status is Status.RUMOUR else "confirmed")
+        if seat.corrected_by:
+            bits.append(f"set by {seat.corrected_by}")
+        elif seat.source and seat.source.name:
+            bits.append(f"source: {seat.source.name}")
+        lines.append(" · ".join(bits))
+    sources = sorted((s for s in seats if s.source), key=lambda s: s.updated_at or
+                     datetime.min.replace(tzinfo=UTC), reverse=True)
+    latest = sources[0].source if sources else None
+    return Card(
+        title=title,
+        description="\n".join(lines),
+        fields=tuple(CardField(name=n, value=v) for n, v in (("Series", series),
+                                                               ("Season", season)) if v),
+        url=latest.url if latest else None,
+        footer=f"Latest source: {latest.title}" if latest else None,
+    )
+
+
+def _change_line(change: LineupChange) -> str:
+    where = " ".join(x for x in (change.series, str(change.season),
+                                 f"#{change.car}" if change.car else None, change.team) if x)
+    who = "" if change.actor in ("rules", "import") else f" by {change.actor}"
+    source = f" ({change.source.name})" if change.source and change.source.name else ""
+    rumour = " (rumour)" if change.status is Status.RUMOUR else ""
+    return (f"{change.at.date().isoformat()} {change.action.value} {change.driver}{rumour} · "
+            f"{where}{who}{source}")
+
+
+def _parse_since(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    text = text.strip().casefold()
+    units = {"h": "hours", "d": "days", "w": "weeks"}
+    if text[:-1].isdigit() and text[-1] in units:
+        return utcnow() - timedelta(**{units[text[-1]]: int(text[:-1])})
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    except ValueError:
+        raise UsageError("since is a date (2024-05-01) or a span: 24h, 7d, 2w.") from None
 
 
 class Commands:
     """The command core. Implements bot.ports.CommandRunner."""
 
-    def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
+    def __init__(self, store: LineupBackend, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None) -> None:
         self._store = store
         self._gazetteer = gazetteer
         self._check_feed_url = check_feed_url
         self._handlers: dict[str, Handler] = {
             "lineup": self.lineup,
+            "team": self.team,
+            "changes": self.changes,
+            "lineup-set": self.lineup_set,
+            "lineup-remove": self.lineup_remove,
+            "lineup-history": self.lineup_history,
             "driver": self.driver,
             "news": self.news,
             "follow": self.follow,
@@ -165,38 +215,123 @@ class Commands:
     # ----- lineup knowledge ----------------------------------------------------------------
 
     async def lineup(self, call: CommandCall) -> Reply:
+        if call.get("team"):
+            return await self._team_reply(call.get("team") or "", call)
         car = car_key(call.get("car") or "")
         if not car:
-            raise UsageError("Give a car number, e.g. /lineup 31.")
+            raise UsageError("Give a car number or a team: /lineup 31, /lineup team:Penske.")
         series = self._series(call.get("series"))
         if series is None:
             series = await self._store.get_setting(call.platform, call.workspace, DEFAULT_SERIES)
         season = int(call.get("season")) if call.get("season") else None
-        seats = await self._store.lineup(car, series=series, season=season)
+        seats = await self._store.lineup_details(car, series=series, season=season)
         if not seats:
             scope = " ".join(str(x) for x in (series, season) if x)
             where = f" in {scope}" if scope else ""
             return Reply(text=f"No lineup known yet for car #{car}{where}. Lineups fill in as "
                               "driver news arrives.", ephemeral=True)
-        groups: dict[tuple[str | None, int | None], list[Seat]] = defaultdict(list)
+        groups: dict[tuple[str | None, int], list[SeatView]] = defaultdict(list)
         for seat in seats:
             groups[(seat.series, seat.season)].append(seat)
+        this_year = utcnow().year
         cards = []
         for (group_series, group_season), group in sorted(
-                groups.items(), key=lambda kv: (str(kv[0][0]), -(kv[0][1] or 0))):
+                groups.items(), key=lambda kv: (str(kv[0][0]), -kv[0][1])):
             teams = sorted({s.team for s in group if s.team})
-            title = f"#{car} · {' / '.join(teams) or 'team unknown'}"
-            sources = [s.source for s in group if s.source]
-            cards.append(Card(
-                title=title,
-                description="\n".join(_seat_line(s) for s in group),
-                fields=tuple(CardField(name=n, value=v) for n, v in (
-                    ("Series", group_series), ("Season", str(group_season) if group_season
-                                               else None)) if v),
-                url=sources[0].url if sources else None,
-                footer=f"Latest source: {sources[0].title}" if sources else None,
-            ))
+            upcoming = " (next season)" if group_season > this_year else ""
+            cards.append(_seats_card(
+                f"#{car} · {' / '.join(teams) or 'team unknown'}",
+                group, group_series, f"{group_season}{upcoming}"))
         return Reply(text=f"Lineup for car #{car}", cards=tuple(cards))
+
+    async def _team_reply(self, query: str, call: CommandCall) -> Reply:
+        team = self.gazetteer.canonical_team(query)
+        if team is None:
+            # A manufacturer or sponsor ("Cadillac") may name several teams: the ones we hold
+            # seats for decide, and more than one is a question back to the fan.
+            wanted = name_key(query)
+            known = await self._store.known_names(TargetKind.TEAM)
+            matches = sorted(t for t in known if wanted in self.gazetteer.team_keys(t))
+            if len(matches) > 1:
+                return Reply(text=f"Which team? {', '.join(matches)}", ephemeral=True)
+            team = matches[0] if matches else match_name(query, known).name or query
+        series = self._series(call.get("series"))
+        season = int(call.get("season")) if call.get("season") else None
+        seats = await self._store.team_details(team, series=series, season=season)
+        if not seats:
+            return Reply(text=f"No lineup known yet for {team}.", ephemeral=True)
+        groups: dict[tuple[str | None, int], list[SeatView]] = defaultdict(list)
+        for seat in seats:
+            groups[(seat.series, seat.season)].append(seat)
+        cards = tuple(
+            _seats_card(team, sorted(group, key=lambda s: (s.car or "", s.driver)),
+                        group_series, str(group_season), with_car=True)
+            for (group_series, group_season), group in sorted(
+                groups.items(), key=lambda kv: (str(kv[0][0]), -kv[0][1])))
+        return Reply(text=f"Lineup of {team}", cards=cards)
+
+    async def team(self, call: CommandCall) -> Reply:
+        reply = await self._team_reply(call.get("name") or "", call)
+        if reply.error or not reply.cards:
+            return reply
+        team = reply.text.removeprefix("Lineup of ")
+        recent = await self._store.changes(team=team, limit=5)
+        if not recent:
+            return reply
+        changes_card = Card(title=f"Latest changes at {team}",
+                            description="\n".join(_change_line(c) for c in recent))
+        return Reply(text=reply.text, cards=(*reply.cards, changes_card))
+
+    async def changes(self, call: CommandCall) -> Reply:
+        series = self._series(call.get("series"))
+        since = _parse_since(call.get("since"))
+        found = await self._store.changes(series, since, limit=15)
+        if not found:
+            return Reply(text="No lineup changes" + (f" in {series}" if series else "")
+                              + (" since then." if since else " yet."), ephemeral=True)
+        title = "Lineup changes" + (f" · {series}" if series else "")
+        return Reply(cards=(Card(title=title,
+                                 description="\n".join(_change_line(c) for c in found)),))
+
+    async def lineup_set(self, call: CommandCall) -> Reply:
+        car = car_key(call.get("car") or "")
+        series = self._series(call.get("series"))
+        assert series is not None
+        season = int(call.get("season") or 0)
+        raw = (call.get("drivers") or "").replace(" and ", ",")
+        drivers = [self.gazetteer.canonical_driver(d.strip()) or d.strip()
+                   for d in raw.split(",") if d.strip()]
+        if not drivers:
+            raise UsageError("Name the drivers, separated by commas.")
+        seats = await self._store.set_lineup(car, series, season, drivers,
+                                             moderator=call.user_name or call.user)
+        return Reply(text=f"Lineup of #{car} ({series} {season}) set by "
+                          f"{call.user_name or call.user}: "
+                          f"{', '.join(s.driver for s in seats)}. Articles will not change it.",
+                     ephemeral=True)
+
+    async def lineup_remove(self, call: CommandCall) -> Reply:
+        car = car_key(call.get("car") or "")
+        series = self._series(call.get("series"))
+        assert series is not None
+        season = int(call.get("season") or 0)
+        driver = call.get("driver") or ""
+        driver = self.gazetteer.canonical_driver(driver) or driver
+        removed = await self._store.remove_from_lineup(car, series, season, driver,
+                                                      moderator=call.user_name or call.user)
+        state = "Removed" if removed else "Recorded: no open seat, but articles won't add"
+        return Reply(text=f"{state} {driver} from #{car} ({series} {season}).",
+                     ephemeral=True)
+
+    async def lineup_history(self, call: CommandCall) -> Reply:
+        car = car_key(call.get("car") or "")
+        series = self._series(call.get("series"))
+        season = int(call.get("season")) if call.get("season") else None
+        history = await self._store.lineup_history(car, series=series, season=season, limit=20)
+        if not history:
+            return Reply(text=f"No history for car #{car} yet.", ephemeral=True)
+        return Reply(cards=(Card(title=f"How the #{car} lineup was reached",
+                                 description="\n".join(_change_line(c) for c in history)),))
 
     async def _resolve_driver(self, query: str) -> str | Reply:
         names = set(await self._store.known_names(TargetKind.DRIVER))

@@ -6,7 +6,14 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
-from bot.commands.specs import GROUPS, SPECS_BY_NAME, CommandSpec, OptionSpec, OptionType
+from bot.commands.specs import (
+    GROUPS,
+    SPECS_BY_NAME,
+    WORD_ALIASES,
+    CommandSpec,
+    OptionSpec,
+    OptionType,
+)
 
 
 class UsageError(ValueError):
@@ -42,6 +49,8 @@ def resolve_spec(command: str, words: list[str]) -> tuple[CommandSpec, list[str]
             subs = sorted(s.sub for s in SPECS_BY_NAME.values() if s.group == name and s.sub)
             raise UsageError(f"Unknown /{name} action {words[0]!r}. Try: {', '.join(subs)}")
         return SPECS_BY_NAME[full], words[1:]
+    if words and (name, words[0].casefold()) in WORD_ALIASES:
+        return SPECS_BY_NAME[WORD_ALIASES[(name, words[0].casefold())]], words[1:]
     if name not in SPECS_BY_NAME:
         raise UsageError(f"Unknown command /{name}. Type /help for the list.")
     return SPECS_BY_NAME[name], words
@@ -80,13 +89,21 @@ def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
     A `rest` option ("/driver nyck de vries") takes every remaining word, except trailing
     words that are valid choices of the options after it ("/follow driver nyck de vries dm")."""
     options: dict[str, str] = {}
-    remaining = list(words)
-    for index, option in enumerate(spec.options):
+    by_name = {option.name: option for option in spec.options}
+    remaining = []
+    for word in words:  # "team:Penske" names its option, as on Discord
+        name, colon, value = word.partition(":")
+        if colon and name.casefold() in by_name and value:
+            options[name.casefold()] = validate_option(spec, by_name[name.casefold()], value)
+        else:
+            remaining.append(word)
+    positional = [option for option in spec.options if option.name not in options]
+    for index, option in enumerate(positional):
         if not remaining:
             break
         if option.rest:
             tail: dict[str, str] = {}
-            for later in reversed(spec.options[index + 1:]):
+            for later in reversed(positional[index + 1:]):
                 if len(remaining) > 1 and later.choices and any(
                     c.casefold() == remaining[-1].casefold() for c in later.choices
                 ):
@@ -108,6 +125,15 @@ def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
 def _reorder_optional(spec: CommandSpec, options: dict[str, str]) -> None:
     """`/lineup 31 2024` means season 2024, not series "2024"."""
     names = {o.name for o in spec.options}
+    if "team" in options and "car" in options and "car" in names:
+        # "/lineup team:Penske IMSA 2024": with a team named, the words are series and season.
+        words = [options.pop("car")] + [options.pop(k) for k in ("series", "season")
+                                          if k in options]
+        for word in words:
+            key = "season" if word.isdigit() and len(word) == 4 else "series"
+            if key in options:
+                raise UsageError(f"Too many words: {word!r}. Usage: {spec.usage}", spec)
+            options[key] = word
     if {"series", "season"} <= names:
         series, season = options.get("series"), options.get("season")
         if series and series.isdigit() and not season:

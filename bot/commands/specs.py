@@ -75,10 +75,26 @@ _VIA = OptionSpec(name="via", description="Alert me by DM or by a mention in the
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="lineup",
-        description="Who drives a car: the drivers of a car number",
-        options=(OptionSpec(name="car", description="Car number, e.g. 31", required=True),
-                 _SERIES, _SEASON),
+        description="Who drives a car (or a whole team): drivers, roles, sources",
+        options=(OptionSpec(name="car", description="Car number, e.g. 31"),
+                 _SERIES, _SEASON,
+                 OptionSpec(name="team", description="A whole team instead of one car",
+                            autocomplete="team")),
         example="/lineup 31 IMSA 2024",
+    ),
+    CommandSpec(
+        name="team",
+        description="A team's drivers and its latest changes",
+        options=(OptionSpec(name="name", description="Team name (aliases and sponsors work)",
+                            required=True, rest=True, autocomplete="team"),),
+        example="/team Penske",
+    ),
+    CommandSpec(
+        name="changes",
+        description="What changed in the lineups, newest first",
+        options=(_SERIES,
+                 OptionSpec(name="since", description="e.g. 7d, 24h or 2024-05-01")),
+        example="/changes IMSA 7d",
     ),
     CommandSpec(
         name="driver",
@@ -132,6 +148,39 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(name="feed resume", description="Resume a paused feed (moderators)",
                 options=(_FEED_ID,), moderator_only=True, example="/feed resume 3"),
     CommandSpec(
+        name="lineup-set",
+        description="Correct a car's lineup: exactly these drivers (moderators)",
+        options=(OptionSpec(name="car", description="Car number", required=True),
+                 OptionSpec(name="series", description="Series", required=True,
+                            autocomplete="series"),
+                 OptionSpec(name="season", description="Season year", required=True,
+                            type=OptionType.INTEGER, min_value=1950, max_value=2100),
+                 OptionSpec(name="drivers", description="Drivers, separated by commas",
+                            required=True, rest=True)),
+        moderator_only=True,
+        example="/lineup-set 31 IMSA 2024 Pipo Derani, Jack Aitken, Tom Blomqvist",
+    ),
+    CommandSpec(
+        name="lineup-remove",
+        description="Take a driver out of a car's lineup (moderators)",
+        options=(OptionSpec(name="car", description="Car number", required=True),
+                 OptionSpec(name="series", description="Series", required=True,
+                            autocomplete="series"),
+                 OptionSpec(name="season", description="Season year", required=True,
+                            type=OptionType.INTEGER, min_value=1950, max_value=2100),
+                 OptionSpec(name="driver", description="Driver to remove", required=True,
+                            rest=True, autocomplete="driver")),
+        moderator_only=True,
+        example="/lineup-remove 31 IMSA 2024 Tom Blomqvist",
+    ),
+    CommandSpec(
+        name="lineup-history",
+        description="How a car's lineup answer was reached",
+        options=(OptionSpec(name="car", description="Car number", required=True),
+                 _SERIES, _SEASON),
+        example="/lineup-history 31 IMSA",
+    ),
+    CommandSpec(
         name="alerts channel",
         description="Where driver-move alerts are posted (moderators)",
         options=(OptionSpec(name="channel", description="The alerts channel",
@@ -150,4 +199,11 @@ SPECS: tuple[CommandSpec, ...] = (
 )
 
 SPECS_BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in SPECS}
+# "/lineup set 31 …" typed as words reaches "lineup-set": Discord cannot have /lineup be both
+# a command and a group, so the corrections are top-level commands with a spaced alias.
+WORD_ALIASES: dict[tuple[str, str], str] = {
+    (spec.name.split("-", 1)[0], spec.name.split("-", 1)[1]): spec.name
+    for spec in SPECS if "-" in spec.name and spec.name.split("-", 1)[0] in
+    {other.name for other in SPECS}
+}
 GROUPS: frozenset[str] = frozenset(spec.group for spec in SPECS if spec.sub)

@@ -137,7 +137,7 @@ async def test_follow_unfollow_following(commands):
 async def test_help_shows_moderator_commands_only_to_moderators(commands):
     fan_help = (await say(commands, "/help")).text
     mod_help = (await say(commands, "/help", **MOD)).text
-    assert "/lineup <car>" in fan_help and "/feed add" not in fan_help
+    assert "/lineup [car]" in fan_help and "/feed add" not in fan_help
     assert "/feed add <url>" in mod_help
     assert "e.g. /lineup 31 IMSA 2024" in (await say(commands, "/help lineup")).text
 
@@ -159,3 +159,34 @@ async def test_suggest_never_fails(commands, kind):
     suggestions = await commands.suggest(kind, "ca", platform="discord", workspace="guild-1")
     assert isinstance(suggestions, list)
     assert len(suggestions) <= 25
+
+
+async def test_lineup_corrections_are_moderated_audited_and_win(commands, store):
+    await seed_blomqvist(store)
+    refused = await say(commands, "/lineup set 31 IMSA 2024 Pipo Derani, Jack Aitken")
+    assert refused.error and "moderators only" in refused.text
+    mod = {**MOD, "user_name": "marshal"}
+    done = await say(commands, "/lineup set 31 IMSA 2024 Pipo Derani and Jack Aitken", **mod)
+    assert not done.error, done.text
+    assert "set by marshal: Jack Aitken, Pipo Derani" in done.text
+    answer = (await say(commands, "/lineup 31 IMSA 2024")).plain()
+    assert "Pipo Derani · confirmed · set by marshal" in answer
+    assert "Tom Blomqvist" not in answer
+    history = (await say(commands, "/lineup history 31")).plain()
+    assert "set Pipo Derani" in history and "by marshal" in history
+    assert "fill Tom Blomqvist" in history
+    removed = await say(commands, "/lineup-remove 31 IMSA 2024 Jack Aitken", **mod)
+    assert removed.text.startswith("Removed Jack Aitken from #31")
+    changes = (await say(commands, "/changes IMSA 7d")).plain()
+    assert "remove Jack Aitken" in changes
+    assert (await say(commands, "/changes IMSA yesterday-ish")).error
+
+
+async def test_team_lineup_by_name_or_alias(commands, store):
+    await seed_blomqvist(store)
+    for query in ("/lineup team:\"Action Express Racing\"", "/team Whelen Action Express"):
+        reply = await say(commands, query)
+        assert not reply.error, query
+        assert "#31 Pipo Derani" in reply.plain(), query
+    team = (await say(commands, "/team Action Express Racing")).plain()
+    assert "Latest changes at Action Express Racing" in team

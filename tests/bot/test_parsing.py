@@ -21,6 +21,16 @@ from bot.commands.specs import SPECS
         ("/feed list", "feed list", {}),
         ("/alerts channel <#C123|news>", "alerts channel", {"channel": "C123"}),
         ("/news", "news", {}),
+        ("/lineup team:Penske 2024", "lineup", {"team": "Penske", "season": "2024"}),
+        ('/lineup team:"Team Penske" IMSA 2023', "lineup",
+         {"team": "Team Penske", "series": "IMSA", "season": "2023"}),
+        ("/lineup set 31 IMSA 2024 Pipo Derani, Jack Aitken", "lineup-set",
+         {"car": "31", "series": "IMSA", "season": "2024", "drivers": "Pipo Derani, Jack Aitken"}),
+        ("/lineup history 31", "lineup-history", {"car": "31"}),
+        ("/lineup-remove 31 IMSA 2024 Tom Blomqvist", "lineup-remove",
+         {"car": "31", "series": "IMSA", "season": "2024", "driver": "Tom Blomqvist"}),
+        ("/changes IMSA 7d", "changes", {"series": "IMSA", "since": "7d"}),
+        ("/team Team Penske", "team", {"name": "Team Penske"}),
     ],
 )
 def test_typed_lines_bind_to_the_spec_options(line, name, options):
@@ -33,7 +43,7 @@ def test_typed_lines_bind_to_the_spec_options(line, name, options):
     ("line", "message"),
     [
         ("/pitstop", "Unknown command /pitstop"),
-        ("/lineup", "Missing car"),
+        ("/lineup-set 31 IMSA", "Missing season, drivers"),
         ("/news ten", "count must be a whole number"),
         ("/news 99", "between 1 and 10"),
         ("/follow boat Cadillac", "target must be one of team, driver, car, series"),

@@ -60,7 +60,7 @@ async def test_lineup_answers_with_an_embed(invoke: Invoke, store: SqlStore) -> 
     assert data["content"] == "Lineup for car #31"
     (embed,) = data["embeds"]
     assert embed["title"] == "#31 · Action Express Racing"
-    assert embed["description"] == "Tom Blomqvist · endurance (source: IMSA Wire)"
+    assert embed["description"] == "Tom Blomqvist · endurance · confirmed · source: IMSA Wire"
     assert embed["url"] == "https://news.example/a1"
     assert {f["name"]: f["value"] for f in embed["fields"]} == {"Series": "IMSA",
                                                                 "Season": "2024"}

@@ -110,7 +110,7 @@ def blocks_text(answer: dict) -> str:
     ("/follow", "team Cadillac", "Following team", "ephemeral"),
     ("/following", "", "You follow nothing yet", "ephemeral"),
     ("/unfollow", "team Cadillac", "weren't following", "ephemeral"),
-    ("/help", "", "/lineup &lt;car&gt; [series]", "ephemeral"),
+    ("/help", "", "/lineup [car] [series] [season] [team]", "ephemeral"),
     ("/help", "lineup", "e.g. /lineup 31 IMSA 2024", "ephemeral"),
     ("/pitboard", "lineup 31", "Pipo Derani", "in_channel"),
     ("/pitboard", "", "Pitboard commands", "ephemeral"),
