@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, or_, select, tuple_, update
+from sqlalchemy import Table, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -517,32 +517,41 @@ def seat_order(seat: Any) -> tuple[Any, ...]:
             seat.status != Status.CONFIRMED.value, seat.replaces is not None, seat.driver)
 
 
+# What a plain `Seat` needs: reading fewer columns is most of the cost of a wide answer.
+SEAT_COLUMNS = [seats.c[name] for name in (
+    "id", "series", "season", "car", "team", "driver", "role", "status", "replaces",
+    "source_title", "source_url", "source_name", "source_published", "corrected_by",
+    "updated_at")]
+
+
 async def query_seat_rows(connection: AsyncConnection, column: str, value: str, *,
-                          series: str | None, season: int | None, now: datetime
-                          ) -> list[Row[Any]]:
+                          series: str | None, season: int | None, now: datetime,
+                          columns: Sequence[Any] | None = None) -> list[Row[Any]]:
     """Open seats whose `column` is `value`: in `season`, or else in the latest season of
-    each series up to next year's. Two index-only steps, so the size of the table barely
-    matters: find the (series, season) pairs, then read their seats."""
-    match = getattr(seats.c, column) == value
-    conditions = [match, open_seats()]
+    each series up to next year's. One statement: the latest (series, season) pairs come
+    from the covering index alone, then their seats by index lookup, so the size of the
+    table barely matters."""
+    conditions = [getattr(seats.c, column) == value, open_seats()]
     if series:
         conditions.append(seats.c.series_key == key(series))
+    query = select(*(columns or seats.c))
     if season is not None:
-        conditions.append(seats.c.season == season)
+        query = query.where(*conditions, seats.c.season == season)
     else:
-        pairs = (await connection.execute(
-            select(seats.c.series_key, func.max(seats.c.season))
-            .where(*conditions, seats.c.season <= latest_season_limit(now))
-            .group_by(seats.c.series_key))).all()
-        if not pairs:
-            return []
-        conditions.append(tuple_(seats.c.series_key, seats.c.season).in_(
-            [(series_key, latest) for series_key, latest in pairs]))
-    rows = (await connection.execute(select(seats).where(*conditions))).all()
+        latest = (select(seats.c.series_key, func.max(seats.c.season).label("season"))
+                  .where(*conditions, seats.c.season <= latest_season_limit(now))
+                  .group_by(seats.c.series_key)
+                  .subquery("latest"))
+        query = (query.select_from(seats.join(latest, and_(
+                    seats.c.series_key == latest.c.series_key,
+                    seats.c.season == latest.c.season)))
+                 .where(*conditions))
+    rows = (await connection.execute(query)).all()
     return sorted(rows, key=seat_order)
 
 
 async def query_seats(connection: AsyncConnection, column: str, value: str, *,
                       series: str | None, season: int | None, now: datetime) -> list[Seat]:
     return [seat_of(row) for row in await query_seat_rows(
-        connection, column, value, series=series, season=season, now=now)]
+        connection, column, value, series=series, season=season, now=now,
+        columns=SEAT_COLUMNS)]
