@@ -13,6 +13,7 @@ Failures become the delivery errors of bot.ports, which tell the worker what to 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -59,6 +60,15 @@ class RequestPace:
                 await asyncio.sleep((1 - self._tokens) / self.rate)
 
 
+def alert_nonce(alert: Alert) -> str:
+    """The same alert always gets the same nonce. discord.py sends it with enforce_nonce,
+    so when a worker dies between Discord posting the message and the outbox row being
+    marked sent, the redelivery is answered with the existing message, not a second post.
+    Discord nonces are at most 25 characters."""
+    key = f"{alert.story_id}:{alert.revision}:{alert.destination.id}:{alert.destination.channel}"
+    return "pb" + hashlib.blake2s(key.encode(), digest_size=11).hexdigest()
+
+
 def _snowflake(value: str | None, what: str) -> int:
     if value and value.isdigit():
         return int(value)
@@ -80,11 +90,12 @@ class DiscordSender:
     async def send(self, alert: Alert) -> None:
         message = render_alert(alert)
         destination = alert.destination
+        nonce = alert_nonce(alert)
         if destination.kind is DestinationKind.DM:
-            await self._deliver(lambda: self._send_dm(destination, message))
+            await self._deliver(lambda: self._send_dm(destination, message, nonce))
         else:
             channel_id = _snowflake(destination.channel, "channel")
-            await self._deliver(lambda: self._send_to_channel(channel_id, message))
+            await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce))
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """Tell a server's moderators something once, e.g. that alerts can't be posted.
@@ -122,19 +133,21 @@ class DiscordSender:
         ids = [data.get("public_updates_channel_id"), data.get("system_channel_id")]
         return [int(i) for i in ids if i]
 
-    async def _send_to_channel(self, channel_id: int, message: DiscordMessage) -> None:
+    async def _send_to_channel(self, channel_id: int, message: DiscordMessage,
+                               nonce: str | None = None) -> None:
         await self.pace.acquire()
         channel = self.client.get_partial_messageable(channel_id)
-        await channel.send(**message.send_kwargs())  # type: ignore[arg-type]
+        await channel.send(**message.send_kwargs(), nonce=nonce)  # type: ignore[arg-type]
 
-    async def _send_dm(self, destination: Destination, message: DiscordMessage) -> None:
+    async def _send_dm(self, destination: Destination, message: DiscordMessage,
+                       nonce: str) -> None:
         user_id = _snowflake(destination.user, "user")
         # discord.py caches the DM channel, so only a user's first alert costs two requests;
         # pacing both is at worst one token too careful.
         await self.pace.acquire()
         channel = await self.client.create_dm(discord.Object(id=user_id))
         await self.pace.acquire()
-        await channel.send(**message.send_kwargs())  # type: ignore[arg-type]
+        await channel.send(**message.send_kwargs(), nonce=nonce)  # type: ignore[arg-type]
 
     async def _deliver(self, sending: Callable[[], Awaitable[None]]) -> None:
         if not self.client.http.token:

@@ -46,6 +46,7 @@ class RecordedRequest:
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
     status: int = 0  # what the fake answered
+    duplicate: bool = False  # an enforce_nonce repeat: answered, not posted again
 
 
 @dataclass(slots=True)
@@ -83,6 +84,7 @@ class FakeDiscord:
         self.guilds: dict[str, dict[str, Any]] = {}
         self._failures: dict[tuple[str, str], deque[_Failure]] = defaultdict(deque)
         self._ids = itertools.count(1_000_000_000_000_000_000)
+        self._by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
         self._sequence = itertools.count(1)
@@ -154,7 +156,7 @@ class FakeDiscord:
     def messages(self, channel_id: int | str) -> list[dict[str, Any]]:
         """Bodies of the messages that were accepted (2xx) in a channel."""
         return [r.json for r in self.requests_to("POST", f"/channels/{channel_id}/messages")
-                if 200 <= r.status < 300]
+                if 200 <= r.status < 300 and not r.duplicate]
 
     def callbacks(self, interaction_id: int | str | None = None) -> list[dict[str, Any]]:
         return [r.json for r in self.requests
@@ -249,7 +251,17 @@ class FakeDiscord:
                     return _json(self.guilds[guild_id])
                 return _json({"message": "Unknown Guild", "code": 10004}, 404)
             case "POST", ["channels", channel_id, "messages"]:
-                return _json(self._message(channel_id, recorded.json))
+                body = recorded.json or {}
+                nonce = body.get("nonce") if body.get("enforce_nonce") else None
+                if nonce is not None and (channel_id, nonce) in self._by_nonce:
+                    # Discord answers a repeated enforce_nonce send with the message it
+                    # already created, and posts nothing new.
+                    recorded.duplicate = True
+                    return _json(self._by_nonce[(channel_id, nonce)])
+                message = self._message(channel_id, body)
+                if nonce is not None:
+                    self._by_nonce[(channel_id, nonce)] = message
+                return _json(message)
             case "POST", ["users", "@me", "channels"]:
                 recipient = str((recorded.json or {}).get("recipient_id"))
                 return _json({"id": str(next(self._ids)), "type": 1, "last_message_id": None,

@@ -198,10 +198,10 @@ async def test_sending_before_login_is_retry_later(make_bot: MakeBot, commands: 
 async def test_the_pace_holds_sends_to_its_rate(bot: PitboardDiscord,
                                                 fake_discord: FakeDiscord) -> None:
     sender = DiscordSender(bot, pace=RequestPace(rate=100, burst=5))
-    alert = Alert(story_id=1, revision=1, card=Card(title="paced"), text="paced",
-                  destination=channel_destination())
+    alerts = [Alert(story_id=n, revision=1, card=Card(title="paced"), text="paced",
+                    destination=channel_destination()) for n in range(45)]
     started = time.monotonic()
-    await asyncio.gather(*(sender.send(alert) for _ in range(45)))
+    await asyncio.gather(*(sender.send(alert) for alert in alerts))
     elapsed = time.monotonic() - started
     # 5 may go at once, the other 40 wait for tokens at 100/s: at least 0.4 s in all.
     assert elapsed >= 0.39
@@ -209,6 +209,26 @@ async def test_the_pace_holds_sends_to_its_rate(bot: PitboardDiscord,
     arrivals = sorted(r.at for r in fake_discord.requests_to(
         "POST", f"/channels/{CHANNEL}/messages"))
     assert arrivals[-1] - arrivals[0] >= 0.35
+
+
+async def test_a_redelivered_alert_is_posted_once(sender: DiscordSender,
+                                                  fake_discord: FakeDiscord) -> None:
+    """A worker that dies after Discord posted but before the outbox row was marked sent
+    sends the alert again; the nonce makes Discord answer with the first message."""
+    alert = Alert(story_id=7, revision=1, card=Card(title="once"), text="once",
+                  destination=channel_destination())
+    await sender.send(alert)
+    await sender.send(alert)
+    posts = fake_discord.requests_to("POST", f"/channels/{CHANNEL}/messages")
+    assert len(posts) == 2
+    assert posts[0].json["nonce"] == posts[1].json["nonce"]
+    assert posts[0].json["enforce_nonce"] is True
+    assert len(posts[0].json["nonce"]) <= 25
+    assert len(fake_discord.messages(CHANNEL)) == 1
+    revised = Alert(story_id=7, revision=2, card=Card(title="confirmed"), text="confirmed",
+                    destination=channel_destination())
+    await sender.send(revised)
+    assert len(fake_discord.messages(CHANNEL)) == 2
 
 
 def test_the_default_pace_stays_under_discords_global_limit() -> None:
