@@ -46,6 +46,11 @@ def car_numbers(text: str) -> list[tuple[int, int, str]]:
         elif _CAR_THE.search(before) and _CAR_AFTER.match(text, end):
             found.append((start - 4, end + 4, match.group()))
     return found
+_SEASON_BEFORE = re.compile(
+    r"\b(?:for|in|from|of|until|through|starting|beginning|the|since)\s+(?:the\s+)?$", re.I)
+_SEASON_AFTER = re.compile(
+    r"\s*(?:season|campaign|championship|schedule|series|grid|line-?up|roster|title|"
+    r"NTT|IndyCar|F1|Formula|NASCAR|MotoGP|WEC|IMSA|Supercars|WorldSBK|Xfinity|Cup)\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
 _FE_SEASON = re.compile(r"\bSeason (\d{1,2})\b")
 _ASIDE = re.compile(
@@ -118,6 +123,7 @@ class RawMove:
     car: str | None = None
     status: Status = Status.CONFIRMED
     teammates: list[Mention] = field(default_factory=list)
+    co_drivers: tuple[str, ...] = ()  # others named with the driver: "A and B will join"
 
 
 @dataclass(slots=True)
@@ -303,7 +309,8 @@ class Engine:
             if " ".join(folded_words) in surnames:
                 leftovers.append(piece)
             elif start >= title_end and 2 <= len(words) <= 4 and not any(
-                w in _NOT_NAME or len(w) < 2 or w[0].isdigit() for w in folded_words
+                w in _NOT_NAME or len(w) < 2 or any(ch.isdigit() for ch in w)
+                for w in folded_words
             ):
                 unknown.append(piece)
             else:
@@ -370,7 +377,9 @@ class Engine:
                 else:
                     gap = doc.folded[mention.end:c_start]
                     words = gap.split()
-                    close = len(words) <= (3 if mention.known else 5) and not any(
+                    limit = 3 if mention.known else (
+                        8 if words[:1] in (["is"], ["was"], ["as"], ["becomes"]) else 5)
+                    close = len(words) <= limit and not any(
                         w in ("driver", "drivers", "rider", "and", "will", "has", "signed")
                         for w in words)
                     close = close and (not mention.known or doc.text[mention.end:c_start]
@@ -477,7 +486,7 @@ class Engine:
             gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"]:
                 return []
-            if want == PERSON and any(w in _PRONOUNS for w in gap):
+            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap:
                 return []  # "X said that he will ...": the subject is the pronoun
             found = [mention]
             if want == PERSON:
@@ -545,8 +554,12 @@ class Engine:
                 c_right = other_start
                 break
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
+        ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
+            "", ".", ",", ";", ":", "!", "?", "\n")
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
+                continue
+            if pattern.clause_end and not ends_clause:
                 continue
             filled: dict[str, list[Mention]] = {}
             used: set[int] = set()
@@ -600,6 +613,9 @@ class Engine:
                 return []
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             return []
+        for _c_start, c_end in doc.cues.get("background", ()):
+            if c_end <= t_start and len(doc.folded[c_end:t_start].split()) <= 2:
+                return []  # "had already been confirmed": earlier news restated
         for c_start, _ in doc.cues.get("non_driver", ()):
             if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
                 return []  # "joins the ownership group", "promoted to team principal"
@@ -634,7 +650,7 @@ class Engine:
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,
                 car=car.value if car is not None else None, status=status,
-                teammates=teammates,
+                teammates=teammates, co_drivers=tuple(d.value for d in drivers),
             ))
         return moves
 
@@ -855,7 +871,10 @@ class Engine:
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
         mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
         others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
-                  and m.value not in mates and c_left <= m.start < c_right]
+                  and m.value not in mates and m.value not in item.co_drivers
+                  and c_left <= m.start < c_right]
+        if len({m.value for m in cars}) == 1:
+            return cars[0].value  # "In the #36, A joins B and new signing C": one crew
         if cars:
             anchor = item.driver_mention.start
             cars.sort(key=lambda m: abs(m.start - anchor))
@@ -863,14 +882,24 @@ class Engine:
                 low, high = sorted((anchor, car.start))
                 if not any(low < o.start < high for o in others):
                     return car.value
+        about = set(self._sentences_about(doc, [item]))
         for index, sentence_mentions in enumerate(doc.by_sentence):
             if index == item.sentence or index in busy:
                 continue
             people = [m for m in sentence_mentions if m.kind == PERSON]
-            cars = {m.value for m in sentence_mentions if m.kind == CAR}
-            if {m.value for m in people} == {item.driver} and len(cars) == 1 and \
-                    people[0].start < min(m.start for m in sentence_mentions if m.kind == CAR):
-                return cars.pop()
+            for person in people:
+                if person.value != item.driver:
+                    continue
+                low, high = self._clause_bounds(doc, index, person.start, person.end)
+                numbers = {m.value for m in sentence_mentions
+                           if m.kind == CAR and low <= m.start < high}
+                strangers = [m for m in people if low <= m.start < high
+                             and m.value not in item.co_drivers and m.value != item.driver]
+                if len(numbers) == 1 and not strangers:
+                    return numbers.pop()
+            numbers = {m.value for m in sentence_mentions if m.kind == CAR}
+            if not people and index in about and len(numbers) == 1:
+                return numbers.pop()  # "The New Zealander takes over the #66"
         return None
 
     def _sentences_about(self, doc: _Doc, items: list[RawMove]) -> list[int]:
@@ -882,14 +911,20 @@ class Engine:
             people = [m for m in sentence_mentions if m.kind == PERSON]
             if people and people[0].value == driver:
                 found.add(index)
-        for index in sorted(found):
+        epithets = doc.cues.get("epithet", ())
+        for index in range(len(doc.sentences) - 1):
             following = index + 1
-            if following < len(doc.sentences) and not any(
+            if index not in found or following in found or any(
                     m.kind == PERSON for m in doc.by_sentence[following]):
-                start = doc.sentences[following][0]
-                if doc.folded[start:start + 4] in ("he  ", "she ") or \
-                        doc.folded[start:start + 3] == "he ":
-                    found.add(following)
+                continue
+            start, end = doc.sentences[following]
+            opening = doc.folded[start:start + 40].split()[:6]
+            if opening[:1] in (["he"], ["she"], ["his"], ["her"]) or (
+                    opening[:1] == ["the"] and any(
+                        start <= c_start < end and
+                        len(doc.folded[start:c_start].split()) <= 4
+                        for c_start, _ in epithets)):
+                found.add(following)
         return sorted(found)
 
     def _teammates(self, doc: _Doc, items: list[RawMove]) -> list[str]:
@@ -954,12 +989,26 @@ class Engine:
         title = self._season_in(doc, 0, doc.title_end, departing)
         if title is not None:
             return title
-        return None
+        for index in self._sentences_about(doc, items):
+            s_start, s_end = doc.sentences[index]
+            found = self._season_in(doc, s_start, s_end, departing, strict=True)
+            if found is not None:
+                return found
+        return self._season_in(doc, 0, len(doc.text), departing, strict=True)
 
-    def _season_in(self, doc: _Doc, start: int, end: int, departing: bool) -> int | None:
+    def _season_in(self, doc: _Doc, start: int, end: int, departing: bool,
+                   strict: bool = False, relative: bool = True) -> int | None:
+        """The season a span of text names: a year, "2023-24" (the year it ends), Formula E's
+        "Season 11", or "next season"/"this season" against the article's date. `strict`
+        (for text that is not the move's own sentence) counts only years that read as
+        seasons: "in 2025", "the 2025 season"."""
         text = doc.text[start:end]
         years: list[tuple[int, int]] = []
         for match in _YEAR.finditer(text):
+            if strict and not (_SEASON_BEFORE.search(text, max(0, match.start() - 14),
+                                                     match.start())
+                               or _SEASON_AFTER.match(text, match.end())):
+                continue
             year = 1900 + int(match.group(1)) if match.group(0).startswith("19") else \
                 2000 + int(match.group(1))
             if match.group(2):  # "2023-24" is the season that ends in 2024
@@ -976,8 +1025,14 @@ class Engine:
                 if start <= c_start < end:
                     years.append((c_start - start, year_now + 1))
             for c_start, _ in doc.cues.get("this_season", ()):
-                if start <= c_start < end and departing:
+                if start <= c_start < end:
                     years.append((c_start - start, year_now))
+        elif not years and relative and any(
+                start <= c < end for c, _ in doc.cues.get("next_season", ())):
+            # No date: "next season" is the latest season the article names.
+            latest = self._season_in(doc, 0, len(doc.text), False, strict=True, relative=False)
+            if latest is not None:
+                years.append((0, latest))
         if not years:
             return None
         if departing:
@@ -995,9 +1050,12 @@ class Engine:
         prior = doc.cues.get("prior_role", [])
         for item in items:
             s_start, s_end = doc.sentences[item.sentence]
+            series = [m for m in doc.by_sentence[item.sentence] if m.kind == SERIES]
             for r_start, _r_end, role in doc.roles:
                 if not s_start <= r_start < s_end:
                     continue
+                if any(m.start <= r_start < m.end for m in series):
+                    continue  # "World Endurance Championship" is not an endurance role
                 if any(s_start <= p_start and p_end <= r_start and
                        len(doc.folded[p_end:r_start].split()) <= 5 for p_start, p_end in prior):
                     continue

@@ -33,6 +33,7 @@ class Pattern:
     left: tuple[str, ...]  # slots looked for before the trigger, nearest first
     right: tuple[str, ...]  # slots looked for after the trigger, nearest first
     title_only: bool = False
+    clause_end: bool = False  # the trigger must end its clause ("X is out, Y is in.")
     confidence: float = 0.9
 
 
@@ -59,8 +60,8 @@ def expand(phrase: str) -> list[str]:
     return [" ".join("".join(choice).split()) for choice in itertools.product(*parts)]
 
 
-def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float
-                    ) -> list[tuple[str, Pattern]]:
+def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
+                    clause_end: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     for variant in expand(written):
         pieces = _SLOT.split(variant)  # literal, slot, literal, slot, ... literal
@@ -80,7 +81,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
             raise RulesError(f"pattern {written!r}: needs a {{driver}} slot")
         key = fold_key(fold(trigger))
         compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
-                                      title_only=title_only, confidence=confidence)))
+                                      title_only=title_only, confidence=confidence,
+                                      clause_end=clause_end)))
     return compiled
 
 
@@ -104,9 +106,10 @@ def build_rules(data: dict[str, object]) -> Rules:
             raise RulesError(f"[[move]] kind {group.get('kind')!r} is not a move kind") from exc
         confidence = float(group.get("confidence", 0.9))
         title_only = bool(group.get("title_only", False))
+        clause_end = bool(group.get("clause_end", False))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
-                                                confidence=confidence):
+                                                confidence=confidence, clause_end=clause_end):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

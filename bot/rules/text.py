@@ -12,8 +12,15 @@ import unicodedata
 from functools import lru_cache
 
 
+# Latin letters that Unicode does not decompose into a base letter and a mark.
+_PLAIN = {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h",
+          "ŧ": "t", "ß": "s", "æ": "a", "Æ": "a", "œ": "o", "Œ": "o", "þ": "t", "ð": "d"}
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
+    if char in _PLAIN:
+        return _PLAIN[char]
     base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
     lowered = (base or char).lower()
     if len(lowered) != 1:
