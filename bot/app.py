@@ -187,14 +187,19 @@ class PitboardApp:
         await self.store.close()
 
 
-async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """`pitboard run`: the scheduler and every configured chat platform, until stopped."""
-    app = await PitboardApp.create(settings)
-    stop = stop or asyncio.Event()
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM (a platform restarting the dyno) and ctrl-C end the process cleanly."""
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
+
+
+async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    """`pitboard run`: the scheduler and every configured chat platform, until stopped."""
+    app = await PitboardApp.create(settings)
+    stop = stop or asyncio.Event()
+    _stop_on_signals(stop)
     try:
         if settings.discord_token is not None:
             app.connect_discord()
@@ -219,10 +224,7 @@ async def run_web(settings: Settings, *, stop: asyncio.Event | None = None,
 
     app = await PitboardApp.create(settings)
     stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    _stop_on_signals(stop)
     try:
         if settings.slack_signing_secret is not None:
             from adapters.slack import build_web_app

@@ -63,6 +63,13 @@ TARGETS = ("team", "driver", "car", "series")
 _SERIES = OptionSpec(name="series", description="Series, e.g. IMSA or F1", autocomplete="series")
 _SEASON = OptionSpec(name="season", description="Season year, e.g. 2024",
                      type=OptionType.INTEGER, min_value=1950, max_value=2100)
+# The seat a moderator correction is about: all three are needed to name it exactly.
+_SEAT = (
+    OptionSpec(name="car", description="Car number", required=True),
+    OptionSpec(name="series", description="Series", required=True, autocomplete="series"),
+    OptionSpec(name="season", description="Season year", required=True,
+               type=OptionType.INTEGER, min_value=1950, max_value=2100),
+)
 _FEED_ID = OptionSpec(name="feed", description="Feed number from /feed list",
                       type=OptionType.INTEGER, required=True, min_value=1, autocomplete="feed")
 _TARGET = OptionSpec(name="target", description="What to follow", required=True,
@@ -150,11 +157,7 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="lineup-set",
         description="Correct a car's lineup: exactly these drivers (moderators)",
-        options=(OptionSpec(name="car", description="Car number", required=True),
-                 OptionSpec(name="series", description="Series", required=True,
-                            autocomplete="series"),
-                 OptionSpec(name="season", description="Season year", required=True,
-                            type=OptionType.INTEGER, min_value=1950, max_value=2100),
+        options=(*_SEAT,
                  OptionSpec(name="drivers", description="Drivers, separated by commas",
                             required=True, rest=True)),
         moderator_only=True,
@@ -163,11 +166,7 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="lineup-remove",
         description="Take a driver out of a car's lineup (moderators)",
-        options=(OptionSpec(name="car", description="Car number", required=True),
-                 OptionSpec(name="series", description="Series", required=True,
-                            autocomplete="series"),
-                 OptionSpec(name="season", description="Season year", required=True,
-                            type=OptionType.INTEGER, min_value=1950, max_value=2100),
+        options=(*_SEAT,
                  OptionSpec(name="driver", description="Driver to remove", required=True,
                             rest=True, autocomplete="driver")),
         moderator_only=True,
