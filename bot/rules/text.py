@@ -11,7 +11,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-
 # Latin letters that Unicode does not decompose into a base letter and a mark.
 _PLAIN = {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h",
           "ŧ": "t", "ß": "s", "æ": "a", "Æ": "a", "œ": "o", "Œ": "o", "þ": "t", "ð": "d"}
