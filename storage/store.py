@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -92,6 +93,9 @@ class SqlStore:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        # SQLite has one writer at a time. Queueing our own writers here costs nothing,
+        # where letting them collide in SQLite's busy handler costs sleeps of up to 100 ms.
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     async def open(cls, url: str, *, upgrade: bool = True, **engine_options: Any) -> SqlStore:
@@ -113,7 +117,11 @@ class SqlStore:
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:
-        async with self._engine.begin() as connection:
+        if self._write_lock is None:
+            async with self._engine.begin() as connection:
+                yield connection
+            return
+        async with self._write_lock, self._engine.begin() as connection:
             yield connection
 
     @asynccontextmanager
@@ -408,6 +416,13 @@ class SqlStore:
         channel = replace(destination, kind=DestinationKind.CHANNEL, user=None)
         async with self._write() as connection:
             destination_id = await self._destination_id(connection, channel, unbreak=True)
+            old_channels = [row.channel for row in await connection.execute(
+                select(destinations.c.channel).join(
+                    subscriptions, subscriptions.c.destination_id == destinations.c.id)
+                .where(destinations.c.platform == channel.platform,
+                       destinations.c.workspace == channel.workspace,
+                       destinations.c.id != destination_id,
+                       subscriptions.c.target == TargetKind.ALL.value))]
             others = select(destinations.c.id).where(
                 destinations.c.platform == channel.platform,
                 destinations.c.workspace == channel.workspace,
@@ -415,11 +430,33 @@ class SqlStore:
             await connection.execute(delete(subscriptions).where(
                 subscriptions.c.target == TargetKind.ALL.value,
                 subscriptions.c.destination_id.in_(others)))
+            if old_channels and channel.channel:
+                await self._move_mentions(connection, channel, old_channels)
             await connection.execute(
                 insert_for(connection, subscriptions).on_conflict_do_nothing().values(
                     destination_id=destination_id, target=TargetKind.ALL.value,
                     value=ALERTS_CHANNEL_VALUE, value_key=ALERTS_CHANNEL_VALUE,
                     created_at=utcnow()))
+
+    @staticmethod
+    async def _move_mentions(connection: AsyncConnection, channel: Destination,
+                             old_channels: list[str]) -> None:
+        """Followers alerted by a mention in the alerts channel follow it to the new one
+        (unless they already have a mention destination there)."""
+        twin = destinations.alias("twin")
+        await connection.execute(
+            update(destinations)
+            .where(destinations.c.platform == channel.platform,
+                   destinations.c.workspace == channel.workspace,
+                   destinations.c.kind == DestinationKind.MENTION.value,
+                   destinations.c.channel.in_(old_channels),
+                   ~select(twin.c.id).where(
+                       twin.c.platform == destinations.c.platform,
+                       twin.c.workspace == destinations.c.workspace,
+                       twin.c.kind == DestinationKind.MENTION.value,
+                       twin.c.user == destinations.c.user,
+                       twin.c.channel == channel.channel).exists())
+            .values(channel=channel.channel))
 
     @translate_errors
     async def matching_destinations(
@@ -485,9 +522,17 @@ class SqlStore:
         """Lease due rows, oldest first. A lease that runs out (the worker died mid-send)
         makes the row claimable again: delivery is at least once."""
         now = utc(now)
+        newer = outbox.alias("newer")
+        superseded = (select(newer.c.id).where(
+            newer.c.story_id == outbox.c.story_id,
+            newer.c.destination_id == outbox.c.destination_id,
+            newer.c.revision > outbox.c.revision).exists())
         due = (select(outbox.c.id)
                .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
                       or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
+                      # an older revision the destination gets anyway (the rumour, now
+                      # confirmed) would only send the same alert twice
+                      ~superseded,
                       outbox.c.destination_id.in_(self._usable_destinations(platforms)))
                .order_by(outbox.c.next_attempt_at, outbox.c.id)
                .limit(limit)
@@ -520,9 +565,20 @@ class SqlStore:
 
     @translate_errors
     async def mark_sent(self, item_id: int, now: datetime) -> None:
+        """Settle the row, and the older revisions of its story for the same destination."""
         async with self._write() as connection:
-            await connection.execute(update(outbox).where(outbox.c.id == item_id).values(
-                status="sent", sent_at=utc(now), lease_owner=None, lease_until=None))
+            sent = (await connection.execute(
+                update(outbox).where(outbox.c.id == item_id)
+                .values(status="sent", sent_at=utc(now), lease_owner=None, lease_until=None)
+                .returning(outbox.c.story_id, outbox.c.destination_id, outbox.c.revision)
+            )).first()
+            if sent is not None:
+                await connection.execute(
+                    update(outbox).where(
+                        outbox.c.story_id == sent.story_id,
+                        outbox.c.destination_id == sent.destination_id,
+                        outbox.c.revision < sent.revision, outbox.c.status == "pending")
+                    .values(status="superseded"))
 
     @translate_errors
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:

@@ -25,10 +25,19 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _url() -> str:
+    import os
+
+    from storage.database import default_database_url
+
+    return (config.get_main_option("sqlalchemy.url") or os.environ.get("DATABASE_URL")
+            or default_database_url())
+
+
 async def _run_with_engine() -> None:
     from storage.database import create_engine
 
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+    engine = create_engine(_url())
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_run)
@@ -46,7 +55,7 @@ def run_migrations_online() -> None:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=_url(),
         target_metadata=target_metadata,
         literal_binds=True,
     )

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.models import Destination, DestinationKind, Story, Subscription, TargetKind
+from bot.models import Destination, DestinationKind, Status, Story, Subscription, TargetKind
 from storage import SqlStore
 from tests.fakes.db import open_test_store, truncate_all
 from tests.storage.helpers import article, at, blomqvist_extraction, move
@@ -149,3 +149,38 @@ async def test_concurrent_claimers_never_share_a_row(pg_url: str) -> None:
     finally:
         await one.close()
         await two.close()
+
+
+async def test_an_unsent_older_revision_is_not_sent_twice(store: SqlStore) -> None:
+    feed = await store.add_feed("https://news.example/rss")
+    [rumour_article, confirmed_article] = await store.add_articles(
+        feed.id, [article("rumour"), article("confirmed")])
+    [rumour] = await store.record_extraction(rumour_article, move(
+        "Felipe Nasr", team="Porsche Penske", season=2025, status=Status.RUMOUR))
+    destinations = await _destinations(store, DISCORD)
+    await store.enqueue(rumour, destinations)
+    [confirmed] = await store.record_extraction(confirmed_article, move(
+        "Felipe Nasr", team="Porsche Penske", season=2025))
+    await store.enqueue(confirmed, destinations)
+    # both rows are pending; only the newest revision goes out
+    [item] = await store.claim(NOW, limit=10, worker="w", lease_seconds=60)
+    assert item.story.revision == 2 and item.story.move.status is Status.CONFIRMED
+    await store.mark_sent(item.id, NOW)
+    assert await store.claim(NOW + timedelta(hours=1), limit=10, worker="w",
+                             lease_seconds=60) == []
+
+
+async def test_mention_followers_move_with_the_alerts_channel(store: SqlStore) -> None:
+    old = Destination(platform="discord", workspace="g1", channel="old")
+    new = Destination(platform="discord", workspace="g1", channel="new")
+    mention = Destination(platform="discord", workspace="g1", channel="old", user="u1",
+                          kind=DestinationKind.MENTION)
+    await store.set_alert_channel(old)
+    await store.follow(Subscription(destination=mention, target=TargetKind.TEAM,
+                                    value="Porsche Penske"))
+    await store.set_alert_channel(new)
+    [follow] = [s for s in await store.subscriptions_for("discord", "g1", "u1")]
+    assert follow.destination.channel == "new"
+    found = await store.matching_destinations({TargetKind.TEAM: {"Porsche Penske"}})
+    assert sorted((d.kind.value, d.channel) for d in found) == [("channel", "new"),
+                                                                ("mention", "new")]
