@@ -46,6 +46,7 @@ def car_numbers(text: str) -> list[tuple[int, int, str]]:
         elif _CAR_THE.search(before) and _CAR_AFTER.match(text, end):
             found.append((start - 4, end + 4, match.group()))
     return found
+_RUMOUR_CLAUSE_END = re.compile(r",[ \t]+(?:with|while|whereas|but|and)\b|;|:|[ \t]-[ \t]|—")
 _SEASON_BEFORE = re.compile(
     r"\b(?:for|in|from|of|until|through|starting|beginning|the|since)\s+(?:the\s+)?$", re.I)
 _SEASON_AFTER = re.compile(
@@ -478,8 +479,9 @@ class Engine:
                 continue
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
-            if want == PERSON and mention.kind == PERSON and \
-                    doc.text.startswith(("'s", "’s"), mention.end):
+            if want == PERSON and mention.kind == PERSON and (
+                    doc.text.startswith(("'s", "’s"), mention.end)
+                    or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
                 continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
             if mention.kind != want:
                 return []
@@ -690,10 +692,19 @@ class Engine:
         return False
 
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
+        """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
+        unless the article says it was made official in between."""
+        clause_end = s_end
+        for match in _RUMOUR_CLAUSE_END.finditer(doc.text, t_end, s_end):
+            clause_end = match.start()
+            break
+        confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
         for c_start, c_end in doc.cues.get("rumour", ()):
             if c_start >= t_start and c_end <= t_end:
                 continue
-            if s_start <= c_start and c_end <= min(s_end, t_end + 60):
+            if s_start <= c_start and c_end <= min(clause_end, t_end + 60):
+                if c_end <= t_start and any(c_end <= c <= t_start for c in confirmations):
+                    continue  # "Amid rumours ..., Aprilia has made it official that ..."
                 return Status.RUMOUR
         return Status.CONFIRMED
 
@@ -1023,7 +1034,8 @@ class Engine:
             years = [(p, y) for p, y in years if year_now - 1 <= y <= year_now + 3]
             for c_start, _ in doc.cues.get("next_season", ()):
                 if start <= c_start < end:
-                    years.append((c_start - start, year_now + 1))
+                    # Who leaves "next season" races for the last time this one.
+                    years.append((c_start - start, year_now + (0 if departing else 1)))
             for c_start, _ in doc.cues.get("this_season", ()):
                 if start <= c_start < end:
                     years.append((c_start - start, year_now))
