@@ -45,10 +45,11 @@ class PitboardApp:
 
     @classmethod
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
-                     fetch_settings: feeds.FetchSettings | None = None) -> PitboardApp:
+                     fetch_settings: feeds.FetchSettings | None = None,
+                     store: storage.SqlStore | None = None) -> PitboardApp:
         url = storage.normalise_url(settings.database_url) if settings.database_url \
             else storage.default_database_url()
-        store = await storage.SqlStore.open(url)
+        store = store or await storage.SqlStore.open(url)
         fetch_settings = fetch_settings or feeds.FetchSettings(
             allow_private=settings.pitboard_allow_private_feeds)
         fetcher = feeds.HttpFeedFetcher(fetch_settings)
@@ -102,15 +103,31 @@ class PitboardApp:
             if report.sent + report.retried + report.dropped == 0:
                 return total
 
+    async def poll_tick(self) -> None:
+        await self._tick("poll", self.poll_now)
+
+    async def deliver_tick(self) -> None:
+        await self._tick("delivery", self.deliver_now)
+
+    async def _tick(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
+        """A scheduled job: a database that is away for a moment costs this tick only,
+        with one line in the log; the work waits in the database for the next tick."""
+        try:
+            await job()
+        except storage.TRANSIENT_ERRORS as exc:
+            log.warning("%s tick skipped, database unavailable: %s", name, exc)
+        except Exception:
+            log.exception("%s tick failed", name)
+
     def start_scheduler(self) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(timezone=UTC)
         soon = utcnow() + timedelta(seconds=1)
         # max_instances=1 + coalesce: a slow cycle is never run twice at once, and missed
         # ticks collapse into one instead of piling up.
-        scheduler.add_job(self.poll_now, "interval", id="poll-feeds",
+        scheduler.add_job(self.poll_tick, "interval", id="poll-feeds",
                           seconds=self.settings.pitboard_poll_seconds, next_run_time=soon,
                           max_instances=1, coalesce=True)
-        scheduler.add_job(self.deliver_now, "interval", id="deliver-alerts",
+        scheduler.add_job(self.deliver_tick, "interval", id="deliver-alerts",
                           seconds=self.settings.pitboard_delivery_seconds, next_run_time=soon,
                           max_instances=1, coalesce=True)
         scheduler.start()

@@ -151,3 +151,35 @@ async def test_scheduler_polls_and_delivers_by_itself(app, server):
         await asyncio.sleep(0.05)
     assert stored is not None and stored.primed and stored.last_error is None
     assert server.requests_for("/imsa.xml")
+
+
+async def test_a_locked_database_costs_one_tick_and_loses_nothing(tmp_path, server, caplog):
+    import sqlite3
+
+    import storage
+
+    path = tmp_path / "locked.db"
+    store = await storage.SqlStore.open(f"sqlite:///{path}", sqlite_busy_timeout_ms=50)
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{path}",
+                        pitboard_allow_private_feeds=True, pitboard_console=True)
+    app = await PitboardApp.create(settings, console_out=io.StringIO(), store=store,
+                                   fetch_settings=feeds.FetchSettings(allow_private=True))
+    try:
+        server.set_feed("/imsa.xml", rss([OLD_NEWS]))
+        feed = await app.store.add_feed(server.url("/imsa.xml"))
+        holder = sqlite3.connect(path, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+            await app.poll_tick()
+            await app.deliver_tick()
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert "tick skipped, database unavailable" in caplog.text
+        await app.poll_tick()  # the lock is gone: the feed's work happens now
+        stored = await app.store.get_feed(feed.id)
+        assert stored is not None
+        assert stored.primed
+        assert stored.last_error is None
+    finally:
+        await app.close()
