@@ -65,7 +65,8 @@ class PitboardApp:
             await store.set_alert_channel(Destination(
                 platform="console", workspace=CONSOLE_WORKSPACE, channel="alerts",
                 kind=DestinationKind.CHANNEL))
-        delivery = DeliveryWorker(store, senders, worker_id=worker, gazetteer=names)
+        delivery = DeliveryWorker(store, senders, worker_id=worker, gazetteer=names,
+                                  lease_seconds=settings.pitboard_lease_seconds)
         app = cls(settings=settings, store=store, fetcher=fetcher, commands=commands,
                   pipeline=pipeline, senders=senders, delivery=delivery, database_url=url)
         await app.add_configured_feeds()
@@ -83,7 +84,8 @@ class PitboardApp:
         self.senders[sender.platform] = sender
         self.delivery = DeliveryWorker(self.store, self.senders,
                                        worker_id=self.settings.pitboard_worker_id,
-                                       gazetteer=self.commands.gazetteer)
+                                       gazetteer=self.commands.gazetteer,
+                                       lease_seconds=self.settings.pitboard_lease_seconds)
 
     async def poll_now(self) -> list[PollReport]:
         reports = await self.pipeline.poll_due()

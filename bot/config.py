@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # Polling and delivery
     pitboard_poll_seconds: int = Field(default=30, ge=1, description="scheduler tick for feeds")
     pitboard_delivery_seconds: float = Field(default=2.0, gt=0)
+    pitboard_lease_seconds: int = Field(
+        default=120, ge=1,
+        description="how long a claimed alert stays with its worker before another may send it")
     pitboard_worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     pitboard_feeds: str = Field(default="", description="comma-separated feed URLs to add")
     pitboard_allow_private_feeds: bool = Field(
