@@ -55,9 +55,10 @@ _SEASON_AFTER = re.compile(
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
 _FE_SEASON = re.compile(r"\bSeason (\d{1,2})\b")
 _ASIDE = re.compile(
-    r"\([^()\n]{0,200}\)|,[ \t]+(?:who|which|whose|where|a|an|the|currently|now|still|also|"
-    r"already|having|after|fresh|until|aged|formerly|previously|like|as|once|then)\b"
-    r"[^,;()\n]{0,200},"
+    r"\([^()\n]{0,200}\)"
+    r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
+    r"until|aged|formerly|previously|like|once|then)\b[^,;()\n]{0,200},"
+    r"|,[ \t]+(?:a|an|the|his|her|their|its|as)\b[^,;()\n]{0,45},"
 )
 _CLAUSE_BREAK = re.compile(
     r";|:|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
@@ -87,11 +88,11 @@ _NOT_NAME = _words("""
     gtd lmgt3 lmdh also however meanwhile although though because since according said says
     told statement official it's that's there here what who why how more most many much some
     other another each every first second third fourth fifth sixth final chevrolet honda
-    toyota ford porsche ferrari mercedes audi bmw cadillac acura lamborghini aston martin
-    mclaren alpine peugeot ducati yamaha kawasaki aprilia ktm suzuki hyundai nissan jaguar
-    maserati lola dallara oreca ligier chevy red bull haas williams sauber stake rb
-    alphatauri corse pro am silver bronze gold class lap laps pole podium north south east
-    west united states kingdom new san santa st saint mount park city county valley beach
+    toyota porsche ferrari mercedes audi bmw cadillac acura lamborghini mclaren alpine
+    peugeot ducati yamaha kawasaki aprilia ktm suzuki hyundai nissan jaguar maserati lola
+    dallara oreca ligier chevy red bull haas sauber stake rb alphatauri corse pro am silver
+    bronze gold class lap laps pole podium north south east west united states kingdom new
+    san santa st saint mount park city county valley beach
 """)
 _TEAM_WORDS = _words("""
     racing motorsport motorsports team autosport autosports competition engineering garage
