@@ -108,11 +108,24 @@ def render_alert(story: Story, destination: Destination,
     )
 
 
-async def route_stories(store: Store, stories: list[Story], gazetteer: Gazetteer | None) -> int:
-    """Queue one outbox row per story × interested destination; returns rows queued."""
+def workspace_scope(platform: str, workspace: str) -> str:
+    """How a feed records the workspace that added it ("discord:1234")."""
+    return f"{platform}:{workspace}"
+
+
+async def route_stories(store: Store, stories: list[Story], gazetteer: Gazetteer | None,
+                        *, feed_scope: str | None = None) -> int:
+    """Queue one outbox row per story × interested destination; returns rows queued.
+
+    A feed one workspace's moderators added alerts that workspace only: otherwise any
+    server could push whatever its feed says into every other server's channels. Operator
+    feeds (scope None) alert everyone who follows."""
     queued = 0
     for story in stories:
         destinations = await store.matching_destinations(story_targets(story, gazetteer))
+        if feed_scope is not None:
+            destinations = [d for d in destinations
+                            if workspace_scope(d.platform, d.workspace) == feed_scope]
         if destinations:
             queued += await store.enqueue(story, destinations)
     return queued

@@ -63,7 +63,8 @@ class Pipeline:
         # The first poll of a feed learns what is already there without announcing it:
         # a new feed must not flood a channel with last month's news.
         if feed.primed and stories:
-            await route_stories(self._store, stories, self._gazetteer)
+            await route_stories(self._store, stories, self._gazetteer,
+                                feed_scope=feed.workspace)
         # Recorded last: if we die before this, the next poll fetches again and the
         # database's uniqueness turns the repeat into a no-op.
         await self._store.record_poll(feed.id, result, utcnow())

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.alerts import car_key, story_card
+from bot.alerts import car_key, story_card, workspace_scope
 from bot.commands.names import match_name, prefix_suggestions
 from bot.commands.parsing import UsageError, parse_line, validate_option
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[CommandCall], Awaitable[Reply]]
 DEFAULT_SERIES = "default_series"
+OPERATOR = "operator"  # the platform name of commands run from the `pitboard` CLI
 
 
 def _default_gazetteer() -> Gazetteer:
@@ -200,8 +201,9 @@ class Commands:
         return options
 
     @staticmethod
-    def _scope(platform: str, workspace: str) -> str:
-        return f"{platform}:{workspace}"
+    def _scope(platform: str, workspace: str) -> str | None:
+        # The operator's own feeds (the CLI) belong to no workspace: they alert everyone.
+        return None if platform == OPERATOR else workspace_scope(platform, workspace)
 
     def _series(self, text: str | None) -> str | None:
         if not text:
