@@ -25,27 +25,42 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔ�
 _WORD = rf"[{_UPPER}][\w'’\-]*"
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin|al)"
 _NAME_RUN = re.compile(
-    rf"(?:\b(?:van|von|de|der|den|da|di|du|dos|del|della|la|le|ten|ter)[ \t]+)*{_WORD}"
-    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
+    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
 )
-_NUMBER = re.compile(r"(?<!\d[.,:/])(?<!\d)\d{1,3}(?![\d.,:/]\d)\b")
-_CAR_BEFORE = re.compile(r"(?:\b(?:No|Nr|NO|Number|number|car|Car)\.?[ \t]?#?|#)$")
-_CAR_THE = re.compile(r"\bthe $")
-_CAR_AFTER = re.compile(r" (?:car|entry)\b")
+# "van der Zande" in running text: the particles before a capitalised surname.
+_LEADING_PARTICLES = re.compile(
+    r"(?:^|(?<=[\s(\"“]))(?:(?:van|von|de|der|den|da|di|du|dos|del|della|la|le|ten|ter)[ \t]+)+$"
+)
+_CAR_DIGITS = re.compile(r"\.?[ \t]?#?(\d{1,3})\b(?![.,:/]\d)")
+_HASH_DIGITS = re.compile(r"#(\d{1,3})\b(?![.,:/]\d)")
+_THE_CAR = re.compile(r"the (\d{1,3}) (?:car|entry)\b")
+# Words after which a number is a car number; found by the automaton, digits checked here.
+CAR_WORDS = ("no", "nr", "number", "car", "car number", "car no")
 
 
-def car_numbers(text: str) -> list[tuple[int, int, str]]:
-    """"No. 31", "#31", "No.18", "car 31", "car number 31", "the 31 car": (start, end, "31")."""
+def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
+                ) -> list[tuple[int, int, str]]:
+    """"No. 31", "#31", "No.18", "car 31", "car number 31", "the 31 car": (start, end, "31").
+
+    `after_words` are the spans of CAR_WORDS the automaton found; without them the text is
+    scanned for those words here."""
+    if after_words is None:
+        lowered = text.lower()
+        after_words = [(m.start(), m.end()) for m in re.finditer(
+            r"\b(?:car number|car no|number|car|no|nr)\b", lowered)]
     found = []
-    for match in _NUMBER.finditer(text):
-        start, end = match.span()
-        before = text[max(0, start - 8):start]
-        hit = _CAR_BEFORE.search(before)
-        if hit:
-            found.append((start - (len(before) - hit.start()), end, match.group()))
-        elif _CAR_THE.search(before) and _CAR_AFTER.match(text, end):
-            found.append((start - 4, end + 4, match.group()))
+    for start, end in after_words:
+        match = _CAR_DIGITS.match(text, end)
+        if match and (text[start].isupper() or text[start:end].lower() != "no"):
+            found.append((start, match.end(), match.group(1)))
+    if "#" in text:
+        found.extend((m.start(), m.end(), m.group(1)) for m in _HASH_DIGITS.finditer(text))
+    if " car" in text or " entry" in text:
+        found.extend((m.start(), m.end(), m.group(1)) for m in _THE_CAR.finditer(text))
+    found.sort()
     return found
+
+
 _RUMOUR_CLAUSE_END = re.compile(r",[ \t]+(?:with|while|whereas|but|and)\b|;|:|[ \t]-[ \t]|—")
 _SEASON_BEFORE = re.compile(
     r"\b(?:for|in|from|of|until|through|starting|beginning|the|since)\s+(?:the\s+)?$", re.I)
@@ -146,6 +161,7 @@ class _Doc:
     asides: list[tuple[int, int]]
     series_seen: set[str]
     focus: str | None = None
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect_right(self.starts, position) - 1)
@@ -175,6 +191,8 @@ class Engine:
                     entries.setdefault(phrase, []).append(("role", role))
         for phrase, kind in rules.object_kind.items():
             entries.setdefault(phrase, []).append(("object_kind", kind))
+        for phrase in CAR_WORDS:
+            entries.setdefault(phrase, []).append(("car_word", None))
         automaton = ahocorasick.Automaton()
         for key, payloads in entries.items():
             automaton.add_word(key, (len(key), tuple(payloads)))
@@ -201,6 +219,7 @@ class Engine:
         triggers: list[tuple[int, int, list[Pattern]]] = []
         entity_hits: list[tuple[int, int, str, object]] = []
         object_kind: dict[int, tuple[int, MoveKind]] = {}
+        car_words: list[tuple[int, int]] = []
         length = len(folded)
         for end_index, (size, payloads) in self._automaton.iter(folded):
             start = end_index - size + 1
@@ -216,6 +235,8 @@ class Engine:
                     cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
                 elif kind == "role":
                     roles.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "car_word":
+                    car_words.append((start, end))
                 elif kind == "object_kind":
                     if start not in object_kind or object_kind[start][0] < end:
                         object_kind[start] = (end, payload)  # type: ignore[assignment]
@@ -229,7 +250,7 @@ class Engine:
         # with a trigger, and sentences that name a car, a former team or a replaced driver.
         wanted = [t[0] for t in triggers] + [c for name in ("from_team", "replaces")
                                              for c, _ in cues.get(name, ())]
-        cars = car_numbers(text) if triggers else []
+        cars = car_numbers(text, car_words) if triggers else []
         wanted += [c[0] for c in cars]
         regions: list[tuple[int, int]] = []
         if triggers:
@@ -281,8 +302,13 @@ class Engine:
         for match in matches:
             if mask.find(0, match.start(), match.end()) == -1:
                 continue  # wholly a gazetteer name
+            run_start = match.start()
+            if text[run_start - 1:run_start] == " ":
+                particles = _LEADING_PARTICLES.search(text, max(0, run_start - 24), run_start)
+                if particles:
+                    run_start = particles.start()
             pieces: list[list[tuple[int, int]]] = [[]]
-            for token in _TOKEN.finditer(text, match.start(), match.end()):
+            for token in _TOKEN.finditer(text, run_start, match.end()):
                 t_start, t_end = token.span()
                 if mask.find(1, t_start, t_end) != -1:
                     pieces.append([])
@@ -717,6 +743,13 @@ class Engine:
     def _team_name(self, doc: _Doc, mention: Mention, car: str | None
                    ) -> tuple[str, str | None, float]:
         """Canonical team, its series, and a confidence factor for how sure the name is."""
+        key = ("team", mention.start, car, doc.focus)
+        if key not in doc.memo:
+            doc.memo[key] = self._resolve_team(doc, mention, car)
+        return doc.memo[key]  # type: ignore[return-value]
+
+    def _resolve_team(self, doc: _Doc, mention: Mention, car: str | None
+                      ) -> tuple[str, str | None, float]:
         candidates = list(mention.candidates)
         sentence = doc.sentence_of(mention.start)
         nearby = {m.value for m in doc.by_sentence[sentence] if m.kind == SERIES}
@@ -918,6 +951,9 @@ class Engine:
         """The move's sentences, those whose first person is the driver, and a following
         sentence that opens with "He"/"She" and names nobody."""
         driver = items[0].driver
+        key = ("about", driver, tuple(sorted({item.sentence for item in items})))
+        if key in doc.memo:
+            return doc.memo[key]  # type: ignore[return-value]
         found = {item.sentence for item in items}
         for index, sentence_mentions in enumerate(doc.by_sentence):
             people = [m for m in sentence_mentions if m.kind == PERSON]
@@ -937,7 +973,8 @@ class Engine:
                         len(doc.folded[start:c_start].split()) <= 4
                         for c_start, _ in epithets)):
                 found.add(following)
-        return sorted(found)
+        doc.memo[key] = sorted(found)
+        return doc.memo[key]  # type: ignore[return-value]
 
     def _teammates(self, doc: _Doc, items: list[RawMove]) -> list[str]:
         """Drivers named after "teamed with", "alongside", "co-drivers" in the move's

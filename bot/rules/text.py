@@ -70,10 +70,11 @@ def clean(text: str) -> str:
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before a space and
 # a capital, digit or quote, or at a line break; abbreviations such as "No." and "Jr." are glued
 # back afterwards.
-_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]?[ \t]+(?=[\"“‘'(A-Z0-9À-Ý])|[ \t]*\n\s*")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:No|Nr|Nos|Jr|Sr|Dr|Mr|Mrs|Ms|St|Mt|Mk|vs|Fla|Tenn|Calif|Ind|Ariz|Ga|Va|Ky|Ill|Mich|"
-    r"Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Corp|approx|ca|[A-Z])\.)$"
+_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]?[ \t]+|\n")
+_OPENS_SENTENCE = re.compile(r"[\"“‘'(A-Z0-9À-Ý]")
+_ABBREVIATIONS = frozenset(
+    "No Nr Nos Jr Sr Dr Mr Mrs Ms St Mt Mk vs Fla Tenn Calif Ind Ariz Ga Va Ky Ill Mich Jan Feb "
+    "Mar Apr Aug Sep Sept Oct Nov Dec Inc Ltd Co Corp approx ca".split()
 )
 
 
@@ -83,9 +84,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for boundary in _BOUNDARY.finditer(text):
         end = boundary.start()
+        if text[end] == "\n":
+            while end > start and text[end - 1] in " \t":
+                end -= 1
+            if end > start:
+                spans.append((start, end))
+            start = boundary.end()
+            while start < len(text) and text[start] in " \t\n\r":
+                start += 1
+            continue
+        if not _OPENS_SENTENCE.match(text, boundary.end()):
+            continue
         if text[end] in ".!?…":
             end += 1
-            if _ABBREVIATION.search(text, max(start, end - 8), end):
+            word = text[max(start - 1, text.rfind(" ", start, end - 1)) + 1:end - 1]
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
                 continue
         if end > start:
             spans.append((start, end))
