@@ -53,7 +53,15 @@ from bot.models import (
     Story,
     TargetKind,
 )
-from storage.keys import car_display, car_key, key
+from storage.keys import (
+    SERIES_CHARS,
+    car_display,
+    car_key,
+    clip,
+    clip_entry,
+    clip_move,
+    key,
+)
 from storage.tables import (
     MoveRow,
     NameRow,
@@ -234,6 +242,9 @@ async def record_extraction(connection: AsyncConnection, article: Article,
                             extraction: Extraction, now: datetime) -> list[Story]:
     source = Source(title=article.title, url=article.url, name=article.source,
                     published=article.published)
+    extraction = replace(extraction, moves=tuple(clip_move(m) for m in extraction.moves),
+                         lineup=tuple(clip_entry(e) for e in extraction.lineup))
+    article = replace(article, series=clip(article.series, SERIES_CHARS))
     fallback_season = (article.published or now).astimezone(UTC).year
     changed: dict[int, Story] = {}
     recorded: list[Story] = []

@@ -22,7 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.lineup_ports import ChangeAction, ImportReport, LineupChange, SeatOrigin, SeatView
 from bot.models import LineupEntry, Status, Story, TargetKind
-from storage.keys import car_display, car_key, key
+from storage.keys import (
+    CAR_CHARS,
+    NAME_CHARS,
+    SERIES_CHARS,
+    car_display,
+    car_key,
+    clip,
+    clip_entry,
+    key,
+)
 from storage.knowledge import (
     ADDED,
     IMPORT,
@@ -106,6 +115,8 @@ async def _tombstone(connection: AsyncConnection, row: Any, moderator: str,
 async def set_lineup(connection: AsyncConnection, car: str, series: str, season: int,
                      drivers: Sequence[str], *, moderator: str, team: str | None,
                      now: datetime) -> list[SeatView]:
+    car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
+    team, moderator = clip(team, NAME_CHARS), clip(moderator, NAME_CHARS) or ""
     if not car_key(car):
         raise ValueError(f"not a car number: {car!r}")
     if not key(series):
@@ -116,6 +127,7 @@ async def set_lineup(connection: AsyncConnection, car: str, series: str, season:
         team = teams.most_common(1)[0][0] if teams else None
     kept: set[int] = set()
     seen: set[str] = set()
+    drivers = [clip(driver, NAME_CHARS) or "" for driver in drivers]
     for driver in drivers:
         if not key(driver) or key(driver) in seen:
             continue
@@ -135,6 +147,8 @@ async def set_lineup(connection: AsyncConnection, car: str, series: str, season:
 
 async def remove_from_lineup(connection: AsyncConnection, car: str, series: str, season: int,
                              driver: str, *, moderator: str, now: datetime) -> bool:
+    driver, moderator = clip(driver, NAME_CHARS) or "", clip(moderator, NAME_CHARS) or ""
+    car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
     if not car_key(car) or not key(driver):
         raise ValueError("a removal needs a car number and a driver")
     rows = await _car_rows(connection, car, series, season, seats.c.driver_key == key(driver))
@@ -187,6 +201,7 @@ async def changes(connection: AsyncConnection, *, series: str | None, since: dat
 async def import_entries(connection: AsyncConnection, entries: Sequence[LineupEntry], *,
                          actor: str, now: datetime) -> ImportReport:
     counts = Counter[str]()
+    entries = [clip_entry(entry) for entry in entries]
     for entry in entries:
         if entry.season is None or not key(entry.series):
             raise ValueError(f"entry-list rows need a series and a season: {entry!r}")

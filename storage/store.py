@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -34,7 +35,7 @@ from storage import lineup as lineup_queries
 from storage.database import create_engine
 from storage.database import upgrade as upgrade_schema
 from storage.errors import translate_errors
-from storage.keys import car_key, key, target_key
+from storage.keys import NAME_CHARS, SERIES_CHARS, car_key, clip, key, target_key
 from storage.knowledge import insert_for, stories, story_of
 from storage.tables import (
     ArticleRow,
@@ -58,6 +59,16 @@ names = cast(Table, NameRow.__table__)
 MAX_BACKOFF_SECONDS = 6 * 3600
 ALERTS_CHANNEL_VALUE = "*"
 _ARTICLE_CHUNK = 500  # rows per INSERT: well under SQLite's bound-parameter limit
+MAX_URL_CHARS = 2000
+_ENTRY_ID_CHARS = 1000
+
+
+def stored_entry_id(entry_id: str) -> str:
+    """Entry ids longer than the column become a digest of themselves: still unique, still
+    the same on every poll."""
+    if len(entry_id) <= _ENTRY_ID_CHARS:
+        return entry_id
+    return "sha256:" + hashlib.sha256(entry_id.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def feed_of(row: Any) -> Feed:
@@ -140,6 +151,9 @@ class SqlStore:
                        interval_seconds: int = 600, workspace: str | None = None,
                        title: str | None = None) -> Feed:
         """Adding a URL the workspace already has returns the existing feed."""
+        if len(url) > MAX_URL_CHARS:
+            raise ValueError(f"feed URL longer than {MAX_URL_CHARS} characters")
+        series = clip(series, SERIES_CHARS)
         now = utcnow()
         async with self._write() as connection:
             row = (await connection.execute(
@@ -248,28 +262,29 @@ class SqlStore:
         """Insert; return only the new articles, with their ids, in the order given."""
         unique: dict[str, Article] = {}
         for article in articles_in:
-            unique.setdefault(article.entry_id, article)
+            unique.setdefault(stored_entry_id(article.entry_id), article)
         if not unique:
             return []
         now = utcnow()
         new_ids: dict[str, int] = {}
-        batch = list(unique.values())
+        batch = list(unique.items())
         async with self._write() as connection:
             for start in range(0, len(batch), _ARTICLE_CHUNK):
                 chunk = batch[start:start + _ARTICLE_CHUNK]
                 statement = (
                     insert_for(connection, articles)
                     .values([{
-                        "feed_id": feed_id, "entry_id": a.entry_id, "title": a.title,
+                        "feed_id": feed_id, "entry_id": entry_id, "title": a.title,
                         "summary": a.summary, "url": a.url, "published": a.published,
-                        "series": a.series, "source": a.source, "created_at": now,
-                    } for a in chunk])
+                        "series": clip(a.series, SERIES_CHARS), "source": a.source,
+                        "created_at": now,
+                    } for entry_id, a in chunk])
                     .on_conflict_do_nothing()
                     .returning(articles.c.id, articles.c.entry_id))
                 for row in await connection.execute(statement):
                     new_ids[row.entry_id] = row.id
-        return [replace(a, id=new_ids[a.entry_id], feed_id=feed_id)
-                for a in batch if a.entry_id in new_ids]
+        return [replace(a, id=new_ids[entry_id], feed_id=feed_id)
+                for entry_id, a in batch if entry_id in new_ids]
 
     # ----- stories and lineups ----------------------------------------------------------------
 
@@ -366,8 +381,9 @@ class SqlStore:
             result = await connection.execute(
                 insert_for(connection, subscriptions).on_conflict_do_nothing().values(
                     destination_id=destination_id, target=subscription.target.value,
-                    value=subscription.value,
-                    value_key=target_key(subscription.target, subscription.value),
+                    value=clip(subscription.value, NAME_CHARS),
+                    value_key=target_key(subscription.target,
+                                         clip(subscription.value, NAME_CHARS) or ""),
                     created_at=utcnow()))
             return bool(result.rowcount)
 
@@ -389,7 +405,8 @@ class SqlStore:
                     (subscriptions.c.destination_id == found.id)
                     & (subscriptions.c.target == subscription.target.value)
                     & (subscriptions.c.value_key ==
-                       target_key(subscription.target, subscription.value)))
+                       target_key(subscription.target,
+                                  clip(subscription.value, NAME_CHARS) or "")))
             result = await connection.execute(delete(subscriptions).where(condition))
             return bool(result.rowcount)
 

@@ -101,3 +101,20 @@ async def test_an_empty_extraction_records_nothing(store: SqlStore) -> None:
     source = await _article(store, "nothing")
     assert await store.record_extraction(source, Extraction()) == []
     assert await store.recent_stories() == []
+
+
+async def test_runaway_text_from_a_feed_is_stored_clipped(store: SqlStore) -> None:
+    """PostgreSQL enforces column widths; an absurd name must not lose the article."""
+    feed = await store.add_feed("https://news.example/rss")
+    long_id = "https://news.example/" + "x" * 3000
+    [new] = await store.add_articles(feed.id, [article(long_id)])
+    assert new.entry_id == long_id
+    assert await store.add_articles(feed.id, [article(long_id)]) == []
+    huge = "Jean-Éric " + "Vergne" * 200
+    [story] = await store.record_extraction(new, Extraction(moves=(move(
+        huge, team="Team " + "T" * 500, car="No. 25" + "5" * 50, series="S" * 400,
+        season=2025, role="r" * 300).moves[0],), summaries=("long",)))
+    assert story.move.driver.startswith("Jean-Éric Vergne") and len(story.move.driver) <= 150
+    assert len(await store.lineup_details(story.move.car or "")) == 1
+    assert [s.driver for s in await store.driver_details(huge)] == [story.move.driver]
+    assert MoveKind.JOIN is story.move.kind
