@@ -768,13 +768,10 @@ class Engine:
             if not with_car:
                 # "Cadillac Racing ... No. 31": another entry of the same make runs that car.
                 words = set(fold(mention.value).split())
-                series = {c.series for c in candidates}
-                for info in self.gazetteer.teams.values():
-                    names = " ".join((*info.manufacturers, *info.sponsors, info.name,
-                                      *info.aliases))
-                    if info.series in series and car in info.cars and \
-                            words & set(fold(names).split()):
-                        with_car.append(TeamCandidate(info.name, info.series, "alias"))
+                for series in {c.series for c in candidates}:
+                    for info, info_words in self.gazetteer.teams_with_car(series, car):
+                        if words & info_words:
+                            with_car.append(TeamCandidate(info.name, info.series, "alias"))
             if with_car:
                 candidates = with_car
         best = HOW_RANK[candidates[0].how]

@@ -93,6 +93,7 @@ class Gazetteer:
         self._series_by_key: dict[str, str] = {}
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
+        self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
 
     # ----- loading ---------------------------------------------------------------------------
 
@@ -159,6 +160,12 @@ class Gazetteer:
                         bucket.append(TeamCandidate(team.name, team.series, how))
         for bucket in self._teams_by_key.values():
             bucket.sort(key=lambda c: HOW_RANK[c.how])
+        self._teams_by_car = {}
+        for team in self.teams.values():
+            words = frozenset(fold(" ".join(
+                (team.name, *team.aliases, *team.sponsors, *team.manufacturers))).split())
+            for car in team.cars:
+                self._teams_by_car.setdefault((team.series, car), []).append((team, words))
         self._drivers_by_key = {}
         for driver in self.drivers.values():
             for text in (driver.name, *driver.aliases):
@@ -176,6 +183,10 @@ class Gazetteer:
             yield key, "team", tuple(candidates)
         for key, names in self._drivers_by_key.items():
             yield key, "driver", tuple(names)
+
+    def teams_with_car(self, series: str, car: str) -> list[tuple[TeamInfo, frozenset[str]]]:
+        """The teams that ran car `car` in `series`, each with the words of all its names."""
+        return self._teams_by_car.get((series, car), [])
 
     def team_info(self, team: str, series: str | None = None) -> TeamInfo | None:
         if series is not None and (series, team) in self.teams:

@@ -72,10 +72,11 @@ def clean(text: str) -> str:
 # back afterwards.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]?[ \t]+|\n")
 _OPENS_SENTENCE = re.compile(r"[\"“‘'(A-Z0-9À-Ý]")
-_ABBREVIATIONS = frozenset(
-    "No Nr Nos Jr Sr Dr Mr Mrs Ms St Mt Mk vs Fla Tenn Calif Ind Ariz Ga Va Ky Ill Mich Jan Feb "
-    "Mar Apr Aug Sep Sept Oct Nov Dec Inc Ltd Co Corp approx ca".split()
-)
+_ABBREVIATIONS = frozenset((
+    "No", "Nr", "Nos", "Jr", "Sr", "Dr", "Mr", "Mrs", "Ms", "St", "Mt", "Mk", "vs", "Fla", "Tenn",
+    "Calif", "Ind", "Ariz", "Ga", "Va", "Ky", "Ill", "Mich", "Jan", "Feb", "Mar", "Apr", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Ltd", "Co", "Corp", "approx", "ca",
+))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
