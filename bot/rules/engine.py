@@ -195,7 +195,17 @@ class Engine:
             entries.setdefault(phrase, []).append(("car_word", None))
         automaton = ahocorasick.Automaton()
         for key, payloads in entries.items():
-            automaton.add_word(key, (len(key), tuple(payloads)))
+            # Headline-only patterns ("Hamilton to Ferrari") are dropped from the body's copy,
+            # so the body's many "to"s cost one check each.
+            body = []
+            for kind, payload in payloads:
+                if kind == "trigger":
+                    kept = [p for p in payload if not p.title_only]  # type: ignore[attr-defined]
+                    if kept:
+                        body.append((kind, kept))
+                else:
+                    body.append((kind, payload))
+            automaton.add_word(key, (len(key), tuple(payloads), tuple(body)))
         automaton.make_automaton()
         self._automaton = automaton
         self._surname_cache: dict[str, str] = {}
@@ -221,16 +231,17 @@ class Engine:
         object_kind: dict[int, tuple[int, MoveKind]] = {}
         car_words: list[tuple[int, int]] = []
         length = len(folded)
-        for end_index, (size, payloads) in self._automaton.iter(folded):
+        for end_index, (size, everywhere, in_body) in self._automaton.iter(folded):
             start = end_index - size + 1
+            payloads = everywhere if start < title_end else in_body
+            if not payloads:
+                continue
             end = end_index + 1
             if (start > 0 and folded[start - 1] != " ") or (end < length and folded[end] != " "):
                 continue
             for kind, payload in payloads:
                 if kind == "trigger":
-                    if start < title_end or not all(
-                            p.title_only for p in payload):  # type: ignore[attr-defined]
-                        triggers.append((start, end, payload))  # type: ignore[arg-type]
+                    triggers.append((start, end, payload))  # type: ignore[arg-type]
                 elif kind == "cue":
                     cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
                 elif kind == "role":
