@@ -42,14 +42,29 @@ _ASCII_BYTES = bytes(
 _FOLD_TABLE = _FoldTable({c: chr(_ASCII_BYTES[c]) for c in range(128)})
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def fold(text: str) -> str:
     """The form names are matched in: lower case, no accents, every non-alphanumeric character
     a space, and EXACTLY as long as `text`, so offsets carry over.
 
     "Pato O'Ward" folds to "pato o ward", the same words as bot.models.name_key gives."""
+    folded = text.encode("ascii", "replace").translate(_ASCII_BYTES).decode("ascii")
     if text.isascii():
-        return text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
-    return text.translate(_FOLD_TABLE)
+        return folded
+    # Accented letters are few even in French or Turkish names: patch them in one by one.
+    matches = list(_NON_ASCII.finditer(text))
+    if len(matches) > 24:
+        return text.translate(_FOLD_TABLE)
+    pieces = []
+    position = 0
+    for match in matches:
+        pieces.append(folded[position:match.start()])
+        pieces.append(match.group().translate(_FOLD_TABLE))
+        position = match.end()
+    pieces.append(folded[position:])
+    return "".join(pieces)
 
 
 _TAG = re.compile(r"<[^>]{0,400}>")
