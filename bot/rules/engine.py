@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -205,7 +206,9 @@ class Engine:
                         body.append((kind, kept))
                 else:
                     body.append((kind, payload))
-            automaton.add_word(key, (len(key), tuple(payloads), tuple(body)))
+            # Keys carry a space each side, as does the text: every match is a whole word run,
+            # and "ex" inside "next" is never reported at all.
+            automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads), tuple(body)))
         automaton.make_automaton()
         self._automaton = automaton
         self._surname_cache: dict[str, str] = {}
@@ -230,15 +233,12 @@ class Engine:
         entity_hits: list[tuple[int, int, str, object]] = []
         object_kind: dict[int, tuple[int, MoveKind]] = {}
         car_words: list[tuple[int, int]] = []
-        length = len(folded)
-        for end_index, (size, everywhere, in_body) in self._automaton.iter(folded):
-            start = end_index - size + 1
+        for end_index, (size, everywhere, in_body) in self._automaton.iter(f" {folded} "):
+            start = end_index - size + 1  # the padding space before the word, in padded text
             payloads = everywhere if start < title_end else in_body
             if not payloads:
                 continue
-            end = end_index + 1
-            if (start > 0 and folded[start - 1] != " ") or (end < length and folded[end] != " "):
-                continue
+            end = end_index - 1
             for kind, payload in payloads:
                 if kind == "trigger":
                     triggers.append((start, end, payload))  # type: ignore[arg-type]
@@ -356,7 +356,7 @@ class Engine:
                 leftovers.append(piece)
         for piece in unknown:
             name = " ".join(_strip_possessive(text[a:b]) for a, b in piece).replace("’", "'")
-            first = fold(name).split()[0]
+            first = _name_words(name)[0]
             # "Marcus Amstrong" in an article about Marcus Armstrong is a typo, not a new driver.
             for known in firsts.get(first, []):
                 if fuzz.ratio(fold(name), fold(known)) >= 88:
@@ -385,7 +385,7 @@ class Engine:
 
     @staticmethod
     def _register(name: str, surnames: dict[str, str], firsts: dict[str, list[str]]) -> None:
-        words = fold(name).split()
+        words = _name_words(name)
         if len(words) < 2:
             return
         surname = " ".join(words[1:])
@@ -1167,6 +1167,11 @@ def _longest(triggers: list[tuple[int, int, list[Pattern]]]
             kept.append(trigger)
     kept.sort(key=lambda t: t[0])
     return kept
+
+
+@lru_cache(maxsize=16384)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
 
 
 def _outside_asides(doc: _Doc, start: int, end: int) -> str:

@@ -85,7 +85,7 @@ def clean(text: str) -> str:
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) before a space and
 # a capital, digit or quote, or at a line break; abbreviations such as "No." and "Jr." are glued
 # back afterwards.
-_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]?[ \t]+|\n")
+_BOUNDARY = re.compile(r"[.!?…\n][\"'”’)\]]?[ \t\n]*")
 _OPENS_SENTENCE = re.compile(r"[\"“‘'(A-Z0-9À-Ý]")
 _ABBREVIATIONS = frozenset((
     "No", "Nr", "Nos", "Jr", "Sr", "Dr", "Mr", "Mrs", "Ms", "St", "Mt", "Mk", "vs", "Fla", "Tenn",
@@ -100,6 +100,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for boundary in _BOUNDARY.finditer(text):
         end = boundary.start()
+        if text[end] != "\n" and "\n" in boundary.group():
+            end = text.index("\n", end)  # "...ends.\n": the line break ends it
         if text[end] == "\n":
             while end > start and text[end - 1] in " \t":
                 end -= 1
@@ -109,8 +111,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             while start < len(text) and text[start] in " \t\n\r":
                 start += 1
             continue
-        if not _OPENS_SENTENCE.match(text, boundary.end()):
-            continue
+        if boundary.end() == boundary.start() + 1 or not _OPENS_SENTENCE.match(
+                text, boundary.end()):
+            continue  # "3.5", "U.S.", or a lower-case word after the stop
         if text[end] in ".!?…":
             end += 1
             word = text[max(start - 1, text.rfind(" ", start, end - 1)) + 1:end - 1]
