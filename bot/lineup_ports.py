@@ -131,6 +131,14 @@ class LineupKnowledge(Protocol):
         `team` None keeps the team the car already has. Returns the new lineup."""
         ...
 
+    async def set_stand_in(self, car: str, series: str, season: int, driver: str, *,
+                           replaces: str, races: str | None = None, moderator: str,
+                           team: str | None = None) -> SeatView:
+        """A moderator's word: `driver` stands in for `replaces` in the car (for `races`,
+        free text such as "Sebring, Laguna Seca"). The regular driver keeps their seat;
+        the stand-in ends when an article says the regular driver is back."""
+        ...
+
     async def remove_from_lineup(self, car: str, series: str, season: int, driver: str, *,
                                  moderator: str) -> bool:
         """Take a driver out of a car; False when no such open seat existed (the removal

@@ -341,6 +341,9 @@ async def apply_move(connection: AsyncConnection, move: Move, story: Story, arti
             await end_seats(connection, driver=move.driver, team=move.from_team,
                             series=series, from_season=season, story=story, source=source,
                             at=now)
+        if move.team and move.status is Status.CONFIRMED:
+            await end_stand_ins(connection, returning=move.driver, team=move.team,
+                                season=season, story=story, source=source, at=now)
         return
     if move.status is not Status.CONFIRMED:
         return  # a rumoured departure ends nothing
@@ -355,9 +358,9 @@ async def apply_move(connection: AsyncConnection, move: Move, story: Story, arti
 
 
 async def record_event(connection: AsyncConnection, action: str, row: Any, *, actor: str,
-                 at: datetime, story_id: int | None = None, source: Source | None = None,
-                 detail: str | None = None, status: str | None = None,
-                 role: str | None = None) -> None:
+                       at: datetime, story_id: int | None = None,
+                       source: Source | None = None, detail: str | None = None,
+                       status: str | None = None, role: str | None = None) -> None:
     await connection.execute(seat_events.insert().values(
         seat_id=row.id, action=action, series=row.series, series_key=row.series_key,
         season=row.season, car=row.car, car_key=row.car_key, team=row.team,
@@ -509,6 +512,27 @@ async def end_seats(connection: AsyncConnection, *, driver: str, team: str | Non
         await record_event(connection, "end", row, actor=actor, at=at,
                      story_id=story.id if story else None, source=source)
     return len(ended)
+
+
+async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: str,
+                        season: int, story: Story | None, source: Source | None,
+                        at: datetime) -> int:
+    """The regular driver is back in the team: the stand-ins for them step down."""
+    rows = (await connection.execute(select(seats).where(
+        seats.c.team_key == key(team), seats.c.season == season,
+        seats.c.replaces.is_not(None), open_seats(), seats.c.origin != MODERATOR))).all()
+    ended = 0
+    for row in rows:
+        if key(row.replaces) != key(returning) or key(row.driver) == key(returning):
+            continue
+        updated = (await connection.execute(
+            update(seats).where(seats.c.id == row.id)
+            .values(valid_to=at, updated_at=at).returning(*seats.c))).one()
+        await record_event(connection, "end", updated, actor=RULES, at=at,
+                           story_id=story.id if story else None, source=source,
+                           detail=f"{returning} is back")
+        ended += 1
+    return ended
 
 
 # ----- queries ----------------------------------------------------------------------------

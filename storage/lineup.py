@@ -145,6 +145,30 @@ async def set_lineup(connection: AsyncConnection, car: str, series: str, season:
     return await views(connection, sorted(rows, key=seat_order))
 
 
+async def set_stand_in(connection: AsyncConnection, car: str, series: str, season: int,
+                       driver: str, *, replaces: str, races: str | None, moderator: str,
+                       team: str | None, now: datetime) -> SeatView:
+    car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
+    driver, replaces = clip(driver, NAME_CHARS) or "", clip(replaces, NAME_CHARS) or ""
+    team, moderator = clip(team, NAME_CHARS), clip(moderator, NAME_CHARS) or ""
+    if not car_key(car) or not key(series) or not key(driver) or not key(replaces):
+        raise ValueError("a stand-in needs a car, a series, a driver and whom they replace")
+    existing = await _car_rows(connection, car, series, season, open_seats())
+    if team is None:
+        regular = [row.team for row in existing if row.driver_key == key(replaces) and row.team]
+        teams = Counter(row.team for row in existing if row.team)
+        team = regular[0] if regular else (teams.most_common(1)[0][0] if teams else None)
+    seat_id, _ = await fill_seat(connection, SeatFact(
+        series=series, season=season, car=car, team=team, driver=driver,
+        status=Status.CONFIRMED, origin=MODERATOR, actor=moderator, replaces=replaces,
+        races=clip(races, 500), at=now))
+    await remember_names(connection, [(TargetKind.DRIVER, driver),
+                                      (TargetKind.DRIVER, replaces)])
+    row = (await connection.execute(select(seats).where(seats.c.id == seat_id))).one()
+    [view] = await views(connection, [row])
+    return view
+
+
 async def remove_from_lineup(connection: AsyncConnection, car: str, series: str, season: int,
                              driver: str, *, moderator: str, now: datetime) -> bool:
     driver, moderator = clip(driver, NAME_CHARS) or "", clip(moderator, NAME_CHARS) or ""

@@ -671,6 +671,15 @@ class SqlStore:
                                                    now=utcnow())
 
     @translate_errors
+    async def set_stand_in(self, car: str, series: str, season: int, driver: str, *,
+                           replaces: str, races: str | None = None, moderator: str,
+                           team: str | None = None) -> SeatView:
+        async with self._write() as connection:
+            return await lineup_queries.set_stand_in(
+                connection, car, series, season, driver, replaces=replaces, races=races,
+                moderator=moderator, team=team, now=utcnow())
+
+    @translate_errors
     async def remove_from_lineup(self, car: str, series: str, season: int, driver: str, *,
                                  moderator: str) -> bool:
         async with self._write() as connection:

@@ -10,7 +10,8 @@ Other suites use it like this:
         try: ...
         finally: await store.close()
 
-or import the `sqlite_store` fixture into a conftest: `from tests.fakes.db import sqlite_store`.
+or import the fixtures into a conftest:
+`from tests.fakes.db import sqlite_store, store_factory  # noqa: F401`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,6 +79,23 @@ async def sqlite_store(tmp_path: Path) -> AsyncIterator[SqlStore]:
     store = await open_test_store(tmp_path / "pitboard.db")
     yield store
     await store.close()
+
+
+@pytest.fixture
+async def store_factory(tmp_path: Path) -> AsyncIterator[Callable[..., Awaitable[SqlStore]]]:
+    """`await store_factory()` opens a store on a fresh SQLite file (or, given the same
+    name twice, a second store on the same file, like a second process); all are closed
+    after the test."""
+    opened: list[SqlStore] = []
+
+    async def make(name: str = "pitboard.db") -> SqlStore:
+        store = await open_test_store(tmp_path / name)
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        await store.close()
 
 
 # ----- PostgreSQL ---------------------------------------------------------------------------

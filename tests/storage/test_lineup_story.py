@@ -222,3 +222,35 @@ async def test_team_details_and_accents(store: SqlStore) -> None:
     assert buemi.origin is SeatOrigin.IMPORT and buemi.driver == "Sébastien Buemi"
     assert [c.action for c in await store.changes(driver="Sebastien Buemi")] == [
         ChangeAction.FILL]
+
+
+async def test_stand_ins_step_down_when_the_regular_driver_returns(store: SqlStore) -> None:
+    news = Newsroom(store)
+    await news.publish("Derani in the 31", day(2024, 1, 1), Move(
+        driver="Pipo Derani", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
+        season=2024))
+    await news.publish("Deletraz subs for Derani", day(2024, 3, 1), Move(
+        driver="Louis Deletraz", kind=MoveKind.REPLACE, team=AXR, car="31", series="IMSA",
+        season=2024, replaces="Pipo Derani"))
+    assert [s.driver for s in await store.lineup_details("31")] == ["Pipo Derani",
+                                                                    "Louis Deletraz"]
+    await news.publish("Derani back for Laguna Seca", day(2024, 4, 1), Move(
+        driver="Pipo Derani", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
+        season=2024))
+    assert [s.driver for s in await store.lineup_details("31")] == ["Pipo Derani"]
+    [ended] = await store.changes(driver="Louis Deletraz", limit=1)
+    assert ended.action is ChangeAction.END and ended.detail == "Pipo Derani is back"
+
+    # a moderator's stand-in names the races and is not ended by articles
+    seat = await store.set_stand_in("31", "IMSA", 2024, "Jack Aitken", replaces="Pipo Derani",
+                                    races="Watkins Glen", moderator="mod")
+    assert (seat.team, seat.replaces, seat.races, seat.corrected_by) == (
+        AXR, "Pipo Derani", "Watkins Glen", "mod")
+    await news.publish("Derani back again", day(2024, 7, 1), Move(
+        driver="Pipo Derani", kind=MoveKind.EXTEND, team=AXR, car="31", series="IMSA",
+        season=2024))
+    assert show(await store.lineup_details("31")) == [
+        f"IMSA 2024 #31 {AXR}: Pipo Derani",
+        f"IMSA 2024 #31 {AXR}: Jack Aitken [stand-in for Pipo Derani: Watkins Glen] "
+        "[set by mod]",
+    ]
