@@ -162,6 +162,8 @@ class _Doc:
     asides: list[tuple[int, int]]
     series_seen: set[str]
     focus: str | None = None
+    car_sentences: list[int] = field(default_factory=list)
+    trigger_starts: list[int] = field(default_factory=list)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def sentence_of(self, position: int) -> int:
@@ -225,8 +227,6 @@ class Engine:
         text = f"{title}\n{body}" if body else title
         folded = fold(text)
         title_end = len(title)
-        sentences = sentence_spans(text)
-        starts = [s for s, _ in sentences]
         cues: dict[str, list[tuple[int, int]]] = {}
         roles: list[tuple[int, int, str]] = []
         triggers: list[tuple[int, int, list[Pattern]]] = []
@@ -254,6 +254,13 @@ class Engine:
                 else:
                     entity_hits.append((start, end, kind, payload))
         published = article.published.date() if article.published else None
+        if not triggers:  # nothing can move: skip the rest of the reading
+            return _Doc(text=text, folded=folded, title_end=title_end, sentences=[], starts=[],
+                        published=published, series_hint=None, mentions=[], by_sentence=[],
+                        cues=cues, roles=roles, triggers=[], object_kind=object_kind, asides=[],
+                        series_seen=set())
+        sentences = sentence_spans(text)
+        starts = [s for s, _ in sentences]
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
@@ -284,6 +291,8 @@ class Engine:
         for mention in mentions:
             if sentences:
                 by_sentence[doc.sentence_of(mention.start)].append(mention)
+        doc.trigger_starts = [t[0] for t in doc.triggers]
+        doc.car_sentences = sorted({doc.sentence_of(m.start) for m in mentions if m.kind == CAR})
         self._mark_non_drivers(doc)
         return doc
 
@@ -486,6 +495,9 @@ class Engine:
         return None
 
     def _visible(self, doc: _Doc, sentence: int, t_start: int) -> list[Mention]:
+        s_start, s_end = doc.sentences[sentence]
+        if not any(s_start <= a < s_end for a, _ in doc.asides):
+            return doc.by_sentence[sentence]
         aside = self._aside_of(doc, t_start)
         seen = []
         for mention in doc.by_sentence[sentence]:
@@ -589,10 +601,9 @@ class Engine:
         mentions = self._visible(doc, sentence, t_start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
-        for other_start, _other_end, _ in doc.triggers:
-            if t_end < other_start < c_right:
-                c_right = other_start
-                break
+        following = bisect_right(doc.trigger_starts, t_end)
+        if following < len(doc.trigger_starts) and doc.trigger_starts[following] < c_right:
+            c_right = doc.trigger_starts[following]
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
@@ -936,7 +947,8 @@ class Engine:
                 if not any(low < o.start < high for o in others):
                     return car.value
         about = set(self._sentences_about(doc, [item]))
-        for index, sentence_mentions in enumerate(doc.by_sentence):
+        for index in doc.car_sentences:
+            sentence_mentions = doc.by_sentence[index]
             if index == item.sentence or index in busy:
                 continue
             people = [m for m in sentence_mentions if m.kind == PERSON]
