@@ -1,6 +1,7 @@
 """Stories and lineup knowledge: what the moves of an article change, in one transaction.
 
-The rules, decided here and covered by tests/storage/test_stories.py and test_lineup.py:
+The rules, decided here and covered by tests/storage/test_stories.py, test_lineup.py and
+test_lineup_story.py:
 
 Stories (one per `Move.story_key()`):
 - A new key makes a story at revision 1.
@@ -13,8 +14,11 @@ Stories (one per `Move.story_key()`):
 - The same article recorded twice changes nothing.
 
 Seats (series, season, car or '' for "in the team's lineup", team, driver):
-- join, promote and replace with a team fill a seat; a replace also notes whom it replaces
-  (a stand-in: the regular driver's seat stays). An extend confirms or creates the seat.
+- join, promote and replace with a team fill a seat. An extend confirms or creates it.
+- A replace notes whom it replaces. With role full-time it is for good and ends the
+  replaced driver's seat; otherwise it is a stand-in: the regular driver keeps the seat,
+  and the stand-in ends when a later article has the regular driver (re)join the team for
+  that season.
 - Every lineup statement of the extraction fills its car's seat.
 - A seat filled for a car takes over the driver's car-less seat in that team and season.
 - leave (with a team, or an arrival's from-team in the same series) ends the driver's seats
@@ -22,7 +26,8 @@ Seats (series, season, car or '' for "in the team's lineup", team, driver):
   `valid_to` set, for history. Rumours end nothing.
 - A rumour never overwrites a confirmed seat; a rumour about another car or team is its
   own row, shown beside the confirmed ones.
-- Seats a moderator set or removed are never changed by extracted facts.
+- Seats a moderator set or removed are never changed by extracted facts or entry lists;
+  an entry list takes over the seats articles made (origin "import").
 - A move without a season counts for the year of the article (or of now).
 """
 
