@@ -20,6 +20,9 @@ from bot.rules.summary import summarize
 from bot.rules.text import clean, fold, sentence_spans
 
 PERSON, TEAM, SERIES, CAR = "person", "team", "series", "car"
+# Cues looked for in every sentence (the rest only where a trigger is).
+GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
+                         "non_driver"))
 SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
@@ -164,6 +167,7 @@ class _Doc:
     focus: str | None = None
     car_sentences: list[int] = field(default_factory=list)
     trigger_starts: list[int] = field(default_factory=list)
+    first_person: list[str | None] = field(default_factory=list)  # per sentence
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def sentence_of(self, position: int) -> int:
@@ -178,42 +182,31 @@ class Engine:
         self.rules = rules
         self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6}
         self.settings.update({k: int(v) for k, v in rules.settings.items()})
+        # Two automata: the first reads the whole article for names, triggers and the cues
+        # other sentences are searched for; the second reads only the sentences with a
+        # trigger, for the cues that qualify a move where it is stated.
         entries: dict[str, list[tuple[str, object]]] = {}
+        local: dict[str, list[tuple[str, object]]] = {}
         for key, kind, payload in gazetteer.surface_forms():
             if key:
                 entries.setdefault(key, []).append((kind, payload))
         for key, patterns in rules.patterns_by_trigger.items():
             entries.setdefault(key, []).append(("trigger", patterns))
         for cue_class, phrases in rules.cues.items():
+            target = entries if cue_class in GLOBAL_CUES else local
             for phrase in phrases:
                 if phrase:
-                    entries.setdefault(phrase, []).append(("cue", cue_class))
+                    target.setdefault(phrase, []).append(("cue", cue_class))
         for role, phrases in rules.roles.items():
             for phrase in phrases:
                 if phrase:
-                    entries.setdefault(phrase, []).append(("role", role))
+                    local.setdefault(phrase, []).append(("role", role))
         for phrase, kind in rules.object_kind.items():
-            entries.setdefault(phrase, []).append(("object_kind", kind))
+            local.setdefault(phrase, []).append(("object_kind", kind))
         for phrase in CAR_WORDS:
             entries.setdefault(phrase, []).append(("car_word", None))
-        automaton = ahocorasick.Automaton()
-        for key, payloads in entries.items():
-            # Headline-only patterns ("Hamilton to Ferrari") are dropped from the body's copy,
-            # so the body's many "to"s cost one check each.
-            body = []
-            for kind, payload in payloads:
-                if kind == "trigger":
-                    kept = [p for p in payload if not p.title_only]  # type: ignore[attr-defined]
-                    if kept:
-                        body.append((kind, kept))
-                else:
-                    body.append((kind, payload))
-            # Keys carry a space each side, as does the text: every match is a whole word run,
-            # and "ex" inside "next" is never reported at all.
-            automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads), tuple(body)))
-        automaton.make_automaton()
-        self._automaton = automaton
-        self._surname_cache: dict[str, str] = {}
+        self._automaton = _automaton(entries)
+        self._local_automaton = _automaton(local)
 
     @classmethod
     def from_directories(cls, directories: list[Path], rules_path: Path) -> Engine:
@@ -233,26 +226,8 @@ class Engine:
         entity_hits: list[tuple[int, int, str, object]] = []
         object_kind: dict[int, tuple[int, MoveKind]] = {}
         car_words: list[tuple[int, int]] = []
-        for end_index, (size, everywhere, in_body) in self._automaton.iter(f" {folded} "):
-            start = end_index - size + 1  # the padding space before the word, in padded text
-            payloads = everywhere if start < title_end else in_body
-            if not payloads:
-                continue
-            end = end_index - 1
-            for kind, payload in payloads:
-                if kind == "trigger":
-                    triggers.append((start, end, payload))  # type: ignore[arg-type]
-                elif kind == "cue":
-                    cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
-                elif kind == "role":
-                    roles.append((start, end, payload))  # type: ignore[arg-type]
-                elif kind == "car_word":
-                    car_words.append((start, end))
-                elif kind == "object_kind":
-                    if start not in object_kind or object_kind[start][0] < end:
-                        object_kind[start] = (end, payload)  # type: ignore[assignment]
-                else:
-                    entity_hits.append((start, end, kind, payload))
+        self._scan(self._automaton, folded, 0, title_end, triggers, cues, roles, car_words,
+                   object_kind, entity_hits)
         published = article.published.date() if article.published else None
         if not triggers:  # nothing can move: skip the rest of the reading
             return _Doc(text=text, folded=folded, title_end=title_end, sentences=[], starts=[],
@@ -261,6 +236,16 @@ class Engine:
                         series_seen=set())
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
+        if self._local_automaton.kind == ahocorasick.AHOCORASICK:
+            done: set[int] = set()
+            for t_start, _t_end, _patterns in triggers:
+                index = max(0, bisect_right(starts, t_start) - 1)
+                if index in done or not sentences:
+                    continue
+                done.add(index)
+                s_start, s_end = sentences[index]
+                self._scan(self._local_automaton, folded[s_start:s_end], s_start, title_end,
+                           triggers, cues, roles, car_words, object_kind, entity_hits)
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
@@ -292,9 +277,41 @@ class Engine:
             if sentences:
                 by_sentence[doc.sentence_of(mention.start)].append(mention)
         doc.trigger_starts = [t[0] for t in doc.triggers]
+        doc.first_person = [next((m.value for m in ms if m.kind == PERSON), None)
+                            for ms in by_sentence]
         doc.car_sentences = sorted({doc.sentence_of(m.start) for m in mentions if m.kind == CAR})
         self._mark_non_drivers(doc)
         return doc
+
+    @staticmethod
+    def _scan(automaton: ahocorasick.Automaton, folded: str, offset: int, title_end: int,
+              triggers: list[tuple[int, int, list[Pattern]]],
+              cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
+              car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
+              entity_hits: list[tuple[int, int, str, object]]) -> None:
+        """One automaton pass over `folded` (which starts at `offset` in the article)."""
+        for end_index, (size, everywhere, in_body) in automaton.iter(f" {folded} "):
+            # `start` is where the padding space before the word sits in the padded text,
+            # which is where the word starts in the unpadded one.
+            start = end_index - size + 1 + offset
+            payloads = everywhere if start < title_end else in_body
+            if not payloads:
+                continue
+            end = end_index - 1 + offset
+            for kind, payload in payloads:
+                if kind == "trigger":
+                    triggers.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "cue":
+                    cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
+                elif kind == "role":
+                    roles.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "car_word":
+                    car_words.append((start, end))
+                elif kind == "object_kind":
+                    if start not in object_kind or object_kind[start][0] < end:
+                        object_kind[start] = (end, payload)  # type: ignore[assignment]
+                else:
+                    entity_hits.append((start, end, kind, payload))
 
     def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
                   title_end: int, regions: list[tuple[int, int]],
@@ -975,15 +992,11 @@ class Engine:
         if key in doc.memo:
             return doc.memo[key]  # type: ignore[return-value]
         found = {item.sentence for item in items}
-        for index, sentence_mentions in enumerate(doc.by_sentence):
-            people = [m for m in sentence_mentions if m.kind == PERSON]
-            if people and people[0].value == driver:
-                found.add(index)
+        found.update(i for i, first in enumerate(doc.first_person) if first == driver)
         epithets = doc.cues.get("epithet", ())
         for index in range(len(doc.sentences) - 1):
             following = index + 1
-            if index not in found or following in found or any(
-                    m.kind == PERSON for m in doc.by_sentence[following]):
+            if index not in found or following in found or doc.first_person[following]:
                 continue
             start, end = doc.sentences[following]
             opening = doc.folded[start:start + 40].split()[:6]
@@ -1067,6 +1080,13 @@ class Engine:
 
     def _season_in(self, doc: _Doc, start: int, end: int, departing: bool,
                    strict: bool = False, relative: bool = True) -> int | None:
+        key = ("season", start, end, departing, strict, relative)
+        if key not in doc.memo:
+            doc.memo[key] = self._read_season(doc, start, end, departing, strict, relative)
+        return doc.memo[key]  # type: ignore[return-value]
+
+    def _read_season(self, doc: _Doc, start: int, end: int, departing: bool,
+                     strict: bool, relative: bool) -> int | None:
         """The season a span of text names: a year, "2023-24" (the year it ends), Formula E's
         "Season 11", or "next season"/"this season" against the article's date. `strict`
         (for text that is not the move's own sentence) counts only years that read as
@@ -1167,6 +1187,27 @@ class Engine:
                     driver=mate, team=move.team, car=move.car, series=move.series,
                     season=move.season))
         return list(entries.values())
+
+
+def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, payloads in entries.items():
+        # Headline-only patterns ("Hamilton to Ferrari") are dropped from the body's copy,
+        # so the body's many "to"s cost one check each.
+        body = []
+        for kind, payload in payloads:
+            if kind == "trigger":
+                kept = [p for p in payload if not p.title_only]  # type: ignore[attr-defined]
+                if kept:
+                    body.append((kind, kept))
+            else:
+                body.append((kind, payload))
+        # Keys carry a space each side, as does the text: every match is a whole word run,
+        # and "ex" inside "next" is never reported at all.
+        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads), tuple(body)))
+    if entries:
+        automaton.make_automaton()
+    return automaton
 
 
 def _longest(triggers: list[tuple[int, int, list[Pattern]]]
