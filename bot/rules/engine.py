@@ -265,17 +265,21 @@ class Engine:
             if sentences and (not regions or regions[0][0] != sentences[0][0]):
                 regions.insert(0, sentences[0])
         mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars)
-        asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)
-                  if bisect_right(starts, m.start()) == bisect_right(starts, m.end() - 1)]
+        asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})
+                  for m in _ASIDE.finditer(text, *sentences[max(0, index)])]
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
                    mentions=mentions, by_sentence=by_sentence, cues=cues, roles=roles,
                    triggers=_longest(triggers), object_kind=object_kind, asides=asides,
                    series_seen={m.value for m in mentions if m.kind == SERIES})
-        for mention in mentions:
+        index = 0
+        last = len(sentences) - 1
+        for mention in mentions:  # both in text order: one merge walk
+            while index < last and starts[index + 1] <= mention.start:
+                index += 1
             if sentences:
-                by_sentence[doc.sentence_of(mention.start)].append(mention)
+                by_sentence[index].append(mention)
         doc.trigger_starts = [t[0] for t in doc.triggers]
         doc.first_person = [next((m.value for m in ms if m.kind == PERSON), None)
                             for ms in by_sentence]
@@ -527,12 +531,17 @@ class Engine:
     def _clause_bounds(self, doc: _Doc, sentence: int, t_start: int, t_end: int
                        ) -> tuple[int, int]:
         s_start, s_end = doc.sentences[sentence]
+        key = ("breaks", sentence)
+        breaks = doc.memo.get(key)
+        if breaks is None:
+            breaks = doc.memo[key] = [m.span() for m in
+                                      _CLAUSE_BREAK.finditer(doc.text, s_start, s_end)]
         left, right = s_start, s_end
-        for match in _CLAUSE_BREAK.finditer(doc.text, s_start, s_end):
-            if match.end() <= t_start:
-                left = match.end()
-            elif match.start() >= t_end:
-                right = match.start()
+        for b_start, b_end in breaks:  # type: ignore[attr-defined]
+            if b_end <= t_start:
+                left = b_end
+            elif b_start >= t_end:
+                right = b_start
                 break
         return left, right
 
