@@ -9,6 +9,7 @@ own HTTP client, gateway, state and command tree to run against it.
         ...
         fake.messages("42")       # JSON bodies that reached the channel
         fake.callbacks()          # interaction callback bodies
+        fake.hold("POST", "/channels/42/messages")   # a slow Discord: see hold()
 
 Every request is recorded (method, path, query, JSON body, arrival time). Failures are queued
 per (method, path): each matching request consumes one. Responses carry exactly
@@ -47,6 +48,14 @@ class RecordedRequest:
     at: float = field(default_factory=time.monotonic)
     status: int = 0  # what the fake answered
     duplicate: bool = False  # an enforce_nonce repeat: answered, not posted again
+    held: bool = False  # kept waiting by hold()
+    abandoned: bool = False  # its client hung up while it was held: nothing was done
+
+
+@dataclass(slots=True)
+class _Hold:
+    seconds: float
+    after_posting: bool
 
 
 @dataclass(slots=True)
@@ -83,6 +92,9 @@ class FakeDiscord:
         self.requests: list[RecordedRequest] = []
         self.guilds: dict[str, dict[str, Any]] = {}
         self._failures: dict[tuple[str, str], deque[_Failure]] = defaultdict(deque)
+        self._holds: dict[tuple[str, str], deque[_Hold | None]] = defaultdict(deque)
+        self._holding: list[RecordedRequest] = []
+        self._released = asyncio.Event()
         self._ids = itertools.count(1_000_000_000_000_000_000)
         self._by_nonce: dict[tuple[str, str], dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
@@ -136,6 +148,29 @@ class FakeDiscord:
         for _ in range(times):
             self._failures[(method.upper(), path)].append(
                 _Failure(status, retry_after, is_global, via, message, code))
+
+    def hold(self, method: str, path: str, *, seconds: float = 30.0, times: int = 1,
+             after: int = 0, after_posting: bool = False) -> None:
+        """Keep `times` requests to (method, path) waiting, as a Discord under load does,
+        for `seconds` or until release(); the first `after` of them go through at once.
+
+        By default a request waits before Discord acts on it: if its client hangs up
+        meanwhile (a worker killed mid-send), nothing is posted and the request is marked
+        `abandoned`. after_posting=True acts first (the message exists and its nonce is
+        remembered) and holds only the answer, so a client killed meanwhile never learns
+        that its message was posted."""
+        queue = self._holds[(method.upper(), path)]
+        queue.extend([None] * after)
+        queue.extend(_Hold(seconds, after_posting) for _ in range(times))
+
+    def held(self) -> list[RecordedRequest]:
+        """The requests being held right now."""
+        return list(self._holding)
+
+    def release(self) -> None:
+        """Let every held request go on now (later holds wait again)."""
+        self._released.set()
+        self._released = asyncio.Event()
 
     def add_guild(self, guild_id: int | str, *, system_channel_id: int | str | None = None,
                   public_updates_channel_id: int | str | None = None) -> None:
@@ -222,12 +257,41 @@ class FakeDiscord:
                                    dict(request.headers))
         self.requests.append(recorded)
         try:
+            queue = self._holds.get((request.method, path))
+            hold = queue.popleft() if queue else None
+            if hold is not None and not hold.after_posting:
+                await self._hold(request, recorded, hold)
+                if _hung_up(request):
+                    recorded.abandoned = True
+                    return web.Response(status=499)  # nobody is listening any more
             response = self._answer(request.method, path, recorded)
             recorded.status = response.status
+            if hold is not None and hold.after_posting:
+                await self._hold(request, recorded, hold)
             return response
         finally:
             async with self._request_arrived:
                 self._request_arrived.notify_all()
+
+    async def _hold(self, request: web.Request, recorded: RecordedRequest, hold: _Hold) -> None:
+        recorded.held = True
+        self._holding.append(recorded)
+        released = self._released
+        async with self._request_arrived:
+            self._request_arrived.notify_all()
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + hold.seconds
+            # The transport is looked at every 20 ms: aiohttp does not cancel a handler
+            # whose client went away, it only drops the transport.
+            while not released.is_set() and not _hung_up(request):
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(released.wait(), min(0.02, remaining))
+        finally:
+            self._holding.remove(recorded)
 
     def _answer(self, method: str, path: str, recorded: RecordedRequest) -> web.Response:
         queue = self._failures.get((method, path))
@@ -346,6 +410,11 @@ class FakeDiscord:
                 **({"guild_id": guild_id} if guild_id else {}),
             })
         return answered
+
+
+def _hung_up(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
 
 
 # ----- helpers for tests -------------------------------------------------------------------

@@ -1,0 +1,99 @@
+"""A worker killed mid-send loses nothing and doubles nothing.
+
+Real `pitboard run` processes on a SQLite file, a fake Discord (REST + gateway) and a fake
+news site on 127.0.0.1. The fake Discord holds the second alert's POST so the worker is
+caught mid-send; the worker is then SIGKILLed, either before Discord acted on the post or
+after Discord posted it but before the worker could mark the outbox row sent. A second
+worker takes the row over when its lease runs out; Discord's enforce_nonce makes the
+repeat of an already posted alert a no-op."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.procs import (
+    ALERTS_CHANNEL_ID,
+    MOVES,
+    TimedFeedServer,
+    Worker,
+    messages_per_driver,
+    move_item,
+    outbox_leases,
+    outbox_statuses,
+    prime_feeds,
+    quiet_item,
+    use_alerts_channel,
+    wait_until,
+    worker_env,
+)
+from tests.fakes.db import open_test_store, sqlite_url
+from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.feed_server import rss
+
+DRIVERS = [driver for driver, _team in MOVES[:4]]
+MESSAGES = f"/channels/{ALERTS_CHANNEL_ID}/messages"
+
+
+@pytest.mark.parametrize("after_posting", [False, True],
+                         ids=["killed-before-discord-answered", "killed-after-discord-posted"])
+async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
+        tmp_path: Path, after_posting: bool) -> None:
+    database = tmp_path / "crash.db"
+    store = await open_test_store(database)
+    workers: list[Worker] = []
+    try:
+        async with FakeDiscord() as discord_fake, TimedFeedServer() as news:
+            try:
+                news.set_feed("/imsa.xml", rss([quiet_item("old-1")]))
+                await store.add_feed(news.url("/imsa.xml"), interval_seconds=1)
+                await prime_feeds(store)
+                await use_alerts_channel(store)
+                news.set_feed("/imsa.xml", rss(
+                    [move_item(driver, team, f"move-{i}") for i, (driver, team)
+                     in enumerate(MOVES[:4])] + [quiet_item("old-1")]))
+                # The first alert goes through and is marked sent; the second is held.
+                discord_fake.hold("POST", MESSAGES, after=1, seconds=20.0,
+                                  after_posting=after_posting)
+                env = worker_env(sqlite_url(database), discord_fake)
+
+                first = Worker.start("first", env, tmp_path)
+                workers.append(first)
+                await wait_until(lambda: bool(discord_fake.held()), within=20, workers=[first],
+                                 what="the first worker to be mid-send")
+                [held] = discord_fake.held()
+                assert len(discord_fake.messages(ALERTS_CHANNEL_ID)) == (2 if after_posting else 1)
+                first.kill()
+
+                # Caught in the act: one row settled, the rest leased to a worker that is gone.
+                statuses = await outbox_statuses(store)
+                assert statuses == {"sent": 1, "pending": len(DRIVERS) - 1}, statuses
+                assert await outbox_leases(store) == {first.worker_id: len(DRIVERS) - 1}
+                await wait_until(lambda: not discord_fake.held(), within=5,
+                                 what="the fake to notice the dead worker hung up")
+                assert held.abandoned is not after_posting
+
+                second = Worker.start("second", env, tmp_path)
+                workers.append(second)
+
+                async def drained() -> bool:
+                    return (await outbox_statuses(store)).keys() == {"sent"}
+
+                await wait_until(drained, within=20, workers=[second],
+                                 what="the second worker to drain the outbox")
+                assert await outbox_statuses(store) == {"sent": len(DRIVERS)}
+                assert messages_per_driver(discord_fake, DRIVERS) == dict.fromkeys(DRIVERS, 1)
+                nonces = [body.get("nonce") for body in discord_fake.messages(ALERTS_CHANNEL_ID)]
+                assert len(set(nonces)) == len(DRIVERS) and None not in nonces
+                # The held alert was sent again, with the same nonce; only the repeat of one
+                # Discord had already posted is answered without a second post.
+                repeats = [r for r in discord_fake.requests_to("POST", MESSAGES)
+                           if r.json.get("nonce") == held.json["nonce"]]
+                assert len(repeats) == 2
+                assert [r.duplicate for r in repeats] == [False, after_posting]
+            finally:
+                for worker in workers:
+                    worker.stop()
+    finally:
+        await store.close()
