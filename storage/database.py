@@ -68,9 +68,7 @@ def _sqlite_begin(connection: Connection) -> None:
     # Writers take the write lock up front: a deferred transaction that reads and then
     # writes can fail at once with "database is locked" when another connection got there
     # first, whatever the busy timeout. Readers stay deferred and never block writers (WAL).
-    if connection.get_execution_options().get("pitboard_read_only"):
-        connection.exec_driver_sql("BEGIN")
-    else:
+    if not connection.get_execution_options().get("pitboard_read_only"):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -83,6 +81,9 @@ def create_engine(url: str, *, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Every write ends in COMMIT or ROLLBACK and reads never BEGIN (below), so there is
+        # nothing to reset when a connection goes back to the pool.
+        kwargs.setdefault("pool_reset_on_return", None)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas(sqlite_busy_timeout_ms))
         event.listen(engine.sync_engine, "begin", _sqlite_begin)

@@ -139,6 +139,11 @@ class SqlStore:
     async def _read(self) -> AsyncIterator[AsyncConnection]:
         async with self._engine.connect() as connection:
             await connection.execution_options(pitboard_read_only=True)
+            if self._write_lock is not None:
+                # SQLite: each read is one statement in autocommit (no BEGIN), which is
+                # consistent by itself and spares the round trips to aiosqlite's thread.
+                yield connection
+                return
             try:
                 yield connection
             finally:
