@@ -84,6 +84,14 @@ _CLAUSE_BREAK = re.compile(
 )
 _AUXILIARIES = frozenset(("was", "is", "will", "has", "had", "would", "are", "were", "have",
                           "could", "may", "might", "should", "must", "did", "does"))
+# After "X confirms <driver> will ...": verbs that still announce a seat, and the kind they make
+# (None keeps the trigger's own).
+_SEAT_VERBS: dict[str, MoveKind | None] = {
+    "partner": None, "race": None, "drive": None, "ride": None, "compete": None, "line": None,
+    "join": None, "replace": None, "team": None, "pair": None, "take": None, "step": None,
+    "move": None, "become": None, "remain": MoveKind.EXTEND, "stay": MoveKind.EXTEND,
+    "continue": MoveKind.EXTEND,
+}
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -580,6 +588,20 @@ class Engine:
             return found
         return []
 
+    def _subject(self, doc: _Doc, mentions: list[Mention], t_start: int, floor: int
+                 ) -> list[Mention]:
+        people = [m for m in mentions if m.kind == PERSON and floor <= m.start and m.end <= t_start
+                  and not doc.text.startswith(("'s", "’s"), m.end)]
+        if not people:
+            return []
+        found = [people[0]]
+        for following in people[1:]:
+            if not _COORDINATION.match(doc.text[found[-1].end:following.start]) or \
+                    doc.text.endswith(("'s", "’s"), following.start, following.end):
+                break
+            found.append(following)
+        return found
+
     def _fill_right(self, doc: _Doc, mentions: list[Mention], slot: str, t_end: int,
                     ceiling: int, used: set[int]) -> list[Mention]:
         want = SLOT_KIND[slot]
@@ -642,8 +664,15 @@ class Engine:
             used: set[int] = set()
             ok = True
             distance = 0
+            participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
+                doc.folded[t_start:t_end].split()[0].endswith("ing")
             for slot in pattern.left:
-                found = self._fill_left(doc, mentions, slot, t_start, c_left, used)
+                if slot == "driver" and participle:
+                    # "Lawson will race alongside Verstappen, replacing Perez": the clause's
+                    # subject replaces, not the name just before the comma.
+                    found = self._subject(doc, mentions, t_start, c_left)
+                else:
+                    found = self._fill_left(doc, mentions, slot, t_start, c_left, used)
                 if not found:
                     ok = slot == "team"
                     if not ok:
@@ -686,8 +715,12 @@ class Engine:
                 kind = doc.object_kind[offset][1]
             elif following.split()[:1] and following.split()[0] in _AUXILIARIES:
                 # "McLaren announced that Hughes was leaving": the clause's own verb decides,
-                # read by its own trigger if it has one.
-                return []
+                # read by its own trigger if it has one; "... confirms Lawson will partner
+                # Verstappen" still announces a seat.
+                verb = following.split()[1:2]
+                if not verb or verb[0] not in _SEAT_VERBS:
+                    return []
+                kind = _SEAT_VERBS[verb[0]] or kind
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             return []
         for _c_start, c_end in doc.cues.get("background", ()):
@@ -1144,41 +1177,53 @@ class Engine:
             return min(y for _, y in years)
         return max(y for _, y in years)
 
+    def _role_cues(self, doc: _Doc, item: RawMove) -> tuple[list[str], list[str]]:
+        """Roles named near the move: (the new role, the role the driver had before).
+
+        A role is near when it is within eight words of the trigger or of the driver. It is
+        the previous role when it comes right before the name ("reserve driver Jack Doohan
+        will race") or after "until now", "previously", "after serving"..."""
+        key = ("roles", item.sentence, item.trigger, item.driver_mention.start)
+        if key in doc.memo:
+            return doc.memo[key]  # type: ignore[return-value]
+        s_start, s_end = doc.sentences[item.sentence]
+        series = [m for m in doc.by_sentence[item.sentence] if m.kind == SERIES]
+        prior_cues = doc.cues.get("prior_role", [])
+        anchor = item.driver_mention
+        current: list[str] = []
+        previous: list[str] = []
+        for r_start, r_end, role in doc.roles:
+            if not s_start <= r_start < s_end:
+                continue
+            if role == "endurance" and any(m.start <= r_start < m.end for m in series):
+                continue  # "World Endurance Championship" is not an endurance role
+            near = min(_words_between(doc, r_end, item.trigger[0]),
+                       _words_between(doc, item.trigger[1], r_start),
+                       _words_between(doc, r_end, anchor.start),
+                       _words_between(doc, anchor.end, r_start))
+            if near > 8:
+                continue
+            before_name = r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1
+            after_prior = any(s_start <= p_start and p_end <= r_start and
+                              len(doc.folded[p_end:r_start].split()) <= 5
+                              for p_start, p_end in prior_cues)
+            (previous if before_name or after_prior else current).append(role)
+        doc.memo[key] = (current, previous)
+        return current, previous
+
     def _role(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> str | None:
-        found: list[str] = []
-        prior = doc.cues.get("prior_role", [])
-        for item in items:
-            s_start, s_end = doc.sentences[item.sentence]
-            series = [m for m in doc.by_sentence[item.sentence] if m.kind == SERIES]
-            for r_start, _r_end, role in doc.roles:
-                if not s_start <= r_start < s_end:
-                    continue
-                if any(m.start <= r_start < m.end for m in series):
-                    continue  # "World Endurance Championship" is not an endurance role
-                if any(s_start <= p_start and p_end <= r_start and
-                       len(doc.folded[p_end:r_start].split()) <= 5 for p_start, p_end in prior):
-                    continue
-                found.append(role)
         if kind is MoveKind.REPLACE:
             return "part-time"
+        found = [role for item in items for role in self._role_cues(doc, item)[0]]
         for role in self.rules.role_priority:
             if role in found:
                 return role
         return self.rules.default_role.get(kind.value)
 
     def _prior_role(self, doc: _Doc, items: list[RawMove]) -> bool:
-        prior = doc.cues.get("prior_role", [])
-        for item in items:
-            s_start, s_end = doc.sentences[item.sentence]
-            people = [m for m in doc.by_sentence[item.sentence] if m.kind == PERSON]
-            for r_start, _r_end, role in doc.roles:
-                if s_start <= r_start < s_end and role in ("reserve", "test") and any(
-                        s_start <= p_start and p_end <= r_start and
-                        len(doc.folded[p_end:r_start].split()) <= 5 for p_start, p_end in prior):
-                    nearest = min(people, key=lambda m: abs(m.start - r_start), default=None)
-                    if nearest is not None and nearest.value == item.driver:
-                        return True
-        return False
+        """A reserve, test or development driver of the team now races for it: a promotion."""
+        return any(role in ("reserve", "test")
+                   for item in items for role in self._role_cues(doc, item)[1])
 
     # ----- lineup --------------------------------------------------------------------------------
 
@@ -1234,6 +1279,13 @@ def _longest(triggers: list[tuple[int, int, list[Pattern]]]
 @lru_cache(maxsize=16384)
 def _name_words(name: str) -> tuple[str, ...]:
     return tuple(fold(name).split())
+
+
+def _words_between(doc: _Doc, start: int, end: int) -> int:
+    """Words from `start` to `end`; a large number when `end` comes first."""
+    if end < start:
+        return 1_000
+    return len(doc.folded[start:end].split())
 
 
 def _outside_asides(doc: _Doc, start: int, end: int) -> str:
