@@ -802,6 +802,8 @@ class Engine:
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
         unless the article says it was made official in between."""
+        if doc.text[s_start:s_end].rstrip().endswith("?"):
+            return Status.RUMOUR  # "Coyne parts ways with Siegel?" asks, it does not report
         clause_end = s_end
         for match in _RUMOUR_CLAUSE_END.finditer(doc.text, t_end, s_end):
             clause_end = match.start()
@@ -893,7 +895,7 @@ class Engine:
                 alternatives = {c.team for c in item.team.candidates} if (
                     item.team is not None and certainty <= 0.7) else set()
                 entry = {"kind": item.kind, "team": team or None, "series": series,
-                         "alternatives": alternatives,
+                         "alternatives": alternatives, "brand": _brand_only(item),
                          "car": car, "replaced": item.replaced, "status": item.status,
                          "confidence": confidence, "items": [item],
                          "teammates": list(item.teammates)}
@@ -901,6 +903,7 @@ class Engine:
                 order.append(key)
                 continue
             entry["items"].append(item)  # type: ignore[union-attr]
+            entry["brand"] = entry["brand"] and _brand_only(item)
             if item.status is Status.CONFIRMED:
                 entry["status"] = Status.CONFIRMED
             entry["confidence"] = max(entry["confidence"], confidence)  # type: ignore[type-var]
@@ -937,6 +940,15 @@ class Engine:
                 target["kind"] = source["kind"] if source["kind"] in (
                     MoveKind.RETIRE, MoveKind.PROMOTE, MoveKind.REPLACE) else target["kind"]
                 target["items"].extend(source["items"])  # type: ignore[union-attr]
+        # "BMW confirms Rossi" and "Rossi will race for Team WRT": the maker announced a seat
+        # at the team it names, which is the move.
+        for key in list(order):
+            driver, direction, _team = key
+            if merged[key]["brand"] and any(
+                    k != key and k[0] == driver and k[1] == direction and k[2]
+                    and not merged[k]["brand"] for k in order):
+                merged.pop(key)
+                order.remove(key)
         # Staying and arriving at the same team: the explicit retention is the story.
         for key in list(order):
             driver, direction, team = key
@@ -1298,6 +1310,12 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _brand_only(item: RawMove) -> bool:
+    """The move's team was named only by a sponsor's or manufacturer's name."""
+    return item.team is not None and bool(item.team.candidates) and all(
+        c.how in ("sponsor", "manufacturer") for c in item.team.candidates)
 
 
 def _team_rank(item: RawMove) -> tuple[int, int]:
