@@ -164,7 +164,7 @@ async def _lineup_import(settings: Settings, path: str) -> int:
     from rich.progress import Progress
 
     import storage
-    from storage.lineup_csv import import_csv
+    from storage.lineup_csv import CsvFormatError, import_csv
 
     store = await storage.SqlStore.open(_database_url(settings))
     try:
@@ -173,6 +173,10 @@ async def _lineup_import(settings: Settings, path: str) -> int:
             report = await import_csv(
                 store, path, progress=lambda done, total: bar.update(task, completed=done,
                                                                      total=total))
+    except CsvFormatError as exc:
+        print(f"pitboard lineup import: {path}: {exc}. Expected the columns "
+              "series,season,car,team,driver,role.", file=sys.stderr)
+        return 2
     finally:
         await store.close()
     print(f"{report.rows} rows: {report.added} added, {report.updated} updated, "

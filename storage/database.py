@@ -139,3 +139,11 @@ def head_revision() -> str | None:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def only_pitboard_tables(obj: object, name: str | None, type_: str, reflected: bool,
+                         compare_to: object) -> bool:
+    """Alembic autogenerate's include_object: leave alone the tables others keep in this
+    database (Slack's OAuth installation and state stores). A table found in the database
+    but not in Pitboard's metadata is not Pitboard's to drop."""
+    return not (type_ == "table" and reflected and compare_to is None)

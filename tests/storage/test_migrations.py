@@ -108,6 +108,34 @@ async def test_autogenerate_finds_no_difference(tmp_path: Path) -> None:
     assert diff == []
 
 
+async def test_autogenerate_leaves_other_apps_tables_alone(tmp_path: Path) -> None:
+    """Slack's OAuth stores share the database; a new migration must not drop them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import text
+
+    from storage.database import only_pitboard_tables
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    await upgrade(url)
+    store = await SqlStore.open(url, upgrade=False)
+    try:
+        async with store.engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE slack_bots (id INTEGER PRIMARY KEY)"))
+
+        def diff(opts: dict) -> list:
+            return connection.run_sync(lambda sync: compare_metadata(
+                MigrationContext.configure(sync, opts=opts), Base.metadata))
+
+        async with store.engine.connect() as connection:
+            unfiltered = await diff({})
+            filtered = await diff({"include_object": only_pitboard_tables})
+    finally:
+        await store.close()
+    assert [op[0] for op in unfiltered] == ["remove_table"]
+    assert filtered == []
+
+
 async def _check_history_backfill(url: str) -> None:
     from sqlalchemy import text
 
