@@ -482,9 +482,12 @@ class Engine:
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
         if not raw:
             return Extraction()
-        raw = self._one_per_sentence(doc, raw)
-        moves = self._finish(doc, raw, focus)
-        lineup = self._lineup(doc, moves, raw)
+        seats = [item for item in raw if item.pattern.lineup_only]
+        raw = self._one_per_sentence(doc, [item for item in raw if not item.pattern.lineup_only])
+        moves = self._finish(doc, raw, focus) if raw else []
+        lineup = self._lineup(doc, moves, seats)
+        if not moves and not lineup:
+            return Extraction()
         return Extraction(moves=tuple(moves), lineup=tuple(lineup),
                           summaries=tuple(summarize(m) for m in moves))
 
@@ -1239,7 +1242,9 @@ class Engine:
 
     # ----- lineup --------------------------------------------------------------------------------
 
-    def _lineup(self, doc: _Doc, moves: list[Move], raw: list[RawMove]) -> list[LineupEntry]:
+    def _lineup(self, doc: _Doc, moves: list[Move], seats: list[RawMove]) -> list[LineupEntry]:
+        """Who the article places in a team or car: the movers who arrive or stay, their
+        named teammates, and line-up statements ("A, B and C will share the No. 7")."""
         entries: dict[str, LineupEntry] = {}
         for move in moves:
             if move.status is not Status.CONFIRMED or move.kind.direction == "depart" or \
@@ -1252,6 +1257,15 @@ class Engine:
                 entries.setdefault(mate, LineupEntry(
                     driver=mate, team=move.team, car=move.car, series=move.series,
                     season=move.season))
+        for item in seats:
+            if item.status is not Status.CONFIRMED or item.team is None:
+                continue
+            car = item.car or self._car_for(doc, item)
+            team, series, _ = self._team_name(doc, item.team, car)
+            season = self._season(doc, [item], MoveKind.JOIN)
+            for name in (item.driver, *self._teammates(doc, [item])):
+                entries.setdefault(name, LineupEntry(driver=name, team=team, car=car,
+                                                     series=series, season=season))
         return list(entries.values())
 
 

@@ -34,6 +34,7 @@ class Pattern:
     right: tuple[str, ...]  # slots looked for after the trigger, nearest first
     title_only: bool = False
     clause_end: bool = False  # the trigger must end its clause ("X is out, Y is in.")
+    lineup_only: bool = False  # "A, B and C will share the No. 7": seats, not moves
     confidence: float = 0.9
 
 
@@ -61,7 +62,8 @@ def expand(phrase: str) -> list[str]:
 
 
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
-                    clause_end: bool = False) -> list[tuple[str, Pattern]]:
+                    clause_end: bool = False, lineup_only: bool = False
+                    ) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     for variant in expand(written):
         pieces = _SLOT.split(variant)  # literal, slot, literal, slot, ... literal
@@ -82,7 +84,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
         key = fold_key(fold(trigger))
         compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
                                       title_only=title_only, confidence=confidence,
-                                      clause_end=clause_end)))
+                                      clause_end=clause_end, lineup_only=lineup_only)))
     return compiled
 
 
@@ -107,9 +109,11 @@ def build_rules(data: dict[str, object]) -> Rules:
         confidence = float(group.get("confidence", 0.9))
         title_only = bool(group.get("title_only", False))
         clause_end = bool(group.get("clause_end", False))
+        lineup_only = bool(group.get("lineup_only", False))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
-                                                confidence=confidence, clause_end=clause_end):
+                                                confidence=confidence, clause_end=clause_end,
+                                                lineup_only=lineup_only):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):
