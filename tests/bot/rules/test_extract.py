@@ -70,6 +70,30 @@ MOVES = [
                  {("Fernando Alonso", "retire", None)}, id="retire"),
     pytest.param("Haas promotes reserve Oliver Bearman to a race seat", "", "F1",
                  {("Oliver Bearman", "promote", "Haas")}, id="promote"),
+    pytest.param("Alpine names Jack Doohan for 2025",
+                 "Alpine has confirmed that reserve driver Jack Doohan will race for the team "
+                 "in 2025.", "F1",
+                 {("Jack Doohan", "promote", "Alpine")}, id="reserve-now-racing-is-promote"),
+    pytest.param("Red Bull confirms Liam Lawson will partner Max Verstappen in 2025",
+                 "Liam Lawson will race alongside Max Verstappen next season, replacing Sergio "
+                 "Perez.", "F1",
+                 {("Liam Lawson", "join", "Red Bull Racing")},
+                 id="participle-belongs-to-the-subject"),
+    pytest.param("McLaren confirms the departure of Jake Hughes", "", "Formula E",
+                 {("Jake Hughes", "leave", "McLaren Formula E Team")},
+                 id="confirms-the-departure-of"),
+    pytest.param("Triple Eight confirms Shane van Gisbergen exit", "", "Supercars",
+                 {("Shane van Gisbergen", "leave", "Triple Eight Race Engineering")},
+                 id="noun-after-name"),
+    pytest.param("Porsche makes changes for 2025",
+                 "Andre Lotterer and Frederic Makowiecki are out, and Julien Andlauer is in.",
+                 "WEC", {("André Lotterer", "leave", None), ("Frédéric Makowiecki", "leave", None),
+                         ("Julien Andlauer", "join", None)}, id="out-and-in"),
+    pytest.param("Mercedes seeks a successor to Ferrari-bound Lewis Hamilton", "", "F1",
+                 {("Lewis Hamilton", "join", "Ferrari")}, id="team-bound"),
+    pytest.param("Jenson Button joins Wayne Taylor Racing for the Rolex 24",
+                 "Button will contest the Rolex 24 At Daytona in a one-off outing.", "IMSA",
+                 {("Jenson Button", "join", "Wayne Taylor Racing")}, id="one-off-ride"),
 ]
 
 
@@ -98,6 +122,15 @@ NO_MOVES = [
     pytest.param("Practice crash rules out Romain Grosjean",
                  "Grosjean will not race this weekend after a heavy crash.", "IndyCar",
                  id="injury-withdrawal"),
+    pytest.param("Chaz Mostert shuts down rumours he will leave Walkinshaw Andretti United",
+                 "Mostert insists he is staying put for 2025.", "Supercars", id="denial"),
+    pytest.param("Oscar Piastri, who joined McLaren in 2023, finished fourth",
+                 "Piastri previously raced for Prema in Formula 2.", "F1", id="career-background"),
+    pytest.param("Ferrari extends contract of team principal Fred Vasseur", "", "F1",
+                 id="team-principal-extension"),
+    pytest.param("Stake extends its title sponsorship of Sauber", "", "F1", id="sponsor"),
+    pytest.param("Engineer Enrico Cardile has left Ferrari to join Aston Martin", "", "F1",
+                 id="engineer"),
 ]
 
 
@@ -114,6 +147,12 @@ def test_rumour_is_marked_and_left_out_of_extract_output() -> None:
     item = {"id": "r", "title": text, "summary": "", "date": "2024-06-01", "series": "F1"}
     assert extract_item(item)["moves"] == []
     assert extract_item(item, include_rumours=True)["moves"][0]["status"] == "rumour"
+
+
+def test_a_headline_question_is_only_a_rumour() -> None:
+    moves = extract(article("Dale Coyne Racing parts ways with Jacob Abel?",
+                            series="IndyCar")).moves
+    assert [(m.driver, m.status) for m in moves] == [("Jacob Abel", Status.RUMOUR)]
 
 
 def test_next_season_resolves_from_the_date() -> None:
@@ -136,6 +175,41 @@ def test_a_replaces_b_is_a_join_with_replaces() -> None:
                             series="NASCAR Cup")).moves
     assert [(m.driver, m.kind, m.team, m.replaces) for m in moves] == [
         ("Chase Briscoe", MoveKind.JOIN, "Joe Gibbs Racing", "Martin Truex Jr.")]
+
+
+def test_role_endurance_and_part_time() -> None:
+    moves = extract(article("Cadillac adds Tom Blomqvist for the endurance rounds",
+                            "Tom Blomqvist joins Action Express Racing for the Endurance Cup "
+                            "rounds in 2024.", series="IMSA")).moves
+    assert [(m.team, m.role) for m in moves] == [("Action Express Racing", "endurance")]
+    moves = extract(article("Kyle Larson to run the Indy 500 with Arrow McLaren",
+                            series="IndyCar")).moves
+    assert [(m.team, m.role) for m in moves] == [("Arrow McLaren", "part-time")]
+
+
+def test_formula_e_season_ends_in_its_second_year() -> None:
+    moves = extract(article("Jaguar retains Mitch Evans for 2023-24", series="Formula E",
+                            published=datetime(2023, 6, 1, tzinfo=UTC))).moves
+    assert [(m.driver, m.kind, m.season) for m in moves] == [
+        ("Mitch Evans", MoveKind.EXTEND, 2024)]
+
+
+def test_manufacturer_decided_by_car_number_or_kept_with_lower_confidence() -> None:
+    by_car = extract(article("Cadillac signs Pipo Derani for the No. 31 in 2025",
+                             series="IMSA")).moves
+    assert [(m.team, m.car) for m in by_car] == [("Action Express Racing", "31")]
+    stated = extract(article("Cadillac signs Pipo Derani for 2025", series="IMSA")).moves
+    assert [m.team for m in stated] == ["Cadillac"]
+    assert stated[0].confidence < by_car[0].confidence
+
+
+def test_line_up_statement_gives_lineup_entries_without_moves() -> None:
+    result = extract(article("Porsche Penske confirms IMSA crews",
+                             "Felipe Nasr, Nick Tandy and Matt Campbell will share the No. 7 "
+                             "Porsche 963 in 2025.", series="IMSA"))
+    assert result.moves == ()
+    assert {(e.driver, e.car, e.season) for e in result.lineup} == {
+        ("Felipe Nasr", "7", 2025), ("Nick Tandy", "7", 2025), ("Matt Campbell", "7", 2025)}
 
 
 def test_interim_stand_in_is_a_replace() -> None:
