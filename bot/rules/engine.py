@@ -65,6 +65,9 @@ def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
     return found
 
 
+_HIS_TEAM = re.compile(
+    r",[ \t]+(?:his|her)[ \t]+(?:(?:former|old|previous|current|[\w-]+)[ \t]+){0,3}"
+    r"(?:team|squad|outfit|employers?|entrant)\b")
 _RUMOUR_CLAUSE_END = re.compile(r",[ \t]+(?:with|while|whereas|but|and)\b|;|:|[ \t]-[ \t]|—")
 _SEASON_BEFORE = re.compile(
     r"\b(?:for|in|from|of|until|through|starting|beginning|the|since)\s+(?:the\s+)?$", re.I)
@@ -1106,6 +1109,18 @@ class Engine:
                             i.sentence for i in items}:
                         continue
                     return name
+        # "Meyer Shank Racing, his sports car team, has put that program on hiatus."
+        about = self._sentences_about(doc, items)
+        nearby = set(about) | {i + 1 for i in about if i + 1 < len(doc.sentences)
+                               and not doc.first_person[i + 1]}
+        for index in sorted(nearby):
+            for mention in doc.by_sentence[index]:
+                if mention.kind == TEAM and _HIS_TEAM.match(doc.text, mention.end):
+                    name = self._team_name(doc, mention, None)[0]
+                    people = [m for m in doc.by_sentence[index]
+                              if m.kind == PERSON and m.end <= mention.start]
+                    if name != team and (not people or people[-1].value == driver):
+                        return name
         return None
 
     def _replaced(self, doc: _Doc, items: list[RawMove]) -> str | None:
@@ -1245,16 +1260,16 @@ class Engine:
     def _lineup(self, doc: _Doc, moves: list[Move], seats: list[RawMove]) -> list[LineupEntry]:
         """Who the article places in a team or car: the movers who arrive or stay, their
         named teammates, and line-up statements ("A, B and C will share the No. 7")."""
-        entries: dict[str, LineupEntry] = {}
+        entries: dict[tuple[str, str | None], LineupEntry] = {}
         for move in moves:
             if move.status is not Status.CONFIRMED or move.kind.direction == "depart" or \
                     move.team is None:
                 continue
-            entries.setdefault(move.driver, LineupEntry(
+            entries.setdefault((move.driver, move.team), LineupEntry(
                 driver=move.driver, team=move.team, car=move.car, series=move.series,
                 season=move.season, role=move.role))
             for mate in move.teammates:
-                entries.setdefault(mate, LineupEntry(
+                entries.setdefault((mate, move.team), LineupEntry(
                     driver=mate, team=move.team, car=move.car, series=move.series,
                     season=move.season))
         for item in seats:
@@ -1264,7 +1279,7 @@ class Engine:
             team, series, _ = self._team_name(doc, item.team, car)
             season = self._season(doc, [item], MoveKind.JOIN)
             for name in (item.driver, *self._teammates(doc, [item])):
-                entries.setdefault(name, LineupEntry(driver=name, team=team, car=car,
+                entries.setdefault((name, team), LineupEntry(driver=name, team=team, car=car,
                                                      series=series, season=season))
         return list(entries.values())
 

@@ -38,12 +38,15 @@ def test_blomqvist_example_gives_the_two_moves_and_the_car_31_lineup() -> None:
         ("Meyer Shank Racing", MoveKind.JOIN, None, "IndyCar", 2024, "full-time"),
     }
     assert all(m.driver == "Tom Blomqvist" for m in result.moves)
+    assert [m.from_team for m in result.moves] == ["Meyer Shank Racing", None]
     car_31 = {(e.driver, e.car, e.season) for e in result.lineup if e.car == "31"}
     assert car_31 == {("Tom Blomqvist", "31", 2024), ("Pipo Derani", "31", 2024),
                       ("Jack Aitken", "31", 2024)}
     assert len(result.summaries) == 2
     assert result.summaries[0].startswith("Tom Blomqvist → Action Express Racing #31 (IMSA 2024")
-    assert "with Pipo Derani, Jack Aitken" in result.summaries[0]
+    assert result.summaries[0] == (
+        "Tom Blomqvist → Action Express Racing #31 (IMSA 2024, endurance) · from Meyer Shank "
+        "Racing · with Pipo Derani, Jack Aitken")
 
 
 # (title, summary, series, expected (driver, kind, team) set)
