@@ -95,6 +95,9 @@ _SEAT_VERBS: dict[str, MoveKind | None] = {
     "move": None, "become": None, "remain": MoveKind.EXTEND, "stay": MoveKind.EXTEND,
     "continue": MoveKind.EXTEND,
 }
+_DENIALS = frozenset(("denies", "denied", "shuts down", "shut down", "quashes", "quashed",
+                      "rules out", "ruled out", "dismisses", "dismissed", "staying put",
+                      "stays put"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -728,7 +731,10 @@ class Engine:
                     return []
                 kind = _SEAT_VERBS[verb[0]] or kind
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
-            return []
+            # "X will not continue with Y" is an exit; "will not join" is nothing at all.
+            if kind is not MoveKind.EXTEND or self._denied(doc, s_start, s_end):
+                return []
+            kind = MoveKind.LEAVE
         for _c_start, c_end in doc.cues.get("background", ()):
             if c_end <= t_start and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
@@ -798,12 +804,13 @@ class Engine:
             if left_edge <= c_start and c_end <= t_start and \
                     len(doc.folded[c_end:t_start].split()) <= 4:
                 return True
-            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in (
-                    "denies", "denied", "shuts down", "shut down", "quashes", "quashed",
-                    "rules out", "ruled out", "dismisses", "dismissed", "staying put",
-                    "stays put"):
+            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS:
                 return True
         return False
+
+    def _denied(self, doc: _Doc, s_start: int, s_end: int) -> bool:
+        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS
+                   for c, e in doc.cues.get("negation", ()))
 
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
