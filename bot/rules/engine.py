@@ -98,6 +98,8 @@ _SEAT_VERBS: dict[str, MoveKind | None] = {
 _DENIALS = frozenset(("denies", "denied", "shuts down", "shut down", "quashes", "quashed",
                       "rules out", "ruled out", "dismisses", "dismissed", "staying put",
                       "stays put"))
+_PARTICLE_WORDS = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
+                            "della", "la", "le", "ten", "ter"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -289,15 +291,21 @@ class Engine:
                    series_seen={m.value for m in mentions if m.kind == SERIES})
         index = 0
         last = len(sentences) - 1
-        for mention in mentions:  # both in text order: one merge walk
-            while index < last and starts[index + 1] <= mention.start:
-                index += 1
-            if sentences:
+        first_person: list[str | None] = [None] * len(sentences)
+        car_sentences: list[int] = []
+        if sentences:
+            for mention in mentions:  # both in text order: one merge walk
+                while index < last and starts[index + 1] <= mention.start:
+                    index += 1
                 by_sentence[index].append(mention)
+                if mention.kind == PERSON:
+                    if first_person[index] is None:
+                        first_person[index] = mention.value
+                elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
+                    car_sentences.append(index)
         doc.trigger_starts = [t[0] for t in doc.triggers]
-        doc.first_person = [next((m.value for m in ms if m.kind == PERSON), None)
-                            for ms in by_sentence]
-        doc.car_sentences = sorted({doc.sentence_of(m.start) for m in mentions if m.kind == CAR})
+        doc.first_person = first_person
+        doc.car_sentences = car_sentences
         self._mark_non_drivers(doc)
         return doc
 
@@ -344,12 +352,11 @@ class Engine:
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))
             elif kind == "team":
-                candidates = tuple(payload)  # type: ignore[arg-type]
-                chosen.append(Mention(start, end, TEAM, text[start:end], candidates=candidates))
-            elif kind == "driver":
-                names = tuple(payload)  # type: ignore[arg-type]
-                if len(names) == 1:
-                    chosen.append(Mention(start, end, PERSON, names[0], known=True))
+                chosen.append(Mention(start, end, TEAM, text[start:end],
+                                      candidates=payload))  # type: ignore[arg-type]
+            elif kind == "driver" and len(payload) == 1:  # type: ignore[arg-type]
+                chosen.append(Mention(start, end, PERSON, payload[0],  # type: ignore[index]
+                                      known=True))
         # Names the gazetteer does not know: runs of capitalised words.
         runs: list[tuple[int, int, list[tuple[int, int]]]] = []
         matches = [m for r_start, r_end in regions
@@ -378,9 +385,8 @@ class Engine:
                     runs.append((piece[0][0], piece[-1][1], piece))
         surnames: dict[str, str] = {}
         firsts: dict[str, list[str]] = {}
-        for mention in chosen:
-            if mention.kind == PERSON:
-                self._register(mention.value, surnames, firsts)
+        for name in {m.value for m in chosen if m.kind == PERSON}:
+            self._register(name, surnames, firsts)
         leftovers: list[list[tuple[int, int]]] = []
         unknown: list[list[tuple[int, int]]] = []
         for start, end, piece in runs:
@@ -411,11 +417,14 @@ class Engine:
             self._register(name, surnames, firsts)
         # Later mentions by surname ("Armstrong", "Van der Zande"), also inside title-case runs.
         for piece in leftovers:
+            keys = [_word_key(text, folded, a, b) for a, b in piece]
+            if not any(k in surnames or k in _PARTICLE_WORDS for k in keys):
+                continue  # no word of it is anyone's surname
             index = 0
             while index < len(piece):
                 for size in range(min(4, len(piece) - index), 0, -1):
                     span = piece[index:index + size]
-                    key = " ".join(_word_key(text, folded, a, b) for a, b in span)
+                    key = " ".join(keys[index:index + size])
                     if key in surnames:
                         chosen.append(Mention(span[0][0], span[-1][1], PERSON, surnames[key],
                                               known=True))
@@ -649,6 +658,8 @@ class Engine:
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
+        if doc.first_person[sentence] is None:
+            return []  # nobody named in the sentence: nobody moves in it
         s_start, s_end = doc.sentences[sentence]
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end for c_start, c_end in blockers):
@@ -1079,6 +1090,12 @@ class Engine:
     def _teammates(self, doc: _Doc, items: list[RawMove]) -> list[str]:
         """Drivers named after "teamed with", "alongside", "co-drivers" in the move's
         sentences: the same car or team."""
+        key = ("mates", items[0].driver, tuple(sorted({item.sentence for item in items})))
+        if key not in doc.memo:
+            doc.memo[key] = self._find_teammates(doc, items)
+        return doc.memo[key]  # type: ignore[return-value]
+
+    def _find_teammates(self, doc: _Doc, items: list[RawMove]) -> list[str]:
         driver = items[0].driver
         cues = doc.cues.get("teammate", ())
         mates: list[str] = []

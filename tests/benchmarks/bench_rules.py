@@ -1,6 +1,6 @@
 """How fast the rules engine reads articles, beside feedparser's parse rate of the same articles.
 
-    .venv/bin/python tests/benchmarks/bench_rules.py [--articles 2000] [--seed 7]
+    .venv/bin/python tests/benchmarks/bench_rules.py [--articles 2000] [--seed 7] [--runs 3]
 
 Builds articles of about 300 words from templates and gazetteer names (moves, race reports,
 rumours, staff news), times `extract` one article at a time on one core, then serves the same
@@ -109,29 +109,40 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs; the fastest is shown")
     args = parser.parse_args()
     articles = build_articles(args.articles, args.seed)
     words = statistics.mean(len(f"{a.title} {a.summary}".split()) for a in articles)
     for article in articles[:50]:  # warm caches the way a running bot has them warm
         extract(article)
-    gc.collect()
-    timings = []
-    moves = 0
-    started = time.perf_counter()
-    for article in articles:
-        t0 = time.perf_counter()
-        moves += len(extract(article).moves)
-        timings.append(time.perf_counter() - t0)
-    elapsed = time.perf_counter() - started
     document = as_rss(articles)
-    t0 = time.perf_counter()
-    parsed = feedparser.parse(document)
-    feed_elapsed = time.perf_counter() - t0
-    assert len(parsed.entries) == len(articles), "feedparser lost entries"
+    # Best of --runs for both, as timeit does: other processes on a shared machine only ever
+    # make a run slower, so the fastest run is the closest to the code's own cost.
+    elapsed = feed_elapsed = float("inf")
+    timings: list[float] = []
+    moves = 0
+    for _ in range(args.runs):
+        gc.collect()
+        run_timings = []
+        moves = 0
+        started = time.perf_counter()
+        for article in articles:
+            t0 = time.perf_counter()
+            moves += len(extract(article).moves)
+            run_timings.append(time.perf_counter() - t0)
+        run_elapsed = time.perf_counter() - started
+        if run_elapsed < elapsed:
+            elapsed, timings = run_elapsed, run_timings
+        gc.collect()
+        t0 = time.perf_counter()
+        parsed = feedparser.parse(document)
+        feed_elapsed = min(feed_elapsed, time.perf_counter() - t0)
+        assert len(parsed.entries) == len(articles), "feedparser lost entries"
     timings.sort()
     rate = len(articles) / elapsed
     feed_rate = len(articles) / feed_elapsed
-    print(f"articles: {len(articles)} (mean {words:.0f} words), moves found: {moves}")
+    print(f"articles: {len(articles)} (mean {words:.0f} words), moves found: {moves}; "
+          f"best of {args.runs} runs")
     print(f"extract: {rate:,.0f} articles/s on one core; "
           f"p50 {timings[len(timings) // 2] * 1e6:.0f} us, "
           f"p99 {timings[int(len(timings) * 0.99)] * 1e6:.0f} us per article")
