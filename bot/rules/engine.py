@@ -747,7 +747,7 @@ class Engine:
                 return []
             kind = MoveKind.LEAVE
         for _c_start, c_end in doc.cues.get("background", ()):
-            if c_end <= t_start and len(doc.folded[c_end:t_start].split()) <= 2:
+            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
         for c_start, _ in doc.cues.get("non_driver", ()):
             if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
@@ -802,7 +802,8 @@ class Engine:
 
     def _after_cue(self, doc: _Doc, mention: Mention, cue: str) -> bool:
         for _c_start, c_end in doc.cues.get(cue, ()):
-            if c_end <= mention.start and len(doc.folded[c_end:mention.start].split()) <= 2:
+            if 0 <= mention.start - c_end <= 40 and \
+                    len(doc.folded[c_end:mention.start].split()) <= 2:
                 return True
         return False
 
