@@ -116,12 +116,12 @@ _NOT_NAME = _words("""
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december racing motorsport motorsports
     team series championship cup grand prix hours speedway raceway circuit international
-    motor engineering academy formula gp hypercar sports sportscar rolex indianapolis le
-    mans gt world endurance le 24 500 e-prix eprix race sprint feature qualifying practice
-    he she they we i but and or so as if when while once both all one two three four five
-    six seven eight nine ten ntt fia imsa wec nascar motogp indycar f1 f2 f3 lmp2 lmp1 gtp
-    gtd lmgt3 lmdh also however meanwhile although though because since according said says
-    told statement official it's that's there here what who why how more most many much some
+    motor engineering academy formula gp hypercar sports sportscar rolex indianapolis mans
+    gt world endurance 24 500 e-prix eprix race sprint feature qualifying practice he she
+    they we i but and or so as if when while once both all one two three four five six seven
+    eight nine ten ntt fia imsa wec nascar motogp indycar f1 f2 f3 lmp2 lmp1 gtp gtd lmgt3
+    lmdh also however meanwhile although though because since according said says told
+    statement official it's that's there here what who why how more most many much some
     other another each every first second third fourth fifth sixth final chevrolet honda
     toyota porsche ferrari mercedes audi bmw cadillac acura lamborghini mclaren alpine
     peugeot ducati yamaha kawasaki aprilia ktm suzuki hyundai nissan jaguar maserati lola
