@@ -98,6 +98,9 @@ _SEAT_VERBS: dict[str, MoveKind | None] = {
 _DENIALS = frozenset(("denies", "denied", "shuts down", "shut down", "quashes", "quashed",
                       "rules out", "ruled out", "dismisses", "dismissed", "staying put",
                       "stays put"))
+# Words too common in team names to tie two teams together.
+_GENERIC_TEAM_WORDS = frozenset(("the", "of", "and", "with", "by", "f1", "gp", "grand", "prix",
+                                 "world", "rally", "works", "factory", "official", "s"))
 _PARTICLE_WORDS = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
                             "della", "la", "le", "ten", "ter"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
@@ -606,6 +609,27 @@ class Engine:
             return found
         return []
 
+    def _implied_subject(self, doc: _Doc, sentence: int, t_start: int) -> Mention | None:
+        """"The Spaniard chose to step away..." after a sentence about Aleix Espargaro: the
+        epithet (or "He"/"She") opening a sentence that names nobody is that driver."""
+        if sentence == 0 or doc.first_person[sentence - 1] is None:
+            return None
+        start, end = doc.sentences[sentence]
+        opening = doc.folded[start:start + 40].split()[:5]
+        span_end = start + (len(opening[0]) if opening else 0)
+        if opening[:1] in (["he"], ["she"]):
+            pass
+        elif opening[:1] == ["the"] and any(
+                start <= c_start < min(end, t_start) and
+                len(doc.folded[start:c_start].split()) <= 3
+                for c_start, _ in doc.cues.get("epithet", ())):
+            span_end = start + len(doc.folded[start:t_start]) - len(
+                doc.folded[start:t_start].lstrip()) + 3
+        else:
+            return None
+        name = doc.first_person[sentence - 1]
+        return Mention(start, min(span_end, t_start), PERSON, name or "", known=True)
+
     def _subject(self, doc: _Doc, mentions: list[Mention], t_start: int, floor: int
                  ) -> list[Mention]:
         people = [m for m in mentions if m.kind == PERSON and floor <= m.start and m.end <= t_start
@@ -658,15 +682,20 @@ class Engine:
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
-        if doc.first_person[sentence] is None:
-            return []  # nobody named in the sentence: nobody moves in it
         s_start, s_end = doc.sentences[sentence]
+        stand_in = None
+        if doc.first_person[sentence] is None:
+            stand_in = self._implied_subject(doc, sentence, t_start)
+            if stand_in is None:
+                return []  # nobody named or meant in the sentence: nobody moves in it
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end for c_start, c_end in blockers):
             return []
         if any(s_start <= c < s_end for c, _ in doc.cues.get("race_context", ())):
             return []
         mentions = self._visible(doc, sentence, t_start)
+        if stand_in is not None:
+            mentions = [stand_in, *mentions]
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
         following = bisect_right(doc.trigger_starts, t_end)
@@ -875,7 +904,7 @@ class Engine:
                         if car in self.gazetteer.teams[(c.series, c.team)].cars]
             if not with_car:
                 # "Cadillac Racing ... No. 31": another entry of the same make runs that car.
-                words = set(fold(mention.value).split())
+                words = set(fold(mention.value).split()) - _TEAM_WORDS - _GENERIC_TEAM_WORDS
                 for series in {c.series for c in candidates}:
                     for info, info_words in self.gazetteer.teams_with_car(series, car):
                         if words & info_words:
@@ -995,7 +1024,8 @@ class Engine:
                 from_team = self._from_team(doc, items, team)
                 leave_key = leaves.get(driver)
                 if leave_key and leave_key[2] and leave_key[2] != team and \
-                        merged[leave_key]["status"] is Status.CONFIRMED:
+                        merged[leave_key]["status"] is Status.CONFIRMED and \
+                        entry["status"] is Status.CONFIRMED:
                     from_team = from_team or leave_key[2]
                     if from_team == leave_key[2]:
                         dropped.add(leave_key)
