@@ -22,6 +22,7 @@ from bot.rules.text import clean, fold, sentence_spans
 PERSON, TEAM, SERIES, CAR = "person", "team", "series", "car"
 # Cues looked for in every sentence (the rest only where a trigger is).
 GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
+                         "season_end",
                          "non_driver"))
 SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
 
@@ -70,10 +71,14 @@ _HIS_TEAM = re.compile(
     r"(?:team|squad|outfit|employers?|entrant)\b")
 _RUMOUR_CLAUSE_END = re.compile(r",[ \t]+(?:with|while|whereas|but|and)\b|;|:|[ \t]-[ \t]|—")
 _SEASON_BEFORE = re.compile(
-    r"\b(?:for|in|from|of|until|through|starting|beginning|the|since)\s+(?:the\s+)?$", re.I)
+    r"\b(?:for|in|from|of|until|through|starting|beginning|the|since|its|their|his|her)\s+"
+    r"(?:the\s+)?$", re.I)
 _SEASON_AFTER = re.compile(
-    r"\s*(?:season|campaign|championship|schedule|series|grid|line-?up|roster|title|"
+    r"\s*(?:season|campaign|championship|schedule|series|grid|line-?up|roster|title|plans|"
+    r"programme|program|effort|entry|"
     r"NTT|IndyCar|F1|Formula|NASCAR|MotoGP|WEC|IMSA|Supercars|WorldSBK|Xfinity|Cup)\b", re.I)
+_SEASON_IN_FOR = re.compile(r"\b(?:in|for|from)\s+$")
+_SEASON_END_WORDS = re.compile(r"end of|after|when|once")
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
 _FE_SEASON = re.compile(r"\bSeason (\d{1,2})\b")
 _ASIDE = re.compile(
@@ -1189,10 +1194,11 @@ class Engine:
         return None
 
     def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
+        """The first season in the new seat; for a leave or retirement the last one."""
         departing = kind.direction == "depart"
         for item in items:
             s_start, s_end = doc.sentences[item.sentence]
-            found = self._season_in(doc, s_start, s_end, departing)
+            found = self._season_in(doc, s_start, s_end, departing, anchor=item.trigger[1])
             if found is not None:
                 return found
         title = self._season_in(doc, 0, doc.title_end, departing)
@@ -1203,21 +1209,29 @@ class Engine:
             found = self._season_in(doc, s_start, s_end, departing, strict=True)
             if found is not None:
                 return found
-        return self._season_in(doc, 0, len(doc.text), departing, strict=True)
+        found = self._season_in(doc, 0, len(doc.text), departing, strict=True)
+        if found is None and doc.published is not None and (
+                departing or kind is MoveKind.REPLACE):
+            # A release or a stand-in with no season named happens in the current one.
+            found = doc.published.year
+        return found
 
     def _season_in(self, doc: _Doc, start: int, end: int, departing: bool,
-                   strict: bool = False, relative: bool = True) -> int | None:
-        key = ("season", start, end, departing, strict, relative)
+                   strict: bool = False, relative: bool = True, anchor: int = -1) -> int | None:
+        key = ("season", start, end, departing, strict, relative, anchor)
         if key not in doc.memo:
-            doc.memo[key] = self._read_season(doc, start, end, departing, strict, relative)
+            doc.memo[key] = self._read_season(doc, start, end, departing, strict, relative,
+                                              anchor)
         return doc.memo[key]  # type: ignore[return-value]
 
     def _read_season(self, doc: _Doc, start: int, end: int, departing: bool,
-                     strict: bool, relative: bool) -> int | None:
+                     strict: bool, relative: bool, anchor: int) -> int | None:
         """The season a span of text names: a year, "2023-24" (the year it ends), Formula E's
-        "Season 11", or "next season"/"this season" against the article's date. `strict`
-        (for text that is not the move's own sentence) counts only years that read as
-        seasons: "in 2025", "the 2025 season"."""
+        "Season 11", or "next season"/"this season"/"when the season ends" against the
+        article's date. `strict` (for text that is not the move's own sentence) counts only
+        years that read as seasons ("in 2025", "the 2025 season") and reads them as written;
+        in the move's own sentence "X will not race for Y in 2025" means a last season of
+        2024, and an older year counts only right after the trigger ("moved to BMW in 2021")."""
         text = doc.text[start:end]
         years: list[tuple[int, int]] = []
         for match in _YEAR.finditer(text):
@@ -1236,7 +1250,10 @@ class Engine:
                 years.append((match.start(), 2014 + int(match.group(1))))
         if doc.published is not None:
             year_now = doc.published.year
-            years = [(p, y) for p, y in years if year_now - 1 <= y <= year_now + 3]
+            right_after = anchor - start
+            years = [(p, y) for p, y in years if year_now - 1 <= y <= year_now + 3 or (
+                y < year_now and 0 <= p - right_after and
+                len(text[right_after:p].split()) <= 6)]
             for c_start, _ in doc.cues.get("next_season", ()):
                 if start <= c_start < end:
                     # Who leaves "next season" races for the last time this one.
@@ -1244,20 +1261,25 @@ class Engine:
             for c_start, _ in doc.cues.get("this_season", ()):
                 if start <= c_start < end:
                     years.append((c_start - start, year_now))
+            for c_start, _ in doc.cues.get("season_end", ()):
+                if start <= c_start < end:
+                    # Leaving "when the season ends" ends this season; arriving starts the next.
+                    years.append((c_start - start, year_now + (0 if departing else 1)))
         elif not years and relative and any(
                 start <= c < end for c, _ in doc.cues.get("next_season", ())):
             # No date: "next season" is the latest season the article names.
             latest = self._season_in(doc, 0, len(doc.text), False, strict=True, relative=False)
             if latest is not None:
-                years.append((0, latest))
+                years.append((0, latest - (1 if departing else 0)))
         if not years:
             return None
         if departing:
             prefix = text.lower()
             for position, year in years:
                 before = prefix[max(0, position - 12):position]
-                if re.search(r"\b(?:in|for|from)\s+$", before) and not re.search(
-                        r"end of|after|when|once", prefix[max(0, position - 30):position]):
+                future = doc.published is None or year >= doc.published.year
+                if (not strict or future) and _SEASON_IN_FOR.search(before) and \
+                        not _SEASON_END_WORDS.search(prefix[max(0, position - 30):position]):
                     return year - 1
             return min(y for _, y in years)
         return max(y for _, y in years)
