@@ -1252,7 +1252,7 @@ class Engine:
             year_now = doc.published.year
             right_after = anchor - start
             years = [(p, y) for p, y in years if year_now - 1 <= y <= year_now + 3 or (
-                y < year_now and p - right_after >= 0 and
+                y < year_now and anchor >= 0 and p - right_after >= 0 and
                 len(text[right_after:p].split()) <= 6)]
             for c_start, _ in doc.cues.get("next_season", ()):
                 if start <= c_start < end:
