@@ -238,3 +238,42 @@ def test_summary_of_a_leave() -> None:
     moves = extract(article("Williams parts ways with Logan Sargeant", series="F1",
                             published=datetime(2024, 8, 27, tzinfo=UTC))).moves
     assert summarize(moves[0]).startswith("Logan Sargeant leaves Williams (F1")
+
+
+SEASONS = [
+    pytest.param("Dane Cameron will not race for Porsche Penske Motorsport in 2025", "leave",
+                 2024, id="not-racing-in-2025-ends-in-2024"),
+    pytest.param("Tim Slade will leave Blanchard Racing Team when the season ends", "leave", 2024,
+                 id="leave-at-season-end"),
+    pytest.param("Will Brown joins Triple Eight Race Engineering when the season ends", "join",
+                 2025, id="join-after-season-end"),
+    pytest.param("Michael van der Mark moved to BMW in 2021", "join", 2021,
+                 id="old-year-next-to-the-trigger"),
+    pytest.param("Alexander Rossi, the 2016 Indianapolis 500 winner, joins Ed Carpenter Racing",
+                 "join", None, id="old-year-elsewhere-is-background"),
+    pytest.param("Arrow McLaren has released David Malukas", "leave", 2024,
+                 id="release-without-season-is-this-one"),
+]
+
+
+@pytest.mark.parametrize(("title", "kind", "season"), SEASONS)
+def test_seasons(title: str, kind: str, season: int | None) -> None:
+    moves = extract(article(title, published=datetime(2024, 9, 20, tzinfo=UTC))).moves
+    assert [(m.kind.value, m.season) for m in moves] == [(kind, season)]
+
+
+def test_next_season_without_a_date_is_the_latest_season_named() -> None:
+    moves = extract(article("Kaulig Racing reveals its 2025 plans",
+                            "Next season Daniel Dye will carry on with the team full-time.",
+                            series="NASCAR Xfinity", published=None)).moves
+    assert [(m.driver, m.kind, m.season) for m in moves] == [
+        ("Daniel Dye", MoveKind.EXTEND, 2025)]
+
+
+def test_epithet_subject_is_the_driver_just_named() -> None:
+    moves = extract(article("HRC confirms Aleix Espargaro as Honda test rider for 2025",
+                            "Aleix Espargaro will be Honda's MotoGP test rider in 2025. The "
+                            "Spaniard chose to step away from full-time racing earlier this "
+                            "year.", series="MotoGP")).moves
+    assert {m.kind for m in moves if m.driver.startswith("Aleix")} == {
+        MoveKind.JOIN, MoveKind.RETIRE}

@@ -1,0 +1,34 @@
+"""rules.toml as a moderator writes it: alternatives, slots, and a new phrase taking effect."""
+
+from __future__ import annotations
+
+import tomllib
+
+from bot.models import Article, MoveKind
+from bot.rules import RULES_PATH, Engine, gazetteer
+from bot.rules.patterns import build_rules, compile_pattern, expand
+
+
+def test_alternatives_multiply_out() -> None:
+    assert expand("{driver} (will join|joins) {team}") == ["{driver} will join {team}",
+                                                          "{driver} joins {team}"]
+    assert expand("(a|b) x (c|d)") == ["a x c", "a x d", "b x c", "b x d"]
+
+
+def test_slots_before_the_words_are_looked_for_on_the_left() -> None:
+    [(key, pattern)] = compile_pattern(MoveKind.JOIN, "{team} {driver} a new deal",
+                                       title_only=False, confidence=0.9)
+    assert key == "a new deal"
+    assert pattern.left == ("driver", "team") and pattern.right == ()
+
+
+def test_a_phrase_added_to_the_rules_is_read() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    story = Article(entry_id="p", title="Lewis Hamilton pens Ferrari pact", series="F1")
+    before = Engine(gazetteer(), build_rules(data)).extract(story).moves
+    assert before == ()
+    data["move"].append({"kind": "join", "patterns": ["{driver} pens {team}"]})
+    after = Engine(gazetteer(), build_rules(data)).extract(story).moves
+    assert [(m.driver, m.kind, m.team) for m in after] == [
+        ("Lewis Hamilton", MoveKind.JOIN, "Ferrari")]
