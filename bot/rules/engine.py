@@ -275,10 +275,10 @@ class Engine:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
         # Unknown names and surnames matter only where a move can be read: the title, sentences
         # with a trigger, and sentences that name a car, a former team or a replaced driver.
-        wanted = [t[0] for t in triggers] + [c for name in ("from_team", "replaces")
-                                             for c, _ in cues.get(name, ())]
+        # New names are looked for where a move or a replaced driver can be named; surnames
+        # of the names found are then looked for everywhere.
+        wanted = [t[0] for t in triggers] + [c for c, _ in cues.get("replaces", ())]
         cars = car_numbers(text, car_words) if triggers else []
-        wanted += [c[0] for c in cars]
         regions: list[tuple[int, int]] = []
         if triggers:
             for position in sorted(wanted):
@@ -395,23 +395,19 @@ class Engine:
         firsts: dict[str, list[str]] = {}
         for name in {m.value for m in chosen if m.kind == PERSON}:
             self._register(name, surnames, firsts)
-        leftovers: list[list[tuple[int, int]]] = []
         unknown: list[list[tuple[int, int]]] = []
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
             folded_words = [_word_key(text, folded, a, b) for a, b in piece]
             if len(words) >= 2 and any(w in _TEAM_WORDS for w in folded_words[1:]):
                 chosen.append(Mention(start, end, TEAM, " ".join(words)))
+                mask[start:end] = b"\x01" * (end - start)
                 continue
-            if " ".join(folded_words) in surnames:
-                leftovers.append(piece)
-            elif start >= title_end and 2 <= len(words) <= 4 and not any(
-                w in _NOT_NAME or len(w) < 2 or any(ch.isdigit() for ch in w)
-                for w in folded_words
-            ):
+            if " ".join(folded_words) not in surnames and start >= title_end and \
+                    2 <= len(words) <= 4 and not any(
+                        w in _NOT_NAME or len(w) < 2 or any(ch.isdigit() for ch in w)
+                        for w in folded_words):
                 unknown.append(piece)
-            else:
-                leftovers.append(piece)
         for piece in unknown:
             name = " ".join(_strip_possessive(text[a:b]) for a, b in piece).replace("’", "'")
             first = _name_words(name)[0]
@@ -422,24 +418,23 @@ class Engine:
                     break
             chosen.append(Mention(piece[0][0], piece[-1][1], PERSON, name,
                                   known=name in self.gazetteer.drivers))
+            mask[piece[0][0]:piece[-1][1]] = b"\x01" * (piece[-1][1] - piece[0][0])
             self._register(name, surnames, firsts)
-        # Later mentions by surname ("Armstrong", "Van der Zande"), also inside title-case runs.
-        for piece in leftovers:
-            keys = [_word_key(text, folded, a, b) for a, b in piece]
-            if not any(k in surnames or k in _PARTICLE_WORDS for k in keys):
-                continue  # no word of it is anyone's surname
-            index = 0
-            while index < len(piece):
-                for size in range(min(4, len(piece) - index), 0, -1):
-                    span = piece[index:index + size]
-                    key = " ".join(keys[index:index + size])
-                    if key in surnames:
-                        chosen.append(Mention(span[0][0], span[-1][1], PERSON, surnames[key],
-                                              known=True))
-                        index += size
-                        break
-                else:
-                    index += 1
+        # Later mentions by surname ("Armstrong", "Van der Zande"), anywhere in the article,
+        # longest first, each a whole word run written with a capital.
+        for key in sorted(surnames, key=len, reverse=True):
+            position = folded.find(key)
+            while position != -1:
+                end = position + len(key)
+                if (position == 0 or folded[position - 1] == " ") and (
+                        end == len(folded) or folded[end] == " ") and \
+                        mask.find(1, position, end) == -1 and \
+                        not text[max(position - 1, text.rfind(" ", position, end)) + 1].islower():
+                    mask[position:end] = b"\x01" * (end - position)
+                    if text.startswith(("'s", "’s"), end):
+                        end += 2
+                    chosen.append(Mention(position, end, PERSON, surnames[key], known=True))
+                position = folded.find(key, end)
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=lambda m: m.start)
         return chosen
