@@ -9,10 +9,17 @@ repeat of an already posted alert a no-op."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import feeds
+from bot.models import utcnow
+from bot.pipeline import Pipeline
+from bot.rules import extract, gazetteer
+from storage import SqlStore
 from tests.e2e.procs import (
     ALERTS_CHANNEL_ID,
     MOVES,
@@ -47,8 +54,10 @@ async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
         async with FakeDiscord() as discord_fake, TimedFeedServer() as news:
             try:
                 news.set_feed("/imsa.xml", rss([quiet_item("old-1")]))
-                await store.add_feed(news.url("/imsa.xml"), interval_seconds=1)
+                feed = await store.add_feed(news.url("/imsa.xml"), interval_seconds=1)
                 await prime_feeds(store)
+                primed = await store.get_feed(feed.id)
+                assert primed is not None
                 await use_alerts_channel(store)
                 news.set_feed("/imsa.xml", rss(
                     [move_item(driver, team, f"move-{i}") for i, (driver, team)
@@ -62,6 +71,14 @@ async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
                 workers.append(first)
                 await wait_until(lambda: bool(discord_fake.held()), within=20, workers=[first],
                                  what="the first worker to be mid-send")
+
+                async def poll_recorded() -> bool:
+                    # the poll that found the news has queued all its alerts by then
+                    polled = await store.get_feed(feed.id)
+                    return polled is not None and polled.last_polled_at != primed.last_polled_at
+
+                await wait_until(poll_recorded, within=5, workers=[first],
+                                 what="the first worker to finish its poll")
                 [held] = discord_fake.held()
                 assert len(discord_fake.messages(ALERTS_CHANNEL_ID)) == (2 if after_posting else 1)
                 first.kill()
@@ -69,7 +86,9 @@ async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
                 # Caught in the act: one row settled, the rest leased to a worker that is gone.
                 statuses = await outbox_statuses(store)
                 assert statuses == {"sent": 1, "pending": len(DRIVERS) - 1}, statuses
-                assert await outbox_leases(store) == {first.worker_id: len(DRIVERS) - 1}
+                leases = await outbox_leases(store)
+                assert leases[first.worker_id] >= 1, leases  # the held alert's row at least
+                assert sum(leases.values()) == len(DRIVERS) - 1, leases
                 await wait_until(lambda: not discord_fake.held(), within=5,
                                  what="the fake to notice the dead worker hung up")
                 assert held.abandoned is not after_posting
@@ -95,5 +114,53 @@ async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
             finally:
                 for worker in workers:
                     worker.stop()
+    finally:
+        await store.close()
+
+
+class _DiesAfterStoringArticles:
+    """A store whose worker dies (here: raises) on the first record_extraction, i.e. after
+    the feed's new articles were committed and before their stories and alerts were."""
+
+    def __init__(self, inner: SqlStore) -> None:
+        self._inner = inner
+        self.died = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "record_extraction" and not self.died:
+            async def die(*_args: Any, **_kwargs: Any) -> Any:
+                self.died = True
+                raise ConnectionResetError("died between storing articles and queuing alerts")
+            return die
+        return getattr(self._inner, name)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap in bot.pipeline: articles are committed before their stories and alerts, "
+    "and the next poll treats stored articles as old, so a worker that dies in between "
+    "loses those alerts for good"))
+async def test_worker_dying_after_storing_articles_still_alerts(tmp_path: Path) -> None:
+    store = await open_test_store(tmp_path / "gap.db")
+    try:
+        async with TimedFeedServer() as news, feeds.HttpFeedFetcher(
+                feeds.FetchSettings(allow_private=True, timeout_seconds=5.0)) as fetcher:
+            news.set_feed("/imsa.xml", rss([quiet_item("old-1")]))
+            await store.add_feed(news.url("/imsa.xml"), interval_seconds=1)
+            await prime_feeds(store)
+            await use_alerts_channel(store)
+            driver, team = MOVES[0]
+            news.set_feed("/imsa.xml", rss([move_item(driver, team, "move-0"),
+                                            quiet_item("old-1")]))
+            dying = _DiesAfterStoringArticles(store)
+            crashed = await Pipeline(dying, fetcher, extractor=extract,  # type: ignore[arg-type]
+                                     gazetteer=gazetteer(), worker_id="dead").poll_due(
+                now=utcnow() + timedelta(seconds=2))
+            assert dying.died and crashed[0].error
+
+            # Another worker, once the dead one's lease has run out.
+            survivor = Pipeline(store, fetcher, extractor=extract, gazetteer=gazetteer(),
+                                worker_id="survivor")
+            await survivor.poll_due(now=utcnow() + timedelta(hours=1))
+            assert await outbox_statuses(store) == {"pending": 1}
     finally:
         await store.close()
