@@ -260,16 +260,13 @@ class Engine:
                         series_seen=set())
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
-        if self._local_automaton.kind == ahocorasick.AHOCORASICK:
-            done: set[int] = set()
-            for t_start, _t_end, _patterns in triggers:
-                index = max(0, bisect_right(starts, t_start) - 1)
-                if index in done or not sentences:
-                    continue
-                done.add(index)
-                s_start, s_end = sentences[index]
-                self._scan(self._local_automaton, folded[s_start:s_end], s_start, title_end,
-                           triggers, cues, roles, car_words, object_kind, entity_hits)
+        if self._local_automaton.kind == ahocorasick.AHOCORASICK and sentences:
+            # One pass from the first sentence with a trigger to the last one.
+            first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
+            last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
+            s_start, s_end = sentences[first][0], sentences[last][1]
+            self._scan(self._local_automaton, folded[s_start:s_end], s_start, title_end,
+                       triggers, cues, roles, car_words, object_kind, entity_hits)
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
@@ -704,6 +701,8 @@ class Engine:
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
+        participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
+            doc.folded[t_start:t_end].split()[0].endswith("ing")
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
                 continue
@@ -713,8 +712,6 @@ class Engine:
             used: set[int] = set()
             ok = True
             distance = 0
-            participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
-                doc.folded[t_start:t_end].split()[0].endswith("ing")
             for slot in pattern.left:
                 if slot == "driver" and participle:
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
@@ -1097,7 +1094,8 @@ class Engine:
         """The move's sentences, those whose first person is the driver, and a following
         sentence that opens with "He"/"She" and names nobody."""
         driver = items[0].driver
-        key = ("about", driver, tuple(sorted({item.sentence for item in items})))
+        key = ("about", driver, items[0].sentence if len(items) == 1 else
+               tuple(sorted({item.sentence for item in items})))
         if key in doc.memo:
             return doc.memo[key]  # type: ignore[return-value]
         found = {item.sentence for item in items}
