@@ -585,6 +585,11 @@ class Engine:
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
                 continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
+            if mention.kind == PERSON and want == TEAM and \
+                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") and \
+                    mention.end <= t_start:
+                # "Nissan has retained Rowland and signed Nato": skip the first verb's object.
+                continue
             if mention.kind != want:
                 return []
             gap = _outside_asides(doc, mention.end, t_start).split()
@@ -681,9 +686,10 @@ class Engine:
         sentence = doc.sentence_of(t_start)
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
-        if doc.first_person[sentence] is None:
+        if doc.first_person[sentence] is None or not any(
+                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence]):
             stand_in = self._implied_subject(doc, sentence, t_start)
-            if stand_in is None:
+            if stand_in is None and doc.first_person[sentence] is None:
                 return []  # nobody named or meant in the sentence: nobody moves in it
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end for c_start, c_end in blockers):
@@ -767,6 +773,10 @@ class Engine:
                 if not verb or verb[0] not in _SEAT_VERBS:
                     return []
                 kind = _SEAT_VERBS[verb[0]] or kind
+        if kind is MoveKind.PROMOTE and any(
+                m.kind == SERIES and t_end <= m.start and
+                len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions):
+            kind = MoveKind.JOIN  # "steps up to MotoGP with Trackhouse": a new series, a join
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X will not continue with Y" is an exit; "will not join" is nothing at all.
             if kind is not MoveKind.EXTEND or self._denied(doc, s_start, s_end):
@@ -960,7 +970,10 @@ class Engine:
             entry["confidence"] = max(entry["confidence"], confidence)  # type: ignore[type-var]
             entry["car"] = entry["car"] or car
             entry["replaced"] = entry["replaced"] or item.replaced
-            if item.kind in (MoveKind.PROMOTE, MoveKind.REPLACE, MoveKind.RETIRE):
+            # The lead states the move; a later "stood in for" is background, but a later
+            # sentence may say the arrival is a promotion or the departure a retirement.
+            if item.kind in (MoveKind.PROMOTE, MoveKind.RETIRE) and entry["kind"] in (
+                    MoveKind.JOIN, MoveKind.LEAVE):
                 entry["kind"] = item.kind
             entry["teammates"].extend(item.teammates)  # type: ignore[union-attr]
         # "Cadillac" (two Cadillac entries) beside "Action Express Racing": the same move.
