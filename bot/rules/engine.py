@@ -108,6 +108,9 @@ _GENERIC_TEAM_WORDS = frozenset(("the", "of", "and", "with", "by", "f1", "gp", "
                                  "world", "rally", "works", "factory", "official", "s"))
 _PARTICLE_WORDS = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
                             "della", "la", "le", "ten", "ter"))
+_SPEECH_VERBS = frozenset(("announces", "announced", "confirms", "confirmed", "says", "said",
+                           "reveals", "revealed", "admits", "admitted", "insists", "states",
+                           "stated", "declares", "declared", "has", "had"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -572,7 +575,7 @@ class Engine:
         return left, right
 
     def _fill_left(self, doc: _Doc, mentions: list[Mention], slot: str, t_start: int,
-                   floor: int, used: set[int]) -> list[Mention]:
+                   floor: int, used: set[int], kind: MoveKind = MoveKind.JOIN) -> list[Mention]:
         want = SLOT_KIND[slot]
         before = [m for m in mentions
                   if m.end <= t_start and m.start >= floor and id(m) not in used]
@@ -595,8 +598,12 @@ class Engine:
             gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"]:
                 return []
-            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap:
-                return []  # "X said that he will ...": the subject is the pronoun
+            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
+                    not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
+                         gap[0] in _SPEECH_VERBS):
+                # "X said that he will be driving for Y": who "he" is, the rules cannot
+                # tell; but "X announces he will retire" is X's own news.
+                return []
             found = [mention]
             if want == PERSON:
                 index = before.index(mention)
@@ -724,7 +731,8 @@ class Engine:
                     # subject replaces, not the name just before the comma.
                     found = self._subject(doc, mentions, t_start, c_left)
                 else:
-                    found = self._fill_left(doc, mentions, slot, t_start, c_left, used)
+                    found = self._fill_left(doc, mentions, slot, t_start, c_left, used,
+                                            pattern.kind)
                 if not found:
                     ok = slot == "team"
                     if not ok:
