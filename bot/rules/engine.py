@@ -353,9 +353,12 @@ class Engine:
         # Longest match wins among gazetteer names; "Ed Carpenter Racing" beats "Ed Carpenter".
         chosen: list[Mention] = []
         mask = bytearray(len(text) + 1)
+        acronyms = self.gazetteer.acronym_keys
         for start, end, kind, payload in sorted(entity_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
             if mask.find(1, start, end) != -1:
                 continue
+            if end - start <= 5 and folded[start:end] in acronyms and not text[start:end].isupper():
+                continue  # "art" in prose is not ART Grand Prix
             mask[start:end] = b"\x01" * (end - start)
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))

@@ -94,6 +94,9 @@ class Gazetteer:
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
+        # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
+        # prose must write them in capitals too, or "art" and "var" would become teams.
+        self.acronym_keys: frozenset[str] = frozenset()
 
     # ----- loading ---------------------------------------------------------------------------
 
@@ -160,6 +163,19 @@ class Gazetteer:
                         bucket.append(TeamCandidate(team.name, team.series, how))
         for bucket in self._teams_by_key.values():
             bucket.sort(key=lambda c: HOW_RANK[c.how])
+        spellings: dict[str, list[str]] = {}
+        for info in self.series.values():
+            for text in (info.name, *info.aliases):
+                spellings.setdefault(name_key(text), []).append(text)
+        for team in self.teams.values():
+            for text in (team.name, *team.aliases, *team.sponsors, *team.manufacturers):
+                spellings.setdefault(name_key(text), []).append(text)
+        for driver in self.drivers.values():
+            for text in (driver.name, *driver.aliases):
+                spellings.setdefault(name_key(text), []).append(text)
+        self.acronym_keys = frozenset(
+            key for key, texts in spellings.items()
+            if len(key) <= 5 and all(_is_acronym(t) for t in texts))
         self._teams_by_car = {}
         for team in self.teams.values():
             words = frozenset(fold(" ".join(
@@ -255,6 +271,11 @@ class Gazetteer:
     def vehicle(self, series: str | None) -> str:
         info = self.series.get(series or "")
         return info.vehicle if info else "car"
+
+
+def _is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def fold_key(text: str) -> str:

@@ -91,3 +91,13 @@ def test_fixture_gazetteer_engine_reads_its_own_names() -> None:
 def test_bad_rules_are_refused_with_a_message(bad: dict[str, object]) -> None:
     with pytest.raises(RulesError):
         build_rules(bad)
+
+
+def test_acronyms_match_only_in_capitals() -> None:
+    assert "art" in rules.gazetteer().acronym_keys
+    signed = rules.extract(Article(entry_id="a", title="Victor Martins signs with ART for 2025",
+                                   series="F2")).moves
+    assert [m.team for m in signed] == ["ART Grand Prix"]
+    prose = rules.extract(Article(entry_id="b", title="Victor Martins signs with art dealers",
+                                  series="F2")).moves
+    assert prose == ()
