@@ -273,10 +273,8 @@ class Engine:
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
-        # Unknown names and surnames matter only where a move can be read: the title, sentences
-        # with a trigger, and sentences that name a car, a former team or a replaced driver.
-        # New names are looked for where a move or a replaced driver can be named; surnames
-        # of the names found are then looked for everywhere.
+        # New names are looked for where a move or a replaced driver can be named (and in the
+        # title); the surnames of all the names found are then looked for everywhere.
         wanted = [t[0] for t in triggers] + [c for c, _ in cues.get("replaces", ())]
         cars = car_numbers(text, car_words) if triggers else []
         regions: list[tuple[int, int]] = []
