@@ -236,7 +236,12 @@ class Engine:
         self._local_automaton = _automaton(local)
 
     @classmethod
-    def from_directories(cls, directories: list[Path], rules_path: Path) -> Engine:
+    def from_directories(cls, directories: list[Path], rules_path: Path | None = None
+                         ) -> Engine:
+        """An engine over the gazetteer files in `directories` (later ones merged on top)
+        and a rules file (the packaged rules.toml by default)."""
+        if rules_path is None:
+            rules_path = Path(__file__).parent / "data" / "rules.toml"
         return cls(Gazetteer.load(directories), load_rules(rules_path))
 
     # ----- reading the article ------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 import bot.rules as rules
 from bot.models import Article, name_key
 from bot.rules import Engine, Gazetteer
-from bot.rules.patterns import RulesError, build_rules, load_rules
+from bot.rules.patterns import RulesError, build_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -73,7 +73,7 @@ def test_a_gazetteer_file_added_at_run_time_is_picked_up(
 
 
 def test_fixture_gazetteer_engine_reads_its_own_names() -> None:
-    engine = Engine(Gazetteer.load([FIXTURES / "gazetteer"]), load_rules(rules.RULES_PATH))
+    engine = Engine.from_directories([FIXTURES / "gazetteer"])
     moves = engine.extract(Article(entry_id="f", title="Orbit Racing signs Ana Lindqvist",
                                    summary="Lindqvist will drive the No. 9.")).moves
     assert [(m.driver, m.team, m.car, m.series) for m in moves] == [
