@@ -1056,6 +1056,10 @@ class Engine:
             replaced = entry["replaced"] or (
                 self._replaced(doc, items) if direction == "arrive" else None)
             season = self._season(doc, items, kind)
+            confidence = float(entry["confidence"])  # type: ignore[arg-type]
+            if season is not None and doc.published is not None and \
+                    season < doc.published.year - 1:
+                confidence *= 0.4  # "signed for McLaren in 2007": career history restated
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):
                 kind = MoveKind.PROMOTE
@@ -1071,7 +1075,7 @@ class Engine:
                      if m.value != driver] + (self._teammates(doc, items)
                                               if direction != "depart" else []))),
                 status=entry["status"],  # type: ignore[arg-type]
-                confidence=round(min(1.0, float(entry["confidence"])), 3),  # type: ignore[arg-type]
+                confidence=round(min(1.0, confidence), 3),
                 evidence=evidence[:500],
             ))
         return [m for m, key in zip(moves, order, strict=True) if key not in dropped]
