@@ -69,6 +69,8 @@ def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
 _HIS_TEAM = re.compile(
     r",[ \t]+(?:his|her)[ \t]+(?:(?:former|old|previous|current|[\w-]+)[ \t]+){0,3}"
     r"(?:team|squad|outfit|employers?|entrant)\b")
+_HIS_BEFORE = re.compile(r"\b(?:his|her)\s+(?:the\s+)?$")
+_SPELL_AFTER = re.compile(r"\s+(?:spell|stint|tenure|days|time|years|seasons|career)\b")
 _RUMOUR_CLAUSE_END = re.compile(r",[ \t]+(?:with|while|whereas|but|and)\b|;|:|[ \t]-[ \t]|—")
 _SEASON_BEFORE = re.compile(
     r"\b(?:for|in|from|of|until|through|starting|beginning|the|since|its|their|his|her)\s+"
@@ -524,6 +526,11 @@ class Engine:
             current = best.get(key)
             if current is None or _team_rank(item) < _team_rank(current):
                 best[key] = item
+        for item in raw:  # what the dropped ones knew is not lost
+            kept = best[(item.sentence, item.driver, item.kind.direction)]
+            if kept is not item:
+                kept.replaced = kept.replaced or item.replaced
+                kept.car = kept.car or item.car
         keep = {id(m) for m in best.values()}
         return [m for m in raw if id(m) in keep]
 
@@ -1033,6 +1040,12 @@ class Engine:
             if direction == "arrive" and (driver, "stay", team) in merged:
                 merged.pop(key)
                 order.remove(key)
+        # "Barnard takes over from Hughes at McLaren" + "Hughes joins Maserati": Hughes comes
+        # from McLaren.
+        seat_left: dict[str, str] = {}
+        for key in order:
+            if key[1] == "arrive" and key[2] and merged[key]["replaced"]:
+                seat_left.setdefault(str(merged[key]["replaced"]), key[2])
         moves: list[Move] = []
         leaves = {(k[0]): k for k in order if k[1] == "depart" and
                   merged[k]["kind"] is MoveKind.LEAVE}
@@ -1046,6 +1059,8 @@ class Engine:
             from_team = None
             if direction == "arrive":
                 from_team = self._from_team(doc, items, team)
+                if from_team is None and seat_left.get(driver, team) != team:
+                    from_team = seat_left[driver]
                 leave_key = leaves.get(driver)
                 if leave_key and leave_key[2] and leave_key[2] != team and \
                         merged[leave_key]["status"] is Status.CONFIRMED and \
@@ -1188,23 +1203,34 @@ class Engine:
                     continue
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
                         doc, mention, driver, mentions):
+                    # "taking over from Hughes, who has left to join Maserati": Hughes left.
                     people = [m for m in mentions if m.kind == PERSON and m.end <= mention.start]
-                    if people and people[-1].value != driver and index not in {
-                            i.sentence for i in items}:
+                    if people and people[-1].value != driver:
                         continue
                     return name
-        # "Meyer Shank Racing, his sports car team, has put that program on hiatus."
+        # "Meyer Shank Racing, his sports car team, has put that program on hiatus";
+        # "during his Rahal Letterman Lanigan Racing spell": the nearest person named before
+        # (or the driver the sentence is about) is the one whose team it was.
         about = self._sentences_about(doc, items)
         nearby = set(about) | {i + 1 for i in about if i + 1 < len(doc.sentences)
                                and not doc.first_person[i + 1]}
+        nearby |= {i for i, ms in enumerate(doc.by_sentence)
+                   if any(m.kind == PERSON and m.value == driver for m in ms)}
         for index in sorted(nearby):
             for mention in doc.by_sentence[index]:
-                if mention.kind == TEAM and _HIS_TEAM.match(doc.text, mention.end):
-                    name = self._team_name(doc, mention, None)[0]
-                    people = [m for m in doc.by_sentence[index]
-                              if m.kind == PERSON and m.end <= mention.start]
-                    if name != team and (not people or people[-1].value == driver):
-                        return name
+                if mention.kind != TEAM:
+                    continue
+                his_team = _HIS_TEAM.match(doc.text, mention.end) or (
+                    _HIS_BEFORE.search(doc.text, max(0, mention.start - 8), mention.start)
+                    and _SPELL_AFTER.match(doc.text, mention.end))
+                if not his_team:
+                    continue
+                name = self._team_name(doc, mention, None)[0]
+                people = [m for m in doc.by_sentence[index]
+                          if m.kind == PERSON and m.end <= mention.start]
+                if name != team and (people[-1].value == driver if people
+                                     else index in about or index - 1 in about):
+                    return name
         return None
 
     def _replaced(self, doc: _Doc, items: list[RawMove]) -> str | None:
