@@ -197,6 +197,7 @@ class _Doc:
     car_sentences: list[int] = field(default_factory=list)
     trigger_starts: list[int] = field(default_factory=list)
     first_person: list[str | None] = field(default_factory=list)  # per sentence
+    person_sentences: dict[str, set[int]] = field(default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def sentence_of(self, position: int) -> int:
@@ -314,6 +315,7 @@ class Engine:
                 if mention.kind == PERSON:
                     if first_person[index] is None:
                         first_person[index] = mention.value
+                    doc.person_sentences.setdefault(mention.value, set()).add(index)
                 elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
                     car_sentences.append(index)
         doc.trigger_starts = [t[0] for t in doc.triggers]
@@ -1214,8 +1216,7 @@ class Engine:
         about = self._sentences_about(doc, items)
         nearby = set(about) | {i + 1 for i in about if i + 1 < len(doc.sentences)
                                and not doc.first_person[i + 1]}
-        nearby |= {i for i, ms in enumerate(doc.by_sentence)
-                   if any(m.kind == PERSON and m.value == driver for m in ms)}
+        nearby |= doc.person_sentences.get(driver, set())
         for index in sorted(nearby):
             for mention in doc.by_sentence[index]:
                 if mention.kind != TEAM:
