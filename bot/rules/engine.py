@@ -20,6 +20,10 @@ from bot.rules.summary import summarize
 from bot.rules.text import clean, fold, sentence_spans
 
 PERSON, TEAM, SERIES, CAR = "person", "team", "series", "car"
+# A feed item states its news up front; reading a runaway 1 MB "summary" in full would only
+# let one bad entry stall a poll cycle.
+MAX_TITLE = 1_000
+MAX_BODY = 20_000
 # Cues looked for in every sentence (the rest only where a trigger is).
 GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
                          "season_end",
@@ -250,8 +254,8 @@ class Engine:
     # ----- reading the article ------------------------------------------------------------------
 
     def _read(self, article: Article) -> _Doc:
-        title = clean(article.title or "").strip()
-        body = clean(article.summary or "").strip()
+        title = clean((article.title or "")[:MAX_TITLE]).strip()
+        body = clean((article.summary or "")[:MAX_BODY]).strip()
         text = f"{title}\n{body}" if body else title
         folded = fold(text)
         title_end = len(title)

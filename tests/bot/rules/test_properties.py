@@ -31,3 +31,9 @@ def test_extract_never_raises_and_names_only_drivers_in_the_text(
         assert surname in text.split(), (move.driver, text)
         assert 0.0 <= move.confidence <= 1.0
     assert len(result.summaries) == len(result.moves)
+
+
+def test_a_runaway_entry_is_read_only_up_front() -> None:
+    body = "Lewis Hamilton will join Ferrari, while the rest of this text repeats itself. " * 50_000
+    result = extract(Article(entry_id="big", title="x" * 100_000, summary=body, series="F1"))
+    assert [(m.driver, m.team) for m in result.moves] == [("Lewis Hamilton", "Ferrari")]
