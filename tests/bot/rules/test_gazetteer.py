@@ -101,3 +101,11 @@ def test_acronyms_match_only_in_capitals() -> None:
     prose = rules.extract(Article(entry_id="b", title="Victor Martins signs with art dealers",
                                   series="F2")).moves
     assert prose == ()
+
+
+def test_packaged_data_loads_cleanly() -> None:
+    gaz = Gazetteer.load([rules.GAZETTEER_DIR])
+    assert gaz.errors == []
+    assert len(gaz.series_names()) >= 15 and len(gaz.driver_names()) >= 300
+    for team in gaz.teams.values():
+        assert team.series in gaz.series, (team.name, team.series)
