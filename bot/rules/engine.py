@@ -640,7 +640,11 @@ class Engine:
     def _implied_subject(self, doc: _Doc, sentence: int, t_start: int) -> Mention | None:
         """"The Spaniard chose to step away..." after a sentence about Aleix Espargaro: the
         epithet (or "He"/"She") opening a sentence that names nobody is that driver."""
-        if sentence == 0 or doc.first_person[sentence - 1] is None:
+        # The driver is the person of the nearest earlier sentence that names one (looking
+        # back at most two sentences: "X joins Y. Z, his old team, ... . He moves to ...").
+        previous = next((i for i in (sentence - 1, sentence - 2)
+                         if i >= 0 and doc.first_person[i] is not None), None)
+        if previous is None:
             return None
         start, end = doc.sentences[sentence]
         opening = doc.folded[start:start + 40].split()[:5]
@@ -655,7 +659,7 @@ class Engine:
                 doc.folded[start:t_start].lstrip()) + 3
         else:
             return None
-        name = doc.first_person[sentence - 1]
+        name = doc.first_person[previous]
         return Mention(start, min(span_end, t_start), PERSON, name or "", known=True)
 
     def _subject(self, doc: _Doc, mentions: list[Mention], t_start: int, floor: int
