@@ -183,3 +183,20 @@ async def test_a_locked_database_costs_one_tick_and_loses_nothing(tmp_path, serv
         assert stored.last_error is None
     finally:
         await app.close()
+
+
+async def test_career_background_is_not_news(app, server):
+    background = {
+        "title": "Lewis Hamilton signed for McLaren in 2007",
+        "link": "https://news.example/2024/05/throwback",
+        "guid": "throwback-2007",
+        "pubDate": "Wed, 01 May 2024 09:00:00 +0000",
+        "description": "<p>A look back at a famous rookie season.</p>",
+    }
+    server.set_feed("/f1.xml", rss([OLD_NEWS]))
+    await app.store.add_feed(server.url("/f1.xml"), series="F1")
+    await app.pipeline.poll_due(now=later())
+    server.set_feed("/f1.xml", rss([background, OLD_NEWS]))
+    [report] = await app.pipeline.poll_due(now=later())
+    assert (report.new_articles, report.new_stories) == (1, 0)
+    assert (await app.deliver_now()).sent == 0
