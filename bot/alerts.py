@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -136,6 +137,7 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     dropped: int = 0
+    deferred: int = 0  # claimed but left for the lease to run out: sending took too long
     errors: list[str] = field(default_factory=list)
 
 
@@ -169,7 +171,15 @@ class DeliveryWorker:
         items = await self._store.claim(now, limit=limit, worker=self._worker_id,
                                         lease_seconds=self._lease_seconds,
                                         platforms=list(self._senders))
-        for item in items:
+        started = time.monotonic()
+        for index, item in enumerate(items):
+            if time.monotonic() - started > self._lease_seconds / 2:
+                # Past half the lease another worker may soon claim these rows; sending them
+                # now could post twice. Left alone, they return to the queue when it ends.
+                report.deferred = len(items) - index
+                log.warning("delivery batch slow: %d alerts left for the next lease",
+                            report.deferred)
+                break
             sender = self._senders[item.destination.platform]
             alert = render_alert(item.story, item.destination, self._gazetteer)
             try:

@@ -102,7 +102,7 @@ class PitboardApp:
             total.retried += report.retried
             total.dropped += report.dropped
             total.errors += report.errors
-            if report.sent + report.retried + report.dropped == 0:
+            if report.deferred or report.sent + report.retried + report.dropped == 0:
                 return total
 
     async def poll_tick(self) -> None:

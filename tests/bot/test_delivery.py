@@ -5,6 +5,7 @@ Slack senders are tested against fake platform servers in tests/adapters."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from bot.alerts import DeliveryWorker
@@ -105,3 +106,36 @@ async def test_unexpected_sender_bug_is_retried_not_lost(store):
     worker = DeliveryWorker(store, {"discord": sender}, worker_id="w1")
     assert (await worker.run_once()).retried == 1
     assert (await worker.run_once(now=utcnow() + timedelta(hours=2))).sent == 1
+
+
+class SlowSender(RecordingSender):
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    async def send(self, alert: Alert) -> None:
+        await asyncio.sleep(self.seconds)
+        await super().send(alert)
+
+
+async def test_a_batch_slower_than_half_its_lease_stops_instead_of_racing(store):
+    await queue_one_story(store, channel="c1")
+    for n in range(2, 5):  # three more alerts channels' worth of rows for the same story
+        await store.set_alert_channel(Destination(platform="discord", workspace=f"g{n}",
+                                                  channel=f"c{n}",
+                                                  kind=DestinationKind.CHANNEL))
+    [story] = await store.recent_stories(1)
+    assert await store.enqueue(story, await store.matching_destinations({})) == 3
+    slow = SlowSender(0.3)
+    worker = DeliveryWorker(store, {"discord": slow}, worker_id="slow", lease_seconds=1)
+    now = utcnow()
+    report = await worker.run_once(now=now)
+    # About two sends fit in half of the 1 s lease; the rest wait for it to run out.
+    assert report.sent >= 1
+    assert report.deferred >= 1
+    assert report.sent + report.deferred == 4
+    other = DeliveryWorker(store, {"discord": RecordingSender()}, worker_id="other")
+    assert (await other.run_once(now=now)).sent == 0  # still leased by the slow worker
+    later = await other.run_once(now=now + timedelta(seconds=2))
+    assert later.sent == report.deferred
+    assert len(slow.sent) + later.sent == 4  # every alert once, none twice
