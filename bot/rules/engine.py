@@ -203,6 +203,12 @@ class _Doc:
     first_person: list[str | None] = field(default_factory=list)  # per sentence
     person_sentences: dict[str, set[int]] = field(default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)  # gazetteer name -> article's spelling
+
+    def name(self, driver: str) -> str:
+        """A driver as the article writes them ("Toprak Razgatlıoğlu", not the gazetteer's
+        "Toprak Razgatlioglu"): the fullest spelling it uses, the first of equals."""
+        return self.spelled.get(driver, driver)
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect_right(self.starts, position) - 1)
@@ -324,6 +330,7 @@ class Engine:
                     car_sentences.append(index)
         doc.trigger_starts = [t[0] for t in doc.triggers]
         doc.first_person = first_person
+        doc.spelled = _spellings(text, mentions)
         doc.car_sentences = car_sentences
         self._mark_non_drivers(doc)
         return doc
@@ -1091,19 +1098,51 @@ class Engine:
             evidence_span = doc.sentences[first.sentence]
             evidence = doc.text[evidence_span[0]:evidence_span[1]].strip()
             moves.append(Move(
-                driver=driver, kind=kind, team=entry["team"],  # type: ignore[arg-type]
+                driver=doc.name(driver), kind=kind,
+                team=self._team_as_written(doc, entry["team"]),  # type: ignore[arg-type]
                 car=entry["car"], series=entry["series"],  # type: ignore[arg-type]
-                season=season, role=role, from_team=from_team if from_team != team else None,
-                replaces=replaced if replaced != driver else None,
+                season=season, role=role,
+                from_team=self._team_as_written(doc, from_team) if from_team != team else None,
+                replaces=doc.name(replaced) if replaced and replaced != driver else None,
                 teammates=tuple(dict.fromkeys(
-                    [m.value for m in entry["teammates"]  # type: ignore[union-attr]
-                     if m.value != driver] + (self._teammates(doc, items)
+                    [doc.name(m.value) for m in entry["teammates"]  # type: ignore[union-attr]
+                     if m.value != driver] + ([doc.name(m) for m in self._teammates(doc, items)]
                                               if direction != "depart" else []))),
                 status=entry["status"],  # type: ignore[arg-type]
                 confidence=round(min(1.0, confidence), 3),
                 evidence=evidence[:500],
             ))
         return [m for m, key in zip(moves, order, strict=True) if key not in dropped]
+
+    def _team_as_written(self, doc: _Doc, team: str | None) -> str | None:
+        """The team under a name the article uses: the gazetteer's name when the article
+        writes it, else the fullest of the article's own names or aliases for the team
+        ("Andretti Autosport" in a 2022 story, not today's "Andretti Global"). A sponsor's or
+        maker's name is not the team's, so it never stands in."""
+        if not team:
+            return team
+        key = ("written", team)
+        if key in doc.memo:
+            return doc.memo[key]  # type: ignore[return-value]
+        written = team
+        words = doc.memo.get(("words",))
+        if words is None:
+            words = doc.memo[("words",)] = f" {' '.join(doc.folded.split())} "
+        if f" {' '.join(fold(team).split())} " not in words:  # type: ignore[operator]
+            best = 0
+            for mention in doc.mentions:
+                if mention.kind == TEAM and mention.end - mention.start > best and any(
+                        c.team == team and c.how in ("name", "alias")
+                        for c in mention.candidates):
+                    best = mention.end - mention.start
+                    written = _strip_possessive(doc.text[mention.start:mention.end])
+            # "Red Bull" is plainly Red Bull Racing: the shared name keeps one team per team.
+            ours = f" {' '.join(fold(written).split())} "
+            theirs = f" {' '.join(fold(team).split())} "
+            if ours in theirs or theirs in ours:
+                written = team
+        doc.memo[key] = written
+        return written
 
     def _car_for(self, doc: _Doc, item: RawMove, busy: set[int] | frozenset[int] = frozenset()
                  ) -> str | None:
@@ -1413,8 +1452,9 @@ class Engine:
                 continue
             car = item.car or self._car_for(doc, item)
             team, series, _ = self._team_name(doc, item.team, car)
+            team = self._team_as_written(doc, team) or team
             season = self._season(doc, [item], MoveKind.JOIN)
-            for name in (item.driver, *self._teammates(doc, [item])):
+            for name in map(doc.name, (item.driver, *self._teammates(doc, [item]))):
                 entries.setdefault((name, team), LineupEntry(driver=name, team=team, car=car,
                                                      series=series, season=season))
         return list(entries.values())
@@ -1475,6 +1515,24 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _spellings(text: str, mentions: list[Mention]) -> dict[str, str]:
+    """Known drivers as the article spells them in full, where that differs from the
+    gazetteer's spelling. A headline in capitals is no one's spelling."""
+    spelled: dict[str, str] = {}
+    widths: dict[str, int] = {}
+    for mention in mentions:
+        if mention.kind != PERSON or not mention.known:
+            continue
+        written = _strip_possessive(text[mention.start:mention.end]).replace("’", "'")
+        width = len(written.split())
+        if width < 2 or written.isupper() or width <= widths.get(mention.value, 1):
+            continue
+        widths[mention.value] = width
+        spelled[mention.value] = written
+    # "Martin Truex Jr" before a full stop is the gazetteer's "Martin Truex Jr.".
+    return {k: v for k, v in spelled.items() if not k.startswith(v)}
 
 
 def _brand_only(item: RawMove) -> bool:

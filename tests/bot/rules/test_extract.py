@@ -90,7 +90,7 @@ MOVES = [
                  id="noun-after-name"),
     pytest.param("Porsche makes changes for 2025",
                  "Andre Lotterer and Frederic Makowiecki are out, and Julien Andlauer is in.",
-                 "WEC", {("André Lotterer", "leave", None), ("Frédéric Makowiecki", "leave", None),
+                 "WEC", {("Andre Lotterer", "leave", None), ("Frederic Makowiecki", "leave", None),
                          ("Julien Andlauer", "join", None)}, id="out-and-in"),
     pytest.param("Mercedes seeks a successor to Ferrari-bound Lewis Hamilton", "", "F1",
                  {("Lewis Hamilton", "join", "Ferrari")}, id="team-bound"),
@@ -227,7 +227,26 @@ def test_interim_stand_in_is_a_replace() -> None:
         "Helio Castroneves will stand in for Tom Blomqvist at Meyer Shank Racing this weekend",
         series="IndyCar")).moves
     assert [(m.driver, m.kind, m.replaces, m.role) for m in moves] == [
-        ("Hélio Castroneves", MoveKind.REPLACE, "Tom Blomqvist", "part-time")]
+        ("Helio Castroneves", MoveKind.REPLACE, "Tom Blomqvist", "part-time")]
+
+
+@pytest.mark.parametrize(("written", "driver"), [
+    ("Toprak Razgatlıoğlu", "Toprak Razgatlıoğlu"),  # dotless ı is not the gazetteer's i
+    ("Toprak Razgatlioglu", "Toprak Razgatlioglu"),
+    ("Marc Marquez", "Marc Marquez"),
+    ("Marc Márquez", "Marc Márquez"),
+])
+def test_drivers_come_out_as_the_article_spells_them(written: str, driver: str) -> None:
+    surname = written.split()[-1]
+    moves = extract(article(f"{surname} signs for a new team",
+                            f"{written} has signed with BMW for next season. {surname} said he "
+                            "was delighted.", series="WorldSBK")).moves
+    assert [m.driver for m in moves] == [driver]
+
+
+def test_a_team_keeps_its_gazetteer_name_where_the_article_uses_a_part_of_it() -> None:
+    moves = extract(article("Red Bull confirms Liam Lawson for 2025", series="F1")).moves
+    assert [m.team for m in moves] == ["Red Bull Racing"]
 
 
 def test_extract_item_shape() -> None:
@@ -284,3 +303,9 @@ def test_epithet_subject_is_the_driver_just_named() -> None:
                             "year.", series="MotoGP")).moves
     assert {m.kind for m in moves if m.driver.startswith("Aleix")} == {
         MoveKind.JOIN, MoveKind.RETIRE}
+
+
+def test_a_team_renamed_since_keeps_the_name_the_article_uses() -> None:
+    moves = extract(article("Andretti Autosport signs Kyle Kirkwood for 2022", series="IndyCar",
+                            published=datetime(2021, 9, 1, tzinfo=UTC))).moves
+    assert [(m.driver, m.team) for m in moves] == [("Kyle Kirkwood", "Andretti Autosport")]
