@@ -118,6 +118,10 @@ _SPEECH_VERBS = frozenset(("announces", "announced", "confirms", "confirmed", "s
                            "reveals", "revealed", "admits", "admitted", "insists", "states",
                            "stated", "declares", "declared", "has", "had"))
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
+# "the Brackley team", "the Italian outfit", "the Woking-based squad": a team by description.
+_DESCRIBED_TEAM = re.compile(
+    r"\bthe (?:[a-z0-9]+ ){1,2}(?:team|squad|outfit|organisation|organization|operation|"
+    r"stable|marque|manufacturer|factory|entrant|brand)\b")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
 def _words(text: str) -> frozenset[str]:
@@ -647,27 +651,54 @@ class Engine:
     def _implied_subject(self, doc: _Doc, sentence: int, t_start: int) -> Mention | None:
         """"The Spaniard chose to step away..." after a sentence about Aleix Espargaro: the
         epithet (or "He"/"She") opening a sentence that names nobody is that driver."""
-        # The driver is the person of the nearest earlier sentence that names one (looking
-        # back at most two sentences: "X joins Y. Z, his old team, ... . He moves to ...").
-        previous = next((i for i in (sentence - 1, sentence - 2)
-                         if i >= 0 and doc.first_person[i] is not None), None)
-        if previous is None:
+        start = doc.sentences[sentence][0]
+        span_end = self._opening_reference(doc, sentence, t_start)
+        if span_end is None:
             return None
+        name = self._topic(doc, sentence - 1)
+        if name is None:
+            return None
+        return Mention(start, min(span_end, t_start), PERSON, name, known=True,
+                       non_driver=name in self._non_drivers(doc))
+
+    def _opening_reference(self, doc: _Doc, sentence: int, limit: int | None = None
+                           ) -> int | None:
+        """Where "He", "She" or "The Spaniard, 24," opening a sentence ends; None when the
+        sentence opens otherwise."""
         start, end = doc.sentences[sentence]
+        limit = end if limit is None else min(end, limit)
         opening = doc.folded[start:start + 40].split()[:5]
-        span_end = start + (len(opening[0]) if opening else 0)
         if opening[:1] in (["he"], ["she"]):
-            pass
-        elif opening[:1] == ["the"] and any(
-                start <= c_start < min(end, t_start) and
-                len(doc.folded[start:c_start].split()) <= 3
-                for c_start, _ in doc.cues.get("epithet", ())):
-            span_end = start + len(doc.folded[start:t_start]) - len(
-                doc.folded[start:t_start].lstrip()) + 3
-        else:
-            return None
-        name = doc.first_person[previous]
-        return Mention(start, min(span_end, t_start), PERSON, name or "", known=True)
+            return start + len(opening[0])
+        if opening[:1] == ["the"]:
+            for c_start, c_end in doc.cues.get("epithet", ()):
+                if start <= c_start < limit and len(doc.folded[start:c_start].split()) <= 5:
+                    return c_end
+        return None
+
+    def _topic(self, doc: _Doc, sentence: int) -> str | None:
+        """Who the text is about at a sentence: the first person it names, or, when it opens
+        with "He" or an epithet and names nobody before, whom the sentences before were
+        about ("Foster, 21, won the title. He will partner Rahal. The Briton steps up...").
+        At most four sentences back."""
+        for index in range(sentence, max(-1, sentence - 4), -1):
+            first = doc.first_person[index]
+            if first is not None and self._opening_reference(doc, index) is None:
+                return first
+            if first is not None:
+                # "He will be team-mates with Graham Rahal": Rahal is not the subject.
+                s_start = doc.sentences[index][0]
+                early = [m for m in doc.by_sentence[index] if m.kind == PERSON]
+                if early and len(doc.folded[s_start:early[0].start].split()) <= 1:
+                    return first
+        return None
+
+    def _non_drivers(self, doc: _Doc) -> set[str]:
+        found = doc.memo.get(("non_drivers",))
+        if found is None:
+            found = doc.memo[("non_drivers",)] = {
+                m.value for m in doc.mentions if m.kind == PERSON and m.non_driver}
+        return found  # type: ignore[return-value]
 
     def _subject(self, doc: _Doc, mentions: list[Mention], t_start: int, floor: int
                  ) -> list[Mention]:
@@ -746,6 +777,11 @@ class Engine:
             "", ".", ",", ";", ":", "!", "?", "\n")
         participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
             doc.folded[t_start:t_end].split()[0].endswith("ing")
+        if not participle and doc.folded[c_left:t_start].split()[-1:] == ["and"]:
+            # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha": the
+            # second verb's subject is the clause's, not the team just before "and".
+            before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
+            participle = bool(before) and before[-1].kind != PERSON
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
                 continue
@@ -785,6 +821,8 @@ class Engine:
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
+            if pattern.follow and not self._followed_by(doc, pattern, filled):
+                continue
             missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)
             score = missing * 10_000 + distance
             if best is None or score < best[0]:
@@ -811,10 +849,14 @@ class Engine:
                 if not verb or verb[0] not in _SEAT_VERBS:
                     return []
                 kind = _SEAT_VERBS[verb[0]] or kind
-        if kind is MoveKind.PROMOTE and any(
+        if kind is MoveKind.PROMOTE and (any(
                 m.kind == SERIES and t_end <= m.start and
-                len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions):
-            kind = MoveKind.JOIN  # "steps up to MotoGP with Trackhouse": a new series, a join
+                len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions) or any(
+                t_end <= c_start and len(doc.folded[t_end:c_start].split()) <= 1
+                for c_start, _ in doc.cues.get("new_level", ()))):
+            # "steps up to MotoGP with Trackhouse", "steps up to Hypercar": a new series or
+            # class, which is a join.
+            kind = MoveKind.JOIN
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X will not continue with Y" is an exit; "will not join" is nothing at all.
             if kind is not MoveKind.EXTEND or self._denied(doc, s_start, s_end):
@@ -862,8 +904,17 @@ class Engine:
         return moves
 
     def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
-        """The clause names the team only as "the team", "the squad", "its"..."""
-        return any(c_left <= c_start < c_right for c_start, _ in doc.cues.get("generic_team", ()))
+        """The clause names the team only as "the team", "the squad", "its", or "the
+        Brackley team", "the Italian outfit"..."""
+        return any(c_left <= c_start < c_right for c_start, _ in doc.cues.get(
+            "generic_team", ())) or _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+
+    @staticmethod
+    def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:
+        """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
+        last = max((found[-1] for found in filled.values()), key=lambda m: m.end)
+        words = [w for w in doc.folded[last.end:last.end + 40].split() if w != "s"][:2]
+        return any(w in pattern.follow for w in words)
 
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int) -> Mention | None:
@@ -1051,6 +1102,18 @@ class Engine:
                     and not merged[k]["brand"] for k in order):
                 merged.pop(key)
                 order.remove(key)
+        # Leaving a team and arriving at it: "Arrow McLaren has parted ways with Malukas ...
+        # Malukas moved to Arrow McLaren over the winter" restates how he got there; the move
+        # stated first is the story.
+        for key in list(order):
+            driver, direction, team = key
+            if direction == "arrive" and team and (driver, "depart", team) in merged and \
+                    merged[(driver, "depart", team)]["kind"] is MoveKind.LEAVE:
+                depart = (driver, "depart", team)
+                later = key if _first_sentence(merged[key]) > _first_sentence(merged[depart]) \
+                    else depart
+                merged.pop(later)
+                order.remove(later)
         # Staying and arriving at the same team: the explicit retention is the story.
         for key in list(order):
             driver, direction, team = key
@@ -1181,8 +1244,11 @@ class Engine:
                 if len(numbers) == 1 and not strangers:
                     return numbers.pop()
             numbers = {m.value for m in sentence_mentions if m.kind == CAR}
-            if not people and index in about and len(numbers) == 1:
-                return numbers.pop()  # "The New Zealander takes over the #66"
+            if len(numbers) == 1 and index in about and (
+                    not people or self._opening_reference(doc, index, people[0].start)):
+                # "The New Zealander takes over the #66"; "The Pole will share the No. 83
+                # with A and B".
+                return numbers.pop()
         return None
 
     def _sentences_about(self, doc: _Doc, items: list[RawMove]) -> list[int]:
@@ -1205,7 +1271,7 @@ class Engine:
             if opening[:1] in (["he"], ["she"], ["his"], ["her"]) or (
                     opening[:1] == ["the"] and any(
                         start <= c_start < end and
-                        len(doc.folded[start:c_start].split()) <= 4
+                        len(doc.folded[start:c_start].split()) <= 5
                         for c_start, _ in epithets)):
                 found.add(following)
         doc.memo[key] = sorted(found)
@@ -1515,6 +1581,10 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _first_sentence(entry: dict[str, object]) -> int:
+    return min(item.sentence for item in entry["items"])  # type: ignore[attr-defined]
 
 
 def _spellings(text: str, mentions: list[Mention]) -> dict[str, str]:

@@ -36,6 +36,7 @@ class Pattern:
     clause_end: bool = False  # the trigger must end its clause ("X is out, Y is in.")
     lineup_only: bool = False  # "A, B and C will share the No. 7": seats, not moves
     confidence: float = 0.9
+    follow: frozenset[str] = frozenset()  # one of these words must come right after the slots
 
 
 @dataclass(slots=True)
@@ -62,8 +63,8 @@ def expand(phrase: str) -> list[str]:
 
 
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
-                    clause_end: bool = False, lineup_only: bool = False
-                    ) -> list[tuple[str, Pattern]]:
+                    clause_end: bool = False, lineup_only: bool = False,
+                    follow: frozenset[str] = frozenset()) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     for variant in expand(written):
         pieces = _SLOT.split(variant)  # literal, slot, literal, slot, ... literal
@@ -84,7 +85,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
         key = fold_key(fold(trigger))
         compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
                                       title_only=title_only, confidence=confidence,
-                                      clause_end=clause_end, lineup_only=lineup_only)))
+                                      clause_end=clause_end, lineup_only=lineup_only,
+                                      follow=follow)))
     return compiled
 
 
@@ -110,10 +112,11 @@ def build_rules(data: dict[str, object]) -> Rules:
         title_only = bool(group.get("title_only", False))
         clause_end = bool(group.get("clause_end", False))
         lineup_only = bool(group.get("lineup_only", False))
+        follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
-                                                lineup_only=lineup_only):
+                                                lineup_only=lineup_only, follow=follow):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):
