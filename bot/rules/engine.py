@@ -86,7 +86,12 @@ _SEASON_AFTER = re.compile(
 _SEASON_IN_FOR = re.compile(r"\b(?:in|for|from)\s+$")
 _SEASON_END_WORDS = re.compile(r"end of|after|when|once")
 _YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
-_FE_SEASON = re.compile(r"\bSeason (\d{1,2})\b")
+_FE_SEASON = re.compile(
+    r"\b[Ss]eason (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen)\b")
+_NUMBER_WORDS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen"))}
 _ASIDE = re.compile(
     r"\([^()\n]{0,200}\)"
     r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
@@ -668,7 +673,7 @@ class Engine:
         start, end = doc.sentences[sentence]
         limit = end if limit is None else min(end, limit)
         opening = doc.folded[start:start + 40].split()[:5]
-        if opening[:1] in (["he"], ["she"]):
+        if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
             return start + len(opening[0])
         if opening[:1] == ["the"]:
             for c_start, c_end in doc.cues.get("epithet", ()):
@@ -1150,6 +1155,10 @@ class Engine:
                         dropped.add(leave_key)
             replaced = entry["replaced"] or (
                 self._replaced(doc, items) if direction == "arrive" else None)
+            if kind is MoveKind.JOIN and replaced and any(
+                    self._interim(doc, *doc.sentences[item.sentence]) for item in items):
+                # "Alpine will run Colapinto in place of Doohan for the next five grands prix"
+                kind = MoveKind.REPLACE
             season = self._season(doc, items, kind)
             confidence = float(entry["confidence"])  # type: ignore[arg-type]
             if season is not None and doc.published is not None and \
@@ -1261,19 +1270,10 @@ class Engine:
             return doc.memo[key]  # type: ignore[return-value]
         found = {item.sentence for item in items}
         found.update(i for i, first in enumerate(doc.first_person) if first == driver)
-        epithets = doc.cues.get("epithet", ())
-        for index in range(len(doc.sentences) - 1):
-            following = index + 1
-            if index not in found or following in found or doc.first_person[following]:
-                continue
-            start, end = doc.sentences[following]
-            opening = doc.folded[start:start + 40].split()[:6]
-            if opening[:1] in (["he"], ["she"], ["his"], ["her"]) or (
-                    opening[:1] == ["the"] and any(
-                        start <= c_start < end and
-                        len(doc.folded[start:c_start].split()) <= 5
-                        for c_start, _ in epithets)):
-                found.add(following)
+        # "He ...", "The Spaniard, who ... Vowles, ..." after sentences about the driver.
+        found.update(i for i in range(1, len(doc.sentences)) if i not in found
+                     and self._opening_reference(doc, i) is not None
+                     and self._topic(doc, i) == driver)
         doc.memo[key] = sorted(found)
         return doc.memo[key]  # type: ignore[return-value]
 
@@ -1411,7 +1411,9 @@ class Engine:
             years.append((match.start(), year))
         for match in _FE_SEASON.finditer(text):
             if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
-                years.append((match.start(), 2014 + int(match.group(1))))
+                number = match.group(1)
+                years.append((match.start(), 2014 + (
+                    int(number) if number.isdigit() else _NUMBER_WORDS[number])))
         if doc.published is not None:
             year_now = doc.published.year
             right_after = anchor - start
@@ -1472,7 +1474,10 @@ class Engine:
                        _words_between(doc, item.trigger[1], r_start),
                        _words_between(doc, r_end, anchor.start),
                        _words_between(doc, anchor.end, r_start))
-            if near > 8:
+            if near > 8 and (near > 16 or _person_between(
+                    doc, min(anchor.end, r_end), max(anchor.start, r_start), anchor)):
+                # Further off, a role is the driver's only while nobody else is named between:
+                # "A will make his debut with T in 2024, driving the No. 20 on road courses".
                 continue
             before_name = r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1
             after_prior = any(s_start <= p_start and p_end <= r_start and
