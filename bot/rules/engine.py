@@ -3,6 +3,7 @@ patterns of rules.toml then fill their slots from the names around each trigger.
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -650,6 +651,8 @@ class Engine:
                     found.append(previous)
                     index -= 1
                 found.reverse()
+                if not _is_list(doc, found):
+                    found = found[-1:]
             return found
         return []
 
@@ -751,6 +754,8 @@ class Engine:
                     if following.kind != PERSON or not _COORDINATION.match(between):
                         break
                     found.append(following)
+                if not _is_list(doc, found):
+                    found = found[:1]
             return found
         return []
 
@@ -765,10 +770,14 @@ class Engine:
             if stand_in is None and doc.first_person[sentence] is None:
                 return []  # nobody named or meant in the sentence: nobody moves in it
         blockers = doc.cues.get("blockers", ())
-        if any(c_start < t_end and t_start < c_end for c_start, c_end in blockers):
-            return []
+        if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
+               for c_start, c_end in blockers):
+            return []  # "returns to racing", but not "returns to Racing Bulls"
         if any(s_start <= c < s_end for c, _ in doc.cues.get("race_context", ())):
             return []
+        if any(pattern.kind is MoveKind.RETIRE for pattern in patterns) and any(
+                s_start <= c < s_end for c, _ in doc.cues.get("race_result", ())):
+            return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
         mentions = self._visible(doc, sentence, t_start)
         if stand_in is not None:
             mentions = [stand_in, *mentions]
@@ -871,8 +880,14 @@ class Engine:
             if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
         for c_start, _ in doc.cues.get("non_driver", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
-                return []  # "joins the ownership group", "promoted to team principal"
+            if not t_end <= c_start < s_end:
+                continue
+            between = doc.folded[t_end:c_start].split()
+            if len(between) <= 3 or (len(between) <= 10 and "as" in between[-3:]
+                                     and not {"driver", "rider"} & set(between)):
+                # "joins the ownership group", "promoted to team principal", "will join Aston
+                # Martin in March as managing technical partner"
+                return []
         status = self._status(doc, t_start, t_end, s_start, s_end)
         team = (filled.get("team") or [None])[0]
         from_context = False
@@ -907,6 +922,11 @@ class Engine:
                 teammates=teammates, co_drivers=tuple(d.value for d in drivers),
             ))
         return moves
+
+    @staticmethod
+    def _ends_in_name(doc: _Doc, sentence: int, position: int) -> bool:
+        return any(m.start < position <= m.end and m.kind in (TEAM, PERSON)
+                   for m in doc.by_sentence[sentence])
 
     def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
         """The clause names the team only as "the team", "the squad", "its", or "the
@@ -1115,7 +1135,7 @@ class Engine:
             if direction == "arrive" and team and (driver, "depart", team) in merged and \
                     merged[(driver, "depart", team)]["kind"] is MoveKind.LEAVE:
                 depart = (driver, "depart", team)
-                later = key if _first_sentence(merged[key]) > _first_sentence(merged[depart]) \
+                later = key if _first_sentence(merged[key]) >= _first_sentence(merged[depart]) \
                     else depart
                 merged.pop(later)
                 order.remove(later)
@@ -1586,6 +1606,13 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _is_list(doc: _Doc, names: list[Mention]) -> bool:
+    """"A and B", "A, B and C": a list ends with a word. "Arrow McLaren releases Malukas,
+    Pourchaire takes over" is two clauses, not a list."""
+    return len(names) < 2 or any(
+        doc.text[a.end:b.start].strip(" ,") for a, b in itertools.pairwise(names))
 
 
 def _first_sentence(entry: dict[str, object]) -> int:
