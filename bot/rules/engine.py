@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -128,6 +128,7 @@ _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i
 _DESCRIBED_TEAM = re.compile(
     r"\bthe (?:[a-z0-9]+ ){1,2}(?:team|squad|outfit|organisation|organization|operation|"
     r"stable|marque|manufacturer|factory|entrant|brand)\b")
+_REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
 def _words(text: str) -> frozenset[str]:
@@ -213,12 +214,15 @@ class _Doc:
     first_person: list[str | None] = field(default_factory=list)  # per sentence
     person_sentences: dict[str, set[int]] = field(default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
-    spelled: dict[str, str] = field(default_factory=dict)  # gazetteer name -> article's spelling
+    spelled: dict[str, str] = field(default_factory=dict)  # gazetteer name -> as written
 
     def name(self, driver: str) -> str:
         """A driver as the article writes them ("Toprak Razgatlıoğlu", not the gazetteer's
         "Toprak Razgatlioglu"): the fullest spelling it uses, the first of equals."""
-        return self.spelled.get(driver, driver)
+        written = self.spelled.get(driver)
+        if written is None:
+            written = self.spelled[driver] = _spelling(self.text, self.mentions, driver)
+        return written
 
     def sentence_of(self, position: int) -> int:
         return max(0, bisect_right(self.starts, position) - 1)
@@ -255,8 +259,24 @@ class Engine:
             local.setdefault(phrase, []).append(("object_kind", kind))
         for phrase in CAR_WORDS:
             entries.setdefault(phrase, []).append(("car_word", None))
-        self._automaton = _automaton(entries)
+        # Headline-only patterns ("Hamilton to Ferrari") have a third automaton that reads only
+        # the title, so the body's many "to"s and "for"s cost nothing at all.
+        headline: dict[str, list[tuple[str, object]]] = {}
+        for key, payloads in entries.items():
+            kept = []
+            for kind, payload in payloads:
+                if kind == "trigger":
+                    title_only = [p for p in payload if p.title_only]  # type: ignore[attr-defined]
+                    if title_only:
+                        headline.setdefault(key, []).append(("trigger", title_only))
+                    payload = [p for p in payload if not p.title_only]  # type: ignore[attr-defined]
+                    if not payload:
+                        continue
+                kept.append((kind, payload))
+            entries[key] = kept
+        self._automaton = _automaton({k: v for k, v in entries.items() if v})
         self._local_automaton = _automaton(local)
+        self._headline_automaton = _automaton(headline)
 
     @classmethod
     def from_directories(cls, directories: list[Path], rules_path: Path | None = None
@@ -283,6 +303,18 @@ class Engine:
         car_words: list[tuple[int, int]] = []
         self._scan(self._automaton, folded, 0, title_end, triggers, cues, roles, car_words,
                    object_kind, entity_hits)
+        if title_end and self._headline_automaton.kind == ahocorasick.AHOCORASICK:
+            headline: list[tuple[int, int, list[Pattern]]] = []
+            self._scan(self._headline_automaton, folded[:title_end], 0, title_end, headline,
+                       cues, roles, car_words, object_kind, entity_hits)
+            if headline:
+                spans = {(t[0], t[1]): i for i, t in enumerate(triggers)}
+                for start, end, patterns in headline:
+                    at = spans.get((start, end))
+                    if at is None:
+                        triggers.append((start, end, patterns))
+                    else:
+                        triggers[at] = (start, end, [*triggers[at][2], *patterns])
         published = article.published.date() if article.published else None
         if not triggers:  # nothing can move: skip the rest of the reading
             return _Doc(text=text, folded=folded, title_end=title_end, sentences=[], starts=[],
@@ -340,7 +372,6 @@ class Engine:
                     car_sentences.append(index)
         doc.trigger_starts = [t[0] for t in doc.triggers]
         doc.first_person = first_person
-        doc.spelled = _spellings(text, mentions)
         doc.car_sentences = car_sentences
         self._mark_non_drivers(doc)
         return doc
@@ -352,13 +383,10 @@ class Engine:
               car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
               entity_hits: list[tuple[int, int, str, object]]) -> None:
         """One automaton pass over `folded` (which starts at `offset` in the article)."""
-        for end_index, (size, everywhere, in_body) in automaton.iter(f" {folded} "):
+        for end_index, (size, payloads) in automaton.iter(f" {folded} "):
             # `start` is where the padding space before the word sits in the padded text,
             # which is where the word starts in the unpadded one.
             start = end_index - size + 1 + offset
-            payloads = everywhere if start < title_end else in_body
-            if not payloads:
-                continue
             end = end_index - 1 + offset
             for kind, payload in payloads:
                 if kind == "trigger":
@@ -472,18 +500,12 @@ class Engine:
 
     @staticmethod
     def _register(name: str, surnames: dict[str, str], firsts: dict[str, list[str]]) -> None:
-        words = _name_words(name)
-        if len(words) < 2:
+        keys = _name_keys(name)
+        if not keys:
             return
-        surname = " ".join(words[1:])
-        surnames.setdefault(" ".join(words), name)
-        surnames.setdefault(surname, name)
-        if words[-1] in ("jr", "sr", "ii", "iii") and len(words) > 2:
-            surnames.setdefault(" ".join(words[1:-1]), name)
-        # "van der Zande" is also written "Van der Zande"; the last word alone is used too.
-        surnames.setdefault(words[-1], name) if len(words) > 2 and words[1] in (
-            "van", "von", "de", "der", "da", "di", "du", "dos", "del", "la", "le") else None
-        firsts.setdefault(words[0], []).append(name)
+        for key in keys:
+            surnames.setdefault(key, name)
+        firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
 
     def _mark_non_drivers(self, doc: _Doc) -> None:
         roles = doc.cues.get("non_driver", [])
@@ -673,16 +695,40 @@ class Engine:
                            ) -> int | None:
         """Where "He", "She" or "The Spaniard, 24," opening a sentence ends; None when the
         sentence opens otherwise."""
+        if limit is None:
+            key = ("opening", sentence)
+            if key not in doc.memo:
+                doc.memo[key] = self._opening_reference(doc, sentence, doc.sentences[sentence][1])
+            return doc.memo[key]  # type: ignore[return-value]
         start, end = doc.sentences[sentence]
-        limit = end if limit is None else min(end, limit)
+        limit = min(end, limit)
         opening = doc.folded[start:start + 40].split()[:5]
         if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
             return start + len(opening[0])
         if opening[:1] == ["the"]:
-            for c_start, c_end in doc.cues.get("epithet", ()):
-                if start <= c_start < limit and len(doc.folded[start:c_start].split()) <= 5:
+            epithets = doc.cues.get("epithet", ())
+            if not epithets:
+                return None
+            starts = doc.memo.get(("epithet starts",))
+            if starts is None:
+                epithets.sort()
+                starts = doc.memo[("epithet starts",)] = [c for c, _ in epithets]
+            index = bisect_left(starts, start)  # type: ignore[arg-type]
+            if index < len(epithets):
+                c_start, c_end = epithets[index]
+                if c_start < limit and len(doc.folded[start:c_start].split()) <= 5:
                     return c_end
         return None
+
+    def _reference_openings(self, doc: _Doc) -> list[int]:
+        """The sentences that open with "He", "She", "His", "Her" or "The <epithet>"."""
+        found = doc.memo.get(("references",))
+        if found is None:
+            found = doc.memo[("references",)] = [
+                i for i, (start, _) in enumerate(doc.sentences)
+                if i and doc.folded.startswith(_REFERENCE_WORDS, start)
+                and self._opening_reference(doc, i) is not None]
+        return found  # type: ignore[return-value]
 
     def _topic(self, doc: _Doc, sentence: int) -> str | None:
         """Who the text is about at a sentence: the first person it names, or, when it opens
@@ -1217,10 +1263,7 @@ class Engine:
         if key in doc.memo:
             return doc.memo[key]  # type: ignore[return-value]
         written = team
-        words = doc.memo.get(("words",))
-        if words is None:
-            words = doc.memo[("words",)] = f" {' '.join(doc.folded.split())} "
-        if f" {' '.join(fold(team).split())} " not in words:  # type: ignore[operator]
+        if not _writes(doc, _name_key(team)):
             best = 0
             for mention in doc.mentions:
                 if mention.kind == TEAM and mention.end - mention.start > best and any(
@@ -1229,8 +1272,7 @@ class Engine:
                     best = mention.end - mention.start
                     written = _strip_possessive(doc.text[mention.start:mention.end])
             # "Red Bull" is plainly Red Bull Racing: the shared name keeps one team per team.
-            ours = f" {' '.join(fold(written).split())} "
-            theirs = f" {' '.join(fold(team).split())} "
+            ours, theirs = f" {_name_key(written)} ", f" {_name_key(team)} "
             if ours in theirs or theirs in ours:
                 written = team
         doc.memo[key] = written
@@ -1243,20 +1285,20 @@ class Engine:
         c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
-        mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
-        others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
-                  and m.value not in mates and m.value not in item.co_drivers
-                  and c_left <= m.start < c_right]
         if len({m.value for m in cars}) == 1:
             return cars[0].value  # "In the #36, A joins B and new signing C": one crew
         if cars:
+            mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
+            others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
+                      and m.value not in mates and m.value not in item.co_drivers
+                      and c_left <= m.start < c_right]
             anchor = item.driver_mention.start
             cars.sort(key=lambda m: abs(m.start - anchor))
             for car in cars:
                 low, high = sorted((anchor, car.start))
                 if not any(low < o.start < high for o in others):
                     return car.value
-        about = set(self._sentences_about(doc, [item]))
+        about: set[int] | None = None
         for index in doc.car_sentences:
             sentence_mentions = doc.by_sentence[index]
             if index == item.sentence or index in busy:
@@ -1273,7 +1315,11 @@ class Engine:
                 if len(numbers) == 1 and not strangers:
                     return numbers.pop()
             numbers = {m.value for m in sentence_mentions if m.kind == CAR}
-            if len(numbers) == 1 and index in about and (
+            if len(numbers) != 1:
+                continue
+            if about is None:
+                about = set(self._sentences_about(doc, [item]))
+            if index in about and (
                     not people or self._opening_reference(doc, index, people[0].start)):
                 # "The New Zealander takes over the #66"; "The Pole will share the No. 83
                 # with A and B".
@@ -1291,9 +1337,8 @@ class Engine:
         found = {item.sentence for item in items}
         found.update(i for i, first in enumerate(doc.first_person) if first == driver)
         # "He ...", "The Spaniard, who ... Vowles, ..." after sentences about the driver.
-        found.update(i for i in range(1, len(doc.sentences)) if i not in found
-                     and self._opening_reference(doc, i) is not None
-                     and self._topic(doc, i) == driver)
+        found.update(i for i in self._reference_openings(doc)
+                     if i not in found and self._topic(doc, i) == driver)
         doc.memo[key] = sorted(found)
         return doc.memo[key]  # type: ignore[return-value]
 
@@ -1554,19 +1599,9 @@ class Engine:
 def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, payloads in entries.items():
-        # Headline-only patterns ("Hamilton to Ferrari") are dropped from the body's copy,
-        # so the body's many "to"s cost one check each.
-        body = []
-        for kind, payload in payloads:
-            if kind == "trigger":
-                kept = [p for p in payload if not p.title_only]  # type: ignore[attr-defined]
-                if kept:
-                    body.append((kind, kept))
-            else:
-                body.append((kind, payload))
         # Keys carry a space each side, as does the text: every match is a whole word run,
         # and "ex" inside "next" is never reported at all.
-        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads), tuple(body)))
+        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads)))
     if entries:
         automaton.make_automaton()
     return automaton
@@ -1575,13 +1610,54 @@ def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Auto
 def _longest(triggers: list[tuple[int, int, list[Pattern]]]
              ) -> list[tuple[int, int, list[Pattern]]]:
     """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
-    triggers.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    if len(triggers) < 2:
+        return triggers
     kept: list[tuple[int, int, list[Pattern]]] = []
-    for trigger in sorted(triggers, key=lambda t: -(t[1] - t[0])):
-        if not any(trigger[0] < k[1] and k[0] < trigger[1] for k in kept):
+    for trigger in sorted(triggers, key=lambda t: (t[0] - t[1], t[0])):
+        start, end = trigger[0], trigger[1]
+        if not any(start < k[1] and k[0] < end for k in kept):
             kept.append(trigger)
     kept.sort(key=lambda t: t[0])
     return kept
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _writes(doc: _Doc, key: str) -> bool:
+    """The article has `key` (folded words) as a whole word run."""
+    folded = doc.folded
+    position = folded.find(key)
+    while position != -1:
+        end = position + len(key)
+        if (position == 0 or folded[position - 1] == " ") and (
+                end == len(folded) or folded[end] == " "):
+            return True
+        position = folded.find(key, position + 1)
+    if "  " not in folded:
+        return False
+    words = doc.memo.get(("words",))
+    if words is None:
+        words = doc.memo[("words",)] = f" {' '.join(folded.split())} "
+    return f" {key} " in words  # type: ignore[operator]
+
+
+@lru_cache(maxsize=16384)
+def _name_keys(name: str) -> tuple[str, ...]:
+    """The folded forms a later mention of `name` may take: the full name first, then the
+    surname ("Armstrong", "van der Zande" and "Zande" for "Renger van der Zande")."""
+    words = _name_words(name)
+    if len(words) < 2:
+        return ()
+    keys = [" ".join(words), " ".join(words[1:])]
+    if words[-1] in ("jr", "sr", "ii", "iii") and len(words) > 2:
+        keys.append(" ".join(words[1:-1]))
+    if len(words) > 2 and words[1] in (
+            "van", "von", "de", "der", "da", "di", "du", "dos", "del", "la", "le"):
+        keys.append(words[-1])
+    return tuple(keys)
 
 
 @lru_cache(maxsize=16384)
@@ -1619,22 +1695,22 @@ def _first_sentence(entry: dict[str, object]) -> int:
     return min(item.sentence for item in entry["items"])  # type: ignore[attr-defined]
 
 
-def _spellings(text: str, mentions: list[Mention]) -> dict[str, str]:
-    """Known drivers as the article spells them in full, where that differs from the
-    gazetteer's spelling. A headline in capitals is no one's spelling."""
-    spelled: dict[str, str] = {}
-    widths: dict[str, int] = {}
+def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
+    """How the article spells a known driver in full: the fullest spelling it uses, the first
+    of equals; a headline in capitals is no one's spelling."""
+    best, width = driver, 1
     for mention in mentions:
-        if mention.kind != PERSON or not mention.known:
+        if mention.value != driver or mention.kind != PERSON or not mention.known:
             continue
-        written = _strip_possessive(text[mention.start:mention.end]).replace("’", "'")
-        width = len(written.split())
-        if width < 2 or written.isupper() or width <= widths.get(mention.value, 1):
-            continue
-        widths[mention.value] = width
-        spelled[mention.value] = written
+        if text.startswith(driver, mention.start):
+            written = driver
+        else:
+            written = _strip_possessive(text[mention.start:mention.end]).replace("’", "'")
+        words = written.count(" ") + 1
+        if words > width and not written.isupper():
+            best, width = written, words
     # "Martin Truex Jr" before a full stop is the gazetteer's "Martin Truex Jr.".
-    return {k: v for k, v in spelled.items() if not k.startswith(v)}
+    return driver if driver.startswith(best) else best
 
 
 def _brand_only(item: RawMove) -> bool:
