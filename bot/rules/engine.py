@@ -1474,7 +1474,7 @@ class Engine:
                 tail = match.group(2)
                 year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
             years.append((match.start(), year))
-        for match in _FE_SEASON.finditer(text):
+        for match in (_FE_SEASON.finditer(text) if "eason " in text else ()):
             if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
                 number = match.group(1)
                 years.append((match.start(), 2014 + (
