@@ -128,6 +128,9 @@ _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i
 _DESCRIBED_TEAM = re.compile(
     r"\bthe (?:[a-z0-9]+ ){1,2}(?:team|squad|outfit|organisation|organization|operation|"
     r"stable|marque|manufacturer|factory|entrant|brand)\b")
+# "as Andretti's reserve driver": the team the driver has been with.
+_ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junior|third|works|"
+                      r"factory|full-time|official)\s+(?:and\s+\w+\s+)?)?(?:driver|rider)\b")
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -1373,7 +1376,12 @@ class Engine:
 
     def _from_team(self, doc: _Doc, items: list[RawMove], team: str) -> str | None:
         driver = items[0].driver
-        for index in self._sentences_about(doc, items):
+        found: list[tuple[bool, str]] = []
+        about = self._sentences_about(doc, items)
+        # A sentence that names nobody, right after one about the driver, is about them too.
+        nearby = set(about) | {i + 1 for i in about if i + 1 < len(doc.sentences)
+                               and not doc.first_person[i + 1]}
+        for index in sorted(nearby):
             mentions = doc.by_sentence[index]
             for mention in mentions:
                 if mention.kind != TEAM:
@@ -1382,18 +1390,23 @@ class Engine:
                 if name == team:
                     continue
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
-                        doc, mention, driver, mentions):
+                        doc, mention, driver, mentions) or _ROLE_AT.match(
+                        doc.text, mention.end):
                     # "taking over from Hughes, who has left to join Maserati": Hughes left.
                     people = [m for m in mentions if m.kind == PERSON and m.end <= mention.start]
                     if people and people[-1].value != driver:
                         continue
-                    return name
+                    # A sentence about the driver alone says it best: "A and B join, having
+                    # left X and Y" is vaguer than "B moves on after seven seasons with Y".
+                    alone = len({m.value for m in people}) <= 1
+                    if alone:
+                        return name
+                    found.append((alone, name))
+        if found:
+            return found[0][1]
         # "Meyer Shank Racing, his sports car team, has put that program on hiatus";
         # "during his Rahal Letterman Lanigan Racing spell": the nearest person named before
         # (or the driver the sentence is about) is the one whose team it was.
-        about = self._sentences_about(doc, items)
-        nearby = set(about) | {i + 1 for i in about if i + 1 < len(doc.sentences)
-                               and not doc.first_person[i + 1]}
         nearby |= doc.person_sentences.get(driver, set())
         for index in sorted(nearby):
             for mention in doc.by_sentence[index]:
