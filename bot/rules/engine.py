@@ -130,7 +130,8 @@ _DESCRIBED_TEAM = re.compile(
     r"stable|marque|manufacturer|factory|entrant|brand)\b")
 # "as Andretti's reserve driver": the team the driver has been with.
 _ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junior|third|works|"
-                      r"factory|full-time|official)\s+(?:and\s+\w+\s+)?)?(?:driver|rider)\b")
+                      r"factory|full-time|official|race|lead|number one|no\. 1)\s+"
+                      r"(?:and\s+\w+\s+)?)?(?:driver|rider)\b")
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -535,6 +536,13 @@ class Engine:
                         for w in words)
                     close = close and (not mention.known or doc.text[mention.end:c_start]
                                        .lstrip().startswith((",", "is", "as", "was")))
+                    # "Adrian Newey will join Aston Martin in March as managing technical
+                    # partner": the post he is named to, said after the move. (A known driver
+                    # "continues representing the team as an ambassador" is still a driver.)
+                    close = close or (not mention.known and len(words) <= 12
+                                      and "as" in words[-3:] and not any(
+                        w in ("driver", "drivers", "rider", "riders", "and", "alongside")
+                        for w in words))
                 if close and not _person_between(doc, min(c_end, mention.end),
                                                  max(c_start, mention.start), mention):
                     non_drivers.add(mention.value)

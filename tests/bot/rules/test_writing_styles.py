@@ -1,0 +1,164 @@
+"""Table-driven: how racing news is written, beyond the plain "X joins Y". Every headline and
+paragraph here was written for these tests; each row checks ALL the moves the engine reads,
+so a distractor that slips through fails its row."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article, Move
+from bot.rules import extract
+
+DATE = datetime(2024, 9, 20, tzinfo=UTC)
+
+
+def moves_of(title: str, summary: str = "", series: str | None = None,
+             published: datetime | None = DATE) -> tuple[Move, ...]:
+    return extract(Article(entry_id="t", title=title, summary=summary, series=series,
+                           published=published)).moves
+
+
+# (title, summary, series, every (driver, kind, team) expected; team None = not checked)
+STYLES = [
+    pytest.param(
+        "Hitech confirms Luke Browning for 2025",
+        "Hitech has signed Luke Browning for next season. Browning, 22, won races in Formula 3. "
+        "He will partner Isack Hadjar. The Briton steps up to the top series a year later than "
+        "planned.", "F2",
+        {("Luke Browning", "join", "Hitech")}, id="he-and-the-briton-are-the-driver-named-first"),
+    pytest.param(
+        "Red Bull loses its sporting director",
+        "Aston Martin has appointed Red Bull sporting director Jonathan Wheatley as team "
+        "principal. He will leave Red Bull at the end of the year.", "F1",
+        set(), id="he-is-the-staff-member-just-named"),
+    pytest.param(
+        "Fernando Alonso leaves Alpine for Aston Martin",
+        "Fernando Alonso will leave Alpine at the end of the season and join Aston Martin on a "
+        "multi-year deal.", "F1",
+        {("Fernando Alonso", "join", "Aston Martin")}, id="and-join-takes-the-clause-subject"),
+    pytest.param(
+        "Sauber confirms Valtteri Bottas and Zhou Guanyu exits", "", "F1",
+        {("Valtteri Bottas", "leave", "Sauber"), ("Zhou Guanyu", "leave", "Sauber")},
+        id="plural-exits"),
+    pytest.param(
+        "Pietro Fittipaldi to end his IndyCar career with Foyt",
+        "", "IndyCar", {("Pietro Fittipaldi", "retire", None)}, id="end-his-career"),
+    pytest.param(
+        "Kevin Harvick looks ahead",
+        "Kevin Harvick said that 2023 would be his final season as a driver.", "NASCAR Cup",
+        {("Kevin Harvick", "retire", None)}, id="final-season-as-a-driver"),
+    pytest.param(
+        "Lewis Hamilton's last year at Mercedes",
+        "Lewis Hamilton confirmed that 2024 will be his final season with Mercedes.", "F1",
+        {("Lewis Hamilton", "leave", "Mercedes")}, id="final-season-with-a-team"),
+    pytest.param(
+        "Prema keeps Oliver Bearman",
+        "Andrea Kimi Antonelli will race for Prema next season alongside Oliver Bearman, who has "
+        "been retained for a second campaign.", "F2",
+        {("Andrea Kimi Antonelli", "join", "Prema Racing"),
+         ("Oliver Bearman", "extend", "Prema Racing")},
+        id="has-been-retained"),
+    pytest.param(
+        "Lando Norris extends McLaren deal to the end of 2027", "", "F1",
+        {("Lando Norris", "extend", "McLaren")}, id="extends-team-deal"),
+    pytest.param(
+        "Max Verstappen extends championship lead at Red Bull's home race", "", "F1",
+        set(), id="extends-a-lead-is-no-deal"),
+    pytest.param(
+        "Christian Rasmussen to make IndyCar debut with Ed Carpenter Racing", "", "IndyCar",
+        {("Christian Rasmussen", "join", "Ed Carpenter Racing")}, id="debut-with-series-word"),
+    pytest.param(
+        "Alpine benches Jack Doohan",
+        "Alpine will run Franco Colapinto in place of Jack Doohan for the next three races.",
+        "F1", {("Franco Colapinto", "replace", "Alpine")}, id="stand-in-for-a-number-of-races"),
+    pytest.param(
+        "Oliver Bearman called up by Ferrari",
+        "Oliver Bearman will replace Carlos Sainz at Ferrari this weekend after Sainz was "
+        "diagnosed with appendicitis.", "F1",
+        {("Oliver Bearman", "replace", "Ferrari")}, id="stand-in-for-illness"),
+    pytest.param(
+        "Robert Kubica steps up to Hypercar with AF Corse", "", "WEC",
+        {("Robert Kubica", "join", "AF Corse")}, id="step-up-to-a-new-class-is-a-join"),
+    pytest.param(
+        "Alex Palou wins at Laguna Seca as Colton Herta retires", "", "IndyCar",
+        set(), id="retirement-beside-a-win-is-a-dnf"),
+    pytest.param(
+        "Valentino Rossi stays with Team WRT",
+        "Valentino Rossi will remain with Team WRT next year. Rossi began racing cars after "
+        "retiring from MotoGP at the end of 2021.", "GT World Challenge Europe",
+        {("Valentino Rossi", "extend", "Team WRT")}, id="after-retiring-is-background"),
+    pytest.param(
+        "Red Bull swaps its drivers",
+        "Liam Lawson moves up to Red Bull Racing, while Yuki Tsunoda returns to Racing Bulls.",
+        "F1",
+        {("Liam Lawson", "join", "Red Bull Racing"), ("Yuki Tsunoda", "join", "Racing Bulls")},
+        id="moves-up-to-and-returns-to-a-team-named-racing"),
+    pytest.param(
+        "Sergio Perez drops down to Racing Bulls", "", "F1",
+        {("Sergio Perez", "join", "Racing Bulls")}, id="drops-down-to"),
+    pytest.param(
+        "Adrian Newey joins Aston Martin",
+        "Adrian Newey will join Aston Martin in March as managing technical partner. Fernando "
+        "Alonso, who has raced for the team since 2023, welcomed the news.", "F1",
+        set(), id="designer-joining-as-staff"),
+    pytest.param(
+        "Arrow McLaren releases David Malukas, Theo Pourchaire takes over No. 6",
+        "Arrow McLaren has parted ways with David Malukas. Malukas moved to Arrow McLaren from "
+        "Dale Coyne Racing over the winter.", "IndyCar",
+        {("David Malukas", "leave", "Arrow McLaren"), ("Theo Pourchaire", "join", None)},
+        id="comma-is-not-a-list-and-past-arrival-is-background"),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "series", "expected"), STYLES)
+def test_writing_styles(title: str, summary: str, series: str,
+                        expected: set[tuple[str, str, str | None]]) -> None:
+    teams = {e[0]: e[2] for e in expected}
+    got = {(m.driver, m.kind.value, m.team if teams.get(m.driver) else None)
+           for m in moves_of(title, summary, series)}
+    assert got == expected
+
+
+def test_the_season_of_formula_e_written_in_words() -> None:
+    moves = moves_of("Stoffel Vandoorne joins DS Penske for season nine", "", "Formula E",
+                     published=datetime(2022, 10, 6, tzinfo=UTC))
+    assert [(m.driver, m.season) for m in moves] == [("Stoffel Vandoorne", 2023)]
+
+
+def test_the_brackley_team_is_the_team_the_sentence_names() -> None:
+    moves = moves_of(
+        "Lewis Hamilton to join Ferrari in 2025",
+        "Lewis Hamilton will race for Ferrari from 2025. Earlier, Mercedes confirmed that "
+        "Hamilton would leave the Brackley team at the end of the 2024 season.", "F1")
+    assert [(m.driver, m.kind.value, m.team, m.from_team) for m in moves] == [
+        ("Lewis Hamilton", "join", "Ferrari", "Mercedes")]
+
+
+@pytest.mark.parametrize(("summary", "from_team"), [
+    ("Carlos Sainz will race for Williams from 2025. The Spaniard, who is in his fourth "
+     "season at Ferrari, chose the project led by team principal James Vowles.", "Ferrari"),
+    ("Carlos Sainz will race for Williams from 2025. He knows the paddock well from two years "
+     "as McLaren's race driver.", "McLaren"),
+], ids=["his-fourth-season-at", "as-team-s-driver"])
+def test_former_team_from_the_driver_s_background(summary: str, from_team: str) -> None:
+    moves = moves_of("Carlos Sainz signs for Williams", summary, "F1")
+    assert [(m.team, m.from_team) for m in moves] == [("Williams", from_team)]
+
+
+def test_a_role_stated_further_off_belongs_to_the_only_driver_named() -> None:
+    moves = moves_of(
+        "Christian Rasmussen signs with Ed Carpenter Racing",
+        "Christian Rasmussen will make his IndyCar debut with Ed Carpenter Racing in 2024, "
+        "driving the No. 20 Chevrolet on road and street courses.", "IndyCar",
+        published=datetime(2023, 10, 17, tzinfo=UTC))
+    assert [(m.car, m.season, m.role) for m in moves] == [("20", 2024, "part-time")]
+
+
+def test_the_car_of_a_sentence_about_the_driver_shared_with_others() -> None:
+    moves = moves_of(
+        "Robert Kubica joins AF Corse",
+        "Robert Kubica will race for AF Corse in 2024. The Pole will share the No. 83 Ferrari "
+        "with Robert Shwartzman and Yifei Ye.", "WEC")
+    assert [(m.driver, m.car) for m in moves] == [("Robert Kubica", "83")]
