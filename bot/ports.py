@@ -57,7 +57,33 @@ class FeedStore(Protocol):
 
 class ArticleStore(Protocol):
     async def add_articles(self, feed_id: int, articles: Sequence[Article]) -> list[Article]:
-        """Insert; return only the articles that were new (unique per feed + entry id)."""
+        """Insert; return only the articles that were new (unique per feed + entry id).
+
+        New articles are unprocessed until `mark_articles_processed`, except those of a feed
+        not yet primed (its first poll), which are stored processed: they are never
+        announced, so a worker dying over them leaves nothing to recover."""
+        ...
+
+    async def mark_articles_processed(self, article_ids: Collection[int], now: datetime
+                                      ) -> int:
+        """The articles' stories are recorded and their alerts queued (the outbox): nothing
+        is left to recover. Returns how many were unprocessed until now; marking twice is a
+        no-op."""
+        ...
+
+    async def unprocessed_articles(self, *, older_than: datetime, limit: int,
+                                   now: datetime | None = None) -> list[Article]:
+        """Claim up to `limit` articles stored before `older_than` and never marked
+        processed, oldest first: those a worker left behind when it died mid-poll.
+
+        Claiming stamps them with `now` (default: the clock) and an article claimed at or
+        after `older_than` is not returned, so with older_than = now - lease no two workers
+        recover the same article unless the first has not finished it within the lease."""
+        ...
+
+    async def article_stories(self, article_id: int) -> list[Story]:
+        """The stories this article's moves support, as they stand now, in the order of the
+        moves; empty when no extraction with moves was recorded for it."""
         ...
 
 

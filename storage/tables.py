@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -65,7 +66,15 @@ class FeedRow(Base):
 
 class ArticleRow(Base):
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("feed_id", "entry_id"),)
+    __table_args__ = (
+        UniqueConstraint("feed_id", "entry_id"),
+        # Partial: only articles still in flight (or left behind by a dead worker) are in
+        # it, so it stays a handful of rows however many articles are stored, and serves
+        # "the oldest unprocessed, overall or of one feed" without touching the rest.
+        Index("ix_articles_unprocessed", "created_at", "feed_id",
+              sqlite_where=text("processed_at IS NULL"),
+              postgresql_where=text("processed_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
@@ -77,6 +86,11 @@ class ArticleRow(Base):
     series: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set once the article's stories are recorded and its alerts queued (the outbox): until
+    # then a worker that died after storing it leaves it for Pipeline.recover.
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a recovering worker last claimed it: another waits a whole lease before trying.
+    recovery_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class _SourceColumns:
