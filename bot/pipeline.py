@@ -9,7 +9,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.alerts import route_stories
 from bot.models import Article, Extraction, Feed, FetchResult, PollReport, Story, utcnow
@@ -47,6 +47,10 @@ class Pipeline:
     async def poll_due(self, *, now: datetime | None = None, limit: int = 100
                        ) -> list[PollReport]:
         now = now or utcnow()
+        # Every tick: one query on a partial index that holds only in-flight articles.
+        # A failure here is the database's (one article's trouble stays with that article),
+        # and the claim below would meet it too: the tick is skipped either way.
+        await self.recover(now)
         feeds = await self._store.claim_due_feeds(now, limit=limit, worker=self._worker_id,
                                                   lease_seconds=self._lease_seconds)
         return list(await asyncio.gather(*(self.poll_feed(feed) for feed in feeds)))
@@ -78,12 +82,63 @@ class Pipeline:
         if feed.primed and stories:
             await route_stories(self._store, stories, self._gazetteer,
                                 feed_scope=feed.workspace)
+        # The outbox now holds their alerts. If we die before this, the articles stay
+        # unprocessed and `recover` finishes them once our lease has run out.
+        if new_articles:
+            await self._store.mark_articles_processed(
+                [a.id for a in new_articles if a.id is not None], utcnow())
         # Recorded last: if we die before this, the next poll fetches again and the
         # database's uniqueness turns the repeat into a no-op.
         await self._store.record_poll(feed.id, result, utcnow())
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
                           story_ids=tuple(s.id for s in stories))
+
+    async def recover(self, now: datetime | None = None, *, limit: int = 20) -> int:
+        """Finish the articles a dead worker stored but never marked processed; returns how
+        many were finished.
+
+        Only articles older than the feed lease are taken, so a live worker's are left
+        alone (its feed lease ends before they qualify), and each is claimed for one lease.
+        An article with no stories yet is read by the rules engine and recorded; then the
+        stories it told (created or confirmed: what its poll would have announced) are
+        routed. Queuing is idempotent per story, destination and revision, so what the dead
+        worker had already queued is not queued twice. A first poll's articles are stored
+        processed, so nothing here ever announces them."""
+        now = now or utcnow()
+        left_behind = await self._store.unprocessed_articles(
+            older_than=now - timedelta(seconds=self._lease_seconds), limit=limit, now=now)
+        feeds: dict[int, Feed | None] = {}
+        finished = 0
+        for article in left_behind:
+            if article.id is None or article.feed_id is None:
+                continue
+            try:
+                if article.feed_id not in feeds:
+                    feeds[article.feed_id] = await self._store.get_feed(article.feed_id)
+                await self._finish(article, feeds[article.feed_id])
+            except Exception:  # this one waits another lease; the others go on
+                log.exception("recovering article %s failed", article.id)
+                continue
+            finished += 1
+        if finished:
+            log.warning("finished %d articles a worker left behind", finished)
+        return finished
+
+    async def _finish(self, article: Article, feed: Feed | None) -> None:
+        assert article.id is not None
+        stories = await self._store.article_stories(article.id)
+        if stories:
+            # Recorded before the worker died: of the stories the article supports, it
+            # made news of those whose source it became (a repeat of a story another
+            # article told is not news, as in _poll).
+            stories = [story for story in stories if _told_by(story, article)]
+        else:
+            stories = await self._record(article)
+        if feed is not None and feed.primed and stories:
+            await route_stories(self._store, stories, self._gazetteer,
+                                feed_scope=feed.workspace)
+        await self._store.mark_articles_processed([article.id], utcnow())
 
     async def _record(self, article: Article) -> list[Story]:
         try:
@@ -94,3 +149,9 @@ class Pipeline:
         if not extraction.moves and not extraction.lineup:
             return []
         return await self._store.record_extraction(article, extraction)
+
+
+def _told_by(story: Story, article: Article) -> bool:
+    """The story's current version came from this article (it created or confirmed it)."""
+    source = story.source
+    return source is not None and (source.title, source.url) == (article.title, article.url)
