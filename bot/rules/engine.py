@@ -848,9 +848,11 @@ class Engine:
             "", ".", ",", ";", ":", "!", "?", "\n")
         participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
             doc.folded[t_start:t_end].split()[0].endswith("ing")
-        if not participle and doc.folded[c_left:t_start].split()[-1:] == ["and"]:
-            # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha": the
-            # second verb's subject is the clause's, not the team just before "and".
+        if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
+                               doc.folded.startswith("to ", t_start)):
+            # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha", "will
+            # leave Triple Eight to race in NASCAR with Trackhouse": the second verb's subject
+            # is the clause's, not the team just before it.
             before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
             participle = bool(before) and before[-1].kind != PERSON
         for pattern in patterns:
@@ -928,6 +930,9 @@ class Engine:
             # "steps up to MotoGP with Trackhouse", "steps up to Hypercar": a new series or
             # class, which is a join.
             kind = MoveKind.JOIN
+        if kind is MoveKind.JOIN and any(
+                c_left <= c_start < c_right for c_start, _ in doc.cues.get("retention", ())):
+            kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X will not continue with Y" is an exit; "will not join" is nothing at all.
             if kind is not MoveKind.EXTEND or self._denied(doc, s_start, s_end):

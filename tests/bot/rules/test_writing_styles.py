@@ -104,6 +104,27 @@ STYLES = [
         "Alonso, who has raced for the team since 2023, welcomed the news.", "F1",
         set(), id="designer-joining-as-staff"),
     pytest.param(
+        "Mercedes confirms George Russell for 2026",
+        "Mercedes has confirmed that George Russell will drive for the team again in 2026.",
+        "F1", {("George Russell", "extend", "Mercedes")}, id="again-keeps-a-seat"),
+    pytest.param(
+        "Alpine names Jack Doohan for 2025",
+        "Jack Doohan will race for Alpine in 2025, replacing Esteban Ocon, who departs for Haas.",
+        "F1", {("Jack Doohan", "join", "Alpine"), ("Esteban Ocon", "join", "Haas")},
+        id="departs-for-is-an-arrival"),
+    pytest.param(
+        "Shane van Gisbergen heads to NASCAR",
+        "Shane van Gisbergen will leave Triple Eight Race Engineering at the end of the season "
+        "to race in NASCAR with Trackhouse Racing.", "NASCAR Cup",
+        {("Shane van Gisbergen", "join", "Trackhouse Racing")},
+        id="to-race-in-a-series-with-a-team"),
+    pytest.param(
+        "RB drops Daniel Ricciardo",
+        "RB has dropped Daniel Ricciardo with immediate effect. Liam Lawson will take his seat "
+        "from the next round.", "F1",
+        {("Daniel Ricciardo", "leave", "RB"), ("Liam Lawson", "join", "RB")},
+        id="take-his-seat"),
+    pytest.param(
         "Arrow McLaren releases David Malukas, Theo Pourchaire takes over No. 6",
         "Arrow McLaren has parted ways with David Malukas. Malukas moved to Arrow McLaren from "
         "Dale Coyne Racing over the winter.", "IndyCar",
