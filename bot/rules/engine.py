@@ -132,6 +132,9 @@ _DESCRIBED_TEAM = re.compile(
 _ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junior|third|works|"
                       r"factory|full-time|official|race|lead|number one|no\. 1)\s+"
                       r"(?:and\s+\w+\s+)?)?(?:driver|rider)\b")
+_PAST_VERBS = frozenset(("left", "joined", "moved", "quit", "retired", "signed", "switched",
+                         "departed", "was", "raced", "drove", "rode", "had", "exited", "rejoined",
+                         "returned", "replaced", "succeeded", "stepped", "graduated"))
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -844,6 +847,7 @@ class Engine:
         if following < len(doc.trigger_starts) and doc.trigger_starts[following] < c_right:
             c_right = doc.trigger_starts[following]
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
+        bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
         participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
@@ -858,6 +862,10 @@ class Engine:
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
                 continue
+            if pattern.title_only and bare and not any(
+                    m.end <= t_start and not doc.text[m.end:t_start].strip(" '’s")
+                    for m in mentions if m.kind == PERSON):
+                continue  # "Hamilton to Ferrari", but not "Bearman tests for Haas"
             if pattern.clause_end and not ends_clause:
                 continue
             filled: dict[str, list[Mention]] = {}
@@ -941,6 +949,12 @@ class Engine:
         for _c_start, c_end in doc.cues.get("background", ()):
             if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
+        if doc.folded[max(0, t_start - 4):t_start] == "who " and \
+                doc.folded[t_start:t_end].split()[0] in _PAST_VERBS:
+            return []  # "Van Gisbergen, who left the team last year, watched": his past
+        for c_start, _ in doc.cues.get("programme", ()):
+            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
+                return []  # "has joined the Mercedes junior programme": no seat
         for c_start, _ in doc.cues.get("non_driver", ()):
             if not t_end <= c_start < s_end:
                 continue

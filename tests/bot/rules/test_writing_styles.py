@@ -104,6 +104,17 @@ STYLES = [
         "Alonso, who has raced for the team since 2023, welcomed the news.", "F1",
         set(), id="designer-joining-as-staff"),
     pytest.param(
+        "Oliver Bearman tests for Haas at Imola", "", "F1", set(),
+        id="headline-for-after-another-verb"),
+    pytest.param(
+        "Gabriel Bortoleto signs junior deal",
+        "Gabriel Bortoleto has joined the McLaren driver development programme.", "F2", set(),
+        id="a-driver-programme-is-no-seat"),
+    pytest.param(
+        "Will Brown wins Bathurst for Triple Eight",
+        "Will Brown won the Bathurst 1000. Shane van Gisbergen, who left the team last year, "
+        "watched from the pit wall.", "Supercars", set(), id="who-left-is-background"),
+    pytest.param(
         "Mercedes confirms George Russell for 2026",
         "Mercedes has confirmed that George Russell will drive for the team again in 2026.",
         "F1", {("George Russell", "extend", "Mercedes")}, id="again-keeps-a-seat"),
