@@ -45,6 +45,23 @@ def test_demo_prompt_exits_cleanly_on_end_of_input():
     assert done.stdout.count("Pipo Derani") >= 1
 
 
+def test_extract_text_prints_the_two_blomqvist_moves():
+    done = pitboard("extract", "--text", BLOMQVIST_TEXT, "--date", "2023-10-19")
+    assert done.returncode == 0, done.stderr
+    line = json.loads(done.stdout)
+    moves = {(m["team"], m["kind"]): m for m in line["moves"]}
+    axr = moves[("Action Express Racing", "join")]
+    assert (axr["driver"], axr["car"], axr["season"], axr["role"], axr["from_team"]) == (
+        "Tom Blomqvist", "31", 2024, "endurance", "Meyer Shank Racing")
+    msr = moves[("Meyer Shank Racing", "join")]
+    assert (msr["driver"], msr["season"], msr["role"]) == ("Tom Blomqvist", 2024, "full-time")
+    assert len(line["moves"]) == 2
+    lineup = {(e["driver"], e["car"], e["season"]) for e in line["lineup"]}
+    assert {("Tom Blomqvist", "31", 2024), ("Pipo Derani", "31", 2024),
+            ("Jack Aitken", "31", 2024)} <= lineup
+    assert line["summary"]
+
+
 def test_extract_jsonl_reports_bad_lines_and_keeps_going():
     items = "\n".join([
         json.dumps({"id": "a", "title": "Nothing to see", "summary": ""}),
