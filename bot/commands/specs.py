@@ -54,10 +54,6 @@ class CommandSpec:
         return " ".join(words)
 
 
-SERIES_CHOICES = (
-    "F1", "F2", "F3", "IndyCar", "Indy NXT", "NASCAR Cup", "NASCAR Xfinity", "NASCAR Truck",
-    "IMSA", "WEC", "ELMS", "GTWC", "Formula E", "MotoGP", "WorldSBK", "Supercars", "DTM", "WRC",
-)
 TARGETS = ("team", "driver", "car", "series")
 
 _SERIES = OptionSpec(name="series", description="Series, e.g. IMSA or F1", autocomplete="series")
