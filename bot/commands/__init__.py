@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[CommandCall], Awaitable[Reply]]
 DEFAULT_SERIES = "default_series"
+MODERATORS = "moderators"  # user ids the platform's own admin check does not cover
 OPERATOR = "operator"  # the platform name of commands run from the `pitboard` CLI
 
 
@@ -131,6 +132,7 @@ class Commands:
             "feed resume": self.feed_resume,
             "alerts channel": self.alerts_channel,
             "settings series": self.settings_series,
+            "settings moderators": self.settings_moderators,
         }
         missing = {spec.name for spec in SPECS} - set(self._handlers)
         if missing:  # a spec without a handler would be a command that silently does nothing
@@ -542,3 +544,12 @@ class Commands:
         await self._store.set_setting(call.platform, call.workspace, DEFAULT_SERIES, series)
         return Reply(text=f"/lineup now defaults to {series} here.", ephemeral=True)
 
+    async def settings_moderators(self, call: CommandCall) -> Reply:
+        users = (call.get("users") or "").strip()
+        if users.casefold() == "none":
+            users = ""
+        await self._store.set_setting(call.platform, call.workspace, MODERATORS, users)
+        if not users:
+            return Reply(text="Only admins moderate Pitboard here now.", ephemeral=True)
+        return Reply(text=f"These users may now moderate Pitboard here too: {users}",
+                     ephemeral=True)

@@ -191,6 +191,14 @@ SPECS: tuple[CommandSpec, ...] = (
         moderator_only=True,
         example="/settings series IMSA",
     ),
+    CommandSpec(
+        name="settings moderators",
+        description="Who else may run moderator commands here (moderators)",
+        options=(OptionSpec(name="users", description="Mention the users; 'none' clears",
+                            required=True, rest=True),),
+        moderator_only=True,
+        example="/settings moderators @ann @ben",
+    ),
 )
 
 SPECS_BY_NAME: dict[str, CommandSpec] = {spec.name: spec for spec in SPECS}

@@ -190,3 +190,14 @@ async def test_team_lineup_by_name_or_alias(commands, store):
         assert "#31 Pipo Derani" in reply.plain(), query
     team = (await say(commands, "/team Action Express Racing")).plain()
     assert "Latest changes at Action Express Racing" in team
+
+
+async def test_settings_moderators_is_stored_for_the_workspace(commands, store):
+    refused = await say(commands, "/settings moderators <@U1> <@U2>")
+    assert refused.error
+    assert await store.get_setting("discord", "guild-1", "moderators") is None
+    done = await say(commands, "/settings moderators <@U1> <@U2>", **MOD)
+    assert "<@U1> <@U2>" in done.text
+    assert await store.get_setting("discord", "guild-1", "moderators") == "<@U1> <@U2>"
+    await say(commands, "/settings moderators none", **MOD)
+    assert await store.get_setting("discord", "guild-1", "moderators") == ""

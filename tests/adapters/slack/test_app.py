@@ -177,7 +177,9 @@ async def test_fans_cannot_add_feeds_and_admins_can(client, store, slack):
 async def test_moderators_listed_in_settings_may_moderate(client, store):
     refused = await client.ask("/settings", "series IMSA", user=LISTED)
     assert "for moderators only" in blocks_text(refused)
-    await store.set_setting("slack", TEAM, "moderators", f"<@{LISTED}>, UOTHER")
+    listed = await client.ask("/settings", f"moderators <@{LISTED}|listed> <@UOTHER>",
+                              user=ADMIN)
+    assert "may now moderate" in blocks_text(listed)
     done = await client.ask("/settings", "series IMSA", user=LISTED)
     assert "now defaults to IMSA" in blocks_text(done)
     assert await store.get_setting("slack", TEAM, "default_series") == "IMSA"
