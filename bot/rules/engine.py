@@ -949,9 +949,13 @@ class Engine:
         for _c_start, c_end in doc.cues.get("background", ()):
             if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
-        if doc.folded[max(0, t_start - 4):t_start] == "who " and \
-                doc.folded[t_start:t_end].split()[0] in _PAST_VERBS:
-            return []  # "Van Gisbergen, who left the team last year, watched": his past
+        before = doc.folded[max(s_start, t_start - 40):t_start].split()[-3:]
+        if "who" in before:
+            verb = (before[before.index("who") + 1:] + doc.folded[t_start:t_end].split())[0]
+            if verb in _PAST_VERBS:
+                # "Van Gisbergen, who left the team last year, watched", "Hamlin, who signed
+                # a new deal with Joe Gibbs Racing last year, finished fifth": their past.
+                return []
         for c_start, _ in doc.cues.get("programme", ()):
             if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
                 return []  # "has joined the Mercedes junior programme": no seat
