@@ -1030,10 +1030,10 @@ class Engine:
         after = [m for m in teams if m.start >= t_start]
         return after[0] if after else teams[-1]
 
-    def _after_cue(self, doc: _Doc, mention: Mention, cue: str) -> bool:
+    def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
         for _c_start, c_end in doc.cues.get(cue, ()):
-            if 0 <= mention.start - c_end <= 40 and \
-                    len(doc.folded[c_end:mention.start].split()) <= 2:
+            if 0 <= mention.start - c_end <= 20 * words and \
+                    len(doc.folded[c_end:mention.start].split()) <= words:
                 return True
         return False
 
@@ -1462,7 +1462,8 @@ class Engine:
             mentions = doc.by_sentence[index]
             for mention in mentions:
                 if mention.kind == PERSON and mention.value != driver and \
-                        self._after_cue(doc, mention, "replaces"):
+                        self._after_cue(doc, mention, "replaces", words=3):
+                    # "takes the seat of three-time champion Shane van Gisbergen"
                     return mention.value
         return None
 
