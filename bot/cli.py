@@ -24,8 +24,10 @@ def _configure_logging(level: str) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    # Migrations run on every start; their step-by-step chatter is not news to the user.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Migrations run on every start and the scheduler ticks every few seconds: their
+    # step-by-step chatter is not news to the operator (their warnings still are).
+    for chatty in ("alembic", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def _read_items(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
