@@ -92,6 +92,10 @@ class PitboardApp:
         for report in reports:
             if report.error:
                 log.warning("feed %s: %s", report.url, report.error)
+            elif report.new_articles:
+                log.info("feed %s: %d new articles, %d driver moves%s", report.url,
+                         report.new_articles, report.new_stories,
+                         "" if report.announced else " (first poll: recorded, not announced)")
         return reports
 
     async def deliver_now(self) -> DeliveryReport:
