@@ -460,7 +460,11 @@ class Engine:
         surnames: dict[str, str] = {}
         firsts: dict[str, list[str]] = {}
         for name in {m.value for m in chosen if m.kind == PERSON}:
-            self._register(name, surnames, firsts)
+            keys = _name_keys(name)
+            if keys:  # _register, inlined: this loop runs for every name of every article
+                for key in keys:
+                    surnames.setdefault(key, name)
+                firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
         unknown: list[list[tuple[int, int]]] = []
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
@@ -1031,10 +1035,14 @@ class Engine:
         return after[0] if after else teams[-1]
 
     def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
-        for _c_start, c_end in doc.cues.get(cue, ()):
-            if 0 <= mention.start - c_end <= 20 * words and \
-                    len(doc.folded[c_end:mention.start].split()) <= words:
+        ends = doc.memo.get(("cue ends", cue))
+        if ends is None:
+            ends = doc.memo[("cue ends", cue)] = sorted(e for _, e in doc.cues.get(cue, ()))
+        index = bisect_left(ends, mention.start - 20 * words)  # type: ignore[arg-type]
+        while index < len(ends) and ends[index] <= mention.start:  # type: ignore[arg-type]
+            if len(doc.folded[ends[index]:mention.start].split()) <= words:  # type: ignore
                 return True
+            index += 1
         return False
 
     def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
@@ -1417,12 +1425,12 @@ class Engine:
             for mention in mentions:
                 if mention.kind != TEAM:
                     continue
-                name = self._team_name(doc, mention, None)[0]
-                if name == team:
-                    continue
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
                         doc, mention, driver, mentions) or _ROLE_AT.match(
                         doc.text, mention.end):
+                    name = self._team_name(doc, mention, None)[0]
+                    if name == team:
+                        continue
                     # "taking over from Hughes, who has left to join Maserati": Hughes left.
                     people = [m for m in mentions if m.kind == PERSON and m.end <= mention.start]
                     if people and people[-1].value != driver:
