@@ -753,6 +753,12 @@ class Engine:
         with "He" or an epithet and names nobody before, whom the sentences before were
         about ("Foster, 21, won the title. He will partner Rahal. The Briton steps up...").
         At most four sentences back."""
+        key = ("topic", sentence)
+        if key not in doc.memo:
+            doc.memo[key] = self._find_topic(doc, sentence)
+        return doc.memo[key]  # type: ignore[return-value]
+
+    def _find_topic(self, doc: _Doc, sentence: int) -> str | None:
         for index in range(sentence, max(-1, sentence - 4), -1):
             first = doc.first_person[index]
             if first is not None and self._opening_reference(doc, index) is None:
@@ -1379,8 +1385,11 @@ class Engine:
         found = {item.sentence for item in items}
         found.update(i for i, first in enumerate(doc.first_person) if first == driver)
         # "He ...", "The Spaniard, who ... Vowles, ..." after sentences about the driver.
-        found.update(i for i in self._reference_openings(doc)
-                     if i not in found and self._topic(doc, i) == driver)
+        named = doc.person_sentences.get(driver)
+        if named:
+            first = min(named)
+            found.update(i for i in self._reference_openings(doc)
+                         if i > first and i not in found and self._topic(doc, i) == driver)
         doc.memo[key] = sorted(found)
         return doc.memo[key]  # type: ignore[return-value]
 
