@@ -76,7 +76,11 @@ _HIS_TEAM = re.compile(
     r"(?:team|squad|outfit|employers?|entrant)\b")
 _HIS_BEFORE = re.compile(r"\b(?:his|her)\s+(?:the\s+)?$")
 _SPELL_AFTER = re.compile(r"\s+(?:spell|stint|tenure|days|time|years|seasons|career)\b")
-_RUMOUR_CLAUSE_END = re.compile(r",[ \t]+(?:with|while|whereas|but|and)\b|;|:|[ \t]-[ \t]|—")
+# After these a sentence says something else: "will race for Haas, ending speculation that he
+# might stay", "will join Ferrari, where he could win an eighth title".
+_RUMOUR_CLAUSE_END = re.compile(
+    r",[ \t]+(?:with|while|whereas|but|and|ending|putting|where|which|who|after|amid|despite|"
+    r"following|having|as)\b|;|:|[ \t]-[ \t]|—")
 _SEASON_BEFORE = re.compile(
     r"\b(?:for|in|from|of|until|through|starting|beginning|the|since|its|their|his|her)\s+"
     r"(?:the\s+)?$", re.I)

@@ -194,3 +194,15 @@ def test_the_car_of_a_sentence_about_the_driver_shared_with_others() -> None:
         "Robert Kubica will race for AF Corse in 2024. The Pole will share the No. 83 Ferrari "
         "with Robert Shwartzman and Yifei Ye.", "WEC")
     assert [(m.driver, m.car) for m in moves] == [("Robert Kubica", "83")]
+
+
+@pytest.mark.parametrize(("summary", "status"), [
+    ("Esteban Ocon will race for Haas next year, ending speculation that he might stay at "
+     "Alpine.", "confirmed"),
+    ("Lewis Hamilton will join Ferrari in 2025, where he could win a record eighth title.",
+     "confirmed"),
+    ("Gabriel Bortoleto could join Sauber for 2025.", "rumour"),
+], ids=["ending-speculation", "where-he-could", "could-join"])
+def test_a_hedge_in_a_later_clause_does_not_make_a_rumour(summary: str, status: str) -> None:
+    moves = moves_of("Driver market news", summary, "F1")
+    assert [m.status.value for m in moves] == [status]
