@@ -27,8 +27,7 @@ MAX_TITLE = 1_000
 MAX_BODY = 20_000
 # Cues looked for in every sentence (the rest only where a trigger is).
 GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
-                         "season_end",
-                         "non_driver"))
+                         "season_end", "non_driver", "teammate"))
 SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
@@ -710,8 +709,11 @@ class Engine:
         name = self._topic(doc, sentence - 1)
         if name is None:
             return None
-        return Mention(start, min(span_end, t_start), PERSON, name, known=True,
-                       non_driver=name in self._non_drivers(doc))
+        word_start = doc.folded.rfind(" ", start, span_end - 1) + 1 if \
+            doc.folded[start:span_end].count(" ") > 0 and \
+            doc.folded[start:span_end].split()[-1:] in (["he"], ["she"]) else start
+        return Mention(max(start, word_start), min(span_end, t_start), PERSON, name,
+                       known=True, non_driver=name in self._non_drivers(doc))
 
     def _opening_reference(self, doc: _Doc, sentence: int, limit: int | None = None
                            ) -> int | None:
@@ -727,6 +729,14 @@ class Engine:
         opening = doc.folded[start:start + 40].split()[:5]
         if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
             return start + len(opening[0])
+        if "he" in opening[1:4] or "she" in opening[1:4]:
+            # "At Yamaha he replaces Razgatlioglu", "In 2024, she moves to ...": the subject
+            # after a short opening phrase, with nobody named before it.
+            word = "he" if "he" in opening[1:4] else "she"
+            position = doc.folded.find(f" {word} ", start, start + 40) + 1
+            if 0 < position < limit and not any(
+                    m.kind == PERSON and m.start < position for m in doc.by_sentence[sentence]):
+                return position + len(word)
         if opening[:1] == ["the"]:
             epithets = doc.cues.get("epithet", ())
             if not epithets:
@@ -854,7 +864,7 @@ class Engine:
             return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
         mentions = self._visible(doc, sentence, t_start)
         if stand_in is not None:
-            mentions = [stand_in, *mentions]
+            mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
         following = bisect_right(doc.trigger_starts, t_end)
@@ -1409,7 +1419,11 @@ class Engine:
         driver = items[0].driver
         cues = doc.cues.get("teammate", ())
         mates: list[str] = []
-        for index in sorted({item.sentence for item in items}):
+        own = {item.sentence for item in items}
+        # "He will partner Andrea Locatelli" after the move: the driver's teammate too.
+        own.update(i for i in self._reference_openings(doc)
+                   if i > min(own) and self._topic(doc, i) == driver)
+        for index in sorted(own):
             s_start, s_end = doc.sentences[index]
             people = [m for m in doc.by_sentence[index] if m.kind == PERSON]
             for c_start, c_end in cues:
@@ -1649,6 +1663,25 @@ class Engine:
                 entries.setdefault((mate, move.team), LineupEntry(
                     driver=mate, team=move.team, car=move.car, series=move.series,
                     season=move.season))
+        for move in moves:
+            # Where the movers come from: a leaver's last season at the team, a newcomer's
+            # former team and the driver whose seat the newcomer takes.
+            if move.status is not Status.CONFIRMED:
+                continue
+            before = move.season - 1 if move.season is not None else None
+            if move.kind.direction == "depart" and move.team is not None:
+                entries.setdefault((move.driver, move.team), LineupEntry(
+                    driver=move.driver, team=move.team, car=move.car, series=move.series,
+                    season=move.season))
+            elif move.kind.direction == "arrive" and before is not None:
+                # (Only with a season: an undated former seat would read as a current one.)
+                if move.from_team is not None:
+                    entries.setdefault((move.driver, move.from_team), LineupEntry(
+                        driver=move.driver, team=move.from_team, season=before))
+                if move.replaces is not None and move.team is not None:
+                    entries.setdefault((move.replaces, move.team), LineupEntry(
+                        driver=move.replaces, team=move.team, car=move.car, series=move.series,
+                        season=move.season if move.kind is MoveKind.REPLACE else before))
         for item in seats:
             if item.status is not Status.CONFIRMED or item.team is None:
                 continue

@@ -206,3 +206,16 @@ def test_the_car_of_a_sentence_about_the_driver_shared_with_others() -> None:
 def test_a_hedge_in_a_later_clause_does_not_make_a_rumour(summary: str, status: str) -> None:
     moves = moves_of("Driver market news", summary, "F1")
     assert [m.status.value for m in moves] == [status]
+
+
+def test_lineup_places_the_mover_s_teammates_former_team_and_the_seat_taken() -> None:
+    result = extract(Article(
+        entry_id="t", title="Jonathan Rea joins Pata Yamaha",
+        summary="Jonathan Rea will leave Kawasaki at the end of the season and join Pata Yamaha "
+                "from 2024. At Yamaha he replaces Toprak Razgatlioglu. He will partner Andrea "
+                "Locatelli.", series="WorldSBK", published=datetime(2023, 8, 31, tzinfo=UTC)))
+    placed = {(e.driver, e.team, e.season) for e in result.lineup}
+    assert {("Jonathan Rea", "Pata Yamaha Prometeon WorldSBK", 2024),
+            ("Andrea Locatelli", "Pata Yamaha Prometeon WorldSBK", 2024),
+            ("Jonathan Rea", "Kawasaki Racing Team WorldSBK", 2023),
+            ("Toprak Razgatlioglu", "Pata Yamaha Prometeon WorldSBK", 2023)} <= placed
