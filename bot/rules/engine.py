@@ -27,7 +27,7 @@ MAX_TITLE = 1_000
 MAX_BODY = 20_000
 # Cues looked for in every sentence (the rest only where a trigger is).
 GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
-                         "season_end", "non_driver", "teammate"))
+                         "season_end", "non_driver"))
 SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
@@ -287,6 +287,10 @@ class Engine:
         self._automaton = _automaton({k: v for k, v in entries.items() if v})
         self._local_automaton = _automaton(local)
         self._headline_automaton = _automaton(headline)
+        # Teammate cues in a sentence the local pass did not read ("He will partner X" after
+        # the last trigger), looked for only when a move needs them.
+        self._mate_automaton = _automaton(
+            {p: [("cue", "teammate")] for p in rules.cues.get("teammate", ()) if p})
 
     @classmethod
     def from_directories(cls, directories: list[Path], rules_path: Path | None = None
@@ -333,11 +337,13 @@ class Engine:
                         series_seen=set())
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
+        local_range = (0, 0)
         if self._local_automaton.kind == ahocorasick.AHOCORASICK and sentences:
             # One pass from the first sentence with a trigger to the last one.
             first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
             last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
             s_start, s_end = sentences[first][0], sentences[last][1]
+            local_range = (s_start, s_end)
             self._scan(self._local_automaton, folded[s_start:s_end], s_start, title_end,
                        triggers, cues, roles, car_words, object_kind, entity_hits)
         series_hint = None
@@ -380,6 +386,7 @@ class Engine:
                     doc.person_sentences.setdefault(mention.value, set()).add(index)
                 elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
                     car_sentences.append(index)
+        doc.memo[("local range",)] = local_range
         doc.trigger_starts = [t[0] for t in doc.triggers]
         doc.first_person = first_person
         doc.car_sentences = car_sentences
@@ -1423,9 +1430,16 @@ class Engine:
         # "He will partner Andrea Locatelli" after the move: the driver's teammate too.
         own.update(i for i in self._reference_openings(doc)
                    if i > min(own) and self._topic(doc, i) == driver)
+        read_from, read_to = doc.memo.get(("local range",), (0, 0))  # type: ignore[misc]
         for index in sorted(own):
             s_start, s_end = doc.sentences[index]
             people = [m for m in doc.by_sentence[index] if m.kind == PERSON]
+            if not people:
+                continue
+            if not read_from <= s_start < read_to:
+                cues = self._mate_cues(doc, index)
+            else:
+                cues = doc.cues.get("teammate", ())
             for c_start, c_end in cues:
                 if not s_start <= c_start < s_end:
                     continue
@@ -1439,6 +1453,17 @@ class Engine:
                     chain.append(nxt)
                 mates.extend(m.value for m in chain if m.value != driver and not m.non_driver)
         return list(dict.fromkeys(mates))
+
+    def _mate_cues(self, doc: _Doc, index: int) -> list[tuple[int, int]]:
+        key = ("mate cues", index)
+        if key not in doc.memo:
+            found: dict[str, list[tuple[int, int]]] = {}
+            if self._mate_automaton.kind == ahocorasick.AHOCORASICK:
+                s_start, s_end = doc.sentences[index]
+                self._scan(self._mate_automaton, doc.folded[s_start:s_end], s_start, 0,
+                           [], found, [], [], {}, [])
+            doc.memo[key] = found.get("teammate", [])
+        return doc.memo[key]  # type: ignore[return-value]
 
     def _from_team(self, doc: _Doc, items: list[RawMove], team: str) -> str | None:
         driver = items[0].driver
