@@ -1124,6 +1124,10 @@ class Engine:
     def _resolve_team(self, doc: _Doc, mention: Mention, car: str | None
                       ) -> tuple[str, str | None, float]:
         candidates = list(mention.candidates)
+        if car is None and len(candidates) == 1:
+            only = candidates[0]  # one team by this name: nothing to decide
+            if only.how in ("name", "alias"):
+                return only.team, only.series, 1.0
         sentence = doc.sentence_of(mention.start)
         nearby = {m.value for m in doc.by_sentence[sentence] if m.kind == SERIES}
         if not candidates:
@@ -1500,6 +1504,10 @@ class Engine:
         # (or the driver the sentence is about) is the one whose team it was.
         nearby |= doc.person_sentences.get(driver, set())
         for index in sorted(nearby):
+            s_start, s_end = doc.sentences[index]
+            folded = f" {doc.folded[s_start:s_end]} "
+            if " his " not in folded and " her " not in folded:
+                continue  # both shapes below need "his" or "her"
             for mention in doc.by_sentence[index]:
                 if mention.kind != TEAM:
                     continue
