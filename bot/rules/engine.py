@@ -138,6 +138,9 @@ _ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junio
 _PAST_VERBS = frozenset(("left", "joined", "moved", "quit", "retired", "signed", "switched",
                          "departed", "was", "raced", "drove", "rode", "had", "exited", "rejoined",
                          "returned", "replaced", "succeeded", "stepped", "graduated"))
+# "Harvick's successor", "Ocon's seat": the driver whose place the mover takes.
+_SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+)?"
+                      r"(?:successor|replacement|seat|place|ride|drive|spot)\b")
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -825,6 +828,8 @@ class Engine:
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
+            if want == PERSON and _possessive(doc, mention):
+                return []  # "Stewart-Haas names Harvick's successor": the successor is named
             found = [mention]
             if want == TEAM and mention.candidates and all(
                     c.how in ("sponsor", "manufacturer") for c in mention.candidates):
@@ -1529,9 +1534,14 @@ class Engine:
         for index in self._sentences_about(doc, items):
             mentions = doc.by_sentence[index]
             for mention in mentions:
-                if mention.kind == PERSON and mention.value != driver and \
-                        self._after_cue(doc, mention, "replaces", words=3):
-                    # "takes the seat of three-time champion Shane van Gisbergen"
+                if mention.kind == PERSON and mention.value != driver and (
+                        self._after_cue(doc, mention, "replaces", words=3) or (
+                            _possessive(doc, mention) and _SEAT_OF.match(
+                                doc.text, mention.end - 2 if doc.text.endswith(
+                                    ("'s", "’s"), mention.start, mention.end)
+                                else mention.end))):
+                    # "takes the seat of three-time champion Shane van Gisbergen", "named
+                    # Berry as Kevin Harvick's successor"
                     return mention.value
         return None
 
@@ -1814,6 +1824,11 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _possessive(doc: _Doc, mention: Mention) -> bool:
+    return doc.text.startswith(("'s", "’s"), mention.end) or doc.text.endswith(
+        ("'s", "’s"), mention.start, mention.end)
 
 
 def _is_list(doc: _Doc, names: list[Mention]) -> bool:

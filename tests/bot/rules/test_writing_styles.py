@@ -104,6 +104,16 @@ STYLES = [
         "Alonso, who has raced for the team since 2023, welcomed the news.", "F1",
         set(), id="designer-joining-as-staff"),
     pytest.param(
+        "Stewart-Haas names Kevin Harvick's successor",
+        "Stewart-Haas Racing has named Josh Berry as Kevin Harvick's successor in the No. 4 "
+        "Ford for 2024.", "NASCAR Cup", {("Josh Berry", "join", "Stewart-Haas Racing")},
+        id="the-possessive-names-whose-seat-not-who-moves"),
+    pytest.param(
+        "Red Bull swaps its drivers after two races",
+        "Yuki Tsunoda steps up to Red Bull Racing, with Liam Lawson returning to Racing Bulls.",
+        "F1", {("Yuki Tsunoda", "promote", "Red Bull Racing"),
+               ("Liam Lawson", "join", "Racing Bulls")}, id="returning-to"),
+    pytest.param(
         "Oliver Bearman tests for Haas at Imola", "", "F1", set(),
         id="headline-for-after-another-verb"),
     pytest.param(
@@ -219,3 +229,11 @@ def test_lineup_places_the_mover_s_teammates_former_team_and_the_seat_taken() ->
             ("Andrea Locatelli", "Pata Yamaha Prometeon WorldSBK", 2024),
             ("Jonathan Rea", "Kawasaki Racing Team WorldSBK", 2023),
             ("Toprak Razgatlioglu", "Pata Yamaha Prometeon WorldSBK", 2023)} <= placed
+
+
+def test_the_successor_replaces_the_driver_named_with_a_possessive() -> None:
+    moves = moves_of("Stewart-Haas names its 2024 driver",
+                     "Stewart-Haas Racing has named Josh Berry as Kevin Harvick's successor in "
+                     "the No. 4 Ford for 2024.", "NASCAR Cup")
+    assert [(m.driver, m.car, m.replaces) for m in moves] == [
+        ("Josh Berry", "4", "Kevin Harvick")]
