@@ -32,3 +32,18 @@ def test_a_phrase_added_to_the_rules_is_read() -> None:
     after = Engine(gazetteer(), build_rules(data)).extract(story).moves
     assert [(m.driver, m.kind, m.team) for m in after] == [
         ("Lewis Hamilton", MoveKind.JOIN, "Ferrari")]
+
+
+def test_a_group_s_follow_words_must_come_after_its_slots() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["move"].append({"kind": "extend", "follow": ["pact"],
+                         "patterns": ["{driver} (prolongs) {team}"]})
+    engine = Engine(gazetteer(), build_rules(data))
+    kept = engine.extract(Article(entry_id="p", title="Lewis Hamilton prolongs Mercedes pact",
+                                  series="F1")).moves
+    assert [(m.driver, m.kind, m.team) for m in kept] == [
+        ("Lewis Hamilton", MoveKind.EXTEND, "Mercedes")]
+    other = engine.extract(Article(entry_id="p", title="Lewis Hamilton prolongs Mercedes streak",
+                                   series="F1")).moves
+    assert other == ()
