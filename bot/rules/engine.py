@@ -141,6 +141,7 @@ _PAST_VERBS = frozenset(("left", "joined", "moved", "quit", "retired", "signed",
 # "Harvick's successor", "Ocon's seat": the driver whose place the mover takes.
 _SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+)?"
                       r"(?:successor|replacement|seat|place|ride|drive|spot)\b")
+_ENTITY_KINDS = frozenset(("team", "driver", "series"))
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
 
@@ -408,20 +409,19 @@ class Engine:
             # which is where the word starts in the unpadded one.
             start = end_index - size + 1 + offset
             end = end_index - 1 + offset
-            for kind, payload in payloads:
-                if kind == "trigger":
-                    triggers.append((start, end, payload))  # type: ignore[arg-type]
+            for kind, payload in payloads:  # the commonest kinds first
+                if kind in _ENTITY_KINDS:
+                    entity_hits.append((start, end, kind, payload))
                 elif kind == "cue":
                     cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
-                elif kind == "role":
-                    roles.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "trigger":
+                    triggers.append((start, end, payload))  # type: ignore[arg-type]
                 elif kind == "car_word":
                     car_words.append((start, end))
-                elif kind == "object_kind":
-                    if start not in object_kind or object_kind[start][0] < end:
-                        object_kind[start] = (end, payload)  # type: ignore[assignment]
-                else:
-                    entity_hits.append((start, end, kind, payload))
+                elif kind == "role":
+                    roles.append((start, end, payload))  # type: ignore[arg-type]
+                elif start not in object_kind or object_kind[start][0] < end:
+                    object_kind[start] = (end, payload)  # type: ignore[assignment]
 
     def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
                   title_end: int, regions: list[tuple[int, int]],
