@@ -114,6 +114,15 @@ STYLES = [
         "F1", {("Yuki Tsunoda", "promote", "Red Bull Racing"),
                ("Liam Lawson", "join", "Racing Bulls")}, id="returning-to"),
     pytest.param(
+        "Dane Cameron loses Porsche Penske Motorsport seat", "", "IMSA",
+        {("Dane Cameron", "leave", "Porsche Penske Motorsport")}, id="loses-team-seat"),
+    pytest.param(
+        "Lando Norris loses the lead to Max Verstappen at the Red Bull Ring", "", "F1", set(),
+        id="loses-the-lead-is-no-exit"),
+    pytest.param(
+        "Haas confirms Kevin Magnussen will not return in 2025", "", "F1",
+        {("Kevin Magnussen", "leave", "Haas")}, id="will-not-return-without-to"),
+    pytest.param(
         "Oliver Bearman tests for Haas at Imola", "", "F1", set(),
         id="headline-for-after-another-verb"),
     pytest.param(
