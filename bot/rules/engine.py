@@ -766,9 +766,12 @@ class Engine:
         """The sentences that open with "He", "She", "His", "Her" or "The <epithet>"."""
         found = doc.memo.get(("references",))
         if found is None:
+            # "The ..." refers back only with an epithet ("The Spaniard"), which most
+            # articles never write.
+            words = _REFERENCE_WORDS if doc.cues.get("epithet") else _REFERENCE_WORDS[:4]
             found = doc.memo[("references",)] = [
                 i for i, (start, _) in enumerate(doc.sentences)
-                if i and doc.folded.startswith(_REFERENCE_WORDS, start)
+                if i and doc.folded.startswith(words, start)
                 and self._opening_reference(doc, i) is not None]
         return found  # type: ignore[return-value]
 
