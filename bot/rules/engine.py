@@ -472,12 +472,16 @@ class Engine:
                     runs.append((piece[0][0], piece[-1][1], piece))
         surnames: dict[str, str] = {}
         firsts: dict[str, list[str]] = {}
+        # A gazetteer driver's full name was found wherever it is written by the automaton;
+        # only the shorter forms need looking for.
+        found_in_full: set[str] = set()
         for name in {m.value for m in chosen if m.kind == PERSON}:
             keys = _name_keys(name)
             if keys:  # _register, inlined: this loop runs for every name of every article
                 for key in keys:
                     surnames.setdefault(key, name)
                 firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
+                found_in_full.add(keys[0])
         unknown: list[list[tuple[int, int]]] = []
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
@@ -506,6 +510,8 @@ class Engine:
         # Later mentions by surname ("Armstrong", "Van der Zande"), anywhere in the article,
         # longest first, each a whole word run written with a capital.
         for key in sorted(surnames, key=len, reverse=True):
+            if key in found_in_full:
+                continue
             position = folded.find(key)
             while position != -1:
                 end = position + len(key)
