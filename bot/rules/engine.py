@@ -872,8 +872,12 @@ class Engine:
         if doc.first_person[sentence] is None or not any(
                 m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence]):
             stand_in = self._implied_subject(doc, sentence, t_start)
-            if stand_in is None and doc.first_person[sentence] is None:
-                return []  # nobody named or meant in the sentence: nobody moves in it
+            if stand_in is None and (doc.first_person[sentence] is None or all(
+                    "driver" in pattern.left for pattern in patterns)):
+                return []  # nobody named or meant where the pattern wants its driver
+        if all("driver" in pattern.right for pattern in patterns) and not any(
+                m.kind == PERSON and m.start >= t_end for m in doc.by_sentence[sentence]):
+            return []  # "..., the team announced on Monday": nobody is announced
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
                for c_start, c_end in blockers):
