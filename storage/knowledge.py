@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -97,6 +97,36 @@ def insert_for(connection: AsyncConnection, table: Table) -> Any:
     if connection.dialect.name == "postgresql":
         return pg_insert(table)
     return sqlite_insert(table)
+
+
+@dataclass(slots=True)
+class Writes:
+    """Rows nothing reads back before the transaction ends (sources, moves, seat support,
+    events, names), kept to be inserted a table at a time: one statement each instead of
+    one per row. Flushed in a fixed order, so ids keep the order the rows were made in."""
+
+    story_sources: list[dict[str, Any]] = field(default_factory=list)
+    moves: list[dict[str, Any]] = field(default_factory=list)
+    seat_stories: dict[tuple[int, int], None] = field(default_factory=dict)
+    seat_events: list[dict[str, Any]] = field(default_factory=list)
+
+    async def flush(self, connection: AsyncConnection) -> None:
+        if self.story_sources:
+            await connection.execute(
+                insert_for(connection, story_sources).on_conflict_do_nothing(),
+                self.story_sources)
+        if self.moves:
+            await connection.execute(
+                insert_for(connection, moves).on_conflict_do_nothing(), self.moves)
+        if self.seat_stories:
+            await connection.execute(
+                insert_for(connection, seat_stories).on_conflict_do_nothing(),
+                [{"seat_id": seat_id, "story_id": story_id}
+                 for seat_id, story_id in self.seat_stories])
+        if self.seat_events:
+            await connection.execute(seat_events.insert(), self.seat_events)
+        self.story_sources, self.moves, self.seat_events = [], [], []
+        self.seat_stories = {}
 
 
 # ----- rows to domain values ----------------------------------------------------------------
@@ -185,21 +215,40 @@ async def remember_names(connection: AsyncConnection,
 
 
 async def merge_story(connection: AsyncConnection, article: Article, move: Move, summary: str,
-                      source: Source, now: datetime) -> tuple[Story, bool]:
-    """Record `move` as reported by `article`; (story, worth an alert)."""
+                      source: Source, now: datetime, *, known: dict[str, Any] | None = None,
+                      sourced: set[int] | None = None, writes: Writes | None = None
+                      ) -> tuple[Story, bool]:
+    """Record `move` as reported by `article`; (story, worth an alert).
+
+    With `known` (story key -> row, or None for no story yet), `sourced` (the stories this
+    article was added to as a source in this transaction) and `writes`, as
+    `record_extraction` passes them, the story is not looked up again and a new story's
+    source row waits for the flush; all three are kept up to date here."""
     story_key = move.story_key()
-    row = (await connection.execute(
-        select(stories).where(stories.c.story_key == story_key))).first()
+    if known is not None and story_key in known:
+        row = known[story_key]
+    else:
+        row = (await connection.execute(
+            select(stories).where(stories.c.story_key == story_key))).first()
     if row is None:
         inserted = (await connection.execute(
             stories.insert().values(
                 story_key=story_key, summary=summary, revision=1, first_seen=now,
                 updated_at=now, **move_columns(move), **source_columns(source),
             ).returning(*stories.c))).one()
-        await _add_story_source(connection, inserted.id, article, source, now)
+        if known is not None:
+            known[story_key] = inserted
+        source_row = _story_source_row(inserted.id, article, source, now)
+        if writes is not None and sourced is not None:
+            # a story made just now cannot have this article as a source yet
+            writes.story_sources.append(source_row)
+            sourced.add(inserted.id)
+        else:
+            await connection.execute(
+                insert_for(connection, story_sources).on_conflict_do_nothing(), source_row)
         return story_of(inserted), True
 
-    if not await _add_story_source(connection, row.id, article, source, now):
+    if not await _add_story_source(connection, row.id, article, source, now, sourced):
         return story_of(row), False  # this article was recorded before
     current = move_of(row)
     changes: dict[str, Any] = {}
@@ -218,6 +267,8 @@ async def merge_story(connection: AsyncConnection, article: Article, move: Move,
     updated = (await connection.execute(
         update(stories).where(stories.c.id == row.id).values(**changes)
         .returning(*stories.c))).one()
+    if known is not None:
+        known[story_key] = updated
     return story_of(updated), news
 
 
@@ -234,12 +285,24 @@ def _fill_details(move: Move, other: Move) -> Move:
     )
 
 
+def _story_source_row(story_id: int, article: Article, source: Source,
+                      now: datetime) -> dict[str, Any]:
+    return {"story_id": story_id, "article_id": article.id, "title": source.title,
+            "url": source.url, "name": source.name, "published": source.published,
+            "added_at": now}
+
+
 async def _add_story_source(connection: AsyncConnection, story_id: int, article: Article,
-                            source: Source, now: datetime) -> bool:
+                            source: Source, now: datetime,
+                            sourced: set[int] | None = None) -> bool:
+    """Add the article as a source of the story; False when it already was one."""
+    if sourced is not None and article.id is not None:
+        if story_id in sourced:
+            return False  # added earlier in this transaction (perhaps not yet flushed)
+        sourced.add(story_id)
     result = await connection.execute(
-        insert_for(connection, story_sources).on_conflict_do_nothing().values(
-            story_id=story_id, article_id=article.id, title=source.title, url=source.url,
-            name=source.name, published=source.published, added_at=now))
+        insert_for(connection, story_sources).on_conflict_do_nothing(),
+        _story_source_row(story_id, article, source, now))
     return bool(result.rowcount)
 
 
@@ -251,22 +314,32 @@ async def record_extraction(connection: AsyncConnection, article: Article,
                          lineup=tuple(clip_entry(e) for e in extraction.lineup))
     article = replace(article, series=clip(article.series, SERIES_CHARS))
     fallback_season = (article.published or now).astimezone(UTC).year
+    writes = Writes()
+    # Every story the moves name, in one look-up; kept current as they are merged.
+    story_keys = list(dict.fromkeys(move.story_key() for move in extraction.moves))
+    known: dict[str, Any] = dict.fromkeys(story_keys)
+    if story_keys:
+        for row in await connection.execute(
+                select(stories).where(stories.c.story_key.in_(story_keys))):
+            known[row.story_key] = row
+    sourced: set[int] = set()
     changed: dict[int, Story] = {}
     recorded: list[Story] = []
     for position, move in enumerate(extraction.moves):
         summary = (extraction.summaries[position]
                    if position < len(extraction.summaries) and extraction.summaries[position]
                    else default_summary(move))
-        story, news = await merge_story(connection, article, move, summary, source, now)
+        story, news = await merge_story(connection, article, move, summary, source, now,
+                                        known=known, sourced=sourced, writes=writes)
         recorded.append(story)
         if news:
             changed[story.id] = story
         if article.id is not None:
-            await connection.execute(
-                insert_for(connection, moves).on_conflict_do_nothing().values(
-                    article_id=article.id, story_id=story.id, position=position,
-                    created_at=now, **move_columns(move)))
-        await apply_move(connection, move, story, article, source, fallback_season, now)
+            writes.moves.append({"article_id": article.id, "story_id": story.id,
+                                 "position": position, "created_at": now,
+                                 **move_columns(move)})
+        await apply_move(connection, move, story, article, source, fallback_season, now,
+                         writes=writes)
     for entry in extraction.lineup:
         story = _supporting_story(entry, recorded)
         series = entry.series or article.series or (story.move.series if story else None)
@@ -274,7 +347,7 @@ async def record_extraction(connection: AsyncConnection, article: Article,
             series=series, season=entry.season or fallback_season, car=entry.car,
             team=entry.team or (story.move.team if story else None), driver=entry.driver,
             role=entry.role, status=entry.status, story_id=story.id if story else None,
-            source=source, at=now))
+            source=source, at=now), writes=writes)
     pairs: list[tuple[TargetKind, str | None]] = []
     for move in extraction.moves:
         pairs += [(TargetKind.DRIVER, move.driver), (TargetKind.TEAM, move.team),
@@ -285,6 +358,7 @@ async def record_extraction(connection: AsyncConnection, article: Article,
         pairs += [(TargetKind.DRIVER, entry.driver), (TargetKind.TEAM, entry.team),
                   (TargetKind.SERIES, entry.series), (TargetKind.CAR, entry.car)]
     pairs.append((TargetKind.SERIES, article.series))
+    await writes.flush(connection)
     await remember_names(connection, pairs)
     return list(changed.values())
 
@@ -324,7 +398,8 @@ class SeatFact:
 
 
 async def apply_move(connection: AsyncConnection, move: Move, story: Story, article: Article,
-                     source: Source, fallback_season: int, now: datetime) -> None:
+                     source: Source, fallback_season: int, now: datetime, *,
+                     writes: Writes | None = None) -> None:
     season = move.season or fallback_season
     series = move.series or article.series
     if move.kind in _ARRIVALS or move.kind is MoveKind.EXTEND:
@@ -333,22 +408,24 @@ async def apply_move(connection: AsyncConnection, move: Move, story: Story, arti
                 series=series, season=season, car=move.car, team=move.team,
                 driver=move.driver, role=move.role, status=move.status, story_id=story.id,
                 source=source, at=now,
-                replaces=move.replaces if move.kind is MoveKind.REPLACE else None))
+                replaces=move.replaces if move.kind is MoveKind.REPLACE else None),
+                writes=writes)
         if (move.kind is MoveKind.REPLACE and move.replaces and move.team
                 and move.role == Role.FULL_TIME and move.status is Status.CONFIRMED):
             # a full-time replacement is for good; any other is a stand-in and the regular
             # driver keeps the seat
             await end_seats(connection, driver=move.replaces, team=move.team,
                             series=series, from_season=season, story=story, source=source,
-                            at=now)
+                            at=now, writes=writes)
         if (move.kind in _ARRIVALS and move.from_team and series
                 and move.status is Status.CONFIRMED):
             await end_seats(connection, driver=move.driver, team=move.from_team,
                             series=series, from_season=season, story=story, source=source,
-                            at=now)
+                            at=now, writes=writes)
         if move.team and move.status is Status.CONFIRMED:
             await end_stand_ins(connection, returning=move.driver, team=move.team,
-                                season=season, story=story, source=source, at=now)
+                                season=season, story=story, source=source, at=now,
+                                writes=writes)
         return
     if move.status is not Status.CONFIRMED:
         return  # a rumoured departure ends nothing
@@ -356,67 +433,94 @@ async def apply_move(connection: AsyncConnection, move: Move, story: Story, arti
         team = move.team or move.from_team
         if team:
             await end_seats(connection, driver=move.driver, team=team, series=None,
-                            from_season=season, story=story, source=source, at=now)
+                            from_season=season, story=story, source=source, at=now,
+                            writes=writes)
     elif move.kind is MoveKind.RETIRE:
         await end_seats(connection, driver=move.driver, team=None, series=None,
-                        from_season=season, story=story, source=source, at=now)
+                        from_season=season, story=story, source=source, at=now,
+                        writes=writes)
+
+
+def _event_row(action: str, row: Any, *, actor: str, at: datetime, story_id: int | None,
+               source: Source | None, detail: str | None, status: str | None,
+               role: str | None) -> dict[str, Any]:
+    return {
+        "seat_id": row.id, "action": action, "series": row.series,
+        "series_key": row.series_key, "season": row.season, "car": row.car,
+        "car_key": row.car_key, "team": row.team, "team_key": row.team_key,
+        "driver": row.driver, "driver_key": row.driver_key,
+        "role": role if role is not None else row.role, "status": status or row.status,
+        "actor": actor, "story_id": story_id,
+        "source_title": source.title if source else None,
+        "source_url": source.url if source else None, "detail": detail, "at": at,
+    }
 
 
 async def record_event(connection: AsyncConnection, action: str, row: Any, *, actor: str,
                        at: datetime, story_id: int | None = None,
                        source: Source | None = None, detail: str | None = None,
-                       status: str | None = None, role: str | None = None) -> None:
-    await connection.execute(seat_events.insert().values(
-        seat_id=row.id, action=action, series=row.series, series_key=row.series_key,
-        season=row.season, car=row.car, car_key=row.car_key, team=row.team,
-        team_key=row.team_key, driver=row.driver, driver_key=row.driver_key,
-        role=role if role is not None else row.role,
-        status=status or row.status, actor=actor, story_id=story_id,
-        source_title=source.title if source else None,
-        source_url=source.url if source else None, detail=detail, at=at))
+                       status: str | None = None, role: str | None = None,
+                       writes: Writes | None = None) -> None:
+    """Note a change to the seat `row` (now, or with `writes` at their flush)."""
+    event = _event_row(action, row, actor=actor, at=at, story_id=story_id, source=source,
+                       detail=detail, status=status, role=role)
+    if writes is not None:
+        writes.seat_events.append(event)
+    else:
+        await connection.execute(seat_events.insert(), event)
 
 
-async def _support(connection: AsyncConnection, seat_id: int, story_id: int | None) -> None:
+def _support(writes: Writes, seat_id: int, story_id: int | None) -> None:
     if story_id is not None:
-        await connection.execute(
-            insert_for(connection, seat_stories).on_conflict_do_nothing().values(
-                seat_id=seat_id, story_id=story_id))
+        writes.seat_stories[(seat_id, story_id)] = None
 
 
 async def _find_seat(connection: AsyncConnection, fact: SeatFact) -> Row[Any] | None:
+    """The seat the fact is about: the exact slot; else, for a car, a moderator's removal of
+    the driver from it (whatever the team); else the driver's seat in the team the fact
+    says more about. One look-up of the driver's seats that season, decided here."""
     series_key, car, team, driver = (key(fact.series), car_key(fact.car), key(fact.team),
                                      key(fact.driver))
-    row = (await connection.execute(select(seats).where(
-        seats.c.series_key == series_key, seats.c.season == fact.season,
-        seats.c.car_key == car, seats.c.team_key == team,
-        seats.c.driver_key == driver))).first()
-    if row is None and car and fact.origin != MODERATOR:
+    rows = sorted((await connection.execute(select(seats).where(
+        seats.c.driver_key == driver, seats.c.season == fact.season))).all(),
+        key=lambda row: row.id)
+    for row in rows:
+        if (row.series_key == series_key and row.car_key == car
+                and row.team_key == team):
+            return row
+    if car and fact.origin != MODERATOR:
         # a moderator took this driver out of this car, whatever the team
-        row = (await connection.execute(select(seats).where(
-            seats.c.series_key == series_key, seats.c.season == fact.season,
-            seats.c.car_key == car, seats.c.driver_key == driver,
-            seats.c.origin == MODERATOR, seats.c.removed.is_(True)).limit(1))).first()
-    if row is not None or not team:
-        return row
-    same_driver_team = and_(
-        seats.c.season == fact.season, seats.c.team_key == team,
-        seats.c.driver_key == driver,
-        or_(seats.c.series_key == series_key, seats.c.series_key == "",
-            series_key == ""))
-    if car:
-        # The driver's car-less seat in this team gets the car.
-        return (await connection.execute(select(seats).where(
-            same_driver_team, seats.c.car_key == "").order_by(seats.c.id).limit(1))).first()
-    # A car seat in this team already says more than a car-less one would.
-    return (await connection.execute(select(seats).where(
-        same_driver_team, seats.c.car_key != "").order_by(seats.c.id).limit(1))).first()
+        for row in rows:
+            if (row.series_key == series_key and row.car_key == car
+                    and row.origin == MODERATOR and row.removed):
+                return row
+    if not team:
+        return None
+    for row in rows:
+        if row.team_key != team or not (
+                row.series_key == series_key or row.series_key == "" or series_key == ""):
+            continue
+        # For a car, the driver's car-less seat in this team gets the car; without one, a
+        # car seat in this team already says more than a car-less one would.
+        if (row.car_key == "") == bool(car):
+            return row
+    return None
 
 
 ADDED, UPDATED, UNCHANGED, SKIPPED = "added", "updated", "unchanged", "skipped"
 
 
-async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> tuple[int, str]:
-    """Apply one statement about a seat: (seat id, added|updated|unchanged|skipped)."""
+async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
+                    writes: Writes | None = None) -> tuple[int, str]:
+    """Apply one statement about a seat: (seat id, added|updated|unchanged|skipped).
+
+    Its seat support and events go to `writes`, for the caller to flush; without them they
+    are written before this returns."""
+    if writes is None:
+        writes = Writes()
+        outcome = await fill_seat(connection, fact, writes=writes)
+        await writes.flush(connection)
+        return outcome
     row = await _find_seat(connection, fact)
     if row is None:
         values = {
@@ -434,12 +538,12 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> tuple[int, s
         }
         created = (await connection.execute(
             seats.insert().values(**values).returning(*seats.c))).one()
-        await _support(connection, created.id, fact.story_id)
+        _support(writes, created.id, fact.story_id)
         action = "rumour" if fact.status is Status.RUMOUR else "fill"
         if fact.origin == MODERATOR:
             action = "set"
         await record_event(connection, action, created, actor=fact.actor, at=fact.at,
-                     story_id=fact.story_id, source=fact.source)
+                           story_id=fact.story_id, source=fact.source, writes=writes)
         return created.id, ADDED
 
     moderated = row.origin == MODERATOR
@@ -478,7 +582,7 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> tuple[int, s
     meaningful = bool(changes)
     if not meaningful and row.story_id == fact.story_id and (
             fact.source is None or fact.source.title == row.source_title):
-        await _support(connection, row.id, fact.story_id)
+        _support(writes, row.id, fact.story_id)
         return row.id, UNCHANGED
     if fact.source is not None:
         changes.update(source_columns(fact.source))
@@ -491,15 +595,18 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact) -> tuple[int, s
             .returning(*seats.c))).one()
         if meaningful:
             await record_event(connection, action, updated, actor=fact.actor, at=fact.at,
-                         story_id=fact.story_id, source=fact.source)
-    await _support(connection, row.id, fact.story_id)
+                               story_id=fact.story_id, source=fact.source, writes=writes)
+    _support(writes, row.id, fact.story_id)
     return row.id, UPDATED if meaningful else UNCHANGED
 
 
 async def end_seats(connection: AsyncConnection, *, driver: str, team: str | None,
                     series: str | None, from_season: int, story: Story | None,
-                    source: Source | None, at: datetime, actor: str = RULES) -> int:
+                    source: Source | None, at: datetime, actor: str = RULES,
+                    writes: Writes | None = None) -> int:
     """End the driver's open seats (with `team`, in `series`) from `from_season` on."""
+    own = writes is None
+    writes = writes if writes is not None else Writes()
     conditions = [seats.c.driver_key == key(driver), seats.c.season >= from_season,
                   seats.c.valid_to.is_(None), seats.c.removed.is_(False),
                   seats.c.origin != MODERATOR]
@@ -512,16 +619,20 @@ async def end_seats(connection: AsyncConnection, *, driver: str, team: str | Non
                                                 story_id=story.id if story else None,
                                                 **source_columns(source))
         .returning(*seats.c))).all()
-    for row in ended:
-        await _support(connection, row.id, story.id if story else None)
+    # events in the seats' order, whatever order RETURNING hands them back in
+    for row in sorted(ended, key=lambda row: row.id):
+        _support(writes, row.id, story.id if story else None)
         await record_event(connection, "end", row, actor=actor, at=at,
-                     story_id=story.id if story else None, source=source)
+                           story_id=story.id if story else None, source=source,
+                           writes=writes)
+    if own:
+        await writes.flush(connection)
     return len(ended)
 
 
 async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: str,
                         season: int, story: Story | None, source: Source | None,
-                        at: datetime) -> int:
+                        at: datetime, writes: Writes | None = None) -> int:
     """The regular driver is back in the team: the stand-ins for them step down."""
     rows = (await connection.execute(select(seats).where(
         seats.c.team_key == key(team), seats.c.season == season,
@@ -535,7 +646,7 @@ async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: st
             .values(valid_to=at, updated_at=at).returning(*seats.c))).one()
         await record_event(connection, "end", updated, actor=RULES, at=at,
                            story_id=story.id if story else None, source=source,
-                           detail=f"{returning} is back")
+                           detail=f"{returning} is back", writes=writes)
         ended += 1
     return ended
 
