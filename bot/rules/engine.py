@@ -764,7 +764,8 @@ class Engine:
             index = bisect_left(starts, start)  # type: ignore[arg-type]
             if index < len(epithets):
                 c_start, c_end = epithets[index]
-                if c_start < limit and len(doc.folded[start:c_start].split()) <= 5:
+                if c_start < limit and c_start - start <= 80 and \
+                        len(doc.folded[start:c_start].split()) <= 5:
                     return c_end
         return None
 
@@ -800,7 +801,8 @@ class Engine:
                 # "He will be team-mates with Graham Rahal": Rahal is not the subject.
                 s_start = doc.sentences[index][0]
                 early = [m for m in doc.by_sentence[index] if m.kind == PERSON]
-                if early and len(doc.folded[s_start:early[0].start].split()) <= 1:
+                if early and early[0].start - s_start <= 30 and \
+                        len(doc.folded[s_start:early[0].start].split()) <= 1:
                     return first
         return None
 
