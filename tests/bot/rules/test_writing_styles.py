@@ -123,6 +123,11 @@ STYLES = [
         "Haas confirms Kevin Magnussen will not return in 2025", "", "F1",
         {("Kevin Magnussen", "leave", "Haas")}, id="will-not-return-without-to"),
     pytest.param(
+        "Oliver Bearman earns Haas seat for 2025", "", "F1",
+        {("Oliver Bearman", "join", "Haas")}, id="earns-team-seat"),
+    pytest.param(
+        "Lando Norris wins Dutch GP for McLaren", "", "F1", set(), id="wins-a-race-is-no-seat"),
+    pytest.param(
         "Oliver Bearman tests for Haas at Imola", "", "F1", set(),
         id="headline-for-after-another-verb"),
     pytest.param(
