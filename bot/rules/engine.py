@@ -391,6 +391,12 @@ class Engine:
                 elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
                     car_sentences.append(index)
         doc.memo[("local range",)] = local_range
+        # "Rahal Letterman Lanigan Racing in 2025" holds no "racing in": a trigger never starts
+        # inside a name.
+        names = [(m.start, m.end) for m in mentions if m.kind in (TEAM, PERSON)]
+        if names:
+            name_starts = [n[0] for n in names]
+            doc.triggers = [t for t in doc.triggers if not _inside(names, name_starts, t[0])]
         doc.trigger_starts = [t[0] for t in doc.triggers]
         doc.first_person = first_person
         doc.car_sentences = car_sentences
@@ -1839,6 +1845,12 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    """`position` falls inside one of the (start-sorted) spans, after its first character."""
+    index = bisect_right(starts, position) - 1
+    return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
 def _possessive(doc: _Doc, mention: Mention) -> bool:

@@ -128,6 +128,16 @@ STYLES = [
     pytest.param(
         "Lando Norris wins Dutch GP for McLaren", "", "F1", set(), id="wins-a-race-is-no-seat"),
     pytest.param(
+        "Louis Foster signs for 2025",
+        "Louis Foster will be behind the wheel of the No. 45 for Rahal Letterman Lanigan Racing "
+        "in 2025.", "IndyCar", {("Louis Foster", "join", "Rahal Letterman Lanigan Racing")},
+        id="no-trigger-inside-a-team-name"),
+    pytest.param(
+        "Alex Palou stays put",
+        "Alex Palou will remain with Chip Ganassi Racing in 2024, reversing his plan to move to "
+        "Arrow McLaren next season.", "IndyCar",
+        {("Alex Palou", "extend", "Chip Ganassi Racing")}, id="a-reversed-plan-is-no-move"),
+    pytest.param(
         "Oliver Bearman tests for Haas at Imola", "", "F1", set(),
         id="headline-for-after-another-verb"),
     pytest.param(
