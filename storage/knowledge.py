@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -85,6 +85,15 @@ seat_stories = cast(Table, SeatStoryRow.__table__)
 seat_events = cast(Table, SeatEventRow.__table__)
 names = cast(Table, NameRow.__table__)
 
+# Statements run for nearly every extraction, built once: the parameters vary, not the SQL.
+_INSERT_STORY = stories.insert().returning(*stories.c)
+_INSERT_SEAT = seats.insert().returning(*seats.c)
+_INSERT_EVENT = seat_events.insert()
+_SEATS_OF_DRIVER = (select(seats)
+                    .where(seats.c.driver_key == bindparam("driver_key"),
+                           seats.c.season == bindparam("season"))
+                    .order_by(seats.c.id))
+
 RULES = "rules"
 MODERATOR = "moderator"
 IMPORT = "import"
@@ -97,6 +106,20 @@ def insert_for(connection: AsyncConnection, table: Table) -> Any:
     if connection.dialect.name == "postgresql":
         return pg_insert(table)
     return sqlite_insert(table)
+
+
+_INSERTS_IGNORING: dict[tuple[str, str], Any] = {}
+
+
+def insert_ignoring(connection: AsyncConnection, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, for rows given as parameters: built once per
+    dialect and table, because building a statement costs more than running a small one."""
+    cache_key = (connection.dialect.name, table.name)
+    statement = _INSERTS_IGNORING.get(cache_key)
+    if statement is None:
+        statement = _INSERTS_IGNORING[cache_key] = (
+            insert_for(connection, table).on_conflict_do_nothing())
+    return statement
 
 
 @dataclass(slots=True)
@@ -113,18 +136,18 @@ class Writes:
     async def flush(self, connection: AsyncConnection) -> None:
         if self.story_sources:
             await connection.execute(
-                insert_for(connection, story_sources).on_conflict_do_nothing(),
+                insert_ignoring(connection, story_sources),
                 self.story_sources)
         if self.moves:
             await connection.execute(
-                insert_for(connection, moves).on_conflict_do_nothing(), self.moves)
+                insert_ignoring(connection, moves), self.moves)
         if self.seat_stories:
             await connection.execute(
-                insert_for(connection, seat_stories).on_conflict_do_nothing(),
+                insert_ignoring(connection, seat_stories),
                 [{"seat_id": seat_id, "story_id": story_id}
                  for seat_id, story_id in self.seat_stories])
         if self.seat_events:
-            await connection.execute(seat_events.insert(), self.seat_events)
+            await connection.execute(_INSERT_EVENT, self.seat_events)
         self.story_sources, self.moves, self.seat_events = [], [], []
         self.seat_stories = {}
 
@@ -206,7 +229,7 @@ async def remember_names(connection: AsyncConnection,
             rows.setdefault((kind.value, name_key), name)
     if rows:
         await connection.execute(
-            insert_for(connection, names).on_conflict_do_nothing(),
+            insert_ignoring(connection, names),
             [{"kind": k, "key": nk, "name": n} for (k, nk), n in rows.items()],
         )
 
@@ -231,11 +254,10 @@ async def merge_story(connection: AsyncConnection, article: Article, move: Move,
         row = (await connection.execute(
             select(stories).where(stories.c.story_key == story_key))).first()
     if row is None:
-        inserted = (await connection.execute(
-            stories.insert().values(
-                story_key=story_key, summary=summary, revision=1, first_seen=now,
-                updated_at=now, **move_columns(move), **source_columns(source),
-            ).returning(*stories.c))).one()
+        inserted = (await connection.execute(_INSERT_STORY, {
+            "story_key": story_key, "summary": summary, "revision": 1, "first_seen": now,
+            "updated_at": now, **move_columns(move), **source_columns(source),
+        })).one()
         if known is not None:
             known[story_key] = inserted
         source_row = _story_source_row(inserted.id, article, source, now)
@@ -245,7 +267,7 @@ async def merge_story(connection: AsyncConnection, article: Article, move: Move,
             sourced.add(inserted.id)
         else:
             await connection.execute(
-                insert_for(connection, story_sources).on_conflict_do_nothing(), source_row)
+                insert_ignoring(connection, story_sources), source_row)
         return story_of(inserted), True
 
     if not await _add_story_source(connection, row.id, article, source, now, sourced):
@@ -301,7 +323,7 @@ async def _add_story_source(connection: AsyncConnection, story_id: int, article:
             return False  # added earlier in this transaction (perhaps not yet flushed)
         sourced.add(story_id)
     result = await connection.execute(
-        insert_for(connection, story_sources).on_conflict_do_nothing(),
+        insert_ignoring(connection, story_sources),
         _story_source_row(story_id, article, source, now))
     return bool(result.rowcount)
 
@@ -467,7 +489,7 @@ async def record_event(connection: AsyncConnection, action: str, row: Any, *, ac
     if writes is not None:
         writes.seat_events.append(event)
     else:
-        await connection.execute(seat_events.insert(), event)
+        await connection.execute(_INSERT_EVENT, event)
 
 
 def _support(writes: Writes, seat_id: int, story_id: int | None) -> None:
@@ -481,9 +503,8 @@ async def _find_seat(connection: AsyncConnection, fact: SeatFact) -> Row[Any] | 
     says more about. One look-up of the driver's seats that season, decided here."""
     series_key, car, team, driver = (key(fact.series), car_key(fact.car), key(fact.team),
                                      key(fact.driver))
-    rows = sorted((await connection.execute(select(seats).where(
-        seats.c.driver_key == driver, seats.c.season == fact.season))).all(),
-        key=lambda row: row.id)
+    rows = (await connection.execute(
+        _SEATS_OF_DRIVER, {"driver_key": driver, "season": fact.season})).all()
     for row in rows:
         if (row.series_key == series_key and row.car_key == car
                 and row.team_key == team):
@@ -536,8 +557,7 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
             "corrected_at": fact.at if fact.origin == MODERATOR else None,
             "created_at": fact.at, "updated_at": fact.at, **source_columns(fact.source),
         }
-        created = (await connection.execute(
-            seats.insert().values(**values).returning(*seats.c))).one()
+        created = (await connection.execute(_INSERT_SEAT, values)).one()
         _support(writes, created.id, fact.story_id)
         action = "rumour" if fact.status is Status.RUMOUR else "fill"
         if fact.origin == MODERATOR:
