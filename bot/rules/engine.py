@@ -890,10 +890,10 @@ class Engine:
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
                for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
-        if any(s_start <= c < s_end for c, _ in doc.cues.get("race_context", ())):
+        if _cue_between(doc, "race_context", s_start, s_end):
             return []
-        if any(pattern.kind is MoveKind.RETIRE for pattern in patterns) and any(
-                s_start <= c < s_end for c, _ in doc.cues.get("race_result", ())):
+        if _cue_between(doc, "race_result", s_start, s_end) and any(
+                pattern.kind is MoveKind.RETIRE for pattern in patterns):
             return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
         mentions = self._visible(doc, sentence, t_start)
         if stand_in is not None:
@@ -995,8 +995,7 @@ class Engine:
             # "steps up to MotoGP with Trackhouse", "steps up to Hypercar": a new series or
             # class, which is a join.
             kind = MoveKind.JOIN
-        if kind is MoveKind.JOIN and any(
-                c_left <= c_start < c_right for c_start, _ in doc.cues.get("retention", ())):
+        if kind is MoveKind.JOIN and _cue_between(doc, "retention", c_left, c_right):
             kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X will not continue with Y" is an exit; "will not join" is nothing at all.
@@ -1068,8 +1067,8 @@ class Engine:
     def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
         """The clause names the team only as "the team", "the squad", "its", or "the
         Brackley team", "the Italian outfit"..."""
-        return any(c_left <= c_start < c_right for c_start, _ in doc.cues.get(
-            "generic_team", ())) or _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+        return _cue_between(doc, "generic_team", c_left, c_right) or \
+            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
 
     @staticmethod
     def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:
@@ -1135,7 +1134,7 @@ class Engine:
         return Status.CONFIRMED
 
     def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
-        return any(s_start <= c < s_end for c, _ in doc.cues.get("interim", ()))
+        return _cue_between(doc, "interim", s_start, s_end)
 
     # ----- from raw moves to moves ---------------------------------------------------------------
 
@@ -1845,6 +1844,13 @@ def _outside_asides(doc: _Doc, start: int, end: int) -> str:
             position = a_end
     pieces.append(doc.folded[position:end])
     return " ".join(pieces)
+
+
+def _cue_between(doc: _Doc, cue: str, low: int, high: int) -> bool:
+    """A cue of the class starts in [low, high). Most classes are absent from an article, so
+    the empty case costs one look-up."""
+    found = doc.cues.get(cue)
+    return bool(found) and any(low <= c < high for c, _ in found)  # type: ignore[union-attr]
 
 
 def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
