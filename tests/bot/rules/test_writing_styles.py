@@ -207,7 +207,10 @@ def test_the_brackley_team_is_the_team_the_sentence_names() -> None:
      "season at Ferrari, chose the project led by team principal James Vowles.", "Ferrari"),
     ("Carlos Sainz will race for Williams from 2025. He knows the paddock well from two years "
      "as McLaren's race driver.", "McLaren"),
-], ids=["his-fourth-season-at", "as-team-s-driver"])
+    ("Carlos Sainz will race for Williams from 2025. Sainz spent the last four seasons at "
+     "Ferrari.", "Ferrari"),
+    ("Williams has signed Carlos Sainz, who drives for Ferrari, for 2025.", "Ferrari"),
+], ids=["his-fourth-season-at", "as-team-s-driver", "spent-seasons-at", "who-drives-for"])
 def test_former_team_from_the_driver_s_background(summary: str, from_team: str) -> None:
     moves = moves_of("Carlos Sainz signs for Williams", summary, "F1")
     assert [(m.team, m.from_team) for m in moves] == [("Williams", from_team)]
