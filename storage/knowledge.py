@@ -123,6 +123,51 @@ def insert_ignoring(connection: AsyncConnection, table: Table) -> Any:
 
 
 @dataclass(slots=True)
+class SeatCache:
+    """The seats of the drivers and teams an extraction names, in the seasons it names: read
+    in one statement, then kept current from the RETURNING of every seat written in the
+    transaction, so the seat look-ups of each move need no statement of their own."""
+
+    drivers: set[tuple[str, int]]  # (driver key, season) pairs whose seats are all here
+    teams: set[tuple[str, int]]  # (team key, season) pairs likewise
+    rows: dict[int, Any] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, connection: AsyncConnection, drivers: set[str], teams: set[str],
+                   seasons: set[int]) -> SeatCache:
+        conditions = [seats.c.driver_key.in_(sorted(drivers))]
+        if teams:
+            conditions.append(seats.c.team_key.in_(sorted(teams)))
+        cache = cls(drivers={(d, season) for d in drivers for season in seasons},
+                    teams={(t, season) for t in teams for season in seasons})
+        for row in await connection.execute(select(seats).where(
+                seats.c.season.in_(sorted(seasons)), or_(*conditions))):
+            cache.rows[row.id] = row
+        return cache
+
+    def note(self, row: Any) -> None:
+        """A seat written in the transaction, as RETURNING gave it back."""
+        if (row.id in self.rows or (row.driver_key, row.season) in self.drivers
+                or (row.team_key, row.season) in self.teams):
+            self.rows[row.id] = row
+
+    def of_driver(self, driver_key: str, season: int) -> list[Any] | None:
+        """The driver's seats that season, by id; None when they were not read."""
+        if (driver_key, season) not in self.drivers:
+            return None
+        return sorted((row for row in self.rows.values()
+                       if row.driver_key == driver_key and row.season == season),
+                      key=lambda row: row.id)
+
+    def of_team(self, team_key: str, season: int) -> list[Any] | None:
+        if (team_key, season) not in self.teams:
+            return None
+        return sorted((row for row in self.rows.values()
+                       if row.team_key == team_key and row.season == season),
+                      key=lambda row: row.id)
+
+
+@dataclass(slots=True)
 class Writes:
     """Rows nothing reads back before the transaction ends (sources, moves, seat support,
     events, names), kept to be inserted a table at a time: one statement each instead of
@@ -132,6 +177,11 @@ class Writes:
     moves: list[dict[str, Any]] = field(default_factory=list)
     seat_stories: dict[tuple[int, int], None] = field(default_factory=dict)
     seat_events: list[dict[str, Any]] = field(default_factory=list)
+    seat_cache: SeatCache | None = None
+
+    def wrote_seat(self, row: Any) -> None:
+        if self.seat_cache is not None:
+            self.seat_cache.note(row)
 
     async def flush(self, connection: AsyncConnection) -> None:
         if self.story_sources:
@@ -344,6 +394,7 @@ async def record_extraction(connection: AsyncConnection, article: Article,
         for row in await connection.execute(
                 select(stories).where(stories.c.story_key.in_(story_keys))):
             known[row.story_key] = row
+    writes.seat_cache = await _seats_to_read(connection, extraction, fallback_season)
     sourced: set[int] = set()
     changed: dict[int, Story] = {}
     recorded: list[Story] = []
@@ -383,6 +434,27 @@ async def record_extraction(connection: AsyncConnection, article: Article,
     await writes.flush(connection)
     await remember_names(connection, pairs)
     return list(changed.values())
+
+
+async def _seats_to_read(connection: AsyncConnection, extraction: Extraction,
+                         fallback_season: int) -> SeatCache | None:
+    """Read at once the seats `apply_move` and the lineup statements will look at: the
+    drivers they seat and the teams whose stand-ins may step down, in their seasons."""
+    drivers: set[str] = set()
+    teams: set[str] = set()
+    seasons: set[int] = set()
+    for move in extraction.moves:
+        if (move.kind in _ARRIVALS or move.kind is MoveKind.EXTEND) and move.team:
+            drivers.add(key(move.driver))
+            seasons.add(move.season or fallback_season)
+            if move.status is Status.CONFIRMED:
+                teams.add(key(move.team))
+    for entry in extraction.lineup:
+        drivers.add(key(entry.driver))
+        seasons.add(entry.season or fallback_season)
+    if not drivers:
+        return None
+    return await SeatCache.load(connection, drivers, teams, seasons)
 
 
 def _supporting_story(entry: LineupEntry, recorded: list[Story]) -> Story | None:
@@ -497,14 +569,17 @@ def _support(writes: Writes, seat_id: int, story_id: int | None) -> None:
         writes.seat_stories[(seat_id, story_id)] = None
 
 
-async def _find_seat(connection: AsyncConnection, fact: SeatFact) -> Row[Any] | None:
+async def _find_seat(connection: AsyncConnection, fact: SeatFact,
+                     cache: SeatCache | None = None) -> Row[Any] | None:
     """The seat the fact is about: the exact slot; else, for a car, a moderator's removal of
     the driver from it (whatever the team); else the driver's seat in the team the fact
     says more about. One look-up of the driver's seats that season, decided here."""
     series_key, car, team, driver = (key(fact.series), car_key(fact.car), key(fact.team),
                                      key(fact.driver))
-    rows = (await connection.execute(
-        _SEATS_OF_DRIVER, {"driver_key": driver, "season": fact.season})).all()
+    rows = cache.of_driver(driver, fact.season) if cache is not None else None
+    if rows is None:
+        rows = list((await connection.execute(
+            _SEATS_OF_DRIVER, {"driver_key": driver, "season": fact.season})).all())
     for row in rows:
         if (row.series_key == series_key and row.car_key == car
                 and row.team_key == team):
@@ -542,7 +617,7 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
         outcome = await fill_seat(connection, fact, writes=writes)
         await writes.flush(connection)
         return outcome
-    row = await _find_seat(connection, fact)
+    row = await _find_seat(connection, fact, writes.seat_cache)
     if row is None:
         values = {
             "series": fact.series, "series_key": key(fact.series), "season": fact.season,
@@ -558,6 +633,7 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
             "created_at": fact.at, "updated_at": fact.at, **source_columns(fact.source),
         }
         created = (await connection.execute(_INSERT_SEAT, values)).one()
+        writes.wrote_seat(created)
         _support(writes, created.id, fact.story_id)
         action = "rumour" if fact.status is Status.RUMOUR else "fill"
         if fact.origin == MODERATOR:
@@ -613,6 +689,7 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
         updated = (await connection.execute(
             update(seats).where(seats.c.id == row.id).values(**changes)
             .returning(*seats.c))).one()
+        writes.wrote_seat(updated)
         if meaningful:
             await record_event(connection, action, updated, actor=fact.actor, at=fact.at,
                                story_id=fact.story_id, source=fact.source, writes=writes)
@@ -641,6 +718,7 @@ async def end_seats(connection: AsyncConnection, *, driver: str, team: str | Non
         .returning(*seats.c))).all()
     # events in the seats' order, whatever order RETURNING hands them back in
     for row in sorted(ended, key=lambda row: row.id):
+        writes.wrote_seat(row)
         _support(writes, row.id, story.id if story else None)
         await record_event(connection, "end", row, actor=actor, at=at,
                            story_id=story.id if story else None, source=source,
@@ -654,9 +732,17 @@ async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: st
                         season: int, story: Story | None, source: Source | None,
                         at: datetime, writes: Writes | None = None) -> int:
     """The regular driver is back in the team: the stand-ins for them step down."""
-    rows = (await connection.execute(select(seats).where(
-        seats.c.team_key == key(team), seats.c.season == season,
-        seats.c.replaces.is_not(None), open_seats(), seats.c.origin != MODERATOR))).all()
+    cached = (writes.seat_cache.of_team(key(team), season)
+              if writes is not None and writes.seat_cache is not None else None)
+    if cached is not None:
+        rows = [row for row in cached
+                if row.replaces is not None and not row.removed and row.valid_to is None
+                and row.origin != MODERATOR]
+    else:
+        rows = list((await connection.execute(select(seats).where(
+            seats.c.team_key == key(team), seats.c.season == season,
+            seats.c.replaces.is_not(None), open_seats(), seats.c.origin != MODERATOR)
+            .order_by(seats.c.id))).all())
     ended = 0
     for row in rows:
         if key(row.replaces) != key(returning) or key(row.driver) == key(returning):
@@ -664,6 +750,8 @@ async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: st
         updated = (await connection.execute(
             update(seats).where(seats.c.id == row.id)
             .values(valid_to=at, updated_at=at).returning(*seats.c))).one()
+        if writes is not None:
+            writes.wrote_seat(updated)
         await record_event(connection, "end", updated, actor=RULES, at=at,
                            story_id=story.id if story else None, source=source,
                            detail=f"{returning} is back", writes=writes)
