@@ -1726,25 +1726,6 @@ class Engine:
                 entries.setdefault((mate, move.team), LineupEntry(
                     driver=mate, team=move.team, car=move.car, series=move.series,
                     season=move.season))
-        for move in moves:
-            # Where the movers come from: a leaver's last season at the team, a newcomer's
-            # former team and the driver whose seat the newcomer takes.
-            if move.status is not Status.CONFIRMED:
-                continue
-            before = move.season - 1 if move.season is not None else None
-            if move.kind.direction == "depart" and move.team is not None:
-                entries.setdefault((move.driver, move.team), LineupEntry(
-                    driver=move.driver, team=move.team, car=move.car, series=move.series,
-                    season=move.season))
-            elif move.kind.direction == "arrive" and before is not None:
-                # (Only with a season: an undated former seat would read as a current one.)
-                if move.from_team is not None:
-                    entries.setdefault((move.driver, move.from_team), LineupEntry(
-                        driver=move.driver, team=move.from_team, season=before))
-                if move.replaces is not None and move.team is not None:
-                    entries.setdefault((move.replaces, move.team), LineupEntry(
-                        driver=move.replaces, team=move.team, car=move.car, series=move.series,
-                        season=move.season if move.kind is MoveKind.REPLACE else before))
         for item in seats:
             if item.status is not Status.CONFIRMED or item.team is None:
                 continue
