@@ -29,6 +29,11 @@ Seats (series, season, car or '' for "in the team's lineup", team, driver):
 - Seats a moderator set or removed are never changed by extracted facts or entry lists;
   an entry list takes over the seats articles made (origin "import").
 - A move without a season counts for the year of the article (or of now).
+
+How (record_extraction, one transaction, a statement count that barely grows with the
+moves): the stories the moves name are read in one SELECT and the seats they and the
+lineup lines touch in another (`SeatCache`, kept current from the RETURNING of every seat
+written); rows nothing reads back are written a table at a time at the end (`Writes`).
 """
 
 from __future__ import annotations
@@ -169,9 +174,9 @@ class SeatCache:
 
 @dataclass(slots=True)
 class Writes:
-    """Rows nothing reads back before the transaction ends (sources, moves, seat support,
-    events, names), kept to be inserted a table at a time: one statement each instead of
-    one per row. Flushed in a fixed order, so ids keep the order the rows were made in."""
+    """Rows nothing reads back before the transaction ends (a new story's source, moves,
+    seat support, seat events), kept to be inserted a table at a time: one statement each
+    instead of one per row. Events keep the order they happened in, and so their ids."""
 
     story_sources: list[dict[str, Any]] = field(default_factory=list)
     moves: list[dict[str, Any]] = field(default_factory=list)
