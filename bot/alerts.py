@@ -158,7 +158,7 @@ class DeliveryWorker:
                  worker_id: str, gazetteer: Gazetteer | None = None,
                  lease_seconds: int = 120) -> None:
         self._store = store
-        self._senders = dict(senders)
+        self._senders = senders  # shared, not copied: platforms may connect later
         self._worker_id = worker_id
         self._gazetteer = gazetteer
         self._lease_seconds = lease_seconds

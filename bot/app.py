@@ -14,6 +14,7 @@ from datetime import UTC, timedelta
 from typing import Any, TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import make_url
 
 import feeds
 import storage
@@ -27,6 +28,13 @@ from bot.ports import AlertSender, Store
 from bot.rules import extract, gazetteer
 
 log = logging.getLogger(__name__)
+
+
+def database_url(settings: Settings) -> str:
+    """DATABASE_URL as SQLAlchemy wants it, or the per-user SQLite file."""
+    if settings.database_url:
+        return storage.normalise_url(settings.database_url)
+    return storage.default_database_url()
 
 
 @dataclass(slots=True)
@@ -47,8 +55,7 @@ class PitboardApp:
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
                      fetch_settings: feeds.FetchSettings | None = None,
                      store: storage.SqlStore | None = None) -> PitboardApp:
-        url = storage.normalise_url(settings.database_url) if settings.database_url \
-            else storage.default_database_url()
+        url = database_url(settings)
         store = store or await storage.SqlStore.open(url)
         fetch_settings = fetch_settings or feeds.FetchSettings(
             allow_private=settings.pitboard_allow_private_feeds)
@@ -81,11 +88,8 @@ class PitboardApp:
                 await self.store.add_feed(checked)
 
     def add_sender(self, sender: AlertSender) -> None:
+        """A platform connected after start-up; the delivery worker shares this mapping."""
         self.senders[sender.platform] = sender
-        self.delivery = DeliveryWorker(self.store, self.senders,
-                                       worker_id=self.settings.pitboard_worker_id,
-                                       gazetteer=self.commands.gazetteer,
-                                       lease_seconds=self.settings.pitboard_lease_seconds)
 
     async def poll_now(self) -> list[PollReport]:
         reports = await self.pipeline.poll_due()
@@ -234,7 +238,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         app.start_scheduler()
         platforms = ", ".join(sorted(app.senders)) or "none"
         log.info("Pitboard running: platforms %s, database %s", platforms,
-                 settings.database_url or storage.default_database_url())
+                 make_url(app.database_url).render_as_string(hide_password=True))
         await stop.wait()
     finally:
         await app.close()

@@ -205,10 +205,9 @@ async def _lineup_export(settings: Settings, path: str | None, series: str | Non
 
 
 def _database_url(settings: Settings) -> str:
-    import storage
+    from bot.app import database_url
 
-    return storage.normalise_url(settings.database_url) if settings.database_url \
-        else storage.default_database_url()
+    return database_url(settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
