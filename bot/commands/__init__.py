@@ -52,6 +52,15 @@ def _error(text: str) -> Reply:
     return Reply(text=text, error=True, ephemeral=True)
 
 
+def _by_series_and_season(seats: list[SeatView]
+                          ) -> list[tuple[tuple[str | None, int], list[SeatView]]]:
+    """Seats grouped per series and season: series A to Z, newest season first."""
+    groups: dict[tuple[str | None, int], list[SeatView]] = defaultdict(list)
+    for seat in seats:
+        groups[(seat.series, seat.season)].append(seat)
+    return sorted(groups.items(), key=lambda kv: (str(kv[0][0]), -kv[0][1]))
+
+
 def _seats_card(title: str, seats: list[SeatView], series: str | None, season: str, *,
                 with_car: bool = False) -> Card:
     lines = []
@@ -234,13 +243,9 @@ class Commands:
             where = f" in {scope}" if scope else ""
             return Reply(text=f"No lineup known yet for car #{car}{where}. Lineups fill in as "
                               "driver news arrives.", ephemeral=True)
-        groups: dict[tuple[str | None, int], list[SeatView]] = defaultdict(list)
-        for seat in seats:
-            groups[(seat.series, seat.season)].append(seat)
         this_year = utcnow().year
         cards = []
-        for (group_series, group_season), group in sorted(
-                groups.items(), key=lambda kv: (str(kv[0][0]), -kv[0][1])):
+        for (group_series, group_season), group in _by_series_and_season(seats):
             teams = sorted({s.team for s in group if s.team})
             upcoming = " (next season)" if group_season > this_year else ""
             cards.append(_seats_card(
@@ -264,14 +269,10 @@ class Commands:
         seats = await self._store.team_details(team, series=series, season=season)
         if not seats:
             return Reply(text=f"No lineup known yet for {team}.", ephemeral=True)
-        groups: dict[tuple[str | None, int], list[SeatView]] = defaultdict(list)
-        for seat in seats:
-            groups[(seat.series, seat.season)].append(seat)
         cards = tuple(
             _seats_card(team, sorted(group, key=lambda s: (s.car or "", s.driver)),
                         group_series, str(group_season), with_car=True)
-            for (group_series, group_season), group in sorted(
-                groups.items(), key=lambda kv: (str(kv[0][0]), -kv[0][1])))
+            for (group_series, group_season), group in _by_series_and_season(seats))
         return Reply(text=f"Lineup of {team}", cards=cards)
 
     async def team(self, call: CommandCall) -> Reply:

@@ -59,13 +59,17 @@ def prefix_suggestions(prefix: str, names: Iterable[str], *, limit: int = 25) ->
     wanted = name_key(prefix)
     if not wanted:
         return unique[:limit]
-    starts = [n for n in unique if name_key(n).startswith(wanted)]
-    words = [n for n in unique if n not in starts
-             and any(w.startswith(wanted) for w in name_key(n).split())]
+    # Runs on every keystroke: fold each name once and test membership in sets.
+    keyed = [(name, name_key(name)) for name in unique]
+    starts = [name for name, key in keyed if key.startswith(wanted)]
+    taken = set(starts)
+    words = [name for name, key in keyed if name not in taken
+             and any(w.startswith(wanted) for w in key.split())]
     picked = starts + words
     if len(picked) < limit:
-        rest = [n for n in unique if n not in picked]
-        fuzzy = process.extract(wanted, [name_key(n) for n in rest], scorer=fuzz.WRatio,
+        taken.update(words)
+        rest = [(name, key) for name, key in keyed if name not in taken]
+        fuzzy = process.extract(wanted, [key for _, key in rest], scorer=fuzz.WRatio,
                                 limit=limit - len(picked))
-        picked += [rest[index] for _, score, index in fuzzy if score >= 60]
+        picked += [rest[index][0] for _, score, index in fuzzy if score >= 60]
     return picked[:limit]
