@@ -70,6 +70,7 @@ def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
     return found
 
 
+_CAR_IN_LIST = re.compile(r"\s*(?:in|driving|sharing)\s+(?:the|its|their)\s+(?:\w+\s+){0,2}$")
 _HIS_TEAM = re.compile(
     r",[ \t]+(?:his|her)[ \t]+(?:(?:former|old|previous|current|[\w-]+)[ \t]+){0,3}"
     r"(?:team|squad|outfit|employers?|entrant)\b")
@@ -126,6 +127,7 @@ _PARTICLE_WORDS = frozenset(("van", "von", "de", "der", "den", "da", "di", "du",
 _SPEECH_VERBS = frozenset(("announces", "announced", "confirms", "confirmed", "says", "said",
                            "reveals", "revealed", "admits", "admitted", "insists", "states",
                            "stated", "declares", "declared", "has", "had"))
+_BE_WORDS = (["is"], ["are"], ["was"], ["were"], ["be"], ["been"], ["being"])
 _PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
 # "the Brackley team", "the Italian outfit", "the Woking-based squad": a team by description.
 _DESCRIBED_TEAM = re.compile(
@@ -144,6 +146,30 @@ _SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+
 _ENTITY_KINDS = frozenset(("team", "driver", "series"))
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
+# "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
+_LIST_GAP = re.compile(
+    r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
+    r"(?P<words>(?:[\w'’.\-]+\s+){0,4})$")
+_LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")
+# Words that start another clause or phrase: a list does not run across them.
+_LIST_BREAK = frozenset((
+    "will", "is", "are", "was", "were", "has", "have", "had", "who", "which", "while", "as",
+    "at", "for", "to", "from", "after", "by", "whose", "where", "when", "but", "also", "in",
+    "with", "of", "on", "the", "his", "her", "their", "its", "said", "says", "joins", "join",
+    "leaves", "stays", "remains", "would", "could", "be", "been", "that", "than", "team",
+))
+
+def _coordinated(between: str, *, with_ok: bool = False) -> bool:
+    """The text between two names makes them one list: "A and B", "A, B and C", "A, Dutchman
+    B and Australian C"; with `with_ok`, also "A with B" (a crew named after its verb)."""
+    if _COORDINATION.match(between):
+        return True
+    match = _LIST_GAP.match(between) or (_LIST_GAP_WITH.match(between) if with_ok else None)
+    if match is None:
+        return False
+    words = fold(match.group("words")).split()
+    return not any(w in _LIST_BREAK or w.isdigit() for w in words)
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -711,7 +737,7 @@ class Engine:
                 while index > 0:
                     previous = before[index - 1]
                     between = doc.text[previous.end:found[-1].start]
-                    if previous.kind != PERSON or not _COORDINATION.match(between):
+                    if previous.kind != PERSON or not _coordinated(between):
                         break
                     found.append(previous)
                     index -= 1
@@ -827,7 +853,7 @@ class Engine:
             return []
         found = [people[0]]
         for following in people[1:]:
-            if not _COORDINATION.match(doc.text[found[-1].end:following.start]) or \
+            if not _coordinated(doc.text[found[-1].end:following.start]) or \
                     doc.text.endswith(("'s", "’s"), following.start, following.end):
                 break
             found.append(following)
@@ -864,7 +890,18 @@ class Engine:
             if want == PERSON:
                 for following in after[position + 1:]:
                     between = doc.text[found[-1].end:following.start]
-                    if following.kind != PERSON or not _COORDINATION.match(between):
+                    if following.kind == CAR and _CAR_IN_LIST.match(
+                            doc.text, found[-1].end, following.start):
+                        continue  # "A and B in the No. 25 and C with D in the No. 24"
+                    if following.kind != PERSON:
+                        break
+                    previous = max((m for m in after if m.end <= following.start),
+                                   key=lambda m: m.end)
+                    if previous.kind == CAR:
+                        between = doc.text[previous.end:following.start]
+                        if not _coordinated(between, with_ok=True):
+                            break
+                    elif not _coordinated(between, with_ok=True):
                         break
                     found.append(following)
                 if not _is_list(doc, found):
@@ -916,8 +953,13 @@ class Engine:
             # is the clause's, not the team just before it.
             before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
             participle = bool(before) and before[-1].kind != PERSON
+        # "will be paired with X": a team's verb after a form of "be" is passive, and its
+        # subject is who it was done to.
+        passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
+                continue
+            if passive and pattern.left[:1] == ("team",) and "driver" in pattern.right:
                 continue
             if pattern.title_only and bare and not any(
                     m.end <= t_start and not doc.text[m.end:t_start].strip(" '’s")
@@ -1477,7 +1519,7 @@ class Engine:
                     continue
                 chain = [following[0]]
                 for nxt in following[1:]:
-                    if not _COORDINATION.match(doc.text[chain[-1].end:nxt.start]):
+                    if not _coordinated(doc.text[chain[-1].end:nxt.start]):
                         break
                     chain.append(nxt)
                 mates.extend(m.value for m in chain if m.value != driver and not m.non_driver)
