@@ -145,7 +145,7 @@ _SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+
                       r"(?:successor|replacement|seat|place|ride|drive|spot)\b")
 _ENTITY_KINDS = frozenset(("team", "driver", "series"))
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
-_COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus)\s*)+$")
+_COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or)\s*)+$")
 # "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
@@ -275,6 +275,11 @@ class Engine:
         self.gazetteer = gazetteer
         self.rules = rules
         self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6}
+        # Words that open a run of capitals without being a name: the code's own list, and
+        # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
+        self.not_names = _NOT_NAME | frozenset(
+            word for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
+            for word in phrase.split() if len(phrase.split()) == 1)
         self.settings.update({k: int(v) for k, v in rules.settings.items()})
         # Two automata: the first reads the whole article for names, triggers and the cues
         # other sentences are searched for; the second reads only the sentences with a
@@ -498,7 +503,7 @@ class Engine:
                 if text.endswith(("'s", "’s", "s'", "s’"), t_start, t_end):
                     pieces.append([])
             for piece in pieces:
-                while piece and _word_key(text, folded, *piece[0]) in _NOT_NAME:
+                while piece and _word_key(text, folded, *piece[0]) in self.not_names:
                     piece = piece[1:]
                 if piece:
                     runs.append((piece[0][0], piece[-1][1], piece))
@@ -524,7 +529,7 @@ class Engine:
                 continue
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not any(
-                        w in _NOT_NAME or len(w) < 2 or any(ch.isdigit() for ch in w)
+                        w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
                         for w in folded_words):
                 unknown.append(piece)
         for piece in unknown:
@@ -652,9 +657,14 @@ class Engine:
         teams = [m for m in doc.mentions if m.kind == TEAM]
         if not teams:
             return None
-        in_title = [m for m in teams if m.start < doc.title_end]
+        # A maker's or sponsor's name in the title ("Falken names two Porsche crews") says
+        # less than a team the article names as such.
+        named = [m for m in teams if (not m.candidates or any(
+            c.how in ("name", "alias") for c in m.candidates)) and not _is_make(doc, m)]
+        in_title = [m for m in named or teams if m.start < doc.title_end]
         if in_title:
             return in_title[0]
+        teams = named or teams
         counts: dict[str, int] = {}
         for mention in teams:
             key = self._team_name(doc, mention, None)[0]
@@ -929,6 +939,9 @@ class Engine:
             return []  # "returns to racing", but not "returns to Racing Bulls"
         if _cue_between(doc, "race_context", s_start, s_end):
             return []
+        for c_start, _ in doc.cues.get("race_position", ()):
+            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
+                return []  # "were promoted to the top step", "moved up to second"
         if _cue_between(doc, "race_result", s_start, s_end) and any(
                 pattern.kind is MoveKind.RETIRE for pattern in patterns):
             return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
@@ -1141,6 +1154,9 @@ class Engine:
 
     def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
                  s_start: int, s_end: int) -> bool:
+        opening = drivers[0].start if drivers else s_start
+        if doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
+            return True  # "neither A nor B will be retained"
         left_edge = max(s_start, max((d.end for d in drivers if d.end <= t_start), default=s_start))
         for c_start, c_end in doc.cues.get("negation", ()):
             if c_start >= t_start and c_end <= t_end:
@@ -1914,6 +1930,19 @@ def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
             best, width = written, words
     # "Martin Truex Jr" before a full stop is the gazetteer's "Martin Truex Jr.".
     return driver if driver.startswith(best) else best
+
+
+_COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "both", "a", "an", "its",
+                          "their", "his", "her", "the", "new"))
+
+
+def _is_make(doc: _Doc, mention: Mention) -> bool:
+    """"two Porsche 911 GT3 Rs", "its Ferrari 499P": a make naming a car, not a team."""
+    after = doc.folded[mention.end:mention.end + 12].split()[:1]
+    before = doc.folded[max(0, mention.start - 8):mention.start].split()[-1:]
+    return bool(after and any(ch.isdigit() for ch in after[0])) or (
+        bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
+            "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup"))
 
 
 def _brand_only(item: RawMove) -> bool:

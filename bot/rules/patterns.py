@@ -75,7 +75,8 @@ def verb_forms(lemma: str, voice: str = "active") -> tuple[str, ...]:
               f"are to {base}", f"is {gerund}", f"are {gerund}", f"was {gerund}",
               f"will be {gerund}", f"is now {gerund}", f"now {third}", f"will now {base}",
               f"will also {base}", f"also {third}", f"will again {base}", f"again {third}",
-              *(f"{aux} {p}" for p in participle for aux in ("has", "have", "had", "has now"))]
+              # "had moved" is what happened before the news: background, left out.
+              *(f"{aux} {p}" for p in participle for aux in ("has", "have", "has now"))]
     nonfinite = [f"to {base}", gerund, *(f"having {p}" for p in participle)]
     if voice == "future":
         # Placement verbs ("races for", "has driven for") state a seat only when they look
