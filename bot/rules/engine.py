@@ -384,19 +384,11 @@ class Engine:
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
-        # New names are looked for where a move or a replaced driver can be named (and in the
-        # title); the surnames of all the names found are then looked for everywhere.
-        wanted = [t[0] for t in triggers] + [c for c, _ in cues.get("replaces", ())]
+        # New names are looked for in every sentence: a headline's "Hitech enters F2 with
+        # Mazepin and Ghiotto" names by surname drivers whom only a quiet sentence of the body
+        # names in full.
         cars = car_numbers(text, car_words) if triggers else []
-        regions: list[tuple[int, int]] = []
-        if triggers:
-            for position in sorted(wanted):
-                index = max(0, bisect_right(starts, position) - 1)
-                span = sentences[index] if sentences else (0, len(text))
-                if not regions or regions[-1] != span:
-                    regions.append(span)
-            if sentences and (not regions or regions[0][0] != sentences[0][0]):
-                regions.insert(0, sentences[0])
+        regions = [(title_end, len(text))] if triggers else []
         mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars)
         asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})
                   for m in _ASIDE.finditer(text, *sentences[max(0, index)])]
