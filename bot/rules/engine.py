@@ -102,6 +102,8 @@ _ASIDE = re.compile(
     r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
     r"until|aged|formerly|previously|like|once|then)\b[^,;()\n]{0,200},"
     r"|,[ \t]+(?:a|an|the|his|her|their|its|as)\b[^,;()\n]{0,45},"
+    r"|,[ \t]+(?:the[ \t]+)?(?:son|daughter|brother|sister|father|mother|nephew|niece|grandson|"
+    r"granddaughter|cousin|wife|husband)[ \t]+of\b[^,;()\n]{0,80},"
 )
 _CLAUSE_BREAK = re.compile(
     r";|:|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
@@ -655,6 +657,12 @@ class Engine:
             c.how in ("name", "alias") for c in m.candidates)) and not _is_make(doc, m)]
         in_title = [m for m in named or teams if m.start < doc.title_end]
         if in_title:
+            # "Bottas leaves Mercedes for multi-year Alfa Romeo deal": where the title goes.
+            for mention in in_title:
+                if doc.folded[max(0, mention.start - 16):mention.start].split()[-2:] and any(
+                        w in _DESTINATION_WORDS
+                        for w in doc.folded[max(0, mention.start - 16):mention.start].split()[-2:]):
+                    return mention
             return in_title[0]
         teams = named or teams
         counts: dict[str, int] = {}
@@ -937,7 +945,23 @@ class Engine:
         if _cue_between(doc, "race_result", s_start, s_end) and any(
                 pattern.kind is MoveKind.RETIRE for pattern in patterns):
             return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
+        first_word = doc.folded[t_start:t_end].split()[0]
+        before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
+        if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
+            return []  # "changed his mind about retiring": a thing talked of, not done
         mentions = self._visible(doc, sentence, t_start)
+        absolute = _WITH_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        if absolute is not None and not (absolute.group().split()[-1] in self.not_names
+                                         or absolute.group().split()[-1].endswith("old")):
+            absolute = None  # "with the team taking..." names no person
+        if first_word.endswith("ing") and absolute is not None and stand_in is None and \
+                doc.first_person[sentence] is not None:
+            # "..., with the Spaniard taking over from Vettel": the epithet is the sentence's
+            # first person, not the name nearest the verb.
+            first = next(m for m in doc.by_sentence[sentence] if m.kind == PERSON)
+            stand_in = Mention(absolute.start(), absolute.end(), PERSON, first.value,
+                               known=first.known, non_driver=first.non_driver)
+            mentions = [m for m in mentions if not absolute.start() <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
@@ -1016,8 +1040,8 @@ class Engine:
             return []
         _, pattern, filled = best
         drivers = [m for m in filled["driver"] if not m.non_driver]
-        if not drivers:
-            return []
+        if not drivers or (pattern.plural and len(filled["driver"]) < 2):
+            return []  # "Ragan drives the No. 38 for Front Row": where he is, not news
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
@@ -1154,7 +1178,9 @@ class Engine:
             if c_start >= t_start and c_end <= t_end:
                 continue  # "will not return to" is itself a leave trigger
             if left_edge <= c_start and c_end <= t_start and \
-                    len(doc.folded[c_end:t_start].split()) <= 4:
+                    len(doc.folded[c_end:t_start].split()) <= 4 and \
+                    "and" not in doc.folded[c_end:t_start].split():
+                # "reverses retirement and re-signs": the denial's object is its own.
                 return True
             if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS:
                 return True
@@ -1924,6 +1950,10 @@ def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
     return driver if driver.startswith(best) else best
 
 
+_NOUN_USE = frozenset(("about", "of", "from", "after", "before", "without", "considering",
+                       "over", "against", "on", "into"))
+_WITH_EPITHET = re.compile(r"\bwith the (?:[a-z0-9\-]+ ){0,2}?[a-z\-]+ $")
+_DESTINATION_WORDS = frozenset(("to", "for", "joins", "signs", "with", "at"))
 _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "both", "a", "an", "its",
                           "their", "his", "her", "the", "new"))
 

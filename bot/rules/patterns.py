@@ -43,6 +43,7 @@ class Pattern:
     lineup_only: bool = False  # "A, B and C will share the No. 7": seats, not moves
     confidence: float = 0.9
     follow: frozenset[str] = frozenset()  # one of these words must come right after the slots
+    plural: bool = False  # a crew in the present ("A and B drive the No. 7") names several
 
 
 @dataclass(slots=True)
@@ -123,7 +124,8 @@ def expand(phrase: str) -> list[str]:
 
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
                     clause_end: bool = False, lineup_only: bool = False,
-                    follow: frozenset[str] = frozenset()) -> list[tuple[str, Pattern]]:
+                    follow: frozenset[str] = frozenset(), plural: bool = False
+                    ) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     if written.startswith("{team} <"):
         written = _VERB.sub(lambda m: f"<{m.group(1)}:{m.group(2) or 'agent'}>", written, count=1)
@@ -147,7 +149,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
         compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
                                       title_only=title_only, confidence=confidence,
                                       clause_end=clause_end, lineup_only=lineup_only,
-                                      follow=follow)))
+                                      follow=follow, plural=plural)))
     return compiled
 
 
@@ -174,10 +176,12 @@ def build_rules(data: dict[str, object]) -> Rules:
         clause_end = bool(group.get("clause_end", False))
         lineup_only = bool(group.get("lineup_only", False))
         follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
+        plural = bool(group.get("plural", False))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
-                                                lineup_only=lineup_only, follow=follow):
+                                                lineup_only=lineup_only, follow=follow,
+                                                plural=plural):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):
