@@ -92,6 +92,7 @@ def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
     return found
 
 
+_MODEL_WORDS = re.compile(r"^\s*(?:[\w'’.\-]+\s+){1,4}?(?=(?:,|and\b|&|with\b))")
 _CAR_IN_LIST = re.compile(r"\s*(?:in|driving|sharing)\s+(?:the|its|their)\s+(?:\w+\s+){0,2}$")
 
 
@@ -153,8 +154,9 @@ _ASIDE = re.compile(
 )
 
 
+# A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
 _CLAUSE_BREAK = re.compile(
-    r";|:|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
+    r";|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
 )
 
 

@@ -13,6 +13,7 @@ from bot.rules.document import (
     _CLAUSE_BREAK,
     _DENIALS,
     _DESCRIBED_TEAM,
+    _MODEL_WORDS,
     _NOUN_USE,
     _PAST_VERBS,
     _PRONOUNS,
@@ -182,7 +183,9 @@ class Slots(EngineBase):
                     previous = max((m for m in after if m.end <= following.start),
                                    key=lambda m: m.end)
                     if previous.kind == CAR:
-                        between = doc.text[previous.end:following.start]
+                        # "in the No. 25 M Hybrid V8 and Philipp Eng": the car's model first
+                        between = _MODEL_WORDS.sub("", doc.text[previous.end:following.start],
+                                                   count=1)
                         if not _coordinated(between, with_ok=True):
                             break
                     elif not _coordinated(between, with_ok=True):
