@@ -93,6 +93,7 @@ class Gazetteer:
         self._series_by_key: dict[str, str] = {}
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
+        self._drivers_by_surname: dict[str, list[str]] = {}
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
         # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
         # prose must write them in capitals too, or "art" and "var" would become teams.
@@ -183,11 +184,18 @@ class Gazetteer:
             for car in team.cars:
                 self._teams_by_car.setdefault((team.series, car), []).append((team, words))
         self._drivers_by_key = {}
+        self._drivers_by_surname = {}
         for driver in self.drivers.values():
             for text in (driver.name, *driver.aliases):
                 bucket = self._drivers_by_key.setdefault(name_key(text), [])
                 if driver.name not in bucket:
                     bucket.append(driver.name)
+                words = name_key(text).split()
+                if len(words) >= 2:
+                    surname = _surname(words)
+                    bucket = self._drivers_by_surname.setdefault(surname, [])
+                    if driver.name not in bucket:
+                        bucket.append(driver.name)
 
     # ----- what the engine's automaton is built from ----------------------------------------
 
@@ -237,6 +245,14 @@ class Gazetteer:
         best = {c.team for c in candidates if HOW_RANK[c.how] == best_rank}
         return candidates[0].team if len(best) == 1 else None
 
+    def driver_by_surname(self, key: str, series: str | None = None) -> str | None:
+        """The one driver a headline's bare surname ("Hamilton", "de Vries") can mean: the
+        only driver with that surname, or the only one of them in `series`."""
+        names = self._drivers_by_surname.get(key, ())
+        if len(names) > 1 and series is not None:
+            names = [n for n in names if series in self.drivers[n].series]
+        return names[0] if len(names) == 1 else None
+
     def canonical_driver(self, text: str) -> str | None:
         names = self._drivers_by_key.get(name_key(text), [])
         return names[0] if len(names) == 1 else None
@@ -271,6 +287,21 @@ class Gazetteer:
     def vehicle(self, series: str | None) -> str:
         info = self.series.get(series or "")
         return info.vehicle if info else "car"
+
+
+_SURNAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
+                                "della", "la", "le", "ten", "ter", "al"))
+
+
+def _surname(words: list[str]) -> str:
+    """"max verstappen" -> "verstappen"; "nyck de vries" -> "de vries"; "martin truex jr" ->
+    "truex"."""
+    if words[-1] in ("jr", "sr", "ii", "iii", "iv") and len(words) > 2:
+        words = words[:-1]
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _SURNAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def _is_acronym(text: str) -> bool:

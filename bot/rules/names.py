@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
 
 from bot.rules.document import (
@@ -25,10 +28,15 @@ from bot.rules.document import (
 from bot.rules.text import fold
 
 
+@lru_cache(maxsize=8192)
+def _is_english_word(word: str) -> bool:
+    return " " not in word and bool(getAllLemmas(word))
+
+
 class Names(EngineBase):
     def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
                   title_end: int, regions: list[tuple[int, int]],
-                  cars: list[tuple[int, int, str]]) -> list[Mention]:
+                  cars: list[tuple[int, int, str]], series: str | None = None) -> list[Mention]:
         # Longest match wins among gazetteer names; "Ed Carpenter Racing" beats "Ed Carpenter".
         chosen: list[Mention] = []
         mask = bytearray(len(text) + 1)
@@ -127,6 +135,28 @@ class Names(EngineBase):
                         end += 2
                     chosen.append(Mention(position, end, PERSON, surnames[key], known=True))
                 position = folded.find(key, end)
+        title_words = [w for w in text[:title_end].split() if w[:1].isalpha()]
+        title_case = len(title_words) >= 4 and sum(w[0].isupper() for w in title_words) >= \
+            0.8 * len(title_words)
+        # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
+        # one driver of the gazetteer it can mean, in the article's series when several share it.
+        for match in _NAME_RUN.finditer(text):
+            start, end = match.span()
+            if mask.find(1, start, end) != -1:
+                continue
+            if text.endswith(("'s", "’s"), start, end):
+                end -= 2
+            key = " ".join(folded[start:end].split())
+            if len(key) < 4 or key in self.not_names:
+                continue
+            if _is_english_word(key) and (title_case or (start < title_end and start == 0) or
+                                          text[:start].rstrip()[-1:] in ("", ".", "!", "?", "\n",
+                                                                        ":", '"', "“")):
+                continue  # "Power", "Bell", "Love" open sentences as words as often as names
+            driver = self.gazetteer.driver_by_surname(key, series)
+            if driver is not None:
+                mask[start:end] = b"\x01" * (end - start)
+                chosen.append(Mention(start, end, PERSON, driver, known=True))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=lambda m: m.start)
         return chosen

@@ -283,6 +283,14 @@ class Resolver(EngineBase):
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
         if len({m.value for m in cars}) == 1:
             return cars[0].value  # "In the #36, A joins B and new signing C": one crew
+        if cars and len(item.co_drivers) > 1:
+            # A crew list: "A and B in the No. 7 and C with D in the No. 6": each name takes
+            # the first car written after it, the last ones the car before them.
+            anchor = item.driver_mention.start
+            after = [m for m in cars if m.start > anchor]
+            if after:
+                return min(after, key=lambda m: m.start).value
+            return max(cars, key=lambda m: m.start).value
         if cars:
             mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
             others = [m for m in mentions if m.kind == PERSON and m.value != item.driver

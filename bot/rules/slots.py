@@ -335,6 +335,14 @@ class Slots(EngineBase):
                 if not verb or verb[0] not in _SEAT_VERBS:
                     return []
                 kind = _SEAT_VERBS[verb[0]] or kind
+        for team_mention in filled.get("team", ())[:1]:
+            # "Piastri signs McLaren extension", "Norris confirms McLaren exit": the word after
+            # the team names what was signed.
+            if team_mention.start >= t_end:
+                following = doc.folded[team_mention.end:team_mention.end + 30]
+                offset = team_mention.end + (len(following) - len(following.lstrip()))
+                if offset in doc.object_kind:
+                    kind = doc.object_kind[offset][1]
         if kind is MoveKind.PROMOTE and (any(
                 m.kind == SERIES and t_end <= m.start and
                 len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions) or any(
