@@ -221,7 +221,7 @@ _SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+
                       r"(?:successor|replacement|seat|place|ride|drive|spot)\b")
 
 
-_ENTITY_KINDS = frozenset(("team", "driver", "series"))
+_ENTITY_KINDS = frozenset(("team", "driver", "series", "staff", "place"))
 
 
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")

@@ -89,6 +89,10 @@ class Gazetteer:
         self.series: dict[str, SeriesInfo] = {}
         self.teams: dict[tuple[str, str], TeamInfo] = {}  # (series, name) -> team
         self.drivers: dict[str, DriverInfo] = {}
+        # People news names who never drive (team principals, owners, engineers...) and places
+        # (circuits, towns): both read as names so that neither is taken for a new driver.
+        self.staff: dict[str, list[str]] = {}
+        self.places: dict[str, list[str]] = {}
         self.errors: list[str] = []
         self._series_by_key: dict[str, str] = {}
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
@@ -140,6 +144,13 @@ class Gazetteer:
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
             team.colour = _colour(entry.get("colour")) or team.colour
+        for kind, target in (("staff", self.staff), ("place", self.places)):
+            for entry in data.get(kind, []) if isinstance(data.get(kind), list) else []:
+                if not isinstance(entry, dict) or not entry.get("name"):
+                    self.errors.append(f"{origin}: a [[{kind}]] without a name")
+                    continue
+                name = str(entry["name"])
+                target[name] = _merge(target.get(name, []), _strings(entry.get("aliases")))
         for entry in data.get("driver", []) if isinstance(data.get("driver"), list) else []:
             if not isinstance(entry, dict) or not entry.get("name"):
                 self.errors.append(f"{origin}: a [[driver]] without a name")
@@ -207,6 +218,15 @@ class Gazetteer:
             yield key, "team", tuple(candidates)
         for key, names in self._drivers_by_key.items():
             yield key, "driver", tuple(names)
+        drivers = self._drivers_by_key
+        for name, aliases in self.staff.items():
+            for text in (name, *aliases):
+                if name_key(text) not in drivers:  # a driver turned boss is still a driver
+                    yield name_key(text), "staff", name
+        for name, aliases in self.places.items():
+            for text in (name, *aliases):
+                if name_key(text) not in drivers and name_key(text) not in self._teams_by_key:
+                    yield name_key(text), "place", name
 
     def teams_with_car(self, series: str, car: str) -> list[tuple[TeamInfo, frozenset[str]]]:
         """The teams that ran car `car` in `series`, each with the words of all its names."""

@@ -52,6 +52,11 @@ class Names(EngineBase):
             elif kind == "team":
                 chosen.append(Mention(start, end, TEAM, text[start:end],
                                       candidates=payload))  # type: ignore[arg-type]
+            elif kind == "staff":
+                chosen.append(Mention(start, end, PERSON, str(payload), known=True,
+                                      non_driver=True))
+            elif kind == "place":
+                pass  # masked: a circuit or a town is nobody
             elif kind == "driver" and len(payload) == 1:  # type: ignore[arg-type]
                 chosen.append(Mention(start, end, PERSON, payload[0],  # type: ignore[index]
                                       known=True))
