@@ -33,12 +33,15 @@ from bot.rules.document import (
     _cue_between,
     _Doc,
     _is_list,
+    _is_make,
     _outside_asides,
     _possessive,
     _possessive_of_person,
     _team_rank,
 )
 from bot.rules.patterns import Pattern
+
+_TO_WORDS = frozenset(("to", "into", "on", "onto", "up"))
 
 
 class Slots(EngineBase):
@@ -150,8 +153,9 @@ class Slots(EngineBase):
         after = [m for m in mentions if m.start >= t_end and m.end <= ceiling and id(m) not in used]
         limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
         for position, mention in enumerate(after):
-            if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
-                continue
+            if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
+                    want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
+                continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
             if mention.kind != want:
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
@@ -217,7 +221,10 @@ class Slots(EngineBase):
         if _cue_between(doc, "race_context", s_start, s_end):
             return []
         for c_start, _ in doc.cues.get("race_position", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
+            between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
+            if between is not None and len(between) <= 2 and (
+                    between[:1] in (["to"], ["into"], ["on"], ["onto"], ["up"]) or
+                    (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)):
                 return []  # "were promoted to the top step", "moved up to second"
         if _cue_between(doc, "race_result", s_start, s_end) and any(
                 pattern.kind is MoveKind.RETIRE for pattern in patterns):

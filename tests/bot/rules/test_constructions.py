@@ -133,3 +133,24 @@ def test_a_surname_that_is_also_a_word_opens_a_sentence_as_a_word() -> None:
     assert moves("Power unit rules settled",
                  "Power will be split evenly between the engine and the battery from 2026.",
                  "F1") == set()
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    found = moves("Foyt signs Ferrucci",
+                  "Santino Ferrucci will drive A.J. Foyt Enterprises' No. 14 Chevrolet in 2023.",
+                  "IndyCar")
+    assert ("Santino Ferrucci", "join") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_team_brings_a_car_for_its_crew() -> None:
+    found = moves("Heart of Racing expands",
+                  "The Heart of Racing brings a second Aston Martin Vantage GT3 for Ross Gunn "
+                  "and Alex Riberas next season.", "IMSA")
+    assert {d for d, k, *_ in found if k == "join"} == {"Ross Gunn", "Alex Riberas"}
+
+
+def test_sharing_the_car_with_places_the_partner_too() -> None:
+    found = moves("Castroneves back for the Rolex 24",
+                  "Helio Castroneves will race Meyer Shank Racing's No. 60 Acura at Daytona, "
+                  "sharing the car with Tom Blomqvist.", "IMSA")
+    assert {d for d, k, *_ in found if k == "join"} == {"Helio Castroneves", "Tom Blomqvist"}
