@@ -21,6 +21,7 @@ from bot.rules.document import (
     _Doc,
     _name_keys,
     _name_words,
+    _outside_asides,
     _person_between,
     _strip_possessive,
     _word_key,
@@ -176,10 +177,15 @@ class Names(EngineBase):
         firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
 
     def _mark_non_drivers(self, doc: _Doc) -> None:
+        # Staff the gazetteer knows are nobody's driver, by full name or by surname.
+        non_drivers: set[str] = {m.value for m in doc.mentions
+                                 if m.kind == PERSON and m.value in self.gazetteer.staff}
         roles = doc.cues.get("non_driver", [])
         if not roles:
+            for mention in doc.mentions:
+                if mention.kind == PERSON and mention.value in non_drivers:
+                    mention.non_driver = True
             return
-        non_drivers: set[str] = set()
         for mention in doc.mentions:
             if mention.kind != PERSON:
                 continue
@@ -203,6 +209,7 @@ class Names(EngineBase):
                     # "Adrian Newey will join Aston Martin in March as managing technical
                     # partner": the post he is named to, said after the move. (A known driver
                     # "continues representing the team as an ambassador" is still a driver.)
+                    words = _outside_asides(doc, mention.end, c_start).split()
                     close = close or (not mention.known and len(words) <= 12
                                       and "as" in words[-3:] and not any(
                         w in ("driver", "drivers", "rider", "riders", "and", "alongside")

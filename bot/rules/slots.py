@@ -218,8 +218,9 @@ class Slots(EngineBase):
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
                for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
-        if _cue_between(doc, "race_context", s_start, s_end):
-            return []
+        if _cue_between(doc, "race_context", s_start, s_end) or \
+                _cue_between(doc, "called_off", s_start, s_end):
+            return []  # a race, not a seat; or "the move is off"
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and len(between) <= 2 and (
@@ -293,7 +294,12 @@ class Slots(EngineBase):
                     found = self._fill_left(doc, mentions, slot, t_start, c_left, used,
                                             pattern.kind)
                 if not found:
-                    ok = slot == "team"
+                    # A team's verb with no team before it ("Experienced names such as Bottas")
+                    # is a noun, or someone else's verb, unless "the team" or "it" is the subject.
+                    ok = slot == "team" and not (
+                        "driver" in pattern.right and pattern.left[:1] == ("team",)
+                        and not self._generic_team(doc, c_left, c_left, t_start)
+                        and doc.folded[c_left:t_start].split()[-2:][:1] not in (["it"], ["they"]))
                     if not ok:
                         break
                     continue
