@@ -322,6 +322,8 @@ class Slots(EngineBase):
                 continue
             if pattern.follow and not self._followed_by(doc, pattern, filled):
                 continue
+            if pattern.plural and len(filled["driver"]) < 2:
+                continue  # "Ragan drives the No. 38 for Front Row": where he is, not news
             missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)
             score = missing * 10_000 + distance
             if best is None or score < best[0]:
@@ -330,8 +332,8 @@ class Slots(EngineBase):
             return []
         _, pattern, filled = best
         drivers = [m for m in filled["driver"] if not m.non_driver]
-        if not drivers or (pattern.plural and len(filled["driver"]) < 2):
-            return []  # "Ragan drives the No. 38 for Front Row": where he is, not news
+        if not drivers:
+            return []
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
