@@ -224,8 +224,10 @@ class Resolver(EngineBase):
             season = self._season(doc, items, kind)
             confidence = float(entry["confidence"])  # type: ignore[arg-type]
             if season is not None and doc.published is not None and \
-                    season < doc.published.year - 1:
-                confidence *= 0.4  # "signed for McLaren in 2007": career history restated
+                    season < doc.published.year - 2:
+                # "signed for McLaren in 2007": career history restated (a move of the season
+                # before last is still recent news told again, and labelled as such)
+                confidence *= 0.4
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):
                 kind = MoveKind.PROMOTE

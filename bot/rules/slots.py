@@ -41,6 +41,8 @@ from bot.rules.document import (
 )
 from bot.rules.patterns import Pattern
 
+_SUBORDINATE = frozenset(("after", "before", "when", "since", "because", "although", "while",
+                          "who", "which", "whose", "where", "if", "unless", "until"))
 _TO_WORDS = frozenset(("to", "into", "on", "onto", "up"))
 
 
@@ -162,6 +164,11 @@ class Slots(EngineBase):
                 return []
             if want == PERSON and _possessive(doc, mention):
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
+            if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
+                                   _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):
+                # "Suzuki has confirmed, two years after Joan Mir won the title": a name in
+                # another clause is not the verb's object.
+                return []
             found = [mention]
             if want == TEAM and mention.candidates and all(
                     c.how in ("sponsor", "manufacturer") for c in mention.candidates):

@@ -154,3 +154,15 @@ def test_sharing_the_car_with_places_the_partner_too() -> None:
                   "Helio Castroneves will race Meyer Shank Racing's No. 60 Acura at Daytona, "
                   "sharing the car with Tom Blomqvist.", "IMSA")
     assert {d for d, k, *_ in found if k == "join"} == {"Helio Castroneves", "Tom Blomqvist"}
+
+
+def test_a_name_in_another_clause_is_not_the_verb_s_object() -> None:
+    assert moves("Suzuki confirms MotoGP exit",
+                 "Suzuki has confirmed, two years after Joan Mir won the title, that it will "
+                 "withdraw from MotoGP.", "MotoGP") == set()
+
+
+def test_career_background_long_ago_is_no_news() -> None:
+    assert moves("Pedrosa to test for KTM",
+                 "Dani Pedrosa retired from racing at the end of 2018 and now develops the "
+                 "bike.", "MotoGP") == set()
