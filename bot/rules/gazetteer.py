@@ -98,6 +98,7 @@ class Gazetteer:
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
         self._drivers_by_surname: dict[str, list[str]] = {}
+        self._team_words: frozenset[str] = frozenset()
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
         # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
         # prose must write them in capitals too, or "art" and "var" would become teams.
@@ -194,6 +195,8 @@ class Gazetteer:
                 (team.name, *team.aliases, *team.sponsors, *team.manufacturers))).split())
             for car in team.cars:
                 self._teams_by_car.setdefault((team.series, car), []).append((team, words))
+        self._team_words = frozenset(
+            word for key in self._teams_by_key for word in key.split() if len(word) >= 4)
         self._drivers_by_key = {}
         self._drivers_by_surname = {}
         for driver in self.drivers.values():
@@ -268,6 +271,8 @@ class Gazetteer:
     def driver_by_surname(self, key: str, series: str | None = None) -> str | None:
         """The one driver a headline's bare surname ("Hamilton", "de Vries") can mean: the
         only driver with that surname, or the only one of them in `series`."""
+        if key in self._team_words:
+            return None  # "leaves Gibbs for Childress": a team named after its owner
         names = self._drivers_by_surname.get(key, ())
         if len(names) > 1 and series is not None:
             names = [n for n in names if series in self.drivers[n].series]
