@@ -243,7 +243,7 @@ _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.
 _LIST_BREAK = frozenset((
     "will", "is", "are", "was", "were", "has", "have", "had", "who", "which", "while", "as",
     "at", "for", "to", "from", "after", "by", "whose", "where", "when", "but", "also", "in",
-    "with", "of", "on", "the", "his", "her", "their", "its", "said", "says", "joins", "join",
+    "with", "of", "on", "said", "says", "joins", "join",
     "leaves", "stays", "remains", "would", "could", "be", "been", "that", "than", "team",
 ))
 
