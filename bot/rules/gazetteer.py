@@ -98,7 +98,7 @@ class Gazetteer:
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
         self._drivers_by_surname: dict[str, list[str]] = {}
-        self._team_words: frozenset[str] = frozenset()
+        self._team_words: dict[str, frozenset[str]] = {}
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
         # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
         # prose must write them in capitals too, or "art" and "var" would become teams.
@@ -195,8 +195,13 @@ class Gazetteer:
                 (team.name, *team.aliases, *team.sponsors, *team.manufacturers))).split())
             for car in team.cars:
                 self._teams_by_car.setdefault((team.series, car), []).append((team, words))
-        self._team_words = frozenset(
-            word for key in self._teams_by_key for word in key.split() if len(word) >= 4)
+        words_by_series: dict[str, set[str]] = {}
+        for key, candidates in self._teams_by_key.items():
+            for candidate in candidates:
+                if candidate.how in ("name", "alias"):
+                    words_by_series.setdefault(candidate.series, set()).update(
+                        word for word in key.split() if len(word) >= 4)
+        self._team_words = {series: frozenset(words) for series, words in words_by_series.items()}
         self._drivers_by_key = {}
         self._drivers_by_surname = {}
         for driver in self.drivers.values():
@@ -271,12 +276,17 @@ class Gazetteer:
     def driver_by_surname(self, key: str, series: str | None = None) -> str | None:
         """The one driver a headline's bare surname ("Hamilton", "de Vries") can mean: the
         only driver with that surname, or the only one of them in `series`."""
-        if key in self._team_words:
-            return None  # "leaves Gibbs for Childress": a team named after its owner
         names = self._drivers_by_surname.get(key, ())
         if len(names) > 1 and series is not None:
             names = [n for n in names if series in self.drivers[n].series]
-        return names[0] if len(names) == 1 else None
+        if len(names) != 1:
+            return None
+        # "leaves Gibbs for Childress": a team named after its owner, in the series the
+        # article (or else the driver) races in, is the team's.
+        series_of = [series] if series is not None else self.drivers[names[0]].series
+        if any(key in self._team_words.get(s, ()) for s in series_of):
+            return None
+        return names[0]
 
     def canonical_driver(self, text: str) -> str | None:
         names = self._drivers_by_key.get(name_key(text), [])

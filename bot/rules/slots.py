@@ -411,6 +411,14 @@ class Slots(EngineBase):
                 return []
         status = self._status(doc, t_start, t_end, s_start, s_end)
         team = (filled.get("team") or [None])[0]
+        if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
+            # "Busch leaves Gibbs for Richard Childress Racing": the exit is half of a
+            # transfer, whose other half is the move.
+            onward = [m for m in mentions if m.kind == TEAM and m.start > team.end and
+                      doc.folded[team.end:m.start].split()[-3:][:1] == ["for"] and
+                      len(doc.folded[team.end:m.start].split()) <= 3]
+            if onward:
+                kind, team = MoveKind.JOIN, onward[0]
         from_context = False
         teammates: list[Mention] = []
         if team is None:

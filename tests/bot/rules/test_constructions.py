@@ -166,3 +166,10 @@ def test_career_background_long_ago_is_no_news() -> None:
     assert moves("Pedrosa to test for KTM",
                  "Dani Pedrosa retired from racing at the end of 2018 and now develops the "
                  "bike.", "MotoGP") == set()
+
+
+def test_leaving_one_team_for_another_is_one_transfer() -> None:
+    found = extract(Article(entry_id="c", title="Kyle Busch leaves Gibbs for Richard Childress "
+                            "Racing", summary="", series="NASCAR Cup", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.team, m.from_team) for m in found] == [
+        ("Kyle Busch", "join", "Richard Childress Racing", "Joe Gibbs Racing")]
