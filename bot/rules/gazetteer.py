@@ -140,7 +140,9 @@ class Gazetteer:
                 continue
             key = (str(series), str(entry["name"]))
             team = self.teams.setdefault(key, TeamInfo(name=key[1], series=key[0]))
-            team.aliases = _merge(team.aliases, _strings(entry.get("aliases")))
+            # A team's base names it in prose as its aliases do ("the Woking team").
+            team.aliases = _merge(team.aliases, _strings(entry.get("aliases"))
+                                  + _strings(entry.get("bases")))
             team.sponsors = _merge(team.sponsors, _strings(entry.get("sponsors")))
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
