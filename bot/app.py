@@ -37,6 +37,14 @@ def database_url(settings: Settings) -> str:
     return storage.default_database_url()
 
 
+def safe_url(url: str) -> str:
+    """A database URL fit for a log line or a message: the password masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can read: say nothing of what it holds
+        return "(unreadable URL)"
+
+
 @dataclass(slots=True)
 class PitboardApp:
     settings: Settings
@@ -83,8 +91,13 @@ class PitboardApp:
         known = {feed.url for feed in await self.store.list_feeds(None)}
         for url in self.settings.feed_urls:
             if url not in known:
-                checked = await feeds.check_feed_url_async(
-                    url, allow_private=self.settings.pitboard_allow_private_feeds)
+                try:
+                    checked = await feeds.check_feed_url_async(
+                        url, allow_private=self.settings.pitboard_allow_private_feeds)
+                except ValueError as exc:
+                    # One mistyped entry must not keep the bot (and the other feeds) down.
+                    log.warning("PITBOARD_FEEDS: skipping %s: %s", url, exc)
+                    continue
                 await self.store.add_feed(checked)
 
     def add_sender(self, sender: AlertSender) -> None:
@@ -238,7 +251,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         app.start_scheduler()
         platforms = ", ".join(sorted(app.senders)) or "none"
         log.info("Pitboard running: platforms %s, database %s", platforms,
-                 make_url(app.database_url).render_as_string(hide_password=True))
+                 safe_url(app.database_url))
         await stop.wait()
     finally:
         await app.close()
