@@ -58,6 +58,7 @@ class PitboardApp:
     database_url: str = ""
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
+    _slack_oauth_stores: Any = None
 
     @classmethod
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
@@ -173,36 +174,53 @@ class PitboardApp:
         self._background.append(asyncio.create_task(discord_bot.start(), name="discord"))
         self._closers.append(discord_bot.close)
 
+    async def _slack_oauth(self) -> Any:
+        """The OAuth installation and state stores, opened once, when SLACK_CLIENT_ID and
+        SLACK_CLIENT_SECRET are set; else None."""
+        from adapters.slack import open_slack_oauth
+
+        settings = self.settings
+        if not (settings.slack_client_id and settings.slack_client_secret):
+            return None
+        if self._slack_oauth_stores is None:
+            self._slack_oauth_stores = await open_slack_oauth(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                database_url=self.database_url)
+            self._closers.append(self._slack_oauth_stores.close)
+        return self._slack_oauth_stores
+
+    async def connect_slack_sender(self) -> None:
+        """Deliver to Slack. Needs a bot token or OAuth installs, not the signing secret:
+        in HTTP mode this worker only sends, and `pitboard web` verifies requests."""
+        from adapters.slack import SlackSender, moderators_from_settings
+
+        settings = self.settings
+        oauth = await self._slack_oauth()
+        bot_token = settings.slack_bot_token.get_secret_value() \
+            if settings.slack_bot_token else None
+        self.add_sender(SlackSender(
+            bot_token=bot_token, installation_store=oauth.installation_store if oauth else None,
+            api_base_url=settings.slack_api_base_url,
+            moderator_ids=moderators_from_settings(self.store)))
+
     async def slack_app(self) -> Any:
         """The Bolt app for this deployment: OAuth installs when SLACK_CLIENT_ID is set,
         else the single-workspace bot token. Also registers the Slack sender."""
-        from adapters.slack import (
-            SlackSender,
-            build_slack_app,
-            moderators_from_settings,
-            open_slack_oauth,
-        )
+        from adapters.slack import build_slack_app, moderators_from_settings
 
         settings = self.settings
         if settings.slack_signing_secret is None:
             raise SystemExit("Slack needs SLACK_SIGNING_SECRET (the app's Basic Information).")
         bot_token = settings.slack_bot_token.get_secret_value() \
             if settings.slack_bot_token else None
-        oauth = None
-        if settings.slack_client_id and settings.slack_client_secret:
-            oauth = await open_slack_oauth(
-                client_id=settings.slack_client_id,
-                client_secret=settings.slack_client_secret.get_secret_value(),
-                database_url=self.database_url)
-            self._closers.append(oauth.close)
-        moderators = moderators_from_settings(self.store)
+        oauth = await self._slack_oauth()
         slack = build_slack_app(
             runner=self.commands, signing_secret=settings.slack_signing_secret.get_secret_value(),
             bot_token=None if oauth else bot_token, oauth=oauth,
-            api_base_url=settings.slack_api_base_url, moderator_ids=moderators)
-        self.add_sender(SlackSender(
-            bot_token=bot_token, installation_store=oauth.installation_store if oauth else None,
-            api_base_url=settings.slack_api_base_url, moderator_ids=moderators))
+            api_base_url=settings.slack_api_base_url,
+            moderator_ids=moderators_from_settings(self.store))
+        await self.connect_slack_sender()
         return slack
 
     async def connect_slack_socket_mode(self, stop: asyncio.Event) -> None:
@@ -235,6 +253,67 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(signum, stop.set)
 
 
+def slack_mode(settings: Settings) -> str | None:
+    """"socket" (SLACK_APP_TOKEN), "http" (`pitboard web` answers, workers deliver) or None."""
+    if settings.slack_app_token is not None:
+        return "socket"
+    if settings.slack_bot_token is not None or settings.slack_client_id is not None:
+        return "http"
+    return None
+
+
+def setup_summary(settings: Settings, *, url: str, feed_count: int, command: str
+                  ) -> tuple[list[str], list[str]]:
+    """What this process has switched on, and what is off with the setting that turns it
+    on: the start-up log, so a first run says what to do next. `command`: "run" or "web"."""
+    on = [f"database {safe_url(url)}"]
+    off = []
+    slack = slack_mode(settings)
+    if command == "run":
+        if settings.discord_token is not None:
+            on.append("Discord")
+        else:
+            off.append("Discord is off: set DISCORD_TOKEN (README, Discord)")
+        if slack == "socket":
+            on.append("Slack (Socket Mode)")
+        elif slack == "http":
+            on.append("Slack (HTTP mode: this worker delivers, `pitboard web` answers "
+                      "commands)")
+        else:
+            off.append("Slack is off: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket "
+                       "Mode, or run `pitboard web` for HTTP mode (README, Slack)")
+        on.append(f"{feed_count} feed{'' if feed_count == 1 else 's'}")
+        if not feed_count:
+            off.append("No feeds yet: `pitboard feed add URL`, PITBOARD_FEEDS, or a "
+                       "moderator's /feed add")
+        if settings.pitboard_metrics_port is not None:
+            on.append(f"/metrics and /healthz on {settings.pitboard_web_host}:"
+                      f"{settings.pitboard_metrics_port}")
+        else:
+            off.append("Metrics are off in this worker: set PITBOARD_METRICS_PORT to serve "
+                       "/metrics and /healthz")
+    else:
+        on.append(f"/healthz and /metrics on {settings.pitboard_web_host}:{settings.port}")
+        if settings.slack_signing_secret is not None and slack is not None:
+            on.append("Slack HTTP mode on /slack/events"
+                      + (" and OAuth installs on /slack/install"
+                         if settings.slack_client_id else ""))
+        else:
+            missing = [name for name, value in (
+                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+                ("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)", slack))
+                if value is None]
+            off.append(f"Slack is off: /slack/* answers 503 until {' and '.join(missing)} "
+                       "are set (README, Slack)")
+    return on, off
+
+
+def log_setup(on: list[str], off: list[str], *, what: str) -> None:
+    log.info("%s: %s", what, "; ".join(on))
+    for line in off:
+        log.info("%s", line)
+
+
 async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """`pitboard run`: the scheduler and every configured chat platform, until stopped."""
     app = await PitboardApp.create(settings)
@@ -243,40 +322,61 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     try:
         if settings.discord_token is not None:
             app.connect_discord()
-        if settings.slack_app_token is not None:
+        mode = slack_mode(settings)
+        if mode == "socket":
             await app.connect_slack_socket_mode(stop)
-        elif settings.slack_bot_token is not None or settings.slack_client_id is not None:
+        elif mode == "http":
             # HTTP mode: `pitboard web` answers commands; this worker only delivers.
-            await app.slack_app()
+            await app.connect_slack_sender()
         app.start_scheduler()
+        on, off = setup_summary(settings, url=app.database_url, command="run",
+                                feed_count=len(await app.store.list_feeds(None)))
         platforms = ", ".join(sorted(app.senders)) or "none"
-        log.info("Pitboard running: platforms %s, database %s", platforms,
-                 safe_url(app.database_url))
+        log_setup([f"platforms {platforms}", *on], off, what="Pitboard running")
         await stop.wait()
     finally:
         await app.close()
 
 
+async def _healthz(_: Any) -> Any:
+    from aiohttp import web
+
+    return web.json_response({"ok": True})
+
+
+async def _slack_off(_: Any) -> Any:
+    from aiohttp import web
+
+    return web.Response(status=503, text=(
+        "Slack is not configured on this Pitboard: set SLACK_SIGNING_SECRET and "
+        "SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), then restart "
+        "`pitboard web`.\n"))
+
+
 async def run_web(settings: Settings, *, stop: asyncio.Event | None = None,
-                  host: str = "0.0.0.0") -> None:  # noqa: S104 - a web dyno listens on all
+                  host: str | None = None) -> None:
     """`pitboard web`: Slack's HTTP mode (events, OAuth install and redirect) and /healthz."""
     from aiohttp import web
 
+    host = host or settings.pitboard_web_host
     app = await PitboardApp.create(settings)
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
     try:
-        if settings.slack_signing_secret is not None:
+        if settings.slack_signing_secret is not None and slack_mode(settings) is not None:
             from adapters.slack import build_web_app
 
             web_app = build_web_app(await app.slack_app())
         else:
             web_app = web.Application()
-            web_app.router.add_get("/healthz", lambda _: web.json_response({"ok": True}))
+            web_app.router.add_get("/healthz", _healthz)
+            web_app.router.add_route("*", "/slack/{tail:.*}", _slack_off)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, settings.port).start()
-        log.info("Pitboard web listening on %s:%s", host, settings.port)
+        on, off = setup_summary(settings.model_copy(update={"pitboard_web_host": host}),
+                                url=app.database_url, feed_count=0, command="web")
+        log_setup(on, off, what="Pitboard web listening")
         await stop.wait()
         await runner.cleanup()
     finally:

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 QUIET: tuple[tuple[str, str], ...] = (
     # Pitboard never joins voice; discord.py warns about its optional voice libraries.
     ("discord.client", "voice will NOT be supported"),
-    # Bolt is given a ready client and the token (the token is for our own sender).
+    # Bolt is given a ready client (or OAuth installs) while SLACK_BOT_TOKEN is set for our
+    # own sender; it warns that it will not use the token, which is as intended.
     ("slack_bolt", "`token` will be unused"),
+    ("slack_bolt", "`token` (or SLACK_BOT_TOKEN env variable) will be ignored"),
     # A delivery batch that outlasts the tick skips the next tick on purpose (max_instances=1).
     ("apscheduler", "maximum number of running instances reached"),
 )
