@@ -10,7 +10,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 import feeds
 import storage
 from adapters.console import CONSOLE_WORKSPACE, ConsoleSender
+from bot import metrics
 from bot.alerts import DeliveryReport, DeliveryWorker
 from bot.commands import Commands
 from bot.config import Settings
@@ -28,6 +29,7 @@ from bot.ports import AlertSender, Store
 from bot.rules import extract, gazetteer
 
 log = logging.getLogger(__name__)
+HEALTH_SECONDS = 5.0  # a health check that waits longer than this has its answer
 
 
 def database_url(settings: Settings) -> str:
@@ -77,7 +79,7 @@ class PitboardApp:
         pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker)
         senders: dict[str, AlertSender] = {}
         if settings.console_enabled:
-            senders["console"] = ConsoleSender(console_out)
+            senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(
                 platform="console", workspace=CONSOLE_WORKSPACE, channel="alerts",
                 kind=DestinationKind.CHANNEL))
@@ -89,6 +91,8 @@ class PitboardApp:
         return app
 
     async def add_configured_feeds(self) -> None:
+        if not self.settings.feed_urls:
+            return
         known = {feed.url for feed in await self.store.list_feeds(None)}
         for url in self.settings.feed_urls:
             if url not in known:
@@ -103,10 +107,11 @@ class PitboardApp:
 
     def add_sender(self, sender: AlertSender) -> None:
         """A platform connected after start-up; the delivery worker shares this mapping."""
-        self.senders[sender.platform] = sender
+        self.senders[sender.platform] = metrics.MeasuredSender(sender)
 
-    async def poll_now(self) -> list[PollReport]:
-        reports = await self.pipeline.poll_due()
+    async def poll_now(self, *, now: datetime | None = None) -> list[PollReport]:
+        reports = await self.pipeline.poll_due(now=now)
+        metrics.record_polls(reports)
         for report in reports:
             if report.error:
                 log.warning("feed %s: %s", report.url, report.error)
@@ -126,6 +131,54 @@ class PitboardApp:
             total.errors += report.errors
             if report.deferred or report.sent + report.retried + report.dropped == 0:
                 return total
+
+    async def health(self) -> tuple[int, dict[str, Any]]:
+        """/healthz: 200 with the database's facts, or 503 when it cannot be read. Also
+        refreshes the database gauges that /metrics exports."""
+        from storage.health import database_health
+
+        engine = self.store.engine if isinstance(self.store, storage.SqlStore) else None
+        if engine is None:
+            return 200, {"ok": True}
+        try:
+            facts = await asyncio.wait_for(database_health(engine), HEALTH_SECONDS)
+        except Exception as exc:  # whatever it is, the answer is "not healthy"
+            log.warning("health check: database unavailable: %s", exc)
+            return 503, metrics.record_database(up=False)
+        return 200, metrics.record_database(
+            up=True, outbox_depth=facts.outbox_depth, oldest_pending=facts.oldest_pending,
+            last_poll=facts.last_poll)
+
+    async def healthz_page(self, _request: Any) -> Any:
+        from aiohttp import web
+
+        status, body = await self.health()
+        return web.json_response(body, status=status)
+
+    async def metrics_page(self, _request: Any) -> Any:
+        from aiohttp import web
+
+        await self.health()  # the gauges read the database now, not at the last poll
+        body, content_type = metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    def add_ops_routes(self, web_app: Any, *, healthz: bool = True) -> None:
+        """GET /metrics (Prometheus text format) and GET /healthz (JSON)."""
+        if healthz:
+            web_app.router.add_get("/healthz", self.healthz_page)
+        web_app.router.add_get("/metrics", self.metrics_page)
+
+    async def serve_ops(self, host: str, port: int) -> Any:
+        """The worker's own /metrics and /healthz (PITBOARD_METRICS_PORT)."""
+        from aiohttp import web
+
+        web_app = web.Application()
+        self.add_ops_routes(web_app)
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        self._closers.append(runner.cleanup)
+        return runner
 
     async def poll_tick(self) -> None:
         await self._tick("poll", self.poll_now)
@@ -328,6 +381,8 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         elif mode == "http":
             # HTTP mode: `pitboard web` answers commands; this worker only delivers.
             await app.connect_slack_sender()
+        if settings.pitboard_metrics_port is not None:
+            await app.serve_ops(settings.pitboard_web_host, settings.pitboard_metrics_port)
         app.start_scheduler()
         on, off = setup_summary(settings, url=app.database_url, command="run",
                                 feed_count=len(await app.store.list_feeds(None)))
@@ -336,12 +391,6 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         await stop.wait()
     finally:
         await app.close()
-
-
-async def _healthz(_: Any) -> Any:
-    from aiohttp import web
-
-    return web.json_response({"ok": True})
 
 
 async def _slack_off(_: Any) -> Any:
@@ -366,11 +415,12 @@ async def run_web(settings: Settings, *, stop: asyncio.Event | None = None,
         if settings.slack_signing_secret is not None and slack_mode(settings) is not None:
             from adapters.slack import build_web_app
 
-            web_app = build_web_app(await app.slack_app())
+            web_app = build_web_app(await app.slack_app(), healthz=app.healthz_page)
+            app.add_ops_routes(web_app, healthz=False)
         else:
             web_app = web.Application()
-            web_app.router.add_get("/healthz", _healthz)
             web_app.router.add_route("*", "/slack/{tail:.*}", _slack_off)
+            app.add_ops_routes(web_app)
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, host, settings.port).start()

@@ -285,3 +285,4 @@ class PollReport:
     error: str | None = None
     announced: bool = True
     story_ids: tuple[int, ...] = field(default=())
+    alerts_queued: int = 0

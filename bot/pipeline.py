@@ -79,9 +79,10 @@ class Pipeline:
             stories += await self._record(article)
         # The first poll of a feed learns what is already there without announcing it:
         # a new feed must not flood a channel with last month's news.
+        queued = 0
         if feed.primed and stories:
-            await route_stories(self._store, stories, self._gazetteer,
-                                feed_scope=feed.workspace)
+            queued = await route_stories(self._store, stories, self._gazetteer,
+                                         feed_scope=feed.workspace)
         # The outbox now holds their alerts. If we die before this, the articles stay
         # unprocessed and `recover` finishes them once our lease has run out.
         if new_articles:
@@ -92,7 +93,7 @@ class Pipeline:
         await self._store.record_poll(feed.id, result, utcnow())
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
-                          story_ids=tuple(s.id for s in stories))
+                          story_ids=tuple(s.id for s in stories), alerts_queued=queued)
 
     async def recover(self, now: datetime | None = None, *, limit: int = 20) -> int:
         """Finish the articles a dead worker stored but never marked processed; returns how

@@ -89,6 +89,10 @@ async def test_web_without_slack_says_so_and_answers_503_on_the_host_set(tmp_pat
                 session.post(f"http://127.0.0.1:{port}/slack/events") as response:
             assert response.status == 503
             assert "SLACK_SIGNING_SECRET" in await response.text()
+        async with aiohttp.ClientSession() as session, \
+                session.get(f"http://127.0.0.1:{port}/metrics") as response:
+            assert response.status == 200
+            assert "pitboard_database_up 1.0" in await response.text()
     finally:
         stop.set()
         await asyncio.wait_for(server, 10)
