@@ -310,9 +310,10 @@ def slack_mode(settings: Settings) -> str | None:
     """"socket" (SLACK_APP_TOKEN), "http" (`pitboard web` answers, workers deliver) or None."""
     if settings.slack_app_token is not None:
         return "socket"
-    if settings.slack_bot_token is not None or settings.slack_client_id is not None:
+    if settings.slack_bot_token is not None or (
+            settings.slack_client_id and settings.slack_client_secret is not None):
         return "http"
-    return None
+    return None  # (a client id without its secret: `pitboard doctor` says what is missing)
 
 
 def setup_summary(settings: Settings, *, url: str, feed_count: int, command: str

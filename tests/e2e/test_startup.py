@@ -17,7 +17,7 @@ from slack_bolt.logger.messages import (
     warning_token_skipped,
 )
 
-from bot.app import run_web, run_worker
+from bot.app import run_web, run_worker, setup_summary, slack_mode
 from bot.config import Settings
 from bot.logs import configure_logging
 from tests.e2e.procs import Worker, wait_until, worker_env
@@ -155,3 +155,14 @@ async def test_worker_start_has_no_voice_warnings_and_logs_json(tmp_path):
     assert "PyNaCl" not in text and "davey" not in text
     entries = [json.loads(line) for line in text.splitlines() if line.strip()]
     assert any("platforms discord" in e["message"] for e in entries)
+
+
+def test_half_an_oauth_set_up_is_not_slack_on(tmp_path):
+    """A client id without its secret would build neither a sender nor a Bolt app: Slack
+    stays off and the start-up log says which settings are missing."""
+    settings = bare_settings(tmp_path, slack_client_id="123.456",
+                             slack_signing_secret="0123456789abcdef0123456789abcdef")
+    assert slack_mode(settings) is None
+    _, off = setup_summary(settings, url="sqlite:///x.db", feed_count=1, command="web")
+    assert any("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)" in line
+               for line in off)
