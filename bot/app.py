@@ -4,10 +4,13 @@ adapters into the core, from configuration."""
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import functools
 import logging
+import os
 import signal
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -368,6 +371,58 @@ def log_setup(on: list[str], off: list[str], *, what: str) -> None:
         log.info("%s", line)
 
 
+async def console_prompt(app: PitboardApp, stop: asyncio.Event, *, fd: int,
+                         out: TextIO | None = None) -> None:
+    """Slash commands typed where `pitboard run` was started (a terminal): the operator
+    tries /help or /lineup 31 at once. /quit or ctrl-D stops Pitboard.
+
+    Reads with the loop's add_reader, not a thread: a thread blocked in readline would
+    keep the process alive after ctrl-C until Enter was pressed."""
+    from adapters.console import ConsoleSession, render_reply
+    from adapters.console.repl import QUIT_WORDS
+
+    out = out or sys.stdout
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    pending = ""
+
+    def readable() -> None:
+        nonlocal pending
+        data = os.read(fd, 4096)
+        if not data:
+            loop.remove_reader(fd)
+            lines.put_nowait(None)
+            return
+        pending += decoder.decode(data)
+        *complete, pending = pending.split("\n")
+        for line in complete:
+            lines.put_nowait(line)
+
+    session = ConsoleSession(app.commands, out=out)
+    loop.add_reader(fd, readable)
+    try:
+        print("Type slash commands here: /help lists them; /quit or ctrl-D stops Pitboard.",
+              file=out, flush=True)
+        while True:
+            print("pitboard> ", end="", file=out, flush=True)
+            line = await lines.get()
+            if line is None or line.strip().casefold() in QUIT_WORDS:
+                stop.set()
+                return
+            if line.strip():
+                print(render_reply(await session.execute(line.strip())), file=out, flush=True)
+    finally:
+        loop.remove_reader(fd)
+
+
+def _terminal_stdin() -> int | None:
+    try:
+        return sys.stdin.fileno() if sys.stdin is not None and sys.stdin.isatty() else None
+    except (OSError, ValueError):  # closed or replaced stdin
+        return None
+
+
 async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     """`pitboard run`: the scheduler and every configured chat platform, until stopped."""
     app = await PitboardApp.create(settings)
@@ -389,6 +444,10 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
                                 feed_count=len(await app.store.list_feeds(None)))
         platforms = ", ".join(sorted(app.senders)) or "none"
         log_setup([f"platforms {platforms}", *on], off, what="Pitboard running")
+        terminal = _terminal_stdin() if settings.console_enabled else None
+        if terminal is not None:
+            app._background.append(asyncio.create_task(
+                console_prompt(app, stop, fd=terminal), name="console-prompt"))
         await stop.wait()
     finally:
         await app.close()

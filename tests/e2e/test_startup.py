@@ -7,6 +7,11 @@ import asyncio
 import io
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import aiohttp
@@ -20,7 +25,7 @@ from slack_bolt.logger.messages import (
 from bot.app import run_web, run_worker, setup_summary, slack_mode
 from bot.config import Settings
 from bot.logs import configure_logging
-from tests.e2e.procs import Worker, wait_until, worker_env
+from tests.e2e.procs import REPO_ROOT, Worker, wait_until, worker_env
 from tests.e2e.test_platforms import free_port
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import FakeSlack
@@ -166,3 +171,43 @@ def test_half_an_oauth_set_up_is_not_slack_on(tmp_path):
     _, off = setup_summary(settings, url="sqlite:///x.db", feed_count=1, command="web")
     assert any("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)" in line
                for line in off)
+
+
+
+@pytest.mark.parametrize("leave", ["/quit", "ctrl-c"])
+def test_run_in_a_terminal_takes_commands_and_leaves_at_once(tmp_path, leave):
+    """`pitboard run` with a terminal on stdin: /help answers at once; /quit or ctrl-C
+    stops it without waiting for another Enter."""
+    controller, terminal = os.openpty()
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DISCORD_", "SLACK_", "PITBOARD_", "DATABASE_URL"))}
+    env = {**clean, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'tty.db'}", "PITBOARD_POLL_SECONDS": "3600"}
+    out_path = tmp_path / "out.txt"
+    with out_path.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path,
+                                   env=env, stdin=terminal, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        os.close(terminal)
+        try:
+            def wait_for(text: str) -> None:
+                deadline = time.monotonic() + 60
+                while text not in out_path.read_text(errors="replace"):
+                    assert process.poll() is None, out_path.read_text(errors="replace")
+                    assert time.monotonic() < deadline, out_path.read_text(errors="replace")
+                    time.sleep(0.05)
+
+            wait_for("pitboard> ")
+            os.write(controller, b"/help\n")
+            wait_for("Pitboard commands:")
+            if leave == "/quit":
+                os.write(controller, b"/quit\n")
+            else:
+                process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            os.close(controller)
+    assert "Traceback" not in out_path.read_text(errors="replace")
