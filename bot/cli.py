@@ -229,7 +229,7 @@ async def _doctor(settings: Settings) -> int:
     from bot import doctor
 
     findings = [*await _probe_database(settings), *doctor.configuration(settings),
-                *await _probe_apis(settings)]
+                *await _probe_feeds(settings), *await _probe_apis(settings)]
     text, code = doctor.report(findings)
     print(text)
     return code
@@ -256,6 +256,25 @@ async def _probe_database(settings: Settings) -> list[Any]:
             "start the database, or fix the host, port, user, password and database name "
             "in DATABASE_URL")]
     return [doctor.database_revision(hidden, current, storage.head_revision())]
+
+
+async def _probe_feeds(settings: Settings) -> list[Any]:
+    """PITBOARD_FEEDS entries `pitboard run` would skip (it logs them and starts the rest)."""
+    import feeds
+    from bot import doctor
+
+    findings = []
+    for url in settings.feed_urls:
+        try:
+            await feeds.check_feed_url_async(
+                url, allow_private=settings.pitboard_allow_private_feeds)
+        except ValueError as exc:
+            findings.append(doctor.problem(
+                "PITBOARD_FEEDS", f"{url} would be skipped: {exc}",
+                "fix or remove that entry (comma-separated http:// or https:// feed URLs)"))
+    if settings.feed_urls and not findings:
+        findings.append(doctor.ok("PITBOARD_FEEDS", f"{len(settings.feed_urls)} feed URLs"))
+    return findings
 
 
 async def _probe_apis(settings: Settings) -> list[Any]:
@@ -424,7 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     lineup_export.add_argument("--series")
     lineup_export.add_argument("--season", type=int)
     sub.add_parser("doctor", help="check the configuration, database and platform tokens")
-    sub.add_parser("web", help="Slack HTTP mode (events, OAuth install) and /healthz on $PORT")
+    sub.add_parser("web", help="Slack HTTP mode (events, OAuth install), /healthz and /metrics "
+                               "on $PORT")
     discord_cmd = sub.add_parser("discord", help="Discord set-up")
     discord_sub = discord_cmd.add_subparsers(dest="discord_action", required=True)
     sync = discord_sub.add_parser("sync", help="upload the slash commands to Discord")

@@ -99,10 +99,14 @@ async def test_each_problem_is_named_with_its_fix(tmp_path, fakes):
 
 async def test_an_empty_database_and_an_unreachable_api(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-           "SLACK_BOT_TOKEN": SLACK_BOT, "SLACK_API_BASE_URL": "http://127.0.0.1:1/api/"}
+           "SLACK_BOT_TOKEN": SLACK_BOT, "SLACK_API_BASE_URL": "http://127.0.0.1:1/api/",
+           "PITBOARD_FEEDS": "http://127.0.0.1:9/a.xml,ftp://wrong/feed",
+           "PITBOARD_ALLOW_PRIVATE_FEEDS": "1"}
     code, out, _ = await doctor(env, tmp_path)
     assert code == 1
     assert "has no Pitboard tables yet" in out and "pitboard db upgrade" in out
+    assert "FAIL  PITBOARD_FEEDS: ftp://wrong/feed would be skipped" in out
+    assert "a.xml" not in out
     assert "Slack API http://127.0.0.1:1/api/auth.test: cannot be reached" in out
 
 
