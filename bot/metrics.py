@@ -40,8 +40,10 @@ POLLS = Counter("pitboard_polls", "Feed polls, by outcome (new, unchanged, not_m
 POLL_ERRORS = Counter("pitboard_poll_errors", "Failed feed polls, by reason", ["reason"],
                       registry=REGISTRY)
 ARTICLES = Counter("pitboard_articles", "New articles stored", registry=REGISTRY)
-MOVES = Counter("pitboard_moves", "Driver moves that made a new or upgraded story",
+MOVES = Counter("pitboard_moves", "Driver moves the rules engine read in new articles",
                 registry=REGISTRY)
+STORIES = Counter("pitboard_stories", "Stories that are new or upgraded (rumour confirmed): "
+                  "the moves worth an alert", registry=REGISTRY)
 ALERTS_QUEUED = Counter("pitboard_alerts_queued", "Alerts put in the outbox",
                         registry=REGISTRY)
 ALERTS_SENT = Counter("pitboard_alerts_sent", "Alerts delivered, by platform", ["platform"],
@@ -98,7 +100,8 @@ def record_polls(reports: Iterable[PollReport]) -> None:
             continue
         POLLS.labels("new" if report.new_articles else "unchanged").inc()
         ARTICLES.inc(report.new_articles)
-        MOVES.inc(report.new_stories)
+        MOVES.inc(report.moves)
+        STORIES.inc(report.new_stories)
         ALERTS_QUEUED.inc(report.alerts_queued)
 
 
