@@ -143,14 +143,15 @@ class PitboardApp:
         engine = self.store.engine if isinstance(self.store, storage.SqlStore) else None
         if engine is None:
             return 200, {"ok": True}
+        now = utcnow()
         try:
-            facts = await asyncio.wait_for(database_health(engine), HEALTH_SECONDS)
+            facts = await asyncio.wait_for(database_health(engine, now), HEALTH_SECONDS)
         except Exception as exc:  # whatever it is, the answer is "not healthy"
             log.warning("health check: database unavailable: %s", exc)
             return 503, metrics.record_database(up=False)
         return 200, metrics.record_database(
             up=True, outbox_depth=facts.outbox_depth, oldest_pending=facts.oldest_pending,
-            last_poll=facts.last_poll)
+            last_poll=facts.last_poll, expired_leases=facts.expired_leases, now=now)
 
     async def healthz_page(self, _request: Any) -> Any:
         from aiohttp import web

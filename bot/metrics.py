@@ -61,6 +61,9 @@ OUTBOX_DEPTH = Gauge("pitboard_outbox_depth", "Alerts waiting in the outbox",
 OUTBOX_AGE = Gauge("pitboard_outbox_oldest_seconds",
                    "Age of the oldest alert waiting in the outbox (0 when empty)",
                    registry=REGISTRY)
+EXPIRED_LEASES = Gauge("pitboard_outbox_expired_leases",
+                       "Waiting alerts whose worker let the lease run out (died mid-send or "
+                       "ran long); the next claim takes them over", registry=REGISTRY)
 LAST_POLL_AGE = Gauge("pitboard_last_poll_age_seconds",
                       "Seconds since any feed was polled (-1: never)", registry=REGISTRY)
 
@@ -142,9 +145,10 @@ def _age(since: datetime | None, now: datetime) -> float | None:
 
 
 def record_database(*, up: bool, outbox_depth: int = 0, oldest_pending: datetime | None = None,
-                    last_poll: datetime | None = None) -> dict[str, Any]:
+                    last_poll: datetime | None = None, expired_leases: int = 0,
+                    now: datetime | None = None) -> dict[str, Any]:
     """Set the gauges from a database reading; returns the same facts for /healthz."""
-    now = utcnow()
+    now = now or utcnow()
     DATABASE_UP.set(1 if up else 0)
     if not up:
         return {"ok": False, "database": "unreachable"}
@@ -152,11 +156,13 @@ def record_database(*, up: bool, outbox_depth: int = 0, oldest_pending: datetime
     queue_age = _age(oldest_pending, now)
     OUTBOX_DEPTH.set(outbox_depth)
     OUTBOX_AGE.set(queue_age or 0.0)
+    EXPIRED_LEASES.set(expired_leases)
     LAST_POLL_AGE.set(-1 if poll_age is None else poll_age)
     return {"ok": True, "database": "ok",
             "last_poll_age_seconds": None if poll_age is None else round(poll_age, 1),
             "outbox_depth": outbox_depth,
-            "outbox_oldest_seconds": None if queue_age is None else round(queue_age, 1)}
+            "outbox_oldest_seconds": None if queue_age is None else round(queue_age, 1),
+            "outbox_expired_leases": expired_leases}
 
 
 def exposition() -> tuple[bytes, str]:

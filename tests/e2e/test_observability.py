@@ -3,6 +3,8 @@ delivery worker sends to the console, and the Prometheus page shows the counters
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +22,7 @@ from bot.models import utcnow
 from tests.e2e.procs import Worker, move_item, quiet_item, wait_until, worker_env
 from tests.e2e.test_loop import BLOMQVIST, OLD_NEWS
 from tests.e2e.test_platforms import free_port
+from tests.fakes.db import PG_ENV, pg_base_url, pg_database
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.feed_server import FakeFeedServer, rss
 
@@ -49,15 +52,27 @@ async def server():
         yield fake
 
 
-@pytest.fixture
-async def app(tmp_path: Path):
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'obs.db'}",
-                        pitboard_allow_private_feeds=True, pitboard_console=True)
-    application = await PitboardApp.create(
-        settings, console_out=io.StringIO(),
-        fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
-    yield application
-    await application.close()
+@pytest.fixture(params=["sqlite", "postgres"])
+async def app(request: pytest.FixtureRequest, tmp_path: Path):
+    """The app on SQLite, and on PostgreSQL when PITBOARD_TEST_DATABASE_URL is set: the
+    health queries are SQL of their own."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'obs.db'}"
+        else:
+            base = pg_base_url()
+            if base is None:
+                pytest.skip(f"PostgreSQL health queries need {PG_ENV}")
+            url = stack.enter_context(pg_database(base))
+        settings = Settings(_env_file=None, database_url=url, pitboard_feeds="",
+                            pitboard_allow_private_feeds=True, pitboard_console=True)
+        application = await PitboardApp.create(
+            settings, console_out=io.StringIO(),
+            fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
+        try:
+            yield application
+        finally:
+            await application.close()
 
 
 async def test_counters_move_after_a_poll_and_a_delivery(app, server):
@@ -85,7 +100,17 @@ async def test_counters_move_after_a_poll_and_a_delivery(app, server):
     assert status == 200
     assert f'"outbox_depth": {report.alerts_queued}' in health
 
-    delivered = await app.deliver_now()
+    assert value(queued, "pitboard_outbox_expired_leases") == 0
+    # A worker claims them for a second and dies.
+    taken = await app.store.claim(utcnow(), limit=50, worker="dead-worker", lease_seconds=1)
+    assert len(taken) == report.alerts_queued
+    _, _, leased = await get(port, "/metrics")
+    assert value(leased, "pitboard_outbox_expired_leases") == 0
+    await asyncio.sleep(1.2)
+    _, _, abandoned = await get(port, "/metrics")
+    assert value(abandoned, "pitboard_outbox_expired_leases") == report.alerts_queued
+
+    delivered = await app.deliver_now()  # takes the abandoned rows over
     assert delivered.sent == report.alerts_queued
     _, _, after = await get(port, "/metrics")
 
@@ -102,6 +127,7 @@ async def test_counters_move_after_a_poll_and_a_delivery(app, server):
     assert moved("pitboard_alerts_sent_total", platform="console") == delivered.sent
     assert moved("pitboard_send_seconds_count", platform="console") == delivered.sent
     assert value(after, "pitboard_outbox_depth") == 0
+    assert value(after, "pitboard_outbox_expired_leases") == 0
     assert 0 <= value(after, "pitboard_last_poll_age_seconds") < 60
 
 
