@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -402,6 +403,11 @@ def _explain(exc: BaseException, settings: Settings | None) -> str:
     if isinstance(exc, DBAPIError):
         return (f"{where} refused the connection or the query ({exc.orig}). Check the user, "
                 "password and database name in DATABASE_URL; `pitboard doctor` checks it.")
+    if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL,
+                                                  errno.EACCES) and exc.filename is None:
+        return (f"cannot listen for HTTP ({exc.strerror or exc}). Another process may hold the "
+                "port: set PORT (`pitboard web`) or PITBOARD_METRICS_PORT (`pitboard run`) to "
+                "a free one, and PITBOARD_WEB_HOST to an address of this machine.")
     if isinstance(exc, OSError) and exc.filename:
         return f"{exc.filename}: {exc.strerror or exc}."
     return (f"unexpected error ({type(exc).__name__}: {exc}). This is a bug in Pitboard: "

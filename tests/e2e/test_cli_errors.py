@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -94,6 +95,23 @@ def test_a_setting_of_the_wrong_type_is_named():
     line = one_plain_line(pitboard("poll", env={"PITBOARD_POLL_SECONDS": "often"}),
                           says="PITBOARD_POLL_SECONDS")
     assert "integer" in line
+
+
+def test_an_unknown_log_level_is_named():
+    line = one_plain_line(pitboard("feed", "list", env={"LOG_LEVEL": "loud"}),
+                          says="LOG_LEVEL")
+    assert "DEBUG, INFO, WARNING" in line
+
+
+def test_web_on_a_port_in_use(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = pitboard("web", env={"DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+                                    "PORT": str(port), "PITBOARD_WEB_HOST": "127.0.0.1"})
+    line = one_plain_line(done, says="cannot listen for HTTP")
+    assert "set PORT" in line
 
 
 def test_run_skips_a_bad_feed_entry_and_starts_the_rest(tmp_path):
