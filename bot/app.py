@@ -228,7 +228,10 @@ class PitboardApp:
             api_base_url=settings.discord_api_base_url, gateway_url=settings.discord_gateway_url,
             guild_id=settings.discord_guild_id)
         self.add_sender(DiscordSender(discord_bot))
-        self._background.append(asyncio.create_task(discord_bot.start(), name="discord"))
+        task = asyncio.create_task(discord_bot.start(), name="discord")
+        task.add_done_callback(_say_why_it_stopped(
+            "Discord", "check DISCORD_TOKEN and DISCORD_API_BASE_URL"))
+        self._background.append(task)
         self._closers.append(discord_bot.close)
 
     async def _slack_oauth(self) -> Any:
@@ -285,9 +288,12 @@ class PitboardApp:
 
         assert self.settings.slack_app_token is not None
         slack = await self.slack_app()
-        self._background.append(asyncio.create_task(
+        task = asyncio.create_task(
             run_socket_mode(slack, self.settings.slack_app_token.get_secret_value(), stop),
-            name="slack-socket-mode"))
+            name="slack-socket-mode")
+        task.add_done_callback(_say_why_it_stopped(
+            "Slack Socket Mode", "check SLACK_APP_TOKEN and SLACK_BOT_TOKEN"))
+        self._background.append(task)
 
     async def close(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
@@ -300,6 +306,20 @@ class PitboardApp:
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.fetcher.close()
         await self.store.close()
+
+
+def _say_why_it_stopped(platform: str, fix: str) -> Callable[[asyncio.Task[Any]], None]:
+    """A platform's connection task ended with an error (a rejected token, most often): say
+    so in the log at once, or the bot runs on without that platform in silence."""
+
+    def done(task: asyncio.Task[Any]) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        log.error("%s stopped: %s: %s. Pitboard goes on without it; %s (`pitboard doctor` "
+                  "tests them).", platform, type(exc).__name__, exc, fix)
+
+    return done
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

@@ -129,6 +129,8 @@ async def _poll_once(settings: Settings) -> int:
 
 
 async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
+    import discord
+
     from adapters.discord import build_discord_bot, sync_commands
     from bot.app import PitboardApp
 
@@ -141,7 +143,13 @@ async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
         discord_bot = build_discord_bot(
             token=settings.discord_token.get_secret_value(), runner=app.commands,
             api_base_url=settings.discord_api_base_url, guild_id=settings.discord_guild_id)
-        names = await sync_commands(discord_bot, guild_id=guild_id)
+        try:
+            names = await sync_commands(discord_bot, guild_id=guild_id)
+        except discord.LoginFailure as exc:
+            await discord_bot.close()  # its HTTP session was opened for the login
+            raise CliError(f"Discord rejected DISCORD_TOKEN ({exc}). Reset the token in the "
+                           "Developer Portal (Bot, Reset Token); `pitboard doctor` checks it."
+                           ) from None
         where = f"server {guild_id or settings.discord_guild_id}" \
             if guild_id or settings.discord_guild_id else "every server (may take a while)"
         print(f"Synced {len(names)} commands to {where}: {', '.join('/' + n for n in names)}")

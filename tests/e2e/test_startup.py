@@ -211,3 +211,41 @@ def test_run_in_a_terminal_takes_commands_and_leaves_at_once(tmp_path, leave):
                 process.wait()
             os.close(controller)
     assert "Traceback" not in out_path.read_text(errors="replace")
+
+
+async def test_a_rejected_discord_token_is_logged_not_swallowed(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="bot.app")
+    async with FakeDiscord() as discord_fake:
+        discord_fake.fail("GET", "/users/@me", 401, message="401: Unauthorized")
+        settings = bare_settings(tmp_path, discord_token="rejected-token",
+                                 discord_api_base_url=discord_fake.api_base,
+                                 discord_gateway_url=discord_fake.gateway_url,
+                                 pitboard_console=False)
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(settings, stop=stop))
+        try:
+            await until_logged(caplog, "Discord stopped: LoginFailure")
+        finally:
+            stop.set()
+            await asyncio.wait_for(worker, 10)
+    assert "check DISCORD_TOKEN" in caplog.text and "pitboard doctor" in caplog.text
+    assert "rejected-token" not in caplog.text
+
+
+async def test_discord_sync_with_a_rejected_token_is_one_line(tmp_path):
+    async with FakeDiscord() as discord_fake:
+        discord_fake.fail("GET", "/users/@me", 401, message="401: Unauthorized")
+        clean = {k: v for k, v in os.environ.items()
+                 if not k.startswith(("DISCORD_", "SLACK_", "PITBOARD_", "DATABASE_URL"))}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "discord", "sync", cwd=tmp_path,
+            env={**clean, "PYTHONPATH": str(REPO_ROOT),
+                 "DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
+                 "DISCORD_TOKEN": "rejected-token", "DISCORD_API_BASE_URL": discord_fake.api_base},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+    # discord.py's own INFO line about logging in may come first; then one line, and no
+    # warnings about sessions left open.
+    lines = [line for line in err.decode().strip().splitlines() if " INFO " not in line]
+    assert process.returncode == 1
+    assert len(lines) == 1 and "Discord rejected DISCORD_TOKEN" in lines[0], lines
