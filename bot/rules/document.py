@@ -221,7 +221,7 @@ _SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+
                       r"(?:successor|replacement|seat|place|ride|drive|spot)\b")
 
 
-_ENTITY_KINDS = frozenset(("team", "driver", "series"))
+_ENTITY_KINDS = frozenset(("team", "driver", "series", "staff", "place"))
 
 
 _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
@@ -504,17 +504,24 @@ _WITH_EPITHET = re.compile(r"\bwith the (?:[a-z0-9\-]+ ){0,2}?[a-z\-]+ $")
 _DESTINATION_WORDS = frozenset(("to", "for", "joins", "signs", "with", "at"))
 
 
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d")
+_MODEL_STOP = frozenset(("in", "for", "at", "from", "to", "with", "on", "and", "s", "of", "by",
+                         "since", "until", "next", "this", "last", "the"))
 _COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "both", "a", "an", "its",
-                          "their", "his", "her", "the", "new"))
+                          "their", "his", "her", "the", "new", "second", "third", "sister"))
 
 
 def _is_make(doc: _Doc, mention: Mention) -> bool:
-    """"two Porsche 911 GT3 Rs", "its Ferrari 499P": a make naming a car, not a team."""
-    after = doc.folded[mention.end:mention.end + 12].split()[:1]
-    before = doc.folded[max(0, mention.start - 8):mention.start].split()[-1:]
-    return bool(after and any(ch.isdigit() for ch in after[0])) or (
-        bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
-            "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup"))
+    """"two Porsche 911 GT3 Rs", "its Ferrari 499P", "a second Aston Martin Vantage GT3": a
+    make naming a car, not a team."""
+    after = doc.folded[mention.end:mention.end + 24].split()[:2]
+    before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
+    if after and after[0] not in _MODEL_STOP and any(
+            any(ch.isdigit() for ch in word) and not _YEAR_WORD.fullmatch(word)
+            for word in after):
+        return True
+    return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
+        "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
 
 
 def _brand_only(item: RawMove) -> bool:

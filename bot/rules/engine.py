@@ -40,7 +40,7 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
         self.not_names = _NOT_NAME | frozenset(
             word for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
             for word in phrase.split() if len(phrase.split()) == 1)
-        self.settings.update({k: int(v) for k, v in rules.settings.items()})
+        self.settings.update({k: v for k, v in rules.settings.items() if isinstance(v, int)})
         # Two automata: the first reads the whole article for names, triggers and the cues
         # other sentences are searched for; the second reads only the sentences with a
         # trigger, for the cues that qualify a move where it is stated.
@@ -110,7 +110,10 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
             return Extraction()
         seats = [item for item in raw if item.pattern.lineup_only]
         raw = self._one_per_sentence(doc, [item for item in raw if not item.pattern.lineup_only])
-        moves = self._finish(doc, raw, focus) if raw else []
+        # Below the floor the rules are guessing ("signed for McLaren in 2007" restated as
+        # career background): such a move is no news at all.
+        floor = self.rules.settings.get("min_confidence", 0.0)
+        moves = [m for m in (self._finish(doc, raw, focus) if raw else []) if m.confidence >= floor]
         lineup = self._lineup(doc, moves, seats)
         if not moves and not lineup:
             return Extraction()

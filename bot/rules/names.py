@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
 
 from bot.rules.document import (
@@ -18,6 +21,7 @@ from bot.rules.document import (
     _Doc,
     _name_keys,
     _name_words,
+    _outside_asides,
     _person_between,
     _strip_possessive,
     _word_key,
@@ -25,10 +29,15 @@ from bot.rules.document import (
 from bot.rules.text import fold
 
 
+@lru_cache(maxsize=8192)
+def _is_english_word(word: str) -> bool:
+    return " " not in word and bool(getAllLemmas(word))
+
+
 class Names(EngineBase):
     def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
                   title_end: int, regions: list[tuple[int, int]],
-                  cars: list[tuple[int, int, str]]) -> list[Mention]:
+                  cars: list[tuple[int, int, str]], series: str | None = None) -> list[Mention]:
         # Longest match wins among gazetteer names; "Ed Carpenter Racing" beats "Ed Carpenter".
         chosen: list[Mention] = []
         mask = bytearray(len(text) + 1)
@@ -44,6 +53,11 @@ class Names(EngineBase):
             elif kind == "team":
                 chosen.append(Mention(start, end, TEAM, text[start:end],
                                       candidates=payload))  # type: ignore[arg-type]
+            elif kind == "staff":
+                chosen.append(Mention(start, end, PERSON, str(payload), known=True,
+                                      non_driver=True))
+            elif kind == "place":
+                pass  # masked: a circuit or a town is nobody
             elif kind == "driver" and len(payload) == 1:  # type: ignore[arg-type]
                 chosen.append(Mention(start, end, PERSON, payload[0],  # type: ignore[index]
                                       known=True))
@@ -127,6 +141,28 @@ class Names(EngineBase):
                         end += 2
                     chosen.append(Mention(position, end, PERSON, surnames[key], known=True))
                 position = folded.find(key, end)
+        title_words = [w for w in text[:title_end].split() if w[:1].isalpha()]
+        title_case = len(title_words) >= 4 and sum(w[0].isupper() for w in title_words) >= \
+            0.8 * len(title_words)
+        # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
+        # one driver of the gazetteer it can mean, in the article's series when several share it.
+        for match in _NAME_RUN.finditer(text):
+            start, end = match.span()
+            if mask.find(1, start, end) != -1:
+                continue
+            if text.endswith(("'s", "’s"), start, end):
+                end -= 2
+            key = " ".join(folded[start:end].split())
+            if len(key) < 4 or key in self.not_names:
+                continue
+            if _is_english_word(key) and (title_case or (start < title_end and start == 0) or
+                                          text[:start].rstrip()[-1:] in ("", ".", "!", "?", "\n",
+                                                                        ":", '"', "“")):
+                continue  # "Power", "Bell", "Love" open sentences as words as often as names
+            driver = self.gazetteer.driver_by_surname(key, series)
+            if driver is not None:
+                mask[start:end] = b"\x01" * (end - start)
+                chosen.append(Mention(start, end, PERSON, driver, known=True))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=lambda m: m.start)
         return chosen
@@ -141,10 +177,15 @@ class Names(EngineBase):
         firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
 
     def _mark_non_drivers(self, doc: _Doc) -> None:
+        # Staff the gazetteer knows are nobody's driver, by full name or by surname.
+        non_drivers: set[str] = {m.value for m in doc.mentions
+                                 if m.kind == PERSON and m.value in self.gazetteer.staff}
         roles = doc.cues.get("non_driver", [])
         if not roles:
+            for mention in doc.mentions:
+                if mention.kind == PERSON and mention.value in non_drivers:
+                    mention.non_driver = True
             return
-        non_drivers: set[str] = set()
         for mention in doc.mentions:
             if mention.kind != PERSON:
                 continue
@@ -168,6 +209,7 @@ class Names(EngineBase):
                     # "Adrian Newey will join Aston Martin in March as managing technical
                     # partner": the post he is named to, said after the move. (A known driver
                     # "continues representing the team as an ambassador" is still a driver.)
+                    words = _outside_asides(doc, mention.end, c_start).split()
                     close = close or (not mention.known and len(words) <= 12
                                       and "as" in words[-3:] and not any(
                         w in ("driver", "drivers", "rider", "riders", "and", "alongside")

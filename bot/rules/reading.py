@@ -80,7 +80,8 @@ class Reader(EngineBase):
         # names in full.
         cars = car_numbers(text, car_words) if triggers else []
         regions = [(title_end, len(text))] if triggers else []
-        mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars)
+        mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars,
+                                  series_hint)
         asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})
                   for m in _ASIDE.finditer(text, *sentences[max(0, index)])]
         by_sentence: list[list[Mention]] = [[] for _ in sentences]

@@ -224,8 +224,10 @@ class Resolver(EngineBase):
             season = self._season(doc, items, kind)
             confidence = float(entry["confidence"])  # type: ignore[arg-type]
             if season is not None and doc.published is not None and \
-                    season < doc.published.year - 1:
-                confidence *= 0.4  # "signed for McLaren in 2007": career history restated
+                    season < doc.published.year - 2:
+                # "signed for McLaren in 2007": career history restated (a move of the season
+                # before last is still recent news told again, and labelled as such)
+                confidence *= 0.4
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):
                 kind = MoveKind.PROMOTE
@@ -281,9 +283,17 @@ class Resolver(EngineBase):
         c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
+        if len({m.value for m in cars}) > 1 and len(item.co_drivers) > 1:
+            # A crew list: "A and B in the No. 7 and C with D in the No. 6": each name takes
+            # the first car written after it, the last ones the car before them.
+            anchor = item.driver_mention.start
+            after = [m for m in cars if m.start > anchor]
+            if after:
+                return min(after, key=lambda m: m.start).value
+            return max(cars, key=lambda m: m.start).value
         if len({m.value for m in cars}) == 1:
             return cars[0].value  # "In the #36, A joins B and new signing C": one crew
-        if cars:
+        if len({m.value for m in cars}) > 1:
             mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
             others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
                       and m.value not in mates and m.value not in item.co_drivers

@@ -33,12 +33,17 @@ from bot.rules.document import (
     _cue_between,
     _Doc,
     _is_list,
+    _is_make,
     _outside_asides,
     _possessive,
     _possessive_of_person,
     _team_rank,
 )
 from bot.rules.patterns import Pattern
+
+_SUBORDINATE = frozenset(("after", "before", "when", "since", "because", "although", "while",
+                          "who", "which", "whose", "where", "if", "unless", "until"))
+_TO_WORDS = frozenset(("to", "into", "on", "onto", "up"))
 
 
 class Slots(EngineBase):
@@ -150,14 +155,20 @@ class Slots(EngineBase):
         after = [m for m in mentions if m.start >= t_end and m.end <= ceiling and id(m) not in used]
         limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
         for position, mention in enumerate(after):
-            if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
-                continue
+            if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
+                    want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
+                continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
             if mention.kind != want:
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
             if want == PERSON and _possessive(doc, mention):
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
+            if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
+                                   _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):
+                # "Suzuki has confirmed, two years after Joan Mir won the title": a name in
+                # another clause is not the verb's object.
+                return []
             found = [mention]
             if want == TEAM and mention.candidates and all(
                     c.how in ("sponsor", "manufacturer") for c in mention.candidates):
@@ -214,10 +225,14 @@ class Slots(EngineBase):
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
                for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
-        if _cue_between(doc, "race_context", s_start, s_end):
-            return []
+        if _cue_between(doc, "race_context", s_start, s_end) or \
+                _cue_between(doc, "called_off", s_start, s_end):
+            return []  # a race, not a seat; or "the move is off"
         for c_start, _ in doc.cues.get("race_position", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
+            between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
+            if between is not None and len(between) <= 2 and (
+                    between[:1] in (["to"], ["into"], ["on"], ["onto"], ["up"]) or
+                    (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)):
                 return []  # "were promoted to the top step", "moved up to second"
         if _cue_between(doc, "race_result", s_start, s_end) and any(
                 pattern.kind is MoveKind.RETIRE for pattern in patterns):
@@ -286,7 +301,12 @@ class Slots(EngineBase):
                     found = self._fill_left(doc, mentions, slot, t_start, c_left, used,
                                             pattern.kind)
                 if not found:
-                    ok = slot == "team"
+                    # A team's verb with no team before it ("Experienced names such as Bottas")
+                    # is a noun, or someone else's verb, unless "the team" or "it" is the subject.
+                    ok = slot == "team" and not (
+                        "driver" in pattern.right and pattern.left[:1] == ("team",)
+                        and not self._generic_team(doc, c_left, c_left, t_start)
+                        and doc.folded[c_left:t_start].split()[-2:][:1] not in (["it"], ["they"]))
                     if not ok:
                         break
                     continue
@@ -309,6 +329,8 @@ class Slots(EngineBase):
                 continue
             if pattern.follow and not self._followed_by(doc, pattern, filled):
                 continue
+            if pattern.plural and len(filled["driver"]) < 2:
+                continue  # "Ragan drives the No. 38 for Front Row": where he is, not news
             missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)
             score = missing * 10_000 + distance
             if best is None or score < best[0]:
@@ -317,8 +339,8 @@ class Slots(EngineBase):
             return []
         _, pattern, filled = best
         drivers = [m for m in filled["driver"] if not m.non_driver]
-        if not drivers or (pattern.plural and len(filled["driver"]) < 2):
-            return []  # "Ragan drives the No. 38 for Front Row": where he is, not news
+        if not drivers:
+            return []
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
@@ -335,6 +357,14 @@ class Slots(EngineBase):
                 if not verb or verb[0] not in _SEAT_VERBS:
                     return []
                 kind = _SEAT_VERBS[verb[0]] or kind
+        for team_mention in filled.get("team", ())[:1]:
+            # "Piastri signs McLaren extension", "Norris confirms McLaren exit": the word after
+            # the team names what was signed.
+            if team_mention.start >= t_end:
+                following = doc.folded[team_mention.end:team_mention.end + 30]
+                offset = team_mention.end + (len(following) - len(following.lstrip()))
+                if offset in doc.object_kind:
+                    kind = doc.object_kind[offset][1]
         if kind is MoveKind.PROMOTE and (any(
                 m.kind == SERIES and t_end <= m.start and
                 len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions) or any(

@@ -275,7 +275,7 @@ SEASONS = [
                  id="leave-at-season-end"),
     pytest.param("Will Brown joins Triple Eight Race Engineering when the season ends", "join",
                  2025, id="join-after-season-end"),
-    pytest.param("Michael van der Mark moved to BMW in 2021", "join", 2021,
+    pytest.param("Michael van der Mark moved to BMW in 2022", "join", 2022,
                  id="old-year-next-to-the-trigger"),
     pytest.param("Alexander Rossi, the 2016 Indianapolis 500 winner, joins Ed Carpenter Racing",
                  "join", None, id="old-year-elsewhere-is-background"),
