@@ -96,17 +96,67 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
 
 
 def render_alert(story: Story, destination: Destination,
-                 gazetteer: Gazetteer | None = None) -> Alert:
+                 gazetteer: Gazetteer | None = None, *,
+                 mentions: tuple[str, ...] = ()) -> Alert:
     card = story_card(story, gazetteer)
     marker = "" if story.move.status is Status.CONFIRMED else "Rumour: "
+    if destination.kind is DestinationKind.MENTION and destination.user:
+        mentions = tuple(dict.fromkeys((*mentions, destination.user)))
     return Alert(
         story_id=story.id,
         revision=story.revision,
         card=card,
         text=f"{marker}{story.summary}",
         destination=destination,
-        mention_user=destination.user if destination.kind is DestinationKind.MENTION else None,
+        mention_users=mentions if destination.kind is not DestinationKind.DM else (),
     )
+
+
+# Discord allows naming at most 100 users in allowed_mentions, and 2,000 characters of
+# content; the follow limits keep a channel's mention followers well under this.
+MAX_MENTIONS_PER_POST = 80
+
+
+@dataclass(frozen=True, slots=True)
+class PostPlan:
+    """Where one story goes: each channel once (with the followers it mentions), each DM
+    follower once."""
+
+    destinations: tuple[Destination, ...]
+    mentions: Mapping[Destination, tuple[str, ...]]
+
+
+def plan_posts(destinations: list[Destination]) -> PostPlan:
+    """Fold the followers who asked for a mention into the one post their channel gets.
+
+    Without this a channel with an alerts subscription and fifty mention followers would
+    get fifty-one identical posts of one story."""
+    channels: dict[tuple[str, str, str], Destination] = {}
+    mentioned: dict[tuple[str, str, str], list[str]] = {}
+    singles: list[Destination] = []
+    for destination in destinations:
+        if destination.kind is DestinationKind.DM or not destination.channel:
+            singles.append(destination)
+            continue
+        where = (destination.platform, destination.workspace, destination.channel)
+        if destination.kind is DestinationKind.CHANNEL:
+            channels[where] = destination
+        else:
+            channels.setdefault(where, Destination(
+                platform=destination.platform, workspace=destination.workspace,
+                channel=destination.channel, kind=DestinationKind.CHANNEL))
+            if destination.kind is DestinationKind.MENTION and destination.user:
+                mentioned.setdefault(where, []).append(destination.user)
+    mentions: dict[Destination, tuple[str, ...]] = {}
+    for where, users in mentioned.items():
+        unique = tuple(dict.fromkeys(users))
+        if len(unique) > MAX_MENTIONS_PER_POST:
+            log.warning("channel %s has %d followers to mention; the post names the first %d",
+                        where[2], len(unique), MAX_MENTIONS_PER_POST)
+            unique = unique[:MAX_MENTIONS_PER_POST]
+        mentions[channels[where]] = unique
+    return PostPlan(destinations=(*channels.values(), *dict.fromkeys(singles)),
+                    mentions=mentions)
 
 
 def workspace_scope(platform: str, workspace: str) -> str:
@@ -128,7 +178,8 @@ async def route_stories(store: Store, stories: list[Story], gazetteer: Gazetteer
             destinations = [d for d in destinations
                             if workspace_scope(d.platform, d.workspace) == feed_scope]
         if destinations:
-            queued += await store.enqueue(story, destinations)
+            plan = plan_posts(destinations)
+            queued += await store.enqueue(story, plan.destinations, mentions=plan.mentions)
     return queued
 
 
@@ -181,7 +232,8 @@ class DeliveryWorker:
                             report.deferred)
                 break
             sender = self._senders[item.destination.platform]
-            alert = render_alert(item.story, item.destination, self._gazetteer)
+            alert = render_alert(item.story, item.destination, self._gazetteer,
+                                 mentions=item.mentions)
             try:
                 await sender.send(alert)
             except RetryLater as exc:

@@ -78,4 +78,6 @@ class Alert:
     card: Card
     text: str  # one-line plain fallback (notifications, Slack `text`)
     destination: Destination
-    mention_user: str | None = None  # only ever the follower this alert is for
+    # Only ever followers of this story who asked to be mentioned in this channel: one post
+    # per channel names them all, rather than one identical post per follower.
+    mention_users: tuple[str, ...] = ()

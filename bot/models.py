@@ -78,7 +78,8 @@ class TargetKind(StrEnum):
 class DestinationKind(StrEnum):
     CHANNEL = "channel"
     DM = "dm"
-    MENTION = "mention"  # posted in the alerts channel, mentioning one follower
+    MENTION = "mention"  # the alerts channel's post, mentioning this follower
+    FOLLOWER = "follower"  # the alerts channel's post, read there without a ping
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -271,6 +272,7 @@ class OutboxItem:
     story: Story
     destination: Destination
     attempts: int = 0
+    mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -145,7 +145,11 @@ class SettingsStore(Protocol):
 
 
 class Outbox(Protocol):
-    async def enqueue(self, story: Story, destinations: Sequence[Destination]) -> int: ...
+    async def enqueue(self, story: Story, destinations: Sequence[Destination], *,
+                      mentions: Mapping[Destination, Collection[str]] | None = None) -> int:
+        """One row per (story, destination, revision), new ones only; `mentions` names, per
+        channel destination, the followers its one post mentions."""
+        ...
 
     async def claim(
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int,

@@ -58,6 +58,8 @@ names = cast(Table, NameRow.__table__)
 # A failing feed waits interval × 2^(errors-1), but never longer than this (or its interval).
 MAX_BACKOFF_SECONDS = 6 * 3600
 ALERTS_CHANNEL_VALUE = "*"
+# Followers whose alerts are the alerts channel's one post.
+_IN_CHANNEL_KINDS = (DestinationKind.MENTION.value, DestinationKind.FOLLOWER.value)
 _ARTICLE_CHUNK = 500  # rows per INSERT: well under SQLite's bound-parameter limit
 MAX_URL_CHARS = 2000
 _ENTRY_ID_CHARS = 1000
@@ -536,19 +538,19 @@ class SqlStore:
     @staticmethod
     async def _move_mentions(connection: AsyncConnection, channel: Destination,
                              old_channels: list[str]) -> None:
-        """Followers alerted by a mention in the alerts channel follow it to the new one
-        (unless they already have a mention destination there)."""
+        """Followers alerted in the alerts channel (mentioned or not) follow it to the new
+        one (unless they already have such a destination there)."""
         twin = destinations.alias("twin")
         await connection.execute(
             update(destinations)
             .where(destinations.c.platform == channel.platform,
                    destinations.c.workspace == channel.workspace,
-                   destinations.c.kind == DestinationKind.MENTION.value,
+                   destinations.c.kind.in_(_IN_CHANNEL_KINDS),
                    destinations.c.channel.in_(old_channels),
                    ~select(twin.c.id).where(
                        twin.c.platform == destinations.c.platform,
                        twin.c.workspace == destinations.c.workspace,
-                       twin.c.kind == DestinationKind.MENTION.value,
+                       twin.c.kind == destinations.c.kind,
                        twin.c.user == destinations.c.user,
                        twin.c.channel == channel.channel).exists())
             .values(channel=channel.channel))
@@ -592,22 +594,28 @@ class SqlStore:
     # ----- outbox ---------------------------------------------------------------------------
 
     @translate_errors
-    async def enqueue(self, story: Story, destinations_in: Sequence[Destination]) -> int:
-        """One row per (story, destination, revision); returns how many were new."""
+    async def enqueue(self, story: Story, destinations_in: Sequence[Destination], *,
+                      mentions: Mapping[Destination, Collection[str]] | None = None) -> int:
+        """One row per (story, destination, revision); returns how many were new.
+
+        `mentions`: per channel destination, the followers that one post mentions."""
         now = utcnow()
+        mentions = mentions or {}
         async with self._write() as connection:
-            ids = []
+            rows: dict[int, str] = {}
             for destination in destinations_in:
-                ids.append(destination.id if destination.id is not None
-                           else await self._destination_id(connection, destination))
-            if not ids:
+                destination_id = (destination.id if destination.id is not None
+                                  else await self._destination_id(connection, destination))
+                rows.setdefault(destination_id,
+                                " ".join(sorted(set(mentions.get(destination, ())))))
+            if not rows:
                 return 0
             result = await connection.execute(
                 insert_for(connection, outbox).values([{
                     "story_id": story.id, "destination_id": destination_id,
                     "revision": story.revision, "status": "pending", "attempts": 0,
-                    "next_attempt_at": now, "created_at": now,
-                } for destination_id in dict.fromkeys(ids)]).on_conflict_do_nothing()
+                    "next_attempt_at": now, "created_at": now, "mentions": users,
+                } for destination_id, users in rows.items()]).on_conflict_do_nothing()
                 .returning(outbox.c.id))
             return len(result.all())
 
@@ -642,13 +650,15 @@ class SqlStore:
                 return []
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
-                       stories, *_destination_columns())
+                       outbox.c.mentions.label("o_mentions"), stories,
+                       *_destination_columns())
                 .join(stories, stories.c.id == outbox.c.story_id)
                 .join(destinations, destinations.c.id == outbox.c.destination_id)
                 .where(outbox.c.id.in_(claimed))
                 .order_by(outbox.c.id))).all()
         return [OutboxItem(id=row.o_id, story=story_of(row),
-                           destination=destination_of(row, "d_"), attempts=row.o_attempts)
+                           destination=destination_of(row, "d_"), attempts=row.o_attempts,
+                           mentions=tuple(row.o_mentions.split()))
                 for row in rows]
 
     @staticmethod

@@ -113,6 +113,17 @@ def _parse_since(text: str | None) -> datetime | None:
         raise UsageError("since is a date (2024-05-01) or a span: 24h, 7d, 2w.") from None
 
 
+def _how_alerts_reach(destination: Destination) -> str:
+    """The words /follow and /following both use, so they never disagree."""
+    if destination.platform == "console":
+        return "here"
+    channel = f" (<#{destination.channel}>)" if destination.channel else ""
+    return {DestinationKind.DM: "by direct message",
+            DestinationKind.MENTION: f"with a mention in the alerts channel{channel}",
+            DestinationKind.FOLLOWER: f"in the alerts channel{channel}, without a ping",
+            }.get(destination.kind, "here")
+
+
 class Commands:
     """The command core. Implements bot.ports.CommandRunner."""
 
@@ -405,16 +416,19 @@ class Commands:
         if call.platform == "console":
             return Destination(platform=call.platform, workspace=call.workspace,
                                user=call.user, kind=DestinationKind.DM)
-        if via == "mention" or via is None:
+        if via in ("mention", "channel") or via is None:
             alerts = await self._alerts_channel(call.platform, call.workspace)
             if alerts is not None:
+                # Either way the alert is the channel's one post; a mention follower is
+                # named in it, a channel follower reads it there without a ping.
                 return Destination(platform=call.platform, workspace=call.workspace,
                                    channel=alerts.channel, user=call.user,
-                                   kind=DestinationKind.MENTION)
-            if via == "mention":
-                raise UsageError("This server has no alerts channel yet, so there is nowhere "
-                                 "to mention you. Ask a moderator for /alerts channel, or use "
-                                 "via dm.")
+                                   kind=(DestinationKind.MENTION if via == "mention"
+                                         else DestinationKind.FOLLOWER))
+            if via is not None:
+                raise UsageError(f"This server has no alerts channel yet, so there is "
+                                 f"nowhere to post your alerts ({via}). Ask a moderator for "
+                                 "/alerts channel, or use via dm.")
         return Destination(platform=call.platform, workspace=call.workspace, user=call.user,
                            kind=DestinationKind.DM)
 
@@ -430,9 +444,7 @@ class Commands:
         destination = await self._follow_destination(call, call.get("via"))
         new = await self._store.follow(Subscription(destination=destination, target=target,
                                                     value=value))
-        how = {DestinationKind.DM: "by direct message",
-               DestinationKind.MENTION: "with a mention in the alerts channel"}.get(
-            destination.kind, "here")
+        how = _how_alerts_reach(destination)
         if call.platform == "console":
             how = "here"
         shown = f"#{value}" if target is TargetKind.CAR else value
@@ -459,7 +471,7 @@ class Commands:
             return Reply(text="You follow nothing yet. Try /follow team Cadillac.",
                          ephemeral=True)
         lines = sorted(f"{s.target.value}: {'#' if s.target is TargetKind.CAR else ''}{s.value}"
-                       f" ({s.destination.kind.value})" for s in subs)
+                       f" — {_how_alerts_reach(s.destination)}" for s in subs)
         return Reply(text="You follow:\n" + "\n".join(lines), ephemeral=True)
 
     async def help(self, call: CommandCall) -> Reply:

@@ -128,7 +128,7 @@ async def test_each_command_acks_then_responds(client, store, command, text, exp
 async def test_follow_then_following_is_per_user(client):
     await client.ask("/follow", "driver Tom Blomqvist dm")
     mine = await client.ask("/following")
-    assert "driver: Tom Blomqvist (dm)" in blocks_text(mine)
+    assert "driver: Tom Blomqvist — by direct message" in blocks_text(mine)
     theirs = await client.ask("/following", user=ADMIN)
     assert "You follow nothing yet" in blocks_text(theirs)
 
