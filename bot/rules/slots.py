@@ -237,10 +237,14 @@ class Slots(EngineBase):
             return []  # a race, not a seat; or "the move is off"
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
-            if between is not None and len(between) <= 2 and (
-                    between[:1] in (["to"], ["into"], ["on"], ["onto"], ["up"]) or
-                    (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)):
-                return []  # "were promoted to the top step", "moved up to second"
+            if between is not None and (
+                    (len(between) <= 2 and (between[:1] in (["to"], ["into"], ["on"], ["onto"],
+                                                            ["up"]) or
+                     (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)))
+                    or (len(between) <= 6 and between[-1:] in (["in"], ["on"], ["into"]))):
+                # "were promoted to the top step", "moved up to second", "joined Larson in
+                # the top five"
+                return []
         if _cue_between(doc, "race_result", s_start, s_end) and any(
                 pattern.kind is MoveKind.RETIRE for pattern in patterns):
             return []  # "Palou wins at Laguna Seca as Herta retires": a DNF

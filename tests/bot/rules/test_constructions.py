@@ -173,3 +173,9 @@ def test_leaving_one_team_for_another_is_one_transfer() -> None:
                             "Racing", summary="", series="NASCAR Cup", published=DATE)).moves
     assert [(m.driver, m.kind.value, m.team, m.from_team) for m in found] == [
         ("Kyle Busch", "join", "Richard Childress Racing", "Joe Gibbs Racing")]
+
+
+def test_joining_someone_in_the_top_five_is_a_race_place() -> None:
+    assert moves("Larson dominates at Bristol",
+                 "Kyle Larson led 400 laps for Hendrick Motorsports, and Chase Elliott joined "
+                 "Larson in the top five.", "NASCAR Cup") == set()
