@@ -169,7 +169,7 @@ class Slots(EngineBase):
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
-            if want == PERSON and _possessive(doc, mention):
+            if slot == "driver" and _possessive(doc, mention):
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
             if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
                                    _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):

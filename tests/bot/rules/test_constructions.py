@@ -179,3 +179,20 @@ def test_joining_someone_in_the_top_five_is_a_race_place() -> None:
     assert moves("Larson dominates at Bristol",
                  "Kyle Larson led 400 laps for Hendrick Motorsports, and Chase Elliott joined "
                  "Larson in the top five.", "NASCAR Cup") == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "Kamui Kobayashi and Nyck de Vries continue together for a third season in Toyota's No. 7.",
+    "Kamui Kobayashi and Nyck de Vries stay on in the No. 7 for another year with Toyota.",
+])
+def test_staying_together_or_on_is_a_stay(sentence: str) -> None:
+    found = moves("Toyota keeps its crews", sentence, "WEC")
+    assert {(d, k) for d, k, *_ in found} == {("Kamui Kobayashi", "extend"),
+                                              ("Nyck de Vries", "extend")}
+
+
+def test_taking_a_named_driver_s_place_replaces_him() -> None:
+    found = extract(Article(entry_id="c", title="Vanthoor in for the Norisring",
+                            summary="Dries Vanthoor will take René Rast's place at Schubert "
+                            "Motorsport for the round.", series="DTM", published=DATE)).moves
+    assert [(m.driver, m.replaces) for m in found] == [("Dries Vanthoor", "René Rast")]
