@@ -35,6 +35,7 @@ from bot.rules.document import (
     _is_list,
     _is_make,
     _outside_asides,
+    _owned_make,
     _possessive,
     _possessive_of_person,
     _team_rank,
@@ -120,6 +121,8 @@ class Slots(EngineBase):
                 continue
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
+            if want == TEAM and mention.kind == TEAM and _owned_make(doc, mention):
+                continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
@@ -477,7 +480,8 @@ class Slots(EngineBase):
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
-                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling]
+                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
+                 and not _owned_make(doc, m)]
         if not teams:
             return None
         after = [m for m in teams if m.start >= t_start]

@@ -196,3 +196,10 @@ def test_taking_a_named_driver_s_place_replaces_him() -> None:
                             summary="Dries Vanthoor will take René Rast's place at Schubert "
                             "Motorsport for the round.", series="DTM", published=DATE)).moves
     assert [(m.driver, m.replaces) for m in found] == [("Dries Vanthoor", "René Rast")]
+
+
+def test_a_make_someone_owns_is_their_car_and_the_owner_the_team() -> None:
+    found = moves("Bathurst 12 Hour entry",
+                  "Triple Eight Race Engineering's Mercedes-AMG will be driven by Jamie Whincup, "
+                  "Craig Lowndes and Shane van Gisbergen.", "Supercars")
+    assert {t for _, _, t, _ in found} == {"Triple Eight Race Engineering"}
