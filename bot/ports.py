@@ -215,8 +215,24 @@ class AlertSender(Protocol):
 # ----- names the core knows without a database ------------------------------------------------
 
 
+class TeamCandidate(Protocol):
+    """One team a written name may stand for, and how ("name", "alias", "sponsor",
+    "manufacturer")."""
+
+    @property
+    def team(self) -> str: ...
+
+    @property
+    def series(self) -> str: ...
+
+    @property
+    def how(self) -> str: ...
+
+
 class Gazetteer(Protocol):
     """Series, teams and drivers as the rules engine knows them (bot.rules.gazetteer())."""
+
+    def team_candidates(self, text: str) -> Sequence[TeamCandidate]: ...
 
     def canonical_series(self, text: str) -> str | None: ...
 

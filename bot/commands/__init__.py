@@ -5,14 +5,15 @@ Adapters build a CommandCall (or hand raw text to `run_text`) and render the Rep
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.alerts import car_key, story_card, workspace_scope
-from bot.commands.names import match_name, prefix_suggestions
+from bot.alerts import MAX_MENTIONS_PER_POST, car_key, story_card, workspace_scope
+from bot.commands.names import match_name, match_typo, prefix_suggestions
 from bot.commands.parsing import UsageError, parse_line, validate_option
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec
 from bot.lineup_ports import LineupChange, LineupKnowledge, SeatView
@@ -111,6 +112,27 @@ def _parse_since(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text).replace(tzinfo=UTC)
     except ValueError:
         raise UsageError("since is a date (2024-05-01) or a span: 24h, 7d, 2w.") from None
+
+
+# A fan's own follows; the followers one alerts-channel post may mention (Discord names at
+# most 100 users per message, and the mentions must fit its 2,000 characters).
+MAX_FOLLOWS_PER_USER = 50
+MAX_MENTION_FOLLOWERS_PER_CHANNEL = MAX_MENTIONS_PER_POST
+MAX_COVERS_SHOWN = 6
+# "31", "#31", "No. 31", "car 7A": a number of up to four characters, nothing after it.
+_CAR_NUMBER = re.compile(r"\s*(?:#|no\.?|nr\.?|car)?\s*([a-z0-9]{1,4})\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowTarget:
+    value: str  # as stored and matched
+    shown: str  # as answers show it
+    covers: tuple[str, ...] = ()  # the teams a sponsor's or maker's name stands for
+
+
+def _or_list(names: Sequence[str]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _how_alerts_reach(destination: Destination) -> str:
@@ -356,7 +378,8 @@ class Commands:
         if found.name:
             return found.name
         if found.candidates:
-            return Reply(text=f"Which driver? {', '.join(found.candidates)}", ephemeral=True)
+            return Reply(text=f"Which driver? Did you mean {_or_list(found.candidates)}?",
+                         ephemeral=True)
         return Reply(text=f"I don't know a driver called {query!r} yet.", ephemeral=True)
 
     async def driver(self, call: CommandCall) -> Reply:
@@ -399,18 +422,80 @@ class Commands:
     # ----- fans' own follows ----------------------------------------------------------------
 
     def _follow_value(self, target: TargetKind, value: str) -> str:
+        """The value as stored for unfollow: resolved when it resolves, else as typed (an
+        old follow stored before resolution still has to be removable)."""
         if target is TargetKind.CAR:
-            key = car_key(value)
-            if not key:
-                raise UsageError("Give a car number, e.g. /follow car 31.")
-            return key
+            return car_key(value)
         if target is TargetKind.SERIES:
-            series = self._series(value)
-            assert series is not None
-            return series
+            return self.gazetteer.canonical_series(value) or value
         if target is TargetKind.TEAM:
             return self.gazetteer.canonical_team(value) or value
         return self.gazetteer.canonical_driver(value) or value
+
+    async def _resolve_follow(self, target: TargetKind, value: str) -> FollowTarget:
+        """What a fan means by the value, or a UsageError that says why not; a trailing word
+        that is no part of any name is named as a bad option, never glued onto the name
+        ("/follow team Haas sms")."""
+        try:
+            return await self._resolve_value(target, value)
+        except UsageError:
+            words = value.split()
+            if len(words) > 1:
+                try:
+                    await self._resolve_value(target, " ".join(words[:-1]))
+                except UsageError:
+                    pass
+                else:
+                    raise UsageError(
+                        f"{words[-1]!r} is not an option of /follow: the way alerts reach "
+                        "you (via) is channel, mention or dm, e.g. "
+                        f"/follow {target.value} {' '.join(words[:-1])} dm.") from None
+            raise
+
+    async def _resolve_value(self, target: TargetKind, value: str) -> FollowTarget:
+        value = value.strip()
+        if target is TargetKind.CAR:
+            number = _CAR_NUMBER.fullmatch(value)
+            key = car_key(number.group(1)) if number else ""
+            if not key:
+                raise UsageError(f"{value!r} is not a car number. Give the number, e.g. "
+                                 "/follow car 31.")
+            return FollowTarget(value=key, shown=f"#{key}")
+        if target is TargetKind.SERIES:
+            series = self._series(value)
+            assert series is not None
+            return FollowTarget(value=series, shown=series)
+        if target is TargetKind.TEAM:
+            return await self._resolve_team(value)
+        found = await self._resolve_driver(value)
+        if isinstance(found, Reply):
+            raise UsageError(found.text)
+        return FollowTarget(value=found, shown=found)
+
+    async def _resolve_team(self, text: str) -> FollowTarget:
+        """A team's name, alias, sponsor or manufacturer, as stories are matched: a maker's
+        name ("Cadillac") covers every entry racing under it, and the answer lists them."""
+        candidates = list(self.gazetteer.team_candidates(text))
+        if not candidates:
+            names = set(self.gazetteer.team_names())
+            names.update(await self._store.known_names(TargetKind.TEAM))
+            found = match_typo(text, names)
+            if found.candidates:
+                raise UsageError(f"Which team? Did you mean {_or_list(found.candidates)}?")
+            if found.name is None:
+                raise UsageError(f"I don't know a team called {text!r}. Try its name, an "
+                                 "alias, a sponsor or a manufacturer, e.g. /follow team "
+                                 "Cadillac.")
+            text = found.name
+            candidates = list(self.gazetteer.team_candidates(text))
+            if not candidates:  # a team only the articles know: stories name it so
+                return FollowTarget(value=found.name, shown=found.name)
+        canonical = self.gazetteer.canonical_team(text)
+        value = canonical if canonical and candidates[0].how in ("name", "alias") else text
+        covered = tuple(dict.fromkeys(f"{c.team} ({c.series})" for c in candidates))
+        return FollowTarget(value=value, shown=value,
+                            covers=covered if len(covered) > 1 or covered[0].split(" (")[0]
+                            != value else ())
 
     async def _follow_destination(self, call: CommandCall, via: str | None) -> Destination:
         if call.platform == "console":
@@ -440,17 +525,43 @@ class Commands:
 
     async def follow(self, call: CommandCall) -> Reply:
         target = TargetKind(call.get("target"))
-        value = self._follow_value(target, call.get("value") or "")
+        resolved = await self._resolve_follow(target, call.get("value") or "")
         destination = await self._follow_destination(call, call.get("via"))
+        await self._check_follow_limits(call, destination, target, resolved.value)
         new = await self._store.follow(Subscription(destination=destination, target=target,
-                                                    value=value))
+                                                    value=resolved.value))
         how = _how_alerts_reach(destination)
-        if call.platform == "console":
-            how = "here"
-        shown = f"#{value}" if target is TargetKind.CAR else value
         verb = "Following" if new else "Already following"
-        return Reply(text=f"{verb} {target.value} {shown}: alerts reach you {how}.",
-                     ephemeral=True)
+        covers = ""
+        if resolved.covers:
+            shown = resolved.covers[:MAX_COVERS_SHOWN]
+            more = len(resolved.covers) - len(shown)
+            covers = (f" (covers {', '.join(shown)}" + (f" and {more} more" if more else "")
+                      + ")")
+        return Reply(text=f"{verb} {target.value} {resolved.shown}{covers}: alerts reach you "
+                          f"{how}.", ephemeral=True)
+
+    async def _check_follow_limits(self, call: CommandCall, destination: Destination,
+                                   target: TargetKind, value: str) -> None:
+        """A fan's follows and a channel's mentions are bounded: one post can name only so
+        many people, and a runaway script must not fill the table."""
+        mine = await self._store.subscriptions_for(call.platform, call.workspace, call.user)
+        if any(s.target is target and name_key(s.value) == name_key(value)
+               and s.destination == replace(destination, id=s.destination.id,
+                                            broken=s.destination.broken) for s in mine):
+            return  # following again changes nothing, so it is never over a limit
+        if len([s for s in mine if s.target is not TargetKind.ALL]) >= MAX_FOLLOWS_PER_USER:
+            raise UsageError(f"You follow {MAX_FOLLOWS_PER_USER} things already, the most one "
+                             "person can. /following lists them; /unfollow one first.")
+        if destination.kind is DestinationKind.MENTION:
+            everyone = await self._store.subscriptions_for(call.platform, call.workspace, None)
+            named = {s.destination.user for s in everyone
+                     if s.destination.kind is DestinationKind.MENTION
+                     and s.destination.channel == destination.channel}
+            if call.user not in named and len(named) >= MAX_MENTION_FOLLOWERS_PER_CHANNEL:
+                raise UsageError(
+                    f"The alerts channel already mentions {len(named)} followers, the most "
+                    "one post can name. Follow with via channel (no ping) or via dm instead.")
 
     async def unfollow(self, call: CommandCall) -> Reply:
         target = TargetKind(call.get("target"))

@@ -111,7 +111,9 @@ async def test_follow_following_unfollow(invoke: Invoke, store: SqlStore) -> Non
     data = private(await invoke("follow", [option("target", "team"),
                                            option("value", "Ferrari"),
                                            option("via", "dm")]))
-    assert data["content"] == "Following team Ferrari: alerts reach you by direct message."
+    # A maker's name covers every entry racing under it, and the answer says which.
+    assert data["content"].startswith("Following team Ferrari (covers Ferrari (F1), ")
+    assert data["content"].endswith(" more): alerts reach you by direct message.")
     (sub,) = await store.subscriptions_for("discord", str(GUILD_ID), str(FAN_ID))
     assert (sub.target, sub.value) == (TargetKind.TEAM, "Ferrari")
     assert sub.destination.kind is DestinationKind.DM
