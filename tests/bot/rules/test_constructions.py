@@ -203,3 +203,16 @@ def test_a_make_someone_owns_is_their_car_and_the_owner_the_team() -> None:
                   "Triple Eight Race Engineering's Mercedes-AMG will be driven by Jamie Whincup, "
                   "Craig Lowndes and Shane van Gisbergen.", "Supercars")
     assert {t for _, _, t, _ in found} == {"Triple Eight Race Engineering"}
+
+
+def test_a_crew_joined_by_a_newcomer_without_an_auxiliary() -> None:
+    found = moves("Scherer names its N24 crew",
+                  "Scherer Sport's No. 5 Audi has 24-hour specialists Frank Stippler and "
+                  "Christopher Haase joined by Vincent Kolb.", "Nürburgring 24h")
+    assert ("Vincent Kolb", "join") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_headline_in_for_names_whom_the_driver_replaces() -> None:
+    found = extract(Article(entry_id="c", title="Corey Lewis in for Neil Verhagen at Paul "
+                            "Miller Racing", summary="", series="IMSA", published=DATE)).moves
+    assert [(m.driver, m.replaces) for m in found] == [("Corey Lewis", "Neil Verhagen")]
