@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.keys import car_key, name_key
 from bot.messages import Alert, Card, CardField
 from bot.models import (
     Destination,
@@ -17,7 +18,6 @@ from bot.models import (
     Status,
     Story,
     TargetKind,
-    name_key,
     utcnow,
 )
 from bot.ports import (
@@ -35,15 +35,6 @@ log = logging.getLogger(__name__)
 STATUS_MARK = {Status.CONFIRMED: "✅ Confirmed", Status.RUMOUR: "💬 Rumour"}
 # A failing send is retried with backoff for about a day, then given up as dead.
 MAX_ATTEMPTS = 12
-
-
-def car_key(car: str) -> str:
-    """'#31', 'No. 31' and '31' are one car."""
-    key = name_key(car)
-    for prefix in ("no ", "nr ", "car "):
-        if key.startswith(prefix):
-            key = key[len(prefix):]
-    return key.replace(" ", "")
 
 
 def story_targets(story: Story, gazetteer: Gazetteer | None) -> dict[TargetKind, set[str]]:

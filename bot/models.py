@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+# The rules engine imports name_key from here; bot.keys is its home.
+from bot.keys import name_key as name_key
 
 
 def utc(moment: datetime) -> datetime:
@@ -19,18 +20,6 @@ def utc(moment: datetime) -> datetime:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-_NOT_WORD = re.compile(r"[^\w]+")
-
-
-def name_key(text: str) -> str:
-    """Compare names the way fans write them: no accents, case or punctuation.
-
-    "Jean-Éric Vergne" and "jean eric vergne" share a key; so do "#31" and "31"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
 
 
 class MoveKind(StrEnum):

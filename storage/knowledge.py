@@ -50,6 +50,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.keys import car_display
 from bot.models import (
     Article,
     Extraction,
@@ -63,14 +64,13 @@ from bot.models import (
     Story,
     TargetKind,
 )
-from storage.keys import (
+from storage.columns import (
     SERIES_CHARS,
-    car_display,
-    car_key,
     clip,
     clip_entry,
     clip_move,
-    key,
+    stored_car_key,
+    stored_name_key,
 )
 from storage.tables import (
     MoveRow,
@@ -251,7 +251,7 @@ def seat_of(row: Any) -> Seat:
 
 def move_columns(move: Move) -> dict[str, Any]:
     return {
-        "driver": move.driver, "driver_key": key(move.driver), "kind": move.kind.value,
+        "driver": move.driver, "driver_key": stored_name_key(move.driver), "kind": move.kind.value,
         "team": move.team, "car": move.car, "series": move.series, "season": move.season,
         "role": move.role, "from_team": move.from_team, "replaces": move.replaces,
         "teammates": json.dumps(list(move.teammates)), "status": move.status.value,
@@ -279,7 +279,7 @@ async def remember_names(connection: AsyncConnection,
     for kind, name in pairs:
         if not name:
             continue
-        name_key = car_key(name) if kind is TargetKind.CAR else key(name)
+        name_key = stored_car_key(name) if kind is TargetKind.CAR else stored_name_key(name)
         if name_key:
             rows.setdefault((kind.value, name_key), name)
     if rows:
@@ -450,12 +450,12 @@ async def _seats_to_read(connection: AsyncConnection, extraction: Extraction,
     seasons: set[int] = set()
     for move in extraction.moves:
         if (move.kind in _ARRIVALS or move.kind is MoveKind.EXTEND) and move.team:
-            drivers.add(key(move.driver))
+            drivers.add(stored_name_key(move.driver))
             seasons.add(move.season or fallback_season)
             if move.status is Status.CONFIRMED:
-                teams.add(key(move.team))
+                teams.add(stored_name_key(move.team))
     for entry in extraction.lineup:
-        drivers.add(key(entry.driver))
+        drivers.add(stored_name_key(entry.driver))
         seasons.add(entry.season or fallback_season)
     if not drivers:
         return None
@@ -465,10 +465,12 @@ async def _seats_to_read(connection: AsyncConnection, extraction: Extraction,
 def _supporting_story(entry: LineupEntry, recorded: list[Story]) -> Story | None:
     """The story a lineup statement belongs to: same car, else same team, else the first."""
     for story in recorded:
-        if entry.car and story.move.car and car_key(entry.car) == car_key(story.move.car):
+        if (entry.car and story.move.car
+                and stored_car_key(entry.car) == stored_car_key(story.move.car)):
             return story
     for story in recorded:
-        if entry.team and story.move.team and key(entry.team) == key(story.move.team):
+        if (entry.team and story.move.team
+                and stored_name_key(entry.team) == stored_name_key(story.move.team)):
             return story
     return recorded[0] if recorded else None
 
@@ -579,8 +581,8 @@ async def _find_seat(connection: AsyncConnection, fact: SeatFact,
     """The seat the fact is about: the exact slot; else, for a car, a moderator's removal of
     the driver from it (whatever the team); else the driver's seat in the team the fact
     says more about. One look-up of the driver's seats that season, decided here."""
-    series_key, car, team, driver = (key(fact.series), car_key(fact.car), key(fact.team),
-                                     key(fact.driver))
+    series_key, car, team, driver = (stored_name_key(fact.series), stored_car_key(fact.car),
+                                     stored_name_key(fact.team), stored_name_key(fact.driver))
     rows = cache.of_driver(driver, fact.season) if cache is not None else None
     if rows is None:
         rows = list((await connection.execute(
@@ -625,9 +627,11 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
     row = await _find_seat(connection, fact, writes.seat_cache)
     if row is None:
         values = {
-            "series": fact.series, "series_key": key(fact.series), "season": fact.season,
-            "car": car_display(fact.car), "car_key": car_key(fact.car), "team": fact.team,
-            "team_key": key(fact.team), "driver": fact.driver, "driver_key": key(fact.driver),
+            "series": fact.series, "series_key": stored_name_key(fact.series),
+            "season": fact.season, "car": car_display(fact.car),
+            "car_key": stored_car_key(fact.car), "team": fact.team,
+            "team_key": stored_name_key(fact.team), "driver": fact.driver,
+            "driver_key": stored_name_key(fact.driver),
             "role": fact.role, "status": fact.status.value, "origin": fact.origin,
             "replaces": fact.replaces, "races": fact.races,
             "valid_from": fact.source.published if fact.source and fact.source.published
@@ -668,11 +672,11 @@ async def fill_seat(connection: AsyncConnection, fact: SeatFact, *,
         changes["valid_to"] = None  # back in the seat
         action = "reopen"
     if fact.car and not row.car_key:
-        changes.update(car=car_display(fact.car), car_key=car_key(fact.car))
+        changes.update(car=car_display(fact.car), car_key=stored_car_key(fact.car))
         if not row.series_key and fact.series:
-            changes.update(series=fact.series, series_key=key(fact.series))
+            changes.update(series=fact.series, series_key=stored_name_key(fact.series))
     if fact.team and not row.team_key:
-        changes.update(team=fact.team, team_key=key(fact.team))
+        changes.update(team=fact.team, team_key=stored_name_key(fact.team))
     if fact.role and fact.role != row.role and (row.role is None or fact.status is
                                                  Status.CONFIRMED):
         changes["role"] = fact.role
@@ -709,13 +713,14 @@ async def end_seats(connection: AsyncConnection, *, driver: str, team: str | Non
     """End the driver's open seats (with `team`, in `series`) from `from_season` on."""
     own = writes is None
     writes = writes if writes is not None else Writes()
-    conditions = [seats.c.driver_key == key(driver), seats.c.season >= from_season,
+    conditions = [seats.c.driver_key == stored_name_key(driver), seats.c.season >= from_season,
                   seats.c.valid_to.is_(None), seats.c.removed.is_(False),
                   seats.c.origin != MODERATOR]
     if team:
-        conditions.append(seats.c.team_key == key(team))
+        conditions.append(seats.c.team_key == stored_name_key(team))
     if series:
-        conditions.append(or_(seats.c.series_key == key(series), seats.c.series_key == ""))
+        conditions.append(or_(seats.c.series_key == stored_name_key(series),
+                              seats.c.series_key == ""))
     ended = (await connection.execute(
         update(seats).where(*conditions).values(valid_to=at, updated_at=at,
                                                 story_id=story.id if story else None,
@@ -737,7 +742,7 @@ async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: st
                         season: int, story: Story | None, source: Source | None,
                         at: datetime, writes: Writes | None = None) -> int:
     """The regular driver is back in the team: the stand-ins for them step down."""
-    cached = (writes.seat_cache.of_team(key(team), season)
+    cached = (writes.seat_cache.of_team(stored_name_key(team), season)
               if writes is not None and writes.seat_cache is not None else None)
     if cached is not None:
         rows = [row for row in cached
@@ -745,12 +750,13 @@ async def end_stand_ins(connection: AsyncConnection, *, returning: str, team: st
                 and row.origin != MODERATOR]
     else:
         rows = list((await connection.execute(select(seats).where(
-            seats.c.team_key == key(team), seats.c.season == season,
+            seats.c.team_key == stored_name_key(team), seats.c.season == season,
             seats.c.replaces.is_not(None), open_seats(), seats.c.origin != MODERATOR)
             .order_by(seats.c.id))).all())
     ended = 0
     for row in rows:
-        if key(row.replaces) != key(returning) or key(row.driver) == key(returning):
+        if (stored_name_key(row.replaces) != stored_name_key(returning)
+                or stored_name_key(row.driver) == stored_name_key(returning)):
             continue
         updated = (await connection.execute(
             update(seats).where(seats.c.id == row.id)
@@ -797,7 +803,7 @@ async def query_seat_rows(connection: AsyncConnection, column: str, value: str, 
     table barely matters."""
     conditions = [getattr(seats.c, column) == value, open_seats()]
     if series:
-        conditions.append(seats.c.series_key == key(series))
+        conditions.append(seats.c.series_key == stored_name_key(series))
     query = select(*(columns or seats.c))
     if season is not None:
         query = query.where(*conditions, seats.c.season == season)

@@ -20,17 +20,17 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.keys import car_display
 from bot.lineup_ports import ChangeAction, ImportReport, LineupChange, SeatOrigin, SeatView
 from bot.models import LineupEntry, Status, Story, TargetKind
-from storage.keys import (
+from storage.columns import (
     CAR_CHARS,
     NAME_CHARS,
     SERIES_CHARS,
-    car_display,
-    car_key,
     clip,
     clip_entry,
-    key,
+    stored_car_key,
+    stored_name_key,
 )
 from storage.knowledge import (
     ADDED,
@@ -99,7 +99,7 @@ async def detail(connection: AsyncConnection, column: str, value: str, *,
 async def _car_rows(connection: AsyncConnection, car: str, series: str, season: int,
                     *extra: Any) -> list[Row[Any]]:
     return list((await connection.execute(select(seats).where(
-        seats.c.car_key == car_key(car), seats.c.series_key == key(series),
+        seats.c.car_key == stored_car_key(car), seats.c.series_key == stored_name_key(series),
         seats.c.season == season, *extra))).all())
 
 
@@ -117,9 +117,9 @@ async def set_lineup(connection: AsyncConnection, car: str, series: str, season:
                      now: datetime) -> list[SeatView]:
     car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
     team, moderator = clip(team, NAME_CHARS), clip(moderator, NAME_CHARS) or ""
-    if not car_key(car):
+    if not stored_car_key(car):
         raise ValueError(f"not a car number: {car!r}")
-    if not key(series):
+    if not stored_name_key(series):
         raise ValueError("a correction needs a series")
     existing = await _car_rows(connection, car, series, season, open_seats())
     if team is None:
@@ -129,9 +129,9 @@ async def set_lineup(connection: AsyncConnection, car: str, series: str, season:
     seen: set[str] = set()
     drivers = [clip(driver, NAME_CHARS) or "" for driver in drivers]
     for driver in drivers:
-        if not key(driver) or key(driver) in seen:
+        if not stored_name_key(driver) or stored_name_key(driver) in seen:
             continue
-        seen.add(key(driver))
+        seen.add(stored_name_key(driver))
         seat_id, _ = await fill_seat(connection, SeatFact(
             series=series, season=season, car=car, team=team, driver=driver,
             status=Status.CONFIRMED, origin=MODERATOR, actor=moderator, at=now))
@@ -151,11 +151,13 @@ async def set_stand_in(connection: AsyncConnection, car: str, series: str, seaso
     car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
     driver, replaces = clip(driver, NAME_CHARS) or "", clip(replaces, NAME_CHARS) or ""
     team, moderator = clip(team, NAME_CHARS), clip(moderator, NAME_CHARS) or ""
-    if not car_key(car) or not key(series) or not key(driver) or not key(replaces):
+    if not (stored_car_key(car) and stored_name_key(series) and stored_name_key(driver)
+            and stored_name_key(replaces)):
         raise ValueError("a stand-in needs a car, a series, a driver and whom they replace")
     existing = await _car_rows(connection, car, series, season, open_seats())
     if team is None:
-        regular = [row.team for row in existing if row.driver_key == key(replaces) and row.team]
+        regular = [row.team for row in existing
+                   if row.driver_key == stored_name_key(replaces) and row.team]
         teams = Counter(row.team for row in existing if row.team)
         team = regular[0] if regular else (teams.most_common(1)[0][0] if teams else None)
     seat_id, _ = await fill_seat(connection, SeatFact(
@@ -173,9 +175,10 @@ async def remove_from_lineup(connection: AsyncConnection, car: str, series: str,
                              driver: str, *, moderator: str, now: datetime) -> bool:
     driver, moderator = clip(driver, NAME_CHARS) or "", clip(moderator, NAME_CHARS) or ""
     car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
-    if not car_key(car) or not key(driver):
+    if not stored_car_key(car) or not stored_name_key(driver):
         raise ValueError("a removal needs a car number and a driver")
-    rows = await _car_rows(connection, car, series, season, seats.c.driver_key == key(driver))
+    rows = await _car_rows(connection, car, series, season,
+                           seats.c.driver_key == stored_name_key(driver))
     was_open = [row for row in rows if not row.removed and row.valid_to is None]
     for row in rows:
         if not row.removed:
@@ -183,9 +186,9 @@ async def remove_from_lineup(connection: AsyncConnection, car: str, series: str,
     if not rows:
         # nothing to remove yet: the tombstone keeps a later article from adding the driver
         created = (await connection.execute(seats.insert().values(
-            series=series, series_key=key(series), season=season, car=car_display(car),
-            car_key=car_key(car), team=None, team_key="", driver=driver,
-            driver_key=key(driver), status=Status.CONFIRMED.value, origin=MODERATOR,
+            series=series, series_key=stored_name_key(series), season=season, car=car_display(car),
+            car_key=stored_car_key(car), team=None, team_key="", driver=driver,
+            driver_key=stored_name_key(driver), status=Status.CONFIRMED.value, origin=MODERATOR,
             removed=True, corrected_by=moderator, corrected_at=now, created_at=now,
             updated_at=now).returning(*seats.c))).one()
         await record_event(connection, ChangeAction.REMOVE.value, created, actor=moderator, at=now)
@@ -194,9 +197,9 @@ async def remove_from_lineup(connection: AsyncConnection, car: str, series: str,
 
 async def history(connection: AsyncConnection, car: str, *, series: str | None,
                   season: int | None, limit: int) -> list[LineupChange]:
-    conditions = [seat_events.c.car_key == car_key(car)]
+    conditions = [seat_events.c.car_key == stored_car_key(car)]
     if series:
-        conditions.append(seat_events.c.series_key == key(series))
+        conditions.append(seat_events.c.series_key == stored_name_key(series))
     if season is not None:
         conditions.append(seat_events.c.season == season)
     rows = await connection.execute(
@@ -209,11 +212,11 @@ async def changes(connection: AsyncConnection, *, series: str | None, since: dat
                   team: str | None, driver: str | None, limit: int) -> list[LineupChange]:
     conditions = []
     if series:
-        conditions.append(seat_events.c.series_key == key(series))
+        conditions.append(seat_events.c.series_key == stored_name_key(series))
     if team:
-        conditions.append(seat_events.c.team_key == key(team))
+        conditions.append(seat_events.c.team_key == stored_name_key(team))
     if driver:
-        conditions.append(seat_events.c.driver_key == key(driver))
+        conditions.append(seat_events.c.driver_key == stored_name_key(driver))
     if since is not None:
         conditions.append(seat_events.c.at >= since)
     rows = await connection.execute(
@@ -227,7 +230,7 @@ async def import_entries(connection: AsyncConnection, entries: Sequence[LineupEn
     counts = Counter[str]()
     entries = [clip_entry(entry) for entry in entries]
     for entry in entries:
-        if entry.season is None or not key(entry.series):
+        if entry.season is None or not stored_name_key(entry.series):
             raise ValueError(f"entry-list rows need a series and a season: {entry!r}")
         _, outcome = await fill_seat(connection, SeatFact(
             series=entry.series, season=entry.season, car=entry.car, team=entry.team,
@@ -247,7 +250,7 @@ async def all_open(connection: AsyncConnection, *, series: str | None,
                    season: int | None) -> list[SeatView]:
     conditions = [open_seats()]
     if series:
-        conditions.append(seats.c.series_key == key(series))
+        conditions.append(seats.c.series_key == stored_name_key(series))
     if season is not None:
         conditions.append(seats.c.season == season)
     rows = (await connection.execute(

@@ -17,13 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
+from bot.keys import entry_list_car
 from bot.lineup_ports import ImportReport, LineupKnowledge, RowProblem, SeatView
 from bot.models import LineupEntry
 
 COLUMNS = ("series", "season", "car", "team", "driver", "role")
 REQUIRED = ("series", "season", "driver")
 FIRST_SEASON, LAST_SEASON = 1900, 2100
-_CAR = re.compile(r"^(?:#|no\.?\s*|nr\.?\s*)?([0-9A-Za-z]{1,4})$", re.IGNORECASE)
 _MAX_NAME = 300
 _SURROGATE = re.compile("[\udc80-\udcff]")
 BATCH = 500
@@ -57,10 +57,10 @@ def parse_row(row: dict[str | None, str | None]) -> LineupEntry | str:
         return f"season {season} is outside {FIRST_SEASON}-{LAST_SEASON}"
     car = values["car"]
     if car:
-        match = _CAR.match(car)
-        if match is None:
+        number = entry_list_car(car)
+        if number is None:
             return f"car {car!r} is not a car number"
-        car = match.group(1)
+        car = number
     if not car and not values["team"]:
         return "needs a car or a team"
     for column in ("series", "team", "driver", "role"):

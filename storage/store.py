@@ -32,10 +32,17 @@ from bot.models import (
 )
 from storage import knowledge
 from storage import lineup as lineup_queries
+from storage.columns import (
+    NAME_CHARS,
+    SERIES_CHARS,
+    clip,
+    stored_car_key,
+    stored_name_key,
+    target_key,
+)
 from storage.database import create_engine
 from storage.database import upgrade as upgrade_schema
 from storage.errors import translate_errors
-from storage.keys import NAME_CHARS, SERIES_CHARS, car_key, clip, key, target_key
 from storage.knowledge import insert_for, moves, stories, story_of
 from storage.tables import (
     ArticleRow,
@@ -390,7 +397,7 @@ class SqlStore:
                      season: int | None = None) -> list[Seat]:
         """The open seats of a car. Season None: per series, the latest season with seats
         for the car, up to next year. Series None: every series (group by `Seat.series`)."""
-        wanted = car_key(car)
+        wanted = stored_car_key(car)
         if not wanted:
             return []
         async with self._read() as connection:
@@ -400,7 +407,7 @@ class SqlStore:
     @translate_errors
     async def team_lineup(self, team: str, *, series: str | None = None,
                           season: int | None = None) -> list[Seat]:
-        wanted = key(team)
+        wanted = stored_name_key(team)
         if not wanted:
             return []
         async with self._read() as connection:
@@ -410,7 +417,7 @@ class SqlStore:
     @translate_errors
     async def driver_seats(self, driver: str) -> list[Seat]:
         """The driver's open seats in the latest season of each series (up to next year)."""
-        wanted = key(driver)
+        wanted = stored_name_key(driver)
         if not wanted:
             return []
         async with self._read() as connection:
@@ -421,7 +428,7 @@ class SqlStore:
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
         async with self._read() as connection:
             rows = await connection.execute(
-                select(stories).where(stories.c.driver_key == key(driver))
+                select(stories).where(stories.c.driver_key == stored_name_key(driver))
                 .order_by(stories.c.first_seen.desc(), stories.c.id.desc()).limit(limit))
             return [story_of(row) for row in rows]
 
@@ -719,20 +726,20 @@ class SqlStore:
     async def lineup_details(self, car: str, *, series: str | None = None,
                              season: int | None = None) -> list[SeatView]:
         async with self._read() as connection:
-            return await lineup_queries.detail(connection, "car_key", car_key(car),
+            return await lineup_queries.detail(connection, "car_key", stored_car_key(car),
                                                series=series, season=season, now=utcnow())
 
     @translate_errors
     async def team_details(self, team: str, *, series: str | None = None,
                            season: int | None = None) -> list[SeatView]:
         async with self._read() as connection:
-            return await lineup_queries.detail(connection, "team_key", key(team),
+            return await lineup_queries.detail(connection, "team_key", stored_name_key(team),
                                                series=series, season=season, now=utcnow())
 
     @translate_errors
     async def driver_details(self, driver: str) -> list[SeatView]:
         async with self._read() as connection:
-            return await lineup_queries.detail(connection, "driver_key", key(driver),
+            return await lineup_queries.detail(connection, "driver_key", stored_name_key(driver),
                                                series=None, season=None, now=utcnow())
 
     @translate_errors

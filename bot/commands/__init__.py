@@ -11,10 +11,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from bot.alerts import car_key, story_card, workspace_scope
+from bot.alerts import story_card, workspace_scope
 from bot.commands.names import match_name, prefix_suggestions
 from bot.commands.parsing import UsageError, parse_line, validate_option
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec
+from bot.keys import car_key, name_key
 from bot.lineup_ports import LineupChange, LineupKnowledge, SeatView
 from bot.messages import Card, CardField, CommandCall, Reply
 from bot.models import (
@@ -23,7 +24,6 @@ from bot.models import (
     Status,
     Subscription,
     TargetKind,
-    name_key,
     utcnow,
 )
 from bot.ports import FeedUrlChecker, Gazetteer, Store

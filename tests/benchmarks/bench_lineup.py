@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.models import name_key
+from bot.keys import name_key
 from storage import SqlStore, normalise_url, upgrade
 
 SERIES = 20
