@@ -54,7 +54,6 @@ from bot.keys import car_display
 from bot.models import (
     Article,
     Extraction,
-    LineupEntry,
     Move,
     MoveKind,
     Role,
@@ -240,13 +239,6 @@ def move_of(row: Any) -> Move:
 def story_of(row: Any) -> Story:
     return Story(id=row.id, move=move_of(row), summary=row.summary, revision=row.revision,
                  source=source_of(row), first_seen=row.first_seen, updated_at=row.updated_at)
-
-
-def seat_of(row: Any) -> Seat:
-    return Seat(series=row.series, season=row.season, car=row.car, team=row.team,
-                driver=row.driver, role=row.role, status=Status(row.status),
-                source=source_of(row), corrected_by=row.corrected_by,
-                updated_at=row.updated_at)
 
 
 def move_columns(move: Move) -> dict[str, Any]:
@@ -462,7 +454,7 @@ async def _seats_to_read(connection: AsyncConnection, extraction: Extraction,
     return await SeatCache.load(connection, drivers, teams, seasons)
 
 
-def _supporting_story(entry: LineupEntry, recorded: list[Story]) -> Story | None:
+def _supporting_story(entry: Seat, recorded: list[Story]) -> Story | None:
     """The story a lineup statement belongs to: same car, else same team, else the first."""
     for story in recorded:
         if (entry.car and story.move.car
@@ -787,13 +779,6 @@ def seat_order(seat: Any) -> tuple[Any, ...]:
             seat.status != Status.CONFIRMED.value, seat.replaces is not None, seat.driver)
 
 
-# What a plain `Seat` needs: reading fewer columns is most of the cost of a wide answer.
-SEAT_COLUMNS = [seats.c[name] for name in (
-    "id", "series", "season", "car", "team", "driver", "role", "status", "replaces",
-    "source_title", "source_url", "source_name", "source_published", "corrected_by",
-    "updated_at")]
-
-
 async def query_seat_rows(connection: AsyncConnection, column: str, value: str, *,
                           series: str | None, season: int | None, now: datetime,
                           columns: Sequence[Any] | None = None) -> list[Row[Any]]:
@@ -818,10 +803,3 @@ async def query_seat_rows(connection: AsyncConnection, column: str, value: str, 
                  .where(*conditions))
     rows = (await connection.execute(query)).all()
     return sorted(rows, key=seat_order)
-
-
-async def query_seats(connection: AsyncConnection, column: str, value: str, *,
-                      series: str | None, season: int | None, now: datetime) -> list[Seat]:
-    return [seat_of(row) for row in await query_seat_rows(
-        connection, column, value, series=series, season=season, now=now,
-        columns=SEAT_COLUMNS)]

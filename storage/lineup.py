@@ -21,8 +21,16 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.keys import car_display
-from bot.lineup_ports import ChangeAction, ImportReport, LineupChange, SeatOrigin, SeatView
-from bot.models import LineupEntry, Status, Story, TargetKind
+from bot.models import (
+    ChangeAction,
+    ImportReport,
+    LineupChange,
+    Seat,
+    SeatOrigin,
+    Status,
+    Story,
+    TargetKind,
+)
 from storage.columns import (
     CAR_CHARS,
     NAME_CHARS,
@@ -55,14 +63,14 @@ from storage.knowledge import (
 )
 
 
-def view_of(row: Any, story_ids: Sequence[int] = ()) -> SeatView:
-    return SeatView(
+def seat_of(row: Any, story_ids: Sequence[int] = ()) -> Seat:
+    return Seat(
         id=row.id, series=row.series, season=row.season, car=row.car, team=row.team,
         driver=row.driver, role=row.role, status=Status(row.status),
         origin=SeatOrigin(row.origin), replaces=row.replaces, races=row.races,
-        valid_from=row.valid_from, valid_to=row.valid_to, source=source_of(row),
-        story_ids=tuple(story_ids), corrected_by=row.corrected_by,
-        corrected_at=row.corrected_at, updated_at=row.updated_at,
+        valid_from=row.valid_from, valid_to=row.valid_to, removed=row.removed,
+        source=source_of(row), story_id=row.story_id, story_ids=tuple(story_ids),
+        corrected_by=row.corrected_by, corrected_at=row.corrected_at, updated_at=row.updated_at,
     )
 
 
@@ -75,7 +83,7 @@ def change_of(row: Any) -> LineupChange:
     )
 
 
-async def views(connection: AsyncConnection, rows: Sequence[Row[Any]]) -> list[SeatView]:
+async def supported(connection: AsyncConnection, rows: Sequence[Row[Any]]) -> list[Seat]:
     if not rows:
         return []
     support: dict[int, list[int]] = {}
@@ -84,16 +92,16 @@ async def views(connection: AsyncConnection, rows: Sequence[Row[Any]]) -> list[S
             .where(seat_stories.c.seat_id.in_([row.id for row in rows]))
             .order_by(seat_stories.c.story_id)):
         support.setdefault(seat_id, []).append(story_id)
-    return [view_of(row, support.get(row.id, ())) for row in rows]
+    return [seat_of(row, support.get(row.id, ())) for row in rows]
 
 
 async def detail(connection: AsyncConnection, column: str, value: str, *,
-                 series: str | None, season: int | None, now: datetime) -> list[SeatView]:
+                 series: str | None, season: int | None, now: datetime) -> list[Seat]:
     if not value:
         return []
     rows = await query_seat_rows(connection, column, value, series=series, season=season,
                                  now=now)
-    return await views(connection, rows)
+    return await supported(connection, rows)
 
 
 async def _car_rows(connection: AsyncConnection, car: str, series: str, season: int,
@@ -114,7 +122,7 @@ async def _tombstone(connection: AsyncConnection, row: Any, moderator: str,
 
 async def set_lineup(connection: AsyncConnection, car: str, series: str, season: int,
                      drivers: Sequence[str], *, moderator: str, team: str | None,
-                     now: datetime) -> list[SeatView]:
+                     now: datetime) -> list[Seat]:
     car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
     team, moderator = clip(team, NAME_CHARS), clip(moderator, NAME_CHARS) or ""
     if not stored_car_key(car):
@@ -142,12 +150,12 @@ async def set_lineup(connection: AsyncConnection, car: str, series: str, season:
     await remember_names(connection, [(TargetKind.DRIVER, d) for d in drivers] + [
         (TargetKind.TEAM, team), (TargetKind.SERIES, series), (TargetKind.CAR, car)])
     rows = await _car_rows(connection, car, series, season, open_seats())
-    return await views(connection, sorted(rows, key=seat_order))
+    return await supported(connection, sorted(rows, key=seat_order))
 
 
 async def set_stand_in(connection: AsyncConnection, car: str, series: str, season: int,
                        driver: str, *, replaces: str, races: str | None, moderator: str,
-                       team: str | None, now: datetime) -> SeatView:
+                       team: str | None, now: datetime) -> Seat:
     car, series = clip(car, CAR_CHARS) or "", clip(series, SERIES_CHARS) or ""
     driver, replaces = clip(driver, NAME_CHARS) or "", clip(replaces, NAME_CHARS) or ""
     team, moderator = clip(team, NAME_CHARS), clip(moderator, NAME_CHARS) or ""
@@ -167,7 +175,7 @@ async def set_stand_in(connection: AsyncConnection, car: str, series: str, seaso
     await remember_names(connection, [(TargetKind.DRIVER, driver),
                                       (TargetKind.DRIVER, replaces)])
     row = (await connection.execute(select(seats).where(seats.c.id == seat_id))).one()
-    [view] = await views(connection, [row])
+    [view] = await supported(connection, [row])
     return view
 
 
@@ -225,7 +233,7 @@ async def changes(connection: AsyncConnection, *, series: str | None, since: dat
     return [change_of(row) for row in rows]
 
 
-async def import_entries(connection: AsyncConnection, entries: Sequence[LineupEntry], *,
+async def import_entries(connection: AsyncConnection, entries: Sequence[Seat], *,
                          actor: str, now: datetime) -> ImportReport:
     counts = Counter[str]()
     entries = [clip_entry(entry) for entry in entries]
@@ -247,7 +255,7 @@ async def import_entries(connection: AsyncConnection, entries: Sequence[LineupEn
 
 
 async def all_open(connection: AsyncConnection, *, series: str | None,
-                   season: int | None) -> list[SeatView]:
+                   season: int | None) -> list[Seat]:
     conditions = [open_seats()]
     if series:
         conditions.append(seats.c.series_key == stored_name_key(series))
@@ -257,7 +265,7 @@ async def all_open(connection: AsyncConnection, *, series: str | None,
         select(seats).where(*conditions).order_by(
             seats.c.series_key, seats.c.season, seats.c.car_key, seats.c.team_key,
             seats.c.driver_key))).all()
-    return [view_of(row) for row in rows]
+    return [seat_of(row) for row in rows]
 
 
 async def supporting_stories(connection: AsyncConnection, seat_id: int) -> list[Story]:

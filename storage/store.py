@@ -13,7 +13,6 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.lineup_ports import ImportReport, LineupChange, SeatView
 from bot.models import (
     Article,
     Destination,
@@ -21,7 +20,8 @@ from bot.models import (
     Extraction,
     Feed,
     FetchResult,
-    LineupEntry,
+    ImportReport,
+    LineupChange,
     OutboxItem,
     Seat,
     Story,
@@ -112,7 +112,7 @@ def _destination_columns() -> list[Any]:
 
 
 class SqlStore:
-    """Implements `bot.ports.Store` (and `bot.lineup_ports.LineupKnowledge`).
+    """Implements `bot.ports.Store`.
 
     Every method runs in its own transaction and returns domain dataclasses. A database
     that cannot be reached raises `storage.TransientStorageError`."""
@@ -391,38 +391,6 @@ class SqlStore:
                 select(stories).order_by(stories.c.updated_at.desc(), stories.c.id.desc())
                 .limit(limit))
             return [story_of(row) for row in rows]
-
-    @translate_errors
-    async def lineup(self, car: str, *, series: str | None = None,
-                     season: int | None = None) -> list[Seat]:
-        """The open seats of a car. Season None: per series, the latest season with seats
-        for the car, up to next year. Series None: every series (group by `Seat.series`)."""
-        wanted = stored_car_key(car)
-        if not wanted:
-            return []
-        async with self._read() as connection:
-            return await knowledge.query_seats(connection, "car_key", wanted,
-                                               series=series, season=season, now=utcnow())
-
-    @translate_errors
-    async def team_lineup(self, team: str, *, series: str | None = None,
-                          season: int | None = None) -> list[Seat]:
-        wanted = stored_name_key(team)
-        if not wanted:
-            return []
-        async with self._read() as connection:
-            return await knowledge.query_seats(connection, "team_key", wanted,
-                                               series=series, season=season, now=utcnow())
-
-    @translate_errors
-    async def driver_seats(self, driver: str) -> list[Seat]:
-        """The driver's open seats in the latest season of each series (up to next year)."""
-        wanted = stored_name_key(driver)
-        if not wanted:
-            return []
-        async with self._read() as connection:
-            return await knowledge.query_seats(connection, "driver_key", wanted,
-                                               series=None, season=None, now=utcnow())
 
     @translate_errors
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
@@ -720,24 +688,24 @@ class SqlStore:
                 .where(destinations.c.id == destination_id, destinations.c.broken.is_(None))
                 .values(broken="gone", broken_at=utcnow()))
 
-    # ----- lineup knowledge (bot.lineup_ports.LineupKnowledge) ------------------------------
+    # ----- lineup knowledge -------------------------------------------------------------------
 
     @translate_errors
-    async def lineup_details(self, car: str, *, series: str | None = None,
-                             season: int | None = None) -> list[SeatView]:
+    async def lineup(self, car: str, *, series: str | None = None,
+                     season: int | None = None) -> list[Seat]:
         async with self._read() as connection:
             return await lineup_queries.detail(connection, "car_key", stored_car_key(car),
                                                series=series, season=season, now=utcnow())
 
     @translate_errors
-    async def team_details(self, team: str, *, series: str | None = None,
-                           season: int | None = None) -> list[SeatView]:
+    async def team_lineup(self, team: str, *, series: str | None = None,
+                          season: int | None = None) -> list[Seat]:
         async with self._read() as connection:
             return await lineup_queries.detail(connection, "team_key", stored_name_key(team),
                                                series=series, season=season, now=utcnow())
 
     @translate_errors
-    async def driver_details(self, driver: str) -> list[SeatView]:
+    async def driver_seats(self, driver: str) -> list[Seat]:
         async with self._read() as connection:
             return await lineup_queries.detail(connection, "driver_key", stored_name_key(driver),
                                                series=None, season=None, now=utcnow())
@@ -749,7 +717,7 @@ class SqlStore:
 
     @translate_errors
     async def set_lineup(self, car: str, series: str, season: int, drivers: Sequence[str], *,
-                         moderator: str, team: str | None = None) -> list[SeatView]:
+                         moderator: str, team: str | None = None) -> list[Seat]:
         async with self._write() as connection:
             return await lineup_queries.set_lineup(connection, car, series, season, drivers,
                                                    moderator=moderator, team=team,
@@ -758,7 +726,7 @@ class SqlStore:
     @translate_errors
     async def set_stand_in(self, car: str, series: str, season: int, driver: str, *,
                            replaces: str, races: str | None = None, moderator: str,
-                           team: str | None = None) -> SeatView:
+                           team: str | None = None) -> Seat:
         async with self._write() as connection:
             return await lineup_queries.set_stand_in(
                 connection, car, series, season, driver, replaces=replaces, races=races,
@@ -789,7 +757,7 @@ class SqlStore:
                 driver=driver, limit=limit)
 
     @translate_errors
-    async def import_lineup(self, entries: Sequence[LineupEntry], *, actor: str = "import"
+    async def import_lineup(self, entries: Sequence[Seat], *, actor: str = "import"
                             ) -> ImportReport:
         async with self._write() as connection:
             return await lineup_queries.import_entries(connection, entries, actor=actor,
@@ -797,6 +765,6 @@ class SqlStore:
 
     @translate_errors
     async def all_seats(self, *, series: str | None = None, season: int | None = None
-                        ) -> list[SeatView]:
+                        ) -> list[Seat]:
         async with self._read() as connection:
             return await lineup_queries.all_open(connection, series=series, season=season)

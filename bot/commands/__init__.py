@@ -9,28 +9,24 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from bot.alerts import story_card, workspace_scope
 from bot.commands.names import match_name, prefix_suggestions
 from bot.commands.parsing import UsageError, parse_line, validate_option
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec
 from bot.keys import car_key, name_key
-from bot.lineup_ports import LineupChange, LineupKnowledge, SeatView
 from bot.messages import Card, CardField, CommandCall, Reply
 from bot.models import (
     Destination,
     DestinationKind,
+    LineupChange,
+    Seat,
     Status,
     Subscription,
     TargetKind,
     utcnow,
 )
 from bot.ports import FeedUrlChecker, Gazetteer, Store
-
-
-class LineupBackend(Store, LineupKnowledge, Protocol):
-    """What the commands need of storage: the core ports plus the lineup knowledge."""
 
 __all__ = ["SPECS", "Commands", "UsageError"]
 
@@ -52,16 +48,16 @@ def _error(text: str) -> Reply:
     return Reply(text=text, error=True, ephemeral=True)
 
 
-def _by_series_and_season(seats: list[SeatView]
-                          ) -> list[tuple[tuple[str | None, int], list[SeatView]]]:
+def _by_series_and_season(seats: list[Seat]
+                          ) -> list[tuple[tuple[str | None, int], list[Seat]]]:
     """Seats grouped per series and season: series A to Z, newest season first."""
-    groups: dict[tuple[str | None, int], list[SeatView]] = defaultdict(list)
+    groups: dict[tuple[str | None, int], list[Seat]] = defaultdict(list)
     for seat in seats:
-        groups[(seat.series, seat.season)].append(seat)
+        groups[(seat.series, seat.season or 0)].append(seat)
     return sorted(groups.items(), key=lambda kv: (str(kv[0][0]), -kv[0][1]))
 
 
-def _seats_card(title: str, seats: list[SeatView], series: str | None, season: str, *,
+def _seats_card(title: str, seats: list[Seat], series: str | None, season: str, *,
                 with_car: bool = False) -> Card:
     lines = []
     for seat in seats:
@@ -116,7 +112,7 @@ def _parse_since(text: str | None) -> datetime | None:
 class Commands:
     """The command core. Implements bot.ports.CommandRunner."""
 
-    def __init__(self, store: LineupBackend, *, gazetteer: Gazetteer | None = None,
+    def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None) -> None:
         self._store = store
         self._gazetteer = gazetteer
@@ -237,7 +233,7 @@ class Commands:
         if series is None:
             series = await self._store.get_setting(call.platform, call.workspace, DEFAULT_SERIES)
         season = int(call.get("season")) if call.get("season") else None
-        seats = await self._store.lineup_details(car, series=series, season=season)
+        seats = await self._store.lineup(car, series=series, season=season)
         if not seats:
             scope = " ".join(str(x) for x in (series, season) if x)
             where = f" in {scope}" if scope else ""
@@ -266,7 +262,7 @@ class Commands:
             team = matches[0] if matches else match_name(query, known).name or query
         series = self._series(call.get("series"))
         season = int(call.get("season")) if call.get("season") else None
-        seats = await self._store.team_details(team, series=series, season=season)
+        seats = await self._store.team_lineup(team, series=series, season=season)
         if not seats:
             return Reply(text=f"No lineup known yet for {team}.", ephemeral=True)
         cards = tuple(
