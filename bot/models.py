@@ -90,6 +90,11 @@ class Article:
     def text(self) -> str:
         return f"{self.title}\n\n{self.summary}".strip()
 
+    def as_source(self) -> Source:
+        """How stories and seats cite this article."""
+        return Source(title=self.title, url=self.url, name=self.source,
+                      published=self.published)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Move:

@@ -1,4 +1,5 @@
-"""Story merging: storage/knowledge.py states the rules these tests pin down."""
+"""Story merging through the store: bot/stories.py states the rules, tests/bot/test_stories.py
+tables them without a database; these pin down that storage writes what they decide."""
 
 from __future__ import annotations
 
