@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.lineup_csv import CsvFormatError, export_csv, import_csv
 from bot.models import RowProblem
 from storage import SqlStore
-from storage.lineup_csv import CsvFormatError, export_csv, import_csv
 
 GOOD = """series,season,car,team,driver,role
 IMSA,2025,31,Action Express Racing,Pipo Derani,full-time
