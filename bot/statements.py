@@ -39,7 +39,16 @@ ARRIVALS = (MoveKind.JOIN, MoveKind.PROMOTE, MoveKind.REPLACE)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Fill:
+class _Said:
+    """Who says it: the story and source behind a statement, and when it was recorded."""
+
+    story_id: int | None = None
+    source: Source | None = None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fill(_Said):
     """Someone says the driver sits here: a move, a lineup line, an entry list, a moderator."""
 
     driver: str
@@ -53,74 +62,61 @@ class Fill:
     races: str | None = None
     origin: SeatOrigin = SeatOrigin.RULES
     actor: str = RULES
-    story_id: int | None = None
-    source: Source | None = None
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class End:
+class End(_Said):
     """The driver's open seats (with `team`, in `series` or none) end from `from_season` on."""
 
     driver: str
     from_season: int
     team: str | None = None
     series: str | None = None
-    story_id: int | None = None
-    source: Source | None = None
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StepDown:
+class StepDown(_Said):
     """`returning` is back in the team for the season: their stand-ins step down."""
 
     returning: str
     team: str
     season: int
-    story_id: int | None = None
-    source: Source | None = None
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SetLineup:
-    """A moderator: exactly these drivers sit in the car; `team` None keeps the car's."""
+class _Correction:
+    """A moderator's word about one car in one series and season."""
 
     car: str
     series: str
     season: int
-    drivers: tuple[str, ...]
     moderator: str
-    team: str | None = None
     at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SetStandIn:
-    """A moderator: `driver` stands in for `replaces` in the car (for `races`)."""
+class SetLineup(_Correction):
+    """Exactly these drivers sit in the car; `team` None keeps the car's."""
 
-    car: str
-    series: str
-    season: int
+    drivers: tuple[str, ...]
+    team: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetStandIn(_Correction):
+    """`driver` stands in for `replaces` in the car (for `races`)."""
+
     driver: str
     replaces: str
     races: str | None = None
-    moderator: str
     team: str | None = None
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Remove:
-    """A moderator takes the driver out of the car."""
+class Remove(_Correction):
+    """The moderator takes the driver out of the car."""
 
-    car: str
-    series: str
-    season: int
     driver: str
-    moderator: str
-    at: datetime
 
 
 Statement = Fill | End | StepDown | SetLineup | SetStandIn | Remove
