@@ -4,7 +4,6 @@ the feed URL check, and the look-ups several handlers share."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from bot.alerts import workspace_scope
 from bot.commands.parsing import UsageError
@@ -27,11 +26,12 @@ def refusal(text: str) -> Reply:
     return Reply(text=text, error=True, ephemeral=True)
 
 
-@dataclass(slots=True)
 class Context:
-    store: Store
-    check_feed_url: FeedUrlChecker | None = None
-    _gazetteer: Gazetteer | None = None
+    def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
+                 check_feed_url: FeedUrlChecker | None = None) -> None:
+        self.store = store
+        self.check_feed_url = check_feed_url
+        self._gazetteer = gazetteer  # loaded on first use when not given
 
     @property
     def gazetteer(self) -> Gazetteer:

@@ -41,8 +41,7 @@ class Commands:
 
     def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None) -> None:
-        self._context = Context(store=store, check_feed_url=check_feed_url,
-                                _gazetteer=gazetteer)
+        self._context = Context(store, gazetteer=gazetteer, check_feed_url=check_feed_url)
         missing = {spec.name for spec in SPECS} - set(HANDLERS)
         if missing:  # a spec without a handler would be a command that silently does nothing
             raise RuntimeError(f"command specs without a handler: {sorted(missing)}")

@@ -213,7 +213,7 @@ async def test_moderator_removal_before_any_article_sticks(store: SqlStore) -> N
     assert [s.driver for s in await store.lineup("7")] == ["Kamui Kobayashi"]
 
 
-async def test_team_details_and_accents(store: SqlStore) -> None:
+async def test_team_lineup_and_accents(store: SqlStore) -> None:
     await store.import_lineup([
         LineupEntry(driver="Sébastien Buemi", team="Toyota Gazoo Racing", car="8",
                     series="WEC", season=2025, role="full-time"),
