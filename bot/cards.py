@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.messages import PLAIN_MARK, STATUS_MARK, Alert, Card, CardField
-from bot.models import Destination, DestinationKind, LineupChange, Move, Seat, Status, Story
+from bot.models import (
+    Destination,
+    DestinationKind,
+    LineupChange,
+    Move,
+    Seat,
+    SeatOrigin,
+    Status,
+    Story,
+)
 from bot.ports import Gazetteer
 
 _LONG_AGO = datetime.min.replace(tzinfo=UTC)
@@ -124,7 +133,8 @@ def team_cards(team: str, seats: Sequence[Seat]) -> tuple[Card, ...]:
 def change_line(change: LineupChange) -> str:
     where = " ".join(x for x in (change.series, str(change.season),
                                  f"#{change.car}" if change.car else None, change.team) if x)
-    who = "" if change.actor in ("rules", "import") else f" by {change.actor}"
+    # articles and entry lists are their own actors; anyone else is a moderator
+    who = "" if change.actor in (SeatOrigin.RULES, SeatOrigin.IMPORT) else f" by {change.actor}"
     source = f" ({change.source.name})" if change.source and change.source.name else ""
     rumour = f" ({_status_word(change.status)})" if change.status is Status.RUMOUR else ""
     return (f"{change.at.date().isoformat()} {change.action.value} {change.driver}{rumour} · "

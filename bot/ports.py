@@ -93,7 +93,8 @@ class StoryStore(Protocol):
     async def record_extraction(
         self, article: Article, extraction: Extraction
     ) -> list[Story]:
-        """Merge the moves into stories and the lineup knowledge.
+        """Record what the article says: what it does to stories is bot.stories' decision,
+        what it does to seats bot.seats'.
 
         Returns the stories that are new or whose revision went up (rumour confirmed),
         i.e. the ones worth an alert."""

@@ -34,7 +34,7 @@ from bot.models import (
     Story,
 )
 
-RULES = "rules"  # the actor of what articles say
+RULES = SeatOrigin.RULES.value  # the actor of what articles say
 ARRIVALS = (MoveKind.JOIN, MoveKind.PROMOTE, MoveKind.REPLACE)
 
 
