@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
 import json
 import logging
 import os
@@ -13,21 +15,22 @@ from typing import Any, TextIO
 
 from bot.config import Settings
 
+log = logging.getLogger("bot.cli")
 
-def _configure_logging(level: str) -> None:
-    handler: logging.Handler
-    if sys.stderr.isatty():
-        from rich.logging import RichHandler
 
-        handler = RichHandler(show_path=False)
-    else:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
-    # Migrations run on every start and the scheduler ticks every few seconds: their
-    # step-by-step chatter is not news to the operator (their warnings still are).
-    for chatty in ("alembic", "apscheduler"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+class CliError(Exception):
+    """A failure the operator can fix: printed as one line (what is wrong, what to do),
+    never as a traceback."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _configure_logging(level: str, log_format: str = "auto") -> None:
+    from bot.logs import configure_logging
+
+    configure_logging(level, log_format)
 
 
 def _read_items(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, str | None]]:
@@ -54,7 +57,12 @@ def cmd_extract(args: argparse.Namespace, out: TextIO) -> int:
                 "series": args.series}
         print(json.dumps(extract_item(item), ensure_ascii=False), file=out)
         return 0
-    source = open(args.jsonl, encoding="utf-8") if args.jsonl not in (None, "-") else sys.stdin  # noqa: SIM115
+    try:
+        source = open(args.jsonl, encoding="utf-8") \
+            if args.jsonl not in (None, "-") else sys.stdin  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"cannot read {args.jsonl}: {exc.strerror or exc}. Give a JSON-lines "
+                       "file, or - (or nothing) to read standard input.", 2) from None
     failures = 0
     with source:
         for _, item, error in _read_items(source):
@@ -88,7 +96,7 @@ async def _feed_command(settings: Settings, args: argparse.Namespace) -> int:
             options = {"url": args.url}
             if args.series:
                 options["series"] = args.series
-            if args.every:
+            if args.every is not None:  # 0 is refused like 1, not taken for "unset"
                 options["every"] = str(args.every)
             call = CommandCall(name="feed add", options=options, platform="operator",
                                workspace="cli", is_moderator=True)
@@ -96,8 +104,10 @@ async def _feed_command(settings: Settings, args: argparse.Namespace) -> int:
             call = CommandCall(name="feed list", platform="operator", workspace="cli",
                                is_moderator=True)
         reply = await app.commands.run(call)
+        if reply.error:
+            raise CliError(reply.plain().rstrip("."))
         print(reply.plain())
-        return 1 if reply.error else 0
+        return 0
     finally:
         await app.close()
 
@@ -119,6 +129,8 @@ async def _poll_once(settings: Settings) -> int:
 
 
 async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
+    import discord
+
     from adapters.discord import build_discord_bot, sync_commands
     from bot.app import PitboardApp
 
@@ -131,7 +143,13 @@ async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
         discord_bot = build_discord_bot(
             token=settings.discord_token.get_secret_value(), runner=app.commands,
             api_base_url=settings.discord_api_base_url, guild_id=settings.discord_guild_id)
-        names = await sync_commands(discord_bot, guild_id=guild_id)
+        try:
+            names = await sync_commands(discord_bot, guild_id=guild_id)
+        except discord.LoginFailure as exc:
+            await discord_bot.close()  # its HTTP session was opened for the login
+            raise CliError(f"Discord rejected DISCORD_TOKEN ({exc}). Reset the token in the "
+                           "Developer Portal (Bot, Reset Token); `pitboard doctor` checks it."
+                           ) from None
         where = f"server {guild_id or settings.discord_guild_id}" \
             if guild_id or settings.discord_guild_id else "every server (may take a while)"
         print(f"Synced {len(names)} commands to {where}: {', '.join('/' + n for n in names)}")
@@ -156,8 +174,11 @@ def _discord_invite(settings: Settings) -> int:
 def _slack_manifest(http_url: str | None, prefix: str) -> int:
     from adapters.slack import manifest
 
-    document = manifest(socket_mode=http_url is None, request_url=http_url,
-                        command_prefix=prefix)
+    try:
+        document = manifest(socket_mode=http_url is None, request_url=http_url,
+                            command_prefix=prefix)
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from None
     print(json.dumps(document, indent=2, ensure_ascii=False))
     return 0
 
@@ -197,6 +218,12 @@ async def _lineup_export(settings: Settings, path: str | None, series: str | Non
     store = await storage.SqlStore.open(_database_url(settings))
     try:
         count = await export_csv(store, path or sys.stdout, series=series, season=season)
+    except OSError as exc:
+        if path is None or isinstance(exc, BrokenPipeError):
+            raise
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}. Choose a path in a "
+                       "folder you can write to, or leave FILE out to print to standard "
+                       "output.", 2) from None
     finally:
         await store.close()
     if path:
@@ -204,10 +231,195 @@ async def _lineup_export(settings: Settings, path: str | None, series: str | Non
     return 0
 
 
+PROBE_SECONDS = 5.0
+
+
+async def _doctor(settings: Settings) -> int:
+    from bot import doctor
+
+    findings = [*await _probe_database(settings), *doctor.configuration(settings),
+                *await _probe_feeds(settings), *await _probe_apis(settings)]
+    text, code = doctor.report(findings)
+    print(text)
+    return code
+
+
+async def _probe_database(settings: Settings) -> list[Any]:
+    import storage
+    from bot import doctor
+
+    try:
+        url = _database_url(settings)
+    except CliError as exc:
+        return [doctor.problem("DATABASE_URL", "is not usable", str(exc))]
+    hidden = _hidden(url)
+    try:
+        current = await asyncio.wait_for(storage.current_revision(url), PROBE_SECONDS * 2)
+    except TimeoutError:
+        return [doctor.problem("database", f"{hidden} did not answer in {PROBE_SECONDS * 2:g} s",
+                               "check the host and port in DATABASE_URL, and the firewall")]
+    except Exception as exc:
+        cause = exc.__cause__ or exc
+        return [doctor.problem(
+            "database", f"cannot connect to {hidden} ({type(cause).__name__}: {cause})",
+            "start the database, or fix the host, port, user, password and database name "
+            "in DATABASE_URL")]
+    return [doctor.database_revision(hidden, current, storage.head_revision())]
+
+
+async def _probe_feeds(settings: Settings) -> list[Any]:
+    """PITBOARD_FEEDS entries `pitboard run` would skip (it logs them and starts the rest)."""
+    import feeds
+    from bot import doctor
+
+    findings = []
+    for url in settings.feed_urls:
+        try:
+            await feeds.check_feed_url_async(
+                url, allow_private=settings.pitboard_allow_private_feeds)
+        except ValueError as exc:
+            findings.append(doctor.problem(
+                "PITBOARD_FEEDS", f"{url} would be skipped: {exc}",
+                "fix or remove that entry (comma-separated http:// or https:// feed URLs)"))
+    if settings.feed_urls and not findings:
+        findings.append(doctor.ok("PITBOARD_FEEDS", f"{len(settings.feed_urls)} feed URLs"))
+    return findings
+
+
+async def _probe_apis(settings: Settings) -> list[Any]:
+    """Ask each configured platform whether it accepts our tokens: reachability and
+    validity in one request each, with short timeouts."""
+    import aiohttp
+
+    from bot import doctor
+
+    findings = []
+    timeout = aiohttp.ClientTimeout(total=PROBE_SECONDS)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        if settings.discord_token is not None:
+            base = (settings.discord_api_base_url or "https://discord.com/api/v10").rstrip("/")
+            check = f"Discord API {base}"
+            try:
+                async with session.get(f"{base}/users/@me", headers={
+                        "Authorization": f"Bot {settings.discord_token.get_secret_value()}"}
+                        ) as response:
+                    body = await response.json(content_type=None) \
+                        if response.status == 200 else {}
+                    status = response.status
+            except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+                findings.append(_unreachable(check, exc, "DISCORD_API_BASE_URL"))
+            else:
+                if status == 200:
+                    findings.append(doctor.ok(check, f"accepts DISCORD_TOKEN (bot "
+                                                     f"{body.get('username', '?')})"))
+                elif status == 401:
+                    findings.append(doctor.problem(
+                        check, "rejects DISCORD_TOKEN (401)",
+                        "reset the token in the Developer Portal (Bot, Reset Token) and set "
+                        "DISCORD_TOKEN to the new one"))
+                else:
+                    findings.append(doctor.problem(
+                        check, f"answered HTTP {status}",
+                        "check DISCORD_API_BASE_URL (unset it for Discord's own API)"))
+        slack_base = settings.slack_api_base_url or "https://slack.com/api/"
+        slack_checks = [("SLACK_BOT_TOKEN", settings.slack_bot_token, "auth.test"),
+                        ("SLACK_APP_TOKEN", settings.slack_app_token, "apps.connections.open")]
+        for name, secret, method in slack_checks:
+            if secret is None:
+                continue
+            check = f"Slack API {slack_base}{method}"
+            try:
+                async with session.post(
+                        slack_base.rstrip("/") + "/" + method,
+                        headers={"Authorization": f"Bearer {secret.get_secret_value()}"}
+                        ) as response:
+                    status = response.status
+                    body = await response.json(content_type=None) if status == 200 else {}
+            except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+                findings.append(_unreachable(check, exc, "SLACK_API_BASE_URL"))
+                continue
+            if status == 200 and body.get("ok"):
+                team = f" (workspace {body['team']})" if body.get("team") else ""
+                findings.append(doctor.ok(check, f"accepts {name}{team}"))
+            elif status == 200:
+                findings.append(doctor.problem(
+                    check, f"rejects {name} ({body.get('error', 'no reason given')})",
+                    f"copy {name} again from your app's settings at api.slack.com/apps "
+                    "(reinstall the app if it was removed from the workspace)"))
+            else:
+                findings.append(doctor.problem(
+                    check, f"answered HTTP {status}",
+                    "check SLACK_API_BASE_URL (unset it for Slack's own API)"))
+    return findings
+
+
+def _unreachable(check: str, exc: BaseException, setting: str) -> Any:
+    from bot import doctor
+
+    reason = "timed out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"
+    return doctor.problem(check, f"cannot be reached ({reason})",
+                          f"check the network and proxy, and {setting} if you set it")
+
+
 def _database_url(settings: Settings) -> str:
+    from sqlalchemy.exc import ArgumentError
+
     from bot.app import database_url
 
-    return database_url(settings)
+    try:
+        return database_url(settings)
+    except (ValueError, ArgumentError) as exc:
+        raise CliError(f"DATABASE_URL is not usable ({exc}). Use sqlite:///path/to/pitboard.db "
+                       "or postgresql://user:password@host:5432/dbname, or unset it for the "
+                       "default SQLite file.", 2) from None
+
+
+def _hidden(url: str) -> str:
+    from bot.app import safe_url
+
+    return safe_url(url)
+
+
+def _shown_input(error: Any) -> str:
+    field = ".".join(str(part) for part in error["loc"]).lower()
+    if any(word in field for word in ("token", "secret", "password", "url")):
+        return ""  # may hold a credential
+    return f" (got {error.get('input')!r})"
+
+
+def _explain(exc: BaseException, settings: Settings | None) -> str:
+    """One line for an error nobody turned into a CliError: the common operator mistakes by
+    their type, anything else as a bug to report."""
+    import pydantic
+    from sqlalchemy.exc import DBAPIError
+
+    import storage
+
+    if isinstance(exc, pydantic.ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']).upper() or 'setting'}: "
+            f"{error['msg']}{_shown_input(error)}" for error in exc.errors())
+        return f"the configuration is not valid: {problems}. Fix it in the environment or .env."
+    where = "the database"
+    if settings is not None:
+        with contextlib.suppress(CliError):
+            where = f"the database at {_hidden(_database_url(settings))}"
+    if isinstance(exc, storage.TRANSIENT_ERRORS):
+        cause = exc.__cause__ or exc
+        return (f"cannot reach {where} ({type(cause).__name__}: {cause}). Is it running, and "
+                "is DATABASE_URL right? `pitboard doctor` checks the whole set-up.")
+    if isinstance(exc, DBAPIError):
+        return (f"{where} refused the connection or the query ({exc.orig}). Check the user, "
+                "password and database name in DATABASE_URL; `pitboard doctor` checks it.")
+    if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL,
+                                                  errno.EACCES) and exc.filename is None:
+        return (f"cannot listen for HTTP ({exc.strerror or exc}). Another process may hold the "
+                "port: set PORT (`pitboard web`) or PITBOARD_METRICS_PORT (`pitboard run`) to "
+                "a free one, and PITBOARD_WEB_HOST to an address of this machine.")
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}."
+    return (f"unexpected error ({type(exc).__name__}: {exc}). This is a bug in Pitboard: "
+            "run again with LOG_LEVEL=DEBUG for the details and report it.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -244,7 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
     lineup_export.add_argument("file", nargs="?", help="default: standard output")
     lineup_export.add_argument("--series")
     lineup_export.add_argument("--season", type=int)
-    sub.add_parser("web", help="Slack HTTP mode (events, OAuth install) and /healthz on $PORT")
+    sub.add_parser("doctor", help="check the configuration, database and platform tokens")
+    sub.add_parser("web", help="Slack HTTP mode (events, OAuth install), /healthz and /metrics "
+                               "on $PORT")
     discord_cmd = sub.add_parser("discord", help="Discord set-up")
     discord_sub = discord_cmd.add_subparsers(dest="discord_action", required=True)
     sync = discord_sub.add_parser("sync", help="upload the slash commands to Discord")
@@ -263,48 +477,81 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "extract":
-        return cmd_extract(args, sys.stdout)
-    settings = Settings()
-    _configure_logging(settings.log_level)
+    settings: Settings | None = None
     try:
-        if args.command == "demo":
-            from bot.demo import run_demo
-
-            return asyncio.run(run_demo(script=args.script))
-        if args.command == "run":
-            from bot.app import run_worker
-
-            asyncio.run(run_worker(settings))
-            return 0
-        if args.command == "db":
-            return asyncio.run(_db_upgrade(settings))
-        if args.command == "feed":
-            return asyncio.run(_feed_command(settings, args))
-        if args.command == "poll":
-            return asyncio.run(_poll_once(settings))
-        if args.command == "lineup":
-            if args.lineup_action == "import":
-                if not os.path.isfile(args.file):
-                    print(f"pitboard lineup import: no such file {args.file}", file=sys.stderr)
-                    return 2
-                return asyncio.run(_lineup_import(settings, args.file))
-            return asyncio.run(_lineup_export(settings, args.file, args.series, args.season))
-        if args.command == "web":
-            from bot.app import run_web
-
-            asyncio.run(run_web(settings))
-            return 0
-        if args.command == "discord":
-            if args.discord_action == "invite":
-                return _discord_invite(settings)
-            return asyncio.run(_discord_sync(settings, args.guild))
-        if args.command == "slack":
-            return _slack_manifest(args.http, args.prefix)
+        if args.command == "extract":
+            code = cmd_extract(args, sys.stdout)
+        else:
+            settings = Settings()
+            _configure_logging(settings.log_level, settings.pitboard_log_format)
+            code = _dispatch(parser, args, settings)
+        # Flushed here, not at exit, so a closed pipe (`pitboard slack manifest | head`)
+        # is met below rather than printed by the interpreter on its way out.
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader left (`| head`): the Unix way is to stop quietly. Point stdout at
+        # /dev/null so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except CliError as exc:
+        print(f"pitboard {args.command}: {exc}", file=sys.stderr)
+        return exc.code
+    except SystemExit:
+        raise
+    except Exception as exc:
+        log.debug("pitboard %s failed", args.command, exc_info=True)
+        print(f"pitboard {args.command}: {_explain(exc, settings)}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
+              settings: Settings) -> int:
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(script=args.script))
+    if args.command in _NEEDS_DATABASE:
+        _database_url(settings)  # a bad DATABASE_URL is one line, before anything starts
+    if args.command == "run":
+        from bot.app import run_worker
+
+        asyncio.run(run_worker(settings))
+        return 0
+    if args.command == "db":
+        return asyncio.run(_db_upgrade(settings))
+    if args.command == "doctor":
+        return asyncio.run(_doctor(settings))
+    if args.command == "feed":
+        return asyncio.run(_feed_command(settings, args))
+    if args.command == "poll":
+        return asyncio.run(_poll_once(settings))
+    if args.command == "lineup":
+        if args.lineup_action == "import":
+            if not os.path.isfile(args.file):
+                raise CliError(f"no such file {args.file}. Give the path of a CSV entry "
+                               "list (series,season,car,team,driver,role).", 2)
+            return asyncio.run(_lineup_import(settings, args.file))
+        return asyncio.run(_lineup_export(settings, args.file, args.series, args.season))
+    if args.command == "web":
+        from bot.app import run_web
+
+        asyncio.run(run_web(settings))
+        return 0
+    if args.command == "discord":
+        if args.discord_action == "invite":
+            return _discord_invite(settings)
+        return asyncio.run(_discord_sync(settings, args.guild))
+    if args.command == "slack":
+        return _slack_manifest(args.http, args.prefix)
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "poll", "lineup"})
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,6 +16,8 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite if unset")
     log_level: str = "INFO"
+    pitboard_log_format: Literal["auto", "plain", "json"] = Field(
+        default="auto", description="json: one JSON object a line; auto: rich on a terminal")
 
     # Polling and delivery
     pitboard_poll_seconds: int = Field(default=30, ge=1, description="scheduler tick for feeds")
@@ -46,6 +49,20 @@ class Settings(BaseSettings):
     slack_api_base_url: str | None = None
 
     port: int = 8080
+    # 0.0.0.0: a web dyno or container must answer on every interface; set 127.0.0.1 behind
+    # a reverse proxy on the same host.
+    pitboard_web_host: str = "0.0.0.0"  # noqa: S104
+    pitboard_metrics_port: int | None = Field(
+        default=None, ge=0, le=65535,
+        description="serve /metrics and /healthz from `pitboard run` on this port; off if unset")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
 
     @property
     def feed_urls(self) -> list[str]:

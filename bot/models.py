@@ -354,3 +354,5 @@ class PollReport:
     error: str | None = None
     announced: bool = True
     story_ids: tuple[int, ...] = field(default=())
+    alerts_queued: int = 0
+    moves: int = 0  # moves the rules engine kept (new_stories: those that made news)

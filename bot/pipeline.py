@@ -75,13 +75,17 @@ class Pipeline:
                               not_modified=result.not_modified)
         new_articles = await self._store.add_articles(feed.id, result.articles)
         stories: list[Story] = []
+        moves = 0
         for article in new_articles:
-            stories += await self._record(article)
+            told, found = await self._record(article)
+            stories += told
+            moves += found
         # The first poll of a feed learns what is already there without announcing it:
         # a new feed must not flood a channel with last month's news.
+        queued = 0
         if feed.primed and stories:
-            await route_stories(self._store, stories, self._gazetteer,
-                                feed_scope=feed.workspace)
+            queued = await route_stories(self._store, stories, self._gazetteer,
+                                         feed_scope=feed.workspace)
         # The outbox now holds their alerts. If we die before this, the articles stay
         # unprocessed and `recover` finishes them once our lease has run out.
         if new_articles:
@@ -92,7 +96,8 @@ class Pipeline:
         await self._store.record_poll(feed.id, result, utcnow())
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
-                          story_ids=tuple(s.id for s in stories))
+                          story_ids=tuple(s.id for s in stories), alerts_queued=queued,
+                          moves=moves)
 
     async def recover(self, now: datetime | None = None, *, limit: int = 20) -> int:
         """Finish the articles a dead worker stored but never marked processed; returns how
@@ -134,21 +139,23 @@ class Pipeline:
             # article told is not news, as in _poll).
             stories = [story for story in stories if _told_by(story, article)]
         else:
-            stories = await self._record(article)
+            stories, _ = await self._record(article)
         if feed is not None and feed.primed and stories:
             await route_stories(self._store, stories, self._gazetteer,
                                 feed_scope=feed.workspace)
         await self._store.mark_articles_processed([article.id], utcnow())
 
-    async def _record(self, article: Article) -> list[Story]:
+    async def _record(self, article: Article) -> tuple[list[Story], int]:
+        """The stories worth an alert, and how many moves the rules engine kept."""
         try:
             extraction = confident_part(self._extract(article))
         except Exception:  # one unreadable article must not cost the rest of the feed
             log.exception("rules engine failed on article %s", article.entry_id)
-            return []
+            return [], 0
         if not extraction.moves and not extraction.lineup:
-            return []
-        return await self._store.record_extraction(article, extraction)
+            return [], 0
+        return (await self._store.record_extraction(article, extraction),
+                len(extraction.moves))
 
 
 def _told_by(story: Story, article: Article) -> bool:

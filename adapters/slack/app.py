@@ -159,15 +159,20 @@ def build_slack_app(*, runner: CommandRunner, signing_secret: str,
     return app
 
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
 async def _healthz(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def build_web_app(app: AsyncApp, *, path: str = EVENTS_PATH) -> web.Application:
+def build_web_app(app: AsyncApp, *, path: str = EVENTS_PATH,
+                  healthz: Handler | None = None) -> web.Application:
     """HTTP mode: POST /slack/events (commands and events), GET /slack/install and
-    /slack/oauth_redirect when OAuth is configured, and GET /healthz."""
+    /slack/oauth_redirect when OAuth is configured, and GET /healthz (`healthz`: the
+    deployment's own health check instead of a bare "ok")."""
     web_app = app.web_app(path=path)
-    web_app.router.add_get("/healthz", _healthz)
+    web_app.router.add_get("/healthz", healthz or _healthz)
     return web_app
 
 

@@ -3,6 +3,7 @@ app has every command, scope and setting Pitboard needs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ def slash_commands(prefix: str = "") -> list[SlashCommand]:
     """Every spec as a Slack slash command (groups such as /feed take their action as the
     first word), then the /pitboard umbrella. `prefix` ("pb-") renames them all where a
     workspace already has a /news or /help of its own."""
+    check_prefix(prefix)
     groups: dict[str, list[CommandSpec]] = {}
     for spec in SPECS:
         groups.setdefault(spec.group, []).append(spec)
@@ -70,6 +72,24 @@ def slash_commands(prefix: str = "") -> list[SlashCommand]:
         specs=SPECS,
     ))
     return commands
+
+
+# Slack's rule for command names: lower case, no spaces, at most 32 characters with the slash.
+_PREFIX = re.compile(r"[a-z0-9][a-z0-9_-]*")
+MAX_COMMAND = 32
+
+
+def check_prefix(prefix: str) -> None:
+    """Refuse a prefix Slack would refuse in the manifest, saying what would do."""
+    if not prefix:
+        return
+    longest = max([len(UMBRELLA)] + [len(spec.group) for spec in SPECS])
+    if not _PREFIX.fullmatch(prefix):
+        raise ValueError(f"--prefix {prefix!r} cannot start a Slack command: use lower-case "
+                         "letters, digits, - and _ only, e.g. pb-")
+    if 1 + len(prefix) + longest > MAX_COMMAND:
+        raise ValueError(f"--prefix {prefix!r} is too long: Slack commands have at most "
+                         f"{MAX_COMMAND} characters, so keep it to {MAX_COMMAND - 1 - longest}")
 
 
 def _base_url(request_url: str) -> str:

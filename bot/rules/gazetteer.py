@@ -89,10 +89,16 @@ class Gazetteer:
         self.series: dict[str, SeriesInfo] = {}
         self.teams: dict[tuple[str, str], TeamInfo] = {}  # (series, name) -> team
         self.drivers: dict[str, DriverInfo] = {}
+        # People news names who never drive (team principals, owners, engineers...) and places
+        # (circuits, towns): both read as names so that neither is taken for a new driver.
+        self.staff: dict[str, list[str]] = {}
+        self.places: dict[str, list[str]] = {}
         self.errors: list[str] = []
         self._series_by_key: dict[str, str] = {}
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
+        self._drivers_by_surname: dict[str, list[str]] = {}
+        self._team_words: dict[str, frozenset[str]] = {}
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
         # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
         # prose must write them in capitals too, or "art" and "var" would become teams.
@@ -134,11 +140,20 @@ class Gazetteer:
                 continue
             key = (str(series), str(entry["name"]))
             team = self.teams.setdefault(key, TeamInfo(name=key[1], series=key[0]))
-            team.aliases = _merge(team.aliases, _strings(entry.get("aliases")))
+            # A team's base names it in prose as its aliases do ("the Woking team").
+            team.aliases = _merge(team.aliases, _strings(entry.get("aliases"))
+                                  + _strings(entry.get("bases")))
             team.sponsors = _merge(team.sponsors, _strings(entry.get("sponsors")))
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
             team.colour = _colour(entry.get("colour")) or team.colour
+        for kind, target in (("staff", self.staff), ("place", self.places)):
+            for entry in data.get(kind, []) if isinstance(data.get(kind), list) else []:
+                if not isinstance(entry, dict) or not entry.get("name"):
+                    self.errors.append(f"{origin}: a [[{kind}]] without a name")
+                    continue
+                name = str(entry["name"])
+                target[name] = _merge(target.get(name, []), _strings(entry.get("aliases")))
         for entry in data.get("driver", []) if isinstance(data.get("driver"), list) else []:
             if not isinstance(entry, dict) or not entry.get("name"):
                 self.errors.append(f"{origin}: a [[driver]] without a name")
@@ -182,12 +197,26 @@ class Gazetteer:
                 (team.name, *team.aliases, *team.sponsors, *team.manufacturers))).split())
             for car in team.cars:
                 self._teams_by_car.setdefault((team.series, car), []).append((team, words))
+        words_by_series: dict[str, set[str]] = {}
+        for key, candidates in self._teams_by_key.items():
+            for candidate in candidates:
+                if candidate.how in ("name", "alias"):
+                    words_by_series.setdefault(candidate.series, set()).update(
+                        word for word in key.split() if len(word) >= 4)
+        self._team_words = {series: frozenset(words) for series, words in words_by_series.items()}
         self._drivers_by_key = {}
+        self._drivers_by_surname = {}
         for driver in self.drivers.values():
             for text in (driver.name, *driver.aliases):
                 bucket = self._drivers_by_key.setdefault(name_key(text), [])
                 if driver.name not in bucket:
                     bucket.append(driver.name)
+                words = name_key(text).split()
+                if len(words) >= 2:
+                    surname = _surname(words)
+                    bucket = self._drivers_by_surname.setdefault(surname, [])
+                    if driver.name not in bucket:
+                        bucket.append(driver.name)
 
     # ----- what the engine's automaton is built from ----------------------------------------
 
@@ -199,6 +228,15 @@ class Gazetteer:
             yield key, "team", tuple(candidates)
         for key, names in self._drivers_by_key.items():
             yield key, "driver", tuple(names)
+        drivers = self._drivers_by_key
+        for name, aliases in self.staff.items():
+            for text in (name, *aliases):
+                if name_key(text) not in drivers:  # a driver turned boss is still a driver
+                    yield name_key(text), "staff", name
+        for name, aliases in self.places.items():
+            for text in (name, *aliases):
+                if name_key(text) not in drivers and name_key(text) not in self._teams_by_key:
+                    yield name_key(text), "place", name
 
     def teams_with_car(self, series: str, car: str) -> list[tuple[TeamInfo, frozenset[str]]]:
         """The teams that ran car `car` in `series`, each with the words of all its names."""
@@ -237,6 +275,21 @@ class Gazetteer:
         best = {c.team for c in candidates if HOW_RANK[c.how] == best_rank}
         return candidates[0].team if len(best) == 1 else None
 
+    def driver_by_surname(self, key: str, series: str | None = None) -> str | None:
+        """The one driver a headline's bare surname ("Hamilton", "de Vries") can mean: the
+        only driver with that surname, or the only one of them in `series`."""
+        names = self._drivers_by_surname.get(key, ())
+        if len(names) > 1 and series is not None:
+            names = [n for n in names if series in self.drivers[n].series]
+        if len(names) != 1:
+            return None
+        # "leaves Gibbs for Childress": a team named after its owner, in the series the
+        # article (or else the driver) races in, is the team's.
+        series_of = [series] if series is not None else self.drivers[names[0]].series
+        if any(key in self._team_words.get(s, ()) for s in series_of):
+            return None
+        return names[0]
+
     def canonical_driver(self, text: str) -> str | None:
         names = self._drivers_by_key.get(name_key(text), [])
         return names[0] if len(names) == 1 else None
@@ -271,6 +324,21 @@ class Gazetteer:
     def vehicle(self, series: str | None) -> str:
         info = self.series.get(series or "")
         return info.vehicle if info else "car"
+
+
+_SURNAME_PARTICLES = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
+                                "della", "la", "le", "ten", "ter", "al"))
+
+
+def _surname(words: list[str]) -> str:
+    """"max verstappen" -> "verstappen"; "nyck de vries" -> "de vries"; "martin truex jr" ->
+    "truex"."""
+    if words[-1] in ("jr", "sr", "ii", "iii", "iv") and len(words) > 2:
+        words = words[:-1]
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in _SURNAME_PARTICLES:
+        start -= 1
+    return " ".join(words[start:])
 
 
 def _is_acronym(text: str) -> bool:

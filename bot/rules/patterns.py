@@ -11,7 +11,10 @@ import itertools
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+from lemminflect import getAllInflections
 
 from bot.models import MoveKind
 from bot.rules.gazetteer import fold_key
@@ -20,6 +23,9 @@ from bot.rules.text import fold
 SLOTS = ("driver", "team", "replaced", "car")
 _SLOT = re.compile(r"\{(\w+)\}")
 _ALTERNATION = re.compile(r"\(([^()]*\|[^()]*)\)")
+# "<join>" writes every way news tenses a verb; "<sign:passive>" every way it says it was done
+# to the subject ("has been signed by").
+_VERB = re.compile(r"<([a-z\-]+)(?::(active|passive|finite|nonfinite|future|agent|nonpast))?>")
 
 
 class RulesError(ValueError):
@@ -37,6 +43,7 @@ class Pattern:
     lineup_only: bool = False  # "A, B and C will share the No. 7": seats, not moves
     confidence: float = 0.9
     follow: frozenset[str] = frozenset()  # one of these words must come right after the slots
+    plural: bool = False  # a crew in the present ("A and B drive the No. 7") names several
 
 
 @dataclass(slots=True)
@@ -50,8 +57,61 @@ class Rules:
     object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
 
 
+@lru_cache(maxsize=1024)
+def verb_forms(lemma: str, voice: str = "active") -> tuple[str, ...]:
+    """The forms of a verb as news writes them, auxiliaries included: "<partner>" is "will
+    partner", "partners", "is partnering", "has partnered", "to partner", "partnering"..."""
+    forms = getAllInflections(lemma, upos="VERB")
+    base = lemma
+    third = (forms.get("VBZ") or (lemma + "s",))[0]
+    past = forms.get("VBD") or (lemma + "ed",)
+    participle = forms.get("VBN") or past
+    gerund = (forms.get("VBG") or (lemma + "ing",))[0]
+    if voice == "passive":
+        return tuple(dict.fromkeys(
+            f"{aux} {p}".strip() for p in participle for aux in (
+                "is", "are", "was", "were", "has been", "have been", "had been", "will be",
+                "would be", "is to be", "to be", "being", "having been", "")))
+    finite = [base, third, *past, f"will {base}", f"would {base}", f"is to {base}",
+              f"are to {base}", f"is {gerund}", f"are {gerund}", f"was {gerund}",
+              f"will be {gerund}", f"is now {gerund}", f"now {third}", f"will now {base}",
+              f"will also {base}", f"also {third}", f"will again {base}", f"again {third}",
+              # "had moved" is what happened before the news: background, left out.
+              *(f"{aux} {p}" for p in participle for aux in ("has", "have", "has now"))]
+    nonfinite = [f"to {base}", gerund, *(f"having {p}" for p in participle)]
+    if voice == "future":
+        # Placement verbs ("races for", "has driven for") state a seat only when they look
+        # ahead; in the present or past they are where a driver is or was.
+        return (f"will {base}", f"would {base}", f"to {base}", f"is to {base}", f"are to {base}",
+                f"will be {gerund}", f"will now {base}", f"will also {base}", f"will again {base}",
+                f"will continue to {base}", f"is going to {base}", f"going to {base}")
+    if voice == "agent":
+        # A team doing it to a driver ("Haas signs Bearman"): no bare "sign" or "signing",
+        # which are nouns as often as verbs ("a place", "the signing of").
+        return tuple(dict.fromkeys(f for f in finite if f != base))
+    if voice == "nonpast":
+        # A crew as announced ("A and B share the No. 7"), not as it raced ("shared").
+        return tuple(dict.fromkeys(f for f in finite + nonfinite
+                                   if f not in past and not f.startswith(("has ", "have ",
+                                                                          "had ", "having "))
+                                   and f != gerund))
+    if voice == "finite":
+        return tuple(dict.fromkeys(finite))
+    if voice == "nonfinite":
+        return tuple(dict.fromkeys(nonfinite))
+    return tuple(dict.fromkeys(finite + nonfinite))
+
+
+def _verbs(phrase: str) -> str:
+    return _VERB.sub(lambda m: "(" + "|".join(verb_forms(m.group(1), m.group(2) or "active"))
+                     + ")", phrase)
+
+
 def expand(phrase: str) -> list[str]:
-    """All the spellings "(will join|joins) {team}" stands for, alternatives multiplied out."""
+    """All the spellings "(will join|joins) {team}" stands for, alternatives multiplied out;
+    "<join>" stands for every tense of the verb."""
+    if "<" in phrase:
+        phrase = _verbs(phrase)
     parts: list[list[str]] = []
     position = 0
     for match in _ALTERNATION.finditer(phrase):
@@ -64,8 +124,11 @@ def expand(phrase: str) -> list[str]:
 
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
                     clause_end: bool = False, lineup_only: bool = False,
-                    follow: frozenset[str] = frozenset()) -> list[tuple[str, Pattern]]:
+                    follow: frozenset[str] = frozenset(), plural: bool = False
+                    ) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
+    if written.startswith("{team} <"):
+        written = _VERB.sub(lambda m: f"<{m.group(1)}:{m.group(2) or 'agent'}>", written, count=1)
     for variant in expand(written):
         pieces = _SLOT.split(variant)  # literal, slot, literal, slot, ... literal
         literals = [p.strip() for p in pieces[0::2]]
@@ -86,7 +149,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
         compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
                                       title_only=title_only, confidence=confidence,
                                       clause_end=clause_end, lineup_only=lineup_only,
-                                      follow=follow)))
+                                      follow=follow, plural=plural)))
     return compiled
 
 
@@ -113,10 +176,12 @@ def build_rules(data: dict[str, object]) -> Rules:
         clause_end = bool(group.get("clause_end", False))
         lineup_only = bool(group.get("lineup_only", False))
         follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
+        plural = bool(group.get("plural", False))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
-                                                lineup_only=lineup_only, follow=follow):
+                                                lineup_only=lineup_only, follow=follow,
+                                                plural=plural):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

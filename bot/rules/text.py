@@ -87,6 +87,7 @@ def clean(text: str) -> str:
 # back afterwards.
 _BOUNDARY = re.compile(r"[.!?…\n][\"'”’)\]]?[ \t\n]*")
 _OPENS_SENTENCE = re.compile(r"[\"“‘'(A-Z0-9À-Ý]")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _ABBREVIATIONS = frozenset((
     "No", "Nr", "Nos", "Jr", "Sr", "Dr", "Mr", "Mrs", "Ms", "St", "Mt", "Mk", "vs", "Fla", "Tenn",
     "Calif", "Ind", "Ariz", "Ga", "Va", "Ky", "Ill", "Mich", "Jan", "Feb", "Mar", "Apr", "Aug",
@@ -117,7 +118,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if text[end] in ".!?…":
             end += 1
             word = text[max(start - 1, text.rfind(" ", start, end - 1)) + 1:end - 1]
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()) or \
+                    _INITIALS.fullmatch(word):  # "A.J. Foyt", "J.R. Hildebrand"
                 continue
         if end > start:
             spans.append((start, end))

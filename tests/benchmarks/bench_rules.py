@@ -1,11 +1,13 @@
 """How fast the rules engine reads articles, beside feedparser's parse rate of the same articles.
 
-    .venv/bin/python tests/benchmarks/bench_rules.py [--articles 2000] [--seed 7] [--runs 3]
+    .venv/bin/python -m tests.benchmarks.bench_rules [--corpus DIR | --synthetic N] [--runs 5]
 
-Builds articles of about 300 words from templates and gazetteer names (moves, race reports,
-rumours, staff news), times `extract` one article at a time on one core, then serves the same
-articles as one RSS 2.0 document to feedparser and times its parse. Prints rates, percentiles
-and the ratio. Not a pytest test: a shared machine's timing must not fail CI.
+By default reads the labelled corpus (`../shared/eval/dev.jsonl` and `train-*.jsonl`: real news,
+every item once), times `extract` one article at a time on one core, then serves the same
+articles as one RSS 2.0 document to feedparser and times its parse, in the same run. With
+`--synthetic N` it builds N articles of about 300 words from templates and gazetteer names
+instead (moves, race reports, rumours, staff news). Prints rates, percentiles and the ratio.
+Not a pytest test: a shared machine's timing must not fail CI.
 """
 
 from __future__ import annotations
@@ -26,7 +28,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import feedparser
 
 from bot.models import Article
-from bot.rules import default_engine, extract
+from bot.rules import article_from_item, default_engine, extract
+
+EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "eval"
+
+
+def corpus_articles(folder: Path) -> list[Article]:
+    """Every labelled news item as the article `pitboard extract` reads, with a unique id."""
+    import json
+
+    articles = []
+    for path in [folder / "dev.jsonl", *sorted(folder.glob("train-*.jsonl"))]:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    articles.append(article_from_item(json.loads(line)))
+    return articles
 
 HEADLINES = [
     "{team} signs {driver} for {year}",
@@ -107,11 +124,18 @@ def as_rss(articles: list[Article]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--corpus", type=Path, default=EVAL_DIR,
+                        help="folder of the labelled corpus (default ../shared/eval)")
+    parser.add_argument("--synthetic", type=int, metavar="N",
+                        help="time N template-built articles instead of the corpus")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=3, help="timed runs; the fastest is shown")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs; the fastest is shown")
     args = parser.parse_args()
-    articles = build_articles(args.articles, args.seed)
+    if args.synthetic:
+        articles = build_articles(args.synthetic, args.seed)
+    else:
+        articles = corpus_articles(args.corpus)
+        print(f"corpus: {args.corpus}")
     words = statistics.mean(len(f"{a.title} {a.summary}".split()) for a in articles)
     for article in articles[:50]:  # warm caches the way a running bot has them warm
         extract(article)

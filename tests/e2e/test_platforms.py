@@ -55,11 +55,15 @@ async def test_pitboard_web_answers_signed_slack_commands_and_health(tmp_path, s
                 try:
                     async with session.get(f"{base}/healthz") as health:
                         if health.status == 200:
+                            assert (await health.json())["outbox_depth"] == 0
                             break
                 except aiohttp.ClientConnectionError:
                     await asyncio.sleep(0.05)
             else:
                 pytest.fail("pitboard web never answered /healthz")
+            async with session.get(f"{base}/metrics") as page:
+                assert page.status == 200
+                assert "pitboard_outbox_depth 0.0" in await page.text()
         client = SlashClient(base, slack)
         answer = await client.ask("/lineup", "31", user="U0FAN", team=TEAM, secret=SECRET)
         assert "No lineup known yet for car #31" in str(answer)

@@ -213,11 +213,13 @@ def test_manufacturer_decided_by_car_number_or_kept_with_lower_confidence() -> N
     assert stated[0].confidence < by_car[0].confidence
 
 
-def test_line_up_statement_gives_lineup_entries_without_moves() -> None:
+def test_crew_announced_is_a_seat_for_each_driver() -> None:
+    # The corpus convention: a crew named for a season is a move for every driver in it.
     result = extract(article("Porsche Penske confirms IMSA crews",
                              "Felipe Nasr, Nick Tandy and Matt Campbell will share the No. 7 "
                              "Porsche 963 in 2025.", series="IMSA"))
-    assert result.moves == ()
+    assert {(m.driver, m.kind, m.car, m.season) for m in result.moves} == {
+        (name, MoveKind.JOIN, "7", 2025) for name in ("Felipe Nasr", "Nick Tandy", "Matt Campbell")}
     assert {(e.driver, e.car, e.season) for e in result.lineup} == {
         ("Felipe Nasr", "7", 2025), ("Nick Tandy", "7", 2025), ("Matt Campbell", "7", 2025)}
 
@@ -273,7 +275,7 @@ SEASONS = [
                  id="leave-at-season-end"),
     pytest.param("Will Brown joins Triple Eight Race Engineering when the season ends", "join",
                  2025, id="join-after-season-end"),
-    pytest.param("Michael van der Mark moved to BMW in 2021", "join", 2021,
+    pytest.param("Michael van der Mark moved to BMW in 2022", "join", 2022,
                  id="old-year-next-to-the-trigger"),
     pytest.param("Alexander Rossi, the 2016 Indianapolis 500 winner, joins Ed Carpenter Racing",
                  "join", None, id="old-year-elsewhere-is-background"),

@@ -1,0 +1,156 @@
+"""Who a sentence is about: "He", "The Spaniard", surnames, and the team the article is about."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from bot.rules.document import (
+    _DESTINATION_WORDS,
+    _REFERENCE_WORDS,
+    PERSON,
+    TEAM,
+    EngineBase,
+    Mention,
+    _coordinated,
+    _Doc,
+    _is_make,
+)
+
+
+class Coreference(EngineBase):
+    def _implied_subject(self, doc: _Doc, sentence: int, t_start: int) -> Mention | None:
+        """"The Spaniard chose to step away..." after a sentence about Aleix Espargaro: the
+        epithet (or "He"/"She") opening a sentence that names nobody is that driver."""
+        start = doc.sentences[sentence][0]
+        span_end = self._opening_reference(doc, sentence, t_start)
+        if span_end is None:
+            return None
+        name = self._topic(doc, sentence - 1)
+        if name is None:
+            return None
+        word_start = doc.folded.rfind(" ", start, span_end - 1) + 1 if \
+            doc.folded[start:span_end].count(" ") > 0 and \
+            doc.folded[start:span_end].split()[-1:] in (["he"], ["she"]) else start
+        return Mention(max(start, word_start), min(span_end, t_start), PERSON, name,
+                       known=True, non_driver=name in self._non_drivers(doc))
+
+    def _opening_reference(self, doc: _Doc, sentence: int, limit: int | None = None
+                           ) -> int | None:
+        """Where "He", "She" or "The Spaniard, 24," opening a sentence ends; None when the
+        sentence opens otherwise."""
+        if limit is None:
+            key = ("opening", sentence)
+            if key not in doc.memo:
+                doc.memo[key] = self._opening_reference(doc, sentence, doc.sentences[sentence][1])
+            return doc.memo[key]  # type: ignore[return-value]
+        start, end = doc.sentences[sentence]
+        limit = min(end, limit)
+        opening = doc.folded[start:start + 40].split()[:5]
+        if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
+            return start + len(opening[0])
+        if "he" in opening[1:4] or "she" in opening[1:4]:
+            # "At Yamaha he replaces Razgatlioglu", "In 2024, she moves to ...": the subject
+            # after a short opening phrase, with nobody named before it.
+            word = "he" if "he" in opening[1:4] else "she"
+            position = doc.folded.find(f" {word} ", start, start + 40) + 1
+            if 0 < position < limit and not any(
+                    m.kind == PERSON and m.start < position for m in doc.by_sentence[sentence]):
+                return position + len(word)
+        if opening[:1] == ["the"]:
+            epithets = doc.cues.get("epithet", ())
+            if not epithets:
+                return None
+            starts = doc.memo.get(("epithet starts",))
+            if starts is None:
+                epithets.sort()
+                starts = doc.memo[("epithet starts",)] = [c for c, _ in epithets]
+            index = bisect_left(starts, start)  # type: ignore[arg-type]
+            if index < len(epithets):
+                c_start, c_end = epithets[index]
+                if c_start < limit and c_start - start <= 80 and \
+                        len(doc.folded[start:c_start].split()) <= 5:
+                    return c_end
+        return None
+
+    def _reference_openings(self, doc: _Doc) -> list[int]:
+        """The sentences that open with "He", "She", "His", "Her" or "The <epithet>"."""
+        found = doc.memo.get(("references",))
+        if found is None:
+            # "The ..." refers back only with an epithet ("The Spaniard"), which most
+            # articles never write.
+            words = _REFERENCE_WORDS if doc.cues.get("epithet") else _REFERENCE_WORDS[:4]
+            found = doc.memo[("references",)] = [
+                i for i, (start, _) in enumerate(doc.sentences)
+                if i and doc.folded.startswith(words, start)
+                and self._opening_reference(doc, i) is not None]
+        return found  # type: ignore[return-value]
+
+    def _topic(self, doc: _Doc, sentence: int) -> str | None:
+        """Who the text is about at a sentence: the first person it names, or, when it opens
+        with "He" or an epithet and names nobody before, whom the sentences before were
+        about ("Foster, 21, won the title. He will partner Rahal. The Briton steps up...").
+        At most four sentences back."""
+        key = ("topic", sentence)
+        if key not in doc.memo:
+            doc.memo[key] = self._find_topic(doc, sentence)
+        return doc.memo[key]  # type: ignore[return-value]
+
+    def _find_topic(self, doc: _Doc, sentence: int) -> str | None:
+        for index in range(sentence, max(-1, sentence - 4), -1):
+            first = doc.first_person[index]
+            if first is not None and self._opening_reference(doc, index) is None:
+                return first
+            if first is not None:
+                # "He will be team-mates with Graham Rahal": Rahal is not the subject.
+                s_start = doc.sentences[index][0]
+                early = [m for m in doc.by_sentence[index] if m.kind == PERSON]
+                if early and early[0].start - s_start <= 30 and \
+                        len(doc.folded[s_start:early[0].start].split()) <= 1:
+                    return first
+        return None
+
+    def _non_drivers(self, doc: _Doc) -> set[str]:
+        found = doc.memo.get(("non_drivers",))
+        if found is None:
+            found = doc.memo[("non_drivers",)] = {
+                m.value for m in doc.mentions if m.kind == PERSON and m.non_driver}
+        return found  # type: ignore[return-value]
+
+    def _subject(self, doc: _Doc, mentions: list[Mention], t_start: int, floor: int
+                 ) -> list[Mention]:
+        people = [m for m in mentions if m.kind == PERSON and floor <= m.start and m.end <= t_start
+                  and not doc.text.startswith(("'s", "’s"), m.end)]
+        if not people:
+            return []
+        found = [people[0]]
+        for following in people[1:]:
+            if not _coordinated(doc.text[found[-1].end:following.start]) or \
+                    doc.text.endswith(("'s", "’s"), following.start, following.end):
+                break
+            found.append(following)
+        return found
+
+    def _focus_team(self, doc: _Doc) -> Mention | None:
+        teams = [m for m in doc.mentions if m.kind == TEAM]
+        if not teams:
+            return None
+        # A maker's or sponsor's name in the title ("Falken names two Porsche crews") says
+        # less than a team the article names as such.
+        named = [m for m in teams if (not m.candidates or any(
+            c.how in ("name", "alias") for c in m.candidates)) and not _is_make(doc, m)]
+        in_title = [m for m in named or teams if m.start < doc.title_end]
+        if in_title:
+            # "Bottas leaves Mercedes for multi-year Alfa Romeo deal": where the title goes.
+            for mention in in_title:
+                if doc.folded[max(0, mention.start - 16):mention.start].split()[-2:] and any(
+                        w in _DESTINATION_WORDS
+                        for w in doc.folded[max(0, mention.start - 16):mention.start].split()[-2:]):
+                    return mention
+            return in_title[0]
+        teams = named or teams
+        counts: dict[str, int] = {}
+        for mention in teams:
+            key = self._team_name(doc, mention, None)[0]
+            counts[key] = counts.get(key, 0) + 1
+        best = max(counts.values())
+        return next(m for m in teams if counts[self._team_name(doc, m, None)[0]] == best)

@@ -1,0 +1,589 @@
+"""The shared vocabulary of the rules engine's reading steps: the document read, its mentions
+and raw moves, and the small text helpers every step uses."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import ahocorasick
+
+from bot.models import MoveKind, Status
+from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
+from bot.rules.patterns import Pattern, Rules
+from bot.rules.text import fold
+
+PERSON, TEAM, SERIES, CAR = "person", "team", "series", "car"
+
+
+# A feed item states its news up front; reading a runaway 1 MB "summary" in full would only
+# let one bad entry stall a poll cycle.
+MAX_TITLE = 1_000
+
+
+MAX_BODY = 20_000
+
+
+# Cues looked for in every sentence (the rest only where a trigger is).
+GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
+                         "season_end", "non_driver"))
+
+
+SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
+
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+
+
+_WORD = rf"[{_UPPER}][\w'’\-]*"
+
+
+_PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin|al)"
+
+
+_NAME_RUN = re.compile(
+    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
+)
+
+
+# "van der Zande" in running text: the particles before a capitalised surname.
+_LEADING_PARTICLES = re.compile(
+    r"(?:^|(?<=[\s(\"“]))(?:(?:van|von|de|der|den|da|di|du|dos|del|della|la|le|ten|ter)[ \t]+)+$"
+)
+
+
+_CAR_DIGITS = re.compile(r"\.?[ \t]?#?(\d{1,3})\b(?![.,:/]\d)")
+
+
+_HASH_DIGITS = re.compile(r"#(\d{1,3})\b(?![.,:/]\d)")
+
+
+_THE_CAR = re.compile(r"the (\d{1,3}) (?:car|entry)\b")
+
+
+# Words after which a number is a car number; found by the automaton, digits checked here.
+CAR_WORDS = ("no", "nr", "number", "car", "car number", "car no")
+
+
+def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
+                ) -> list[tuple[int, int, str]]:
+    """"No. 31", "#31", "No.18", "car 31", "car number 31", "the 31 car": (start, end, "31").
+
+    `after_words` are the spans of CAR_WORDS the automaton found; without them the text is
+    scanned for those words here."""
+    if after_words is None:
+        lowered = text.lower()
+        after_words = [(m.start(), m.end()) for m in re.finditer(
+            r"\b(?:car number|car no|number|car|no|nr)\b", lowered)]
+    found = []
+    for start, end in after_words:
+        match = _CAR_DIGITS.match(text, end)
+        if match and (text[start].isupper() or text[start:end].lower() != "no"):
+            found.append((start, match.end(), match.group(1)))
+    if "#" in text:
+        found.extend((m.start(), m.end(), m.group(1)) for m in _HASH_DIGITS.finditer(text))
+    if " car" in text or " entry" in text:
+        found.extend((m.start(), m.end(), m.group(1)) for m in _THE_CAR.finditer(text))
+    found.sort()
+    return found
+
+
+_MODEL_WORDS = re.compile(r"^\s*(?:[\w'’.\-]+\s+){1,4}?(?=(?:,|and\b|&|with\b))")
+_CAR_IN_LIST = re.compile(r"\s*(?:in|driving|sharing)\s+(?:the|its|their)\s+(?:\w+\s+){0,2}$")
+
+
+_HIS_TEAM = re.compile(
+    r",[ \t]+(?:his|her)[ \t]+(?:(?:former|old|previous|current|[\w-]+)[ \t]+){0,3}"
+    r"(?:team|squad|outfit|employers?|entrant)\b")
+
+
+_HIS_BEFORE = re.compile(r"\b(?:his|her)\s+(?:the\s+)?$")
+
+
+_SPELL_AFTER = re.compile(r"\s+(?:spell|stint|tenure|days|time|years|seasons|career)\b")
+
+
+# After these a sentence says something else: "will race for Haas, ending speculation that he
+# might stay", "will join Ferrari, where he could win an eighth title".
+_RUMOUR_CLAUSE_END = re.compile(
+    r",[ \t]+(?:with|while|whereas|but|and|ending|putting|where|which|who|after|amid|despite|"
+    r"following|having|as)\b|;|:|[ \t]-[ \t]|—")
+
+
+_SEASON_BEFORE = re.compile(
+    r"\b(?:for|in|from|of|until|through|starting|beginning|the|since|its|their|his|her)\s+"
+    r"(?:the\s+)?$", re.I)
+
+
+_SEASON_AFTER = re.compile(
+    r"\s*(?:season|campaign|championship|schedule|series|grid|line-?up|roster|title|plans|"
+    r"programme|program|effort|entry|"
+    r"NTT|IndyCar|F1|Formula|NASCAR|MotoGP|WEC|IMSA|Supercars|WorldSBK|Xfinity|Cup)\b", re.I)
+
+
+_SEASON_IN_FOR = re.compile(r"\b(?:in|for|from)\s+$")
+
+
+_SEASON_END_WORDS = re.compile(r"end of|after|when|once")
+
+
+_YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
+
+
+_FE_SEASON = re.compile(
+    r"\b[Ss]eason (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen)\b")
+
+
+_NUMBER_WORDS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen"))}
+
+
+_ASIDE = re.compile(
+    r"\([^()\n]{0,200}\)"
+    r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
+    r"until|aged|formerly|previously|like|once|then)\b[^,;()\n]{0,200},"
+    r"|,[ \t]+(?:a|an|the|his|her|their|its|as)\b[^,;()\n]{0,45},"
+    r"|,[ \t]+(?:the[ \t]+)?(?:son|daughter|brother|sister|father|mother|nephew|niece|grandson|"
+    r"granddaughter|cousin|wife|husband)[ \t]+of\b[^,;()\n]{0,80},"
+)
+
+
+# A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
+_CLAUSE_BREAK = re.compile(
+    r";|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
+)
+
+
+_AUXILIARIES = frozenset(("was", "is", "will", "has", "had", "would", "are", "were", "have",
+                          "could", "may", "might", "should", "must", "did", "does"))
+
+
+# After "X confirms <driver> will ...": verbs that still announce a seat, and the kind they make
+# (None keeps the trigger's own).
+_SEAT_VERBS: dict[str, MoveKind | None] = {
+    "partner": None, "race": None, "drive": None, "ride": None, "compete": None, "line": None,
+    "join": None, "replace": None, "team": None, "pair": None, "take": None, "step": None,
+    "move": None, "become": None, "remain": MoveKind.EXTEND, "stay": MoveKind.EXTEND,
+    "continue": MoveKind.EXTEND,
+}
+
+
+_DENIALS = frozenset(("denies", "denied", "shuts down", "shut down", "quashes", "quashed",
+                      "rules out", "ruled out", "dismisses", "dismissed", "staying put",
+                      "stays put"))
+
+
+# Words too common in team names to tie two teams together.
+_GENERIC_TEAM_WORDS = frozenset(("the", "of", "and", "with", "by", "f1", "gp", "grand", "prix",
+                                 "world", "rally", "works", "factory", "official", "s"))
+
+
+_PARTICLE_WORDS = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
+                            "della", "la", "le", "ten", "ter"))
+
+
+_SPEECH_VERBS = frozenset(("announces", "announced", "confirms", "confirmed", "says", "said",
+                           "reveals", "revealed", "admits", "admitted", "insists", "states",
+                           "stated", "declares", "declared", "has", "had"))
+
+
+_BE_WORDS = (["is"], ["are"], ["was"], ["were"], ["be"], ["been"], ["being"])
+
+
+_PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
+
+
+# "the Brackley team", "the Italian outfit", "the Woking-based squad": a team by description.
+_DESCRIBED_TEAM = re.compile(
+    r"\bthe (?:[a-z0-9]+ ){1,2}(?:team|squad|outfit|organisation|organization|operation|"
+    r"stable|marque|manufacturer|factory|entrant|brand)\b")
+
+
+# "as Andretti's reserve driver": the team the driver has been with.
+_ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junior|third|works|"
+                      r"factory|full-time|official|race|lead|number one|no\. 1)\s+"
+                      r"(?:and\s+\w+\s+)?)?(?:driver|rider)\b")
+
+
+_PAST_VERBS = frozenset(("left", "joined", "moved", "quit", "retired", "signed", "switched",
+                         "departed", "was", "raced", "drove", "rode", "had", "exited", "rejoined",
+                         "returned", "replaced", "succeeded", "stepped", "graduated"))
+
+
+# "Harvick's successor", "Ocon's seat": the driver whose place the mover takes.
+_SEAT_OF = re.compile(r"['’]s\s+(?:(?:old|former|vacant|vacated|empty|race)\s+)?"
+                      r"(?:successor|replacement|seat|place|ride|drive|spot)\b")
+
+
+_ENTITY_KINDS = frozenset(("team", "driver", "series", "staff", "place"))
+
+
+_REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
+
+
+_COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or)\s*)+$")
+
+
+# "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
+_LIST_GAP = re.compile(
+    r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
+    r"(?P<words>(?:[\w'’.\-]+\s+){0,4})$")
+
+
+_LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")
+
+
+# Words that start another clause or phrase: a list does not run across them.
+_LIST_BREAK = frozenset((
+    "will", "is", "are", "was", "were", "has", "have", "had", "who", "which", "while", "as",
+    "at", "for", "to", "from", "after", "by", "whose", "where", "when", "but", "also", "in",
+    "with", "of", "on", "said", "says", "joins", "join",
+    "leaves", "stays", "remains", "would", "could", "be", "been", "that", "than", "team",
+))
+
+
+def _coordinated(between: str, *, with_ok: bool = False) -> bool:
+    """The text between two names makes them one list: "A and B", "A, B and C", "A, Dutchman
+    B and Australian C"; with `with_ok`, also "A with B" (a crew named after its verb)."""
+    if _COORDINATION.match(between):
+        return True
+    match = _LIST_GAP.match(between) or (_LIST_GAP_WITH.match(between) if with_ok else None)
+    if match is None:
+        return False
+    words = fold(match.group("words")).split()
+    return not any(w in _LIST_BREAK or w.isdigit() for w in words)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Capitalised words that start sentences or name things, never a person's first or last name.
+_NOT_NAME = _words("""
+    the a an in on at for with after before his her their its it this that these those next
+    last team former ex new reigning rookie veteran champion drivers driver rider riders
+    dutchman briton spaniard kiwi frenchman german italian american australian brazilian
+    belgian dane swede finn japanese mexican canadian argentine swiss austrian portuguese
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december racing motorsport motorsports
+    team series championship cup grand prix hours speedway raceway circuit international
+    motor engineering academy formula gp hypercar sports sportscar rolex indianapolis mans
+    gt world endurance 24 500 e-prix eprix race sprint feature qualifying practice he she
+    they we i but and or so as if when while once both all one two three four five six seven
+    eight nine ten ntt fia imsa wec nascar motogp indycar f1 f2 f3 lmp2 lmp1 gtp gtd lmgt3
+    lmdh also however meanwhile although though because since according said says told
+    statement official it's that's there here what who why how more most many much some
+    other another each every first second third fourth fifth sixth final chevrolet honda
+    toyota porsche ferrari mercedes audi bmw cadillac acura lamborghini mclaren alpine
+    peugeot ducati yamaha kawasaki aprilia ktm suzuki hyundai nissan jaguar maserati lola
+    dallara oreca ligier chevy red bull haas sauber stake rb alphatauri corse pro am silver
+    bronze gold class lap laps pole podium north south east west united states kingdom new
+    san santa st saint mount park city county valley beach
+""")
+
+
+_TEAM_WORDS = _words("""
+    racing motorsport motorsports team autosport autosports competition engineering garage
+    sport corse gp motorsport's racing's
+""")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    kind: str
+    value: str
+    known: bool = False
+    candidates: tuple[TeamCandidate, ...] = ()
+    non_driver: bool = False
+
+
+@dataclass(slots=True)
+class RawMove:
+    kind: MoveKind
+    driver: str
+    driver_mention: Mention
+    sentence: int
+    trigger: tuple[int, int]
+    pattern: Pattern
+    team: Mention | None = None
+    team_from_context: bool = False
+    replaced: str | None = None
+    car: str | None = None
+    status: Status = Status.CONFIRMED
+    teammates: list[Mention] = field(default_factory=list)
+    co_drivers: tuple[str, ...] = ()  # others named with the driver: "A and B will join"
+
+
+@dataclass(slots=True)
+class _Doc:
+    text: str
+    folded: str
+    title_end: int
+    sentences: list[tuple[int, int]]
+    starts: list[int]
+    published: date | None
+    series_hint: str | None
+    mentions: list[Mention]
+    by_sentence: list[list[Mention]]
+    cues: dict[str, list[tuple[int, int]]]
+    roles: list[tuple[int, int, str]]
+    triggers: list[tuple[int, int, list[Pattern]]]
+    object_kind: dict[int, tuple[int, MoveKind]]
+    asides: list[tuple[int, int]]
+    series_seen: set[str]
+    focus: str | None = None
+    car_sentences: list[int] = field(default_factory=list)
+    trigger_starts: list[int] = field(default_factory=list)
+    first_person: list[str | None] = field(default_factory=list)  # per sentence
+    person_sentences: dict[str, set[int]] = field(default_factory=dict)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)  # gazetteer name -> as written
+
+    def name(self, driver: str) -> str:
+        """A driver as the article writes them ("Toprak Razgatlıoğlu", not the gazetteer's
+        "Toprak Razgatlioglu"): the fullest spelling it uses, the first of equals."""
+        written = self.spelled.get(driver)
+        if written is None:
+            written = self.spelled[driver] = _spelling(self.text, self.mentions, driver)
+        return written
+
+    def sentence_of(self, position: int) -> int:
+        return max(0, bisect_right(self.starts, position) - 1)
+
+
+def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, payloads in entries.items():
+        # Keys carry a space each side, as does the text: every match is a whole word run,
+        # and "ex" inside "next" is never reported at all.
+        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads)))
+    if entries:
+        automaton.make_automaton()
+    return automaton
+
+
+def _longest(triggers: list[tuple[int, int, list[Pattern]]]
+             ) -> list[tuple[int, int, list[Pattern]]]:
+    """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
+    if len(triggers) < 2:
+        return triggers
+    kept: list[tuple[int, int, list[Pattern]]] = []
+    for trigger in sorted(triggers, key=lambda t: (t[0] - t[1], t[0])):
+        start, end = trigger[0], trigger[1]
+        if not any(start < k[1] and k[0] < end for k in kept):
+            kept.append(trigger)
+    kept.sort(key=lambda t: t[0])
+    return kept
+
+
+@lru_cache(maxsize=4096)
+def _name_key(name: str) -> str:
+    return " ".join(fold(name).split())
+
+
+def _writes(doc: _Doc, key: str) -> bool:
+    """The article has `key` (folded words) as a whole word run."""
+    folded = doc.folded
+    position = folded.find(key)
+    while position != -1:
+        end = position + len(key)
+        if (position == 0 or folded[position - 1] == " ") and (
+                end == len(folded) or folded[end] == " "):
+            return True
+        position = folded.find(key, position + 1)
+    if "  " not in folded:
+        return False
+    words = doc.memo.get(("words",))
+    if words is None:
+        words = doc.memo[("words",)] = f" {' '.join(folded.split())} "
+    return f" {key} " in words  # type: ignore[operator]
+
+
+@lru_cache(maxsize=16384)
+def _name_keys(name: str) -> tuple[str, ...]:
+    """The folded forms a later mention of `name` may take: the full name first, then the
+    surname ("Armstrong", "van der Zande" and "Zande" for "Renger van der Zande")."""
+    words = _name_words(name)
+    if len(words) < 2:
+        return ()
+    keys = [" ".join(words), " ".join(words[1:])]
+    if words[-1] in ("jr", "sr", "ii", "iii") and len(words) > 2:
+        keys.append(" ".join(words[1:-1]))
+    if len(words) > 2 and words[1] in (
+            "van", "von", "de", "der", "da", "di", "du", "dos", "del", "la", "le"):
+        keys.append(words[-1])
+    return tuple(keys)
+
+
+@lru_cache(maxsize=16384)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(fold(name).split())
+
+
+def _words_between(doc: _Doc, start: int, end: int) -> int:
+    """Words from `start` to `end`; a large number when `end` comes first."""
+    if end < start:
+        return 1_000
+    return len(doc.folded[start:end].split())
+
+
+def _outside_asides(doc: _Doc, start: int, end: int) -> str:
+    """The folded text between two offsets, without the asides ", who ... ," inside it."""
+    pieces = []
+    position = start
+    for a_start, a_end in doc.asides:
+        if a_start >= position and a_end <= end:
+            pieces.append(doc.folded[position:a_start])
+            position = a_end
+    pieces.append(doc.folded[position:end])
+    return " ".join(pieces)
+
+
+def _cue_between(doc: _Doc, cue: str, low: int, high: int) -> bool:
+    """A cue of the class starts in [low, high). Most classes are absent from an article, so
+    the empty case costs one look-up."""
+    found = doc.cues.get(cue)
+    return bool(found) and any(low <= c < high for c, _ in found)  # type: ignore[union-attr]
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> bool:
+    """`position` falls inside one of the (start-sorted) spans, after its first character."""
+    index = bisect_right(starts, position) - 1
+    return index >= 0 and spans[index][0] < position < spans[index][1]
+
+
+def _possessive(doc: _Doc, mention: Mention) -> bool:
+    return doc.text.startswith(("'s", "’s"), mention.end) or doc.text.endswith(
+        ("'s", "’s"), mention.start, mention.end)
+
+
+def _is_list(doc: _Doc, names: list[Mention]) -> bool:
+    """"A and B", "A, B and C": a list ends with a word. "Arrow McLaren releases Malukas,
+    Pourchaire takes over" is two clauses, not a list."""
+    return len(names) < 2 or any(
+        doc.text[a.end:b.start].strip(" ,") for a, b in itertools.pairwise(names))
+
+
+def _first_sentence(entry: dict[str, object]) -> int:
+    return min(item.sentence for item in entry["items"])  # type: ignore[attr-defined]
+
+
+def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
+    """How the article spells a known driver in full: the fullest spelling it uses, the first
+    of equals; a headline in capitals is no one's spelling."""
+    best, width = driver, 1
+    for mention in mentions:
+        if mention.value != driver or mention.kind != PERSON or not mention.known:
+            continue
+        if text.startswith(driver, mention.start):
+            written = driver
+        else:
+            written = _strip_possessive(text[mention.start:mention.end]).replace("’", "'")
+        words = written.count(" ") + 1
+        if words > width and not written.isupper():
+            best, width = written, words
+    # "Martin Truex Jr" before a full stop is the gazetteer's "Martin Truex Jr.".
+    return driver if driver.startswith(best) else best
+
+
+_NOUN_USE = frozenset(("about", "of", "from", "after", "before", "without", "considering",
+                       "over", "against", "on", "into"))
+
+
+_WITH_EPITHET = re.compile(r"\bwith the (?:[a-z0-9\-]+ ){0,2}?[a-z\-]+ $")
+
+
+_DESTINATION_WORDS = frozenset(("to", "for", "joins", "signs", "with", "at"))
+
+
+_YEAR_WORD = re.compile(r"(?:19|20)\d\d")
+_MODEL_STOP = frozenset(("in", "for", "at", "from", "to", "with", "on", "and", "s", "of", "by",
+                         "since", "until", "next", "this", "last", "the"))
+_COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "both", "a", "an", "its",
+                          "their", "his", "her", "the", "new", "second", "third", "sister"))
+
+
+def _is_make(doc: _Doc, mention: Mention) -> bool:
+    """"two Porsche 911 GT3 Rs", "its Ferrari 499P", "a second Aston Martin Vantage GT3": a
+    make naming a car, not a team."""
+    after = doc.folded[mention.end:mention.end + 24].split()[:2]
+    before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
+    if after and after[0] not in _MODEL_STOP and any(
+            any(ch.isdigit() for ch in word) and not _YEAR_WORD.fullmatch(word)
+            for word in after):
+        return True
+    return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
+        "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
+
+
+def _brand_only(item: RawMove) -> bool:
+    """The move's team was named only by a sponsor's or manufacturer's name."""
+    return item.team is not None and bool(item.team.candidates) and all(
+        c.how in ("sponsor", "manufacturer") for c in item.team.candidates)
+
+
+def _team_rank(item: RawMove) -> tuple[int, int]:
+    if item.team is None:
+        return (9, item.trigger[0])
+    ranks = [HOW_RANK[c.how] for c in item.team.candidates] or [1]
+    return (min(ranks) + (2 if item.team_from_context else 0), item.trigger[0])
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _word_key(text: str, folded: str, start: int, end: int) -> str:
+    """A capitalised word as name keys have it: folded, possessive dropped."""
+    if text.endswith(("'s", "’s"), start, end):
+        end -= 2
+    return " ".join(folded[start:end].split())
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s"):
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word.rstrip("'’")
+
+
+def _person_between(doc: _Doc, low: int, high: int, exclude: Mention) -> bool:
+    return any(m.kind == PERSON and m is not exclude and low <= m.start < high
+               for m in doc.mentions)
+
+
+def _possessive_of_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Ferrari's Carlos Sainz": the team belongs to the person's past, not the move."""
+    tail = doc.text[team.end:team.end + 3]
+    if not tail.startswith(("'s", "’s")):
+        return False
+    return any(m.kind == PERSON and 0 <= m.start - team.end <= 4 for m in mentions)
+
+
+def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Mention]) -> bool:
+    tail = doc.text[team.end:team.end + 3]
+    if not tail.startswith(("'s", "’s")):
+        return False
+    return any(m.kind == PERSON and m.value == driver and 0 <= m.start - team.end <= 4
+               for m in mentions)
+
+
+
+class EngineBase:
+    """What every reading step may use: the data the engine was built from."""
+
+    gazetteer: Gazetteer
+    rules: Rules
+    settings: dict[str, int]
+    not_names: frozenset[str]
+    _automaton: ahocorasick.Automaton
+    _local_automaton: ahocorasick.Automaton
+    _headline_automaton: ahocorasick.Automaton
+    _mate_automaton: ahocorasick.Automaton

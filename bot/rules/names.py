@@ -1,0 +1,222 @@
+"""Names and mentions: gazetteer names, names no list knows, and who is not a driver."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
+from rapidfuzz import fuzz
+
+from bot.rules.document import (
+    _LEADING_PARTICLES,
+    _NAME_RUN,
+    _TEAM_WORDS,
+    _TOKEN,
+    CAR,
+    PERSON,
+    SERIES,
+    TEAM,
+    EngineBase,
+    Mention,
+    _Doc,
+    _name_keys,
+    _name_words,
+    _outside_asides,
+    _person_between,
+    _strip_possessive,
+    _word_key,
+)
+from bot.rules.text import fold
+
+
+@lru_cache(maxsize=8192)
+def _is_english_word(word: str) -> bool:
+    return " " not in word and bool(getAllLemmas(word))
+
+
+class Names(EngineBase):
+    def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
+                  title_end: int, regions: list[tuple[int, int]],
+                  cars: list[tuple[int, int, str]], series: str | None = None) -> list[Mention]:
+        # Longest match wins among gazetteer names; "Ed Carpenter Racing" beats "Ed Carpenter".
+        chosen: list[Mention] = []
+        mask = bytearray(len(text) + 1)
+        acronyms = self.gazetteer.acronym_keys
+        for start, end, kind, payload in sorted(entity_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+            if mask.find(1, start, end) != -1:
+                continue
+            if end - start <= 5 and folded[start:end] in acronyms and not text[start:end].isupper():
+                continue  # "art" in prose is not ART Grand Prix
+            mask[start:end] = b"\x01" * (end - start)
+            if kind == "series":
+                chosen.append(Mention(start, end, SERIES, str(payload)))
+            elif kind == "team":
+                chosen.append(Mention(start, end, TEAM, text[start:end],
+                                      candidates=payload))  # type: ignore[arg-type]
+            elif kind == "staff":
+                chosen.append(Mention(start, end, PERSON, str(payload), known=True,
+                                      non_driver=True))
+            elif kind == "place":
+                pass  # masked: a circuit or a town is nobody
+            elif kind == "driver" and len(payload) == 1:  # type: ignore[arg-type]
+                chosen.append(Mention(start, end, PERSON, payload[0],  # type: ignore[index]
+                                      known=True))
+        # Names the gazetteer does not know: runs of capitalised words.
+        runs: list[tuple[int, int, list[tuple[int, int]]]] = []
+        matches = [m for r_start, r_end in regions
+                   for m in _NAME_RUN.finditer(text, r_start, r_end)]
+        for match in matches:
+            if mask.find(0, match.start(), match.end()) == -1:
+                continue  # wholly a gazetteer name
+            run_start = match.start()
+            if text[run_start - 1:run_start] == " ":
+                particles = _LEADING_PARTICLES.search(text, max(0, run_start - 24), run_start)
+                if particles:
+                    run_start = particles.start()
+            pieces: list[list[tuple[int, int]]] = [[]]
+            for token in _TOKEN.finditer(text, run_start, match.end()):
+                t_start, t_end = token.span()
+                if mask.find(1, t_start, t_end) != -1:
+                    pieces.append([])
+                    continue
+                pieces[-1].append((t_start, t_end))
+                if text.endswith(("'s", "’s", "s'", "s’"), t_start, t_end):
+                    pieces.append([])
+            for piece in pieces:
+                while piece and _word_key(text, folded, *piece[0]) in self.not_names:
+                    piece = piece[1:]
+                if piece:
+                    runs.append((piece[0][0], piece[-1][1], piece))
+        surnames: dict[str, str] = {}
+        firsts: dict[str, list[str]] = {}
+        # A gazetteer driver's full name was found wherever it is written by the automaton;
+        # only the shorter forms need looking for.
+        found_in_full: set[str] = set()
+        for name in {m.value for m in chosen if m.kind == PERSON}:
+            keys = _name_keys(name)
+            if keys:  # _register, inlined: this loop runs for every name of every article
+                for key in keys:
+                    surnames.setdefault(key, name)
+                firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
+                found_in_full.add(keys[0])
+        unknown: list[list[tuple[int, int]]] = []
+        for start, end, piece in runs:
+            words = [_strip_possessive(text[a:b]) for a, b in piece]
+            folded_words = [_word_key(text, folded, a, b) for a, b in piece]
+            if len(words) >= 2 and any(w in _TEAM_WORDS for w in folded_words[1:]):
+                chosen.append(Mention(start, end, TEAM, " ".join(words)))
+                mask[start:end] = b"\x01" * (end - start)
+                continue
+            if " ".join(folded_words) not in surnames and start >= title_end and \
+                    2 <= len(words) <= 4 and not any(
+                        w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
+                        for w in folded_words):
+                unknown.append(piece)
+        for piece in unknown:
+            name = " ".join(_strip_possessive(text[a:b]) for a, b in piece).replace("’", "'")
+            first = _name_words(name)[0]
+            # "Marcus Amstrong" in an article about Marcus Armstrong is a typo, not a new driver.
+            for known in firsts.get(first, []):
+                if fuzz.ratio(fold(name), fold(known)) >= 88:
+                    name = known
+                    break
+            chosen.append(Mention(piece[0][0], piece[-1][1], PERSON, name,
+                                  known=name in self.gazetteer.drivers))
+            mask[piece[0][0]:piece[-1][1]] = b"\x01" * (piece[-1][1] - piece[0][0])
+            self._register(name, surnames, firsts)
+        # Later mentions by surname ("Armstrong", "Van der Zande"), anywhere in the article,
+        # longest first, each a whole word run written with a capital.
+        for key in sorted(surnames, key=len, reverse=True):
+            if key in found_in_full:
+                continue
+            position = folded.find(key)
+            while position != -1:
+                end = position + len(key)
+                if (position == 0 or folded[position - 1] == " ") and (
+                        end == len(folded) or folded[end] == " ") and \
+                        mask.find(1, position, end) == -1 and \
+                        not text[max(position - 1, text.rfind(" ", position, end)) + 1].islower():
+                    mask[position:end] = b"\x01" * (end - position)
+                    if text.startswith(("'s", "’s"), end):
+                        end += 2
+                    chosen.append(Mention(position, end, PERSON, surnames[key], known=True))
+                position = folded.find(key, end)
+        title_words = [w for w in text[:title_end].split() if w[:1].isalpha()]
+        title_case = len(title_words) >= 4 and sum(w[0].isupper() for w in title_words) >= \
+            0.8 * len(title_words)
+        # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
+        # one driver of the gazetteer it can mean, in the article's series when several share it.
+        for match in _NAME_RUN.finditer(text):
+            start, end = match.span()
+            if mask.find(1, start, end) != -1:
+                continue
+            if text.endswith(("'s", "’s"), start, end):
+                end -= 2
+            key = " ".join(folded[start:end].split())
+            if len(key) < 4 or key in self.not_names:
+                continue
+            if _is_english_word(key) and (title_case or (start < title_end and start == 0) or
+                                          text[:start].rstrip()[-1:] in ("", ".", "!", "?", "\n",
+                                                                        ":", '"', "“")):
+                continue  # "Power", "Bell", "Love" open sentences as words as often as names
+            driver = self.gazetteer.driver_by_surname(key, series)
+            if driver is not None:
+                mask[start:end] = b"\x01" * (end - start)
+                chosen.append(Mention(start, end, PERSON, driver, known=True))
+        chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
+        chosen.sort(key=lambda m: m.start)
+        return chosen
+
+    @staticmethod
+    def _register(name: str, surnames: dict[str, str], firsts: dict[str, list[str]]) -> None:
+        keys = _name_keys(name)
+        if not keys:
+            return
+        for key in keys:
+            surnames.setdefault(key, name)
+        firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
+
+    def _mark_non_drivers(self, doc: _Doc) -> None:
+        # Staff the gazetteer knows are nobody's driver, by full name or by surname.
+        non_drivers: set[str] = {m.value for m in doc.mentions
+                                 if m.kind == PERSON and m.value in self.gazetteer.staff}
+        roles = doc.cues.get("non_driver", [])
+        if not roles:
+            for mention in doc.mentions:
+                if mention.kind == PERSON and mention.value in non_drivers:
+                    mention.non_driver = True
+            return
+        for mention in doc.mentions:
+            if mention.kind != PERSON:
+                continue
+            s_start, s_end = doc.sentences[doc.sentence_of(mention.start)]
+            for c_start, c_end in roles:
+                if not s_start <= c_start < s_end:
+                    continue
+                if c_end <= mention.start:
+                    gap = doc.folded[c_end:mention.start]
+                    close = len(gap.split()) <= (2 if mention.known else 3)
+                else:
+                    gap = doc.folded[mention.end:c_start]
+                    words = gap.split()
+                    limit = 3 if mention.known else (
+                        8 if words[:1] in (["is"], ["was"], ["as"], ["becomes"]) else 5)
+                    close = len(words) <= limit and not any(
+                        w in ("driver", "drivers", "rider", "and", "will", "has", "signed")
+                        for w in words)
+                    close = close and (not mention.known or doc.text[mention.end:c_start]
+                                       .lstrip().startswith((",", "is", "as", "was")))
+                    # "Adrian Newey will join Aston Martin in March as managing technical
+                    # partner": the post he is named to, said after the move. (A known driver
+                    # "continues representing the team as an ambassador" is still a driver.)
+                    words = _outside_asides(doc, mention.end, c_start).split()
+                    close = close or (not mention.known and len(words) <= 12
+                                      and "as" in words[-3:] and not any(
+                        w in ("driver", "drivers", "rider", "riders", "and", "alongside")
+                        for w in words))
+                if close and not _person_between(doc, min(c_end, mention.end),
+                                                 max(c_start, mention.start), mention):
+                    non_drivers.add(mention.value)
+        for mention in doc.mentions:
+            if mention.kind == PERSON and mention.value in non_drivers:
+                mention.non_driver = True

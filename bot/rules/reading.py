@@ -1,0 +1,145 @@
+"""Reading an article: one automaton pass for names, triggers and cues, then sentences and the
+mentions in them."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import ahocorasick
+
+from bot.models import Article, MoveKind
+from bot.rules.document import (
+    _ASIDE,
+    _ENTITY_KINDS,
+    CAR,
+    MAX_BODY,
+    MAX_TITLE,
+    PERSON,
+    SERIES,
+    TEAM,
+    EngineBase,
+    Mention,
+    _Doc,
+    _inside,
+    _longest,
+    car_numbers,
+)
+from bot.rules.patterns import Pattern
+from bot.rules.text import clean, fold, sentence_spans
+
+
+class Reader(EngineBase):
+    def _read(self, article: Article) -> _Doc:
+        title = clean((article.title or "")[:MAX_TITLE]).strip()
+        body = clean((article.summary or "")[:MAX_BODY]).strip()
+        text = f"{title}\n{body}" if body else title
+        folded = fold(text)
+        title_end = len(title)
+        cues: dict[str, list[tuple[int, int]]] = {}
+        roles: list[tuple[int, int, str]] = []
+        triggers: list[tuple[int, int, list[Pattern]]] = []
+        entity_hits: list[tuple[int, int, str, object]] = []
+        object_kind: dict[int, tuple[int, MoveKind]] = {}
+        car_words: list[tuple[int, int]] = []
+        self._scan(self._automaton, folded, 0, title_end, triggers, cues, roles, car_words,
+                   object_kind, entity_hits)
+        if title_end and self._headline_automaton.kind == ahocorasick.AHOCORASICK:
+            headline: list[tuple[int, int, list[Pattern]]] = []
+            self._scan(self._headline_automaton, folded[:title_end], 0, title_end, headline,
+                       cues, roles, car_words, object_kind, entity_hits)
+            if headline:
+                spans = {(t[0], t[1]): i for i, t in enumerate(triggers)}
+                for start, end, patterns in headline:
+                    at = spans.get((start, end))
+                    if at is None:
+                        triggers.append((start, end, patterns))
+                    else:
+                        triggers[at] = (start, end, [*triggers[at][2], *patterns])
+        published = article.published.date() if article.published else None
+        if not triggers:  # nothing can move: skip the rest of the reading
+            return _Doc(text=text, folded=folded, title_end=title_end, sentences=[], starts=[],
+                        published=published, series_hint=None, mentions=[], by_sentence=[],
+                        cues=cues, roles=roles, triggers=[], object_kind=object_kind, asides=[],
+                        series_seen=set())
+        sentences = sentence_spans(text)
+        starts = [s for s, _ in sentences]
+        local_range = (0, 0)
+        if self._local_automaton.kind == ahocorasick.AHOCORASICK and sentences:
+            # One pass from the first sentence with a trigger to the last one.
+            first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
+            last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
+            s_start, s_end = sentences[first][0], sentences[last][1]
+            local_range = (s_start, s_end)
+            self._scan(self._local_automaton, folded[s_start:s_end], s_start, title_end,
+                       triggers, cues, roles, car_words, object_kind, entity_hits)
+        series_hint = None
+        if article.series:
+            series_hint = self.gazetteer.canonical_series(article.series) or article.series
+        # New names are looked for in every sentence: a headline's "Hitech enters F2 with
+        # Mazepin and Ghiotto" names by surname drivers whom only a quiet sentence of the body
+        # names in full.
+        cars = car_numbers(text, car_words) if triggers else []
+        regions = [(title_end, len(text))] if triggers else []
+        mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars,
+                                  series_hint)
+        asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})
+                  for m in _ASIDE.finditer(text, *sentences[max(0, index)])]
+        by_sentence: list[list[Mention]] = [[] for _ in sentences]
+        doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
+                   starts=starts, published=published, series_hint=series_hint,
+                   mentions=mentions, by_sentence=by_sentence, cues=cues, roles=roles,
+                   triggers=_longest(triggers), object_kind=object_kind, asides=asides,
+                   series_seen={m.value for m in mentions if m.kind == SERIES})
+        index = 0
+        last = len(sentences) - 1
+        first_person: list[str | None] = [None] * len(sentences)
+        car_sentences: list[int] = []
+        if sentences:
+            for mention in mentions:  # both in text order: one merge walk
+                while index < last and starts[index + 1] <= mention.start:
+                    index += 1
+                by_sentence[index].append(mention)
+                if mention.kind == PERSON:
+                    if first_person[index] is None:
+                        first_person[index] = mention.value
+                    doc.person_sentences.setdefault(mention.value, set()).add(index)
+                elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
+                    car_sentences.append(index)
+        doc.memo[("local range",)] = local_range
+        # "Rahal Letterman Lanigan Racing in 2025" holds no "racing in": a trigger never starts
+        # inside a name.
+        names = [(m.start, m.end) for m in mentions if m.kind in (TEAM, PERSON)]
+        if names:
+            name_starts = [n[0] for n in names]
+            doc.triggers = [t for t in doc.triggers if not _inside(names, name_starts, t[0])]
+        doc.trigger_starts = [t[0] for t in doc.triggers]
+        doc.first_person = first_person
+        doc.car_sentences = car_sentences
+        self._mark_non_drivers(doc)
+        return doc
+
+    @staticmethod
+    def _scan(automaton: ahocorasick.Automaton, folded: str, offset: int, title_end: int,
+              triggers: list[tuple[int, int, list[Pattern]]],
+              cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
+              car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
+              entity_hits: list[tuple[int, int, str, object]]) -> None:
+        """One automaton pass over `folded` (which starts at `offset` in the article)."""
+        for end_index, (size, payloads) in automaton.iter(f" {folded} "):
+            # `start` is where the padding space before the word sits in the padded text,
+            # which is where the word starts in the unpadded one.
+            start = end_index - size + 1 + offset
+            end = end_index - 1 + offset
+            for kind, payload in payloads:  # the commonest kinds first
+                if kind in _ENTITY_KINDS:
+                    entity_hits.append((start, end, kind, payload))
+                elif kind == "cue":
+                    cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
+                elif kind == "trigger":
+                    triggers.append((start, end, payload))  # type: ignore[arg-type]
+                elif kind == "car_word":
+                    car_words.append((start, end))
+                elif kind == "role":
+                    roles.append((start, end, payload))  # type: ignore[arg-type]
+                elif start not in object_kind or object_kind[start][0] < end:
+                    object_kind[start] = (end, payload)  # type: ignore[assignment]

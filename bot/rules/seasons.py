@@ -1,0 +1,166 @@
+"""When and as what: the season a move is for, and the role it gives."""
+
+from __future__ import annotations
+
+from bot.models import MoveKind
+from bot.rules.document import (
+    _FE_SEASON,
+    _NUMBER_WORDS,
+    _SEASON_AFTER,
+    _SEASON_BEFORE,
+    _SEASON_END_WORDS,
+    _SEASON_IN_FOR,
+    _YEAR,
+    SERIES,
+    EngineBase,
+    RawMove,
+    _Doc,
+    _person_between,
+    _words_between,
+)
+
+
+class Seasons(EngineBase):
+    def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
+        """The first season in the new seat; for a leave or retirement the last one."""
+        departing = kind.direction == "depart"
+        for item in items:
+            s_start, s_end = doc.sentences[item.sentence]
+            found = self._season_in(doc, s_start, s_end, departing, anchor=item.trigger[1])
+            if found is not None:
+                return found
+        title = self._season_in(doc, 0, doc.title_end, departing)
+        if title is not None:
+            return title
+        for index in self._sentences_about(doc, items):
+            s_start, s_end = doc.sentences[index]
+            found = self._season_in(doc, s_start, s_end, departing, strict=True)
+            if found is not None:
+                return found
+        found = self._season_in(doc, 0, len(doc.text), departing, strict=True)
+        if found is None and doc.published is not None and (
+                departing or kind is MoveKind.REPLACE):
+            # A release or a stand-in with no season named happens in the current one.
+            found = doc.published.year
+        return found
+
+    def _season_in(self, doc: _Doc, start: int, end: int, departing: bool,
+                   strict: bool = False, relative: bool = True, anchor: int = -1) -> int | None:
+        key = ("season", start, end, departing, strict, relative, anchor)
+        if key not in doc.memo:
+            doc.memo[key] = self._read_season(doc, start, end, departing, strict, relative,
+                                              anchor)
+        return doc.memo[key]  # type: ignore[return-value]
+
+    def _read_season(self, doc: _Doc, start: int, end: int, departing: bool,
+                     strict: bool, relative: bool, anchor: int) -> int | None:
+        """The season a span of text names: a year, "2023-24" (the year it ends), Formula E's
+        "Season 11", or "next season"/"this season"/"when the season ends" against the
+        article's date. `strict` (for text that is not the move's own sentence) counts only
+        years that read as seasons ("in 2025", "the 2025 season") and reads them as written;
+        in the move's own sentence "X will not race for Y in 2025" means a last season of
+        2024, and an older year counts only right after the trigger ("moved to BMW in 2021")."""
+        text = doc.text[start:end]
+        years: list[tuple[int, int]] = []
+        for match in _YEAR.finditer(text):
+            if strict and not (_SEASON_BEFORE.search(text, max(0, match.start() - 14),
+                                                     match.start())
+                               or _SEASON_AFTER.match(text, match.end())):
+                continue
+            year = 1900 + int(match.group(1)) if match.group(0).startswith("19") else \
+                2000 + int(match.group(1))
+            if match.group(2):  # "2023-24" is the season that ends in 2024
+                tail = match.group(2)
+                year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
+            years.append((match.start(), year))
+        for match in (_FE_SEASON.finditer(text) if "eason " in text else ()):
+            if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
+                number = match.group(1)
+                years.append((match.start(), 2014 + (
+                    int(number) if number.isdigit() else _NUMBER_WORDS[number])))
+        if doc.published is not None:
+            year_now = doc.published.year
+            right_after = anchor - start
+            years = [(p, y) for p, y in years if year_now - 1 <= y <= year_now + 3 or (
+                y < year_now and anchor >= 0 and p - right_after >= 0 and
+                len(text[right_after:p].split()) <= 6)]
+            for c_start, _ in doc.cues.get("next_season", ()):
+                if start <= c_start < end:
+                    # Who leaves "next season" races for the last time this one.
+                    years.append((c_start - start, year_now + (0 if departing else 1)))
+            for c_start, _ in doc.cues.get("this_season", ()):
+                if start <= c_start < end:
+                    years.append((c_start - start, year_now))
+            for c_start, _ in doc.cues.get("season_end", ()):
+                if start <= c_start < end:
+                    # Leaving "when the season ends" ends this season; arriving starts the next.
+                    years.append((c_start - start, year_now + (0 if departing else 1)))
+        elif not years and relative and any(
+                start <= c < end for c, _ in doc.cues.get("next_season", ())):
+            # No date: "next season" is the latest season the article names.
+            latest = self._season_in(doc, 0, len(doc.text), False, strict=True, relative=False)
+            if latest is not None:
+                years.append((0, latest - (1 if departing else 0)))
+        if not years:
+            return None
+        if departing:
+            prefix = text.lower()
+            for position, year in years:
+                before = prefix[max(0, position - 12):position]
+                future = doc.published is None or year >= doc.published.year
+                if (not strict or future) and _SEASON_IN_FOR.search(before) and \
+                        not _SEASON_END_WORDS.search(prefix[max(0, position - 30):position]):
+                    return year - 1
+            return min(y for _, y in years)
+        return max(y for _, y in years)
+
+    def _role_cues(self, doc: _Doc, item: RawMove) -> tuple[list[str], list[str]]:
+        """Roles named near the move: (the new role, the role the driver had before).
+
+        A role is near when it is within eight words of the trigger or of the driver. It is
+        the previous role when it comes right before the name ("reserve driver Jack Doohan
+        will race") or after "until now", "previously", "after serving"..."""
+        key = ("roles", item.sentence, item.trigger, item.driver_mention.start)
+        if key in doc.memo:
+            return doc.memo[key]  # type: ignore[return-value]
+        s_start, s_end = doc.sentences[item.sentence]
+        series = [m for m in doc.by_sentence[item.sentence] if m.kind == SERIES]
+        prior_cues = doc.cues.get("prior_role", [])
+        anchor = item.driver_mention
+        current: list[str] = []
+        previous: list[str] = []
+        for r_start, r_end, role in doc.roles:
+            if not s_start <= r_start < s_end:
+                continue
+            if role == "endurance" and any(m.start <= r_start < m.end for m in series):
+                continue  # "World Endurance Championship" is not an endurance role
+            near = min(_words_between(doc, r_end, item.trigger[0]),
+                       _words_between(doc, item.trigger[1], r_start),
+                       _words_between(doc, r_end, anchor.start),
+                       _words_between(doc, anchor.end, r_start))
+            if near > 8 and (near > 16 or _person_between(
+                    doc, min(anchor.end, r_end), max(anchor.start, r_start), anchor)):
+                # Further off, a role is the driver's only while nobody else is named between:
+                # "A will make his debut with T in 2024, driving the No. 20 on road courses".
+                continue
+            before_name = r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1
+            after_prior = any(s_start <= p_start and p_end <= r_start and
+                              len(doc.folded[p_end:r_start].split()) <= 5
+                              for p_start, p_end in prior_cues)
+            (previous if before_name or after_prior else current).append(role)
+        doc.memo[key] = (current, previous)
+        return current, previous
+
+    def _role(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> str | None:
+        if kind is MoveKind.REPLACE:
+            return "part-time"
+        found = [role for item in items for role in self._role_cues(doc, item)[0]]
+        for role in self.rules.role_priority:
+            if role in found:
+                return role
+        return self.rules.default_role.get(kind.value)
+
+    def _prior_role(self, doc: _Doc, items: list[RawMove]) -> bool:
+        """A reserve, test or development driver of the team now races for it: a promotion."""
+        return any(role in ("reserve", "test")
+                   for item in items for role in self._role_cues(doc, item)[1])

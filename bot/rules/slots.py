@@ -1,0 +1,535 @@
+"""Filling a pattern's slots from the names around its trigger, within its clause, and reading the
+hedges, denials and cues that qualify it."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from bot.models import MoveKind, Status
+from bot.rules.document import (
+    _AUXILIARIES,
+    _BE_WORDS,
+    _CAR_IN_LIST,
+    _CLAUSE_BREAK,
+    _DENIALS,
+    _DESCRIBED_TEAM,
+    _MODEL_WORDS,
+    _NOUN_USE,
+    _PAST_VERBS,
+    _PRONOUNS,
+    _RUMOUR_CLAUSE_END,
+    _SEAT_VERBS,
+    _SPEECH_VERBS,
+    _WITH_EPITHET,
+    CAR,
+    PERSON,
+    SERIES,
+    SLOT_KIND,
+    TEAM,
+    EngineBase,
+    Mention,
+    RawMove,
+    _coordinated,
+    _cue_between,
+    _Doc,
+    _is_list,
+    _is_make,
+    _outside_asides,
+    _possessive,
+    _possessive_of_person,
+    _team_rank,
+)
+from bot.rules.patterns import Pattern
+
+_SUBORDINATE = frozenset(("after", "before", "when", "since", "because", "although", "while",
+                          "who", "which", "whose", "where", "if", "unless", "until"))
+_TO_WORDS = frozenset(("to", "into", "on", "onto", "up"))
+
+
+class Slots(EngineBase):
+    def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
+        """One move per driver and direction per sentence: the one whose team is named most
+        exactly (a team's name over a maker's), then the nearest trigger."""
+        best: dict[tuple[int, str, str, tuple[int, int] | None], RawMove] = {}
+
+        def key_of(item: RawMove) -> tuple[int, str, str, tuple[int, int] | None]:
+            # "Johnson, who is heading to IndyCar with Ganassi, will race AXR's No. 48": the
+            # aside tells another move than the sentence around it.
+            return (item.sentence, item.driver, item.kind.direction,
+                    self._aside_of(doc, item.trigger[0]))
+
+        for item in raw:
+            key = key_of(item)
+            current = best.get(key)
+            if current is None or _team_rank(item) < _team_rank(current):
+                best[key] = item
+        for item in raw:  # what the dropped ones knew is not lost
+            kept = best[key_of(item)]
+            if kept is not item:
+                kept.replaced = kept.replaced or item.replaced
+                kept.car = kept.car or item.car
+        keep = {id(m) for m in best.values()}
+        return [m for m in raw if id(m) in keep]
+
+    def _in_cue(self, doc: _Doc, cue: str, start: int, end: int) -> bool:
+        return any(start <= c_start and c_end <= end for c_start, c_end in doc.cues.get(cue, ()))
+
+    def _aside_of(self, doc: _Doc, position: int) -> tuple[int, int] | None:
+        for a_start, a_end in doc.asides:
+            if a_start <= position < a_end:
+                return a_start, a_end
+        return None
+
+    def _visible(self, doc: _Doc, sentence: int, t_start: int) -> list[Mention]:
+        s_start, s_end = doc.sentences[sentence]
+        if not any(s_start <= a < s_end for a, _ in doc.asides):
+            return doc.by_sentence[sentence]
+        aside = self._aside_of(doc, t_start)
+        seen = []
+        for mention in doc.by_sentence[sentence]:
+            own = self._aside_of(doc, mention.start)
+            if own is not None and own != aside:
+                continue
+            seen.append(mention)
+        return seen
+
+    def _clause_bounds(self, doc: _Doc, sentence: int, t_start: int, t_end: int
+                       ) -> tuple[int, int]:
+        s_start, s_end = doc.sentences[sentence]
+        key = ("breaks", sentence)
+        breaks = doc.memo.get(key)
+        if breaks is None:
+            breaks = doc.memo[key] = [m.span() for m in
+                                      _CLAUSE_BREAK.finditer(doc.text, s_start, s_end)]
+        left, right = s_start, s_end
+        for b_start, b_end in breaks:  # type: ignore[attr-defined]
+            if b_end <= t_start:
+                left = b_end
+            elif b_start >= t_end:
+                right = b_start
+                break
+        return left, right
+
+    def _fill_left(self, doc: _Doc, mentions: list[Mention], slot: str, t_start: int,
+                   floor: int, used: set[int], kind: MoveKind = MoveKind.JOIN) -> list[Mention]:
+        want = SLOT_KIND[slot]
+        before = [m for m in mentions
+                  if m.end <= t_start and m.start >= floor and id(m) not in used]
+        for mention in reversed(before):
+            if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
+                continue
+            if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
+                continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
+            if want == PERSON and mention.kind == PERSON and (
+                    doc.text.startswith(("'s", "’s"), mention.end)
+                    or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
+                continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
+            if mention.kind == PERSON and want == TEAM and \
+                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") and \
+                    mention.end <= t_start:
+                # "Nissan has retained Rowland and signed Nato": skip the first verb's object.
+                continue
+            if mention.kind != want:
+                return []
+            gap = _outside_asides(doc, mention.end, t_start).split()
+            if len(gap) > self.settings["left_words"]:
+                return []
+            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
+                    not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
+                         gap[0] in _SPEECH_VERBS):
+                # "X said that he will be driving for Y": who "he" is, the rules cannot
+                # tell; but "X announces he will retire" is X's own news.
+                return []
+            found = [mention]
+            if want == PERSON:
+                index = before.index(mention)
+                while index > 0:
+                    previous = before[index - 1]
+                    between = doc.text[previous.end:found[-1].start]
+                    if previous.kind != PERSON or not _coordinated(between):
+                        break
+                    found.append(previous)
+                    index -= 1
+                found.reverse()
+                if not _is_list(doc, found):
+                    found = found[-1:]
+            return found
+        return []
+
+    def _fill_right(self, doc: _Doc, mentions: list[Mention], slot: str, t_end: int,
+                    ceiling: int, used: set[int]) -> list[Mention]:
+        want = SLOT_KIND[slot]
+        after = [m for m in mentions if m.start >= t_end and m.end <= ceiling and id(m) not in used]
+        limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
+        for position, mention in enumerate(after):
+            if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
+                    want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
+                continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
+            if mention.kind != want:
+                return []
+            if len(doc.folded[t_end:mention.start].split()) > limit:
+                return []
+            if want == PERSON and _possessive(doc, mention):
+                return []  # "Stewart-Haas names Harvick's successor": the successor is named
+            if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
+                                   _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):
+                # "Suzuki has confirmed, two years after Joan Mir won the title": a name in
+                # another clause is not the verb's object.
+                return []
+            found = [mention]
+            if want == TEAM and mention.candidates and all(
+                    c.how in ("sponsor", "manufacturer") for c in mention.candidates):
+                # "a Dallara-Honda ride ... with Meyer Shank Racing": the team's own name, when
+                # it follows in the clause, says more than a maker's.
+                for later in after[position + 1:]:
+                    if later.kind == PERSON:
+                        break
+                    if later.kind == TEAM and any(c.how in ("name", "alias")
+                                                  for c in later.candidates) and \
+                            len(doc.folded[t_end:later.start].split()) <= limit + 4 and \
+                            doc.folded[:later.start].split()[-1:] in (["with"], ["for"], ["at"]) \
+                            and not self._after_cue(doc, later, "from_team"):
+                        return [later]
+            if want == PERSON:
+                for following in after[position + 1:]:
+                    between = doc.text[found[-1].end:following.start]
+                    if following.kind == CAR and _CAR_IN_LIST.match(
+                            doc.text, found[-1].end, following.start):
+                        continue  # "A and B in the No. 25 and C with D in the No. 24"
+                    if following.kind != PERSON:
+                        break
+                    previous = max((m for m in after if m.end <= following.start),
+                                   key=lambda m: m.end)
+                    if previous.kind == CAR:
+                        # "in the No. 25 M Hybrid V8 and Philipp Eng": the car's model first
+                        between = _MODEL_WORDS.sub("", doc.text[previous.end:following.start],
+                                                   count=1)
+                        if not _coordinated(between, with_ok=True):
+                            break
+                    elif not _coordinated(between, with_ok=True):
+                        break
+                    found.append(following)
+                if not _is_list(doc, found):
+                    found = found[:1]
+            return found
+        return []
+
+    def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
+               focus: Mention | None) -> list[RawMove]:
+        sentence = doc.sentence_of(t_start)
+        s_start, s_end = doc.sentences[sentence]
+        stand_in = None
+        if doc.first_person[sentence] is None or not any(
+                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence]):
+            stand_in = self._implied_subject(doc, sentence, t_start)
+            if stand_in is None and (doc.first_person[sentence] is None or all(
+                    "driver" in pattern.left for pattern in patterns)):
+                return []  # nobody named or meant where the pattern wants its driver
+        if all("driver" in pattern.right for pattern in patterns) and not any(
+                m.kind == PERSON and m.start >= t_end for m in doc.by_sentence[sentence]):
+            return []  # "..., the team announced on Monday": nobody is announced
+        blockers = doc.cues.get("blockers", ())
+        if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
+               for c_start, c_end in blockers):
+            return []  # "returns to racing", but not "returns to Racing Bulls"
+        if _cue_between(doc, "race_context", s_start, s_end) or \
+                _cue_between(doc, "called_off", s_start, s_end):
+            return []  # a race, not a seat; or "the move is off"
+        for c_start, _ in doc.cues.get("race_position", ()):
+            between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
+            if between is not None and len(between) <= 2 and (
+                    between[:1] in (["to"], ["into"], ["on"], ["onto"], ["up"]) or
+                    (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)):
+                return []  # "were promoted to the top step", "moved up to second"
+        if _cue_between(doc, "race_result", s_start, s_end) and any(
+                pattern.kind is MoveKind.RETIRE for pattern in patterns):
+            return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
+        first_word = doc.folded[t_start:t_end].split()[0]
+        before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
+        if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
+            return []  # "changed his mind about retiring": a thing talked of, not done
+        mentions = self._visible(doc, sentence, t_start)
+        absolute = _WITH_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        if absolute is not None and not (absolute.group().split()[-1] in self.not_names
+                                         or absolute.group().split()[-1].endswith("old")):
+            absolute = None  # "with the team taking..." names no person
+        if first_word.endswith("ing") and absolute is not None and stand_in is None and \
+                doc.first_person[sentence] is not None:
+            # "..., with the Spaniard taking over from Vettel": the epithet is the sentence's
+            # first person, not the name nearest the verb.
+            first = next(m for m in doc.by_sentence[sentence] if m.kind == PERSON)
+            stand_in = Mention(absolute.start(), absolute.end(), PERSON, first.value,
+                               known=first.known, non_driver=first.non_driver)
+            mentions = [m for m in mentions if not absolute.start() <= m.start < t_start]
+        if stand_in is not None:
+            mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
+        c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
+        # "who has left to join Maserati": a later trigger owns what follows it.
+        following = bisect_right(doc.trigger_starts, t_end)
+        if following < len(doc.trigger_starts) and doc.trigger_starts[following] < c_right:
+            c_right = doc.trigger_starts[following]
+        best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
+        bare = doc.folded[t_start:t_end] in ("to", "for")
+        ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
+            "", ".", ",", ";", ":", "!", "?", "\n")
+        participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
+            doc.folded[t_start:t_end].split()[0].endswith("ing")
+        if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
+                               doc.folded.startswith("to ", t_start)):
+            # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha", "will
+            # leave Triple Eight to race in NASCAR with Trackhouse": the second verb's subject
+            # is the clause's, not the team just before it.
+            before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
+            participle = bool(before) and before[-1].kind != PERSON
+        # "will be paired with X": a team's verb after a form of "be" is passive, and its
+        # subject is who it was done to.
+        passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
+        for pattern in patterns:
+            if pattern.title_only and t_start >= doc.title_end:
+                continue
+            if passive and pattern.left[:1] == ("team",) and "driver" in pattern.right:
+                continue
+            if pattern.title_only and bare and not any(
+                    m.end <= t_start and not doc.text[m.end:t_start].strip(" '’s")
+                    for m in mentions if m.kind == PERSON):
+                continue  # "Hamilton to Ferrari", but not "Bearman tests for Haas"
+            if pattern.clause_end and not ends_clause:
+                continue
+            filled: dict[str, list[Mention]] = {}
+            used: set[int] = set()
+            ok = True
+            distance = 0
+            for slot in pattern.left:
+                if slot == "driver" and participle:
+                    # "Lawson will race alongside Verstappen, replacing Perez": the clause's
+                    # subject replaces, not the name just before the comma.
+                    found = self._subject(doc, mentions, t_start, c_left)
+                else:
+                    found = self._fill_left(doc, mentions, slot, t_start, c_left, used,
+                                            pattern.kind)
+                if not found:
+                    # A team's verb with no team before it ("Experienced names such as Bottas")
+                    # is a noun, or someone else's verb, unless "the team" or "it" is the subject.
+                    ok = slot == "team" and not (
+                        "driver" in pattern.right and pattern.left[:1] == ("team",)
+                        and not self._generic_team(doc, c_left, c_left, t_start)
+                        and doc.folded[c_left:t_start].split()[-2:][:1] not in (["it"], ["they"]))
+                    if not ok:
+                        break
+                    continue
+                filled[slot] = found
+                used.update(id(m) for m in found)
+                distance += t_start - found[-1].end
+            if not ok:
+                continue
+            for slot in pattern.right:
+                found = self._fill_right(doc, mentions, slot, t_end, c_right, used)
+                if not found:
+                    if slot in ("driver", "replaced", "car"):
+                        ok = False
+                        break
+                    continue
+                filled[slot] = found
+                used.update(id(m) for m in found)
+                distance += found[0].start - t_end
+            if not ok or "driver" not in filled:
+                continue
+            if pattern.follow and not self._followed_by(doc, pattern, filled):
+                continue
+            if pattern.plural and len(filled["driver"]) < 2:
+                continue  # "Ragan drives the No. 38 for Front Row": where he is, not news
+            missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)
+            score = missing * 10_000 + distance
+            if best is None or score < best[0]:
+                best = (score, pattern, filled)
+        if best is None:
+            return []
+        _, pattern, filled = best
+        drivers = [m for m in filled["driver"] if not m.non_driver]
+        if not drivers:
+            return []
+        kind = pattern.kind
+        # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
+        last = filled["driver"][-1]
+        if last.start >= t_end:
+            following = doc.folded[last.end:last.end + 30]
+            offset = last.end + (len(following) - len(following.lstrip()))
+            if offset in doc.object_kind:
+                kind = doc.object_kind[offset][1]
+            elif following.split()[:1] and following.split()[0] in _AUXILIARIES:
+                # "McLaren announced that Hughes was leaving": the clause's own verb decides,
+                # read by its own trigger if it has one; "... confirms Lawson will partner
+                # Verstappen" still announces a seat.
+                verb = following.split()[1:2]
+                if not verb or verb[0] not in _SEAT_VERBS:
+                    return []
+                kind = _SEAT_VERBS[verb[0]] or kind
+        for team_mention in filled.get("team", ())[:1]:
+            # "Piastri signs McLaren extension", "Norris confirms McLaren exit": the word after
+            # the team names what was signed.
+            if team_mention.start >= t_end:
+                following = doc.folded[team_mention.end:team_mention.end + 30]
+                offset = team_mention.end + (len(following) - len(following.lstrip()))
+                if offset in doc.object_kind:
+                    kind = doc.object_kind[offset][1]
+        if kind is MoveKind.PROMOTE and (any(
+                m.kind == SERIES and t_end <= m.start and
+                len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions) or any(
+                t_end <= c_start and len(doc.folded[t_end:c_start].split()) <= 1
+                for c_start, _ in doc.cues.get("new_level", ()))):
+            # "steps up to MotoGP with Trackhouse", "steps up to Hypercar": a new series or
+            # class, which is a join.
+            kind = MoveKind.JOIN
+        if kind is MoveKind.JOIN and _cue_between(doc, "retention", c_left, c_right):
+            kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
+        if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
+            # "X will not continue with Y" is an exit; "will not join" is nothing at all.
+            if kind is not MoveKind.EXTEND or self._denied(doc, s_start, s_end):
+                return []
+            kind = MoveKind.LEAVE
+        for _c_start, c_end in doc.cues.get("background", ()):
+            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
+                return []  # "had already been confirmed": earlier news restated
+        before = doc.folded[max(s_start, t_start - 40):t_start].split()[-3:]
+        if "who" in before:
+            verb = (before[before.index("who") + 1:] + doc.folded[t_start:t_end].split())[0]
+            if verb in _PAST_VERBS:
+                # "Van Gisbergen, who left the team last year, watched", "Hamlin, who signed
+                # a new deal with Joe Gibbs Racing last year, finished fifth": their past.
+                return []
+        for c_start, _ in doc.cues.get("programme", ()):
+            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
+                return []  # "has joined the Mercedes junior programme": no seat
+        for c_start, _ in doc.cues.get("non_driver", ()):
+            if not t_end <= c_start < s_end:
+                continue
+            between = doc.folded[t_end:c_start].split()
+            if len(between) <= 3 or (len(between) <= 10 and "as" in between[-3:]
+                                     and not {"driver", "rider"} & set(between)):
+                # "joins the ownership group", "promoted to team principal", "will join Aston
+                # Martin in March as managing technical partner"
+                return []
+        status = self._status(doc, t_start, t_end, s_start, s_end)
+        team = (filled.get("team") or [None])[0]
+        if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
+            # "Busch leaves Gibbs for Richard Childress Racing": the exit is half of a
+            # transfer, whose other half is the move.
+            onward = [m for m in mentions if m.kind == TEAM and m.start > team.end and
+                      doc.folded[team.end:m.start].split()[-3:][:1] == ["for"] and
+                      len(doc.folded[team.end:m.start].split()) <= 3]
+            if onward:
+                kind, team = MoveKind.JOIN, onward[0]
+        from_context = False
+        teammates: list[Mention] = []
+        if team is None:
+            # The object of "joins" was a person ("joins A and B"): teammates, not a team.
+            after = [m for m in mentions if m.start >= t_end and m.end <= c_right]
+            if after and after[0].kind == PERSON and "team" in pattern.right and \
+                    kind in (MoveKind.JOIN, MoveKind.EXTEND):
+                    teammates = [m for m in after if m.kind == PERSON and m not in drivers]
+            generic = self._generic_team(doc, t_end, c_left, c_right)
+            if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
+                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                if team is None and (generic or teammates or "team" not in pattern.right):
+                    team = focus
+                    from_context = True
+        if team is None and kind not in (MoveKind.RETIRE,):
+            return []
+        replaced = filled.get("replaced", [None])[0]
+        car = filled.get("car", [None])[0]
+        if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
+            kind = MoveKind.REPLACE
+        moves = []
+        for driver in drivers:
+            moves.append(RawMove(
+                kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
+                trigger=(t_start, t_end), pattern=pattern, team=team,
+                team_from_context=from_context,
+                replaced=replaced.value if replaced is not None and replaced.value != driver.value
+                else None,
+                car=car.value if car is not None else None, status=status,
+                teammates=teammates, co_drivers=tuple(d.value for d in drivers),
+            ))
+        return moves
+
+    @staticmethod
+    def _ends_in_name(doc: _Doc, sentence: int, position: int) -> bool:
+        return any(m.start < position <= m.end and m.kind in (TEAM, PERSON)
+                   for m in doc.by_sentence[sentence])
+
+    def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
+        """The clause names the team only as "the team", "the squad", "its", or "the
+        Brackley team", "the Italian outfit"..."""
+        return _cue_between(doc, "generic_team", c_left, c_right) or \
+            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+
+    @staticmethod
+    def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:
+        """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
+        last = max((found[-1] for found in filled.values()), key=lambda m: m.end)
+        words = [w for w in doc.folded[last.end:last.end + 40].split() if w != "s"][:2]
+        return any(w in pattern.follow for w in words)
+
+    def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
+                          t_start: int, ceiling: int) -> Mention | None:
+        teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
+                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling]
+        if not teams:
+            return None
+        after = [m for m in teams if m.start >= t_start]
+        return after[0] if after else teams[-1]
+
+    def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
+        ends = doc.memo.get(("cue ends", cue))
+        if ends is None:
+            ends = doc.memo[("cue ends", cue)] = sorted(e for _, e in doc.cues.get(cue, ()))
+        index = bisect_left(ends, mention.start - 20 * words)  # type: ignore[arg-type]
+        while index < len(ends) and ends[index] <= mention.start:  # type: ignore[arg-type]
+            if len(doc.folded[ends[index]:mention.start].split()) <= words:  # type: ignore
+                return True
+            index += 1
+        return False
+
+    def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
+                 s_start: int, s_end: int) -> bool:
+        opening = drivers[0].start if drivers else s_start
+        if doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
+            return True  # "neither A nor B will be retained"
+        left_edge = max(s_start, max((d.end for d in drivers if d.end <= t_start), default=s_start))
+        for c_start, c_end in doc.cues.get("negation", ()):
+            if c_start >= t_start and c_end <= t_end:
+                continue  # "will not return to" is itself a leave trigger
+            if left_edge <= c_start and c_end <= t_start and \
+                    len(doc.folded[c_end:t_start].split()) <= 4 and \
+                    "and" not in doc.folded[c_end:t_start].split():
+                # "reverses retirement and re-signs": the denial's object is its own.
+                return True
+            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS:
+                return True
+        return False
+
+    def _denied(self, doc: _Doc, s_start: int, s_end: int) -> bool:
+        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS
+                   for c, e in doc.cues.get("negation", ()))
+
+    def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
+        """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
+        unless the article says it was made official in between."""
+        if doc.text[s_start:s_end].rstrip().endswith("?"):
+            return Status.RUMOUR  # "Coyne parts ways with Siegel?" asks, it does not report
+        clause_end = s_end
+        for match in _RUMOUR_CLAUSE_END.finditer(doc.text, t_end, s_end):
+            clause_end = match.start()
+            break
+        confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
+        for c_start, c_end in doc.cues.get("rumour", ()):
+            if c_start >= t_start and c_end <= t_end:
+                continue
+            if s_start <= c_start and c_end <= min(clause_end, t_end + 60):
+                if c_end <= t_start and any(c_end <= c <= t_start for c in confirmations):
+                    continue  # "Amid rumours ..., Aprilia has made it official that ..."
+                return Status.RUMOUR
+        return Status.CONFIRMED
+
+    def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
+        return _cue_between(doc, "interim", s_start, s_end)

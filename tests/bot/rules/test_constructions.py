@@ -1,0 +1,175 @@
+"""Constructions of the language, each in words of its own (none is a corpus sentence): how
+several drivers share one statement, verbs in any tense, crews told by their car, stays without
+"extends", exits, and the senses of the same verbs that are not moves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article
+from bot.rules import extract
+from bot.rules.patterns import expand
+
+DATE = datetime(2024, 9, 12, tzinfo=UTC)
+
+
+def moves(title: str, summary: str = "", series: str | None = None) -> set[tuple[object, ...]]:
+    found = extract(Article(entry_id="c", title=title, summary=summary, series=series,
+                            published=DATE)).moves
+    return {(m.driver, m.kind.value, m.team, m.car) for m in found}
+
+
+def test_a_verb_written_once_is_read_in_every_tense() -> None:
+    forms = set(expand("{driver} <partner> {team}"))
+    assert {"{driver} will partner {team}", "{driver} partners {team}",
+            "{driver} is partnering {team}", "{driver} has partnered {team}",
+            "{driver} to partner {team}"} <= forms
+    # A team's verb has no bare form: "a place" and "the signing" are nouns.
+    assert not {"{team} place {driver}", "{team} signing {driver}"} & set(
+        expand("{team} <sign:agent> {driver}"))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Valtteri Bottas is partnering Zhou Guanyu at Sauber next year.",
+    "Valtteri Bottas has partnered Zhou Guanyu at Sauber since the spring.",
+    "Valtteri Bottas will partner Zhou Guanyu at Sauber next year.",
+])
+def test_placement_verb_in_any_tense_places_the_driver(sentence: str) -> None:
+    found = moves("Sauber line-up settled", sentence, "F1")
+    assert ("Valtteri Bottas", "join", "Sauber", None) in found
+
+
+def test_a_crew_list_gives_each_driver_the_car_named_after_them() -> None:
+    found = moves(
+        "Porsche Penske sets its 2025 crews",
+        "Porsche Penske Motorsport will field Felipe Nasr and Nick Tandy in the No. 7 963 and "
+        "Matt Campbell with Mathieu Jaminet in the No. 6 next season.", "IMSA")
+    assert {(d, car) for d, kind, team, car in found if kind == "join"} == {
+        ("Felipe Nasr", "7"), ("Nick Tandy", "7"), ("Matt Campbell", "6"),
+        ("Mathieu Jaminet", "6")}
+
+
+def test_a_car_driven_by_a_crew_in_the_passive() -> None:
+    found = moves("Toyota names its Le Mans crews",
+                  "Toyota Gazoo Racing confirmed its plans on Tuesday. The sister No. 8 will be "
+                  "driven by Sébastien Buemi, Brendon Hartley and Ryo Hirakawa.", "WEC")
+    assert {(d, car) for d, _, _, car in found} == {
+        ("Sébastien Buemi", "8"), ("Brendon Hartley", "8"), ("Ryo Hirakawa", "8")}
+
+
+def test_a_listed_name_keeps_its_description_out_of_the_name() -> None:
+    found = moves("United completes its crew",
+                  "United Autosports will run Briton Phil Hanson, Dutchman Job van Uitert and "
+                  "veteran Paul di Resta in the No. 22 next season.", "WEC")
+    assert {d for d, *_ in found} == {"Phil Hanson", "Job van Uitert", "Paul di Resta"}
+
+
+def test_neither_nor_kept_is_an_exit_for_both() -> None:
+    found = moves("Williams starts afresh",
+                  "Williams confirmed that neither Alex Albon nor Logan Sargeant will be "
+                  "retained after this season.", "F1")
+    assert {(d, k) for d, k, *_ in found} == {("Alex Albon", "leave"), ("Logan Sargeant", "leave")}
+
+
+def test_one_driver_in_the_present_tense_is_where_he_races_not_news() -> None:
+    assert moves("Blaney fastest in Phoenix practice",
+                 "Ryan Blaney drives the No. 12 Ford for Team Penske and topped both sessions.",
+                 "NASCAR Cup") == set()
+
+
+def test_an_absolute_clause_with_an_epithet_reads_the_epithet() -> None:
+    found = moves("Aston Martin completes 2025 line-up",
+                  "Aston Martin has signed Fernando Alonso to partner Lance Stroll, with the "
+                  "Spaniard taking over from Sebastian Vettel.", "F1")
+    assert ("Fernando Alonso", "join", "Aston Martin", None) in found
+    assert not any(d == "Lance Stroll" for d, *_ in found)
+
+
+@pytest.mark.parametrize(("title", "summary"), [
+    ("Ericsson released from hospital after Iowa crash",
+     "Marcus Ericsson has been released from hospital and Chip Ganassi Racing expects him to "
+     "race next weekend."),
+    ("Kanaan thinking about retiring",
+     "Tony Kanaan said he has changed his mind about retiring from IndyCar at the end of the "
+     "year."),
+    ("Kirkwood promoted to third after penalty",
+     "Kyle Kirkwood was promoted to third when the stewards penalised Scott Dixon."),
+])
+def test_senses_of_move_verbs_that_are_not_moves(title: str, summary: str) -> None:
+    assert moves(title, summary, "IndyCar") == set()
+
+
+def test_joined_by_adds_a_teammate_as_a_join() -> None:
+    found = moves("Action Express confirms its crew",
+                  "Pipo Derani stays in the No. 31 and is joined by Jack Aitken for the whole "
+                  "season.", "IMSA")
+    assert ("Pipo Derani", "extend") in {(d, k) for d, k, *_ in found}
+    assert ("Jack Aitken", "join") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_team_returns_with_its_drivers() -> None:
+    found = moves("Honda returns with Lecuona and Vierge", "", "WorldSBK")
+    assert {d for d, k, *_ in found if k == "join"} == {"Iker Lecuona", "Xavi Vierge"}
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Hamilton to join Ferrari in 2025", ("Lewis Hamilton", "join", "Ferrari")),
+    ("Sainz signs for Williams", ("Carlos Sainz", "join", "Williams")),
+    ("Antonelli replaces Hamilton at Mercedes", ("Andrea Kimi Antonelli", "join", "Mercedes")),
+])
+def test_a_headline_names_drivers_by_surname_alone(title: str, expected: tuple[str, ...]) -> None:
+    assert expected in {(d, k, t) for d, k, t, _ in moves(title, "", "F1")}
+
+
+def test_the_word_after_the_team_names_what_was_signed() -> None:
+    assert {(d, k) for d, k, *_ in moves("Oscar Piastri signs McLaren extension to 2026")} == {
+        ("Oscar Piastri", "extend")}
+
+
+def test_a_surname_that_is_also_a_word_opens_a_sentence_as_a_word() -> None:
+    # "Power" is Will Power's surname and an English word: at a sentence's start it is a word.
+    assert moves("Power unit rules settled",
+                 "Power will be split evenly between the engine and the battery from 2026.",
+                 "F1") == set()
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    found = moves("Foyt signs Ferrucci",
+                  "Santino Ferrucci will drive A.J. Foyt Enterprises' No. 14 Chevrolet in 2023.",
+                  "IndyCar")
+    assert ("Santino Ferrucci", "join") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_team_brings_a_car_for_its_crew() -> None:
+    found = moves("Heart of Racing expands",
+                  "The Heart of Racing brings a second Aston Martin Vantage GT3 for Ross Gunn "
+                  "and Alex Riberas next season.", "IMSA")
+    assert {d for d, k, *_ in found if k == "join"} == {"Ross Gunn", "Alex Riberas"}
+
+
+def test_sharing_the_car_with_places_the_partner_too() -> None:
+    found = moves("Castroneves back for the Rolex 24",
+                  "Helio Castroneves will race Meyer Shank Racing's No. 60 Acura at Daytona, "
+                  "sharing the car with Tom Blomqvist.", "IMSA")
+    assert {d for d, k, *_ in found if k == "join"} == {"Helio Castroneves", "Tom Blomqvist"}
+
+
+def test_a_name_in_another_clause_is_not_the_verb_s_object() -> None:
+    assert moves("Suzuki confirms MotoGP exit",
+                 "Suzuki has confirmed, two years after Joan Mir won the title, that it will "
+                 "withdraw from MotoGP.", "MotoGP") == set()
+
+
+def test_career_background_long_ago_is_no_news() -> None:
+    assert moves("Pedrosa to test for KTM",
+                 "Dani Pedrosa retired from racing at the end of 2018 and now develops the "
+                 "bike.", "MotoGP") == set()
+
+
+def test_leaving_one_team_for_another_is_one_transfer() -> None:
+    found = extract(Article(entry_id="c", title="Kyle Busch leaves Gibbs for Richard Childress "
+                            "Racing", summary="", series="NASCAR Cup", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.team, m.from_team) for m in found] == [
+        ("Kyle Busch", "join", "Richard Childress Racing", "Joe Gibbs Racing")]

@@ -1,0 +1,67 @@
+"""Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
+
+    python -m tests.corpus.score [--eval-dir ../shared/eval] [--errors open] [--only dev|open|blind]
+
+Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
+the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
+`--errors` lists the misreadings of dev and the open part, never of the blind part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.rules import extract_item
+from tests.corpus.split import BLIND_IDS, HERE, load
+
+
+def parts(eval_dir: Path) -> dict[str, list[dict]]:
+    blind_ids = set(BLIND_IDS.read_text().split())
+    train = [item for path in sorted(eval_dir.glob("train-*.jsonl")) for item in load(path)]
+    return {
+        "dev": load(eval_dir / "dev.jsonl"),
+        "open": [item for item in train if item["id"] not in blind_ids],
+        "blind": [item for item in train if item["id"] in blind_ids],
+    }
+
+
+def score(eval_dir: Path, name: str, items: list[dict], errors: bool) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        gold, pred = Path(folder) / "gold.jsonl", Path(folder) / "pred.jsonl"
+        gold.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+        pred.write_text("".join(json.dumps(extract_item(item)) + "\n" for item in items),
+                        encoding="utf-8")
+        command = [sys.executable, str(eval_dir / "score.py"), str(gold), str(pred)]
+        if errors:
+            command.append("--errors")
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval-dir", type=Path, default=HERE.parents[2] / "shared" / "eval")
+    parser.add_argument("--errors", action="store_true", help="list misreadings (not blind)")
+    parser.add_argument("--only", choices=("dev", "open", "blind"))
+    parser.add_argument("--full", action="store_true", help="every score line, not the last")
+    args = parser.parse_args()
+    for name, items in parts(args.eval_dir).items():
+        if args.only and name != args.only:
+            continue
+        output = score(args.eval_dir, name, items, args.errors and name != "blind")
+        lines = output.rstrip("\n").splitlines()
+        if args.errors and name != "blind":
+            for line in lines:
+                if line.startswith(("FP", "FN")):
+                    print(line)
+        shown = lines[-8:] if args.full else lines[-2:]
+        for line in shown:
+            print(f"{name:<6} {line}")
+
+
+if __name__ == "__main__":
+    main()
