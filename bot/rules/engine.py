@@ -35,6 +35,9 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
         self.gazetteer = gazetteer
         self.rules = rules
         self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6}
+        # Cue classes any one of which, in a sentence, says a list of drivers there is no
+        # crew announced (a race, a rumour, a denial, staff, the past).
+        self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)
         # Words that open a run of capitals without being a name: the code's own list, and
         # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
         self.not_names = _NOT_NAME | frozenset(
@@ -106,6 +109,7 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
         raw: list[RawMove] = []
         for t_start, t_end, patterns in doc.triggers:
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
+        raw.extend(self._crew_lists(doc, raw, focus))
         if not raw:
             return Extraction()
         seats = [item for item in raw if item.pattern.lineup_only]
