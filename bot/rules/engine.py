@@ -40,9 +40,10 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
         self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)
         # Words that open a run of capitals without being a name: the code's own list, and
         # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
-        self.not_names = _NOT_NAME | frozenset(
-            word for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
-            for word in phrase.split() if len(phrase.split()) == 1)
+        single = [phrase for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
+                  if " " not in phrase]
+        # "Belgians Kobe Pauwels and Matisse Lismont": plurals open a name run too.
+        self.not_names = _NOT_NAME | frozenset(single) | frozenset(f"{w}s" for w in single)
         self.settings.update({k: v for k, v in rules.settings.items() if isinstance(v, int)})
         # Two automata: the first reads the whole article for names, triggers and the cues
         # other sentences are searched for; the second reads only the sentences with a
