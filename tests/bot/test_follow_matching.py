@@ -80,7 +80,7 @@ async def test_the_mention_option_is_kept_and_following_agrees_with_the_answer(c
 
 
 async def test_limits_per_user_and_per_channel_say_so(commands, monkeypatch):
-    import bot.commands as module
+    import bot.commands.follows as module
 
     monkeypatch.setattr(module, "MAX_FOLLOWS_PER_USER", 2)
     monkeypatch.setattr(module, "MAX_MENTION_FOLLOWERS_PER_CHANNEL", 1)

@@ -3,8 +3,9 @@ discord.py against the fake Discord."""
 
 from __future__ import annotations
 
-from bot.alerts import DeliveryWorker, route_stories
+from bot.alerts import route_stories
 from bot.commands import Commands
+from bot.delivery import DeliveryWorker
 from bot.messages import CommandCall
 from bot.ports import Gazetteer
 from storage import SqlStore

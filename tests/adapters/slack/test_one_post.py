@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from adapters.slack.sender import SlackSender
-from bot.alerts import DeliveryWorker, route_stories
+from bot.alerts import route_stories
+from bot.delivery import DeliveryWorker
 from bot.messages import CommandCall
 from bot.rules import gazetteer
 from tests.adapters.slack.conftest import BOT_TOKEN, TEAM, seed_story
