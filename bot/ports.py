@@ -214,6 +214,11 @@ class Outbox(Protocol):
 
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...
 
+    async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
+        """Settle sent rows in one transaction; the values are the posts' message
+        references ("channel:message id"), kept so later news can edit the post."""
+        ...
+
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
         """retry_at None: give up on this item for good."""
         ...
@@ -261,8 +266,9 @@ class InstallRevoked(DeliveryError):
 class AlertSender(Protocol):
     platform: str
 
-    async def send(self, alert: Alert) -> None:
-        """Deliver or raise a DeliveryError subclass."""
+    async def send(self, alert: Alert) -> str | None:
+        """Deliver or raise a DeliveryError subclass; returns the post's reference
+        ("channel:message id") when the platform gave one."""
         ...
 
     async def notify_moderators(self, workspace: str, text: str) -> None: ...

@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
 from bot.models import Destination, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -15,6 +15,8 @@ from storage.errors import translate_errors
 from storage.stories import story_of
 from storage.subscriptions import destination_columns, destination_of, ensure_destination
 from storage.tables import destinations, outbox, stories, subscriptions
+
+_SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 
 
 class OutboxStorage(StoreBase):
@@ -111,6 +113,36 @@ class OutboxStorage(StoreBase):
                         outbox.c.destination_id == sent.destination_id,
                         outbox.c.revision < sent.revision, outbox.c.status == "pending")
                     .values(status="superseded"))
+
+    @translate_errors
+    async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
+        """Settle many sent rows in one transaction (a fan-out sends hundreds a second; one
+        transaction each would make the database the bottleneck), keeping each post's
+        message reference, and supersede the older revisions of their stories."""
+        if not sent:
+            return
+        ids = sorted(sent)
+        newer = outbox.alias("newer")
+        async with self._write() as connection:
+            for start in range(0, len(ids), _SENT_CHUNK):
+                chunk = ids[start:start + _SENT_CHUNK]
+                await connection.execute(
+                    update(outbox).where(outbox.c.id.in_(chunk))
+                    .values(status="sent", sent_at=utc(now), lease_owner=None,
+                            lease_until=None))
+                await connection.execute(
+                    update(outbox).where(
+                        outbox.c.status == "pending",
+                        select(newer.c.id).where(
+                            newer.c.id.in_(chunk), newer.c.story_id == outbox.c.story_id,
+                            newer.c.destination_id == outbox.c.destination_id,
+                            newer.c.revision > outbox.c.revision).exists())
+                    .values(status="superseded"))
+            refs = [{"row_id": row_id, "ref": ref} for row_id, ref in sent.items() if ref]
+            if refs:
+                await connection.execute(
+                    update(outbox).where(outbox.c.id == bindparam("row_id"))
+                    .values(message_ref=bindparam("ref")), refs)
 
     @translate_errors
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:

@@ -100,7 +100,8 @@ class SlackSender:
 
     # ----- AlertSender ---------------------------------------------------------------------
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert) -> str | None:
+        """Post the alert; returns "channel id:ts"."""
         destination = alert.destination
         token = await self._token(destination.workspace)
         client = self._client(token)
@@ -113,7 +114,9 @@ class SlackSender:
             channel = destination.channel
         else:
             raise DestinationGone(f"a {destination.kind.value} destination without a channel")
-        await self._post(client, token, destination.workspace, channel, render_alert(alert))
+        ts = await self._post(client, token, destination.workspace, channel,
+                              render_alert(alert))
+        return f"{channel}:{ts}" if ts else None
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """DM each listed moderator, or else whoever installed the app. Best effort: one
@@ -224,7 +227,7 @@ class SlackSender:
         return channel
 
     async def _post(self, client: AsyncWebClient, token: str, workspace: str, channel: str,
-                    message: dict[str, Any]) -> None:
+                    message: dict[str, Any]) -> str | None:
         key = (workspace, channel)
         lock = self._channel_locks.setdefault(key, asyncio.Lock())
         async with lock:
@@ -232,19 +235,19 @@ class SlackSender:
             wait = self._next_post_at.get(key, 0.0) - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            try:
-                await self._post_now(client, token, workspace, channel, message)
-            finally:
-                self._next_post_at[key] = loop.time() + self._pace_seconds
+            # Counted from when the post leaves, as Slack counts it when it arrives: counted
+            # from the answer, every post would also wait out the round trip.
+            self._next_post_at[key] = loop.time() + self._pace_seconds
+            return await self._post_now(client, token, workspace, channel, message)
 
     async def _post_now(self, client: AsyncWebClient, token: str, workspace: str,
-                        channel: str, message: dict[str, Any]) -> None:
+                        channel: str, message: dict[str, Any]) -> str | None:
         post = {"channel": channel, "unfurl_links": False, "unfurl_media": False,
                 # Mentions come only from <@U...> markup we wrote; never from bare @names.
                 "link_names": False, **message}
         try:
-            await self._call(workspace, token, "chat.postMessage", client.chat_postMessage,
-                             **post)
+            response = await self._call(workspace, token, "chat.postMessage",
+                                        client.chat_postMessage, **post)
         except RetryLater as exc:
             cause = exc.__cause__
             if not (isinstance(cause, SlackApiError)
@@ -253,5 +256,7 @@ class SlackSender:
                 raise
             log.warning("Slack refused our blocks (%s); posting the text alone", exc)
             post.pop("blocks")
-            await self._call(workspace, token, "chat.postMessage", client.chat_postMessage,
-                             **post)
+            response = await self._call(workspace, token, "chat.postMessage",
+                                        client.chat_postMessage, **post)
+        ts = response.get("ts") if response is not None else None
+        return str(ts) if ts else None
