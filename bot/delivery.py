@@ -7,6 +7,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -56,6 +57,25 @@ def describe(destination: Destination) -> str:
     return f"{destination.platform}:{destination.workspace} {where}"
 
 
+# Sent rows are settled this many at a time, or after this long without a finished task.
+_FLUSH_ROWS = 100
+_FLUSH_SECONDS = 0.5
+
+
+@dataclass(slots=True)
+class _Run:
+    """The state of one run_once: what is claimed, queued per destination, and sent."""
+
+    limit: int
+    now: datetime
+    started: float
+    exhausted: bool = False
+    unsent: int = 0
+    queues: dict[object, deque[tuple[OutboxItem, float]]] = field(default_factory=dict)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    sent: dict[int, str | None] = field(default_factory=dict)
+
+
 class DeliveryWorker:
     """Claims outbox rows and hands them to the platform senders.
 
@@ -80,45 +100,78 @@ class DeliveryWorker:
 
     async def run_once(self, *, limit: int | None = None, now: datetime | None = None
                        ) -> DeliveryReport:
+        """Send what is due, until the outbox has nothing more that was due when this run
+        started claiming (rows that fail are retried by a later run, not this one).
+
+        At most `limit` (the batch size) alerts are claimed and unsent at any moment; as
+        they go out, more are claimed, so a fan-out never idles between batches."""
         report = DeliveryReport()
         if not self._senders:
             return report
-        now = now or utcnow()
-        items = await self._store.claim(now, limit=limit or self._batch,
-                                        worker=self._worker_id,
-                                        lease_seconds=self._lease_seconds,
-                                        platforms=list(self._senders))
-        if not items:
-            return report
-        # Past half the lease another worker may soon claim these rows; sending them then
-        # could post twice. Left alone, they return to the queue when the lease ends.
-        deadline = time.monotonic() + self._lease_seconds / 2
-        by_destination: dict[int | Destination, list[OutboxItem]] = {}
-        for item in items:
-            by_destination.setdefault(item.destination.id or item.destination, []).append(item)
-        sent: dict[int, str | None] = {}
-        await asyncio.gather(*(self._send_in_order(group, deadline, now, report, sent)
-                               for group in by_destination.values()))
-        report.sent = len(sent)
-        await self._store.mark_sent_many(sent, utcnow())
+        run = _Run(limit or self._batch, now or utcnow(), time.monotonic())
+        while True:
+            room = run.limit - run.unsent
+            if not run.exhausted and room >= max(run.limit // 4, 1):
+                await self._claim_more(run, room, report)
+            if not run.tasks:
+                break
+            done, _ = await asyncio.wait(run.tasks, timeout=_FLUSH_SECONDS,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            run.tasks -= done
+            if len(run.sent) >= _FLUSH_ROWS or (run.sent and not done):
+                await self._settle(run, report)
+        await self._settle(run, report)
         if report.deferred:
-            log.warning("delivery batch slow: %d alerts left for the next lease",
-                        report.deferred)
+            log.warning("delivery slow: %d alerts left for the next lease", report.deferred)
         return report
 
-    async def _send_in_order(self, items: list[OutboxItem], deadline: float, now: datetime,
-                             report: DeliveryReport, sent: dict[int, str | None]) -> None:
-        for index, item in enumerate(items):
-            if time.monotonic() > deadline:
-                report.deferred += len(items) - index
-                return
-            try:
-                ref = await self._send_one(item, now, report)
-            except Exception:  # settling failed (database away): the lease brings it back
-                log.exception("could not settle outbox row %s", item.id)
+    async def _claim_more(self, run: _Run, room: int, report: DeliveryReport) -> None:
+        claimed_at = time.monotonic()
+        items = await self._store.claim(
+            run.now + timedelta(seconds=claimed_at - run.started), limit=room,
+            worker=self._worker_id, lease_seconds=self._lease_seconds,
+            platforms=list(self._senders))
+        if len(items) < room:
+            run.exhausted = True
+        # Past half the lease another worker may soon claim these rows; sending them then
+        # could post twice. Left alone, they return to the queue when the lease ends.
+        deadline = claimed_at + self._lease_seconds / 2
+        for item in items:
+            key = item.destination.id or item.destination
+            run.unsent += 1
+            queue = run.queues.get(key)
+            if queue is not None:  # that destination's task is still going: keep order
+                queue.append((item, deadline))
                 continue
-            if ref is not False:
-                sent[item.id] = ref
+            run.queues[key] = deque([(item, deadline)])
+            run.tasks.add(asyncio.create_task(self._drain(run, key, report)))
+
+    async def _drain(self, run: _Run, key: object, report: DeliveryReport) -> None:
+        """One destination's alerts, one after another, in the order they were queued."""
+        queue = run.queues[key]
+        try:
+            while queue:
+                item, deadline = queue.popleft()
+                run.unsent -= 1
+                if time.monotonic() > deadline:
+                    report.deferred += 1
+                    continue
+                try:
+                    ref = await self._send_one(item, run.now, report)
+                except Exception:  # settling failed (database away): the lease brings it back
+                    log.exception("could not settle outbox row %s", item.id)
+                    continue
+                if ref is not False:
+                    run.sent[item.id] = ref
+        finally:
+            del run.queues[key]
+
+    async def _settle(self, run: _Run, report: DeliveryReport) -> None:
+        if not run.sent:
+            return
+        sent, run.sent = run.sent, {}
+        await self._store.mark_sent_many(sent, utcnow())
+        report.sent += len(sent)
 
     async def _send_one(self, item: OutboxItem, now: datetime, report: DeliveryReport
                         ) -> str | Literal[False] | None:

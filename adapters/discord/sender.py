@@ -30,10 +30,14 @@ from bot.ports import DeliveryError, DestinationForbidden, DestinationGone, Retr
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Discord allows 50 requests a second per bot. rate + burst is the most this process sends
-# in any one second: 48 keeps one request of headroom for a little network jitter.
-GLOBAL_RATE = 47.0
-BURST = 1
+# Discord allows 50 requests a second per bot, counted as they arrive. Alerts leave evenly
+# at 47 a second: at most 49 in any second, which leaves room for a request not paced here
+# (logging in, opening a DM channel). A 429 must not happen at all: discord.py retries it
+# outside this pace, into the next second's budget, and one 429 then begets the next.
+GLOBAL_RATE_EVEN = 47.0
+# RequestPace (a token bucket) for a share of the limit, e.g. several processes per token.
+GLOBAL_RATE = 45.0
+BURST = 4
 # Messages to one channel: 5 per 5 seconds, counted by Discord as they arrive.
 CHANNEL_MESSAGES = 5
 CHANNEL_WINDOW = 5.0
@@ -67,6 +71,32 @@ class RequestPace:
                     self._tokens -= 1
                     return
                 await asyncio.sleep((1 - self._tokens) / self.rate)
+
+
+class WindowPace:
+    """Requests spaced evenly at `rate` a second (a generic cell rate algorithm): a waiter
+    the event loop wakes late may catch up by `tolerance` requests, so lateness loses no
+    capacity, yet no burst ever leaves. Bursts are what Discord sees bunched: requests
+    released together leave over the time it takes to build them, and arrive closer
+    together than they were released. At most rate + tolerance + 1 in any second."""
+
+    def __init__(self, rate: float = GLOBAL_RATE_EVEN, tolerance: int = 1) -> None:
+        if rate <= 0 or tolerance < 0:
+            raise ValueError("rate must be positive and tolerance not negative")
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.tolerance = tolerance * self.interval
+        self._due: float | None = None  # when the next request is due, evenly spaced
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:  # one waiter at a time: requests leave in the order asked
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            due = now if self._due is None or self._due < now - self.tolerance else self._due
+            if due > now:
+                await asyncio.sleep(due - now)
+            self._due = due + self.interval
 
 
 class ChannelPace:
@@ -130,11 +160,11 @@ class DiscordSender:
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client, *, pace: RequestPace | None = None,
+    def __init__(self, client: discord.Client, *, pace: RequestPace | WindowPace | None = None,
                  channel_pace: ChannelPace | None = None,
                  timeout: float = SEND_TIMEOUT) -> None:
         self.client = client
-        self.pace = pace or RequestPace()
+        self.pace = pace or WindowPace()
         self.channel_pace = channel_pace or ChannelPace()
         self.timeout = timeout
         self._dm_channels: dict[int, discord.DMChannel] = {}

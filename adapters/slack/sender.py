@@ -31,6 +31,9 @@ from bot.ports import (
 
 log = logging.getLogger(__name__)
 
+# chat.postMessage: about one message per second per channel.
+PACE_SECONDS = 1.0
+
 GONE_ERRORS = frozenset({"channel_not_found", "user_not_found", "user_disabled",
                          "cannot_dm_bot", "users_not_found"})
 FORBIDDEN_ERRORS = frozenset({
@@ -80,7 +83,7 @@ class SlackSender:
                  installation_store: AsyncInstallationStore | None = None,
                  api_base_url: str | None = None,
                  moderator_ids: ModeratorLookup | None = None,
-                 pace_seconds: float = 1.0, token_cache_seconds: float = 60.0,
+                 pace_seconds: float = PACE_SECONDS, token_cache_seconds: float = 60.0,
                  timeout: int = 30) -> None:
         if bot_token is None and installation_store is None:
             raise ValueError("SlackSender needs a bot token or an installation store")
@@ -235,10 +238,14 @@ class SlackSender:
             wait = self._next_post_at.get(key, 0.0) - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            # Counted from when the post leaves, as Slack counts it when it arrives: counted
-            # from the answer, every post would also wait out the round trip.
-            self._next_post_at[key] = loop.time() + self._pace_seconds
-            return await self._post_now(client, token, workspace, channel, message)
+            # Slack counts a post when it arrives, somewhere between leaving here and the
+            # answer. Only from the answer is the next one sure to arrive `pace` later,
+            # however long either was held up on the way (a guess from the departure
+            # drew a 429 for most posts once a fan-out crowded the connection).
+            try:
+                return await self._post_now(client, token, workspace, channel, message)
+            finally:
+                self._next_post_at[key] = loop.time() + self._pace_seconds
 
     async def _post_now(self, client: AsyncWebClient, token: str, workspace: str,
                         channel: str, message: dict[str, Any]) -> str | None:

@@ -46,8 +46,20 @@ class Workspace:
     bot_id: str = "BBOT"
 
 
+@dataclass
+class Limits:
+    """Slack's chat.postMessage limit as it enforces it: about one message per second per
+    channel, counted at arrival. `latency` is the round trip, half each way."""
+
+    per_channel_seconds: float = 1.0
+    latency: float = 0.0
+    last_post: dict[str, float] = field(default_factory=dict)
+    limited: list[ApiCall] = field(default_factory=list)  # the 429s it caused
+
+
 class FakeSlack:
     def __init__(self) -> None:
+        self.limits: Limits | None = None
         self.calls: list[ApiCall] = []
         self.responses: dict[str, list[dict[str, Any]]] = {}  # response_url id -> payloads
         self.tokens: dict[str, Workspace] = {}  # bot token -> its workspace
@@ -159,6 +171,8 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
         call = ApiCall(method=method, token=token, args=args)
         self.calls.append(call)
+        if self.limits is not None:
+            return await self._limited(call, self.limits)
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()
@@ -176,6 +190,33 @@ class FakeSlack:
             call.response = {"ok": False, "error": "unknown_method"}
         else:
             call.response = handler(token, args)
+        return web.json_response(call.response)
+
+    def enforce_limits(self, limits: Limits | None = None) -> Limits:
+        """From now on answer chat.postMessage as Slack's per-channel limit would."""
+        self.limits = limits or Limits()
+        return self.limits
+
+    async def _limited(self, call: ApiCall, limits: Limits) -> web.Response:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(limits.latency / 2)
+        now = loop.time()
+        channel = str(call.args.get("channel", ""))
+        if call.method == "chat.postMessage":
+            last = limits.last_post.get(channel)
+            # Slack allows short bursts; the fake is strict: a whole second between posts.
+            if last is not None and now - last < limits.per_channel_seconds:
+                limits.limited.append(call)
+                call.status = 429
+                call.response = {"ok": False, "error": "ratelimited"}
+                await asyncio.sleep(limits.latency / 2)
+                return web.json_response(call.response, status=429, headers={
+                    "Retry-After": str(max(1, round(last + 1 - now)))})
+            limits.last_post[channel] = now
+        handler = getattr(self, "_m_" + call.method.replace(".", "_"), None)
+        call.response = (handler(call.token, call.args) if handler is not None
+                         else {"ok": False, "error": "unknown_method"})
+        await asyncio.sleep(limits.latency / 2)
         return web.json_response(call.response)
 
     def _workspace(self, token: str | None) -> Workspace | None:
