@@ -29,6 +29,7 @@ from bot.rules.document import (
     SERIES,
     SLOT_KIND,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -45,9 +46,8 @@ from bot.rules.document import (
 )
 from bot.rules.patterns import Pattern
 
-_SUBORDINATE = frozenset(("after", "before", "when", "since", "because", "although", "while",
-                          "who", "which", "whose", "where", "if", "unless", "until"))
-_TO_WORDS = frozenset(("to", "into", "on", "onto", "up"))
+_SUBORDINATE = WORDS["subordinators"]
+_TO_WORDS = WORDS["to_words"]
 
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
