@@ -239,3 +239,19 @@ def test_a_race_result_crew_is_no_announcement() -> None:
     assert moves("Toyota wins at Fuji",
                  "Kamui Kobayashi, Nyck de Vries and Mike Conway won in the No. 7 after 235 "
                  "laps.", "WEC") == set()
+
+
+def test_the_reading_is_the_same_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from bot.models import Article; from bot.rules import extract; "
+            "a = Article(entry_id='s', title='Solberg joins Hyundai', summary='Oliver Solberg "
+            "will drive for Hyundai Motorsport, the team his father Petter Solberg once "
+            "raced against. Solberg said he was ready.', series='WRC'); "
+            "print(json.dumps([m.driver for m in extract(a).moves]))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+               for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
