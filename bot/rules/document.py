@@ -437,7 +437,8 @@ def _first_sentence(entry: dict[str, object]) -> int:
 def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
     """How the article spells a known driver in full: the fullest spelling it uses, the first
     of equals; a headline in capitals is no one's spelling."""
-    best, width = driver, 1
+    # A spelling with fewer words than the name is a surname ("De Vries"), not a spelling.
+    best, width = driver, driver.count(" ")
     for mention in mentions:
         if mention.value != driver or mention.kind != PERSON or not mention.known:
             continue
