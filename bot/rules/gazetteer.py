@@ -39,6 +39,7 @@ class DriverInfo:
     name: str
     aliases: list[str] = field(default_factory=list)
     series: list[str] = field(default_factory=list)
+    nationality: str | None = None  # ISO 3166-1 alpha-2: "the Spaniard" is the one from ES
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,8 @@ class Gazetteer:
             driver = self.drivers.setdefault(name, DriverInfo(name=name))
             driver.aliases = _merge(driver.aliases, _strings(entry.get("aliases")))
             driver.series = _merge(driver.series, _strings(entry.get("series")))
+            if isinstance(entry.get("nationality"), str):
+                driver.nationality = str(entry["nationality"]).upper()
 
     def index(self) -> None:
         self._series_by_key = {}
