@@ -303,3 +303,10 @@ def test_a_list_runs_across_a_description_with_a_series_in_it() -> None:
                   "Giovinazzi form one crew for Ferrari AF Corse next year.", "WEC")
     assert {d for d, *_ in found} == {"Alessandro Pier Guidi", "James Calado",
                                       "Antonio Giovinazzi"}
+
+
+@pytest.mark.parametrize("name", ["Marco Sørensen", "Toprak Razgatlıoğlu"])
+def test_names_with_letters_unicode_does_not_decompose_are_read(name: str) -> None:
+    found = extract(Article(entry_id="c", title=f"{name} joins Team WRT", summary="",
+                            series="WEC", published=DATE)).moves
+    assert [m.driver for m in found] == [name]
