@@ -310,3 +310,9 @@ def test_names_with_letters_unicode_does_not_decompose_are_read(name: str) -> No
     found = extract(Article(entry_id="c", title=f"{name} joins Team WRT", summary="",
                             series="WEC", published=DATE)).moves
     assert [m.driver for m in found] == [name]
+
+
+def test_leading_a_team_s_line_up_is_a_seat_in_it() -> None:
+    found = moves("Winward's Gold Cup crew", "Lucas Auer will lead Winward Racing's line-up in "
+                  "the Gold Cup next season.", "GTWC")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Lucas Auer", "join", "Winward Racing")}
