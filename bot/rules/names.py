@@ -70,8 +70,11 @@ class Names(EngineBase):
                                       known=True))
         # Names the gazetteer does not know: runs of capitalised words.
         runs: list[tuple[int, int, list[tuple[int, int]]]] = []
-        matches = [m for r_start, r_end in regions
-                   for m in _NAME_RUN.finditer(text, r_start, r_end)]
+        # One pass over the capitalised runs serves the unknown names (in the regions asked
+        # for) and the bare surnames (everywhere).
+        all_runs = list(_NAME_RUN.finditer(text))
+        matches = [m for m in all_runs
+                   if any(r_start <= m.start() < r_end for r_start, r_end in regions)]
         for match in matches:
             if mask.find(0, match.start(), match.end()) == -1:
                 continue  # wholly a gazetteer name
@@ -99,7 +102,10 @@ class Names(EngineBase):
         # A gazetteer driver's full name was found wherever it is written by the automaton;
         # only the shorter forms need looking for.
         found_in_full: set[str] = set()
-        for name in {m.value for m in chosen if m.kind == PERSON}:
+        # In text order, so a surname two drivers share goes to the first written (and the
+        # reading is the same on every run, whatever the hash seed).
+        for name in dict.fromkeys(m.value for m in sorted(chosen, key=lambda m: m.start)
+                                  if m.kind == PERSON):
             keys = _name_keys(name)
             if keys:  # _register, inlined: this loop runs for every name of every article
                 for key in keys:
@@ -153,7 +159,7 @@ class Names(EngineBase):
             0.8 * len(title_words)
         # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
         # one driver of the gazetteer it can mean, in the article's series when several share it.
-        for match in _NAME_RUN.finditer(text):
+        for match in all_runs:
             start, end = match.span()
             if mask.find(1, start, end) != -1:
                 continue

@@ -239,3 +239,80 @@ def test_a_race_result_crew_is_no_announcement() -> None:
     assert moves("Toyota wins at Fuji",
                  "Kamui Kobayashi, Nyck de Vries and Mike Conway won in the No. 7 after 235 "
                  "laps.", "WEC") == set()
+
+
+def test_the_reading_is_the_same_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from bot.models import Article; from bot.rules import extract; "
+            "a = Article(entry_id='s', title='Solberg joins Hyundai', summary='Oliver Solberg "
+            "will drive for Hyundai Motorsport, the team his father Petter Solberg once "
+            "raced against. Solberg said he was ready.', series='WRC'); "
+            "print(json.dumps([m.driver for m in extract(a).moves]))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+               for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Jordan Taylor lands Corvette Racing seat; Jan Magnussen out", ("Jan Magnussen", "leave")),
+    ("De Vries dropped as AlphaTauri turns to Ricciardo", ("Nyck de Vries", "leave")),
+    ("Jakobsen steps up at Peugeot as Nico Müller heads for the exit", ("Nico Müller", "leave")),
+])
+def test_headline_exits_without_auxiliaries(title: str, expected: tuple[str, str]) -> None:
+    found = extract(Article(entry_id="c", title=title, summary="", published=DATE)).moves
+    assert expected in {(m.driver, m.kind.value) for m in found}
+
+
+def test_out_of_a_race_is_no_exit() -> None:
+    found = extract(Article(entry_id="c", title="Practice crash rules Stefan Wilson out of the "
+                            "Indianapolis 500", summary="", series="IndyCar",
+                            published=DATE)).moves
+    assert found == ()
+
+
+def test_a_known_driver_retiring_to_run_the_team_is_still_retiring() -> None:
+    found = extract(Article(entry_id="c", title="Whincup to step back",
+                            summary="Jamie Whincup will stop racing full-time at the end of the "
+                            "season to become the team's boss at Triple Eight Race Engineering.",
+                            series="Supercars", published=DATE)).moves
+    assert ("Jamie Whincup", "retire") in {(m.driver, m.kind.value) for m in found}
+
+
+def test_a_demonym_epithet_is_the_driver_of_that_nationality() -> None:
+    found = moves("Zhou gets Alfa Romeo seat",
+                  "Alfa Romeo has named Zhou Guanyu to partner Valtteri Bottas next year. Zhou "
+                  "takes over the car of Antonio Giovinazzi. The Italian will not continue with "
+                  "the team.", "F1")
+    assert ("Antonio Giovinazzi", "leave") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_team_ending_a_driver_s_contract_is_an_exit() -> None:
+    found = moves("Haas parts with Mazepin",
+                  "Haas F1 Team has terminated Nikita Mazepin's contract with immediate effect.",
+                  "F1")
+    assert {(d, k) for d, k, *_ in found} == {("Nikita Mazepin", "leave")}
+
+
+def test_a_list_runs_across_a_description_with_a_series_in_it() -> None:
+    found = moves("Ferrari names its Le Mans crews",
+                  "Alessandro Pier Guidi, James Calado and former Formula 1 driver Antonio "
+                  "Giovinazzi form one crew for Ferrari AF Corse next year.", "WEC")
+    assert {d for d, *_ in found} == {"Alessandro Pier Guidi", "James Calado",
+                                      "Antonio Giovinazzi"}
+
+
+@pytest.mark.parametrize("name", ["Marco Sørensen", "Toprak Razgatlıoğlu"])
+def test_names_with_letters_unicode_does_not_decompose_are_read(name: str) -> None:
+    found = extract(Article(entry_id="c", title=f"{name} joins Team WRT", summary="",
+                            series="WEC", published=DATE)).moves
+    assert [m.driver for m in found] == [name]
+
+
+def test_leading_a_team_s_line_up_is_a_seat_in_it() -> None:
+    found = moves("Winward's Gold Cup crew", "Lucas Auer will lead Winward Racing's line-up in "
+                  "the Gold Cup next season.", "GTWC")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Lucas Auer", "join", "Winward Racing")}
