@@ -336,6 +336,21 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxEntry:
+    """An outbox row as operators and moderators see it: what, where, and how it went."""
+
+    id: int
+    summary: str  # the story's one line
+    destination: Destination
+    status: str  # pending, sent, dead, superseded
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutboxItem:
     id: int
     story: Story

@@ -17,6 +17,7 @@ from bot.models import (
     FetchResult,
     ImportReport,
     LineupChange,
+    OutboxEntry,
     OutboxItem,
     Seat,
     Story,
@@ -213,6 +214,14 @@ class Outbox(Protocol):
     ) -> list[OutboxItem]: ...
 
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+
+    async def outbox_entries(self, *, statuses: Collection[str] | None = None,
+                             platform: str | None = None, workspace: str | None = None,
+                             failed_only: bool = False, limit: int = 50
+                             ) -> list[OutboxEntry]:
+        """The newest rows first, of some statuses and one workspace if given;
+        `failed_only`: rows with an error (failing now or given up)."""
+        ...
 
     async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
         """Settle sent rows in one transaction; the values are the posts' message

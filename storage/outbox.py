@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, select, update
 
-from bot.models import Destination, OutboxItem, Story, utc, utcnow
+from bot.models import Destination, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
 from storage.errors import translate_errors
 from storage.stories import story_of
@@ -113,6 +113,34 @@ class OutboxStorage(StoreBase):
                         outbox.c.destination_id == sent.destination_id,
                         outbox.c.revision < sent.revision, outbox.c.status == "pending")
                     .values(status="superseded"))
+
+    @translate_errors
+    async def outbox_entries(self, *, statuses: Collection[str] | None = None,
+                             platform: str | None = None, workspace: str | None = None,
+                             failed_only: bool = False, limit: int = 50
+                             ) -> list[OutboxEntry]:
+        query = (select(outbox.c.id.label("o_id"), outbox.c.status, outbox.c.attempts,
+                        outbox.c.last_error, outbox.c.created_at.label("o_created_at"),
+                        outbox.c.next_attempt_at, outbox.c.sent_at, stories.c.summary,
+                        *destination_columns())
+                 .join(stories, stories.c.id == outbox.c.story_id)
+                 .join(destinations, destinations.c.id == outbox.c.destination_id)
+                 .order_by(outbox.c.id.desc()).limit(limit))
+        if statuses is not None:
+            query = query.where(outbox.c.status.in_(list(statuses)))
+        if platform is not None:
+            query = query.where(destinations.c.platform == platform)
+        if workspace is not None:
+            query = query.where(destinations.c.workspace == workspace)
+        if failed_only:
+            query = query.where(outbox.c.last_error.is_not(None),
+                                outbox.c.status.in_(("pending", "dead")))
+        async with self._read() as connection:
+            return [OutboxEntry(
+                id=row.o_id, summary=row.summary, destination=destination_of(row, "d_"),
+                status=row.status, attempts=row.attempts, last_error=row.last_error,
+                created_at=row.o_created_at, next_attempt_at=row.next_attempt_at,
+                sent_at=row.sent_at) for row in await connection.execute(query)]
 
     @translate_errors
     async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:

@@ -184,6 +184,12 @@ SPECS: tuple[CommandSpec, ...] = (
         example="/alerts channel #paddock-news",
     ),
     CommandSpec(
+        name="alerts status",
+        description="Alerts that could not be delivered here, and why (moderators)",
+        moderator_only=True,
+        example="/alerts status",
+    ),
+    CommandSpec(
         name="settings series",
         description="The default series for /lineup here (moderators)",
         options=(OptionSpec(name="series", description="Default series", required=True,

@@ -190,3 +190,27 @@ async def test_every_failure_is_logged_with_its_channel_and_reason(store, caplog
     [line] = [r.getMessage() for r in caplog.records]
     assert "discord:g2 channel c-retry" in line and "503 Service Unavailable" in line
     assert "retrying in" in line
+
+
+async def test_moderators_see_their_servers_failures_and_no_one_elses(store):
+    from bot.commands import Commands
+    from tests.bot.test_commands import MOD, say
+
+    commands = Commands(store)
+    assert "No failed alerts" in (await say(commands, "/alerts status", **MOD)).text
+    await say(commands, "/alerts channel 555", **MOD)
+    [story] = await more_stories(store, 1)
+    [alerts_channel] = await store.matching_destinations({})
+    elsewhere = Destination(platform="discord", workspace="guild-2", channel="777",
+                            kind=DestinationKind.CHANNEL)
+    await store.enqueue(story, [alerts_channel, elsewhere])
+    sender = RecordingSender(DestinationForbidden("403 Missing Access"),
+                             RetryLater("503 Service Unavailable"))
+    await DeliveryWorker(store, {"discord": sender}, worker_id="w").run_once()
+
+    status = (await say(commands, "/alerts status", **MOD)).text
+    assert "Alerts channel <#555>: cannot post there (403 Missing Access)" in status
+    assert "Driver 0 → Haas → <#555>: given up: forbidden: 403 Missing Access" in status
+    assert "777" not in status and "503" not in status  # another server's trouble
+    refused = await say(commands, "/alerts status", **{**MOD, "is_moderator": False})
+    assert refused.error
