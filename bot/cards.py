@@ -57,7 +57,8 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
 
 def render_alert(story: Story, destination: Destination,
                  gazetteer: Gazetteer | None = None, *,
-                 mentions: tuple[str, ...] = ()) -> Alert:
+                 mentions: tuple[str, ...] = (), key: str | None = None,
+                 resend: bool = False) -> Alert:
     """The story as an alert for one destination; a channel post names `mentions`."""
     if destination.kind is DestinationKind.MENTION and destination.user:
         mentions = tuple(dict.fromkeys((*mentions, destination.user)))
@@ -68,6 +69,8 @@ def render_alert(story: Story, destination: Destination,
         text=f"{PLAIN_MARK[story.move.status]}{story.summary}",
         destination=destination,
         mention_users=mentions if destination.kind is not DestinationKind.DM else (),
+        key=key,
+        resend=resend,
     )
 
 

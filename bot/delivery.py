@@ -50,6 +50,12 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return timedelta(seconds=base * (0.8 + 0.4 * random.random()))
 
 
+def outbox_key(item: OutboxItem) -> str:
+    """The row, as a platform may label its message with it: unique per alert, the same
+    on every try."""
+    return f"pitboard-outbox-{item.id}"
+
+
 def describe(destination: Destination) -> str:
     """Where an alert goes, as a log line names it."""
     where = (f"channel {destination.channel}" if destination.kind is not DestinationKind.DM
@@ -179,7 +185,8 @@ class DeliveryWorker:
         failure is recorded, logged and acted on)."""
         destination = item.destination
         sender = self._senders[destination.platform]
-        alert = render_alert(item.story, destination, self._gazetteer, mentions=item.mentions)
+        alert = render_alert(item.story, destination, self._gazetteer, mentions=item.mentions,
+                             key=outbox_key(item), resend=item.resend)
         try:
             return await sender.send(alert)
         except RetryLater as exc:

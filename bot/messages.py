@@ -103,3 +103,7 @@ class Alert:
     # Only ever followers of this story who asked to be mentioned in this channel: one post
     # per channel names them all, rather than one identical post per follower.
     mention_users: tuple[str, ...] = ()
+    # The outbox row's key: a platform that can label a message with it (Slack metadata)
+    # finds an earlier post of this very alert before a resend posts it twice.
+    key: str | None = None
+    resend: bool = False  # an earlier try may have been posted; look before posting

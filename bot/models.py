@@ -357,6 +357,13 @@ class OutboxItem:
     destination: Destination
     attempts: int = 0
     mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
+    claims: int = 1  # past one, a worker had it before and may have posted it already
+
+    @property
+    def resend(self) -> bool:
+        """An earlier try may have reached the platform (its answer lost, or its worker
+        killed before the row was settled)."""
+        return self.claims > 1 or self.attempts > 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

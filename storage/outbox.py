@@ -72,14 +72,15 @@ class OutboxStorage(StoreBase):
         async with self._write() as connection:
             claimed = [row.id for row in await connection.execute(
                 update(outbox).where(outbox.c.id.in_(due))
-                .values(lease_owner=worker,
+                .values(lease_owner=worker, claims=outbox.c.claims + 1,
                         lease_until=now + timedelta(seconds=lease_seconds))
                 .returning(outbox.c.id))]
             if not claimed:
                 return []
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
-                       outbox.c.mentions.label("o_mentions"), stories,
+                       outbox.c.mentions.label("o_mentions"),
+                       outbox.c.claims.label("o_claims"), stories,
                        *destination_columns())
                 .join(stories, stories.c.id == outbox.c.story_id)
                 .join(destinations, destinations.c.id == outbox.c.destination_id)
@@ -87,7 +88,7 @@ class OutboxStorage(StoreBase):
                 .order_by(outbox.c.id))).all()
         return [OutboxItem(id=row.o_id, story=story_of(row),
                            destination=destination_of(row, "d_"), attempts=row.o_attempts,
-                           mentions=tuple(row.o_mentions.split()))
+                           mentions=tuple(row.o_mentions.split()), claims=row.o_claims)
                 for row in rows]
 
     @staticmethod

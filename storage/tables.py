@@ -329,6 +329,8 @@ class OutboxRow(Base):
     mentions: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The platform's id of the posted message (Discord message id, Slack ts), for edits.
     message_ref: Mapped[str | None] = mapped_column(Text)
+    # How often a worker claimed it: past the first, an earlier send may have posted it.
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The Core handles every store module writes its statements against, declared once.

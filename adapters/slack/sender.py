@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 
 # chat.postMessage: about one message per second per channel.
 PACE_SECONDS = 1.0
+METADATA_EVENT = "pitboard_alert"
+# Messages of a channel's history searched for an earlier post before a resend: the post
+# is at most a lease (minutes) old, and alerts channels are not that busy.
+HISTORY_LOOKBACK = 100
 
 GONE_ERRORS = frozenset({"channel_not_found", "user_not_found", "user_disabled",
                          "cannot_dm_bot", "users_not_found"})
@@ -117,9 +121,41 @@ class SlackSender:
             channel = destination.channel
         else:
             raise DestinationGone(f"a {destination.kind.value} destination without a channel")
-        ts = await self._post(client, token, destination.workspace, channel,
-                              render_alert(alert))
+        message = render_alert(alert)
+        if alert.key:
+            # Slack has no idempotency key; the message carries ours instead, so that a
+            # resend can find the post an earlier try made (its answer lost, its worker
+            # killed before the row was settled) and stop there.
+            message["metadata"] = {"event_type": METADATA_EVENT,
+                                   "event_payload": {"outbox_key": alert.key}}
+            if alert.resend:
+                ts = await self._find_posted(client, token, destination.workspace, channel,
+                                             alert.key)
+                if ts is not None:
+                    log.info("alert %s was already posted to %s (ts %s): not posting again",
+                             alert.key, channel, ts)
+                    return f"{channel}:{ts}"
+        ts = await self._post(client, token, destination.workspace, channel, message)
         return f"{channel}:{ts}" if ts else None
+
+    async def _find_posted(self, client: AsyncWebClient, token: str, workspace: str,
+                           channel: str, key: str) -> str | None:
+        """The ts of our post labelled `key` among the channel's recent messages, if any.
+        Best effort: without the history scope the resend goes ahead (at least once)."""
+        try:
+            response = await self._call(workspace, token, "conversations.history",
+                                        client.conversations_history, channel=channel,
+                                        limit=HISTORY_LOOKBACK, include_all_metadata=True)
+        except (RetryLater, DestinationForbidden) as exc:
+            log.warning("could not read %s's history to find alert %s: %s", channel, key,
+                        exc)
+            return None
+        for found in response.get("messages") or ():
+            metadata = found.get("metadata") or {}
+            if (metadata.get("event_type") == METADATA_EVENT
+                    and (metadata.get("event_payload") or {}).get("outbox_key") == key):
+                return str(found.get("ts"))
+        return None
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """DM each listed moderator, or else whoever installed the app. Best effort: one

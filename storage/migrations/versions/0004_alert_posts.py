@@ -1,5 +1,6 @@
 """Alerts are posts: one outbox row per channel names the followers it mentions, and a sent
-row keeps the platform's message id so later news can edit or answer that post.
+row keeps the platform's message id so later news can edit or answer that post, and each
+row counts its claims: a row claimed again may already have been posted (Slack looks).
 
 Revision ID: 0004
 Revises: 0003
@@ -25,10 +26,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('mentions', sa.Text(), nullable=False,
                                       server_default=''))
         batch_op.add_column(sa.Column('message_ref', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('claims', sa.Integer(), nullable=False,
+                                      server_default='0'))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_column('claims')
         batch_op.drop_column('message_ref')
         batch_op.drop_column('mentions')

@@ -221,7 +221,8 @@ async def test_oauth_install_then_commands_use_that_workspace_token(slack, comma
                 page = await response.text()
                 cookie = response.headers["Set-Cookie"]
             state = re.search(r"state=([0-9a-f-]+)", page).group(1)
-            assert "scope=commands,chat:write,chat:write.public,im:write,users:read" in page
+            assert ("scope=commands,chat:write,chat:write.public,im:write,users:read,"
+                    "channels:history,groups:history,im:history") in page
             async with session.get(f"{url}/slack/oauth_redirect",
                                    params={"code": "code-1", "state": state},
                                    headers={"Cookie": cookie.split(";")[0]}) as response:
