@@ -58,7 +58,7 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
 def render_alert(story: Story, destination: Destination,
                  gazetteer: Gazetteer | None = None, *,
                  mentions: tuple[str, ...] = (), key: str | None = None,
-                 resend: bool = False) -> Alert:
+                 resend: bool = False, reply_to: str | None = None) -> Alert:
     """The story as an alert for one destination; a channel post names `mentions`."""
     if destination.kind is DestinationKind.MENTION and destination.user:
         mentions = tuple(dict.fromkeys((*mentions, destination.user)))
@@ -71,6 +71,7 @@ def render_alert(story: Story, destination: Destination,
         mention_users=mentions if destination.kind is not DestinationKind.DM else (),
         key=key,
         resend=resend,
+        reply_to=reply_to,
     )
 
 

@@ -186,7 +186,8 @@ class DeliveryWorker:
         destination = item.destination
         sender = self._senders[destination.platform]
         alert = render_alert(item.story, destination, self._gazetteer, mentions=item.mentions,
-                             key=outbox_key(item), resend=item.resend)
+                             key=outbox_key(item), resend=item.resend,
+                             reply_to=item.reply_to)
         try:
             return await sender.send(alert)
         except RetryLater as exc:

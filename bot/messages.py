@@ -107,3 +107,7 @@ class Alert:
     # finds an earlier post of this very alert before a resend posts it twice.
     key: str | None = None
     resend: bool = False  # an earlier try may have been posted; look before posting
+    # "channel:message" of this story's earlier post in the same place: a rumour now
+    # confirmed answers it (a Discord reply, a Slack thread reply) rather than standing
+    # alone as if it were other news.
+    reply_to: str | None = None

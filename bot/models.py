@@ -358,6 +358,7 @@ class OutboxItem:
     attempts: int = 0
     mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
     claims: int = 1  # past one, a worker had it before and may have posted it already
+    reply_to: str | None = None  # "channel:message" of the story's first post here
 
     @property
     def resend(self) -> bool:

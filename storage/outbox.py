@@ -77,8 +77,20 @@ class OutboxStorage(StoreBase):
                 .returning(outbox.c.id))]
             if not claimed:
                 return []
+            earlier = outbox.alias("earlier")
+            # The post of this story's earlier revision in the same place: a confirmation
+            # answers it (a reply, a thread) instead of standing alone.
+            first_post = (select(earlier.c.message_ref)
+                          .where(earlier.c.story_id == outbox.c.story_id,
+                                 earlier.c.destination_id == outbox.c.destination_id,
+                                 earlier.c.revision < outbox.c.revision,
+                                 earlier.c.status == "sent",
+                                 earlier.c.message_ref.is_not(None))
+                          .order_by(earlier.c.revision).limit(1)
+                          .scalar_subquery())
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
+                       first_post.label("o_reply_to"),
                        outbox.c.mentions.label("o_mentions"),
                        outbox.c.claims.label("o_claims"), stories,
                        *destination_columns())
@@ -88,7 +100,8 @@ class OutboxStorage(StoreBase):
                 .order_by(outbox.c.id))).all()
         return [OutboxItem(id=row.o_id, story=story_of(row),
                            destination=destination_of(row, "d_"), attempts=row.o_attempts,
-                           mentions=tuple(row.o_mentions.split()), claims=row.o_claims)
+                           mentions=tuple(row.o_mentions.split()), claims=row.o_claims,
+                           reply_to=row.o_reply_to)
                 for row in rows]
 
     @staticmethod

@@ -175,9 +175,11 @@ class DiscordSender:
         destination = alert.destination
         nonce = alert_nonce(alert)
         if destination.kind is DestinationKind.DM:
-            return await self._deliver(lambda: self._send_dm(destination, message, nonce))
+            return await self._deliver(lambda: self._send_dm(destination, message, nonce,
+                                                             alert.reply_to))
         channel_id = _snowflake(destination.channel, "channel")
-        return await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce))
+        return await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce,
+                                                                 alert.reply_to))
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """Tell a server's moderators something once, e.g. that alerts can't be posted.
@@ -223,15 +225,16 @@ class DiscordSender:
             return await request
 
     async def _send_to_channel(self, channel_id: int, message: DiscordMessage,
-                               nonce: str | None = None) -> str:
+                               nonce: str | None = None, reply_to: str | None = None) -> str:
         await self.channel_pace.acquire(channel_id)
         channel = self.client.get_partial_messageable(channel_id)
         sent = await self._leave(channel.send(**message.send_kwargs(),  # type: ignore[arg-type]
-                                              nonce=nonce))
+                                              nonce=nonce,
+                                              reference=_reference(reply_to, channel_id)))
         return f"{channel_id}:{sent.id}"
 
     async def _send_dm(self, destination: Destination, message: DiscordMessage,
-                       nonce: str) -> str:
+                       nonce: str, reply_to: str | None = None) -> str:
         user_id = _snowflake(destination.user, "user")
         # Only a user's first alert costs two requests: the DM channel is kept.
         channel = self._dm_channels.get(user_id)
@@ -240,7 +243,8 @@ class DiscordSender:
             self._dm_channels[user_id] = channel
         await self.channel_pace.acquire(channel.id)
         sent = await self._leave(channel.send(**message.send_kwargs(),  # type: ignore[arg-type]
-                                              nonce=nonce))
+                                              nonce=nonce,
+                                              reference=_reference(reply_to, channel.id)))
         return f"{channel.id}:{sent.id}"
 
     async def _deliver(self, sending: Callable[[], Awaitable[T]]) -> T:
@@ -266,6 +270,18 @@ class DiscordSender:
             raise DeliveryError(_describe(exc)) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise RetryLater(f"Discord unreachable: {exc!r}") from exc
+
+
+def _reference(reply_to: str | None, channel_id: int) -> discord.MessageReference | None:
+    """A reply to the story's earlier post in this channel; a deleted post is no reason
+    to fail (fail_if_not_exists=False posts it as a plain message)."""
+    if not reply_to:
+        return None
+    channel, _, message = reply_to.partition(":")
+    if channel != str(channel_id) or not message.isdigit():
+        return None
+    return discord.MessageReference(message_id=int(message), channel_id=channel_id,
+                                    fail_if_not_exists=False)
 
 
 def _describe(exc: discord.HTTPException) -> str:

@@ -122,6 +122,12 @@ class SlackSender:
         else:
             raise DestinationGone(f"a {destination.kind.value} destination without a channel")
         message = render_alert(alert)
+        thread_channel, _, thread_ts = (alert.reply_to or "").partition(":")
+        if thread_ts and thread_channel == channel:
+            # The confirmation answers the rumour's post in its thread, and is shown in
+            # the channel too: it is news, not a side remark.
+            message["thread_ts"] = thread_ts
+            message["reply_broadcast"] = True
         if alert.key:
             # Slack has no idempotency key; the message carries ours instead, so that a
             # resend can find the post an earlier try made (its answer lost, its worker

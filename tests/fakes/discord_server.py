@@ -50,6 +50,7 @@ class RecordedRequest:
     duplicate: bool = False  # an enforce_nonce repeat: answered, not posted again
     held: bool = False  # kept waiting by hold()
     abandoned: bool = False  # its client hung up while it was held: nothing was done
+    answer: Any = None  # the JSON the fake answered with (a posted message, with its id)
 
 
 @dataclass(slots=True)
@@ -310,6 +311,7 @@ class FakeDiscord:
                     return web.Response(status=499)  # nobody is listening any more
             response = self._answer(request.method, path, recorded)
             recorded.status = response.status
+            recorded.answer = _answer_json(response)
             if hold is not None and hold.after_posting:
                 await self._hold(request, recorded, hold)
             return response
@@ -485,6 +487,14 @@ class FakeDiscord:
                 **({"guild_id": guild_id} if guild_id else {}),
             })
         return answered
+
+
+def _answer_json(response: web.Response) -> Any:
+    body = response.body
+    if isinstance(body, bytes) and body:
+        with contextlib.suppress(ValueError):
+            return json.loads(body)
+    return None
 
 
 def _hung_up(request: web.Request) -> bool:

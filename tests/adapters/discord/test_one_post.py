@@ -3,10 +3,13 @@ discord.py against the fake Discord."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.alerts import route_stories
 from bot.commands import Commands
 from bot.delivery import DeliveryWorker
 from bot.messages import CommandCall
+from bot.models import Article, Destination, Extraction, Move, MoveKind, Status, Story
 from bot.ports import Gazetteer
 from storage import SqlStore
 from tests.adapters.discord.conftest import ALERTS_CHANNEL_ID, GUILD_ID, seed_story
@@ -58,3 +61,40 @@ async def test_a_channel_and_its_followers_get_one_post_naming_exactly_the_menti
     assert dm_posts[0].json["allowed_mentions"] == {"parse": []}
     assert not dm_posts[0].json.get("content")
     assert (await worker.run_once()).sent == 0
+
+
+async def _rumour_then_confirmation(store: SqlStore) -> tuple[Story, Story]:
+    feed = await store.add_feed("https://news.example/paddock.xml", title="Paddock")
+    move = Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
+                season=2025, status=Status.RUMOUR)
+    stories = []
+    for n, status in enumerate((Status.RUMOUR, Status.CONFIRMED)):
+        (article,) = await store.add_articles(feed.id, [Article(
+            entry_id=f"b{n}", title="Bearman to Haas", source="Paddock")])
+        (story,) = await store.record_extraction(article, Extraction(
+            moves=(replace(move, status=status),), summaries=("Oliver Bearman → Haas",)))
+        stories.append(story)
+    return stories[0], stories[1]
+
+
+async def test_a_confirmation_replies_to_the_rumours_post(
+        bot, store: SqlStore, gazetteer: Gazetteer, fake_discord: FakeDiscord) -> None:
+    from adapters.discord import DiscordSender
+
+    await store.set_alert_channel(Destination(platform="discord", workspace=str(GUILD_ID),
+                                              channel=str(ALERTS_CHANNEL_ID)))
+    worker = DeliveryWorker(store, {"discord": DiscordSender(bot)}, worker_id="t",
+                            gazetteer=gazetteer)
+    rumour, confirmed = await _rumour_then_confirmation(store)
+    assert (rumour.revision, confirmed.revision) == (1, 2)
+    await route_stories(store, [rumour], gazetteer)
+    assert (await worker.run_once()).sent == 1
+    await route_stories(store, [confirmed], gazetteer)
+    assert (await worker.run_once()).sent == 1
+
+    first, second = [r for r in fake_discord.requests_to(
+        "POST", f"/channels/{ALERTS_CHANNEL_ID}/messages")]
+    assert "message_reference" not in first.json or not first.json["message_reference"]
+    first_id = first.answer["id"]
+    assert str(second.json["message_reference"]["message_id"]) == first_id
+    assert second.json["message_reference"]["fail_if_not_exists"] is False
