@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,16 @@ from bot.rules import extract, gazetteer
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 5.0  # a health check that waits longer than this has its answer
+# A feed lease covers the fetch (its timeout) and the storing and reading after it; a poll
+# that runs longer renews it, so this only bounds how long a dead worker strands a feed.
+FEED_LEASE_MARGIN_SECONDS = 40
+
+
+def feed_lease_seconds(settings: Settings, fetch_settings: feeds.FetchSettings) -> int:
+    """PITBOARD_FEED_LEASE_SECONDS, or the fetch timeout plus a margin."""
+    if settings.pitboard_feed_lease_seconds is not None:
+        return settings.pitboard_feed_lease_seconds
+    return int(fetch_settings.timeout_seconds) + FEED_LEASE_MARGIN_SECONDS
 
 
 def database_url(settings: Settings) -> str:
@@ -64,6 +75,9 @@ class PitboardApp:
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     _slack_oauth_stores: Any = None
+    _in_flight: set[asyncio.Task[Any]] = field(default_factory=set)  # scheduler jobs running
+    _stopping: bool = False
+    _outage_since: float | None = None  # time.monotonic() when the database went away
 
     @classmethod
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
@@ -79,7 +93,9 @@ class PitboardApp:
                                       allow_private=fetch_settings.allow_private)
         commands = Commands(store, gazetteer=names, check_feed_url=check_url)
         worker = settings.pitboard_worker_id
-        pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker)
+        pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
+                            lease_seconds=feed_lease_seconds(settings, fetch_settings),
+                            is_transient=storage.is_transient)
         senders: dict[str, AlertSender] = {}
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
@@ -115,13 +131,18 @@ class PitboardApp:
     async def poll_now(self, *, now: datetime | None = None) -> list[PollReport]:
         reports = await self.pipeline.poll_due(now=now)
         metrics.record_polls(reports)
+        outage = self.pipeline.database_error
         for report in reports:
+            if outage is not None and report.error and report.error.startswith("database"):
+                continue  # said once, as the outage, by _tick
             if report.error:
                 log.warning("feed %s: %s", report.url, report.error)
             elif report.new_articles:
                 log.info("feed %s: %d new articles, %d driver moves%s", report.url,
                          report.new_articles, report.new_stories,
                          "" if report.announced else " (first poll: recorded, not announced)")
+        if outage is not None:
+            raise outage  # the feeds it cost were handed back; _tick logs the outage once
         return reports
 
     async def deliver_now(self) -> DeliveryReport:
@@ -191,14 +212,55 @@ class PitboardApp:
         await self._tick("delivery", self.deliver_now)
 
     async def _tick(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
-        """A scheduled job: a database that is away for a moment costs this tick only,
-        with one line in the log; the work waits in the database for the next tick."""
+        """A scheduled job: a database that is away costs the ticks it is away for, with one
+        log line when it goes and one when it is back; the work waits in the database."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
         try:
             await job()
         except storage.TRANSIENT_ERRORS as exc:
-            log.warning("%s tick skipped, database unavailable: %s", name, exc)
+            self._database_down(exc)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # close() cancelled us after the grace period; what we held is handed back
+            # there. Returning quietly keeps the scheduler from logging a traceback.
         except Exception:
             log.exception("%s tick failed", name)
+        else:
+            self._database_up()
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    def _database_down(self, exc: BaseException) -> None:
+        if self._outage_since is None:
+            self._outage_since = time.monotonic()
+            metrics.record_database(up=False)
+            log.warning("database unavailable: %s. Polls and deliveries wait until it is "
+                        "back (logged once more then)", exc)
+
+    def _database_up(self) -> None:
+        if self._outage_since is not None:
+            lasted = time.monotonic() - self._outage_since
+            self._outage_since = None
+            log.warning("database available again after %.1fs of outage", lasted)
+
+    async def release_leases(self) -> None:
+        """Hand back every feed and outbox row this worker holds, so other workers take
+        them now rather than when the leases run out."""
+        worker = self.settings.pitboard_worker_id
+        try:
+            await self.pipeline.release_all()
+            released = await self.store.release_leases(worker)
+        except Exception as exc:  # the database is away: the leases run out by themselves
+            log.warning("could not hand back this worker's leases (%s): they expire within "
+                        "%ds", exc, max(self.pipeline.lease_seconds,
+                                        self.settings.pitboard_lease_seconds))
+            return
+        if released:
+            log.info("handed back %d leases held by %s", released, worker)
 
     def start_scheduler(self) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(timezone=UTC)
@@ -296,8 +358,20 @@ class PitboardApp:
         self._background.append(task)
 
     async def close(self) -> None:
+        """Stop cleanly: no new ticks; polls and sends in flight get the shutdown grace to
+        finish, then are cancelled; every lease this worker holds is handed back; then the
+        gateways and connections close."""
+        self._stopping = True
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        in_flight = [task for task in self._in_flight if not task.done()]
+        if in_flight:
+            _, late = await asyncio.wait(
+                in_flight, timeout=self.settings.pitboard_shutdown_grace_seconds)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        await self.release_leases()
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 await closer()

@@ -243,6 +243,47 @@ class SqlStore:
         return [feed_of(row) for row in rows]
 
     @translate_errors
+    async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
+                                lease_seconds: int, now: datetime) -> set[int]:
+        """Extend this worker's leases on `feed_ids` (polls still running); returns the ids
+        it still held. A lease another worker has taken over is left alone."""
+        if not feed_ids:
+            return set()
+        async with self._write() as connection:
+            rows = await connection.execute(
+                update(feeds).where(feeds.c.id.in_(list(feed_ids)),
+                                    feeds.c.lease_owner == worker)
+                .values(lease_until=utc(now) + timedelta(seconds=lease_seconds))
+                .returning(feeds.c.id))
+            return {row.id for row in rows}
+
+    @translate_errors
+    async def release_feeds(self, feed_ids: Collection[int], *, worker: str) -> None:
+        """Hand back leases this worker holds without recording a poll (the poll failed or
+        was cancelled): the feeds keep their due time, so the next tick polls them."""
+        if not feed_ids:
+            return
+        async with self._write() as connection:
+            await connection.execute(
+                update(feeds).where(feeds.c.id.in_(list(feed_ids)),
+                                    feeds.c.lease_owner == worker)
+                .values(lease_owner=None, lease_until=None))
+
+    @translate_errors
+    async def release_leases(self, worker: str) -> int:
+        """A worker shutting down hands back every feed and pending outbox row it holds;
+        returns how many. Another worker may take them at once instead of after the lease."""
+        async with self._write() as connection:
+            released = (await connection.execute(
+                update(feeds).where(feeds.c.lease_owner == worker)
+                .values(lease_owner=None, lease_until=None))).rowcount
+            released += (await connection.execute(
+                update(outbox).where(outbox.c.lease_owner == worker,
+                                     outbox.c.status == "pending")
+                .values(lease_owner=None, lease_until=None))).rowcount
+        return released
+
+    @translate_errors
     async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None:
         """Store what a poll learned, schedule the next one and release the lease."""
         now = utc(now)
