@@ -524,6 +524,14 @@ def _is_make(doc: _Doc, mention: Mention) -> bool:
         "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
 
 
+def _owned_make(doc: _Doc, mention: Mention) -> bool:
+    """"Sheargold Motorsport's Am-class Mercedes-AMG", "Rowe's BMW": a make someone owns is
+    their car, and the owner is the team."""
+    before = doc.text[max(0, mention.start - 40):mention.start].split()[-3:]
+    return any(word.endswith(("'s", "’s")) for word in before) and not any(
+        c.how == "name" for c in mention.candidates)
+
+
 def _brand_only(item: RawMove) -> bool:
     """The move's team was named only by a sponsor's or manufacturer's name."""
     return item.team is not None and bool(item.team.candidates) and all(

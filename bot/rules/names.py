@@ -34,6 +34,13 @@ def _is_english_word(word: str) -> bool:
     return " " not in word and bool(getAllLemmas(word))
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    position = start - 1
+    while position >= 0 and text[position] in " \t":
+        position -= 1
+    return position < 0 or text[position] in '.!?\n:"“'
+
+
 class Names(EngineBase):
     def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
                   title_end: int, regions: list[tuple[int, int]],
@@ -155,9 +162,7 @@ class Names(EngineBase):
             key = " ".join(folded[start:end].split())
             if len(key) < 4 or key in self.not_names:
                 continue
-            if _is_english_word(key) and (title_case or (start < title_end and start == 0) or
-                                          text[:start].rstrip()[-1:] in ("", ".", "!", "?", "\n",
-                                                                        ":", '"', "“")):
+            if _is_english_word(key) and (title_case or _opens_sentence(text, start)):
                 continue  # "Power", "Bell", "Love" open sentences as words as often as names
             driver = self.gazetteer.driver_by_surname(key, series)
             if driver is not None:

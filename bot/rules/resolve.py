@@ -479,8 +479,8 @@ class Resolver(EngineBase):
         entries: dict[tuple[str, str | None], LineupEntry] = {}
         for move in moves:
             if move.status is not Status.CONFIRMED or move.kind.direction == "depart" or \
-                    move.team is None:
-                continue
+                    move.team is None or move.kind is MoveKind.REPLACE:
+                continue  # a stand-in for a race or two is not the car's line-up
             entries.setdefault((move.driver, move.team), LineupEntry(
                 driver=move.driver, team=move.team, car=move.car, series=move.series,
                 season=move.season, role=move.role))

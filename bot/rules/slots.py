@@ -35,6 +35,7 @@ from bot.rules.document import (
     _is_list,
     _is_make,
     _outside_asides,
+    _owned_make,
     _possessive,
     _possessive_of_person,
     _team_rank,
@@ -120,6 +121,8 @@ class Slots(EngineBase):
                 continue
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
+            if want == TEAM and mention.kind == TEAM and _owned_make(doc, mention):
+                continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
@@ -169,7 +172,7 @@ class Slots(EngineBase):
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
-            if want == PERSON and _possessive(doc, mention):
+            if slot == "driver" and _possessive(doc, mention):
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
             if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
                                    _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):
@@ -237,10 +240,14 @@ class Slots(EngineBase):
             return []  # a race, not a seat; or "the move is off"
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
-            if between is not None and len(between) <= 2 and (
-                    between[:1] in (["to"], ["into"], ["on"], ["onto"], ["up"]) or
-                    (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)):
-                return []  # "were promoted to the top step", "moved up to second"
+            if between is not None and (
+                    (len(between) <= 2 and (between[:1] in (["to"], ["into"], ["on"], ["onto"],
+                                                            ["up"]) or
+                     (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)))
+                    or (len(between) <= 6 and between[-1:] in (["in"], ["on"], ["into"]))):
+                # "were promoted to the top step", "moved up to second", "joined Larson in
+                # the top five"
+                return []
         if _cue_between(doc, "race_result", s_start, s_end) and any(
                 pattern.kind is MoveKind.RETIRE for pattern in patterns):
             return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
@@ -473,7 +480,8 @@ class Slots(EngineBase):
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
-                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling]
+                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
+                 and not _owned_make(doc, m)]
         if not teams:
             return None
         after = [m for m in teams if m.start >= t_start]

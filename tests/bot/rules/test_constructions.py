@@ -173,3 +173,46 @@ def test_leaving_one_team_for_another_is_one_transfer() -> None:
                             "Racing", summary="", series="NASCAR Cup", published=DATE)).moves
     assert [(m.driver, m.kind.value, m.team, m.from_team) for m in found] == [
         ("Kyle Busch", "join", "Richard Childress Racing", "Joe Gibbs Racing")]
+
+
+def test_joining_someone_in_the_top_five_is_a_race_place() -> None:
+    assert moves("Larson dominates at Bristol",
+                 "Kyle Larson led 400 laps for Hendrick Motorsports, and Chase Elliott joined "
+                 "Larson in the top five.", "NASCAR Cup") == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "Kamui Kobayashi and Nyck de Vries continue together for a third season in Toyota's No. 7.",
+    "Kamui Kobayashi and Nyck de Vries stay on in the No. 7 for another year with Toyota.",
+])
+def test_staying_together_or_on_is_a_stay(sentence: str) -> None:
+    found = moves("Toyota keeps its crews", sentence, "WEC")
+    assert {(d, k) for d, k, *_ in found} == {("Kamui Kobayashi", "extend"),
+                                              ("Nyck de Vries", "extend")}
+
+
+def test_taking_a_named_driver_s_place_replaces_him() -> None:
+    found = extract(Article(entry_id="c", title="Vanthoor in for the Norisring",
+                            summary="Dries Vanthoor will take René Rast's place at Schubert "
+                            "Motorsport for the round.", series="DTM", published=DATE)).moves
+    assert [(m.driver, m.replaces) for m in found] == [("Dries Vanthoor", "René Rast")]
+
+
+def test_a_make_someone_owns_is_their_car_and_the_owner_the_team() -> None:
+    found = moves("Bathurst 12 Hour entry",
+                  "Triple Eight Race Engineering's Mercedes-AMG will be driven by Jamie Whincup, "
+                  "Craig Lowndes and Shane van Gisbergen.", "Supercars")
+    assert {t for _, _, t, _ in found} == {"Triple Eight Race Engineering"}
+
+
+def test_a_crew_joined_by_a_newcomer_without_an_auxiliary() -> None:
+    found = moves("Scherer names its N24 crew",
+                  "Scherer Sport's No. 5 Audi has 24-hour specialists Frank Stippler and "
+                  "Christopher Haase joined by Vincent Kolb.", "Nürburgring 24h")
+    assert ("Vincent Kolb", "join") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_headline_in_for_names_whom_the_driver_replaces() -> None:
+    found = extract(Article(entry_id="c", title="Corey Lewis in for Neil Verhagen at Paul "
+                            "Miller Racing", summary="", series="IMSA", published=DATE)).moves
+    assert [(m.driver, m.replaces) for m in found] == [("Corey Lewis", "Neil Verhagen")]
