@@ -61,6 +61,23 @@ def safe_url(url: str) -> str:
         return "(unreadable URL)"
 
 
+@dataclass(slots=True, eq=False)
+class Gateway:
+    """A chat platform's event connection (Discord's gateway, Slack's Socket Mode) for one
+    token. Several connections for one token would each receive every event, so only the
+    worker that leads `key` opens it; every worker delivers over the platform's REST API,
+    sharing `rate` (requests/s, if the platform has a global limit) through `pace`."""
+
+    name: str
+    key: str  # the token: which workers compete for, and share, this connection
+    open: Callable[[], Awaitable[None]]
+    close: Callable[[], Awaitable[None]]
+    pace: Any = None  # an object with a `rate` attribute (adapters.discord.RequestPace)
+    rate: float | None = None
+    running: bool = False
+    members: int = 0
+
+
 @dataclass(slots=True)
 class PitboardApp:
     settings: Settings
@@ -78,6 +95,8 @@ class PitboardApp:
     _in_flight: set[asyncio.Task[Any]] = field(default_factory=set)  # scheduler jobs running
     _stopping: bool = False
     _outage_since: float | None = None  # time.monotonic() when the database went away
+    _gateways: list[Gateway] = field(default_factory=list)
+    _coordination: Any = None  # storage.coordination.Coordination, once a gateway needs it
 
     @classmethod
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
@@ -280,20 +299,50 @@ class PitboardApp:
     # ----- chat platforms -------------------------------------------------------------------
 
     def connect_discord(self) -> None:
-        """Log in to Discord (gateway + slash commands) in the background, and deliver there."""
+        """Log in to Discord's REST API in the background and deliver there; the gateway
+        (slash commands) opens when `coordinate` finds this worker leads the token."""
         from adapters.discord import DiscordSender, build_discord_bot
 
         settings = self.settings
         assert settings.discord_token is not None
+        token = settings.discord_token.get_secret_value()
         discord_bot = build_discord_bot(
-            token=settings.discord_token.get_secret_value(), runner=self.commands,
+            token=token, runner=self.commands,
             api_base_url=settings.discord_api_base_url, gateway_url=settings.discord_gateway_url,
             guild_id=settings.discord_guild_id)
-        self.add_sender(DiscordSender(discord_bot))
-        task = asyncio.create_task(discord_bot.start(), name="discord")
-        task.add_done_callback(_say_why_it_stopped(
-            "Discord", "check DISCORD_TOKEN and DISCORD_API_BASE_URL"))
-        self._background.append(task)
+        sender = DiscordSender(discord_bot)
+        self.add_sender(sender)
+        fix = "check DISCORD_TOKEN and DISCORD_API_BASE_URL"
+        connection: dict[str, asyncio.Task[None]] = {}
+
+        def log_in() -> None:
+            task = asyncio.create_task(discord_bot.login(), name="discord-login")
+            task.add_done_callback(_say_why_it_stopped("Discord", fix))
+            self._background.append(task)
+            connection["login"] = task
+
+        async def open_gateway() -> None:
+            await asyncio.wait([connection["login"]])
+            if connection["login"].cancelled() or connection["login"].exception():
+                return  # said in the log already; REST delivery fails the same way
+            task = asyncio.create_task(discord_bot.connect(), name="discord")
+            task.add_done_callback(_say_why_it_stopped("Discord", fix))
+            self._background.append(task)
+            connection["gateway"] = task
+
+        async def close_gateway() -> None:
+            # discord.py closes the gateway and the HTTP session together: close both,
+            # then log in again for REST delivery.
+            await discord_bot.close()
+            if "gateway" in connection:
+                await asyncio.gather(connection.pop("gateway"), return_exceptions=True)
+            discord_bot.clear()
+            log_in()
+
+        log_in()
+        self._gateways.append(Gateway(name="Discord gateway", key=f"discord:{token}",
+                                      open=open_gateway, close=close_gateway, pace=sender.pace,
+                                      rate=settings.pitboard_discord_rate))
         self._closers.append(discord_bot.close)
 
     async def _slack_oauth(self) -> Any:
@@ -346,16 +395,84 @@ class PitboardApp:
         return slack
 
     async def connect_slack_socket_mode(self, stop: asyncio.Event) -> None:
+        """Deliver to Slack; Socket Mode opens when `coordinate` finds this worker leads the
+        app token (each connection would get a share of the events, each to answer)."""
         from adapters.slack import run_socket_mode
 
         assert self.settings.slack_app_token is not None
+        app_token = self.settings.slack_app_token.get_secret_value()
         slack = await self.slack_app()
-        task = asyncio.create_task(
-            run_socket_mode(slack, self.settings.slack_app_token.get_secret_value(), stop),
-            name="slack-socket-mode")
-        task.add_done_callback(_say_why_it_stopped(
-            "Slack Socket Mode", "check SLACK_APP_TOKEN and SLACK_BOT_TOKEN"))
-        self._background.append(task)
+        connection: dict[str, Any] = {}
+
+        async def open_socket() -> None:
+            closed = asyncio.Event()
+            task = asyncio.create_task(run_socket_mode(slack, app_token, closed),
+                                       name="slack-socket-mode")
+            task.add_done_callback(_say_why_it_stopped(
+                "Slack Socket Mode", "check SLACK_APP_TOKEN and SLACK_BOT_TOKEN"))
+            self._background.append(task)
+            connection.update(task=task, closed=closed)
+
+        async def close_socket() -> None:
+            if "task" in connection:
+                connection["closed"].set()
+                await asyncio.gather(connection.pop("task"), return_exceptions=True)
+
+        self._gateways.append(Gateway(name="Slack Socket Mode", key=f"slack:{app_token}",
+                                      open=open_socket, close=close_socket))
+        self._closers.append(close_socket)
+
+    async def coordinate(self) -> None:
+        """One round: for each gateway, count the live workers with its token (each paces
+        itself at its share of the platform's limit) and open or close the connection as
+        this worker holds the token's lock or not (storage.coordination)."""
+        if not self._gateways or not isinstance(self.store, storage.SqlStore):
+            for gateway in self._gateways:  # no database to coordinate through: lead
+                if not gateway.running:
+                    gateway.running = True
+                    await gateway.open()
+            return
+        from storage.coordination import Coordination
+
+        if self._coordination is None:
+            self._coordination = Coordination(self.store.engine)
+        for gateway in self._gateways:
+            try:
+                members = await self._coordination.join(gateway.key)
+                leading = await self._coordination.lead(gateway.key)
+            except Exception as exc:
+                # The database is away: whoever holds a gateway keeps it (commands answer
+                # "try again"); the lock is checked again when the database is back.
+                log.debug("coordination round failed: %r", exc)
+                return
+            if gateway.pace is not None and gateway.rate and members != gateway.members:
+                gateway.pace.rate = gateway.rate / members
+                log.info("%s: %d worker%s share the token, this one sends at most %.1f/s",
+                         gateway.name, members, "" if members == 1 else "s",
+                         gateway.pace.rate)
+            gateway.members = members
+            if leading and not gateway.running:
+                gateway.running = True
+                log.info("%s: opened by this worker (it holds the token's lock)", gateway.name)
+                await gateway.open()
+            elif not leading and gateway.running:
+                gateway.running = False
+                log.warning("%s: another worker holds it now; this one delivers only",
+                            gateway.name)
+                await gateway.close()
+
+    async def _coordinate_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.pitboard_coordination_seconds)
+            await self.coordinate()
+
+    async def start_coordination(self) -> None:
+        """Open the gateways this worker leads now, and keep checking in the background:
+        when the leader dies, another worker opens its gateway within one period."""
+        await self.coordinate()
+        if self._gateways:
+            self._background.append(asyncio.create_task(self._coordinate_forever(),
+                                                        name="coordination"))
 
     async def close(self) -> None:
         """Stop cleanly: no new ticks; polls and sends in flight get the shutdown grace to
@@ -372,9 +489,16 @@ class PitboardApp:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
         await self.release_leases()
+        for task in self._background:
+            if task.get_name() == "coordination":
+                task.cancel()
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 await closer()
+        if self._coordination is not None:
+            # After the gateways closed: the next worker opens one at its next round.
+            with contextlib.suppress(Exception):
+                await self._coordination.close()
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -532,6 +656,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         elif mode == "http":
             # HTTP mode: `pitboard web` answers commands; this worker only delivers.
             await app.connect_slack_sender()
+        await app.start_coordination()
         if settings.pitboard_metrics_port is not None:
             await app.serve_ops(settings.pitboard_web_host, settings.pitboard_metrics_port)
         app.start_scheduler()
