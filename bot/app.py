@@ -321,11 +321,16 @@ class PitboardApp:
             self._background.append(task)
             connection["login"] = task
 
-        async def open_gateway() -> None:
-            await asyncio.wait([connection["login"]])
-            if connection["login"].cancelled() or connection["login"].exception():
+        async def connect_after_login() -> None:
+            login = connection["login"]
+            await asyncio.wait([login])
+            if login.cancelled() or login.exception():
                 return  # said in the log already; REST delivery fails the same way
-            task = asyncio.create_task(discord_bot.connect(), name="discord")
+            await discord_bot.connect()
+
+        async def open_gateway() -> None:
+            # In the background: a Discord that is slow to answer must not hold up polling.
+            task = asyncio.create_task(connect_after_login(), name="discord")
             task.add_done_callback(_say_why_it_stopped("Discord", fix))
             self._background.append(task)
             connection["gateway"] = task

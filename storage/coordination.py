@@ -129,9 +129,11 @@ class Coordination:
                                        {"space": _LEADER, "key": token_key(name)})
 
     async def close(self) -> None:
-        """End the session: every lock it held is released with it."""
+        """End the session: every lock it held is released with it. (Invalidated, not
+        returned to the pool: a pooled connection keeps its session, and its locks.)"""
         connection, self._connection = self._connection, None
         self._members.clear()
         self._leading.clear()
         if connection is not None:
+            await connection.invalidate()
             await connection.close()
