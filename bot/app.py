@@ -24,9 +24,9 @@ import feeds
 import storage
 from adapters.console import CONSOLE_WORKSPACE, ConsoleSender
 from bot import metrics
-from bot.alerts import DeliveryReport, DeliveryWorker
 from bot.commands import Commands
 from bot.config import Settings
+from bot.delivery import DeliveryReport, DeliveryWorker
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
 from bot.ports import AlertSender, Store

@@ -187,7 +187,7 @@ async def _lineup_import(settings: Settings, path: str) -> int:
     from rich.progress import Progress
 
     import storage
-    from storage.lineup_csv import CsvFormatError, import_csv
+    from bot.lineup_csv import CsvFormatError, import_csv
 
     store = await storage.SqlStore.open(_database_url(settings))
     try:
@@ -213,7 +213,7 @@ async def _lineup_import(settings: Settings, path: str) -> int:
 async def _lineup_export(settings: Settings, path: str | None, series: str | None,
                          season: int | None) -> int:
     import storage
-    from storage.lineup_csv import export_csv
+    from bot.lineup_csv import export_csv
 
     store = await storage.SqlStore.open(_database_url(settings))
     try:

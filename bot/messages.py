@@ -11,11 +11,15 @@ from types import MappingProxyType
 
 from bot.models import Destination, Status
 
+# An option's value as a platform hands it over (Discord's integers stay integers), and as
+# bot.commands gives it to the handlers once parsed: int for integer options, else text.
+OptionValue = str | int
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandCall:
     name: str  # a spec name: "lineup", "feed add"
-    options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    options: Mapping[str, OptionValue] = field(default_factory=lambda: MappingProxyType({}))
     platform: str = "console"
     workspace: str = "local"
     channel: str | None = None
@@ -25,9 +29,15 @@ class CommandCall:
     # workspace admin); the core refuses moderator commands when it is False.
     is_moderator: bool = False
 
-    def get(self, name: str, default: str | None = None) -> str | None:
+    def text(self, name: str) -> str | None:
+        """A text option; None when not given."""
         value = self.options.get(name)
-        return default if value in (None, "") else value
+        return None if value is None or value == "" else str(value)
+
+    def number(self, name: str) -> int | None:
+        """An integer option, as bot.commands parsed it; None when not given."""
+        value = self.options.get(name)
+        return value if isinstance(value, int) else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +59,13 @@ class Card:
     status: Status | None = None
 
 
+# How a story's status is marked, decided here once: the mark a card shows (adapters that
+# draw cards without a footer show it too), and the lead of the plain text a notification
+# shows where there is no card.
+STATUS_MARK = {Status.CONFIRMED: "✅ Confirmed", Status.RUMOUR: "💬 Rumour"}
+PLAIN_MARK = {Status.CONFIRMED: "", Status.RUMOUR: "Rumour: "}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply:
     text: str = ""
@@ -67,6 +84,11 @@ class Reply:
             if card.url:
                 parts.append(card.url)
         return "\n".join(parts)
+
+
+# What a user hears when the core fails on our side: the one sentence for every adapter.
+FAILED = Reply(text="Something went wrong on our side. Please try again in a moment.",
+               error=True, ephemeral=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+# The rules engine imports name_key from here; bot.keys is its home.
+from bot.keys import name_key as name_key
 
 
 def utc(moment: datetime) -> datetime:
@@ -19,18 +20,6 @@ def utc(moment: datetime) -> datetime:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-_NOT_WORD = re.compile(r"[^\w]+")
-
-
-def name_key(text: str) -> str:
-    """Compare names the way fans write them: no accents, case or punctuation.
-
-    "Jean-Éric Vergne" and "jean eric vergne" share a key; so do "#31" and "31"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", bare.casefold()).split())
 
 
 class MoveKind(StrEnum):
@@ -101,6 +90,11 @@ class Article:
     def text(self) -> str:
         return f"{self.title}\n\n{self.summary}".strip()
 
+    def as_source(self) -> Source:
+        """How stories and seats cite this article."""
+        return Source(title=self.title, url=self.url, name=self.source,
+                      published=self.published)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Move:
@@ -146,31 +140,11 @@ class Move:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LineupEntry:
-    driver: str
-    team: str | None = None
-    car: str | None = None
-    series: str | None = None
-    season: int | None = None
-    role: str | None = None
-    status: Status = Status.CONFIRMED
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "driver": self.driver,
-            "team": self.team,
-            "car": self.car,
-            "series": self.series,
-            "season": self.season,
-        }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Extraction:
     """What the rules engine read in one article."""
 
     moves: tuple[Move, ...] = ()
-    lineup: tuple[LineupEntry, ...] = ()
+    lineup: tuple[Seat, ...] = ()  # who sits where, as the article lists it
     summaries: tuple[str, ...] = ()  # one line per move, same order
 
     @property
@@ -249,20 +223,115 @@ class Subscription:
     id: int | None = None
 
 
+class SeatOrigin(StrEnum):
+    """Where a seat's current facts come from. A moderator's word beats the others."""
+
+    RULES = "rules"  # extracted from articles
+    IMPORT = "import"  # an entry list (pitboard lineup import)
+    MODERATOR = "moderator"  # /lineup set or /lineup remove
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Seat:
-    """A driver's place in a car or team for a season, as the lineup answers show it."""
+    """A driver's place in a car (or, without a car, in a team's lineup) for a season.
 
+    The first fields are what an article's lineup line or an entry list states; a seat read
+    back from storage also says where it came from and how it has changed."""
+
+    driver: str
+    team: str | None = None
+    car: str | None = None
+    series: str | None = None
+    season: int | None = None
+    role: str | None = None
+    status: Status = Status.CONFIRMED
+    replaces: str | None = None  # set: a stand-in for this driver
+    races: str | None = None  # the races a stand-in covers, when known
+    # As stored:
+    id: int | None = None
+    origin: SeatOrigin = SeatOrigin.RULES
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None  # set: the seat has ended
+    removed: bool = False  # a moderator took the driver out (kept so articles don't undo it)
+    source: Source | None = None  # the latest source
+    story_id: int | None = None  # the story behind the latest change
+    story_ids: tuple[int, ...] = ()  # the stories that support the seat, oldest first
+    corrected_by: str | None = None
+    corrected_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.valid_to is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.valid_to is None and not self.removed
+
+    @property
+    def stand_in(self) -> bool:
+        return self.replaces is not None
+
+    def as_json(self) -> dict[str, Any]:
+        """A lineup line as `pitboard extract` prints it."""
+        return {
+            "driver": self.driver,
+            "team": self.team,
+            "car": self.car,
+            "series": self.series,
+            "season": self.season,
+        }
+
+
+# The rules engine's name for a seat an article lists.
+LineupEntry = Seat
+
+
+class ChangeAction(StrEnum):
+    FILL = "fill"  # a new confirmed seat
+    RUMOUR = "rumour"  # a new rumoured seat
+    CONFIRM = "confirm"  # a rumoured seat confirmed
+    UPDATE = "update"  # details filled in (car, role, team, stand-in races)
+    REOPEN = "reopen"  # an ended seat is taken again
+    END = "end"  # leave, retire, or a permanent replacement
+    SET = "set"  # a moderator put the driver in the seat
+    REMOVE = "remove"  # a moderator took the driver out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineupChange:
+    """One change to the lineup knowledge: /changes, /team and /lineup history."""
+
+    id: int
+    at: datetime
+    action: ChangeAction
     series: str | None
-    season: int | None
+    season: int
     car: str | None
     team: str | None
     driver: str
-    role: str | None = None
-    status: Status = Status.CONFIRMED
+    role: str | None
+    status: Status
+    actor: str  # "rules", "import" or the moderator's user id
+    story_id: int | None = None
     source: Source | None = None
-    corrected_by: str | None = None
-    updated_at: datetime | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowProblem:
+    line: int  # 1-based line number in the file, the header being line 1
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportReport:
+    rows: int = 0  # data rows read
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0  # already known as given (importing twice changes nothing)
+    skipped: int = 0  # usable rows a moderator's correction overrides
+    problems: tuple[RowProblem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

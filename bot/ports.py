@@ -15,6 +15,8 @@ from bot.models import (
     Extraction,
     Feed,
     FetchResult,
+    ImportReport,
+    LineupChange,
     OutboxItem,
     Seat,
     Story,
@@ -104,7 +106,8 @@ class StoryStore(Protocol):
     async def record_extraction(
         self, article: Article, extraction: Extraction
     ) -> list[Story]:
-        """Merge the moves into stories and the lineup knowledge.
+        """Record what the article says: what it does to stories is bot.stories' decision,
+        what it does to seats bot.seats'.
 
         Returns the stories that are new or whose revision went up (rumour confirmed),
         i.e. the ones worth an alert."""
@@ -112,22 +115,75 @@ class StoryStore(Protocol):
 
     async def recent_stories(self, limit: int = 5) -> list[Story]: ...
 
+    async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
+        """The driver's stories, newest first."""
+        ...
+
 
 class LineupStore(Protocol):
-    async def lineup(
-        self, car: str, *, series: str | None = None, season: int | None = None
-    ) -> list[Seat]: ...
+    """The lineup knowledge: seats as articles, entry lists and moderators left them.
 
-    async def team_lineup(
-        self, team: str, *, series: str | None = None, season: int | None = None
-    ) -> list[Seat]: ...
+    Queries answer open seats in `season`, or (season None) in the latest season of each
+    series up to next year's; series None: every series (group by `Seat.series`)."""
+
+    async def lineup(self, car: str, *, series: str | None = None,
+                     season: int | None = None) -> list[Seat]: ...
+
+    async def team_lineup(self, team: str, *, series: str | None = None,
+                          season: int | None = None) -> list[Seat]: ...
 
     async def driver_seats(self, driver: str) -> list[Seat]: ...
 
-    async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]: ...
+    async def all_seats(self, *, series: str | None = None, season: int | None = None
+                        ) -> list[Seat]:
+        """Every open seat, for export: series, season, car, team, driver order."""
+        ...
+
+    async def seat_stories(self, seat_id: int) -> list[Story]:
+        """The stories that support a seat, newest first."""
+        ...
 
     async def known_names(self, kind: TargetKind) -> list[str]:
         """Driver, team or series names the database knows: fuzzy lookup and autocomplete."""
+        ...
+
+    async def lineup_history(self, car: str, *, series: str | None = None,
+                             season: int | None = None, limit: int = 50
+                             ) -> list[LineupChange]:
+        """How the car's answer was reached, newest first."""
+        ...
+
+    async def changes(self, series: str | None = None, since: datetime | None = None, *,
+                      team: str | None = None, driver: str | None = None, limit: int = 20
+                      ) -> list[LineupChange]:
+        """What changed (optionally in one series, for one team or driver), newest first."""
+        ...
+
+    async def set_lineup(self, car: str, series: str, season: int, drivers: Sequence[str], *,
+                         moderator: str, team: str | None = None) -> list[Seat]:
+        """A moderator's word: exactly `drivers` sit in the car for that series and season.
+
+        Other drivers of the car are removed; later articles never change these seats.
+        `team` None keeps the team the car already has. Returns the new lineup."""
+        ...
+
+    async def set_stand_in(self, car: str, series: str, season: int, driver: str, *,
+                           replaces: str, races: str | None = None, moderator: str,
+                           team: str | None = None) -> Seat:
+        """A moderator's word: `driver` stands in for `replaces` in the car (for `races`,
+        free text such as "Sebring, Laguna Seca"). The regular driver keeps their seat;
+        the stand-in ends when an article says the regular driver is back."""
+        ...
+
+    async def remove_from_lineup(self, car: str, series: str, season: int, driver: str, *,
+                                 moderator: str) -> bool:
+        """Take a driver out of a car; False when no such open seat existed (the removal
+        is recorded anyway, so articles do not put the driver back)."""
+        ...
+
+    async def import_lineup(self, entries: Sequence[Seat], *, actor: str = "import"
+                            ) -> ImportReport:
+        """Load entry-list rows (series and season required); idempotent."""
         ...
 
 

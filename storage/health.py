@@ -10,10 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.errors import translate_errors
-from storage.tables import FeedRow, OutboxRow
-
-_feeds = FeedRow.__table__
-_outbox = OutboxRow.__table__
+from storage.tables import feeds, outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +29,12 @@ async def database_health(engine: AsyncEngine, now: datetime) -> DatabaseHealth:
     async with engine.connect() as connection:
         # Read-only: on SQLite this keeps the probe from taking the write lock.
         await connection.execution_options(pitboard_read_only=True)
-        expired = (_outbox.c.lease_owner.is_not(None)) & (_outbox.c.lease_until < now)
+        expired = (outbox.c.lease_owner.is_not(None)) & (outbox.c.lease_until < now)
         depth, oldest, expired_leases = (await connection.execute(
-            select(func.count(), func.min(_outbox.c.created_at),
+            select(func.count(), func.min(outbox.c.created_at),
                    func.count().filter(expired))
-            .where(_outbox.c.status == "pending"))).one()
-        last_poll = (await connection.execute(select(func.max(_feeds.c.last_polled_at)))
+            .where(outbox.c.status == "pending"))).one()
+        last_poll = (await connection.execute(select(func.max(feeds.c.last_polled_at)))
                      ).scalar_one()
         await connection.rollback()
     return DatabaseHealth(outbox_depth=int(depth or 0), oldest_pending=oldest,

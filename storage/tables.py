@@ -7,6 +7,7 @@ collide in a unique index and duplicates would slip through."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import (
     Boolean,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -323,3 +325,19 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The Core handles every store module writes its statements against, declared once.
+feeds = cast(Table, FeedRow.__table__)
+articles = cast(Table, ArticleRow.__table__)
+stories = cast(Table, StoryRow.__table__)
+story_sources = cast(Table, StorySourceRow.__table__)
+moves = cast(Table, MoveRow.__table__)
+seats = cast(Table, SeatRow.__table__)
+seat_stories = cast(Table, SeatStoryRow.__table__)
+seat_events = cast(Table, SeatEventRow.__table__)
+names = cast(Table, NameRow.__table__)
+destinations = cast(Table, DestinationRow.__table__)
+subscriptions = cast(Table, SubscriptionRow.__table__)
+settings = cast(Table, SettingRow.__table__)
+outbox = cast(Table, OutboxRow.__table__)

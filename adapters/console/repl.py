@@ -17,13 +17,15 @@ QUIT_WORDS = frozenset({"quit", "exit", "/quit", "/exit", ":q"})
 
 
 class ConsoleSession:
-    """The terminal user is the operator, so they are a moderator of the local workspace."""
+    """The terminal user is the operator, so they moderate the local workspace (unless told
+    otherwise: a test may speak as a fan)."""
 
     def __init__(self, runner: CommandRunner, *, out: TextIO | None = None,
-                 user: str = "you") -> None:
+                 user: str = "you", moderator: bool = True) -> None:
         self._runner = runner
         self._out = out or sys.stdout
         self._user = user
+        self._moderator = moderator
 
     async def execute(self, line: str) -> Reply:
         try:
@@ -33,7 +35,7 @@ class ConsoleSession:
         return await self._runner.run(CommandCall(
             name=parsed.spec.name, options=parsed.options, platform="console",
             workspace=CONSOLE_WORKSPACE, channel=CONSOLE_CHANNEL, user=self._user,
-            user_name=self._user, is_moderator=True))
+            user_name=self._user, is_moderator=self._moderator))
 
     async def say(self, line: str) -> Reply:
         """Run one line and print it with its answer, as in a chat transcript."""

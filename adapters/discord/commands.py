@@ -22,7 +22,7 @@ from discord import app_commands
 
 from adapters.discord.render import DiscordMessage, cut, render_reply, render_text
 from bot.commands.specs import SPECS, CommandSpec, OptionSpec, OptionType
-from bot.messages import CommandCall, Reply
+from bot.messages import FAILED, CommandCall, OptionValue, Reply
 from bot.ports import CommandRunner
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,14 @@ def workspace_of(interaction: discord.Interaction) -> str:
     return str(interaction.guild_id) if interaction.guild_id else DM_WORKSPACE
 
 
-def _option_text(value: object) -> str:
-    # Channels (and any other Discord object) travel as their id; everything else as text.
+def _option_value(value: object) -> OptionValue:
+    """A value as discord.py resolved it, as the core takes it: integers stay integers,
+    channels (and any other Discord object) travel as their id, the rest as text."""
     if isinstance(value, app_commands.Choice):
-        return str(value.value)
-    if not isinstance(value, str | int) and hasattr(value, "id"):
+        value = value.value
+    if isinstance(value, str | int):
+        return value
+    if hasattr(value, "id"):
         return str(value.id)
     return str(value)
 
@@ -211,7 +214,7 @@ class SlashCommands:
         user = interaction.user
         return CommandCall(
             name=spec.name,
-            options={name: _option_text(value) for name, value in values.items()
+            options={name: _option_value(value) for name, value in values.items()
                      if value is not None},
             platform=PLATFORM,
             workspace=workspace_of(interaction),
@@ -246,8 +249,7 @@ class SlashCommands:
             return await self.runner.run(call)
         except Exception:  # the runner promises not to raise; if it does, say so politely
             log.exception("command /%s raised", call.name)
-            return Reply(text="Something went wrong on our side. Please try again in a moment.",
-                         error=True, ephemeral=True)
+            return FAILED
 
     async def _respond(self, interaction: discord.Interaction, message: DiscordMessage) -> None:
         try:
@@ -283,7 +285,7 @@ class SlashCommands:
         """Bad input discord.py caught itself (a value out of range, an unknown channel)."""
         if isinstance(error, app_commands.CommandInvokeError):
             log.error("slash command failed", exc_info=error.original)
-            text = "Something went wrong on our side. Please try again in a moment."
+            text = FAILED.text
         else:
             text = f"That didn't work: {error}"
         if interaction.response.is_done():

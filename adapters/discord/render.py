@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.messages import Alert, Card, Reply
-from bot.models import Status
+from bot.messages import STATUS_MARK, Alert, Card, Reply
 
 ELLIPSIS = "…"
 
@@ -33,8 +32,6 @@ FOOTER_LIMIT = 2048
 EMBEDS_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 URL_LIMIT = 2048
-
-STATUS_MARK = {Status.CONFIRMED: "✅ Confirmed", Status.RUMOUR: "💬 Rumour"}
 
 # Spans a cut must not enter: markdown links, <bracketed> URLs and bare URLs.
 _UNCUTTABLE = re.compile(r"\[[^\]\n]*\]\([^)\s]*\)|<https?://[^>\s]+>|https?://\S+")

@@ -20,8 +20,7 @@ from adapters.slack.moderators import ModeratorCheck, ModeratorLookup
 from adapters.slack.oauth import SlackOAuth
 from adapters.slack.render import escape, render_reply
 from bot.commands.parsing import ParsedCommand, UsageError, parse_line, parse_text
-from bot.commands.specs import OptionType
-from bot.messages import CommandCall, Reply
+from bot.messages import FAILED, CommandCall
 from bot.ports import CommandRunner
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,6 @@ PLATFORM = "slack"
 # Links Slack made of what the user typed (should_escape=false): keep the URL, drop the label.
 _TYPED_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
 _CHANNEL_REF = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
-_HERE = {"here", "this"}
 NOT_INSTALLED = ("Pitboard isn't installed in this workspace (or its install was removed). "
                  "Ask a workspace admin to install it again.")
 
@@ -53,16 +51,6 @@ def parse_command(command: str, text: str, *, prefix: str = "") -> ParsedCommand
     if name == UMBRELLA:
         return parse_line(text if text.strip() else "help")
     return parse_text(name, text)
-
-
-def _with_current_channel(parsed: ParsedCommand, channel: str | None) -> dict[str, str]:
-    """`/alerts channel here` means the channel the command was typed in."""
-    options = dict(parsed.options)
-    for option in parsed.spec.options:
-        if (option.type is OptionType.CHANNEL and channel
-                and options.get(option.name, "").casefold() in _HERE):
-            options[option.name] = channel
-    return options
 
 
 class SlashCommandHandler:
@@ -93,7 +81,7 @@ class SlashCommandHandler:
             is_moderator = await self._moderators.is_moderator(client, workspace, user)
         call = CommandCall(
             name=spec.name,
-            options=_with_current_channel(parsed, channel),
+            options=parsed.options,
             platform=PLATFORM,
             workspace=workspace,
             channel=channel,
@@ -105,8 +93,7 @@ class SlashCommandHandler:
             reply = await self._runner.run(call)
         except Exception:  # the core promises not to raise; if it does, the user still hears
             log.exception("slash command /%s failed", spec.name)
-            reply = Reply(text="Something went wrong on our side. Please try again.",
-                          error=True, ephemeral=True)
+            reply = FAILED
         await respond(**render_reply(reply))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.models import name_key
+from bot.keys import name_key
 
 # Below this WRatio score a candidate is noise, not a typo.
 _MIN_SCORE = 80.0

@@ -1,9 +1,11 @@
-"""Turning typed text ("/lineup 31 IMSA 2024") into a spec and options, for the platforms
-whose commands arrive as text: the console, and Slack's slash commands."""
+"""Options parsed once: typed text ("/lineup 31 IMSA 2024", for the console and Slack) or a
+platform's own values (Discord's) become `Options`, checked against the command's spec and
+typed (int for integer options, text for the rest). The handlers read them as they are."""
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from bot.commands.specs import (
@@ -14,6 +16,7 @@ from bot.commands.specs import (
     OptionSpec,
     OptionType,
 )
+from bot.messages import OptionValue
 
 
 class UsageError(ValueError):
@@ -24,10 +27,33 @@ class UsageError(ValueError):
         self.spec = spec
 
 
+class Options(Mapping[str, OptionValue]):
+    """One command's options, parsed and checked against its spec: the core takes them as
+    they are instead of parsing them again."""
+
+    __slots__ = ("_values", "spec")
+
+    def __init__(self, spec: CommandSpec, values: Mapping[str, OptionValue]) -> None:
+        self.spec = spec
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> OptionValue:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Options({self.spec.name!r}, {self._values!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedCommand:
     spec: CommandSpec
-    options: dict[str, str]
+    options: Options
 
 
 def _split(text: str) -> list[str]:
@@ -56,8 +82,11 @@ def resolve_spec(command: str, words: list[str]) -> tuple[CommandSpec, list[str]
     return SPECS_BY_NAME[name], words
 
 
-def validate_option(spec: CommandSpec, option: OptionSpec, value: str) -> str:
-    value = value.strip()
+def validate_option(spec: CommandSpec, option: OptionSpec, given: OptionValue) -> OptionValue:
+    """The option's value checked and typed: int for integer options, else text."""
+    if option.type is OptionType.INTEGER and isinstance(given, int):
+        return _in_range(spec, option, given)
+    value = str(given).strip()
     if option.choices:
         for choice in option.choices:
             if choice.casefold() == value.casefold():
@@ -72,10 +101,7 @@ def validate_option(spec: CommandSpec, option: OptionSpec, value: str) -> str:
         except ValueError:
             raise UsageError(f"{option.name} must be a whole number. Usage: {spec.usage}",
                              spec) from None
-        low, high = option.min_value, option.max_value
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise UsageError(f"{option.name} must be between {low} and {high}.", spec)
-        return str(number)
+        return _in_range(spec, option, number)
     if option.type is OptionType.CHANNEL:
         return value.strip("<>#").split("|", 1)[0]
     if len(value) > 300:
@@ -83,12 +109,37 @@ def validate_option(spec: CommandSpec, option: OptionSpec, value: str) -> str:
     return value
 
 
-def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
+def _in_range(spec: CommandSpec, option: OptionSpec, number: int) -> int:
+    low, high = option.min_value, option.max_value
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise UsageError(f"{option.name} must be between {low} and {high}.", spec)
+    return number
+
+
+def _complete(spec: CommandSpec, options: Mapping[str, OptionValue]) -> Options:
+    missing = [o.name for o in spec.options if o.required and o.name not in options]
+    if missing:
+        raise UsageError(f"Missing {', '.join(missing)}. Usage: {spec.usage}", spec)
+    return Options(spec, options)
+
+
+def check_options(spec: CommandSpec, given: Mapping[str, OptionValue]) -> Options:
+    """Options a platform named itself (Discord's, the CLI's): known, valid, complete.
+    Empty values count as not given."""
+    known = {option.name: option for option in spec.options}
+    unknown = set(given) - set(known)
+    if unknown:
+        raise UsageError(f"Unknown option {sorted(unknown)[0]!r}. Usage: {spec.usage}", spec)
+    return _complete(spec, {name: validate_option(spec, known[name], value)
+                            for name, value in given.items() if str(value).strip()})
+
+
+def parse_options(spec: CommandSpec, words: list[str]) -> Options:
     """Bind positional words to options in order.
 
     A `rest` option ("/driver nyck de vries") takes every remaining word, except trailing
     words that are valid choices of the options after it ("/follow driver nyck de vries dm")."""
-    options: dict[str, str] = {}
+    options: dict[str, OptionValue] = {}
     by_name = {option.name: option for option in spec.options}
     remaining = []
     for word in words:  # "team:Penske" names its option, as on Discord
@@ -102,7 +153,7 @@ def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
         if not remaining:
             break
         if option.rest:
-            tail: dict[str, str] = {}
+            tail: dict[str, OptionValue] = {}
             for later in reversed(positional[index + 1:]):
                 if len(remaining) > 1 and later.choices and any(
                     c.casefold() == remaining[-1].casefold() for c in later.choices
@@ -116,29 +167,25 @@ def parse_options(spec: CommandSpec, words: list[str]) -> dict[str, str]:
     if remaining:
         raise UsageError(f"Too many words: {' '.join(remaining)!r}. Usage: {spec.usage}", spec)
     _reorder_optional(spec, options)
-    missing = [o.name for o in spec.options if o.required and o.name not in options]
-    if missing:
-        raise UsageError(f"Missing {', '.join(missing)}. Usage: {spec.usage}", spec)
-    return options
+    return _complete(spec, options)
 
 
-def _reorder_optional(spec: CommandSpec, options: dict[str, str]) -> None:
+def _reorder_optional(spec: CommandSpec, options: dict[str, OptionValue]) -> None:
     """`/lineup 31 2024` means season 2024, not series "2024"."""
-    names = {o.name for o in spec.options}
-    if "team" in options and "car" in options and "car" in names:
+    by_name = {o.name: o for o in spec.options}
+    if "team" in options and "car" in options and "car" in by_name:
         # "/lineup team:Penske IMSA 2024": with a team named, the words are series and season.
-        words = [options.pop("car")] + [options.pop(k) for k in ("series", "season")
-                                          if k in options]
+        words = [str(options.pop("car"))] + [str(options.pop(k)) for k in ("series", "season")
+                                             if k in options]
         for word in words:
             key = "season" if word.isdigit() and len(word) == 4 else "series"
             if key in options:
                 raise UsageError(f"Too many words: {word!r}. Usage: {spec.usage}", spec)
-            options[key] = word
-    if {"series", "season"} <= names:
+            options[key] = validate_option(spec, by_name[key], word)
+    if "series" in by_name and "season" in by_name:
         series, season = options.get("series"), options.get("season")
-        if series and series.isdigit() and not season:
-            season_spec = next(o for o in spec.options if o.name == "season")
-            options["season"] = validate_option(spec, season_spec, options.pop("series"))
+        if isinstance(series, str) and series.isdigit() and not season:
+            options["season"] = validate_option(spec, by_name["season"], options.pop("series"))
 
 
 def parse_text(command: str, text: str) -> ParsedCommand:

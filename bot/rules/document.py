@@ -93,6 +93,10 @@ def car_numbers(text: str, after_words: list[tuple[int, int]] | None = None
 
 
 _MODEL_WORDS = re.compile(r"^\s*(?:[\w'’.\-]+\s+){1,4}?(?=(?:,|and\b|&|with\b))")
+# "A and B in the No. 7, C and D in the No. 8": a crew list runs on across its cars.
+_CAR_LIST_GAP = re.compile(
+    r"^\s*(?:in|driving|sharing)\s+(?:the|its|their)?\s*(?:no\.?|#|car)\s*\d+"
+    r"[^,;]{0,30}(?:,|;)?\s*(?:and|while|with)?\s*$", re.I)
 _CAR_IN_LIST = re.compile(r"\s*(?:in|driving|sharing)\s+(?:the|its|their)\s+(?:\w+\s+){0,2}$")
 
 

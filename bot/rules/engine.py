@@ -35,11 +35,15 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
         self.gazetteer = gazetteer
         self.rules = rules
         self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6}
+        # Cue classes any one of which, in a sentence, says a list of drivers there is no
+        # crew announced (a race, a rumour, a denial, staff, the past).
+        self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)
         # Words that open a run of capitals without being a name: the code's own list, and
         # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
-        self.not_names = _NOT_NAME | frozenset(
-            word for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
-            for word in phrase.split() if len(phrase.split()) == 1)
+        single = [phrase for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
+                  if " " not in phrase]
+        # "Belgians Kobe Pauwels and Matisse Lismont": plurals open a name run too.
+        self.not_names = _NOT_NAME | frozenset(single) | frozenset(f"{w}s" for w in single)
         self.settings.update({k: v for k, v in rules.settings.items() if isinstance(v, int)})
         # Two automata: the first reads the whole article for names, triggers and the cues
         # other sentences are searched for; the second reads only the sentences with a
@@ -106,6 +110,7 @@ class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
         raw: list[RawMove] = []
         for t_start, t_end, patterns in doc.triggers:
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
+        raw.extend(self._crew_lists(doc, raw, focus))
         if not raw:
             return Extraction()
         seats = [item for item in raw if item.pattern.lineup_only]

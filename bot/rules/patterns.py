@@ -55,6 +55,7 @@ class Rules:
     default_role: dict[str, str] = field(default_factory=dict)
     settings: dict[str, int | float] = field(default_factory=dict)
     object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
+    crew_vetoes: list[str] = field(default_factory=list)  # cue classes that veto a crew list
 
 
 @lru_cache(maxsize=1024)
@@ -199,6 +200,12 @@ def build_rules(data: dict[str, object]) -> Rules:
             for phrase in phrases:
                 for variant in expand(phrase):
                     rules.object_kind[fold_key(fold(variant))] = MoveKind(kind_name)
+    crews = data.get("crew_lists", {})
+    if isinstance(crews, dict):
+        rules.crew_vetoes = [str(c) for c in crews.get("vetoed_by", [])]
+        unknown = [c for c in rules.crew_vetoes if c not in rules.cues]
+        if unknown:
+            raise RulesError(f"[crew_lists] vetoed_by names no cue class: {unknown[0]!r}")
     settings = data.get("settings", {})
     if isinstance(settings, dict):
         rules.settings = {k: v for k, v in settings.items() if isinstance(v, int | float)}

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.models import name_key
+from bot.keys import name_key
 from storage import SqlStore, normalise_url, upgrade
 
 SERIES = 20
@@ -241,9 +241,6 @@ async def measure(store: SqlStore, data: Dataset, queries: int) -> dict[str, lis
     async def lineup_series() -> Any:
         return await store.lineup(rng.choice(cars), series=rng.choice(data.series))
 
-    async def lineup_details() -> Any:
-        return await store.lineup_details(rng.choice(cars), series=rng.choice(data.series))
-
     async def driver() -> Any:
         name = rng.choice(drivers).casefold()
         return await store.driver_seats(name), await store.driver_stories(name, limit=5)
@@ -253,12 +250,11 @@ async def measure(store: SqlStore, data: Dataset, queries: int) -> dict[str, lis
 
     async def team() -> Any:
         series = rng.choice(data.series)
-        return await store.team_details(f"Team {series[-2:]} {rng.randrange(40):02d}")
+        return await store.team_lineup(f"Team {series[-2:]} {rng.randrange(40):02d}")
 
     operations: dict[str, Callable[[], Awaitable[Any]]] = {
         "/lineup <car>": lineup,
         "/lineup <car> <series>": lineup_series,
-        "lineup_details <car> <series>": lineup_details,
         "/driver (seats + stories)": driver,
         "/changes <series> <since>": changes,
         "/lineup team:<team>": team,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.alerts import DeliveryWorker
+from bot.delivery import DeliveryWorker
 from bot.messages import Alert
 from bot.models import (
     Article,

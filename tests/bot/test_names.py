@@ -1,5 +1,5 @@
 from bot.commands.names import match_name, prefix_suggestions
-from bot.models import name_key
+from bot.keys import name_key
 
 DRIVERS = ["Tom Blomqvist", "Pipo Derani", "Jack Aitken", "Nyck de Vries",
            "Jean-Éric Vergne", "Sébastien Bourdais", "Max Verstappen", "Jos Verstappen"]

@@ -1,4 +1,5 @@
-"""Lineup knowledge from moves: the rules in storage/knowledge.py."""
+"""Lineup knowledge from moves through the store: the rules are bot/seats.py's (tabled without a
+database in tests/bot/test_seats.py); these pin down that storage reads and writes them."""
 
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.lineup_ports import RowProblem
+from bot.lineup_csv import CsvFormatError, export_csv, import_csv
+from bot.models import RowProblem
 from storage import SqlStore
-from storage.lineup_csv import CsvFormatError, export_csv, import_csv
 
 GOOD = """series,season,car,team,driver,role
 IMSA,2025,31,Action Express Racing,Pipo Derani,full-time
@@ -52,11 +52,11 @@ async def test_import_is_idempotent_and_reports_progress(store: SqlStore,
     assert calls[-1] == (5, 5)
     again = await import_csv(store, _file(tmp_path, GOOD))
     assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
-    seats = await store.lineup_details("31", series="IMSA", season=2025)
+    seats = await store.lineup("31", series="IMSA", season=2025)
     assert [(s.car, s.driver, s.role) for s in seats] == [
         ("31", "Jack Aitken", "full-time"), ("31", "Pipo Derani", "full-time"),
         ("31", "Tom Blomqvist", "endurance")]
-    [rosenqvist] = await store.team_details("Meyer Shank Racing")
+    [rosenqvist] = await store.team_lineup("Meyer Shank Racing")
     assert rosenqvist.car is None
 
 
@@ -74,7 +74,7 @@ async def test_bad_rows_are_reported_with_line_and_reason(store: SqlStore,
     )
     # the multi-line quoted team is one row (lines 11-12); the good rows are loaded
     assert report.added == 3 and report.rows == 10
-    drivers = [s.driver for s in await store.lineup_details("10", series="IMSA")]
+    drivers = [s.driver for s in await store.lineup("10", series="IMSA")]
     assert drivers == ["Filipe Albuquerque", "Ricky Taylor"]
 
 
@@ -122,6 +122,6 @@ async def test_an_entry_list_never_overrides_a_moderator(store: SqlStore,
                            team="Action Express Racing")
     report = await import_csv(store, _file(tmp_path, GOOD))
     assert report.skipped == 1 and report.added == 4
-    [derani] = [s for s in await store.lineup_details("31", series="IMSA")
+    [derani] = [s for s in await store.lineup("31", series="IMSA")
                 if s.driver == "Pipo Derani"]
     assert derani.corrected_by == "mod" and derani.role is None

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.lineup_ports import ChangeAction, LineupChange, SeatOrigin, SeatView
-from bot.models import Extraction, LineupEntry, Move, MoveKind, Status
+from bot.models import (
+    ChangeAction,
+    Extraction,
+    LineupChange,
+    LineupEntry,
+    Move,
+    MoveKind,
+    Seat,
+    SeatOrigin,
+    Status,
+)
 from storage import SqlStore
 from tests.storage.helpers import article, blomqvist_extraction
 
 AXR = "Action Express Racing"
 
 
-def show(seats: list[SeatView]) -> list[str]:
+def show(seats: list[Seat]) -> list[str]:
     lines = []
     for seat in seats:
         line = f"{seat.series} {seat.season} #{seat.car} {seat.team}: {seat.driver}"
@@ -60,7 +69,7 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     [first] = await store.add_articles(feed.id, [article(
         "blomqvist", "Tom Blomqvist will join Cadillac", published=day(2023, 10, 19))])
     await store.record_extraction(first, blomqvist_extraction())
-    assert show(await store.lineup_details("31")) == [
+    assert show(await store.lineup("31")) == [
         f"IMSA 2024 #31 {AXR}: Jack Aitken",
         f"IMSA 2024 #31 {AXR}: Pipo Derani",
         f"IMSA 2024 #31 {AXR}: Tom Blomqvist (endurance)",
@@ -70,7 +79,7 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     await news.publish("Deletraz subs for Derani at Sebring", day(2024, 3, 1), Move(
         driver="Louis Deletraz", kind=MoveKind.REPLACE, team=AXR, car="31", series="IMSA",
         season=2024, replaces="Pipo Derani"))
-    assert show(await store.lineup_details("31", series="IMSA", season=2024)) == [
+    assert show(await store.lineup("31", series="IMSA", season=2024)) == [
         f"IMSA 2024 #31 {AXR}: Jack Aitken",
         f"IMSA 2024 #31 {AXR}: Pipo Derani",
         f"IMSA 2024 #31 {AXR}: Tom Blomqvist (endurance)",
@@ -81,9 +90,9 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     await news.publish("WRT keeps Gelael in the 31", day(2024, 1, 10), Move(
         driver="Sean Gelael", kind=MoveKind.EXTEND, team="Team WRT", car="31", series="WEC",
         season=2024))
-    assert show(await store.lineup_details("31", series="WEC")) == [
+    assert show(await store.lineup("31", series="WEC")) == [
         "WEC 2024 #31 Team WRT: Sean Gelael"]
-    assert {s.series for s in await store.lineup_details("31")} == {"IMSA", "WEC"}
+    assert {s.series for s in await store.lineup("31")} == {"IMSA", "WEC"}
 
     # 3. season two: Derani stays, Aitken leaves, a rumour about Nasr
     await news.publish("Derani extends with Action Express", day(2024, 9, 1), Move(
@@ -94,22 +103,22 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     await news.publish("Nasr linked with the 31", day(2024, 9, 3), Move(
         driver="Felipe Nasr", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
         season=2025, status=Status.RUMOUR))
-    assert show(await store.lineup_details("31", series="IMSA")) == [
+    assert show(await store.lineup("31", series="IMSA")) == [
         f"IMSA 2025 #31 {AXR}: Pipo Derani (full-time)",
         f"IMSA 2025 #31 {AXR}: Felipe Nasr [rumour]",
     ]
     # the 2024 answer is untouched by the 2025 departure
-    assert len(await store.lineup_details("31", series="IMSA", season=2024)) == 4
+    assert len(await store.lineup("31", series="IMSA", season=2024)) == 4
 
     # 4. the rumour is confirmed
     await news.publish("Nasr confirmed at Action Express", day(2024, 10, 1), Move(
         driver="Felipe Nasr", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
         season=2025, role="full-time"))
-    assert show(await store.lineup_details("31", series="IMSA")) == [
+    assert show(await store.lineup("31", series="IMSA")) == [
         f"IMSA 2025 #31 {AXR}: Felipe Nasr (full-time)",
         f"IMSA 2025 #31 {AXR}: Pipo Derani (full-time)",
     ]
-    [nasr] = [s for s in await store.lineup_details("31", series="IMSA") if
+    [nasr] = [s for s in await store.lineup("31", series="IMSA") if
               s.driver == "Felipe Nasr"]
     assert nasr.source is not None and nasr.source.title == "Nasr confirmed at Action Express"
     assert len(nasr.story_ids) == 1
@@ -130,7 +139,7 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     await news.publish("Rumour: Deletraz to the 31", day(2024, 11, 2), Move(
         driver="Louis Deletraz", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
         season=2025, status=Status.RUMOUR))
-    assert show(await store.lineup_details("31", series="IMSA")) == [
+    assert show(await store.lineup("31", series="IMSA")) == [
         *show(corrected),
         f"IMSA 2025 #31 {AXR}: Louis Deletraz [rumour]",
     ]
@@ -138,7 +147,7 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
                                           moderator="mod-ben")
     assert not await store.remove_from_lineup("31", "IMSA", 2025, "Jack Aitken",
                                               moderator="mod-ben")
-    assert [s.driver for s in await store.lineup_details("31", series="IMSA")] == [
+    assert [s.driver for s in await store.lineup("31", series="IMSA")] == [
         "Felipe Nasr", "Pipo Derani", "Louis Deletraz"]
     # the plain Seat answer agrees, and shows who corrected it
     seats = await store.lineup("31", series="IMSA")
@@ -172,9 +181,9 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     assert len(await store.changes(team="action express racing", limit=3)) == 3
 
     # /driver: current seats in every series
-    assert show(await store.driver_details("pipo derani")) == [
+    assert show(await store.driver_seats("pipo derani")) == [
         f"IMSA 2025 #31 {AXR}: Pipo Derani (full-time) [set by mod-anna]"]
-    assert show(await store.driver_details("sean gelael")) == [
+    assert show(await store.driver_seats("sean gelael")) == [
         "WEC 2024 #31 Team WRT: Sean Gelael"]
 
 
@@ -186,7 +195,7 @@ async def test_a_full_time_replacement_ends_the_old_seat(store: SqlStore) -> Non
     await news.publish("Palou replaces Dixon for good", day(2024, 9, 1), Move(
         driver="Alex Palou", kind=MoveKind.REPLACE, team="Ganassi", car="9",
         series="IndyCar", season=2025, replaces="Scott Dixon", role="full-time"))
-    assert show(await store.lineup_details("9")) == [
+    assert show(await store.lineup("9")) == [
         "IndyCar 2025 #9 Ganassi: Alex Palou (full-time) [stand-in for Scott Dixon]"]
 
 
@@ -197,14 +206,14 @@ async def test_moderator_removal_before_any_article_sticks(store: SqlStore) -> N
     await news.publish("Kobayashi in the 7", day(2024, 12, 1), Move(
         driver="Kamui Kobayashi", kind=MoveKind.JOIN, team="Toyota", car="7", series="WEC",
         season=2025))
-    assert await store.lineup_details("7", series="WEC", season=2025) == []
+    assert await store.lineup("7", series="WEC", season=2025) == []
     # until a moderator puts him back
     await store.set_lineup("7", "WEC", 2025, ["Kamui Kobayashi"], moderator="mod",
                            team="Toyota")
-    assert [s.driver for s in await store.lineup_details("7")] == ["Kamui Kobayashi"]
+    assert [s.driver for s in await store.lineup("7")] == ["Kamui Kobayashi"]
 
 
-async def test_team_details_and_accents(store: SqlStore) -> None:
+async def test_team_lineup_and_accents(store: SqlStore) -> None:
     await store.import_lineup([
         LineupEntry(driver="Sébastien Buemi", team="Toyota Gazoo Racing", car="8",
                     series="WEC", season=2025, role="full-time"),
@@ -213,12 +222,12 @@ async def test_team_details_and_accents(store: SqlStore) -> None:
         LineupEntry(driver="Kamui Kobayashi", team="Toyota Gazoo Racing", car="7",
                     series="WEC", season=2025),
     ])
-    assert show(await store.team_details("TOYOTA GAZOO RACING")) == [
+    assert show(await store.team_lineup("TOYOTA GAZOO RACING")) == [
         "WEC 2025 #7 Toyota Gazoo Racing: Kamui Kobayashi",
         "WEC 2025 #8 Toyota Gazoo Racing: Brendon Hartley",
         "WEC 2025 #8 Toyota Gazoo Racing: Sébastien Buemi (full-time)",
     ]
-    [buemi] = await store.driver_details("sebastien buemi")
+    [buemi] = await store.driver_seats("sebastien buemi")
     assert buemi.origin is SeatOrigin.IMPORT and buemi.driver == "Sébastien Buemi"
     assert [c.action for c in await store.changes(driver="Sebastien Buemi")] == [
         ChangeAction.FILL]
@@ -232,12 +241,12 @@ async def test_stand_ins_step_down_when_the_regular_driver_returns(store: SqlSto
     await news.publish("Deletraz subs for Derani", day(2024, 3, 1), Move(
         driver="Louis Deletraz", kind=MoveKind.REPLACE, team=AXR, car="31", series="IMSA",
         season=2024, replaces="Pipo Derani"))
-    assert [s.driver for s in await store.lineup_details("31")] == ["Pipo Derani",
+    assert [s.driver for s in await store.lineup("31")] == ["Pipo Derani",
                                                                     "Louis Deletraz"]
     await news.publish("Derani back for Laguna Seca", day(2024, 4, 1), Move(
         driver="Pipo Derani", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
         season=2024))
-    assert [s.driver for s in await store.lineup_details("31")] == ["Pipo Derani"]
+    assert [s.driver for s in await store.lineup("31")] == ["Pipo Derani"]
     [ended] = await store.changes(driver="Louis Deletraz", limit=1)
     assert ended.action is ChangeAction.END and ended.detail == "Pipo Derani is back"
 
@@ -249,7 +258,7 @@ async def test_stand_ins_step_down_when_the_regular_driver_returns(store: SqlSto
     await news.publish("Derani back again", day(2024, 7, 1), Move(
         driver="Pipo Derani", kind=MoveKind.EXTEND, team=AXR, car="31", series="IMSA",
         season=2024))
-    assert show(await store.lineup_details("31")) == [
+    assert show(await store.lineup("31")) == [
         f"IMSA 2024 #31 {AXR}: Pipo Derani",
         f"IMSA 2024 #31 {AXR}: Jack Aitken [stand-in for Pipo Derani: Watkins Glen] "
         "[set by mod]",

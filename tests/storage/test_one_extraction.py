@@ -9,8 +9,7 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
-from bot.lineup_ports import ChangeAction
-from bot.models import Extraction, LineupEntry, Move, MoveKind
+from bot.models import ChangeAction, Extraction, LineupEntry, Move, MoveKind
 from storage import SqlStore
 from storage.tables import MoveRow, SeatStoryRow, StorySourceRow
 from tests.storage.helpers import article, blomqvist_extraction
@@ -68,7 +67,7 @@ async def test_a_stand_in_named_earlier_in_the_article_steps_down_later_in_it(
         Move(driver="Pipo Derani", kind=MoveKind.JOIN, team=AXR, car="31", series="IMSA",
              season=2024),
     )))
-    assert show(await store.lineup_details("31")) == [f"IMSA 2024 #31 {AXR}: Pipo Derani"]
+    assert show(await store.lineup("31")) == [f"IMSA 2024 #31 {AXR}: Pipo Derani"]
     assert [(c.action, c.driver) for c in await store.changes(limit=5)] == [
         (ChangeAction.END, "Louis Deletraz"), (ChangeAction.FILL, "Pipo Derani"),
         (ChangeAction.FILL, "Louis Deletraz")]
@@ -82,8 +81,8 @@ async def test_a_lineup_line_gives_the_car_to_the_seat_a_move_just_made(
                     season=2024),),
         lineup=(LineupEntry(driver="Jack Aitken", team=AXR, car="31", series="IMSA",
                             season=2024),)))
-    assert show(await store.team_details(AXR)) == [f"IMSA 2024 #31 {AXR}: Jack Aitken"]
-    [seat] = await store.driver_details("Jack Aitken")
+    assert show(await store.team_lineup(AXR)) == [f"IMSA 2024 #31 {AXR}: Jack Aitken"]
+    [seat] = await store.driver_seats("Jack Aitken")
     assert len(seat.story_ids) == 1
     assert await _count(store, SeatStoryRow.__table__) == 1
 

@@ -1,4 +1,5 @@
-"""Story merging: storage/knowledge.py states the rules these tests pin down."""
+"""Story merging through the store: bot/stories.py states the rules, tests/bot/test_stories.py
+tables them without a database; these pin down that storage writes what they decide."""
 
 from __future__ import annotations
 
@@ -115,6 +116,6 @@ async def test_runaway_text_from_a_feed_is_stored_clipped(store: SqlStore) -> No
         huge, team="Team " + "T" * 500, car="No. 25" + "5" * 50, series="S" * 400,
         season=2025, role="r" * 300).moves[0],), summaries=("long",)))
     assert story.move.driver.startswith("Jean-Éric Vergne") and len(story.move.driver) <= 150
-    assert len(await store.lineup_details(story.move.car or "")) == 1
-    assert [s.driver for s in await store.driver_details(huge)] == [story.move.driver]
+    assert len(await store.lineup(story.move.car or "")) == 1
+    assert [s.driver for s in await store.driver_seats(huge)] == [story.move.driver]
     assert MoveKind.JOIN is story.move.kind

@@ -10,8 +10,9 @@ import discord
 import pytest
 
 from adapters.discord import DiscordSender, PitboardDiscord, RequestPace
-from bot.alerts import DeliveryWorker, render_alert
+from bot.cards import render_alert
 from bot.commands import Commands
+from bot.delivery import DeliveryWorker
 from bot.messages import Alert, Card
 from bot.models import Destination, DestinationKind, Story, TargetKind
 from bot.ports import (

@@ -6,7 +6,8 @@ import json
 
 from adapters.slack.moderators import moderators_from_settings
 from adapters.slack.sender import SlackSender
-from bot.alerts import DeliveryWorker, route_stories
+from bot.alerts import route_stories
+from bot.delivery import DeliveryWorker
 from bot.models import Destination, DestinationKind
 from tests.adapters.slack.conftest import BOT_TOKEN, TEAM, seed_story
 

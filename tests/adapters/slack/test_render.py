@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.slack import render
-from bot.alerts import render_alert as neutral_alert
+from bot.cards import render_alert as neutral_alert
 from bot.messages import Alert, Card, CardField, Reply
 from bot.models import Destination, DestinationKind, Move, MoveKind, Source, Status, Story
 

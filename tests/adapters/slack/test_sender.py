@@ -8,7 +8,7 @@ import pytest
 
 from adapters.slack.oauth import open_slack_oauth
 from adapters.slack.sender import SlackSender
-from bot.alerts import render_alert
+from bot.cards import render_alert
 from bot.models import Destination, DestinationKind, Move, MoveKind, Source, Story
 from bot.ports import (
     AlertSender,

@@ -216,3 +216,26 @@ def test_a_headline_in_for_names_whom_the_driver_replaces() -> None:
     found = extract(Article(entry_id="c", title="Corey Lewis in for Neil Verhagen at Paul "
                             "Miller Racing", summary="", series="IMSA", published=DATE)).moves
     assert [(m.driver, m.replaces) for m in found] == [("Corey Lewis", "Neil Verhagen")]
+
+
+def test_a_crew_named_with_its_car_and_no_verb_is_announced() -> None:
+    found = moves("Toyota names its 2025 crews",
+                  "Toyota Gazoo Racing has settled its plans. Kamui Kobayashi, Nyck de Vries and "
+                  "Mike Conway in the No. 7, Sébastien Buemi, Brendon Hartley and Ryo Hirakawa in "
+                  "the No. 8.", "WEC")
+    assert {(d, car) for d, k, _, car in found if k == "join"} == {
+        ("Kamui Kobayashi", "7"), ("Nyck de Vries", "7"), ("Mike Conway", "7"),
+        ("Sébastien Buemi", "8"), ("Brendon Hartley", "8"), ("Ryo Hirakawa", "8")}
+
+
+def test_co_drivers_named_for_a_mover_are_his_line_up_not_moves() -> None:
+    found = moves("Cadillac adds Blomqvist",
+                  "Tom Blomqvist joins Action Express Racing for the endurance rounds. His "
+                  "co-drivers in the No. 31 will be Pipo Derani and Jack Aitken.", "IMSA")
+    assert {d for d, *_ in found} == {"Tom Blomqvist"}
+
+
+def test_a_race_result_crew_is_no_announcement() -> None:
+    assert moves("Toyota wins at Fuji",
+                 "Kamui Kobayashi, Nyck de Vries and Mike Conway won in the No. 7 after 235 "
+                 "laps.", "WEC") == set()

@@ -17,13 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from bot.lineup_ports import ImportReport, LineupKnowledge, RowProblem, SeatView
-from bot.models import LineupEntry
+from bot.keys import entry_list_car
+from bot.models import ImportReport, RowProblem, Seat
+from bot.ports import LineupStore
 
 COLUMNS = ("series", "season", "car", "team", "driver", "role")
 REQUIRED = ("series", "season", "driver")
 FIRST_SEASON, LAST_SEASON = 1900, 2100
-_CAR = re.compile(r"^(?:#|no\.?\s*|nr\.?\s*)?([0-9A-Za-z]{1,4})$", re.IGNORECASE)
 _MAX_NAME = 300
 _SURROGATE = re.compile("[\udc80-\udcff]")
 BATCH = 500
@@ -39,8 +39,8 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def parse_row(row: dict[str | None, str | None]) -> LineupEntry | str:
-    """A LineupEntry, or the reason the row cannot be used."""
+def parse_row(row: dict[str | None, str | None]) -> Seat | str:
+    """A Seat, or the reason the row cannot be used."""
     if row.get(None):
         return f"more fields than the header has columns ({len(COLUMNS)} expected)"
     values = {column: _clean(row.get(column)) for column in COLUMNS}
@@ -57,20 +57,20 @@ def parse_row(row: dict[str | None, str | None]) -> LineupEntry | str:
         return f"season {season} is outside {FIRST_SEASON}-{LAST_SEASON}"
     car = values["car"]
     if car:
-        match = _CAR.match(car)
-        if match is None:
+        number = entry_list_car(car)
+        if number is None:
             return f"car {car!r} is not a car number"
-        car = match.group(1)
+        car = number
     if not car and not values["team"]:
         return "needs a car or a team"
     for column in ("series", "team", "driver", "role"):
         if len(values[column]) > _MAX_NAME:
             return f"{column} is longer than {_MAX_NAME} characters"
-    return LineupEntry(driver=values["driver"], team=values["team"] or None, car=car or None,
+    return Seat(driver=values["driver"], team=values["team"] or None, car=car or None,
                        series=values["series"], season=season, role=values["role"] or None)
 
 
-def read_entries(stream: IO[str]) -> Iterator[tuple[int, LineupEntry | str]]:
+def read_entries(stream: IO[str]) -> Iterator[tuple[int, Seat | str]]:
     """(line number, entry or reason) for every data row; raises CsvFormatError for a file
     that is not an entry list at all."""
     reader = csv.reader(stream)
@@ -106,7 +106,7 @@ def read_entries(stream: IO[str]) -> Iterator[tuple[int, LineupEntry | str]]:
         yield start, parse_row(row)
 
 
-async def import_csv(store: LineupKnowledge, path: str | os.PathLike[str], *,
+async def import_csv(store: LineupStore, path: str | os.PathLike[str], *,
                      progress: Progress | None = None, actor: str = "import") -> ImportReport:
     """Load an entry list; returns what was added, updated, unchanged and the problems."""
     data = await asyncio.to_thread(Path(path).read_bytes)
@@ -118,7 +118,7 @@ async def import_csv(store: LineupKnowledge, path: str | os.PathLike[str], *,
     problems: list[RowProblem] = []
     for start in range(0, total, BATCH):
         chunk = rows[start:start + BATCH]
-        entries = [entry for _, entry in chunk if isinstance(entry, LineupEntry)]
+        entries = [entry for _, entry in chunk if isinstance(entry, Seat)]
         problems += [RowProblem(line=line, reason=entry) for line, entry in chunk
                      if isinstance(entry, str)]
         if entries:
@@ -132,7 +132,7 @@ async def import_csv(store: LineupKnowledge, path: str | os.PathLike[str], *,
     return replace(report, rows=total, problems=tuple(problems))
 
 
-async def export_csv(store: LineupKnowledge, target: str | os.PathLike[str] | IO[str], *,
+async def export_csv(store: LineupStore, target: str | os.PathLike[str] | IO[str], *,
                      series: str | None = None, season: int | None = None) -> int:
     """Write the open seats as an entry list (the import format); returns the row count."""
     seats = await store.all_seats(series=series, season=season)
@@ -145,7 +145,7 @@ async def export_csv(store: LineupKnowledge, target: str | os.PathLike[str] | IO
     return len(seats)
 
 
-def _write(stream: IO[str], seats: Sequence[SeatView]) -> None:
+def _write(stream: IO[str], seats: Sequence[Seat]) -> None:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     for seat in seats:

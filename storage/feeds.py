@@ -1,0 +1,185 @@
+"""Feeds: who polls what, and when. Leases let several workers share the polling."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+
+from bot.models import Feed, FetchResult, TargetKind, utc, utcnow
+from storage.base import StoreBase, insert_for
+from storage.columns import SERIES_CHARS, clip
+from storage.errors import translate_errors
+from storage.names import remember_names
+from storage.tables import feeds, outbox
+
+# A failing feed waits interval × 2^(errors-1), but never longer than this (or its interval).
+MAX_BACKOFF_SECONDS = 6 * 3600
+MAX_URL_CHARS = 2000
+
+
+def feed_of(row: Any) -> Feed:
+    return Feed(
+        id=row.id, url=row.url, title=row.title, series=row.series,
+        interval_seconds=row.interval_seconds, paused=row.paused, workspace=row.workspace,
+        etag=row.etag, last_modified=row.last_modified, primed=row.primed,
+        last_polled_at=row.last_polled_at, last_error=row.last_error,
+        error_count=row.error_count,
+    )
+
+
+class FeedStorage(StoreBase):
+    """`bot.ports.FeedStore`."""
+
+    @translate_errors
+    async def add_feed(self, url: str, *, series: str | None = None,
+                       interval_seconds: int = 600, workspace: str | None = None,
+                       title: str | None = None) -> Feed:
+        """Adding a URL the workspace already has returns the existing feed."""
+        if len(url) > MAX_URL_CHARS:
+            raise ValueError(f"feed URL longer than {MAX_URL_CHARS} characters")
+        series = clip(series, SERIES_CHARS)
+        now = utcnow()
+        async with self._write() as connection:
+            row = (await connection.execute(
+                insert_for(connection, feeds).on_conflict_do_nothing().values(
+                    url=url, workspace=workspace, workspace_key=workspace or "", title=title,
+                    series=series, interval_seconds=interval_seconds, paused=False,
+                    primed=False, next_poll_at=now, error_count=0, created_at=now,
+                ).returning(*feeds.c))).first()
+            if row is None:
+                row = (await connection.execute(select(feeds).where(
+                    feeds.c.workspace_key == (workspace or ""), feeds.c.url == url))).one()
+            await remember_names(connection, [(TargetKind.SERIES, series)])
+            return feed_of(row)
+
+    @translate_errors
+    async def get_feed(self, feed_id: int) -> Feed | None:
+        async with self._read() as connection:
+            row = (await connection.execute(
+                select(feeds).where(feeds.c.id == feed_id))).first()
+            return feed_of(row) if row else None
+
+    @translate_errors
+    async def list_feeds(self, workspace: str | None = None) -> list[Feed]:
+        """All feeds, or those of one workspace."""
+        query = select(feeds).order_by(feeds.c.id)
+        if workspace is not None:
+            query = query.where(feeds.c.workspace_key == workspace)
+        async with self._read() as connection:
+            return [feed_of(row) for row in await connection.execute(query)]
+
+    @staticmethod
+    def _scoped(feed_id: int, workspace: str | None) -> list[Any]:
+        conditions = [feeds.c.id == feed_id]
+        if workspace is not None:
+            conditions.append(feeds.c.workspace_key == workspace)
+        return conditions
+
+    @translate_errors
+    async def remove_feed(self, feed_id: int, workspace: str | None = None) -> bool:
+        """Removes the feed and its articles; the stories they told stay."""
+        async with self._write() as connection:
+            result = await connection.execute(
+                delete(feeds).where(*self._scoped(feed_id, workspace)))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def set_paused(self, feed_id: int, paused: bool,
+                         workspace: str | None = None) -> bool:
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(feeds).where(*self._scoped(feed_id, workspace)).values(paused=paused))
+            return bool(result.rowcount)
+
+    @translate_errors
+    async def claim_due_feeds(self, now: datetime, *, limit: int, worker: str,
+                              lease_seconds: int) -> list[Feed]:
+        """Lease unpaused feeds that are due and not leased by a live worker.
+
+        One UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED): on PostgreSQL two
+        workers never claim the same feed; SQLite serialises writers anyway."""
+        now = utc(now)
+        due = (select(feeds.c.id)
+               .where(feeds.c.paused.is_(False), feeds.c.next_poll_at <= now,
+                      or_(feeds.c.lease_until.is_(None), feeds.c.lease_until <= now))
+               .order_by(feeds.c.next_poll_at, feeds.c.id)
+               .limit(limit)
+               .with_for_update(skip_locked=True))
+        async with self._write() as connection:
+            rows = (await connection.execute(
+                update(feeds).where(feeds.c.id.in_(due))
+                .values(lease_owner=worker, lease_until=now + timedelta(seconds=lease_seconds))
+                .returning(*feeds.c))).all()
+        rows.sort(key=lambda row: (row.next_poll_at, row.id))
+        return [feed_of(row) for row in rows]
+
+    @translate_errors
+    async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
+                                lease_seconds: int, now: datetime) -> set[int]:
+        """Extend this worker's leases on `feed_ids` (polls still running); returns the ids
+        it still held. A lease another worker has taken over is left alone."""
+        if not feed_ids:
+            return set()
+        async with self._write() as connection:
+            rows = await connection.execute(
+                update(feeds).where(feeds.c.id.in_(list(feed_ids)),
+                                    feeds.c.lease_owner == worker)
+                .values(lease_until=utc(now) + timedelta(seconds=lease_seconds))
+                .returning(feeds.c.id))
+            return {row.id for row in rows}
+
+    @translate_errors
+    async def release_feeds(self, feed_ids: Collection[int], *, worker: str) -> None:
+        """Hand back leases this worker holds without recording a poll (the poll failed or
+        was cancelled): the feeds keep their due time, so the next tick polls them."""
+        if not feed_ids:
+            return
+        async with self._write() as connection:
+            await connection.execute(
+                update(feeds).where(feeds.c.id.in_(list(feed_ids)),
+                                    feeds.c.lease_owner == worker)
+                .values(lease_owner=None, lease_until=None))
+
+    @translate_errors
+    async def release_leases(self, worker: str) -> int:
+        """A worker shutting down hands back every feed and pending outbox row it holds
+        (both here, in one transaction); returns how many. Other workers may take them at
+        once instead of after the leases."""
+        async with self._write() as connection:
+            released = (await connection.execute(
+                update(feeds).where(feeds.c.lease_owner == worker)
+                .values(lease_owner=None, lease_until=None))).rowcount
+            released += (await connection.execute(
+                update(outbox).where(outbox.c.lease_owner == worker,
+                                     outbox.c.status == "pending")
+                .values(lease_owner=None, lease_until=None))).rowcount
+        return released
+
+    @translate_errors
+    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None:
+        """Store what a poll learned, schedule the next one and release the lease."""
+        now = utc(now)
+        async with self._write() as connection:
+            row = (await connection.execute(
+                select(feeds).where(feeds.c.id == feed_id))).first()
+            if row is None:
+                return  # removed while it was being polled
+            changes: dict[str, Any] = {"last_polled_at": now, "lease_owner": None,
+                                       "lease_until": None}
+            if result.ok:
+                changes.update(
+                    etag=result.etag or row.etag,
+                    last_modified=result.last_modified or row.last_modified,
+                    title=result.title or row.title, last_error=None, error_count=0,
+                    primed=True, next_poll_at=now + timedelta(seconds=row.interval_seconds))
+            else:
+                errors = row.error_count + 1
+                delay = min(row.interval_seconds * 2 ** min(errors - 1, 16),
+                            max(row.interval_seconds, MAX_BACKOFF_SECONDS))
+                changes.update(last_error=result.error, error_count=errors,
+                               next_poll_at=now + timedelta(seconds=delay))
+            await connection.execute(
+                update(feeds).where(feeds.c.id == feed_id).values(**changes))

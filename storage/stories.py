@@ -1,0 +1,188 @@
+"""Stories: one per real-world move, with every article that told it. What a move does to
+a story is bot/stories.py's decision; this module reads the stories it needs and writes
+the intents it returns.
+
+`record_extraction` is one transaction with a statement count that barely grows with the
+moves: the stories the moves name are read in one SELECT and the seats the moves and lineup
+lines touch in another; rows nothing reads back (sources of new stories, moves, seat
+support, seat events) are written a table at a time at the end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, false, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import Article, Extraction, Move, MoveKind, Source, Status, Story, utcnow
+from bot.statements import extraction_statements
+from bot.stories import StoryChange, StoryIntent, StoryState, decide_stories, told_moves
+from storage.base import StoreBase, insert_ignoring, source_columns, source_of
+from storage.columns import SERIES_CHARS, clip, clip_entry, clip_move, stored_name_key
+from storage.errors import translate_errors
+from storage.names import named_in, remember_names
+from storage.seats import decide_and_write
+from storage.tables import moves, seat_stories, stories, story_sources
+
+# Run for nearly every extraction: the parameters vary, not the SQL.
+_INSERT_STORY = stories.insert().returning(*stories.c)
+
+
+def move_of(row: Any) -> Move:
+    return Move(
+        driver=row.driver, kind=MoveKind(row.kind), team=row.team, car=row.car,
+        series=row.series, season=row.season, role=row.role, from_team=row.from_team,
+        replaces=row.replaces, teammates=tuple(json.loads(row.teammates or "[]")),
+        status=Status(row.status), confidence=float(row.confidence), evidence=row.evidence,
+    )
+
+
+def story_of(row: Any) -> Story:
+    return Story(id=row.id, move=move_of(row), summary=row.summary, revision=row.revision,
+                 source=source_of(row), first_seen=row.first_seen, updated_at=row.updated_at)
+
+
+def move_columns(move: Move) -> dict[str, Any]:
+    return {
+        "driver": move.driver, "driver_key": stored_name_key(move.driver), "kind": move.kind.value,
+        "team": move.team, "car": move.car, "series": move.series, "season": move.season,
+        "role": move.role, "from_team": move.from_team, "replaces": move.replaces,
+        "teammates": json.dumps(list(move.teammates)), "status": move.status.value,
+        "confidence": move.confidence, "evidence": move.evidence,
+    }
+
+
+async def _read_stories(connection: AsyncConnection, article: Article, keys: Sequence[str]
+                        ) -> dict[str, Any]:
+    """The stories with these keys, each with whether the article already told it."""
+    if not keys:
+        return {}
+    told = (exists().where(story_sources.c.story_id == stories.c.id,
+                           story_sources.c.article_id == article.id)
+            if article.id is not None else false())
+    rows = await connection.execute(
+        select(stories, told.label("told_by_article")).where(stories.c.story_key.in_(keys)))
+    return {row.story_key: row for row in rows}
+
+
+def _source_row(story_id: int, article: Article, source: Source, at: datetime
+                ) -> dict[str, Any]:
+    return {"story_id": story_id, "article_id": article.id, "title": source.title,
+            "url": source.url, "name": source.name, "published": source.published,
+            "added_at": at}
+
+
+async def _write_story(connection: AsyncConnection, intent: StoryIntent, row: Any,
+                       article: Article, source: Source, at: datetime,
+                       new_sources: list[dict[str, Any]]) -> tuple[Any, bool]:
+    """Write one intent; (the story's row as it now stands, whether this wrote it)."""
+    if intent.change is StoryChange.NEW:
+        row = (await connection.execute(_INSERT_STORY, {
+            "story_key": intent.key, "summary": intent.summary, "revision": 1,
+            "first_seen": at, "updated_at": at, **move_columns(intent.move),
+            **source_columns(source)})).one()
+        # a story made just now has no sources to collide with: its row waits for the end
+        new_sources.append(_source_row(row.id, article, source, at))
+        return row, True
+    if intent.change is StoryChange.REPEAT:
+        return row, False
+    added = await connection.execute(insert_ignoring(connection, story_sources),
+                                     _source_row(row.id, article, source, at))
+    if not added.rowcount:
+        # another worker recorded this article since the story was read: its write stands
+        return row, False
+    changes: dict[str, Any] = {}
+    if intent.change is StoryChange.DETAILS:
+        changes = move_columns(intent.move)
+    elif intent.change is StoryChange.CONFIRMED:
+        changes = {**move_columns(intent.move), **source_columns(source),
+                   "summary": intent.summary, "revision": intent.revision, "updated_at": at}
+    if not changes:
+        return row, True
+    row = (await connection.execute(
+        update(stories).where(stories.c.id == row.id).values(**changes)
+        .returning(*stories.c))).one()
+    return row, True
+
+
+async def record_extraction(connection: AsyncConnection, article: Article,
+                            extraction: Extraction, at: datetime) -> list[Story]:
+    """Record what the article says; returns the stories worth an alert (new, or a rumour
+    confirmed)."""
+    source = article.as_source()
+    extraction = replace(extraction, moves=tuple(clip_move(m) for m in extraction.moves),
+                         lineup=tuple(clip_entry(e) for e in extraction.lineup))
+    article = replace(article, series=clip(article.series, SERIES_CHARS))
+    told = told_moves(extraction)
+    rows = await _read_stories(connection, article,
+                               list(dict.fromkeys(move.story_key() for move, _ in told)))
+    known = {key: StoryState(move=move_of(row), revision=row.revision,
+                             told_by_article=bool(row.told_by_article))
+             for key, row in rows.items()}
+    new_sources: list[dict[str, Any]] = []
+    move_rows: list[dict[str, Any]] = []
+    recorded: list[Story] = []
+    news: dict[int, Story] = {}
+    for position, intent in enumerate(decide_stories(known, told)):
+        row, wrote = await _write_story(connection, intent, rows.get(intent.key), article,
+                                        source, at, new_sources)
+        rows[intent.key] = row
+        story = story_of(row)
+        recorded.append(story)
+        if wrote and intent.news:
+            news[story.id] = story
+        if article.id is not None:
+            move_rows.append({"article_id": article.id, "story_id": story.id,
+                              "position": position, "created_at": at,
+                              **move_columns(extraction.moves[position])})
+    if new_sources:
+        await connection.execute(insert_ignoring(connection, story_sources), new_sources)
+    if move_rows:
+        await connection.execute(insert_ignoring(connection, moves), move_rows)
+    await decide_and_write(connection, extraction_statements(article, extraction, recorded, at))
+    await remember_names(connection, named_in(extraction, article.series))
+    return list(news.values())
+
+
+class StoryStorage(StoreBase):
+    """`bot.ports.StoryStore`."""
+
+    @translate_errors
+    async def record_extraction(self, article: Article, extraction: Extraction) -> list[Story]:
+        """Merge the moves into stories and seats (the rules: bot/stories.py, bot/seats.py).
+
+        Returns the stories that are new or whose revision went up: the ones to announce."""
+        if not extraction.moves and not extraction.lineup:
+            return []
+        async with self._write() as connection:
+            return await record_extraction(connection, article, extraction, utcnow())
+
+    @translate_errors
+    async def recent_stories(self, limit: int = 5) -> list[Story]:
+        async with self._read() as connection:
+            rows = await connection.execute(
+                select(stories).order_by(stories.c.updated_at.desc(), stories.c.id.desc())
+                .limit(limit))
+            return [story_of(row) for row in rows]
+
+    @translate_errors
+    async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
+        async with self._read() as connection:
+            rows = await connection.execute(
+                select(stories).where(stories.c.driver_key == stored_name_key(driver))
+                .order_by(stories.c.first_seen.desc(), stories.c.id.desc()).limit(limit))
+            return [story_of(row) for row in rows]
+
+    @translate_errors
+    async def seat_stories(self, seat_id: int) -> list[Story]:
+        """The stories that support a seat, newest first."""
+        async with self._read() as connection:
+            rows = await connection.execute(
+                select(stories).join(seat_stories, seat_stories.c.story_id == stories.c.id)
+                .where(seat_stories.c.seat_id == seat_id)
+                .order_by(stories.c.first_seen.desc(), stories.c.id.desc()))
+            return [story_of(row) for row in rows]
