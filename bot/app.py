@@ -306,17 +306,19 @@ class PitboardApp:
         settings = self.settings
         assert settings.discord_token is not None
         token = settings.discord_token.get_secret_value()
-        discord_bot = build_discord_bot(
-            token=token, runner=self.commands,
-            api_base_url=settings.discord_api_base_url, gateway_url=settings.discord_gateway_url,
-            guild_id=settings.discord_guild_id)
-        sender = DiscordSender(discord_bot)
-        self.add_sender(sender)
         fix = "check DISCORD_TOKEN and DISCORD_API_BASE_URL"
+
+        def new_client() -> Any:
+            return build_discord_bot(
+                token=token, runner=self.commands, api_base_url=settings.discord_api_base_url,
+                gateway_url=settings.discord_gateway_url, guild_id=settings.discord_guild_id)
+
+        sender = DiscordSender(new_client())
+        self.add_sender(sender)
         connection: dict[str, asyncio.Task[None]] = {}
 
         def log_in() -> None:
-            task = asyncio.create_task(discord_bot.login(), name="discord-login")
+            task = asyncio.create_task(sender.client.login(), name="discord-login")
             task.add_done_callback(_say_why_it_stopped("Discord", fix))
             self._background.append(task)
             connection["login"] = task
@@ -326,7 +328,7 @@ class PitboardApp:
             await asyncio.wait([login])
             if login.cancelled() or login.exception():
                 return  # said in the log already; REST delivery fails the same way
-            await discord_bot.connect()
+            await sender.client.connect()
 
         async def open_gateway() -> None:
             # In the background: a Discord that is slow to answer must not hold up polling.
@@ -336,19 +338,22 @@ class PitboardApp:
             connection["gateway"] = task
 
         async def close_gateway() -> None:
-            # discord.py closes the gateway and the HTTP session together: close both,
-            # then log in again for REST delivery.
-            await discord_bot.close()
+            # discord.py closes the gateway and the HTTP session together, and a closed
+            # client cannot log in again: deliver with a fresh one, logged in to REST only.
+            old, sender.client = sender.client, new_client()
+            await old.close()
             if "gateway" in connection:
                 await asyncio.gather(connection.pop("gateway"), return_exceptions=True)
-            discord_bot.clear()
             log_in()
+
+        async def close_client() -> None:
+            await sender.client.close()
 
         log_in()
         self._gateways.append(Gateway(name="Discord gateway", key=f"discord:{token}",
                                       open=open_gateway, close=close_gateway, pace=sender.pace,
                                       rate=settings.pitboard_discord_rate))
-        self._closers.append(discord_bot.close)
+        self._closers.append(close_client)
 
     async def _slack_oauth(self) -> Any:
         """The OAuth installation and state stores, opened once, when SLACK_CLIENT_ID and

@@ -94,3 +94,67 @@ async def test_one_gateway_per_token_and_a_shared_rate(tmp_path: Path) -> None:
                 if worker is not holder:
                     assert worker.process.returncode == 0, log_of(worker)
                     assert "Traceback" not in log_of(worker), log_of(worker)
+
+
+async def test_a_holder_that_lost_its_lock_closes_its_gateway_and_still_delivers(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The holder's database session dies (a network blip, a PostgreSQL restart) and another
+    worker takes the lock meanwhile: the old holder keeps the gateway until it sees that,
+    then closes it and goes on delivering over REST. Two apps in this process, one fake."""
+    from sqlalchemy import text
+
+    from bot.app import PitboardApp
+    from bot.config import Settings
+    from bot.messages import Alert, Card
+    from bot.models import Destination, DestinationKind
+    from tests.fakes.discord_server import patched_discord_urls
+
+    base = pg_base_url()
+    assert base is not None
+    with pg_database(base) as database_url:
+        async with FakeDiscord() as fake:
+            settings = Settings(_env_file=None, database_url=database_url,
+                                discord_token="fake-bot-token",
+                                discord_api_base_url=fake.api_base,
+                                discord_gateway_url=fake.gateway_url, pitboard_console=False)
+            with patched_discord_urls(fake):
+                first = await PitboardApp.create(settings.model_copy(
+                    update={"pitboard_worker_id": "first"}))
+                second = await PitboardApp.create(settings.model_copy(
+                    update={"pitboard_worker_id": "second"}))
+                try:
+                    for app in (first, second):
+                        app.connect_discord()
+                        await app.coordinate()
+                    await wait_until(lambda: len(fake.identify_payloads) == 1, within=10,
+                                     what="the first worker's gateway session")
+
+                    # The first worker's session ends under it; the second takes the lock.
+                    session = first._coordination._connection
+                    pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar()
+                    async with second.store.engine.connect() as admin:
+                        await admin.execute(text("SELECT pg_terminate_backend(:pid)"),
+                                            {"pid": pid})
+                    await second.coordinate()
+                    await wait_until(lambda: len(fake.identify_payloads) == 2, within=10,
+                                     what="the second worker's gateway session")
+                    await first.coordinate()  # finds its session gone: reconnects...
+                    await first.coordinate()  # ...and the lock taken: closes its gateway
+                    first_gateway, = first._gateways
+                    assert not first_gateway.running
+                    assert second._gateways[0].running
+
+                    # Still a worker that delivers, over REST, logged in again.
+                    alert = Alert(story_id=1, revision=1, card=Card(title="still here"),
+                                  text="still here", destination=Destination(
+                                      platform="discord", workspace="1", channel="42",
+                                      kind=DestinationKind.CHANNEL))
+                    await wait_until(lambda: first.senders["discord"].wrapped.client.logged_in,
+                                     within=10, what="the first worker to log in again")
+                    await first.senders["discord"].send(alert)
+                    assert [m.get("content") or m["embeds"][0]["title"]
+                            for m in fake.messages("42")] == ["still here"]
+                    assert "Discord stopped" not in caplog.text
+                finally:
+                    await first.close()
+                    await second.close()
