@@ -158,3 +158,46 @@ async def test_a_holder_that_lost_its_lock_closes_its_gateway_and_still_delivers
                 finally:
                     await first.close()
                     await second.close()
+
+
+async def test_one_slack_socket_mode_connection_per_app_token(tmp_path: Path) -> None:
+    """Two workers with one Slack app token: one opens Socket Mode; when it stops, the other
+    opens it at its next round. Both deliver through the Web API."""
+    from bot.app import PitboardApp
+    from bot.config import Settings
+    from tests.fakes.slack_server import FakeSlack
+
+    base = pg_base_url()
+    assert base is not None
+    with pg_database(base) as database_url:
+        async with FakeSlack() as slack:
+            slack.add_workspace("T1", "xoxb-socket")
+            settings = Settings(_env_file=None, database_url=database_url,
+                                slack_signing_secret="secret", slack_bot_token="xoxb-socket",
+                                slack_app_token="xapp-1-socket", slack_api_base_url=slack.api_url,
+                                pitboard_console=False)
+            apps = [await PitboardApp.create(settings.model_copy(
+                update={"pitboard_worker_id": name})) for name in ("first", "second")]
+            stop = asyncio.Event()
+            try:
+                for app in apps:
+                    await app.connect_slack_socket_mode(stop)
+                    await app.coordinate()
+                    assert "slack" in app.senders
+                first, second = apps
+                await wait_until(lambda: len(slack.calls_to("apps.connections.open")) >= 1,
+                                 within=10, what="a Socket Mode connection")
+                await second.coordinate()
+                await asyncio.sleep(0.5)
+                assert len(slack.calls_to("apps.connections.open")) == 1
+                assert [a._gateways[0].running for a in apps] == [True, False]
+
+                await first.close()  # a clean stop ends its session and its lock
+                await second.coordinate()
+                await wait_until(lambda: len(slack.calls_to("apps.connections.open")) == 2,
+                                 within=10, what="the second worker's Socket Mode connection")
+                assert second._gateways[0].running
+            finally:
+                stop.set()
+                for app in apps:
+                    await app.close()
