@@ -9,14 +9,17 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import ahocorasick
 
 from bot.models import MoveKind, Status
 from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
-from bot.rules.patterns import Pattern, Rules
+from bot.rules.patterns import Pattern, Rules, load_words
 from bot.rules.text import fold
 
+# The closed word classes live in rules.toml's [words] table, beside the phrases they serve.
+WORDS = load_words(Path(__file__).parent / "data" / "rules.toml")
 PERSON, TEAM, SERIES, CAR = "person", "team", "series", "car"
 
 
@@ -164,43 +167,30 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-_AUXILIARIES = frozenset(("was", "is", "will", "has", "had", "would", "are", "were", "have",
-                          "could", "may", "might", "should", "must", "did", "does"))
+_AUXILIARIES = WORDS["auxiliaries"]
 
 
-# After "X confirms <driver> will ...": verbs that still announce a seat, and the kind they make
-# (None keeps the trigger's own).
 _SEAT_VERBS: dict[str, MoveKind | None] = {
-    "partner": None, "race": None, "drive": None, "ride": None, "compete": None, "line": None,
-    "join": None, "replace": None, "team": None, "pair": None, "take": None, "step": None,
-    "move": None, "become": None, "remain": MoveKind.EXTEND, "stay": MoveKind.EXTEND,
-    "continue": MoveKind.EXTEND,
-}
+    **dict.fromkeys(WORDS["seat_verbs"]),
+    **dict.fromkeys(WORDS["seat_verbs_stay"], MoveKind.EXTEND)}
 
 
-_DENIALS = frozenset(("denies", "denied", "shuts down", "shut down", "quashes", "quashed",
-                      "rules out", "ruled out", "dismisses", "dismissed", "staying put",
-                      "stays put"))
+_DENIALS = WORDS["denials"]
 
 
-# Words too common in team names to tie two teams together.
-_GENERIC_TEAM_WORDS = frozenset(("the", "of", "and", "with", "by", "f1", "gp", "grand", "prix",
-                                 "world", "rally", "works", "factory", "official", "s"))
+_GENERIC_TEAM_WORDS = WORDS["generic_team_words"]
 
 
-_PARTICLE_WORDS = frozenset(("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del",
-                            "della", "la", "le", "ten", "ter"))
+_PARTICLE_WORDS = WORDS["particles"]
 
 
-_SPEECH_VERBS = frozenset(("announces", "announced", "confirms", "confirmed", "says", "said",
-                           "reveals", "revealed", "admits", "admitted", "insists", "states",
-                           "stated", "declares", "declared", "has", "had"))
+_SPEECH_VERBS = WORDS["speech_verbs"]
 
 
 _BE_WORDS = (["is"], ["are"], ["was"], ["were"], ["be"], ["been"], ["being"])
 
 
-_PRONOUNS = frozenset(("he", "she", "they", "it", "him", "her", "them", "we", "i"))
+_PRONOUNS = WORDS["pronouns"]
 
 
 # "the Brackley team", "the Italian outfit", "the Woking-based squad": a team by description.
@@ -215,9 +205,7 @@ _ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junio
                       r"(?:and\s+\w+\s+)?)?(?:driver|rider)\b")
 
 
-_PAST_VERBS = frozenset(("left", "joined", "moved", "quit", "retired", "signed", "switched",
-                         "departed", "was", "raced", "drove", "rode", "had", "exited", "rejoined",
-                         "returned", "replaced", "succeeded", "stepped", "graduated"))
+_PAST_VERBS = WORDS["past_verbs"]
 
 
 # "Harvick's successor", "Ocon's seat": the driver whose place the mover takes.
@@ -243,13 +231,7 @@ _LIST_GAP = re.compile(
 _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")
 
 
-# Words that start another clause or phrase: a list does not run across them.
-_LIST_BREAK = frozenset((
-    "will", "is", "are", "was", "were", "has", "have", "had", "who", "which", "while", "as",
-    "at", "for", "to", "from", "after", "by", "whose", "where", "when", "but", "also", "in",
-    "with", "of", "on", "said", "says", "joins", "join",
-    "leaves", "stays", "remains", "would", "could", "be", "been", "that", "than", "team",
-))
+_LIST_BREAK = WORDS["list_breaks"]
 
 
 def _coordinated(between: str, *, with_ok: bool = False) -> bool:
@@ -264,38 +246,10 @@ def _coordinated(between: str, *, with_ok: bool = False) -> bool:
     return not any(w in _LIST_BREAK or w.isdigit() for w in words)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+_NOT_NAME = WORDS["not_names"]
 
 
-# Capitalised words that start sentences or name things, never a person's first or last name.
-_NOT_NAME = _words("""
-    the a an in on at for with after before his her their its it this that these those next
-    last team former ex new reigning rookie veteran champion drivers driver rider riders
-    dutchman briton spaniard kiwi frenchman german italian american australian brazilian
-    belgian dane swede finn japanese mexican canadian argentine swiss austrian portuguese
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december racing motorsport motorsports
-    team series championship cup grand prix hours speedway raceway circuit international
-    motor engineering academy formula gp hypercar sports sportscar rolex indianapolis mans
-    gt world endurance 24 500 e-prix eprix race sprint feature qualifying practice he she
-    they we i but and or so as if when while once both all one two three four five six seven
-    eight nine ten ntt fia imsa wec nascar motogp indycar f1 f2 f3 lmp2 lmp1 gtp gtd lmgt3
-    lmdh also however meanwhile although though because since according said says told
-    statement official it's that's there here what who why how more most many much some
-    other another each every first second third fourth fifth sixth final chevrolet honda
-    toyota porsche ferrari mercedes audi bmw cadillac acura lamborghini mclaren alpine
-    peugeot ducati yamaha kawasaki aprilia ktm suzuki hyundai nissan jaguar maserati lola
-    dallara oreca ligier chevy red bull haas sauber stake rb alphatauri corse pro am silver
-    bronze gold class lap laps pole podium north south east west united states kingdom new
-    san santa st saint mount park city county valley beach
-""")
-
-
-_TEAM_WORDS = _words("""
-    racing motorsport motorsports team autosport autosports competition engineering garage
-    sport corse gp motorsport's racing's
-""")
+_TEAM_WORDS = WORDS["team_words"]
 
 
 @dataclass(slots=True)
@@ -483,7 +437,8 @@ def _first_sentence(entry: dict[str, object]) -> int:
 def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
     """How the article spells a known driver in full: the fullest spelling it uses, the first
     of equals; a headline in capitals is no one's spelling."""
-    best, width = driver, 1
+    # A spelling with fewer words than the name is a surname ("De Vries"), not a spelling.
+    best, width = driver, driver.count(" ")
     for mention in mentions:
         if mention.value != driver or mention.kind != PERSON or not mention.known:
             continue
@@ -498,21 +453,18 @@ def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
     return driver if driver.startswith(best) else best
 
 
-_NOUN_USE = frozenset(("about", "of", "from", "after", "before", "without", "considering",
-                       "over", "against", "on", "into"))
+_NOUN_USE = WORDS["noun_use"]
 
 
 _WITH_EPITHET = re.compile(r"\bwith the (?:[a-z0-9\-]+ ){0,2}?[a-z\-]+ $")
 
 
-_DESTINATION_WORDS = frozenset(("to", "for", "joins", "signs", "with", "at"))
+_DESTINATION_WORDS = WORDS["destination_words"]
 
 
 _YEAR_WORD = re.compile(r"(?:19|20)\d\d")
-_MODEL_STOP = frozenset(("in", "for", "at", "from", "to", "with", "on", "and", "s", "of", "by",
-                         "since", "until", "next", "this", "last", "the"))
-_COUNT_WORDS = frozenset(("two", "three", "four", "five", "six", "both", "a", "an", "its",
-                          "their", "his", "her", "the", "new", "second", "third", "sister"))
+_MODEL_STOP = WORDS["model_stops"]
+_COUNT_WORDS = WORDS["count_words"]
 
 
 def _is_make(doc: _Doc, mention: Mention) -> bool:

@@ -99,7 +99,10 @@ class Names(EngineBase):
         # A gazetteer driver's full name was found wherever it is written by the automaton;
         # only the shorter forms need looking for.
         found_in_full: set[str] = set()
-        for name in {m.value for m in chosen if m.kind == PERSON}:
+        # In text order, so a surname two drivers share goes to the first written (and the
+        # reading is the same on every run, whatever the hash seed).
+        for name in dict.fromkeys(m.value for m in sorted(chosen, key=lambda m: m.start)
+                                  if m.kind == PERSON):
             keys = _name_keys(name)
             if keys:  # _register, inlined: this loop runs for every name of every article
                 for key in keys:

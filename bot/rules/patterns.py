@@ -154,6 +154,15 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
     return compiled
 
 
+def load_words(path: Path) -> dict[str, frozenset[str]]:
+    """The [words] table of rules.toml: closed classes of English (auxiliaries, pronouns,
+    particles...) the reading steps lean on, each a set of folded words."""
+    with path.open("rb") as fh:
+        table = tomllib.load(fh).get("words", {})
+    return {name: frozenset(fold_key(fold(str(w))) for w in words)
+            for name, words in table.items() if isinstance(words, list)}
+
+
 def load_rules(path: Path) -> Rules:
     with path.open("rb") as fh:
         data = tomllib.load(fh)

@@ -68,7 +68,7 @@ class Resolver(EngineBase):
             if not with_car:
                 # "Cadillac Racing ... No. 31": another entry of the same make runs that car.
                 words = set(fold(mention.value).split()) - _TEAM_WORDS - _GENERIC_TEAM_WORDS
-                for series in {c.series for c in candidates}:
+                for series in sorted({c.series for c in candidates}):
                     for info, info_words in self.gazetteer.teams_with_car(series, car):
                         if words & info_words:
                             with_car.append(TeamCandidate(info.name, info.series, "alias"))

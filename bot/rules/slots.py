@@ -29,6 +29,7 @@ from bot.rules.document import (
     SERIES,
     SLOT_KIND,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -45,9 +46,8 @@ from bot.rules.document import (
 )
 from bot.rules.patterns import Pattern
 
-_SUBORDINATE = frozenset(("after", "before", "when", "since", "because", "although", "while",
-                          "who", "which", "whose", "where", "if", "unless", "until"))
-_TO_WORDS = frozenset(("to", "into", "on", "onto", "up"))
+_SUBORDINATE = WORDS["subordinators"]
+_TO_WORDS = WORDS["to_words"]
 
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
@@ -360,6 +360,7 @@ class Slots(EngineBase):
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
+        fills: dict[tuple[str, str, bool, frozenset[int]], list[Mention]] = {}
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
                 continue
@@ -381,8 +382,13 @@ class Slots(EngineBase):
                     # subject replaces, not the name just before the comma.
                     found = self._subject(doc, mentions, t_start, c_left)
                 else:
-                    found = self._fill_left(doc, mentions, slot, t_start, c_left, used,
-                                            pattern.kind)
+                    # Many patterns share a trigger and ask for the same slot: fill it once.
+                    key = ("L", slot, pattern.kind is MoveKind.LEAVE or
+                           pattern.kind is MoveKind.RETIRE, frozenset(used))
+                    found = fills.get(key)
+                    if found is None:
+                        found = fills[key] = self._fill_left(doc, mentions, slot, t_start,
+                                                             c_left, used, pattern.kind)
                 if not found:
                     # A team's verb with no team before it ("Experienced names such as Bottas")
                     # is a noun, or someone else's verb, unless "the team" or "it" is the subject.
@@ -399,7 +405,11 @@ class Slots(EngineBase):
             if not ok:
                 continue
             for slot in pattern.right:
-                found = self._fill_right(doc, mentions, slot, t_end, c_right, used)
+                key = ("R", slot, False, frozenset(used))
+                found = fills.get(key)
+                if found is None:
+                    found = fills[key] = self._fill_right(doc, mentions, slot, t_end, c_right,
+                                                          used)
                 if not found:
                     if slot in ("driver", "replaced", "car"):
                         ok = False

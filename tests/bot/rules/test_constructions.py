@@ -239,3 +239,44 @@ def test_a_race_result_crew_is_no_announcement() -> None:
     assert moves("Toyota wins at Fuji",
                  "Kamui Kobayashi, Nyck de Vries and Mike Conway won in the No. 7 after 235 "
                  "laps.", "WEC") == set()
+
+
+def test_the_reading_is_the_same_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from bot.models import Article; from bot.rules import extract; "
+            "a = Article(entry_id='s', title='Solberg joins Hyundai', summary='Oliver Solberg "
+            "will drive for Hyundai Motorsport, the team his father Petter Solberg once "
+            "raced against. Solberg said he was ready.', series='WRC'); "
+            "print(json.dumps([m.driver for m in extract(a).moves]))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+               for seed in ("1", "2", "3")}
+    assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Jordan Taylor lands Corvette Racing seat; Jan Magnussen out", ("Jan Magnussen", "leave")),
+    ("De Vries dropped as AlphaTauri turns to Ricciardo", ("Nyck de Vries", "leave")),
+    ("Jakobsen steps up at Peugeot as Nico Müller heads for the exit", ("Nico Müller", "leave")),
+])
+def test_headline_exits_without_auxiliaries(title: str, expected: tuple[str, str]) -> None:
+    found = extract(Article(entry_id="c", title=title, summary="", published=DATE)).moves
+    assert expected in {(m.driver, m.kind.value) for m in found}
+
+
+def test_out_of_a_race_is_no_exit() -> None:
+    found = extract(Article(entry_id="c", title="Practice crash rules Stefan Wilson out of the "
+                            "Indianapolis 500", summary="", series="IndyCar",
+                            published=DATE)).moves
+    assert found == ()
+
+
+def test_a_known_driver_retiring_to_run_the_team_is_still_retiring() -> None:
+    found = extract(Article(entry_id="c", title="Whincup to step back",
+                            summary="Jamie Whincup will stop racing full-time at the end of the "
+                            "season to become the team's boss at Triple Eight Race Engineering.",
+                            series="Supercars", published=DATE)).moves
+    assert ("Jamie Whincup", "retire") in {(m.driver, m.kind.value) for m in found}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from bot.models import Article, MoveKind
-from bot.rules import RULES_PATH, Engine, gazetteer
+from bot.rules import RULES_PATH, Engine, RulesError, gazetteer
 from bot.rules.patterns import build_rules, compile_pattern, expand
 
 
@@ -47,3 +49,35 @@ def test_a_group_s_follow_words_must_come_after_its_slots() -> None:
     other = engine.extract(Article(entry_id="p", title="Lewis Hamilton prolongs Mercedes streak",
                                    series="F1")).moves
     assert other == ()
+
+
+def test_a_verb_added_by_its_lemma_is_read_in_every_tense() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["move"].append({"kind": "join", "patterns": ["{driver} <enlist> with {team}"]})
+    engine = Engine(gazetteer(), build_rules(data))
+    for written in ("enlists", "has enlisted", "will enlist", "is enlisting"):
+        story = Article(entry_id="p", title=f"Lewis Hamilton {written} with Ferrari",
+                        series="F1")
+        assert [(m.driver, m.kind) for m in engine.extract(story).moves] == [
+            ("Lewis Hamilton", MoveKind.JOIN)], written
+
+
+def test_a_cue_added_to_the_rules_takes_effect() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    story = Article(entry_id="p", title="Lewis Hamilton joins Ferrari, the grapevine has it",
+                    series="F1")
+    before = Engine(gazetteer(), build_rules(data)).extract(story).moves
+    assert [m.status.value for m in before] == ["confirmed"]
+    data["cues"]["rumour"].append("the grapevine")
+    after = Engine(gazetteer(), build_rules(data)).extract(story).moves
+    assert [m.status.value for m in after] == ["rumour"]
+
+
+def test_a_crew_list_veto_must_name_a_cue_class() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["crew_lists"]["vetoed_by"].append("no such class")
+    with pytest.raises(RulesError, match="no such class"):
+        build_rules(data)
