@@ -489,8 +489,11 @@ class PitboardApp:
         finish, then are cancelled; every lease this worker holds is handed back; then the
         gateways and connections close."""
         self._stopping = True
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        scheduler = self.scheduler if self.scheduler and self.scheduler.running else None
+        if scheduler is not None:
+            # Paused, not shut down yet: APScheduler's shutdown cancels the jobs in flight
+            # at once, and they get their grace first.
+            scheduler.pause()
         in_flight = [task for task in self._in_flight if not task.done()]
         if in_flight:
             _, late = await asyncio.wait(
@@ -498,6 +501,8 @@ class PitboardApp:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await self.release_leases()
         for task in self._background:
             if task.get_name() == "coordination":

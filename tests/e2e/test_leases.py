@@ -191,3 +191,27 @@ async def test_sigkill_strands_feeds_for_one_lease_at_most(tmp_path: Path) -> No
                         survivor.stop()
         finally:
             await store.close()
+
+
+async def test_sigterm_lets_a_send_in_flight_finish_within_the_grace(
+        store: SqlStore, database_url: str, tmp_path: Path) -> None:
+    async with FakeDiscord() as discord_fake:
+        await queue_one_alert(store)
+        discord_fake.hold("POST", f"/channels/{ALERTS_CHANNEL_ID}/messages", seconds=2)
+        worker = Worker.start("a", env(database_url, discord_fake,
+                                       PITBOARD_SHUTDOWN_GRACE_SECONDS="15"), tmp_path)
+        try:
+            await wait_until(lambda: bool(discord_fake.held()), within=20, workers=[worker],
+                             what="the alert to be mid-send")
+            worker.process.terminate()
+            code = await asyncio.to_thread(worker.process.wait, 20)
+        finally:
+            worker.stop()
+        log = worker.log_path.read_text(errors="replace")
+        assert code == 0, log
+        assert "Traceback" not in log, log
+        # Finished, not handed back: posted once and marked sent before the worker left.
+        assert len(discord_fake.messages(ALERTS_CHANNEL_ID)) == 1
+        async with store.engine.connect() as connection:
+            statuses = (await connection.execute(select(outbox.c.status))).scalars().all()
+        assert statuses == ["sent"]
