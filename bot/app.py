@@ -187,8 +187,10 @@ class PitboardApp:
         try:
             facts = await asyncio.wait_for(database_health(engine, now), HEALTH_SECONDS)
         except Exception as exc:  # whatever it is, the answer is "not healthy"
-            log.warning("health check: database unavailable: %s", exc)
+            # Logged as the outage, once, however often /healthz is asked meanwhile.
+            self._database_down(exc)
             return 503, metrics.record_database(up=False)
+        self._database_up()
         return 200, metrics.record_database(
             up=True, outbox_depth=facts.outbox_depth, oldest_pending=facts.oldest_pending,
             last_poll=facts.last_poll, expired_leases=facts.expired_leases, now=now)
@@ -257,8 +259,8 @@ class PitboardApp:
         if self._outage_since is None:
             self._outage_since = time.monotonic()
             metrics.record_database(up=False)
-            log.warning("database unavailable: %s. Polls and deliveries wait until it is "
-                        "back (logged once more then)", exc)
+            log.warning("database unavailable: %s. Work waits in the database until it is "
+                        "back (logged once more then)", str(exc) or type(exc).__name__)
 
     def _database_up(self) -> None:
         if self._outage_since is not None:
