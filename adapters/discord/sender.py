@@ -3,8 +3,9 @@
 discord.py does the per-route buckets and sleeps through 429s (up to MAX_RATELIMIT_WAIT);
 on top of that a token bucket keeps this process below Discord's global limit of 50
 requests per second. Interaction answers do not count against that limit, so only delivery
-goes through the pace. Several worker processes sharing one token should split the rate
-(`RequestPace(rate=...)`) or share a rate-limit proxy via DISCORD_API_BASE_URL.
+goes through the pace. Worker processes sharing one token split the rate: the composition
+root sets each one's `pace.rate` to PITBOARD_DISCORD_RATE / the live workers with the token
+(bot.app.PitboardApp.coordinate); a shared rate-limit proxy via DISCORD_API_BASE_URL works too.
 
 Failures become the delivery errors of bot.ports, which tell the worker what to do:
 403 -> DestinationForbidden (mark it, tell moderators once), 404 -> DestinationGone
@@ -81,13 +82,25 @@ class WindowPace:
     together than they were released. At most rate + tolerance + 1 in any second."""
 
     def __init__(self, rate: float = GLOBAL_RATE_EVEN, tolerance: int = 1) -> None:
-        if rate <= 0 or tolerance < 0:
-            raise ValueError("rate must be positive and tolerance not negative")
+        if tolerance < 0:
+            raise ValueError("tolerance must not be negative")
+        self._tolerance_requests = tolerance
         self.rate = rate
-        self.interval = 1.0 / rate
-        self.tolerance = tolerance * self.interval
         self._due: float | None = None  # when the next request is due, evenly spaced
         self._lock = asyncio.Lock()
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    @rate.setter
+    def rate(self, rate: float) -> None:
+        """Settable while running: workers sharing a token each take a share of it."""
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self._rate = rate
+        self.interval = 1.0 / rate
+        self.tolerance = self._tolerance_requests * self.interval
 
     async def acquire(self) -> None:
         async with self._lock:  # one waiter at a time: requests leave in the order asked

@@ -83,8 +83,11 @@ async def test_a_confirmation_replies_to_the_rumours_post(
 
     await store.set_alert_channel(Destination(platform="discord", workspace=str(GUILD_ID),
                                               channel=str(ALERTS_CHANNEL_ID)))
-    worker = DeliveryWorker(store, {"discord": DiscordSender(bot)}, worker_id="t",
-                            gazetteer=gazetteer)
+    from bot.metrics import MeasuredSender
+
+    # Wrapped as `pitboard run` wraps it: the post's reference must come through.
+    worker = DeliveryWorker(store, {"discord": MeasuredSender(DiscordSender(bot))},
+                            worker_id="t", gazetteer=gazetteer)
     rumour, confirmed = await _rumour_then_confirmation(store)
     assert (rumour.revision, confirmed.revision) == (1, 2)
     await route_stories(store, [rumour], gazetteer)
