@@ -17,6 +17,7 @@ from bot.models import (
     FetchResult,
     ImportReport,
     LineupChange,
+    OutboxEntry,
     OutboxItem,
     Seat,
     Story,
@@ -214,7 +215,11 @@ class SettingsStore(Protocol):
 
 
 class Outbox(Protocol):
-    async def enqueue(self, story: Story, destinations: Sequence[Destination]) -> int: ...
+    async def enqueue(self, story: Story, destinations: Sequence[Destination], *,
+                      mentions: Mapping[Destination, Collection[str]] | None = None) -> int:
+        """One row per (story, destination, revision), new ones only; `mentions` names, per
+        channel destination, the followers its one post mentions."""
+        ...
 
     async def claim(
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int,
@@ -222,6 +227,19 @@ class Outbox(Protocol):
     ) -> list[OutboxItem]: ...
 
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+
+    async def outbox_entries(self, *, statuses: Collection[str] | None = None,
+                             platform: str | None = None, workspace: str | None = None,
+                             failed_only: bool = False, limit: int = 50
+                             ) -> list[OutboxEntry]:
+        """The newest rows first, of some statuses and one workspace if given;
+        `failed_only`: rows with an error (failing now or given up)."""
+        ...
+
+    async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
+        """Settle sent rows in one transaction; the values are the posts' message
+        references ("channel:message id"), kept so later news can edit the post."""
+        ...
 
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
         """retry_at None: give up on this item for good."""
@@ -270,8 +288,9 @@ class InstallRevoked(DeliveryError):
 class AlertSender(Protocol):
     platform: str
 
-    async def send(self, alert: Alert) -> None:
-        """Deliver or raise a DeliveryError subclass."""
+    async def send(self, alert: Alert) -> str | None:
+        """Deliver or raise a DeliveryError subclass; returns the post's reference
+        ("channel:message id") when the platform gave one."""
         ...
 
     async def notify_moderators(self, workspace: str, text: str) -> None: ...
@@ -280,8 +299,24 @@ class AlertSender(Protocol):
 # ----- names the core knows without a database ------------------------------------------------
 
 
+class TeamCandidate(Protocol):
+    """One team a written name may stand for, and how ("name", "alias", "sponsor",
+    "manufacturer")."""
+
+    @property
+    def team(self) -> str: ...
+
+    @property
+    def series(self) -> str: ...
+
+    @property
+    def how(self) -> str: ...
+
+
 class Gazetteer(Protocol):
     """Series, teams and drivers as the rules engine knows them (bot.rules.gazetteer())."""
+
+    def team_candidates(self, text: str) -> Sequence[TeamCandidate]: ...
 
     def canonical_series(self, text: str) -> str | None: ...
 

@@ -325,6 +325,12 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Space-separated user ids: the followers this one channel post mentions.
+    mentions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The platform's id of the posted message (Discord message id, Slack ts), for edits.
+    message_ref: Mapped[str | None] = mapped_column(Text)
+    # How often a worker claimed it: past the first, an earlier send may have posted it.
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The Core handles every store module writes its statements against, declared once.
