@@ -191,8 +191,26 @@ class DiscordSender:
             return await self._deliver(lambda: self._send_dm(destination, message, nonce,
                                                              alert.reply_to))
         channel_id = _snowflake(destination.channel, "channel")
-        return await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce,
-                                                                 alert.reply_to))
+        ref = await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce,
+                                                                alert.reply_to))
+        if alert.reply_to:
+            await self._mark_first_post(alert.reply_to, channel_id, message)
+        return ref
+
+    async def _mark_first_post(self, first: str, channel_id: int,
+                               message: DiscordMessage) -> None:
+        """The rumour's post now shows the confirmed story, so a reader scrolling up does
+        not take it for still unsure. Best effort, and harmless to repeat: an edit that
+        fails leaves the reply, which already says it."""
+        channel, _, message_id = first.partition(":")
+        if channel != str(channel_id) or not message_id.isdigit():
+            return
+        post = self.client.get_partial_messageable(channel_id).get_partial_message(
+            int(message_id))
+        try:
+            await self._deliver(lambda: self._leave(post.edit(embeds=message.embeds)))
+        except DeliveryError as exc:
+            log.warning("could not mark the first post %s as confirmed: %s", first, exc)
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """Tell a server's moderators something once, e.g. that alerts can't be posted.

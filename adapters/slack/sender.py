@@ -142,7 +142,22 @@ class SlackSender:
                              alert.key, channel, ts)
                     return f"{channel}:{ts}"
         ts = await self._post(client, token, destination.workspace, channel, message)
+        if thread_ts and thread_channel == channel:
+            await self._mark_first_post(client, token, destination.workspace, channel,
+                                        thread_ts, render_alert(alert))
         return f"{channel}:{ts}" if ts else None
+
+    async def _mark_first_post(self, client: AsyncWebClient, token: str, workspace: str,
+                               channel: str, ts: str, message: dict[str, Any]) -> None:
+        """The rumour's post now shows the confirmed story (chat.update). Best effort, and
+        harmless to repeat: the thread reply already says it."""
+        try:
+            await self._call(workspace, token, "chat.update", client.chat_update,
+                             channel=channel, ts=ts, text=message["text"],
+                             blocks=message.get("blocks"))
+        except DeliveryError as exc:
+            log.warning("could not mark the first post %s in %s as confirmed: %s", ts,
+                        channel, exc)
 
     async def _find_posted(self, client: AsyncWebClient, token: str, workspace: str,
                            channel: str, key: str) -> str | None:

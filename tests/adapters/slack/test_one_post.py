@@ -61,3 +61,8 @@ async def test_a_confirmation_answers_the_rumour_in_its_thread(store, slack):
     assert "thread_ts" not in first.args
     assert second.args["thread_ts"] == first.response["ts"]
     assert second.args["reply_broadcast"] in (True, "true", "1")
+    # ...and the rumour's own post now shows the confirmed story.
+    (update,) = slack.calls_to("chat.update", ok_only=True)
+    assert update.args["ts"] == first.response["ts"]
+    assert not update.args["text"].startswith("Rumour")
+    assert first.args["text"].startswith("Rumour")
