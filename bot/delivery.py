@@ -188,9 +188,11 @@ class DeliveryWorker:
         failure is recorded, logged and acted on)."""
         destination = item.destination
         sender = self._senders[destination.platform]
+        if item.edit and item.edit_of is None:
+            return None  # the post left no reference to edit: settled, nothing to send
         alert = render_alert(item.story, destination, self._gazetteer, mentions=item.mentions,
                              key=outbox_key(item), resend=item.resend,
-                             reply_to=item.reply_to)
+                             reply_to=item.reply_to, edit_of=item.edit_of)
         try:
             return await sender.send(alert)
         except RetryLater as exc:

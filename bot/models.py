@@ -203,6 +203,8 @@ class Story:
     source: Source | None = None
     first_seen: datetime | None = None
     updated_at: datetime | None = None
+    # The other sources that reported it, by name (filled where alerts are rendered).
+    also_reported_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -359,6 +361,10 @@ class OutboxItem:
     mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
     claims: int = 1  # past one, a worker had it before and may have posted it already
     reply_to: str | None = None  # "channel:message" of the story's first post here
+    # An edit of the story's post here ("channel:message"), not a post: another source
+    # reported it. None for an edit whose post left no reference: nothing to edit.
+    edit: bool = False
+    edit_of: str | None = None
 
     @property
     def resend(self) -> bool:

@@ -102,3 +102,32 @@ async def test_a_confirmation_replies_to_the_rumours_post(
                                                 f"{first_id}")
     assert edit.json["embeds"][0]["footer"]["text"].startswith("✅ Confirmed")
     assert first.json["embeds"][0]["footer"]["text"].startswith("💬 Rumour")
+
+
+async def test_a_second_source_edits_the_post_once(
+        bot, store: SqlStore, gazetteer: Gazetteer, fake_discord: FakeDiscord) -> None:
+    from adapters.discord import DiscordSender
+
+    await store.set_alert_channel(Destination(platform="discord", workspace=str(GUILD_ID),
+                                              channel=str(ALERTS_CHANNEL_ID)))
+    worker = DeliveryWorker(store, {"discord": DiscordSender(bot)}, worker_id="t",
+                            gazetteer=gazetteer)
+    story = await _report(store, Status.CONFIRMED, 0)
+    await route_stories(store, [story], gazetteer)
+    assert (await worker.run_once()).sent == 1
+    (post,) = fake_discord.requests_to("POST", f"/channels/{ALERTS_CHANNEL_ID}/messages")
+
+    # Another outlet reports the same move: no new post, an edit of the first.
+    feed = await store.add_feed("https://racer.example/rss.xml", title="RACER")
+    (article,) = await store.add_articles(feed.id, [Article(
+        entry_id="r1", title="Haas signs Bearman", source="RACER")])
+    assert await store.record_extraction(article, Extraction(
+        moves=(Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
+                    season=2025),), summaries=("Oliver Bearman → Haas",))) == []
+    assert (await worker.run_once()).sent == 1
+    assert (await worker.run_once()).sent == 0  # exactly once
+    assert len(fake_discord.messages(ALERTS_CHANNEL_ID)) == 1
+    (edit,) = fake_discord.requests_to(
+        "PATCH", f"/channels/{ALERTS_CHANNEL_ID}/messages/{post.answer['id']}")
+    assert edit.json["embeds"][0]["footer"]["text"] == (
+        "✅ Confirmed · Paddock · also reported by RACER")
