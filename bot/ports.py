@@ -116,6 +116,12 @@ class StoryStore(Protocol):
 
     async def recent_stories(self, limit: int = 5) -> list[Story]: ...
 
+    async def confirmed_since(self, since: datetime, *, series: str | None = None,
+                              limit: int = 100) -> list[Story]:
+        """Confirmed stories first seen or confirmed since `since` (of one series if given),
+        oldest first."""
+        ...
+
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
         """The driver's stories, newest first."""
         ...
@@ -212,6 +218,11 @@ class SettingsStore(Protocol):
     async def get_setting(self, platform: str, workspace: str, key: str) -> str | None: ...
 
     async def set_setting(self, platform: str, workspace: str, key: str, value: str) -> None: ...
+
+    async def claim_setting(self, platform: str, workspace: str, key: str, value: str
+                            ) -> bool:
+        """Set it to `value` unless it already is; True for the one caller that did."""
+        ...
 
 
 class Outbox(Protocol):

@@ -190,6 +190,17 @@ class StoryStorage(StoreBase):
             return await record_extraction(connection, article, extraction, utcnow())
 
     @translate_errors
+    async def confirmed_since(self, since: datetime, *, series: str | None = None,
+                              limit: int = 100) -> list[Story]:
+        query = (select(stories).where(stories.c.status == Status.CONFIRMED.value,
+                                       stories.c.updated_at >= since)
+                 .order_by(stories.c.updated_at, stories.c.id).limit(limit))
+        if series is not None:
+            query = query.where(stories.c.series == series)
+        async with self._read() as connection:
+            return [story_of(row) for row in await connection.execute(query)]
+
+    @translate_errors
     async def recent_stories(self, limit: int = 5) -> list[Story]:
         async with self._read() as connection:
             rows = await connection.execute(
