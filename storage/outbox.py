@@ -52,6 +52,11 @@ class OutboxStorage(StoreBase):
                                   else await ensure_destination(connection, destination))
                 rows.setdefault(destination_id,
                                 " ".join(sorted(set(mentions.get(destination, ())))))
+            # A channel marked unusable gets nothing queued (its followers' alerts included):
+            # the rows would wait there for good.
+            for broken in await connection.execute(select(destinations.c.id).where(
+                    destinations.c.id.in_(list(rows)), destinations.c.broken.is_not(None))):
+                rows.pop(broken.id)
             if not rows:
                 return 0
             result = await connection.execute(
