@@ -72,15 +72,18 @@ class PitboardApp:
         url = database_url(settings)
         store = store or await storage.SqlStore.open(url)
         fetch_settings = fetch_settings or feeds.FetchSettings(
-            allow_private=settings.pitboard_allow_private_feeds)
+            allow_private=settings.pitboard_allow_private_feeds,
+            user_agent=feeds.FetchSettings.user_agent_for(settings.pitboard_contact_url))
         fetcher = feeds.HttpFeedFetcher(fetch_settings)
         names = gazetteer()
         check_url = functools.partial(feeds.check_feed_url_async,
                                       allow_private=fetch_settings.allow_private)
         commands = Commands(store, gazetteer=names, check_feed_url=check_url)
         worker = settings.pitboard_worker_id
-        pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker)
         senders: dict[str, AlertSender] = {}
+        pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
+                            max_failures=settings.pitboard_feed_max_failures,
+                            notify=functools.partial(notify_feed_moderators, senders))
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(
@@ -306,6 +309,16 @@ class PitboardApp:
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.fetcher.close()
         await self.store.close()
+
+
+async def notify_feed_moderators(senders: dict[str, AlertSender], scope: str | None,
+                                 text: str) -> None:
+    """A feed's scope is "platform:workspace"; an operator's feed (None) has only the log,
+    where the pipeline has already written it."""
+    platform, _, workspace = (scope or "").partition(":")
+    sender = senders.get(platform)
+    if sender is not None and workspace:
+        await sender.notify_moderators(workspace, text)
 
 
 def _say_why_it_stopped(platform: str, fix: str) -> Callable[[asyncio.Task[Any]], None]:

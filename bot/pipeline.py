@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -18,6 +18,8 @@ from bot.ports import FeedFetcher, Gazetteer, Store
 log = logging.getLogger(__name__)
 
 Extractor = Callable[[Article], Extraction]
+# Tells the moderators of a feed's workspace ("discord:1234"; None: the operator) something.
+FeedNotifier = Callable[[str | None, str], Awaitable[None]]
 
 # Below this the rules engine is guessing: "signed for McLaren in 2007" restated as career
 # background scores about 0.36; rumours score 0.4-0.5 and are kept, marked as rumours.
@@ -35,7 +37,8 @@ def confident_part(extraction: Extraction, floor: float = MIN_CONFIDENCE) -> Ext
 class Pipeline:
     def __init__(self, store: Store, fetcher: FeedFetcher, *, extractor: Extractor,
                  gazetteer: Gazetteer | None, worker_id: str, concurrency: int = 8,
-                 lease_seconds: int = 300) -> None:
+                 lease_seconds: int = 300, max_failures: int = 10,
+                 notify: FeedNotifier | None = None) -> None:
         self._store = store
         self._fetcher = fetcher
         self._extract = extractor
@@ -43,6 +46,8 @@ class Pipeline:
         self._worker_id = worker_id
         self._slots = asyncio.Semaphore(concurrency)
         self._lease_seconds = lease_seconds
+        self._max_failures = max_failures
+        self._notify = notify
 
     async def poll_due(self, *, now: datetime | None = None, limit: int = 100
                        ) -> list[PollReport]:
@@ -69,10 +74,12 @@ class Pipeline:
         except Exception as exc:  # a fetcher bug is this feed's error, not the cycle's
             log.exception("fetcher raised for feed %s", feed.id)
             result = FetchResult(error=f"fetch failed: {exc!r}")
-        if result.error is not None or result.not_modified:
-            await self._store.record_poll(feed.id, result, utcnow())
+        if result.error is not None or result.not_modified or result.unchanged:
+            if await self._store.record_poll(feed.id, result, utcnow(),
+                                             max_failures=self._max_failures):
+                await self._tell_disabled(feed, result)
             return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
-                              not_modified=result.not_modified)
+                              not_modified=result.not_modified or result.unchanged)
         new_articles = await self._store.add_articles(feed.id, result.articles)
         stories: list[Story] = []
         moves = 0
@@ -93,11 +100,28 @@ class Pipeline:
                 [a.id for a in new_articles if a.id is not None], utcnow())
         # Recorded last: if we die before this, the next poll fetches again and the
         # database's uniqueness turns the repeat into a no-op.
-        await self._store.record_poll(feed.id, result, utcnow())
+        await self._store.record_poll(feed.id, result, utcnow(), new_entries=len(new_articles),
+                                      max_failures=self._max_failures)
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
                           story_ids=tuple(s.id for s in stories), alerts_queued=queued,
                           moves=moves)
+
+    async def _tell_disabled(self, feed: Feed, result: FetchResult) -> None:
+        """Once per disable: storage reports the disabling poll only, and a disabled feed is
+        not polled again until a moderator resumes it."""
+        why = ("the site says it is gone for good (HTTP 410)" if result.gone else
+               f"{self._max_failures} polls in a row failed, the last with: {result.error}")
+        text = (f"Pitboard stopped polling feed {feed.id} ({feed.title or feed.url}): {why}. "
+                f"Once it works again, /feed resume {feed.id} starts it again.")
+        log.warning("feed %s disabled: %s", feed.url, why)
+        if self._notify is None:
+            return
+        try:
+            await self._notify(feed.workspace, text)
+        except Exception:  # best effort, as with every moderator notice: the disable stands
+            log.warning("could not tell the moderators of %s that feed %s stopped",
+                        feed.workspace, feed.id, exc_info=True)
 
     async def recover(self, now: datetime | None = None, *, limit: int = 20) -> int:
         """Finish the articles a dead worker stored but never marked processed; returns how

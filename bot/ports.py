@@ -54,7 +54,10 @@ class FeedStore(Protocol):
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int
     ) -> list[Feed]: ...
 
-    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None: ...
+    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
+                          new_entries: int = 0, max_failures: int = 10) -> bool:
+        """True when this poll disabled the feed (410, or max_failures in a row)."""
+        ...
 
 
 class ArticleStore(Protocol):
