@@ -26,6 +26,11 @@ class Coreference(EngineBase):
         if span_end is None:
             return None
         name = self._topic(doc, sentence - 1)
+        country = self.rules.nationalities.get(doc.folded[start:span_end].split()[-1])
+        if country is not None and (name is None or self._nationality(name) not in (None,
+                                                                                    country)):
+            # "The Italian will not continue": the Italian the article has named last.
+            name = self._named_from(doc, sentence, country) or name
         if name is None:
             return None
         word_start = doc.folded.rfind(" ", start, span_end - 1) + 1 if \
@@ -33,6 +38,18 @@ class Coreference(EngineBase):
             doc.folded[start:span_end].split()[-1:] in (["he"], ["she"]) else start
         return Mention(max(start, word_start), min(span_end, t_start), PERSON, name,
                        known=True, non_driver=name in self._non_drivers(doc))
+
+    def _nationality(self, name: str) -> str | None:
+        info = self.gazetteer.drivers.get(name)
+        return info.nationality if info is not None else None
+
+    def _named_from(self, doc: _Doc, sentence: int, country: str) -> str | None:
+        """The last person named before `sentence` (up to four back) who is from `country`."""
+        for index in range(sentence - 1, max(-1, sentence - 5), -1):
+            for mention in reversed(doc.by_sentence[index]):
+                if mention.kind == PERSON and self._nationality(mention.value) == country:
+                    return mention.value
+        return None
 
     def _opening_reference(self, doc: _Doc, sentence: int, limit: int | None = None
                            ) -> int | None:

@@ -243,7 +243,7 @@ def _coordinated(between: str, *, with_ok: bool = False) -> bool:
     if match is None:
         return False
     words = fold(match.group("words")).split()
-    return not any(w in _LIST_BREAK or w.isdigit() for w in words)
+    return not any(w in _LIST_BREAK for w in words)
 
 
 _NOT_NAME = WORDS["not_names"]

@@ -39,6 +39,7 @@ class DriverInfo:
     name: str
     aliases: list[str] = field(default_factory=list)
     series: list[str] = field(default_factory=list)
+    nationality: str | None = None  # ISO 3166-1 alpha-2: "the Spaniard" is the one from ES
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,8 @@ class Gazetteer:
             driver = self.drivers.setdefault(name, DriverInfo(name=name))
             driver.aliases = _merge(driver.aliases, _strings(entry.get("aliases")))
             driver.series = _merge(driver.series, _strings(entry.get("series")))
+            if isinstance(entry.get("nationality"), str):
+                driver.nationality = str(entry["nationality"]).upper()
 
     def index(self) -> None:
         self._series_by_key = {}
@@ -211,7 +214,7 @@ class Gazetteer:
                 bucket = self._drivers_by_key.setdefault(name_key(text), [])
                 if driver.name not in bucket:
                     bucket.append(driver.name)
-                words = name_key(text).split()
+                words = fold_key(text).split()
                 if len(words) >= 2:
                     surname = _surname(words)
                     bucket = self._drivers_by_surname.setdefault(surname, [])
@@ -222,21 +225,23 @@ class Gazetteer:
 
     def surface_forms(self) -> Iterator[tuple[str, str, object]]:
         """(folded text, kind, payload) for every name the engine should spot in prose."""
+        # The automaton reads folded text (fold: "ø" is "o", "ı" is "i"), which name_key
+        # leaves as they are: the keys are folded the same way here.
         for key, series in self._series_by_key.items():
-            yield key, "series", series
+            yield fold_key(key), "series", series
         for key, candidates in self._teams_by_key.items():
-            yield key, "team", tuple(candidates)
+            yield fold_key(key), "team", tuple(candidates)
         for key, names in self._drivers_by_key.items():
-            yield key, "driver", tuple(names)
+            yield fold_key(key), "driver", tuple(names)
         drivers = self._drivers_by_key
         for name, aliases in self.staff.items():
             for text in (name, *aliases):
                 if name_key(text) not in drivers:  # a driver turned boss is still a driver
-                    yield name_key(text), "staff", name
+                    yield fold_key(text), "staff", name
         for name, aliases in self.places.items():
             for text in (name, *aliases):
                 if name_key(text) not in drivers and name_key(text) not in self._teams_by_key:
-                    yield name_key(text), "place", name
+                    yield fold_key(text), "place", name
 
     def teams_with_car(self, series: str, car: str) -> list[tuple[TeamInfo, frozenset[str]]]:
         """The teams that ran car `car` in `series`, each with the words of all its names."""

@@ -70,8 +70,11 @@ class Names(EngineBase):
                                       known=True))
         # Names the gazetteer does not know: runs of capitalised words.
         runs: list[tuple[int, int, list[tuple[int, int]]]] = []
-        matches = [m for r_start, r_end in regions
-                   for m in _NAME_RUN.finditer(text, r_start, r_end)]
+        # One pass over the capitalised runs serves the unknown names (in the regions asked
+        # for) and the bare surnames (everywhere).
+        all_runs = list(_NAME_RUN.finditer(text))
+        matches = [m for m in all_runs
+                   if any(r_start <= m.start() < r_end for r_start, r_end in regions)]
         for match in matches:
             if mask.find(0, match.start(), match.end()) == -1:
                 continue  # wholly a gazetteer name
@@ -156,7 +159,7 @@ class Names(EngineBase):
             0.8 * len(title_words)
         # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
         # one driver of the gazetteer it can mean, in the article's series when several share it.
-        for match in _NAME_RUN.finditer(text):
+        for match in all_runs:
             start, end = match.span()
             if mask.find(1, start, end) != -1:
                 continue

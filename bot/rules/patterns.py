@@ -56,6 +56,7 @@ class Rules:
     settings: dict[str, int | float] = field(default_factory=dict)
     object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
     crew_vetoes: list[str] = field(default_factory=list)  # cue classes that veto a crew list
+    nationalities: dict[str, str] = field(default_factory=dict)  # "spaniard" -> "ES"
 
 
 @lru_cache(maxsize=1024)
@@ -209,6 +210,11 @@ def build_rules(data: dict[str, object]) -> Rules:
             for phrase in phrases:
                 for variant in expand(phrase):
                     rules.object_kind[fold_key(fold(variant))] = MoveKind(kind_name)
+    nationalities = data.get("nationalities", {})
+    if isinstance(nationalities, dict):
+        rules.nationalities = {fold_key(fold(word)): str(code).upper()
+                               for code, words in nationalities.items()
+                               for word in (words if isinstance(words, list) else [words])}
     crews = data.get("crew_lists", {})
     if isinstance(crews, dict):
         rules.crew_vetoes = [str(c) for c in crews.get("vetoed_by", [])]

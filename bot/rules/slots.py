@@ -48,6 +48,8 @@ from bot.rules.patterns import Pattern
 
 _SUBORDINATE = WORDS["subordinators"]
 _TO_WORDS = WORDS["to_words"]
+# "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
+_OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
@@ -217,6 +219,10 @@ class Slots(EngineBase):
                 index = before.index(mention)
                 while index > 0:
                     previous = before[index - 1]
+                    if previous.kind == SERIES and index > 1:
+                        # "A, B and former Formula 1 driver C": a series inside a description
+                        index -= 1
+                        continue
                     between = doc.text[previous.end:found[-1].start]
                     if previous.kind != PERSON or not _coordinated(between):
                         break
@@ -241,7 +247,9 @@ class Slots(EngineBase):
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
-            if slot == "driver" and _possessive(doc, mention):
+            if slot == "driver" and _possessive(doc, mention) and [
+                    w for w in doc.folded[mention.end:mention.end + 16].split()
+                    if w != "s"][:1] not in _OWNED_DEALS:
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
             if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
                                    _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):

@@ -280,3 +280,39 @@ def test_a_known_driver_retiring_to_run_the_team_is_still_retiring() -> None:
                             "season to become the team's boss at Triple Eight Race Engineering.",
                             series="Supercars", published=DATE)).moves
     assert ("Jamie Whincup", "retire") in {(m.driver, m.kind.value) for m in found}
+
+
+def test_a_demonym_epithet_is_the_driver_of_that_nationality() -> None:
+    found = moves("Zhou gets Alfa Romeo seat",
+                  "Alfa Romeo has named Zhou Guanyu to partner Valtteri Bottas next year. Zhou "
+                  "takes over the car of Antonio Giovinazzi. The Italian will not continue with "
+                  "the team.", "F1")
+    assert ("Antonio Giovinazzi", "leave") in {(d, k) for d, k, *_ in found}
+
+
+def test_a_team_ending_a_driver_s_contract_is_an_exit() -> None:
+    found = moves("Haas parts with Mazepin",
+                  "Haas F1 Team has terminated Nikita Mazepin's contract with immediate effect.",
+                  "F1")
+    assert {(d, k) for d, k, *_ in found} == {("Nikita Mazepin", "leave")}
+
+
+def test_a_list_runs_across_a_description_with_a_series_in_it() -> None:
+    found = moves("Ferrari names its Le Mans crews",
+                  "Alessandro Pier Guidi, James Calado and former Formula 1 driver Antonio "
+                  "Giovinazzi form one crew for Ferrari AF Corse next year.", "WEC")
+    assert {d for d, *_ in found} == {"Alessandro Pier Guidi", "James Calado",
+                                      "Antonio Giovinazzi"}
+
+
+@pytest.mark.parametrize("name", ["Marco Sørensen", "Toprak Razgatlıoğlu"])
+def test_names_with_letters_unicode_does_not_decompose_are_read(name: str) -> None:
+    found = extract(Article(entry_id="c", title=f"{name} joins Team WRT", summary="",
+                            series="WEC", published=DATE)).moves
+    assert [m.driver for m in found] == [name]
+
+
+def test_leading_a_team_s_line_up_is_a_seat_in_it() -> None:
+    found = moves("Winward's Gold Cup crew", "Lucas Auer will lead Winward Racing's line-up in "
+                  "the Gold Cup next season.", "GTWC")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Lucas Auer", "join", "Winward Racing")}
