@@ -78,12 +78,14 @@ class PitboardApp:
         names = gazetteer()
         check_url = functools.partial(feeds.check_feed_url_async,
                                       allow_private=fetch_settings.allow_private)
-        commands = Commands(store, gazetteer=names, check_feed_url=check_url)
         worker = settings.pitboard_worker_id
         senders: dict[str, AlertSender] = {}
         pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
                             max_failures=settings.pitboard_feed_max_failures,
                             notify=functools.partial(notify_feed_moderators, senders))
+        commands = Commands(store, gazetteer=names, check_feed_url=check_url,
+                            probe_feed=feeds.FeedProbe(fetcher),
+                            prime_feed=pipeline.first_poll)
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(

@@ -193,10 +193,21 @@ class FetchResult:
     # The server's own word on how long to leave it alone (Cache-Control max-age,
     # Retry-After): a floor under the feed's interval or backoff.
     wait_seconds: float | None = None
+    feed_link: str | None = None  # not a feed, but an HTML page that links to this one
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbedFeed:
+    """A URL fetched once before it becomes a feed: where the feed really is (after
+    discovery and permanent redirects), its own title, and what that fetch found."""
+
+    url: str
+    title: str | None
+    result: FetchResult
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

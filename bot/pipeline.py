@@ -74,6 +74,17 @@ class Pipeline:
         except Exception as exc:  # a fetcher bug is this feed's error, not the cycle's
             log.exception("fetcher raised for feed %s", feed.id)
             result = FetchResult(error=f"fetch failed: {exc!r}")
+        return await self._ingest(feed, result)
+
+    async def first_poll(self, feed: Feed, result: FetchResult) -> PollReport:
+        """A new feed's probe (feeds.FeedProbe) serves as its first poll: its entries are
+        recorded, and read by the rules engine, without an alert (the feed is not primed)."""
+        articles = tuple(replace(a, feed_id=feed.id, series=feed.series,
+                                 source=feed.title or a.source) for a in result.articles)
+        async with self._slots:
+            return await self._ingest(feed, replace(result, articles=articles))
+
+    async def _ingest(self, feed: Feed, result: FetchResult) -> PollReport:
         if result.error is not None or result.not_modified or result.unchanged:
             if await self._store.record_poll(feed.id, result, utcnow(),
                                              max_failures=self._max_failures):

@@ -18,6 +18,7 @@ from bot.models import (
     ImportReport,
     LineupChange,
     OutboxItem,
+    ProbedFeed,
     Seat,
     Story,
     Subscription,
@@ -295,6 +296,21 @@ class FeedUrlChecker(Protocol):
     ValueError with a message fit for the user."""
 
     async def __call__(self, url: str) -> str: ...
+
+
+class FeedProbe(Protocol):
+    """Fetches a URL once before it is stored (feeds.FeedProbe): returns where the feed is
+    (an HTML page's advertised feed, a permanent redirect's target) with what the fetch
+    found; raises ValueError with the reason, fit for the user, when there is no feed."""
+
+    async def __call__(self, url: str) -> ProbedFeed: ...
+
+
+class FeedPrimer(Protocol):
+    """Records a new feed's current entries from its probe, silently (Pipeline.first_poll):
+    the probe's fetch serves as the feed's first poll."""
+
+    async def __call__(self, feed: Feed, result: FetchResult) -> object: ...
 
 
 # ----- what adapters get from the core -------------------------------------------------------

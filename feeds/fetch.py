@@ -233,7 +233,8 @@ class HttpFeedFetcher:
             settings=self.settings)
         if parsed.error:
             # No validators with an error: the next poll fetches in full and can recover.
-            return FetchResult(error=parsed.error, title=parsed.title)
+            return FetchResult(error=parsed.error, title=parsed.title,
+                               feed_link=parsed.feed_link)
         return FetchResult(articles=parsed.articles, title=parsed.title, etag=etag,
                            last_modified=last_modified, body_hash=body_hash,
                            wait_seconds=wait)

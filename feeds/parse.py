@@ -75,6 +75,7 @@ class ParsedFeed:
     title: str | None = None
     articles: tuple[Article, ...] = ()
     error: str | None = None
+    feed_link: str | None = None  # an HTML page's <link rel="alternate"> to its feed
 
     @property
     def ok(self) -> bool:
@@ -127,9 +128,9 @@ def parse_feed(
     if not articles:
         # Judged on what was kept: a truncated document can leave feedparser holding one
         # empty entry, which is no feed at all.
-        problem = _why_no_entries(parsed, body, content_type, url)
+        problem, feed_link = _why_no_entries(parsed, body, content_type, url)
         if problem:
-            return ParsedFeed(title=own_title, error=problem)
+            return ParsedFeed(title=own_title, error=problem, feed_link=feed_link)
     if parsed.get("bozo") and entries:
         log.debug("kept %d entries of a malformed feed %s: %s", len(articles), url,
                  parsed.get("bozo_exception"))
@@ -180,8 +181,9 @@ def _defuse_entities(body: bytes) -> bytes:
 
 
 def _why_no_entries(parsed: Mapping[str, Any], body: bytes, content_type: str | None,
-                    url: str) -> str | None:
-    """None for a sound feed that is merely empty; otherwise what is wrong."""
+                    url: str) -> tuple[str | None, str | None]:
+    """None for a sound feed that is merely empty; otherwise what is wrong, and for an HTML
+    page the feed it links to."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     root = _root_element(body)
     if root in _FEED_ROOTS:
@@ -194,13 +196,13 @@ def _why_no_entries(parsed: Mapping[str, Any], body: bytes, content_type: str | 
     if html:
         found = _alternate_feed(parsed, body, url)
         hint = f"; the page links to a feed at {found}" if found else ""
-        return f"not a feed: the address returned an HTML page{hint}"
+        return f"not a feed: the address returned an HTML page{hint}", found
     bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if bozo is not None and not isinstance(bozo, _HARMLESS_BOZO):
-        return f"malformed feed with no readable entries: {_short(bozo)}"
+        return f"malformed feed with no readable entries: {_short(bozo)}", None
     if not parsed.get("version"):
-        return "not a feed: the document is neither RSS nor Atom"
-    return None
+        return "not a feed: the document is neither RSS nor Atom", None
+    return None, None
 
 
 def _root_element(body: bytes) -> bytes | None:
@@ -276,8 +278,7 @@ def _alternate_feed(parsed: Mapping[str, Any], body: bytes, url: str) -> str | N
     """The feed an HTML page advertises with <link rel="alternate">, to help the user."""
     for link in parsed.get("feed", {}).get("links", []):
         kind = str(link.get("type", "")).lower()
-        if link.get("rel") == "alternate" and ("rss" in kind or "atom" in kind) and link.get(
-                "href"):
+        if link.get("rel") == "alternate" and _is_feed_type(kind) and link.get("href"):
             return _absolute(url, str(link["href"]))
     try:
         tree = LexborHTMLParser(body[:200_000])
@@ -286,9 +287,14 @@ def _alternate_feed(parsed: Mapping[str, Any], body: bytes, url: str) -> str | N
     for node in tree.css('link[rel="alternate"]'):
         kind = (node.attributes.get("type") or "").lower()
         href = node.attributes.get("href")
-        if href and ("rss" in kind or "atom" in kind):
+        if href and _is_feed_type(kind):
             return _absolute(url, href)
     return None
+
+
+def _is_feed_type(kind: str) -> bool:
+    # application/rss+xml, application/atom+xml, application/feed+json (JSON Feed)
+    return "rss" in kind or "atom" in kind or "feed+json" in kind
 
 
 def _short(exc: BaseException) -> str:

@@ -10,25 +10,52 @@ from bot.models import Destination, DestinationKind
 
 
 async def feed_add(ctx: Context, call: CommandCall) -> Reply:
-    url = call.text("url") or ""
-    if ctx.check_feed_url is not None:
-        try:
-            url = await ctx.check_feed_url(url)
-        except ValueError as exc:
-            raise UsageError(f"Can't add that feed: {exc}") from None
-    elif not url.startswith(("http://", "https://")):
-        raise UsageError("A feed URL starts with http:// or https://.")
+    url = await _checked_url(ctx, call.text("url") or "")
     series = ctx.series(call.text("series"))
     minutes = call.number("every") or 10
     scope = ctx.scope(call.platform, call.workspace)
-    if any(feed.url == url for feed in await ctx.store.list_feeds(scope)):
+    known = {feed.url for feed in await ctx.store.list_feeds(scope)}
+    if url in known:
         return refusal(f"{url} is already on the feed list.")
+    probed = None
+    if ctx.probe_feed is not None:
+        # Fetched once now, so a typo, a 404 or a web page is refused with its reason
+        # instead of failing quietly every ten minutes.
+        try:
+            probed = await ctx.probe_feed(url)
+        except ValueError as exc:
+            raise UsageError(f"Can't add that feed: {exc}") from None
+        if probed.url != url:  # the page's advertised feed, or where it moved for good
+            url = await _checked_url(ctx, probed.url)
+            if url in known:
+                return refusal(f"{url} is already on the feed list.")
+    title = probed.title if probed else None
     feed = await ctx.store.add_feed(url, series=series, interval_seconds=minutes * 60,
-                                    workspace=scope)
-    return Reply(text=f"Added feed {feed.id}: {url} (every {minutes} min"
-                      f"{', ' + series if series else ''}). The first poll records what is "
-                      "already there; alerts start with the next new article.",
+                                    workspace=scope, title=title)
+    recorded = ""
+    if probed is not None and ctx.prime_feed is not None:
+        await ctx.prime_feed(feed, probed.result)
+        count = len(probed.result.articles)
+        recorded = (f" Its {count} current entr{'y is' if count == 1 else 'ies are'} recorded "
+                    "without alerts; alerts start with the next new article.")
+    else:
+        recorded = (" The first poll records what is already there; alerts start with the "
+                    "next new article.")
+    name = f"{title} ({url})" if title else url
+    return Reply(text=f"Added feed {feed.id}: {name} (every {minutes} min"
+                      f"{', ' + series if series else ''}).{recorded}",
                  ephemeral=True)
+
+
+async def _checked_url(ctx: Context, url: str) -> str:
+    if ctx.check_feed_url is not None:
+        try:
+            return await ctx.check_feed_url(url)
+        except ValueError as exc:
+            raise UsageError(f"Can't add that feed: {exc}") from None
+    if not url.startswith(("http://", "https://")):
+        raise UsageError("A feed URL starts with http:// or https://.")
+    return url
 
 
 async def feed_list(ctx: Context, call: CommandCall) -> Reply:
