@@ -51,6 +51,10 @@ class FeedStore(Protocol):
         self, feed_id: int, paused: bool, workspace: str | None = None
     ) -> bool: ...
 
+    async def mark_all_due(self, now: datetime) -> int:
+        """Every unpaused feed becomes due at `now`; returns how many."""
+        ...
+
     async def claim_due_feeds(
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int
     ) -> list[Feed]: ...

@@ -109,6 +109,16 @@ class FeedStorage(StoreBase):
             return bool(result.rowcount)
 
     @translate_errors
+    async def mark_all_due(self, now: datetime) -> int:
+        """Every running feed is due now (`pitboard poll --now`); paused and disabled feeds
+        stay as they are. Leases are left alone: a feed another worker is polling is
+        being polled."""
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(feeds).where(feeds.c.paused.is_(False)).values(next_poll_at=utc(now)))
+            return int(result.rowcount or 0)
+
+    @translate_errors
     async def claim_due_feeds(self, now: datetime, *, limit: int, worker: str,
                               lease_seconds: int) -> list[Feed]:
         """Lease unpaused feeds that are due and not leased by a live worker.
