@@ -211,3 +211,31 @@ async def test_two_workers_never_claim_the_same_feed(pg_url: str) -> None:
     finally:
         await one.close()
         await two.close()
+
+
+async def test_a_poll_writes_only_its_new_entries(store: SqlStore) -> None:
+    from sqlalchemy import event
+
+    feed = await store.add_feed("https://a.example/rss")
+    window = [article(f"e{n}") for n in range(20)]
+    assert len(await store.add_articles(feed.id, window)) == 20
+    inserted: list[int] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO ARTICLES"):
+            inserted.append(statement.count("?") + statement.count("$"))
+
+    engine = store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = await store.add_articles(feed.id, window)
+        assert again == [] and inserted == []  # nothing new: not one INSERT
+        moved_on = [article("e20"), *window[:19]]
+        [new] = await store.add_articles(feed.id, moved_on)
+        assert new.entry_id == "e20" and new.id is not None
+        assert len(inserted) == 1
+        one_row = inserted[0]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # The one INSERT carried one row's parameters (ten columns), not twenty rows'.
+    assert one_row < 20
