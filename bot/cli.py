@@ -136,6 +136,42 @@ async def _poll_once(settings: Settings, *, every_feed: bool = False) -> int:
         await app.close()
 
 
+async def _feeds_table(settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    import storage
+    from bot.commands.admin import feed_state
+    from bot.models import utcnow
+
+    store = await storage.SqlStore.open(_database_url(settings))
+    try:
+        all_feeds = await store.list_feeds(None)
+    finally:
+        await store.close()
+    if not all_feeds:
+        print("No feeds yet: `pitboard feed add URL` adds one.")
+        return 0
+    now = utcnow()
+    table = Table(title=f"{len(all_feeds)} feeds")
+    for column in ("#", "Feed", "Schedule", "Last success", "Next poll", "Entries",
+                   "Problem"):
+        table.add_column(column, overflow="fold")
+    for feed in all_feeds:
+        state = feed_state(feed, now)
+        name = feed.title or feed.url
+        if feed.workspace:
+            name += f" [{feed.workspace}]"
+        style = "red" if feed.disabled_reason else ("yellow" if feed.last_error else None)
+        cells = (str(feed.id), name, state["schedule"], state["last_success"],
+                 state["next_poll"], str(feed.entries_seen), state["problem"] or "—")
+        # Text, not markup: a feed's title is the publisher's, "[b]" and all.
+        table.add_row(*(Text(cell) for cell in cells), style=style)
+    Console().print(table)
+    return 0
+
+
 async def _feed_check(settings: Settings, url: str, series: str | None, limit: int) -> int:
     """The operator's first look at a feed: what Pitboard would read in it, before any
     alert could come of it. Uses the same fetcher, guard and discovery as /feed add."""
@@ -499,6 +535,8 @@ def build_parser() -> argparse.ArgumentParser:
     feed_check.add_argument("url")
     feed_check.add_argument("--series", help="the feed's series, as /feed add would set it")
     feed_check.add_argument("--limit", type=int, default=10, help="items to show (default 10)")
+    sub.add_parser("feeds", help="every feed's health: last success, last error, next poll, "
+                                 "entries seen, disabled or not")
     poll = sub.add_parser("poll", help="poll due feeds once, deliver alerts, and exit")
     poll.add_argument("--now", action="store_true",
                       help="poll every feed now, whatever its schedule")
@@ -586,6 +624,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
         return asyncio.run(_feed_command(settings, args))
     if args.command == "poll":
         return asyncio.run(_poll_once(settings, every_feed=args.now))
+    if args.command == "feeds":
+        return asyncio.run(_feeds_table(settings))
     if args.command == "lineup":
         if args.lineup_action == "import":
             if not os.path.isfile(args.file):
@@ -608,7 +648,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
     return 2
 
 
-_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "poll", "lineup"})
+_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "feeds", "poll", "lineup"})
 
 
 if __name__ == "__main__":

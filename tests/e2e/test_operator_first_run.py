@@ -85,3 +85,34 @@ async def test_poll_now_polls_every_feed_whatever_its_schedule(tmp_path, server)
     assert len(server.requests_for("/a.xml")) == 2 and len(server.requests_for("/b.xml")) == 2
     assert f"{server.url('/a.xml')}: not modified" in out
     assert server.requests_for("/c.xml") == []  # paused stays paused
+
+
+async def test_feeds_and_feed_list_show_each_feeds_health(tmp_path, server):
+    env = {**environment(tmp_path), "COLUMNS": "200"}
+    server.set_feed("/ok.xml", rss([OLD_NEWS, BLOMQVIST], title="Sportscar [News]"))
+    server.fail("/gone.xml", 410)
+    server.fail("/down.xml", 500)
+    store = await storage.SqlStore.open(env["DATABASE_URL"])
+    try:
+        for path in ("/ok.xml", "/gone.xml", "/down.xml"):
+            await store.add_feed(server.url(path))
+    finally:
+        await store.close()
+    code, _, err = await pitboard(env, "poll")
+    assert code == 0, err
+    code, out, err = await pitboard(env, "feeds")
+    assert code == 0, err
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines()
+            if line.count("│") > 2 and line.split("│")[1].strip().isdigit()}
+    assert "Sportscar [News]" in rows["1"] and "just now" in rows["1"]
+    assert "in 10 min" in rows["1"] or "in 9 min" in rows["1"]
+    assert "│ 2 " in rows["1"]
+    assert "disabled" in rows["2"] and "stopped: the site says the feed is gone" in out
+    assert "never" in rows["3"] and "last error: HTTP 500" in out
+
+    code, out, err = await pitboard(env, "feed", "list")
+    assert code == 0, err
+    assert "1. Sportscar [News] (every 10 min)" in out
+    assert "last success: just now · next poll: in" in out and "2 entries seen" in out
+    assert "2. " in out and "(disabled)" in out and "/feed resume 2 starts it again" in out
+    assert "3. " in out and "last success: never" in out and "last error: HTTP 500" in out
