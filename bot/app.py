@@ -82,6 +82,8 @@ class PitboardApp:
         senders: dict[str, AlertSender] = {}
         pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
                             max_failures=settings.pitboard_feed_max_failures,
+                            concurrency=settings.pitboard_feed_concurrency,
+                            per_host=settings.pitboard_feed_host_limit,
                             notify=functools.partial(notify_feed_moderators, senders))
         commands = Commands(store, gazetteer=names, check_feed_url=check_url,
                             probe_feed=feeds.FeedProbe(fetcher),

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
         description="failed polls in a row after which a feed is disabled and moderators told")
     pitboard_feed_host_limit: int = Field(
         default=2, ge=1, description="feeds fetched at once from one host")
+    pitboard_feed_concurrency: int = Field(
+        default=16, ge=1, description="feeds fetched at once in all")
     pitboard_contact_url: str | None = Field(
         default=None,
         description="where a site owner reaches the operator; sent in the User-Agent")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from bot.alerts import route_stories
 from bot.models import Article, Extraction, Feed, FetchResult, PollReport, Story, utcnow
@@ -38,30 +40,75 @@ class Pipeline:
     def __init__(self, store: Store, fetcher: FeedFetcher, *, extractor: Extractor,
                  gazetteer: Gazetteer | None, worker_id: str, concurrency: int = 8,
                  lease_seconds: int = 300, max_failures: int = 10,
-                 notify: FeedNotifier | None = None) -> None:
+                 notify: FeedNotifier | None = None, per_host: int = 2) -> None:
         self._store = store
         self._fetcher = fetcher
         self._extract = extractor
         self._gazetteer = gazetteer
         self._worker_id = worker_id
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
+        # One site gets at most `per_host` of our requests at a time, however many of its
+        # feeds are due: politeness, and a slow site cannot take every slot.
+        self._per_host = per_host
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._lease_seconds = lease_seconds
         self._max_failures = max_failures
         self._notify = notify
 
-    async def poll_due(self, *, now: datetime | None = None, limit: int = 100
+    async def poll_due(self, *, now: datetime | None = None, limit: int | None = None
                        ) -> list[PollReport]:
+        """Poll every feed due at `now` (at most `limit`), claiming work as slots free up.
+
+        No batch: a slow feed holds one slot while the others are refilled, so healthy
+        feeds never wait for it. Claims stop at the number of feeds due when the cycle
+        began (a feed polled now is not claimed again in the same cycle) and after half a
+        lease, so claimed feeds are polled before their leases run out; the next tick
+        carries on."""
         now = now or utcnow()
         # Every tick: one query on a partial index that holds only in-flight articles.
         # A failure here is the database's (one article's trouble stays with that article),
         # and the claim below would meet it too: the tick is skipped either way.
         await self.recover(now)
-        feeds = await self._store.claim_due_feeds(now, limit=limit, worker=self._worker_id,
-                                                  lease_seconds=self._lease_seconds)
-        return list(await asyncio.gather(*(self.poll_feed(feed) for feed in feeds)))
+        budget = await self._store.count_due_feeds(now)
+        if limit is not None:
+            budget = min(budget, limit)
+        # Claimed ahead of the free slots, so feeds of other hosts are ready while some
+        # wait for their host's turn; claimed in chunks, not one transaction per slot.
+        in_flight = self._concurrency * 2
+        chunk = max(1, self._concurrency // 2)
+        deadline = time.monotonic() + self._lease_seconds / 2
+        running: set[asyncio.Task[PollReport]] = set()
+        reports: list[PollReport] = []
+        claimed = 0
+        first = True
+        while True:
+            room = min(in_flight - len(running), budget - claimed)
+            if room > 0 and (first or room >= chunk or not running) and (
+                    time.monotonic() < deadline):
+                try:
+                    feeds = await self._store.claim_due_feeds(
+                        now, limit=room, worker=self._worker_id,
+                        lease_seconds=self._lease_seconds)
+                except Exception:
+                    if first:
+                        raise  # nothing started: the tick is skipped, as before
+                    log.exception("claiming more feeds failed; finishing the ones in hand")
+                    feeds, budget = [], claimed
+                first = False
+                claimed += len(feeds)
+                if len(feeds) < room:
+                    budget = claimed  # nothing more is due (or others hold it)
+                running.update(asyncio.create_task(self.poll_feed(feed)) for feed in feeds)
+            if not running:
+                return reports
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            reports += [task.result() for task in done]
 
     async def poll_feed(self, feed: Feed) -> PollReport:
-        async with self._slots:
+        host = (urlsplit(feed.url).hostname or "").lower()
+        host_slots = self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host))
+        async with host_slots, self._slots:
             try:
                 return await self._poll(feed)
             except Exception as exc:  # storage trouble: the lease lapses and a later tick retries

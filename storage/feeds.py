@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from bot.models import Feed, FetchResult, TargetKind, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -107,6 +107,17 @@ class FeedStorage(StoreBase):
             result = await connection.execute(
                 update(feeds).where(*self._scoped(feed_id, workspace)).values(**values))
             return bool(result.rowcount)
+
+    @translate_errors
+    async def count_due_feeds(self, now: datetime) -> int:
+        """How many feeds claim_due_feeds could claim at `now`."""
+        now = utc(now)
+        async with self._read() as connection:
+            return int((await connection.execute(
+                select(func.count()).select_from(feeds).where(
+                    feeds.c.paused.is_(False), feeds.c.next_poll_at <= now,
+                    or_(feeds.c.lease_until.is_(None), feeds.c.lease_until <= now)))
+            ).scalar_one())
 
     @translate_errors
     async def mark_all_due(self, now: datetime) -> int:
