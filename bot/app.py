@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,6 +34,16 @@ from bot.rules import extract, gazetteer
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 5.0  # a health check that waits longer than this has its answer
+# A feed lease covers the fetch (its timeout) and the storing and reading after it; a poll
+# that runs longer renews it, so this only bounds how long a dead worker strands a feed.
+FEED_LEASE_MARGIN_SECONDS = 40
+
+
+def feed_lease_seconds(settings: Settings, fetch_settings: feeds.FetchSettings) -> int:
+    """PITBOARD_FEED_LEASE_SECONDS, or the fetch timeout plus a margin."""
+    if settings.pitboard_feed_lease_seconds is not None:
+        return settings.pitboard_feed_lease_seconds
+    return int(fetch_settings.timeout_seconds) + FEED_LEASE_MARGIN_SECONDS
 
 
 def database_url(settings: Settings) -> str:
@@ -50,6 +61,23 @@ def safe_url(url: str) -> str:
         return "(unreadable URL)"
 
 
+@dataclass(slots=True, eq=False)
+class Gateway:
+    """A chat platform's event connection (Discord's gateway, Slack's Socket Mode) for one
+    token. Several connections for one token would each receive every event, so only the
+    worker that leads `key` opens it; every worker delivers over the platform's REST API,
+    sharing `rate` (requests/s, if the platform has a global limit) through `pace`."""
+
+    name: str
+    key: str  # the token: which workers compete for, and share, this connection
+    open: Callable[[], Awaitable[None]]
+    close: Callable[[], Awaitable[None]]
+    pace: Any = None  # an object with a `rate` attribute (adapters.discord.RequestPace)
+    rate: float | None = None
+    running: bool = False
+    members: int = 0
+
+
 @dataclass(slots=True)
 class PitboardApp:
     settings: Settings
@@ -64,6 +92,11 @@ class PitboardApp:
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _closers: list[Callable[[], Awaitable[object]]] = field(default_factory=list)
     _slack_oauth_stores: Any = None
+    _in_flight: set[asyncio.Task[Any]] = field(default_factory=set)  # scheduler jobs running
+    _stopping: bool = False
+    _outage_since: float | None = None  # time.monotonic() when the database went away
+    _gateways: list[Gateway] = field(default_factory=list)
+    _coordination: Any = None  # storage.coordination.Coordination, once a gateway needs it
 
     @classmethod
     async def create(cls, settings: Settings, *, console_out: TextIO | None = None,
@@ -81,6 +114,8 @@ class PitboardApp:
         worker = settings.pitboard_worker_id
         senders: dict[str, AlertSender] = {}
         pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
+                            lease_seconds=feed_lease_seconds(settings, fetch_settings),
+                            is_transient=storage.is_transient,
                             max_failures=settings.pitboard_feed_max_failures,
                             concurrency=settings.pitboard_feed_concurrency,
                             per_host=settings.pitboard_feed_host_limit,
@@ -122,13 +157,18 @@ class PitboardApp:
     async def poll_now(self, *, now: datetime | None = None) -> list[PollReport]:
         reports = await self.pipeline.poll_due(now=now)
         metrics.record_polls(reports)
+        outage = self.pipeline.database_error
         for report in reports:
+            if outage is not None and report.error and report.error.startswith("database"):
+                continue  # said once, as the outage, by _tick
             if report.error:
                 log.warning("feed %s: %s", report.url, report.error)
             elif report.new_articles:
                 log.info("feed %s: %d new articles, %d driver moves%s", report.url,
                          report.new_articles, report.new_stories,
                          "" if report.announced else " (first poll: recorded, not announced)")
+        if outage is not None:
+            raise outage  # the feeds it cost were handed back; _tick logs the outage once
         return reports
 
     async def deliver_now(self) -> DeliveryReport:
@@ -154,8 +194,10 @@ class PitboardApp:
         try:
             facts = await asyncio.wait_for(database_health(engine, now), HEALTH_SECONDS)
         except Exception as exc:  # whatever it is, the answer is "not healthy"
-            log.warning("health check: database unavailable: %s", exc)
+            # Logged as the outage, once, however often /healthz is asked meanwhile.
+            self._database_down(exc)
             return 503, metrics.record_database(up=False)
+        self._database_up()
         return 200, metrics.record_database(
             up=True, outbox_depth=facts.outbox_depth, oldest_pending=facts.oldest_pending,
             last_poll=facts.last_poll, expired_leases=facts.expired_leases, now=now)
@@ -198,14 +240,55 @@ class PitboardApp:
         await self._tick("delivery", self.deliver_now)
 
     async def _tick(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
-        """A scheduled job: a database that is away for a moment costs this tick only,
-        with one line in the log; the work waits in the database for the next tick."""
+        """A scheduled job: a database that is away costs the ticks it is away for, with one
+        log line when it goes and one when it is back; the work waits in the database."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
         try:
             await job()
         except storage.TRANSIENT_ERRORS as exc:
-            log.warning("%s tick skipped, database unavailable: %s", name, exc)
+            self._database_down(exc)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # close() cancelled us after the grace period; what we held is handed back
+            # there. Returning quietly keeps the scheduler from logging a traceback.
         except Exception:
             log.exception("%s tick failed", name)
+        else:
+            self._database_up()
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    def _database_down(self, exc: BaseException) -> None:
+        if self._outage_since is None:
+            self._outage_since = time.monotonic()
+            metrics.record_database(up=False)
+            log.warning("database unavailable: %s. Work waits in the database until it is "
+                        "back (logged once more then)", str(exc) or type(exc).__name__)
+
+    def _database_up(self) -> None:
+        if self._outage_since is not None:
+            lasted = time.monotonic() - self._outage_since
+            self._outage_since = None
+            log.warning("database available again after %.1fs of outage", lasted)
+
+    async def release_leases(self) -> None:
+        """Hand back every feed and outbox row this worker holds, so other workers take
+        them now rather than when the leases run out."""
+        worker = self.settings.pitboard_worker_id
+        try:
+            await self.pipeline.release_all()
+            released = await self.store.release_leases(worker)
+        except Exception as exc:  # the database is away: the leases run out by themselves
+            log.warning("could not hand back this worker's leases (%s): they expire within "
+                        "%ds", exc, max(self.pipeline.lease_seconds,
+                                        self.settings.pitboard_lease_seconds))
+            return
+        if released:
+            log.info("handed back %d leases held by %s", released, worker)
 
     def start_scheduler(self) -> AsyncIOScheduler:
         scheduler = AsyncIOScheduler(timezone=UTC)
@@ -225,21 +308,61 @@ class PitboardApp:
     # ----- chat platforms -------------------------------------------------------------------
 
     def connect_discord(self) -> None:
-        """Log in to Discord (gateway + slash commands) in the background, and deliver there."""
+        """Log in to Discord's REST API in the background and deliver there; the gateway
+        (slash commands) opens when `coordinate` finds this worker leads the token."""
         from adapters.discord import DiscordSender, build_discord_bot
 
         settings = self.settings
         assert settings.discord_token is not None
-        discord_bot = build_discord_bot(
-            token=settings.discord_token.get_secret_value(), runner=self.commands,
-            api_base_url=settings.discord_api_base_url, gateway_url=settings.discord_gateway_url,
-            guild_id=settings.discord_guild_id)
-        self.add_sender(DiscordSender(discord_bot))
-        task = asyncio.create_task(discord_bot.start(), name="discord")
-        task.add_done_callback(_say_why_it_stopped(
-            "Discord", "check DISCORD_TOKEN and DISCORD_API_BASE_URL"))
-        self._background.append(task)
-        self._closers.append(discord_bot.close)
+        token = settings.discord_token.get_secret_value()
+        fix = "check DISCORD_TOKEN and DISCORD_API_BASE_URL"
+
+        def new_client() -> Any:
+            return build_discord_bot(
+                token=token, runner=self.commands, api_base_url=settings.discord_api_base_url,
+                gateway_url=settings.discord_gateway_url, guild_id=settings.discord_guild_id)
+
+        sender = DiscordSender(new_client())
+        self.add_sender(sender)
+        connection: dict[str, asyncio.Task[None]] = {}
+
+        def log_in() -> None:
+            task = asyncio.create_task(sender.client.login(), name="discord-login")
+            task.add_done_callback(_say_why_it_stopped("Discord", fix))
+            self._background.append(task)
+            connection["login"] = task
+
+        async def connect_after_login() -> None:
+            login = connection["login"]
+            await asyncio.wait([login])
+            if login.cancelled() or login.exception():
+                return  # said in the log already; REST delivery fails the same way
+            await sender.client.connect()
+
+        async def open_gateway() -> None:
+            # In the background: a Discord that is slow to answer must not hold up polling.
+            task = asyncio.create_task(connect_after_login(), name="discord")
+            task.add_done_callback(_say_why_it_stopped("Discord", fix))
+            self._background.append(task)
+            connection["gateway"] = task
+
+        async def close_gateway() -> None:
+            # discord.py closes the gateway and the HTTP session together, and a closed
+            # client cannot log in again: deliver with a fresh one, logged in to REST only.
+            old, sender.client = sender.client, new_client()
+            await old.close()
+            if "gateway" in connection:
+                await asyncio.gather(connection.pop("gateway"), return_exceptions=True)
+            log_in()
+
+        async def close_client() -> None:
+            await sender.client.close()
+
+        log_in()
+        self._gateways.append(Gateway(name="Discord gateway", key=f"discord:{token}",
+                                      open=open_gateway, close=close_gateway, pace=sender.pace,
+                                      rate=settings.pitboard_discord_rate))
+        self._closers.append(close_client)
 
     async def _slack_oauth(self) -> Any:
         """The OAuth installation and state stores, opened once, when SLACK_CLIENT_ID and
@@ -291,23 +414,115 @@ class PitboardApp:
         return slack
 
     async def connect_slack_socket_mode(self, stop: asyncio.Event) -> None:
+        """Deliver to Slack; Socket Mode opens when `coordinate` finds this worker leads the
+        app token (each connection would get a share of the events, each to answer)."""
         from adapters.slack import run_socket_mode
 
         assert self.settings.slack_app_token is not None
+        app_token = self.settings.slack_app_token.get_secret_value()
         slack = await self.slack_app()
-        task = asyncio.create_task(
-            run_socket_mode(slack, self.settings.slack_app_token.get_secret_value(), stop),
-            name="slack-socket-mode")
-        task.add_done_callback(_say_why_it_stopped(
-            "Slack Socket Mode", "check SLACK_APP_TOKEN and SLACK_BOT_TOKEN"))
-        self._background.append(task)
+        connection: dict[str, Any] = {}
+
+        async def open_socket() -> None:
+            closed = asyncio.Event()
+            task = asyncio.create_task(run_socket_mode(slack, app_token, closed),
+                                       name="slack-socket-mode")
+            task.add_done_callback(_say_why_it_stopped(
+                "Slack Socket Mode", "check SLACK_APP_TOKEN and SLACK_BOT_TOKEN"))
+            self._background.append(task)
+            connection.update(task=task, closed=closed)
+
+        async def close_socket() -> None:
+            if "task" in connection:
+                connection["closed"].set()
+                await asyncio.gather(connection.pop("task"), return_exceptions=True)
+
+        self._gateways.append(Gateway(name="Slack Socket Mode", key=f"slack:{app_token}",
+                                      open=open_socket, close=close_socket))
+        self._closers.append(close_socket)
+
+    async def coordinate(self) -> None:
+        """One round: for each gateway, count the live workers with its token (each paces
+        itself at its share of the platform's limit) and open or close the connection as
+        this worker holds the token's lock or not (storage.coordination)."""
+        if not self._gateways or not isinstance(self.store, storage.SqlStore):
+            for gateway in self._gateways:  # no database to coordinate through: lead
+                if not gateway.running:
+                    gateway.running = True
+                    await gateway.open()
+            return
+        from storage.coordination import Coordination
+
+        if self._coordination is None:
+            self._coordination = Coordination(self.store.engine)
+        for gateway in self._gateways:
+            try:
+                members = await self._coordination.join(gateway.key)
+                leading = await self._coordination.lead(gateway.key)
+            except Exception as exc:
+                # The database is away: whoever holds a gateway keeps it (commands answer
+                # "try again"); the lock is checked again when the database is back.
+                log.debug("coordination round failed: %r", exc)
+                return
+            if gateway.pace is not None and gateway.rate and members != gateway.members:
+                gateway.pace.rate = gateway.rate / members
+                log.info("%s: %d worker%s share the token, this one sends at most %.1f/s",
+                         gateway.name, members, "" if members == 1 else "s",
+                         gateway.pace.rate)
+            gateway.members = members
+            if leading and not gateway.running:
+                gateway.running = True
+                log.info("%s: opened by this worker (it holds the token's lock)", gateway.name)
+                await gateway.open()
+            elif not leading and gateway.running:
+                gateway.running = False
+                log.warning("%s: another worker holds it now; this one delivers only",
+                            gateway.name)
+                await gateway.close()
+
+    async def _coordinate_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.pitboard_coordination_seconds)
+            await self.coordinate()
+
+    async def start_coordination(self) -> None:
+        """Open the gateways this worker leads now, and keep checking in the background:
+        when the leader dies, another worker opens its gateway within one period."""
+        await self.coordinate()
+        if self._gateways:
+            self._background.append(asyncio.create_task(self._coordinate_forever(),
+                                                        name="coordination"))
 
     async def close(self) -> None:
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        """Stop cleanly: no new ticks; polls and sends in flight get the shutdown grace to
+        finish, then are cancelled; every lease this worker holds is handed back; then the
+        gateways and connections close."""
+        self._stopping = True
+        scheduler = self.scheduler if self.scheduler and self.scheduler.running else None
+        if scheduler is not None:
+            # Paused, not shut down yet: APScheduler's shutdown cancels the jobs in flight
+            # at once, and they get their grace first.
+            scheduler.pause()
+        in_flight = [task for task in self._in_flight if not task.done()]
+        if in_flight:
+            _, late = await asyncio.wait(
+                in_flight, timeout=self.settings.pitboard_shutdown_grace_seconds)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await self.release_leases()
+        for task in self._background:
+            if task.get_name() == "coordination":
+                task.cancel()
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 await closer()
+        if self._coordination is not None:
+            # After the gateways closed: the next worker opens one at its next round.
+            with contextlib.suppress(Exception):
+                await self._coordination.close()
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -475,6 +690,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
         elif mode == "http":
             # HTTP mode: `pitboard web` answers commands; this worker only delivers.
             await app.connect_slack_sender()
+        await app.start_coordination()
         if settings.pitboard_metrics_port is not None:
             await app.serve_ops(settings.pitboard_web_host, settings.pitboard_metrics_port)
         app.start_scheduler()

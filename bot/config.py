@@ -25,6 +25,22 @@ class Settings(BaseSettings):
     pitboard_lease_seconds: int = Field(
         default=120, ge=1,
         description="how long a claimed alert stays with its worker before another may send it")
+    pitboard_feed_lease_seconds: int | None = Field(
+        default=None, ge=1,
+        description="how long a claimed feed stays with its worker without renewal (a worker "
+                    "that dies delays its feeds this long); default: fetch timeout + 40 s")
+    pitboard_shutdown_grace_seconds: float = Field(
+        default=5.0, ge=0,
+        description="on SIGTERM, how long polls and sends in flight may finish before they "
+                    "are cancelled and handed back")
+    pitboard_coordination_seconds: float = Field(
+        default=5.0, gt=0,
+        description="how often a worker checks who holds each chat gateway and how many "
+                    "workers share each token's rate limit")
+    pitboard_discord_rate: float = Field(
+        default=40.0, gt=0,
+        description="requests/s all workers sharing a Discord token may send together "
+                    "(Discord allows 50); each takes an equal share")
     pitboard_worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     pitboard_feeds: str = Field(default="", description="comma-separated feed URLs to add")
     pitboard_allow_private_feeds: bool = Field(

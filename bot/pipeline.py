@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -37,10 +36,22 @@ def confident_part(extraction: Extraction, floor: float = MIN_CONFIDENCE) -> Ext
 
 
 class Pipeline:
+    """Polls due feeds under leases that follow the work.
+
+    A feed lease lasts `lease_seconds` (the fetch timeout plus a margin), is renewed every
+    third of that while the poll runs, and ends with the poll: `record_poll` releases it
+    on success, a failed or cancelled poll hands it back. So a worker that dies strands a
+    feed for at most one lease, and one that stops cleanly strands none. A hand-back the
+    database refused (it was away) is retried at the start of the next cycle.
+
+    `is_transient` tells a database outage (retry later, no traceback) from a bug."""
+
     def __init__(self, store: Store, fetcher: FeedFetcher, *, extractor: Extractor,
                  gazetteer: Gazetteer | None, worker_id: str, concurrency: int = 8,
-                 lease_seconds: int = 300, max_failures: int = 10,
-                 notify: FeedNotifier | None = None, per_host: int = 2) -> None:
+                 lease_seconds: int = 60,
+                 is_transient: Callable[[BaseException], bool] = lambda _exc: False,
+                 max_failures: int = 10, notify: FeedNotifier | None = None,
+                 per_host: int = 2) -> None:
         self._store = store
         self._fetcher = fetcher
         self._extract = extractor
@@ -55,6 +66,16 @@ class Pipeline:
         self._lease_seconds = lease_seconds
         self._max_failures = max_failures
         self._notify = notify
+        self._is_transient = is_transient
+        self._held: set[int] = set()  # feeds claimed by this worker and still being polled
+        self._to_release: set[int] = set()  # hand-backs the database refused
+        # The database failure the last cycle met, if any (reports say "database
+        # unavailable" for the feeds it cost): the caller logs an outage once, not per feed.
+        self.database_error: BaseException | None = None
+
+    @property
+    def lease_seconds(self) -> int:
+        return self._lease_seconds
 
     async def poll_due(self, *, now: datetime | None = None, limit: int | None = None
                        ) -> list[PollReport]:
@@ -62,10 +83,14 @@ class Pipeline:
 
         No batch: a slow feed holds one slot while the others are refilled, so healthy
         feeds never wait for it. Claims stop at the number of feeds due when the cycle
-        began (a feed polled now is not claimed again in the same cycle) and after half a
-        lease, so claimed feeds are polled before their leases run out; the next tick
-        carries on."""
+        began, so a feed polled now is not claimed again in the same cycle."""
         now = now or utcnow()
+        self.database_error = None
+        if self._to_release:
+            # The database is back (or this raises and the tick is skipped): feeds whose
+            # polls it cut short are due again now, not when their leases run out.
+            await self._store.release_feeds(set(self._to_release), worker=self._worker_id)
+            self._to_release.clear()
         # Every tick: one query on a partial index that holds only in-flight articles.
         # A failure here is the database's (one article's trouble stays with that article),
         # and the claim below would meet it too: the tick is skipped either way.
@@ -75,45 +100,105 @@ class Pipeline:
             budget = min(budget, limit)
         # Claimed ahead of the free slots, so feeds of other hosts are ready while some
         # wait for their host's turn; claimed in chunks, not one transaction per slot.
+        # Claimed feeds waiting for a slot keep their leases: the renewer pushes them on.
         in_flight = self._concurrency * 2
         chunk = max(1, self._concurrency // 2)
-        deadline = time.monotonic() + self._lease_seconds / 2
         running: set[asyncio.Task[PollReport]] = set()
         reports: list[PollReport] = []
         claimed = 0
         first = True
+        renewer: asyncio.Task[None] | None = None
+        try:
+            while True:
+                room = min(in_flight - len(running), budget - claimed)
+                if room > 0 and (first or room >= chunk or not running):
+                    try:
+                        feeds = await self._store.claim_due_feeds(
+                            now, limit=room, worker=self._worker_id,
+                            lease_seconds=self._lease_seconds)
+                    except Exception:
+                        if first:
+                            raise  # nothing started: the tick is skipped, as before
+                        log.exception("claiming more feeds failed; finishing those in hand")
+                        feeds, budget = [], claimed
+                    first = False
+                    claimed += len(feeds)
+                    if len(feeds) < room:
+                        budget = claimed  # nothing more is due (or others hold it)
+                    self._held.update(feed.id for feed in feeds)
+                    if feeds and renewer is None:
+                        renewer = asyncio.create_task(self._renew_leases(),
+                                                      name="renew-feed-leases")
+                    running.update(asyncio.create_task(self.poll_feed(feed))
+                                   for feed in feeds)
+                if not running:
+                    return reports
+                done, running = await asyncio.wait(running,
+                                                   return_when=asyncio.FIRST_COMPLETED)
+                reports += [task.result() for task in done]
+        finally:
+            if renewer is not None:
+                renewer.cancel()
+            for task in running:  # cancelled from outside (shutdown): they hand back
+                task.cancel()
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+
+    async def _renew_leases(self) -> None:
+        """While polls run (feeds waiting for a slot included), push their leases on."""
+        every = max(self._lease_seconds / 3, 0.2)
         while True:
-            room = min(in_flight - len(running), budget - claimed)
-            if room > 0 and (first or room >= chunk or not running) and (
-                    time.monotonic() < deadline):
-                try:
-                    feeds = await self._store.claim_due_feeds(
-                        now, limit=room, worker=self._worker_id,
-                        lease_seconds=self._lease_seconds)
-                except Exception:
-                    if first:
-                        raise  # nothing started: the tick is skipped, as before
-                    log.exception("claiming more feeds failed; finishing the ones in hand")
-                    feeds, budget = [], claimed
-                first = False
-                claimed += len(feeds)
-                if len(feeds) < room:
-                    budget = claimed  # nothing more is due (or others hold it)
-                running.update(asyncio.create_task(self.poll_feed(feed)) for feed in feeds)
-            if not running:
-                return reports
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            reports += [task.result() for task in done]
+            await asyncio.sleep(every)
+            if not self._held:
+                continue
+            try:
+                await self._store.renew_feed_leases(
+                    set(self._held), worker=self._worker_id,
+                    lease_seconds=self._lease_seconds, now=utcnow())
+            except Exception as exc:  # the polls meet it too and report it; try again later
+                log.debug("renewing feed leases failed: %r", exc)
 
     async def poll_feed(self, feed: Feed) -> PollReport:
         host = (urlsplit(feed.url).hostname or "").lower()
         host_slots = self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host))
-        async with host_slots, self._slots:
-            try:
+        try:
+            async with host_slots, self._slots:
                 return await self._poll(feed)
-            except Exception as exc:  # storage trouble: the lease lapses and a later tick retries
-                log.exception("poll of feed %s failed", feed.id)
-                return PollReport(feed_id=feed.id, url=feed.url, error=f"internal: {exc!r}")
+        except asyncio.CancelledError:
+            # Shutting down: hand the feed back so another worker polls it now.
+            await self._hand_back(feed.id)
+            raise
+        except Exception as exc:
+            if self._is_transient(exc):
+                await self._hand_back(feed.id)
+                self.database_error = self.database_error or exc
+                return PollReport(feed_id=feed.id, url=feed.url,
+                                  error=f"database unavailable: {exc}")
+            log.exception("poll of feed %s failed", feed.id)
+            error = f"internal: {exc!r}"
+            try:
+                # Recorded as the feed's error, so it backs off like any failing feed
+                # instead of failing again every tick.
+                await self._store.record_poll(feed.id, FetchResult(error=error), utcnow())
+            except Exception:
+                await self._hand_back(feed.id)
+            return PollReport(feed_id=feed.id, url=feed.url, error=error)
+        finally:
+            self._held.discard(feed.id)
+
+    async def _hand_back(self, feed_id: int) -> None:
+        self._held.discard(feed_id)
+        try:
+            await self._store.release_feeds([feed_id], worker=self._worker_id)
+        except Exception:  # the database is away: the next cycle hands it back
+            self._to_release.add(feed_id)
+
+    async def release_all(self) -> None:
+        """Hand back the leases of polls in flight and of failed hand-backs (shutdown)."""
+        pending = self._held | self._to_release
+        if pending:
+            await self._store.release_feeds(pending, worker=self._worker_id)
+            self._to_release.clear()
 
     async def _poll(self, feed: Feed) -> PollReport:
         try:
@@ -204,7 +289,10 @@ class Pipeline:
                 if article.feed_id not in feeds:
                     feeds[article.feed_id] = await self._store.get_feed(article.feed_id)
                 await self._finish(article, feeds[article.feed_id])
-            except Exception:  # this one waits another lease; the others go on
+            except Exception as exc:  # this one waits another lease; the others go on
+                if self._is_transient(exc):
+                    self.database_error = self.database_error or exc
+                    break  # the database is away: the rest would fail the same way
                 log.exception("recovering article %s failed", article.id)
                 continue
             finished += 1

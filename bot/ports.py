@@ -66,6 +66,19 @@ class FeedStore(Protocol):
         """True when this poll disabled the feed (410, or max_failures in a row)."""
         ...
 
+    async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
+                                lease_seconds: int, now: datetime) -> set[int]:
+        """Extend the worker's leases on feeds it is still polling; the ids it still held."""
+        ...
+
+    async def release_feeds(self, feed_ids: Collection[int], *, worker: str) -> None:
+        """Hand back the worker's leases without recording a poll: due again at once."""
+        ...
+
+    async def release_leases(self, worker: str) -> int:
+        """Hand back every feed and pending outbox row the worker holds (shutting down)."""
+        ...
+
 
 class ArticleStore(Protocol):
     async def add_articles(self, feed_id: int, articles: Sequence[Article]) -> list[Article]:

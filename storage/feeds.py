@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from storage.base import StoreBase, insert_for
 from storage.columns import SERIES_CHARS, clip
 from storage.errors import translate_errors
 from storage.names import remember_names
-from storage.tables import feeds
+from storage.tables import feeds, outbox
 
 # A failing feed waits interval × 2^(errors-1), but never longer than this (or its interval).
 MAX_BACKOFF_SECONDS = 6 * 3600
@@ -150,6 +151,48 @@ class FeedStorage(StoreBase):
                 .returning(*feeds.c))).all()
         rows.sort(key=lambda row: (row.next_poll_at, row.id))
         return [feed_of(row) for row in rows]
+
+    @translate_errors
+    async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
+                                lease_seconds: int, now: datetime) -> set[int]:
+        """Extend this worker's leases on `feed_ids` (polls still running); returns the ids
+        it still held. A lease another worker has taken over is left alone."""
+        if not feed_ids:
+            return set()
+        async with self._write() as connection:
+            rows = await connection.execute(
+                update(feeds).where(feeds.c.id.in_(list(feed_ids)),
+                                    feeds.c.lease_owner == worker)
+                .values(lease_until=utc(now) + timedelta(seconds=lease_seconds))
+                .returning(feeds.c.id))
+            return {row.id for row in rows}
+
+    @translate_errors
+    async def release_feeds(self, feed_ids: Collection[int], *, worker: str) -> None:
+        """Hand back leases this worker holds without recording a poll (the poll failed or
+        was cancelled): the feeds keep their due time, so the next tick polls them."""
+        if not feed_ids:
+            return
+        async with self._write() as connection:
+            await connection.execute(
+                update(feeds).where(feeds.c.id.in_(list(feed_ids)),
+                                    feeds.c.lease_owner == worker)
+                .values(lease_owner=None, lease_until=None))
+
+    @translate_errors
+    async def release_leases(self, worker: str) -> int:
+        """A worker shutting down hands back every feed and pending outbox row it holds
+        (both here, in one transaction); returns how many. Other workers may take them at
+        once instead of after the leases."""
+        async with self._write() as connection:
+            released = (await connection.execute(
+                update(feeds).where(feeds.c.lease_owner == worker)
+                .values(lease_owner=None, lease_until=None))).rowcount
+            released += (await connection.execute(
+                update(outbox).where(outbox.c.lease_owner == worker,
+                                     outbox.c.status == "pending")
+                .values(lease_owner=None, lease_until=None))).rowcount
+        return released
 
     @translate_errors
     async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,

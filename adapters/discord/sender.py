@@ -3,8 +3,9 @@
 discord.py does the per-route buckets and sleeps through 429s (up to MAX_RATELIMIT_WAIT);
 on top of that a token bucket keeps this process below Discord's global limit of 50
 requests per second. Interaction answers do not count against that limit, so only delivery
-goes through the pace. Several worker processes sharing one token should split the rate
-(`RequestPace(rate=...)`) or share a rate-limit proxy via DISCORD_API_BASE_URL.
+goes through the pace. Worker processes sharing one token split the rate: the composition
+root sets each one's `pace.rate` to PITBOARD_DISCORD_RATE / the live workers with the token
+(bot.app.PitboardApp.coordinate); a shared rate-limit proxy via DISCORD_API_BASE_URL works too.
 
 Failures become the delivery errors of bot.ports, which tell the worker what to do:
 403 -> DestinationForbidden (mark it, tell moderators once), 404 -> DestinationGone

@@ -25,7 +25,7 @@ from bot.rules import extract, gazetteer
 from tests.e2e.test_loop import BLOMQVIST, OLD_NEWS
 from tests.fakes.feed_server import FakeFeedServer, rss
 
-LEASE = timedelta(seconds=300)  # Pipeline's feed lease
+LEASE = timedelta(seconds=60)  # the feed lease, PITBOARD_FEED_LEASE_SECONDS
 
 
 class _DiesAt:
@@ -56,7 +56,8 @@ class _DiesAt:
 async def app(tmp_path: Path) -> AsyncIterator[PitboardApp]:
     settings = Settings(_env_file=None,
                         database_url=f"sqlite+aiosqlite:///{tmp_path}/recovery.db",
-                        pitboard_allow_private_feeds=True, pitboard_console=True)
+                        pitboard_allow_private_feeds=True, pitboard_console=True,
+                        pitboard_feed_lease_seconds=int(LEASE.total_seconds()))
     application = await PitboardApp.create(
         settings, console_out=io.StringIO(),
         fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
@@ -75,7 +76,8 @@ async def server() -> AsyncIterator[FakeFeedServer]:
 async def _die_polling(app: PitboardApp, method: str, call: int, now: datetime) -> None:
     dying = _DiesAt(app.store, method, call)
     pipeline = Pipeline(dying, app.fetcher, extractor=extract,  # type: ignore[arg-type]
-                        gazetteer=gazetteer(), worker_id="doomed")
+                        gazetteer=gazetteer(), worker_id="doomed",
+                        lease_seconds=int(LEASE.total_seconds()))
     [report] = await pipeline.poll_due(now=now)
     assert dying.died and report.error and method in report.error
 
@@ -99,7 +101,8 @@ async def _expected_alerts(tmp_path: Path, server: FakeFeedServer) -> list[str]:
     """What a worker that does not die announces for the same news."""
     settings = Settings(_env_file=None,
                         database_url=f"sqlite+aiosqlite:///{tmp_path}/reference.db",
-                        pitboard_allow_private_feeds=True, pitboard_console=True)
+                        pitboard_allow_private_feeds=True, pitboard_console=True,
+                        pitboard_feed_lease_seconds=int(LEASE.total_seconds()))
     reference = await PitboardApp.create(
         settings, console_out=io.StringIO(),
         fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
