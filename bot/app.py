@@ -106,17 +106,24 @@ class PitboardApp:
         url = database_url(settings)
         store = store or await storage.SqlStore.open(url)
         fetch_settings = fetch_settings or feeds.FetchSettings(
-            allow_private=settings.pitboard_allow_private_feeds)
+            allow_private=settings.pitboard_allow_private_feeds,
+            user_agent=feeds.FetchSettings.user_agent_for(settings.pitboard_contact_url))
         fetcher = feeds.HttpFeedFetcher(fetch_settings)
         names = gazetteer()
         check_url = functools.partial(feeds.check_feed_url_async,
                                       allow_private=fetch_settings.allow_private)
-        commands = Commands(store, gazetteer=names, check_feed_url=check_url)
         worker = settings.pitboard_worker_id
+        senders: dict[str, AlertSender] = {}
         pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
                             lease_seconds=feed_lease_seconds(settings, fetch_settings),
-                            is_transient=storage.is_transient)
-        senders: dict[str, AlertSender] = {}
+                            is_transient=storage.is_transient,
+                            max_failures=settings.pitboard_feed_max_failures,
+                            concurrency=settings.pitboard_feed_concurrency,
+                            per_host=settings.pitboard_feed_host_limit,
+                            notify=functools.partial(notify_feed_moderators, senders))
+        commands = Commands(store, gazetteer=names, check_feed_url=check_url,
+                            probe_feed=feeds.FeedProbe(fetcher),
+                            prime_feed=pipeline.first_poll)
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(
@@ -536,6 +543,16 @@ class PitboardApp:
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.fetcher.close()
         await self.store.close()
+
+
+async def notify_feed_moderators(senders: dict[str, AlertSender], scope: str | None,
+                                 text: str) -> None:
+    """A feed's scope is "platform:workspace"; an operator's feed (None) has only the log,
+    where the pipeline has already written it."""
+    platform, _, workspace = (scope or "").partition(":")
+    sender = senders.get(platform)
+    if sender is not None and workspace:
+        await sender.notify_moderators(workspace, text)
 
 
 def _say_why_it_stopped(platform: str, fix: str) -> Callable[[asyncio.Task[Any]], None]:

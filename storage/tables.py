@@ -64,6 +64,10 @@ class FeedRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entries_seen: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ArticleRow(Base):
