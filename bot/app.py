@@ -27,6 +27,7 @@ from bot import metrics
 from bot.commands import Commands
 from bot.config import Settings
 from bot.delivery import DeliveryReport, DeliveryWorker
+from bot.digest import DigestReport, send_digests
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
 from bot.ports import AlertSender, Store
@@ -105,17 +106,24 @@ class PitboardApp:
         url = database_url(settings)
         store = store or await storage.SqlStore.open(url)
         fetch_settings = fetch_settings or feeds.FetchSettings(
-            allow_private=settings.pitboard_allow_private_feeds)
+            allow_private=settings.pitboard_allow_private_feeds,
+            user_agent=feeds.FetchSettings.user_agent_for(settings.pitboard_contact_url))
         fetcher = feeds.HttpFeedFetcher(fetch_settings)
         names = gazetteer()
         check_url = functools.partial(feeds.check_feed_url_async,
                                       allow_private=fetch_settings.allow_private)
-        commands = Commands(store, gazetteer=names, check_feed_url=check_url)
         worker = settings.pitboard_worker_id
+        senders: dict[str, AlertSender] = {}
         pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=names, worker_id=worker,
                             lease_seconds=feed_lease_seconds(settings, fetch_settings),
-                            is_transient=storage.is_transient)
-        senders: dict[str, AlertSender] = {}
+                            is_transient=storage.is_transient,
+                            max_failures=settings.pitboard_feed_max_failures,
+                            concurrency=settings.pitboard_feed_concurrency,
+                            per_host=settings.pitboard_feed_host_limit,
+                            notify=functools.partial(notify_feed_moderators, senders))
+        commands = Commands(store, gazetteer=names, check_feed_url=check_url,
+                            probe_feed=feeds.FeedProbe(fetcher),
+                            prime_feed=pipeline.first_poll)
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(
@@ -294,9 +302,23 @@ class PitboardApp:
         scheduler.add_job(self.deliver_tick, "interval", id="deliver-alerts",
                           seconds=self.settings.pitboard_delivery_seconds, next_run_time=soon,
                           max_instances=1, coalesce=True)
+        if self.settings.pitboard_digest_day is not None:
+            scheduler.add_job(self.digest_tick, "cron", id="weekly-digest",
+                              day_of_week=self.settings.pitboard_digest_day,
+                              hour=self.settings.pitboard_digest_hour, minute=0,
+                              max_instances=1, coalesce=True, misfire_grace_time=3600)
         scheduler.start()
         self.scheduler = scheduler
         return scheduler
+
+    async def digest_now(self, *, now: datetime | None = None) -> DigestReport:
+        report = await send_digests(self.store, self.senders, now or utcnow())
+        log.info("weekly digest: %d sent, %d skipped, %d failed", report.sent, report.skipped,
+                 report.failed)
+        return report
+
+    async def digest_tick(self) -> None:
+        await self._tick("digest", self.digest_now)
 
     # ----- chat platforms -------------------------------------------------------------------
 
@@ -521,6 +543,16 @@ class PitboardApp:
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.fetcher.close()
         await self.store.close()
+
+
+async def notify_feed_moderators(senders: dict[str, AlertSender], scope: str | None,
+                                 text: str) -> None:
+    """A feed's scope is "platform:workspace"; an operator's feed (None) has only the log,
+    where the pipeline has already written it."""
+    platform, _, workspace = (scope or "").partition(":")
+    sender = senders.get(platform)
+    if sender is not None and workspace:
+        await sender.notify_moderators(workspace, text)
 
 
 def _say_why_it_stopped(platform: str, fix: str) -> Callable[[asyncio.Task[Any]], None]:

@@ -43,6 +43,9 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
     footer_bits = [STATUS_MARK[move.status]]
     if source and source.name:
         footer_bits.append(source.name)
+    also = [name for name in story.also_reported_by if not source or name != source.name]
+    if also:
+        footer_bits.append(f"also reported by {', '.join(also)}")
     return Card(
         title=story.summary,
         description=source.title if source else None,
@@ -58,7 +61,8 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
 def render_alert(story: Story, destination: Destination,
                  gazetteer: Gazetteer | None = None, *,
                  mentions: tuple[str, ...] = (), key: str | None = None,
-                 resend: bool = False, reply_to: str | None = None) -> Alert:
+                 resend: bool = False, reply_to: str | None = None,
+                 edit_of: str | None = None) -> Alert:
     """The story as an alert for one destination; a channel post names `mentions`."""
     if destination.kind is DestinationKind.MENTION and destination.user:
         mentions = tuple(dict.fromkeys((*mentions, destination.user)))
@@ -72,6 +76,7 @@ def render_alert(story: Story, destination: Destination,
         key=key,
         resend=resend,
         reply_to=reply_to,
+        edit_of=edit_of,
     )
 
 

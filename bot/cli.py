@@ -112,20 +112,103 @@ async def _feed_command(settings: Settings, args: argparse.Namespace) -> int:
         await app.close()
 
 
-async def _poll_once(settings: Settings) -> int:
+async def _poll_once(settings: Settings, *, every_feed: bool = False) -> int:
     from bot.app import PitboardApp
+    from bot.models import utcnow
 
     app = await PitboardApp.create(settings)
     try:
-        for report in await app.poll_now():
-            state = report.error or ("not modified" if report.not_modified else
-                                     f"{report.new_articles} new, {report.new_stories} moves")
-            print(f"{report.url}: {state}")
+        if every_feed:
+            await app.store.mark_all_due(utcnow())
+        # Each round claims what is due; a polled feed is scheduled ahead, so this ends.
+        while reports := await app.poll_now():
+            for report in reports:
+                state = report.error or ("not modified" if report.not_modified else
+                                         f"{report.new_articles} new, {report.new_stories} "
+                                         "moves")
+                print(f"{report.url}: {state}")
+            if not every_feed:
+                break
         delivered = await app.deliver_now()
         print(f"{delivered.sent} alerts delivered, {delivered.retried} to retry")
         return 0
     finally:
         await app.close()
+
+
+async def _feeds_table(settings: Settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    import storage
+    from bot.commands.admin import feed_state
+    from bot.models import utcnow
+
+    store = await storage.SqlStore.open(_database_url(settings))
+    try:
+        all_feeds = await store.list_feeds(None)
+    finally:
+        await store.close()
+    if not all_feeds:
+        print("No feeds yet: `pitboard feed add URL` adds one.")
+        return 0
+    now = utcnow()
+    table = Table(title=f"{len(all_feeds)} feeds")
+    for column in ("#", "Feed", "Schedule", "Last success", "Next poll", "Entries",
+                   "Problem"):
+        table.add_column(column, overflow="fold")
+    for feed in all_feeds:
+        state = feed_state(feed, now)
+        name = feed.title or feed.url
+        if feed.workspace:
+            name += f" [{feed.workspace}]"
+        style = "red" if feed.disabled_reason else ("yellow" if feed.last_error else None)
+        cells = (str(feed.id), name, state["schedule"], state["last_success"],
+                 state["next_poll"], str(feed.entries_seen), state["problem"] or "—")
+        # Text, not markup: a feed's title is the publisher's, "[b]" and all.
+        table.add_row(*(Text(cell) for cell in cells), style=style)
+    Console().print(table)
+    return 0
+
+
+async def _feed_check(settings: Settings, url: str, series: str | None, limit: int) -> int:
+    """The operator's first look at a feed: what Pitboard would read in it, before any
+    alert could come of it. Uses the same fetcher, guard and discovery as /feed add."""
+    from dataclasses import replace
+
+    import feeds
+    from bot.models import utcnow
+    from bot.pipeline import confident_part
+    from bot.rules import extract, gazetteer
+
+    if series:
+        series = gazetteer().canonical_series(series) or series
+    fetch_settings = feeds.FetchSettings(
+        allow_private=settings.pitboard_allow_private_feeds,
+        user_agent=feeds.FetchSettings.user_agent_for(settings.pitboard_contact_url))
+    try:
+        checked = await feeds.check_feed_url_async(url, allow_private=fetch_settings.allow_private)
+    except ValueError as exc:
+        raise CliError(f"not a feed URL Pitboard will fetch: {exc}", 2) from None
+    async with feeds.HttpFeedFetcher(fetch_settings) as fetcher:
+        try:
+            probed = await feeds.FeedProbe(fetcher)(checked)
+        except ValueError as exc:
+            raise CliError(f"{checked}: {exc}") from None
+    articles = probed.result.articles
+    print(f"{probed.title or '(untitled feed)'} — {probed.url}")
+    print(f"{len(articles)} entries; the latest {min(limit, len(articles))}:")
+    for article in sorted(articles, key=lambda a: a.published or utcnow(),
+                          reverse=True)[:max(limit, 0)]:
+        extraction = confident_part(extract(replace(article, series=series)))
+        when = article.published.date().isoformat() if article.published else "undated"
+        print(f"\n{when}  {article.title}")
+        if article.url:
+            print(f"    {article.url}")
+        for summary in extraction.summaries or ("no driver move read",):
+            print(f"    → {summary}")
+    return 0
 
 
 async def _discord_sync(settings: Settings, guild_id: int | None) -> int:
@@ -483,7 +566,17 @@ def build_parser() -> argparse.ArgumentParser:
     feed_add.add_argument("--series")
     feed_add.add_argument("--every", type=int, help="minutes between polls")
     feed_sub.add_parser("list", help="list feeds")
-    sub.add_parser("poll", help="poll due feeds once, deliver alerts, and exit")
+    feed_check = feed_sub.add_parser(
+        "check", help="fetch a feed now and print its latest items with the moves read in "
+                      "them (nothing stored, nothing sent)")
+    feed_check.add_argument("url")
+    feed_check.add_argument("--series", help="the feed's series, as /feed add would set it")
+    feed_check.add_argument("--limit", type=int, default=10, help="items to show (default 10)")
+    sub.add_parser("feeds", help="every feed's health: last success, last error, next poll, "
+                                 "entries seen, disabled or not")
+    poll = sub.add_parser("poll", help="poll due feeds once, deliver alerts, and exit")
+    poll.add_argument("--now", action="store_true",
+                      help="poll every feed now, whatever its schedule")
     lineup = sub.add_parser("lineup", help="entry lists: import or export seats as CSV")
     lineup_sub = lineup.add_subparsers(dest="lineup_action", required=True)
     lineup_import = lineup_sub.add_parser(
@@ -553,6 +646,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
         from bot.demo import run_demo
 
         return asyncio.run(run_demo(script=args.script))
+    if args.command == "feed" and args.feed_action == "check":
+        return asyncio.run(_feed_check(settings, args.url, args.series, args.limit))
     if args.command in _NEEDS_DATABASE:
         _database_url(settings)  # a bad DATABASE_URL is one line, before anything starts
     if args.command == "run":
@@ -569,7 +664,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
     if args.command == "outbox":
         return asyncio.run(_outbox(settings, args.limit))
     if args.command == "poll":
-        return asyncio.run(_poll_once(settings))
+        return asyncio.run(_poll_once(settings, every_feed=args.now))
+    if args.command == "feeds":
+        return asyncio.run(_feeds_table(settings))
     if args.command == "lineup":
         if args.lineup_action == "import":
             if not os.path.isfile(args.file):
@@ -592,7 +689,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
     return 2
 
 
-_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "poll", "lineup", "outbox"})
+_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "feeds", "poll", "lineup", "outbox"})
 
 
 if __name__ == "__main__":

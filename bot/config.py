@@ -42,10 +42,25 @@ class Settings(BaseSettings):
         description="requests/s all workers sharing a Discord token may send together "
                     "(Discord allows 50; alerts leave evenly spaced, so 47 keeps clear of "
                     "it); each takes an equal share")
+    pitboard_digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = Field(
+        default=None, description="day of the weekly digest to each alerts channel (UTC); "
+                                  "unset: no digest")
+    pitboard_digest_hour: int = Field(default=9, ge=0, le=23,
+                                      description="hour (UTC) of the weekly digest")
     pitboard_worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     pitboard_feeds: str = Field(default="", description="comma-separated feed URLs to add")
     pitboard_allow_private_feeds: bool = Field(
         default=False, description="let feed URLs reach loopback/private addresses")
+    pitboard_feed_max_failures: int = Field(
+        default=10, ge=1,
+        description="failed polls in a row after which a feed is disabled and moderators told")
+    pitboard_feed_host_limit: int = Field(
+        default=2, ge=1, description="feeds fetched at once from one host")
+    pitboard_feed_concurrency: int = Field(
+        default=16, ge=1, description="feeds fetched at once in all")
+    pitboard_contact_url: str | None = Field(
+        default=None,
+        description="where a site owner reaches the operator; sent in the User-Agent")
     pitboard_gazetteer_dir: str | None = None
     pitboard_console: bool | None = Field(
         default=None, description="print alerts to the terminal; default: when no platform")

@@ -63,11 +63,6 @@ def describe(destination: Destination) -> str:
     return f"{destination.platform}:{destination.workspace} {where}"
 
 
-# Sent rows are settled this many at a time, or after this long without a finished task.
-_FLUSH_ROWS = 100
-_FLUSH_SECONDS = 0.5
-
-
 @dataclass(slots=True)
 class _Run:
     """The state of one run_once: what is claimed, queued per destination, and sent."""
@@ -80,6 +75,7 @@ class _Run:
     queues: dict[object, deque[tuple[OutboxItem, float]]] = field(default_factory=dict)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     sent: dict[int, str | None] = field(default_factory=dict)
+    progress: asyncio.Event = field(default_factory=asyncio.Event)  # a row was sent
 
 
 class DeliveryWorker:
@@ -119,14 +115,20 @@ class DeliveryWorker:
             room = run.limit - run.unsent
             if not run.exhausted and room >= max(run.limit // 4, 1):
                 await self._claim_more(run, room, report)
+            if run.sent:
+                # Group commit: what was sent is settled at once, in one transaction, while
+                # the sends go on; what they send meanwhile makes the next batch. A slow
+                # trickle settles each row as it goes, a fan-out hundreds at a time.
+                await self._settle(run, report)
+                continue
             if not run.tasks:
                 break
-            done, _ = await asyncio.wait(run.tasks, timeout=_FLUSH_SECONDS,
+            progress = asyncio.ensure_future(run.progress.wait())
+            done, _ = await asyncio.wait({*run.tasks, progress},
                                          return_when=asyncio.FIRST_COMPLETED)
+            progress.cancel()
+            run.progress.clear()
             run.tasks -= done
-            if len(run.sent) >= _FLUSH_ROWS or (run.sent and not done):
-                await self._settle(run, report)
-        await self._settle(run, report)
         if report.deferred:
             log.warning("delivery slow: %d alerts left for the next lease", report.deferred)
         return report
@@ -169,6 +171,7 @@ class DeliveryWorker:
                     continue
                 if ref is not False:
                     run.sent[item.id] = ref
+                    run.progress.set()
         finally:
             del run.queues[key]
 
@@ -185,9 +188,11 @@ class DeliveryWorker:
         failure is recorded, logged and acted on)."""
         destination = item.destination
         sender = self._senders[destination.platform]
+        if item.edit and item.edit_of is None:
+            return None  # the post left no reference to edit: settled, nothing to send
         alert = render_alert(item.story, destination, self._gazetteer, mentions=item.mentions,
                              key=outbox_key(item), resend=item.resend,
-                             reply_to=item.reply_to)
+                             reply_to=item.reply_to, edit_of=item.edit_of)
         try:
             return await sender.send(alert)
         except RetryLater as exc:

@@ -111,3 +111,6 @@ class Alert:
     # confirmed answers it (a Discord reply, a Slack thread reply) rather than standing
     # alone as if it were other news.
     reply_to: str | None = None
+    # "channel:message": edit that post to show this alert instead of posting (another
+    # source reported the story).
+    edit_of: str | None = None

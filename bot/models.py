@@ -168,6 +168,13 @@ class Feed:
     last_polled_at: datetime | None = None
     last_error: str | None = None
     error_count: int = 0
+    # Set when Pitboard stopped polling the feed by itself (410 Gone, too many failures):
+    # paused too, so `/feed resume` is the one way back.
+    disabled_reason: str | None = None
+    body_hash: str | None = None  # of the last 200 body parsed: the same bytes are not re-read
+    last_success_at: datetime | None = None
+    next_poll_at: datetime | None = None
+    entries_seen: int = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,10 +187,28 @@ class FetchResult:
     last_modified: str | None = None
     title: str | None = None
     error: str | None = None
+    gone: bool = False  # 410: the publisher says the feed will not come back
+    moved_to: str | None = None  # where every redirect on the way said "permanently"
+    body_hash: str | None = None
+    unchanged: bool = False  # a 200 whose body hashes as last time: nothing was parsed
+    # The server's own word on how long to leave it alone (Cache-Control max-age,
+    # Retry-After): a floor under the feed's interval or backoff.
+    wait_seconds: float | None = None
+    feed_link: str | None = None  # not a feed, but an HTML page that links to this one
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbedFeed:
+    """A URL fetched once before it becomes a feed: where the feed really is (after
+    discovery and permanent redirects), its own title, and what that fetch found."""
+
+    url: str
+    title: str | None
+    result: FetchResult
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -203,6 +228,8 @@ class Story:
     source: Source | None = None
     first_seen: datetime | None = None
     updated_at: datetime | None = None
+    # The other sources that reported it, by name (filled where alerts are rendered).
+    also_reported_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -359,6 +386,10 @@ class OutboxItem:
     mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
     claims: int = 1  # past one, a worker had it before and may have posted it already
     reply_to: str | None = None  # "channel:message" of the story's first post here
+    # An edit of the story's post here ("channel:message"), not a post: another source
+    # reported it. None for an edit whose post left no reference: nothing to edit.
+    edit: bool = False
+    edit_of: str | None = None
 
     @property
     def resend(self) -> bool:

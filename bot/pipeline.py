@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from bot.alerts import route_stories
 from bot.models import Article, Extraction, Feed, FetchResult, PollReport, Story, utcnow
@@ -18,6 +19,8 @@ from bot.ports import FeedFetcher, Gazetteer, Store
 log = logging.getLogger(__name__)
 
 Extractor = Callable[[Article], Extraction]
+# Tells the moderators of a feed's workspace ("discord:1234"; None: the operator) something.
+FeedNotifier = Callable[[str | None, str], Awaitable[None]]
 
 # Below this the rules engine is guessing: "signed for McLaren in 2007" restated as career
 # background scores about 0.36; rumours score 0.4-0.5 and are kept, marked as rumours.
@@ -46,14 +49,23 @@ class Pipeline:
     def __init__(self, store: Store, fetcher: FeedFetcher, *, extractor: Extractor,
                  gazetteer: Gazetteer | None, worker_id: str, concurrency: int = 8,
                  lease_seconds: int = 60,
-                 is_transient: Callable[[BaseException], bool] = lambda _exc: False) -> None:
+                 is_transient: Callable[[BaseException], bool] = lambda _exc: False,
+                 max_failures: int = 10, notify: FeedNotifier | None = None,
+                 per_host: int = 2) -> None:
         self._store = store
         self._fetcher = fetcher
         self._extract = extractor
         self._gazetteer = gazetteer
         self._worker_id = worker_id
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
+        # One site gets at most `per_host` of our requests at a time, however many of its
+        # feeds are due: politeness, and a slow site cannot take every slot.
+        self._per_host = per_host
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._lease_seconds = lease_seconds
+        self._max_failures = max_failures
+        self._notify = notify
         self._is_transient = is_transient
         self._held: set[int] = set()  # feeds claimed by this worker and still being polled
         self._to_release: set[int] = set()  # hand-backs the database refused
@@ -65,8 +77,13 @@ class Pipeline:
     def lease_seconds(self) -> int:
         return self._lease_seconds
 
-    async def poll_due(self, *, now: datetime | None = None, limit: int = 100
+    async def poll_due(self, *, now: datetime | None = None, limit: int | None = None
                        ) -> list[PollReport]:
+        """Poll every feed due at `now` (at most `limit`), claiming work as slots free up.
+
+        No batch: a slow feed holds one slot while the others are refilled, so healthy
+        feeds never wait for it. Claims stop at the number of feeds due when the cycle
+        began, so a feed polled now is not claimed again in the same cycle."""
         now = now or utcnow()
         self.database_error = None
         if self._to_release:
@@ -78,17 +95,54 @@ class Pipeline:
         # A failure here is the database's (one article's trouble stays with that article),
         # and the claim below would meet it too: the tick is skipped either way.
         await self.recover(now)
-        feeds = await self._store.claim_due_feeds(now, limit=limit, worker=self._worker_id,
-                                                  lease_seconds=self._lease_seconds)
-        if not feeds:
-            return []
-        self._held.update(feed.id for feed in feeds)
-        renewer = asyncio.create_task(self._renew_leases(), name="renew-feed-leases")
+        budget = await self._store.count_due_feeds(now)
+        if limit is not None:
+            budget = min(budget, limit)
+        # Claimed ahead of the free slots, so feeds of other hosts are ready while some
+        # wait for their host's turn; claimed in chunks, not one transaction per slot.
+        # Claimed feeds waiting for a slot keep their leases: the renewer pushes them on.
+        in_flight = self._concurrency * 2
+        chunk = max(1, self._concurrency // 2)
+        running: set[asyncio.Task[PollReport]] = set()
+        reports: list[PollReport] = []
+        claimed = 0
+        first = True
+        renewer: asyncio.Task[None] | None = None
         try:
-            return list(await asyncio.gather(*(self.poll_feed(feed) for feed in feeds)))
+            while True:
+                room = min(in_flight - len(running), budget - claimed)
+                if room > 0 and (first or room >= chunk or not running):
+                    try:
+                        feeds = await self._store.claim_due_feeds(
+                            now, limit=room, worker=self._worker_id,
+                            lease_seconds=self._lease_seconds)
+                    except Exception:
+                        if first:
+                            raise  # nothing started: the tick is skipped, as before
+                        log.exception("claiming more feeds failed; finishing those in hand")
+                        feeds, budget = [], claimed
+                    first = False
+                    claimed += len(feeds)
+                    if len(feeds) < room:
+                        budget = claimed  # nothing more is due (or others hold it)
+                    self._held.update(feed.id for feed in feeds)
+                    if feeds and renewer is None:
+                        renewer = asyncio.create_task(self._renew_leases(),
+                                                      name="renew-feed-leases")
+                    running.update(asyncio.create_task(self.poll_feed(feed))
+                                   for feed in feeds)
+                if not running:
+                    return reports
+                done, running = await asyncio.wait(running,
+                                                   return_when=asyncio.FIRST_COMPLETED)
+                reports += [task.result() for task in done]
         finally:
-            renewer.cancel()
-            self._held.difference_update(feed.id for feed in feeds)
+            if renewer is not None:
+                renewer.cancel()
+            for task in running:  # cancelled from outside (shutdown): they hand back
+                task.cancel()
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
 
     async def _renew_leases(self) -> None:
         """While polls run (feeds waiting for a slot included), push their leases on."""
@@ -105,8 +159,10 @@ class Pipeline:
                 log.debug("renewing feed leases failed: %r", exc)
 
     async def poll_feed(self, feed: Feed) -> PollReport:
+        host = (urlsplit(feed.url).hostname or "").lower()
+        host_slots = self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host))
         try:
-            async with self._slots:
+            async with host_slots, self._slots:
                 return await self._poll(feed)
         except asyncio.CancelledError:
             # Shutting down: hand the feed back so another worker polls it now.
@@ -150,10 +206,23 @@ class Pipeline:
         except Exception as exc:  # a fetcher bug is this feed's error, not the cycle's
             log.exception("fetcher raised for feed %s", feed.id)
             result = FetchResult(error=f"fetch failed: {exc!r}")
-        if result.error is not None or result.not_modified:
-            await self._store.record_poll(feed.id, result, utcnow())
+        return await self._ingest(feed, result)
+
+    async def first_poll(self, feed: Feed, result: FetchResult) -> PollReport:
+        """A new feed's probe (feeds.FeedProbe) serves as its first poll: its entries are
+        recorded, and read by the rules engine, without an alert (the feed is not primed)."""
+        articles = tuple(replace(a, feed_id=feed.id, series=feed.series,
+                                 source=feed.title or a.source) for a in result.articles)
+        async with self._slots:
+            return await self._ingest(feed, replace(result, articles=articles))
+
+    async def _ingest(self, feed: Feed, result: FetchResult) -> PollReport:
+        if result.error is not None or result.not_modified or result.unchanged:
+            if await self._store.record_poll(feed.id, result, utcnow(),
+                                             max_failures=self._max_failures):
+                await self._tell_disabled(feed, result)
             return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
-                              not_modified=result.not_modified)
+                              not_modified=result.not_modified or result.unchanged)
         new_articles = await self._store.add_articles(feed.id, result.articles)
         stories: list[Story] = []
         moves = 0
@@ -174,11 +243,28 @@ class Pipeline:
                 [a.id for a in new_articles if a.id is not None], utcnow())
         # Recorded last: if we die before this, the next poll fetches again and the
         # database's uniqueness turns the repeat into a no-op.
-        await self._store.record_poll(feed.id, result, utcnow())
+        await self._store.record_poll(feed.id, result, utcnow(), new_entries=len(new_articles),
+                                      max_failures=self._max_failures)
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
                           story_ids=tuple(s.id for s in stories), alerts_queued=queued,
                           moves=moves)
+
+    async def _tell_disabled(self, feed: Feed, result: FetchResult) -> None:
+        """Once per disable: storage reports the disabling poll only, and a disabled feed is
+        not polled again until a moderator resumes it."""
+        why = ("the site says it is gone for good (HTTP 410)" if result.gone else
+               f"{self._max_failures} polls in a row failed, the last with: {result.error}")
+        text = (f"Pitboard stopped polling feed {feed.id} ({feed.title or feed.url}): {why}. "
+                f"Once it works again, /feed resume {feed.id} starts it again.")
+        log.warning("feed %s disabled: %s", feed.url, why)
+        if self._notify is None:
+            return
+        try:
+            await self._notify(feed.workspace, text)
+        except Exception:  # best effort, as with every moderator notice: the disable stands
+            log.warning("could not tell the moderators of %s that feed %s stopped",
+                        feed.workspace, feed.id, exc_info=True)
 
     async def recover(self, now: datetime | None = None, *, limit: int = 20) -> int:
         """Finish the articles a dead worker stored but never marked processed; returns how

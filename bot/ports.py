@@ -19,6 +19,7 @@ from bot.models import (
     LineupChange,
     OutboxEntry,
     OutboxItem,
+    ProbedFeed,
     Seat,
     Story,
     Subscription,
@@ -51,11 +52,20 @@ class FeedStore(Protocol):
         self, feed_id: int, paused: bool, workspace: str | None = None
     ) -> bool: ...
 
+    async def count_due_feeds(self, now: datetime) -> int: ...
+
+    async def mark_all_due(self, now: datetime) -> int:
+        """Every unpaused feed becomes due at `now`; returns how many."""
+        ...
+
     async def claim_due_feeds(
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int
     ) -> list[Feed]: ...
 
-    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None: ...
+    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
+                          new_entries: int = 0, max_failures: int = 10) -> bool:
+        """True when this poll disabled the feed (410, or max_failures in a row)."""
+        ...
 
     async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
                                 lease_seconds: int, now: datetime) -> set[int]:
@@ -115,6 +125,12 @@ class StoryStore(Protocol):
         ...
 
     async def recent_stories(self, limit: int = 5) -> list[Story]: ...
+
+    async def confirmed_since(self, since: datetime, *, series: str | None = None,
+                              limit: int = 100) -> list[Story]:
+        """Confirmed stories first seen or confirmed since `since` (of one series if given),
+        oldest first."""
+        ...
 
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
         """The driver's stories, newest first."""
@@ -212,6 +228,11 @@ class SettingsStore(Protocol):
     async def get_setting(self, platform: str, workspace: str, key: str) -> str | None: ...
 
     async def set_setting(self, platform: str, workspace: str, key: str, value: str) -> None: ...
+
+    async def claim_setting(self, platform: str, workspace: str, key: str, value: str
+                            ) -> bool:
+        """Set it to `value` unless it already is; True for the one caller that did."""
+        ...
 
 
 class Outbox(Protocol):
@@ -340,6 +361,21 @@ class FeedUrlChecker(Protocol):
     ValueError with a message fit for the user."""
 
     async def __call__(self, url: str) -> str: ...
+
+
+class FeedProbe(Protocol):
+    """Fetches a URL once before it is stored (feeds.FeedProbe): returns where the feed is
+    (an HTML page's advertised feed, a permanent redirect's target) with what the fetch
+    found; raises ValueError with the reason, fit for the user, when there is no feed."""
+
+    async def __call__(self, url: str) -> ProbedFeed: ...
+
+
+class FeedPrimer(Protocol):
+    """Records a new feed's current entries from its probe, silently (Pipeline.first_poll):
+    the probe's fetch serves as the feed's first poll."""
+
+    async def __call__(self, feed: Feed, result: FetchResult) -> object: ...
 
 
 # ----- what adapters get from the core -------------------------------------------------------

@@ -4,6 +4,7 @@
 redirects followed by hand with the SSRF guard on every hop, and every failure returned as
 `FetchResult.error`. `parse_feed` turns feed bytes into normalised `bot.models.Article`s."""
 
+from feeds.discover import FeedProbe
 from feeds.fetch import GuardedResolver, HttpFeedFetcher
 from feeds.parse import ParsedFeed, parse_feed
 from feeds.settings import FetchSettings
@@ -11,6 +12,7 @@ from feeds.text import html_to_text
 from feeds.urls import FeedUrlError, check_feed_url, check_feed_url_async
 
 __all__ = [
+    "FeedProbe",
     "FeedUrlError",
     "FetchSettings",
     "GuardedResolver",

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import hashlib
 import ipaddress
 import logging
+import re
 import socket
 import ssl
+from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from types import TracebackType
 from typing import Self
@@ -25,7 +30,9 @@ from feeds.urls import FeedUrlError, address_problem, check_feed_url_async
 log = logging.getLogger(__name__)
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
 _CHUNK = 64 * 1024
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
 class _RefusedAddress(OSError):
@@ -66,6 +73,12 @@ class GuardedResolver(AbstractResolver):
 
 class _Failure(Exception):
     """Ends one fetch with a short reason for the user; never leaves this module."""
+
+    def __init__(self, message: str, *, gone: bool = False,
+                 wait_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.gone = gone
+        self.wait_seconds = wait_seconds
 
 
 class HttpFeedFetcher:
@@ -132,7 +145,8 @@ class HttpFeedFetcher:
             async with asyncio.timeout(self.settings.timeout_seconds):
                 return await self._fetch(session, feed)
         except _Failure as failure:
-            return FetchResult(error=str(failure))
+            return FetchResult(error=str(failure), gone=failure.gone,
+                               wait_seconds=failure.wait_seconds)
         except aiohttp.ConnectionTimeoutError as exc:
             return FetchResult(error=f"connection timed out after "
                                      f"{self.settings.connect_timeout_seconds:g}s: {exc}")
@@ -159,6 +173,9 @@ class HttpFeedFetcher:
         settings = self.settings
         url = feed.url
         visited: set[str] = set()
+        # The new address is stored only when every hop said "permanently": a temporary
+        # hop anywhere on the way means the old URL is still the one to ask.
+        permanent: bool | None = None
         for _hop in range(settings.max_redirects + 1):
             try:
                 url = await check_feed_url_async(
@@ -178,23 +195,37 @@ class HttpFeedFetcher:
                     if not location:
                         raise _Failure(f"HTTP {response.status} redirect without a Location")
                     url = urljoin(str(response.url), location)
+                    permanent = (permanent is not False) and response.status in _PERMANENT
                     continue
-                return await self._finish(feed, url, response)
+                result = await self._finish(feed, url, response)
+                if permanent and result.ok:
+                    result = replace(result, moved_to=url)
+                return result
         raise _Failure(f"too many redirects (more than {settings.max_redirects})")
 
     async def _finish(self, feed: Feed, url: str,
                       response: aiohttp.ClientResponse) -> FetchResult:
         etag = response.headers.get("ETag")
         last_modified = response.headers.get("Last-Modified")
+        wait = _server_wait(response)
         if response.status == HTTPStatus.NOT_MODIFIED:
             # A 304 may omit the validators; the ones we sent are still the current ones.
             return FetchResult(not_modified=True, etag=etag or feed.etag,
-                               last_modified=last_modified or feed.last_modified)
+                               last_modified=last_modified or feed.last_modified,
+                               wait_seconds=wait)
         if response.status >= 400:
-            raise _Failure(f"HTTP {response.status} {response.reason or ''}".rstrip())
+            raise _Failure(_status_failure(response.status, response.reason),
+                           gone=response.status == HTTPStatus.GONE, wait_seconds=wait)
         if not 200 <= response.status < 300:
             raise _Failure(f"unexpected HTTP status {response.status}")
         body = await _read_capped(response, self.settings.max_bytes)
+        body_hash = hashlib.sha256(body).hexdigest()
+        if feed.body_hash == body_hash:
+            # Servers without validators (or with ones that change on every request) send
+            # the same bytes again and again: parsing them again would find nothing new.
+            return FetchResult(unchanged=True, etag=etag or feed.etag,
+                               last_modified=last_modified or feed.last_modified,
+                               body_hash=body_hash, wait_seconds=wait)
         content_type = response.headers.get("Content-Type")
         # feedparser is pure Python: a large feed would stall every other task on the loop.
         parsed = await asyncio.to_thread(
@@ -202,9 +233,44 @@ class HttpFeedFetcher:
             settings=self.settings)
         if parsed.error:
             # No validators with an error: the next poll fetches in full and can recover.
-            return FetchResult(error=parsed.error, title=parsed.title)
+            return FetchResult(error=parsed.error, title=parsed.title,
+                               feed_link=parsed.feed_link)
         return FetchResult(articles=parsed.articles, title=parsed.title, etag=etag,
-                           last_modified=last_modified)
+                           last_modified=last_modified, body_hash=body_hash,
+                           wait_seconds=wait)
+
+
+def _status_failure(status: int, reason: str | None) -> str:
+    """The error a moderator reads in /feed list: the status, and what it means for them."""
+    meaning = {
+        401: "the feed needs a login",
+        403: "the site refuses the bot",
+        404: "no feed at this address",
+        410: "the site removed the feed for good",
+        429: "the site asks the bot to poll less often",
+    }.get(status)
+    if meaning is None and status >= 500:
+        meaning = "the site has a problem"
+    text = f"HTTP {status} {reason or ''}".rstrip()
+    return f"{text}: {meaning}" if meaning else text
+
+
+def _server_wait(response: aiohttp.ClientResponse) -> float | None:
+    """Seconds the server asks us to wait before the next request: Retry-After (on any
+    answer; seconds or an HTTP date), else Cache-Control max-age. None when it says nothing."""
+    retry_after = response.headers.get("Retry-After", "").strip()
+    if retry_after:
+        if retry_after.isdigit():
+            return float(retry_after)
+        try:
+            when = parsedate_to_datetime(retry_after)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None:
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    match = _MAX_AGE.search(response.headers.get("Cache-Control", ""))
+    return float(match.group(1)) if match else None
 
 
 def _conditional_headers(feed: Feed) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import codecs
 import hashlib
+import json
 import logging
 import re
 import time
@@ -58,6 +59,13 @@ _WIDE_OR_EBCDIC = (
 )
 # feedparser looks for entity declarations only before this point; so must we.
 _FIRST_ELEMENT = re.compile(rb"<\w")
+# The first element of the document, past the XML declaration, DOCTYPE and comments: an RSS
+# file may carry an XHTML DOCTYPE (for its entities) and is still RSS.
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_FIRST_TAG = re.compile(rb"<([A-Za-z][\w:.-]*)")
+_FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf:rdf", b"rdf", b"channel"})
+_JSON_TYPES = ("application/feed+json", "application/json")
+_JSON_FEED_VERSION = "https://jsonfeed.org/version/1"
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
                          re.IGNORECASE | re.DOTALL)
 
@@ -67,6 +75,7 @@ class ParsedFeed:
     title: str | None = None
     articles: tuple[Article, ...] = ()
     error: str | None = None
+    feed_link: str | None = None  # an HTML page's <link rel="alternate"> to its feed
 
     @property
     def ok(self) -> bool:
@@ -90,6 +99,8 @@ def parse_feed(
     now = now or datetime.now(UTC)
     if not body.strip():
         return ParsedFeed(error="empty response: no feed in it")
+    if _looks_like_json(body, content_type):
+        return _parse_json_feed(body, url=url, feed=feed, settings=settings, now=now)
     body, content_type = _ascii_compatible(body, content_type)
     headers = {"content-location": url, "content-type": _effective_content_type(body,
                                                                                 content_type)}
@@ -117,9 +128,9 @@ def parse_feed(
     if not articles:
         # Judged on what was kept: a truncated document can leave feedparser holding one
         # empty entry, which is no feed at all.
-        problem = _why_no_entries(parsed, body, content_type, url)
+        problem, feed_link = _why_no_entries(parsed, body, content_type, url)
         if problem:
-            return ParsedFeed(title=own_title, error=problem)
+            return ParsedFeed(title=own_title, error=problem, feed_link=feed_link)
     if parsed.get("bozo") and entries:
         log.debug("kept %d entries of a malformed feed %s: %s", len(articles), url,
                  parsed.get("bozo_exception"))
@@ -170,27 +181,104 @@ def _defuse_entities(body: bytes) -> bytes:
 
 
 def _why_no_entries(parsed: Mapping[str, Any], body: bytes, content_type: str | None,
-                    url: str) -> str | None:
-    """None for a sound feed that is merely empty; otherwise what is wrong."""
+                    url: str) -> tuple[str | None, str | None]:
+    """None for a sound feed that is merely empty; otherwise what is wrong, and for an HTML
+    page the feed it links to."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if media_type in ("text/html", "application/xhtml+xml") or _HTML_START.match(body[:4096]):
+    root = _root_element(body)
+    if root in _FEED_ROOTS:
+        html = False
+    elif root == b"html":
+        html = True
+    else:
+        html = media_type in ("text/html", "application/xhtml+xml") or bool(
+            _HTML_START.match(body[:4096]))
+    if html:
         found = _alternate_feed(parsed, body, url)
         hint = f"; the page links to a feed at {found}" if found else ""
-        return f"not a feed: the address returned an HTML page{hint}"
+        return f"not a feed: the address returned an HTML page{hint}", found
     bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if bozo is not None and not isinstance(bozo, _HARMLESS_BOZO):
-        return f"malformed feed with no readable entries: {_short(bozo)}"
+        return f"malformed feed with no readable entries: {_short(bozo)}", None
     if not parsed.get("version"):
-        return "not a feed: the document is neither RSS nor Atom"
-    return None
+        return "not a feed: the document is neither RSS nor Atom", None
+    return None, None
+
+
+def _root_element(body: bytes) -> bytes | None:
+    head = _COMMENT.sub(b"", body[:8192])
+    match = _FIRST_TAG.search(head)
+    return match.group(1).lower() if match else None
+
+
+def _looks_like_json(body: bytes, content_type: str | None) -> bool:
+    media_type = (content_type or "").split(";", 1)[0].strip().lower()
+    return media_type in _JSON_TYPES or body.lstrip()[:1] == b"{"
+
+
+def _parse_json_feed(body: bytes, *, url: str, feed: Feed | None, settings: FetchSettings,
+                     now: datetime) -> ParsedFeed:
+    """JSON Feed 1.0 and 1.1 (jsonfeed.org): its items become the same entries feedparser
+    gives, so one normaliser serves both."""
+    try:
+        document = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return ParsedFeed(error=f"not a feed: JSON that cannot be read ({_short(exc)})")
+    if not isinstance(document, dict) or not str(document.get("version", "")).startswith(
+            _JSON_FEED_VERSION):
+        return ParsedFeed(error="not a feed: JSON, but not a JSON Feed (jsonfeed.org)")
+    own_title = collapse_whitespace(str(document.get("title") or "")) or None
+    source = (feed.title if feed and feed.title else None) or own_title
+    items = document.get("items")
+    articles: list[Article] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        article = _article(_json_entry(item), url=url, feed=feed, source=source,
+                           settings=settings, now=now)
+        if article is not None:
+            articles.append(article)
+            if len(articles) == settings.max_entries:
+                break
+    return ParsedFeed(title=own_title, articles=tuple(articles))
+
+
+def _json_entry(item: Mapping[str, Any]) -> dict[str, Any]:
+    def text(key: str) -> str:
+        value = item.get(key)
+        return value if isinstance(value, str) else ""
+
+    entry: dict[str, Any] = {
+        "id": str(item["id"]) if item.get("id") not in (None, "") else "",
+        "link": text("url") or text("external_url"),
+        "title_detail": {"value": text("title"), "type": "text/plain"},
+        "summary_detail": {"value": text("summary"), "type": "text/plain"},
+        "content": [{"value": text("content_html"), "type": "text/html"},
+                    {"value": text("content_text"), "type": "text/plain"}],
+    }
+    for key, parsed_key in (("date_published", "published_parsed"),
+                            ("date_modified", "updated_parsed")):
+        moment = _rfc3339(text(key))
+        if moment is not None:
+            entry[parsed_key] = moment.utctimetuple()
+    return entry
+
+
+def _rfc3339(text: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _alternate_feed(parsed: Mapping[str, Any], body: bytes, url: str) -> str | None:
     """The feed an HTML page advertises with <link rel="alternate">, to help the user."""
     for link in parsed.get("feed", {}).get("links", []):
         kind = str(link.get("type", "")).lower()
-        if link.get("rel") == "alternate" and ("rss" in kind or "atom" in kind) and link.get(
-                "href"):
+        if link.get("rel") == "alternate" and _is_feed_type(kind) and link.get("href"):
             return _absolute(url, str(link["href"]))
     try:
         tree = LexborHTMLParser(body[:200_000])
@@ -199,9 +287,14 @@ def _alternate_feed(parsed: Mapping[str, Any], body: bytes, url: str) -> str | N
     for node in tree.css('link[rel="alternate"]'):
         kind = (node.attributes.get("type") or "").lower()
         href = node.attributes.get("href")
-        if href and ("rss" in kind or "atom" in kind):
+        if href and _is_feed_type(kind):
             return _absolute(url, href)
     return None
+
+
+def _is_feed_type(kind: str) -> bool:
+    # application/rss+xml, application/atom+xml, application/feed+json (JSON Feed)
+    return "rss" in kind or "atom" in kind or "feed+json" in kind
 
 
 def _short(exc: BaseException) -> str:

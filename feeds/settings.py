@@ -9,7 +9,9 @@ from dataclasses import dataclass
 class FetchSettings:
     timeout_seconds: float = 20.0  # the whole fetch, every redirect hop included
     max_bytes: int = 5_000_000  # of the decoded body: a gzip bomb stops here too
-    user_agent: str = "Pitboard/0.1 (+https://github.com/pitboard)"
+    # Site owners read the User-Agent in their logs: it says what polls them and, with the
+    # operator's contact URL, whom to ask to poll less (or to stop) instead of blocking.
+    user_agent: str = "Pitboard/0.1 (racing news bot; +https://github.com/pitboard)"
     allow_private: bool = False  # True only for tests and trusted local set-ups
     max_redirects: int = 5
     max_entries: int = 200
@@ -28,6 +30,11 @@ class FetchSettings:
         object.__setattr__(
             self, "trusted_hosts", frozenset(h.lower().rstrip(".") for h in self.trusted_hosts)
         )
+
+    @staticmethod
+    def user_agent_for(contact_url: str | None) -> str:
+        contact = (contact_url or "").strip() or "https://github.com/pitboard"
+        return f"Pitboard/0.1 (racing news bot; +{contact})"
 
     @property
     def connect_timeout_seconds(self) -> float:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from bot.models import Feed, FetchResult, TargetKind, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -17,6 +18,13 @@ from storage.tables import feeds, outbox
 
 # A failing feed waits interval × 2^(errors-1), but never longer than this (or its interval).
 MAX_BACKOFF_SECONDS = 6 * 3600
+# Backoff delays are spread ±20%: feeds that failed together (one host down) must not all
+# come back in the same second and fail together again.
+BACKOFF_JITTER = 0.2
+# How long a server may ask us to stay away (Retry-After, max-age) before we stop listening:
+# a typo'd "max-age=31536000" must not silence a feed for a year.
+MAX_SERVER_WAIT_SECONDS = 24 * 3600
+MAX_FAILURES = 10
 MAX_URL_CHARS = 2000
 
 
@@ -26,7 +34,9 @@ def feed_of(row: Any) -> Feed:
         interval_seconds=row.interval_seconds, paused=row.paused, workspace=row.workspace,
         etag=row.etag, last_modified=row.last_modified, primed=row.primed,
         last_polled_at=row.last_polled_at, last_error=row.last_error,
-        error_count=row.error_count,
+        error_count=row.error_count, disabled_reason=row.disabled_reason,
+        body_hash=row.body_hash, last_success_at=row.last_success_at,
+        next_poll_at=row.next_poll_at, entries_seen=row.entries_seen or 0,
     )
 
 
@@ -89,10 +99,36 @@ class FeedStorage(StoreBase):
     @translate_errors
     async def set_paused(self, feed_id: int, paused: bool,
                          workspace: str | None = None) -> bool:
+        """Resuming also ends a disable (410, too many failures): the feed is polled at
+        once, with a clean failure count."""
+        values: dict[str, Any] = {"paused": paused}
+        if not paused:
+            values.update(disabled_reason=None, error_count=0, next_poll_at=utcnow())
         async with self._write() as connection:
             result = await connection.execute(
-                update(feeds).where(*self._scoped(feed_id, workspace)).values(paused=paused))
+                update(feeds).where(*self._scoped(feed_id, workspace)).values(**values))
             return bool(result.rowcount)
+
+    @translate_errors
+    async def count_due_feeds(self, now: datetime) -> int:
+        """How many feeds claim_due_feeds could claim at `now`."""
+        now = utc(now)
+        async with self._read() as connection:
+            return int((await connection.execute(
+                select(func.count()).select_from(feeds).where(
+                    feeds.c.paused.is_(False), feeds.c.next_poll_at <= now,
+                    or_(feeds.c.lease_until.is_(None), feeds.c.lease_until <= now)))
+            ).scalar_one())
+
+    @translate_errors
+    async def mark_all_due(self, now: datetime) -> int:
+        """Every running feed is due now (`pitboard poll --now`); paused and disabled feeds
+        stay as they are. Leases are left alone: a feed another worker is polling is
+        being polled."""
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(feeds).where(feeds.c.paused.is_(False)).values(next_poll_at=utc(now)))
+            return int(result.rowcount or 0)
 
     @translate_errors
     async def claim_due_feeds(self, now: datetime, *, limit: int, worker: str,
@@ -159,27 +195,58 @@ class FeedStorage(StoreBase):
         return released
 
     @translate_errors
-    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime) -> None:
-        """Store what a poll learned, schedule the next one and release the lease."""
+    async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
+                          new_entries: int = 0, max_failures: int = MAX_FAILURES) -> bool:
+        """Store what a poll learned, schedule the next one and release the lease.
+
+        True when this poll disabled the feed (410 Gone, or the `max_failures`th failure in a
+        row): the caller tells its moderators, once, since a disabled feed is not polled
+        again until someone resumes it."""
         now = utc(now)
         async with self._write() as connection:
             row = (await connection.execute(
                 select(feeds).where(feeds.c.id == feed_id))).first()
             if row is None:
-                return  # removed while it was being polled
+                return False  # removed while it was being polled
             changes: dict[str, Any] = {"last_polled_at": now, "lease_owner": None,
                                        "lease_until": None}
+            floor = min(result.wait_seconds or 0.0, MAX_SERVER_WAIT_SECONDS)
             if result.ok:
                 changes.update(
                     etag=result.etag or row.etag,
                     last_modified=result.last_modified or row.last_modified,
+                    body_hash=result.body_hash or row.body_hash,
                     title=result.title or row.title, last_error=None, error_count=0,
-                    primed=True, next_poll_at=now + timedelta(seconds=row.interval_seconds))
+                    primed=True, last_success_at=now,
+                    entries_seen=(row.entries_seen or 0) + new_entries,
+                    next_poll_at=now + timedelta(seconds=max(row.interval_seconds, floor)))
+                if result.moved_to and result.moved_to != row.url:
+                    changes.update(await self._moved(connection, row, result.moved_to))
             else:
                 errors = row.error_count + 1
                 delay = min(row.interval_seconds * 2 ** min(errors - 1, 16),
                             max(row.interval_seconds, MAX_BACKOFF_SECONDS))
+                delay *= 1 + random.uniform(-BACKOFF_JITTER, BACKOFF_JITTER)
                 changes.update(last_error=result.error, error_count=errors,
-                               next_poll_at=now + timedelta(seconds=delay))
+                               next_poll_at=now + timedelta(seconds=max(delay, floor)))
+                reason = None
+                if result.gone:
+                    reason = "the site says the feed is gone for good (HTTP 410)"
+                elif errors >= max_failures:
+                    reason = f"{errors} failed polls in a row, the last: {result.error}"
+                if reason is not None and not row.paused:
+                    changes.update(paused=True, disabled_reason=reason)
             await connection.execute(
                 update(feeds).where(feeds.c.id == feed_id).values(**changes))
+            return bool(changes.get("disabled_reason"))
+
+    @staticmethod
+    async def _moved(connection: Any, row: Any, url: str) -> dict[str, Any]:
+        """A permanent redirect: poll the new address from now on, unless the workspace
+        already has a feed there (then both would poll the same thing; the duplicate is
+        left for a moderator to remove rather than merged behind their back)."""
+        if len(url) > MAX_URL_CHARS:
+            return {}
+        taken = (await connection.execute(select(feeds.c.id).where(
+            feeds.c.workspace_key == row.workspace_key, feeds.c.url == url))).first()
+        return {} if taken else {"url": url}

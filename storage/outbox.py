@@ -4,6 +4,7 @@ sends it, so a worker that dies mid-send leaves its alerts to another."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,21 @@ from storage.base import StoreBase, insert_for
 from storage.errors import translate_errors
 from storage.stories import story_of
 from storage.subscriptions import destination_columns, destination_of, ensure_destination
-from storage.tables import destinations, outbox, stories, subscriptions
+from storage.tables import destinations, outbox, stories, story_sources, subscriptions
+
+
+async def _source_names(connection: Any, story_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """Each story's sources by name, first reported first."""
+    names: dict[int, list[str]] = {}
+    for row in await connection.execute(
+            select(story_sources.c.story_id, story_sources.c.name)
+            .where(story_sources.c.story_id.in_(sorted(story_ids)),
+                   story_sources.c.name.is_not(None))
+            .order_by(story_sources.c.added_at, story_sources.c.id)):
+        if row.name not in names.setdefault(row.story_id, []):
+            names[row.story_id].append(row.name)
+    return {story_id: tuple(found) for story_id, found in names.items()}
+
 
 _SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 
@@ -37,6 +52,11 @@ class OutboxStorage(StoreBase):
                                   else await ensure_destination(connection, destination))
                 rows.setdefault(destination_id,
                                 " ".join(sorted(set(mentions.get(destination, ())))))
+            # A channel marked unusable gets nothing queued (its followers' alerts included):
+            # the rows would wait there for good.
+            for broken in await connection.execute(select(destinations.c.id).where(
+                    destinations.c.id.in_(list(rows)), destinations.c.broken.is_not(None))):
+                rows.pop(broken.id)
             if not rows:
                 return 0
             result = await connection.execute(
@@ -84,13 +104,23 @@ class OutboxStorage(StoreBase):
                           .where(earlier.c.story_id == outbox.c.story_id,
                                  earlier.c.destination_id == outbox.c.destination_id,
                                  earlier.c.revision < outbox.c.revision,
-                                 earlier.c.status == "sent",
+                                 earlier.c.action == "post", earlier.c.status == "sent",
                                  earlier.c.message_ref.is_not(None))
                           .order_by(earlier.c.revision).limit(1)
                           .scalar_subquery())
+            # What an edit edits: the story's latest post there.
+            latest = outbox.alias("latest")
+            latest_post = (select(latest.c.message_ref)
+                           .where(latest.c.story_id == outbox.c.story_id,
+                                  latest.c.destination_id == outbox.c.destination_id,
+                                  latest.c.action == "post", latest.c.status == "sent",
+                                  latest.c.message_ref.is_not(None))
+                           .order_by(latest.c.revision.desc()).limit(1)
+                           .scalar_subquery())
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
-                       first_post.label("o_reply_to"),
+                       first_post.label("o_reply_to"), latest_post.label("o_latest"),
+                       outbox.c.action.label("o_action"),
                        outbox.c.mentions.label("o_mentions"),
                        outbox.c.claims.label("o_claims"), stories,
                        *destination_columns())
@@ -98,10 +128,14 @@ class OutboxStorage(StoreBase):
                 .join(destinations, destinations.c.id == outbox.c.destination_id)
                 .where(outbox.c.id.in_(claimed))
                 .order_by(outbox.c.id))).all()
-        return [OutboxItem(id=row.o_id, story=story_of(row),
+            also = await _source_names(connection, {row.id for row in rows})
+        return [OutboxItem(id=row.o_id,
+                           story=replace(story_of(row), also_reported_by=also.get(row.id, ())),
                            destination=destination_of(row, "d_"), attempts=row.o_attempts,
                            mentions=tuple(row.o_mentions.split()), claims=row.o_claims,
-                           reply_to=row.o_reply_to)
+                           reply_to=row.o_reply_to if row.o_action == "post" else None,
+                           edit=row.o_action == "edit",
+                           edit_of=row.o_latest if row.o_action == "edit" else None)
                 for row in rows]
 
     @staticmethod

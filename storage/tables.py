@@ -64,6 +64,10 @@ class FeedRow(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(200))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entries_seen: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ArticleRow(Base):
@@ -308,7 +312,8 @@ class SettingRow(Base):
 class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("story_id", "destination_id", "revision"),
+        # A post per story, destination and revision; an edit per number of sources too.
+        UniqueConstraint("story_id", "destination_id", "revision", "action", "sources"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
@@ -331,6 +336,9 @@ class OutboxRow(Base):
     message_ref: Mapped[str | None] = mapped_column(Text)
     # How often a worker claimed it: past the first, an earlier send may have posted it.
     claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # "post", or "edit": another source reported the story; `sources` counts them then.
+    action: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
+    sources: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The Core handles every store module writes its statements against, declared once.

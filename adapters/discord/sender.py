@@ -187,12 +187,48 @@ class DiscordSender:
         message = render_alert(alert)
         destination = alert.destination
         nonce = alert_nonce(alert)
+        if alert.edit_of:
+            return await self._deliver(lambda: self._edit(alert.edit_of or "", message))
         if destination.kind is DestinationKind.DM:
             return await self._deliver(lambda: self._send_dm(destination, message, nonce,
                                                              alert.reply_to))
         channel_id = _snowflake(destination.channel, "channel")
-        return await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce,
-                                                                 alert.reply_to))
+        ref = await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce,
+                                                                alert.reply_to))
+        if alert.reply_to:
+            await self._mark_first_post(alert.reply_to, channel_id, message)
+        return ref
+
+    async def _edit(self, ref: str, message: DiscordMessage) -> str:
+        """Show the alert in the post `ref` ("channel:message"), e.g. with another source.
+        Only the embeds change: the mentions stay as posted (an edit never pings)."""
+        channel, _, message_id = ref.partition(":")
+        if not (channel.isdigit() and message_id.isdigit()):
+            return ref  # not a Discord post: nothing to edit
+        await self.channel_pace.acquire(int(channel))
+        post = self.client.get_partial_messageable(int(channel)).get_partial_message(
+            int(message_id))
+        try:
+            await self._leave(post.edit(embeds=message.embeds))
+        except discord.NotFound:
+            # The post was deleted: there is nothing to edit, and the channel is fine.
+            log.info("post %s to edit is gone; nothing to do", ref)
+        return ref
+
+    async def _mark_first_post(self, first: str, channel_id: int,
+                               message: DiscordMessage) -> None:
+        """The rumour's post now shows the confirmed story, so a reader scrolling up does
+        not take it for still unsure. Best effort, and harmless to repeat: an edit that
+        fails leaves the reply, which already says it."""
+        channel, _, message_id = first.partition(":")
+        if channel != str(channel_id) or not message_id.isdigit():
+            return
+        post = self.client.get_partial_messageable(channel_id).get_partial_message(
+            int(message_id))
+        try:
+            await self._deliver(lambda: self._leave(post.edit(embeds=message.embeds)))
+        except DeliveryError as exc:
+            log.warning("could not mark the first post %s as confirmed: %s", first, exc)
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """Tell a server's moderators something once, e.g. that alerts can't be posted.

@@ -122,6 +122,9 @@ class SlackSender:
         else:
             raise DestinationGone(f"a {destination.kind.value} destination without a channel")
         message = render_alert(alert)
+        if alert.edit_of:
+            return await self._edit(client, token, destination.workspace, alert.edit_of,
+                                    message)
         thread_channel, _, thread_ts = (alert.reply_to or "").partition(":")
         if thread_ts and thread_channel == channel:
             # The confirmation answers the rumour's post in its thread, and is shown in
@@ -142,7 +145,48 @@ class SlackSender:
                              alert.key, channel, ts)
                     return f"{channel}:{ts}"
         ts = await self._post(client, token, destination.workspace, channel, message)
+        if thread_ts and thread_channel == channel:
+            await self._mark_first_post(client, token, destination.workspace, channel,
+                                        thread_ts, render_alert(alert))
         return f"{channel}:{ts}" if ts else None
+
+    async def _edit(self, client: AsyncWebClient, token: str, workspace: str, ref: str,
+                    message: dict[str, Any]) -> str:
+        """Show the alert in the post `ref` ("channel:ts"), e.g. with another source;
+        paced with the channel's posts. A post deleted meanwhile needs no edit."""
+        channel, _, ts = ref.partition(":")
+        key = (workspace, channel)
+        async with self._channel_locks.setdefault(key, asyncio.Lock()):
+            loop = asyncio.get_running_loop()
+            wait = self._next_post_at.get(key, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                await self._call(workspace, token, "chat.update", client.chat_update,
+                                 channel=channel, ts=ts, text=message["text"],
+                                 blocks=message.get("blocks"))
+            except DeliveryError as exc:
+                cause = exc.__cause__
+                if not (isinstance(cause, SlackApiError)
+                        and cause.response.get("error") in ("message_not_found",
+                                                            "cant_update_message")):
+                    raise
+                log.info("post %s to edit is gone; nothing to do", ref)
+            finally:
+                self._next_post_at[key] = loop.time() + self._pace_seconds
+        return ref
+
+    async def _mark_first_post(self, client: AsyncWebClient, token: str, workspace: str,
+                               channel: str, ts: str, message: dict[str, Any]) -> None:
+        """The rumour's post now shows the confirmed story (chat.update). Best effort, and
+        harmless to repeat: the thread reply already says it."""
+        try:
+            await self._call(workspace, token, "chat.update", client.chat_update,
+                             channel=channel, ts=ts, text=message["text"],
+                             blocks=message.get("blocks"))
+        except DeliveryError as exc:
+            log.warning("could not mark the first post %s in %s as confirmed: %s", ts,
+                        channel, exc)
 
     async def _find_posted(self, client: AsyncWebClient, token: str, workspace: str,
                            channel: str, key: str) -> str | None:

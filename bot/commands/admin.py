@@ -3,45 +3,122 @@ and who else moderates."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.commands.context import DEFAULT_SERIES, MODERATORS, Context, Handler, refusal
 from bot.commands.parsing import UsageError
 from bot.messages import CommandCall, Reply
-from bot.models import Destination, DestinationKind, TargetKind
+from bot.models import Destination, DestinationKind, Feed, TargetKind, utcnow
 
 
 async def feed_add(ctx: Context, call: CommandCall) -> Reply:
-    url = call.text("url") or ""
-    if ctx.check_feed_url is not None:
-        try:
-            url = await ctx.check_feed_url(url)
-        except ValueError as exc:
-            raise UsageError(f"Can't add that feed: {exc}") from None
-    elif not url.startswith(("http://", "https://")):
-        raise UsageError("A feed URL starts with http:// or https://.")
+    url = await _checked_url(ctx, call.text("url") or "")
     series = ctx.series(call.text("series"))
     minutes = call.number("every") or 10
     scope = ctx.scope(call.platform, call.workspace)
-    if any(feed.url == url for feed in await ctx.store.list_feeds(scope)):
+    known = {feed.url for feed in await ctx.store.list_feeds(scope)}
+    if url in known:
         return refusal(f"{url} is already on the feed list.")
+    probed = None
+    if ctx.probe_feed is not None:
+        # Fetched once now, so a typo, a 404 or a web page is refused with its reason
+        # instead of failing quietly every ten minutes.
+        try:
+            probed = await ctx.probe_feed(url)
+        except ValueError as exc:
+            raise UsageError(f"Can't add that feed: {exc}") from None
+        if probed.url != url:  # the page's advertised feed, or where it moved for good
+            url = await _checked_url(ctx, probed.url)
+            if url in known:
+                return refusal(f"{url} is already on the feed list.")
+    title = probed.title if probed else None
     feed = await ctx.store.add_feed(url, series=series, interval_seconds=minutes * 60,
-                                    workspace=scope)
-    return Reply(text=f"Added feed {feed.id}: {url} (every {minutes} min"
-                      f"{', ' + series if series else ''}). The first poll records what is "
-                      "already there; alerts start with the next new article.",
+                                    workspace=scope, title=title)
+    recorded = ""
+    if probed is not None and ctx.prime_feed is not None:
+        await ctx.prime_feed(feed, probed.result)
+        count = len(probed.result.articles)
+        recorded = (f" Its {count} current entr{'y is' if count == 1 else 'ies are'} recorded "
+                    "without alerts; alerts start with the next new article.")
+    else:
+        recorded = (" The first poll records what is already there; alerts start with the "
+                    "next new article.")
+    name = f"{title} ({url})" if title else url
+    return Reply(text=f"Added feed {feed.id}: {name} (every {minutes} min"
+                      f"{', ' + series if series else ''}).{recorded}",
                  ephemeral=True)
+
+
+async def _checked_url(ctx: Context, url: str) -> str:
+    if ctx.check_feed_url is not None:
+        try:
+            return await ctx.check_feed_url(url)
+        except ValueError as exc:
+            raise UsageError(f"Can't add that feed: {exc}") from None
+    if not url.startswith(("http://", "https://")):
+        raise UsageError("A feed URL starts with http:// or https://.")
+    return url
 
 
 async def feed_list(ctx: Context, call: CommandCall) -> Reply:
     feeds = await ctx.store.list_feeds(ctx.scope(call.platform, call.workspace))
     if not feeds:
         return Reply(text="No feeds yet. Add one with /feed add <url>.", ephemeral=True)
+    now = utcnow()
     lines = []
     for feed in feeds:
-        state = "paused" if feed.paused else f"every {feed.interval_seconds // 60} min"
-        error = f" · last error: {feed.last_error}" if feed.last_error else ""
-        lines.append(f"{feed.id}. {feed.title or feed.url} ({state}"
-                     f"{', ' + feed.series if feed.series else ''}){error}")
+        state = feed_state(feed, now)
+        lines.append(f"{feed.id}. {feed.title or feed.url} ({state['schedule']}"
+                     f"{', ' + feed.series if feed.series else ''})")
+        lines.append(f"   last success: {state['last_success']} · next poll: "
+                     f"{state['next_poll']} · {state['entries']}")
+        if state["problem"]:
+            lines.append(f"   {state['problem']}")
     return Reply(text="Feeds:\n" + "\n".join(lines), ephemeral=True)
+
+
+def feed_state(feed: Feed, now: datetime) -> dict[str, str]:
+    """A feed's health in plain words, for /feed list and `pitboard feeds`."""
+    if feed.disabled_reason:
+        schedule = "disabled"
+    elif feed.paused:
+        schedule = "paused"
+    else:
+        schedule = f"every {feed.interval_seconds // 60} min"
+    problem = ""
+    if feed.disabled_reason:
+        problem = (f"stopped: {feed.disabled_reason}. /feed resume {feed.id} starts it "
+                   "again.")
+    elif feed.last_error:
+        times = f" ({feed.error_count} in a row)" if feed.error_count > 1 else ""
+        problem = f"last error: {feed.last_error}{times}"
+    if feed.paused:
+        next_poll = "—"
+    elif feed.next_poll_at is None or feed.next_poll_at <= now:
+        next_poll = "due now"
+    else:
+        next_poll = _relative(feed.next_poll_at, now)
+    return {
+        "schedule": schedule,
+        "last_success": _relative(feed.last_success_at, now) if feed.last_success_at
+        else "never",
+        "next_poll": next_poll,
+        "entries": f"{feed.entries_seen} entr{'y' if feed.entries_seen == 1 else 'ies'} seen",
+        "problem": problem,
+    }
+
+
+def _relative(moment: datetime, now: datetime) -> str:
+    seconds = (moment - now).total_seconds()
+    span = abs(seconds)
+    if span < 60:
+        return "just now" if seconds <= 0 else "in under a minute"
+    for size, unit in ((86400, "day"), (3600, "h"), (60, "min")):
+        if span >= size:
+            count = int(span // size)
+            text = f"{count} {unit}{'s' if unit == 'day' and count > 1 else ''}"
+            return f"{text} ago" if seconds < 0 else f"in {text}"
+    return "just now"  # unreachable: span >= 60 matched "min"
 
 
 async def _feed_change(ctx: Context, call: CommandCall, action: str) -> Reply:

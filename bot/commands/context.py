@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.alerts import workspace_scope
 from bot.commands.parsing import UsageError
 from bot.messages import CommandCall, Reply
-from bot.ports import FeedUrlChecker, Gazetteer, Store
+from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
 
 DEFAULT_SERIES = "default_series"  # the setting /lineup falls back to
 MODERATORS = "moderators"  # user ids the platform's own admin check does not cover
@@ -28,9 +28,15 @@ def refusal(text: str) -> Reply:
 
 class Context:
     def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
-                 check_feed_url: FeedUrlChecker | None = None) -> None:
+                 check_feed_url: FeedUrlChecker | None = None,
+                 probe_feed: FeedProbe | None = None,
+                 prime_feed: FeedPrimer | None = None) -> None:
         self.store = store
         self.check_feed_url = check_feed_url
+        # Without a probe (unit tests of the commands alone) a URL is stored unchecked and
+        # its first poll records its entries.
+        self.probe_feed = probe_feed
+        self.prime_feed = prime_feed
         self._gazetteer = gazetteer  # loaded on first use when not given
 
     @property

@@ -135,7 +135,8 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="feed add",
         description="Add a news feed to poll (moderators)",
-        options=(OptionSpec(name="url", description="RSS or Atom feed URL", required=True),
+        options=(OptionSpec(name="url", required=True,
+                            description="Feed URL (RSS, Atom, JSON Feed) or a page linking one"),
                  _SERIES,
                  OptionSpec(name="every", description="Minutes between polls (5-1440)",
                             type=OptionType.INTEGER, min_value=5, max_value=1440)),

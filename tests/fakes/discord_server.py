@@ -403,6 +403,10 @@ class FakeDiscord:
                 if nonce is not None:
                     self._by_nonce[(channel_id, nonce)] = message
                 return _json(message)
+            case "PATCH", ["channels", channel_id, "messages", message_id]:
+                edited = self._message(channel_id, recorded.json or {})
+                return _json({**edited, "id": message_id,
+                              "edited_timestamp": "2024-01-01T00:00:01+00:00"})
             case "POST", ["users", "@me", "channels"]:
                 recipient = str((recorded.json or {}).get("recipient_id"))
                 return _json({"id": str(next(self._ids)), "type": 1, "last_message_id": None,

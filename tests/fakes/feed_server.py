@@ -39,6 +39,7 @@ class _Document:
     etag: str | None
     last_modified: datetime | None
     compress: bool
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -107,6 +108,7 @@ class FakeFeedServer:
         last_modified: bool | datetime | str | None = True,
         *,
         compress: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         """Serve `body` (str is sent as UTF-8) at `path` with status 200, clearing any
         fail/redirect/huge set on it; slow() stays.
@@ -114,7 +116,8 @@ class FakeFeedServer:
         etag True: a strong ETag derived from the body, so new content gets a new ETag;
         a string: that ETag verbatim; False: none. last_modified True: a time that moves
         forward one second per set_feed; a datetime or HTTP-date string: that time; False
-        or None: no Last-Modified. compress: gzip the body (Content-Encoding: gzip)."""
+        or None: no Last-Modified. compress: gzip the body (Content-Encoding: gzip).
+        headers: more response headers, sent with the 200 and the 304."""
         if isinstance(body, str):
             body = body.encode("utf-8")
         route = self._route(path)
@@ -139,7 +142,8 @@ class FakeFeedServer:
         else:
             modified = None
         route.document = _Document(body=body, content_type=content_type, etag=tag,
-                                   last_modified=modified, compress=compress)
+                                   last_modified=modified, compress=compress,
+                                   headers=dict(headers or {}))
 
     def fail(self, path: str, status: int, *, headers: Mapping[str, str] | None = None
              ) -> None:
@@ -209,7 +213,7 @@ class FakeFeedServer:
         return self._serve(request, route.document)
 
     def _serve(self, request: web.Request, doc: _Document) -> web.Response:
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(doc.headers)
         if doc.etag:
             headers["ETag"] = doc.etag
         if doc.last_modified:

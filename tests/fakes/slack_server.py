@@ -257,6 +257,15 @@ class FakeSlack:
         return {"ok": True, "channel": args.get("channel"), "ts": message["ts"],
                 "message": {"text": args.get("text"), "blocks": args.get("blocks")}}
 
+    def _m_chat_update(self, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        if self._workspace(token) is None:
+            return {"ok": False, "error": "invalid_auth"}
+        for message in self.history.get(str(args.get("channel")), []):
+            if message["ts"] == args.get("ts"):
+                message.update(text=args.get("text"), blocks=args.get("blocks"), edited=True)
+                return {"ok": True, "channel": args.get("channel"), "ts": message["ts"]}
+        return {"ok": False, "error": "message_not_found"}
+
     def _m_conversations_history(self, token: str | None, args: dict[str, Any]
                                  ) -> dict[str, Any]:
         if self._workspace(token) is None:

@@ -115,15 +115,17 @@ async def test_gzip_body_is_decoded(feed_server: FakeFeedServer,
     assert result.ok and len(result.articles) == 2
 
 
-@pytest.mark.parametrize(("status", "expected"), [(404, "HTTP 404 Not Found"),
-                                                   (500, "HTTP 500 Internal Server Error"),
-                                                   (410, "HTTP 410 Gone")])
+@pytest.mark.parametrize(("status", "expected"), [
+    (404, "HTTP 404 Not Found: no feed at this address"),
+    (500, "HTTP 500 Internal Server Error: the site has a problem"),
+    (410, "HTTP 410 Gone: the site removed the feed for good")])
 async def test_http_errors_are_values(feed_server: FakeFeedServer, fetcher: HttpFeedFetcher,
                                       status: int, expected: str) -> None:
     feed_server.fail("/broken.xml", status)
     result = await fetcher.fetch(feed_at(feed_server.url("/broken.xml")))
     assert result.error == expected
     assert result.articles == () and result.etag is None
+    assert result.gone == (status == 410)
 
 
 async def test_timeout_is_a_value_and_quick(feed_server: FakeFeedServer,
@@ -238,7 +240,7 @@ async def test_one_bad_feed_does_not_stop_the_others(
                        results, strict=True))
     assert len(by_path["good-1"].articles) == 2
     assert len(by_path["good-2"].articles) == 1
-    assert by_path["down"].error == "HTTP 503 Service Unavailable"
+    assert by_path["down"].error == "HTTP 503 Service Unavailable: the site has a problem"
     assert by_path["slow"].error == "timed out after 0.5s"
     assert by_path["broken"].error == "malformed feed with no readable entries: unclosed token"
     assert by_path["page"].error is not None and by_path["page"].error.startswith("not a feed")

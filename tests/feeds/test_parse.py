@@ -228,7 +228,7 @@ def test_empty_feed_is_fine() -> None:
     (b"\x00\x01\x02 binary junk", "application/octet-stream",
      "malformed feed with no readable entries: not well-formed (invalid token)"),
     (b'{"items": []}', "application/json",
-     "malformed feed with no readable entries: not well-formed (invalid token)"),
+     "not a feed: JSON, but not a JSON Feed (jsonfeed.org)"),
     (b'<?xml version="1.0"?><sitemap><url>x</url></sitemap>', "application/xml",
      "not a feed: the document is neither RSS nor Atom"),
     (b"<!DOCTYPE html><html><body><p>Racing news</p></body></html>", "text/html",

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.models import FetchResult
+from bot.models import FetchResult, utcnow
 from storage import SqlStore
 from tests.fakes.db import open_test_store
 from tests.storage.helpers import article, at
@@ -73,21 +73,85 @@ async def test_errors_keep_validators_count_and_back_off(store: SqlStore) -> Non
     now = at(0)
     await store.record_poll(feed.id, FetchResult(etag='"v1"'), now)
     delays = []
-    for attempt in range(1, 8):
-        await store.record_poll(feed.id, FetchResult(error="HTTP 500"), now)
+    for attempt in range(1, 9):
+        assert not await store.record_poll(feed.id, FetchResult(error="HTTP 500"), now)
         failed = await store.get_feed(feed.id)
-        assert failed is not None
+        assert failed is not None and failed.next_poll_at is not None
         assert failed.error_count == attempt and failed.last_error == "HTTP 500"
-        assert failed.etag == '"v1"' and failed.primed
-        for minutes in range(10, 6 * 60 + 2, 10):
-            if await store.claim_due_feeds(now + timedelta(minutes=minutes), limit=1,
-                                           worker=f"probe{attempt}", lease_seconds=1):
-                delays.append(minutes)
-                break
-    assert delays == [10, 20, 40, 80, 160, 320, 360]  # doubling, capped at six hours
+        assert failed.etag == '"v1"' and failed.primed and not failed.paused
+        delays.append((failed.next_poll_at - now).total_seconds() / 60)
+        assert await store.claim_due_feeds(failed.next_poll_at - timedelta(seconds=1), limit=1,
+                                           worker=f"early{attempt}", lease_seconds=1) == []
+        assert await store.claim_due_feeds(failed.next_poll_at, limit=1,
+                                           worker=f"probe{attempt}", lease_seconds=1)
+    # Doubling, capped at six hours, each spread ±20% so feeds that failed together
+    # do not all retry in the same second.
+    for delay, expected in zip(delays, [10, 20, 40, 80, 160, 320, 360, 360], strict=True):
+        assert expected * 0.8 <= delay <= expected * 1.2
+    assert len({round(d, 3) for d in delays[-2:]}) == 2, "no jitter"
     await store.record_poll(feed.id, FetchResult(), now)
     healed = await store.get_feed(feed.id)
     assert healed is not None and healed.error_count == 0 and healed.last_error is None
+
+
+async def test_gone_disables_at_once_and_resume_brings_it_back(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss", workspace="discord:1")
+    assert await store.record_poll(feed.id, FetchResult(error="HTTP 410 Gone", gone=True), at(0))
+    gone = await store.get_feed(feed.id)
+    assert gone is not None and gone.paused and "HTTP 410" in (gone.disabled_reason or "")
+    assert await store.claim_due_feeds(at(100_000), limit=5, worker="w", lease_seconds=5) == []
+    # Already disabled: a second report (a poll that was in flight) tells no one again.
+    assert not await store.record_poll(feed.id, FetchResult(error="x", gone=True), at(1))
+    assert await store.set_paused(feed.id, False, workspace="discord:1")
+    back = await store.get_feed(feed.id)
+    assert back is not None and not back.paused and back.disabled_reason is None
+    assert back.error_count == 0
+    assert [f.id for f in await store.claim_due_feeds(
+        utcnow() + timedelta(seconds=1), limit=5, worker="w", lease_seconds=5)] == [feed.id]
+
+
+async def test_the_tenth_failure_in_a_row_disables(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss")
+    told = [await store.record_poll(feed.id, FetchResult(error="HTTP 500"), at(n))
+            for n in range(12)]
+    assert told == [False] * 9 + [True, False, False]
+    stored = await store.get_feed(feed.id)
+    assert stored is not None and stored.paused
+    assert stored.disabled_reason == "10 failed polls in a row, the last: HTTP 500"
+    other = await store.add_feed("https://b.example/rss")
+    told = [await store.record_poll(other.id, FetchResult(error="timeout"), at(n),
+                                    max_failures=3) for n in range(3)]
+    assert told == [False, False, True]
+
+
+async def test_a_permanent_move_is_stored_unless_the_address_is_taken(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss", workspace="discord:1")
+    await store.record_poll(feed.id, FetchResult(moved_to="https://a.example/feed.xml"), at(0))
+    assert (await store.get_feed(feed.id)).url == "https://a.example/feed.xml"  # type: ignore[union-attr]
+    other = await store.add_feed("https://b.example/rss", workspace="discord:1")
+    await store.record_poll(other.id, FetchResult(moved_to="https://a.example/feed.xml"), at(1))
+    assert (await store.get_feed(other.id)).url == "https://b.example/rss"  # type: ignore[union-attr]
+
+
+async def test_server_waits_are_a_floor_and_success_is_remembered(store: SqlStore) -> None:
+    feed = await store.add_feed("https://a.example/rss", interval_seconds=600)
+    await store.record_poll(feed.id, FetchResult(wait_seconds=3600, body_hash="ab" * 32),
+                            at(0), new_entries=4)
+    stored = await store.get_feed(feed.id)
+    assert stored is not None and stored.next_poll_at == at(0) + timedelta(hours=1)
+    assert stored.last_success_at == at(0) and stored.entries_seen == 4
+    assert stored.body_hash == "ab" * 32
+    await store.record_poll(feed.id, FetchResult(wait_seconds=60), at(10), new_entries=1)
+    stored = await store.get_feed(feed.id)
+    assert stored is not None and stored.next_poll_at == at(10) + timedelta(seconds=600)
+    assert stored.entries_seen == 5
+    await store.record_poll(feed.id, FetchResult(error="HTTP 429", wait_seconds=7200), at(20))
+    stored = await store.get_feed(feed.id)
+    assert stored is not None and stored.next_poll_at == at(20) + timedelta(hours=2)
+    # A year-long max-age is a typo, not a request to go quiet for a year.
+    await store.record_poll(feed.id, FetchResult(wait_seconds=365 * 86400), at(30))
+    stored = await store.get_feed(feed.id)
+    assert stored is not None and stored.next_poll_at == at(30) + timedelta(days=1)
 
 
 async def test_first_poll_priming_flag_is_per_feed(store: SqlStore) -> None:
@@ -147,3 +211,31 @@ async def test_two_workers_never_claim_the_same_feed(pg_url: str) -> None:
     finally:
         await one.close()
         await two.close()
+
+
+async def test_a_poll_writes_only_its_new_entries(store: SqlStore) -> None:
+    from sqlalchemy import event
+
+    feed = await store.add_feed("https://a.example/rss")
+    window = [article(f"e{n}") for n in range(20)]
+    assert len(await store.add_articles(feed.id, window)) == 20
+    inserted: list[int] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, executemany) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO ARTICLES"):
+            inserted.append(statement.count("?") + statement.count("$"))
+
+    engine = store.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = await store.add_articles(feed.id, window)
+        assert again == [] and inserted == []  # nothing new: not one INSERT
+        moved_on = [article("e20"), *window[:19]]
+        [new] = await store.add_articles(feed.id, moved_on)
+        assert new.entry_id == "e20" and new.id is not None
+        assert len(inserted) == 1
+        one_row = inserted[0]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # The one INSERT carried one row's parameters (ten columns), not twenty rows'.
+    assert one_row < 20

@@ -3,8 +3,6 @@ discord.py against the fake Discord."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.alerts import route_stories
 from bot.commands import Commands
 from bot.delivery import DeliveryWorker
@@ -63,18 +61,15 @@ async def test_a_channel_and_its_followers_get_one_post_naming_exactly_the_menti
     assert (await worker.run_once()).sent == 0
 
 
-async def _rumour_then_confirmation(store: SqlStore) -> tuple[Story, Story]:
+async def _report(store: SqlStore, status: Status, n: int) -> Story:
+    """An article reporting Bearman to Haas, as a rumour or confirmed."""
     feed = await store.add_feed("https://news.example/paddock.xml", title="Paddock")
-    move = Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
-                season=2025, status=Status.RUMOUR)
-    stories = []
-    for n, status in enumerate((Status.RUMOUR, Status.CONFIRMED)):
-        (article,) = await store.add_articles(feed.id, [Article(
-            entry_id=f"b{n}", title="Bearman to Haas", source="Paddock")])
-        (story,) = await store.record_extraction(article, Extraction(
-            moves=(replace(move, status=status),), summaries=("Oliver Bearman → Haas",)))
-        stories.append(story)
-    return stories[0], stories[1]
+    (article,) = await store.add_articles(feed.id, [Article(
+        entry_id=f"b{n}", title="Bearman to Haas", source="Paddock")])
+    (story,) = await store.record_extraction(article, Extraction(
+        moves=(Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
+                    season=2025, status=status),), summaries=("Oliver Bearman → Haas",)))
+    return story
 
 
 async def test_a_confirmation_replies_to_the_rumours_post(
@@ -88,10 +83,11 @@ async def test_a_confirmation_replies_to_the_rumours_post(
     # Wrapped as `pitboard run` wraps it: the post's reference must come through.
     worker = DeliveryWorker(store, {"discord": MeasuredSender(DiscordSender(bot))},
                             worker_id="t", gazetteer=gazetteer)
-    rumour, confirmed = await _rumour_then_confirmation(store)
-    assert (rumour.revision, confirmed.revision) == (1, 2)
+    rumour = await _report(store, Status.RUMOUR, 0)
     await route_stories(store, [rumour], gazetteer)
     assert (await worker.run_once()).sent == 1
+    confirmed = await _report(store, Status.CONFIRMED, 1)
+    assert (rumour.revision, confirmed.revision) == (1, 2)
     await route_stories(store, [confirmed], gazetteer)
     assert (await worker.run_once()).sent == 1
 
@@ -101,3 +97,37 @@ async def test_a_confirmation_replies_to_the_rumours_post(
     first_id = first.answer["id"]
     assert str(second.json["message_reference"]["message_id"]) == first_id
     assert second.json["message_reference"]["fail_if_not_exists"] is False
+    # ...and the rumour's own post now shows the confirmed story.
+    (edit,) = fake_discord.requests_to("PATCH", f"/channels/{ALERTS_CHANNEL_ID}/messages/"
+                                                f"{first_id}")
+    assert edit.json["embeds"][0]["footer"]["text"].startswith("✅ Confirmed")
+    assert first.json["embeds"][0]["footer"]["text"].startswith("💬 Rumour")
+
+
+async def test_a_second_source_edits_the_post_once(
+        bot, store: SqlStore, gazetteer: Gazetteer, fake_discord: FakeDiscord) -> None:
+    from adapters.discord import DiscordSender
+
+    await store.set_alert_channel(Destination(platform="discord", workspace=str(GUILD_ID),
+                                              channel=str(ALERTS_CHANNEL_ID)))
+    worker = DeliveryWorker(store, {"discord": DiscordSender(bot)}, worker_id="t",
+                            gazetteer=gazetteer)
+    story = await _report(store, Status.CONFIRMED, 0)
+    await route_stories(store, [story], gazetteer)
+    assert (await worker.run_once()).sent == 1
+    (post,) = fake_discord.requests_to("POST", f"/channels/{ALERTS_CHANNEL_ID}/messages")
+
+    # Another outlet reports the same move: no new post, an edit of the first.
+    feed = await store.add_feed("https://racer.example/rss.xml", title="RACER")
+    (article,) = await store.add_articles(feed.id, [Article(
+        entry_id="r1", title="Haas signs Bearman", source="RACER")])
+    assert await store.record_extraction(article, Extraction(
+        moves=(Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
+                    season=2025),), summaries=("Oliver Bearman → Haas",))) == []
+    assert (await worker.run_once()).sent == 1
+    assert (await worker.run_once()).sent == 0  # exactly once
+    assert len(fake_discord.messages(ALERTS_CHANNEL_ID)) == 1
+    (edit,) = fake_discord.requests_to(
+        "PATCH", f"/channels/{ALERTS_CHANNEL_ID}/messages/{post.answer['id']}")
+    assert edit.json["embeds"][0]["footer"]["text"] == (
+        "✅ Confirmed · Paddock · also reported by RACER")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from adapters.slack.sender import SlackSender
 from bot.alerts import route_stories
 from bot.delivery import DeliveryWorker
@@ -61,3 +63,33 @@ async def test_a_confirmation_answers_the_rumour_in_its_thread(store, slack):
     assert "thread_ts" not in first.args
     assert second.args["thread_ts"] == first.response["ts"]
     assert second.args["reply_broadcast"] in (True, "true", "1")
+    # ...and the rumour's own post now shows the confirmed story.
+    (update,) = slack.calls_to("chat.update", ok_only=True)
+    assert update.args["ts"] == first.response["ts"]
+    assert not update.args["text"].startswith("Rumour")
+    assert first.args["text"].startswith("Rumour")
+
+
+async def test_a_second_source_updates_the_post_once(store, slack):
+    from bot.models import Article, Destination, DestinationKind, Extraction, Move, MoveKind
+
+    await store.set_alert_channel(Destination(platform="slack", workspace=TEAM,
+                                              channel="C0ALERTS", kind=DestinationKind.CHANNEL))
+    sender = SlackSender(bot_token=BOT_TOKEN, api_base_url=slack.api_url, pace_seconds=0)
+    worker = DeliveryWorker(store, {"slack": sender}, worker_id="t")
+    move = Move(driver="Oliver Bearman", kind=MoveKind.JOIN, team="Haas", series="F1",
+                season=2025)
+    for n, outlet in enumerate(("Paddock", "RACER")):
+        feed = await store.add_feed(f"https://{outlet.lower()}.example/rss", title=outlet)
+        (article,) = await store.add_articles(feed.id, [Article(
+            entry_id=f"s{n}", title="Bearman to Haas", source=outlet)])
+        stories = await store.record_extraction(article, Extraction(
+            moves=(move,), summaries=("Oliver Bearman → Haas",)))
+        await route_stories(store, stories, gazetteer())
+        assert (await worker.run_once()).sent == 1
+    assert (await worker.run_once()).sent == 0
+    (post,) = slack.posted()
+    (update,) = slack.calls_to("chat.update", ok_only=True)
+    assert update.args["ts"] == post.response["ts"]
+    assert "also reported by RACER" in json.dumps(update.args["blocks"])
+    assert "also reported by" not in json.dumps(post.args["blocks"])
