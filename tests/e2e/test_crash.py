@@ -81,6 +81,13 @@ async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
                                  what="the first worker to finish its poll")
                 [held] = discord_fake.held()
                 assert len(discord_fake.messages(ALERTS_CHANNEL_ID)) == (2 if after_posting else 1)
+
+                async def first_settled() -> bool:
+                    # Sent rows are settled in batches, within half a second of the send.
+                    return (await outbox_statuses(store))["sent"] == 1
+
+                await wait_until(first_settled, within=5, workers=[first],
+                                 what="the first alert to be marked sent")
                 first.kill()
 
                 # Caught in the act: one row settled, the rest leased to a worker that is gone.

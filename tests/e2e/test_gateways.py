@@ -133,7 +133,8 @@ async def test_a_holder_that_lost_its_lock_closes_its_gateway_and_still_delivers
                     session = first._coordination._connection
                     pid = (await session.execute(text("SELECT pg_backend_pid()"))).scalar()
                     async with second.store.engine.connect() as admin:
-                        await admin.execute(text("SELECT pg_terminate_backend(:pid)"),
+                        # With a timeout it waits for the backend to be gone, locks and all.
+                        await admin.execute(text("SELECT pg_terminate_backend(:pid, 10000)"),
                                             {"pid": pid})
                     await second.coordinate()
                     await wait_until(lambda: len(fake.identify_payloads) == 2, within=10,
