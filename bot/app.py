@@ -27,6 +27,7 @@ from bot import metrics
 from bot.commands import Commands
 from bot.config import Settings
 from bot.delivery import DeliveryReport, DeliveryWorker
+from bot.digest import DigestReport, send_digests
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
 from bot.ports import AlertSender, Store
@@ -301,9 +302,23 @@ class PitboardApp:
         scheduler.add_job(self.deliver_tick, "interval", id="deliver-alerts",
                           seconds=self.settings.pitboard_delivery_seconds, next_run_time=soon,
                           max_instances=1, coalesce=True)
+        if self.settings.pitboard_digest_day is not None:
+            scheduler.add_job(self.digest_tick, "cron", id="weekly-digest",
+                              day_of_week=self.settings.pitboard_digest_day,
+                              hour=self.settings.pitboard_digest_hour, minute=0,
+                              max_instances=1, coalesce=True, misfire_grace_time=3600)
         scheduler.start()
         self.scheduler = scheduler
         return scheduler
+
+    async def digest_now(self, *, now: datetime | None = None) -> DigestReport:
+        report = await send_digests(self.store, self.senders, now or utcnow())
+        log.info("weekly digest: %d sent, %d skipped, %d failed", report.sent, report.skipped,
+                 report.failed)
+        return report
+
+    async def digest_tick(self) -> None:
+        await self._tick("digest", self.digest_now)
 
     # ----- chat platforms -------------------------------------------------------------------
 

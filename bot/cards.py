@@ -43,6 +43,9 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
     footer_bits = [STATUS_MARK[move.status]]
     if source and source.name:
         footer_bits.append(source.name)
+    also = [name for name in story.also_reported_by if not source or name != source.name]
+    if also:
+        footer_bits.append(f"also reported by {', '.join(also)}")
     return Card(
         title=story.summary,
         description=source.title if source else None,
@@ -56,15 +59,24 @@ def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
 
 
 def render_alert(story: Story, destination: Destination,
-                 gazetteer: Gazetteer | None = None) -> Alert:
-    """The story as an alert for one destination."""
+                 gazetteer: Gazetteer | None = None, *,
+                 mentions: tuple[str, ...] = (), key: str | None = None,
+                 resend: bool = False, reply_to: str | None = None,
+                 edit_of: str | None = None) -> Alert:
+    """The story as an alert for one destination; a channel post names `mentions`."""
+    if destination.kind is DestinationKind.MENTION and destination.user:
+        mentions = tuple(dict.fromkeys((*mentions, destination.user)))
     return Alert(
         story_id=story.id,
         revision=story.revision,
         card=story_card(story, gazetteer),
         text=f"{PLAIN_MARK[story.move.status]}{story.summary}",
         destination=destination,
-        mention_user=destination.user if destination.kind is DestinationKind.MENTION else None,
+        mention_users=mentions if destination.kind is not DestinationKind.DM else (),
+        key=key,
+        resend=resend,
+        reply_to=reply_to,
+        edit_of=edit_of,
     )
 
 

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from bot.config import Settings
@@ -293,6 +293,43 @@ async def _lineup_import(settings: Settings, path: str) -> int:
     return 1 if report.problems else 0
 
 
+def outbox_table(entries: Sequence[Any], title: str) -> Any:
+    """A rich Table of outbox rows (bot.models.OutboxEntry), newest first."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "status", "tries", "where", "alert", "queued", "error"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        where = entry.destination
+        place = (f"DM {where.user}" if where.kind.value == "dm"
+                 else f"#{where.channel}") + f" ({where.platform}:{where.workspace})"
+        if where.broken:
+            place += f" unusable: {where.broken}"
+        table.add_row(str(entry.id), entry.status, str(entry.attempts), place, entry.summary,
+                      entry.created_at.strftime("%Y-%m-%d %H:%M"), entry.last_error or "")
+    return table
+
+
+async def _outbox(settings: Settings, limit: int) -> int:
+    from rich.console import Console
+
+    import storage
+
+    store = await storage.SqlStore.open(_database_url(settings))
+    try:
+        queued = await store.outbox_entries(statuses=["pending"], limit=limit)
+        failed = await store.outbox_entries(failed_only=True, limit=limit)
+        recent = await store.outbox_entries(limit=limit)
+    finally:
+        await store.close()
+    console = Console()
+    console.print(outbox_table(queued, f"Queued ({len(queued)} shown)"))
+    console.print(outbox_table(failed, f"Failing or given up ({len(failed)} shown)"))
+    console.print(outbox_table(recent, f"Most recent ({len(recent)} shown)"))
+    return 0
+
+
 async def _lineup_export(settings: Settings, path: str | None, series: str | None,
                          season: int | None) -> int:
     import storage
@@ -550,6 +587,8 @@ def build_parser() -> argparse.ArgumentParser:
     lineup_export.add_argument("--series")
     lineup_export.add_argument("--season", type=int)
     sub.add_parser("doctor", help="check the configuration, database and platform tokens")
+    outbox = sub.add_parser("outbox", help="alerts queued, failing and recently sent")
+    outbox.add_argument("--limit", type=int, default=20, help="rows per table (default 20)")
     sub.add_parser("web", help="Slack HTTP mode (events, OAuth install), /healthz and /metrics "
                                "on $PORT")
     discord_cmd = sub.add_parser("discord", help="Discord set-up")
@@ -622,6 +661,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
         return asyncio.run(_doctor(settings))
     if args.command == "feed":
         return asyncio.run(_feed_command(settings, args))
+    if args.command == "outbox":
+        return asyncio.run(_outbox(settings, args.limit))
     if args.command == "poll":
         return asyncio.run(_poll_once(settings, every_feed=args.now))
     if args.command == "feeds":
@@ -648,7 +689,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
     return 2
 
 
-_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "feeds", "poll", "lineup"})
+_NEEDS_DATABASE = frozenset({"run", "web", "db", "feed", "feeds", "poll", "lineup", "outbox"})
 
 
 if __name__ == "__main__":

@@ -38,9 +38,15 @@ class Settings(BaseSettings):
         description="how often a worker checks who holds each chat gateway and how many "
                     "workers share each token's rate limit")
     pitboard_discord_rate: float = Field(
-        default=40.0, gt=0,
+        default=47.0, gt=0,
         description="requests/s all workers sharing a Discord token may send together "
-                    "(Discord allows 50); each takes an equal share")
+                    "(Discord allows 50; alerts leave evenly spaced, so 47 keeps clear of "
+                    "it); each takes an equal share")
+    pitboard_digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = Field(
+        default=None, description="day of the weekly digest to each alerts channel (UTC); "
+                                  "unset: no digest")
+    pitboard_digest_hour: int = Field(default=9, ge=0, le=23,
+                                      description="hour (UTC) of the weekly digest")
     pitboard_worker_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     pitboard_feeds: str = Field(default="", description="comma-separated feed URLs to add")
     pitboard_allow_private_feeds: bool = Field(

@@ -100,4 +100,17 @@ class Alert:
     card: Card
     text: str  # one-line plain fallback (notifications, Slack `text`)
     destination: Destination
-    mention_user: str | None = None  # only ever the follower this alert is for
+    # Only ever followers of this story who asked to be mentioned in this channel: one post
+    # per channel names them all, rather than one identical post per follower.
+    mention_users: tuple[str, ...] = ()
+    # The outbox row's key: a platform that can label a message with it (Slack metadata)
+    # finds an earlier post of this very alert before a resend posts it twice.
+    key: str | None = None
+    resend: bool = False  # an earlier try may have been posted; look before posting
+    # "channel:message" of this story's earlier post in the same place: a rumour now
+    # confirmed answers it (a Discord reply, a Slack thread reply) rather than standing
+    # alone as if it were other news.
+    reply_to: str | None = None
+    # "channel:message": edit that post to show this alert instead of posting (another
+    # source reported the story).
+    edit_of: str | None = None

@@ -121,10 +121,10 @@ class MeasuredSender:
         self.wrapped = sender
         self.platform = sender.platform
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert) -> str | None:
         started = time.perf_counter()
         try:
-            await self.wrapped.send(alert)
+            ref = await self.wrapped.send(alert)
         except Exception as exc:
             reason = next((name for kind, name in _FAILURES if isinstance(exc, kind)), "error")
             ALERTS_FAILED.labels(self.platform, reason).inc()
@@ -132,6 +132,7 @@ class MeasuredSender:
         finally:
             SEND_SECONDS.labels(self.platform).observe(time.perf_counter() - started)
         ALERTS_SENT.labels(self.platform).inc()
+        return ref  # the post's reference: a confirmation later answers this post
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         await self.wrapped.notify_moderators(workspace, text)

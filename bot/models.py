@@ -67,7 +67,8 @@ class TargetKind(StrEnum):
 class DestinationKind(StrEnum):
     CHANNEL = "channel"
     DM = "dm"
-    MENTION = "mention"  # posted in the alerts channel, mentioning one follower
+    MENTION = "mention"  # the alerts channel's post, mentioning this follower
+    FOLLOWER = "follower"  # the alerts channel's post, read there without a ping
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -227,6 +228,8 @@ class Story:
     source: Source | None = None
     first_seen: datetime | None = None
     updated_at: datetime | None = None
+    # The other sources that reported it, by name (filled where alerts are rendered).
+    also_reported_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -360,11 +363,39 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OutboxEntry:
+    """An outbox row as operators and moderators see it: what, where, and how it went."""
+
+    id: int
+    summary: str  # the story's one line
+    destination: Destination
+    status: str  # pending, sent, dead, superseded
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutboxItem:
     id: int
     story: Story
     destination: Destination
     attempts: int = 0
+    mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
+    claims: int = 1  # past one, a worker had it before and may have posted it already
+    reply_to: str | None = None  # "channel:message" of the story's first post here
+    # An edit of the story's post here ("channel:message"), not a post: another source
+    # reported it. None for an edit whose post left no reference: nothing to edit.
+    edit: bool = False
+    edit_of: str | None = None
+
+    @property
+    def resend(self) -> bool:
+        """An earlier try may have reached the platform (its answer lost, or its worker
+        killed before the row was settled)."""
+        return self.claims > 1 or self.attempts > 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,7 @@ from bot.models import (
     FetchResult,
     ImportReport,
     LineupChange,
+    OutboxEntry,
     OutboxItem,
     ProbedFeed,
     Seat,
@@ -125,6 +126,12 @@ class StoryStore(Protocol):
 
     async def recent_stories(self, limit: int = 5) -> list[Story]: ...
 
+    async def confirmed_since(self, since: datetime, *, series: str | None = None,
+                              limit: int = 100) -> list[Story]:
+        """Confirmed stories first seen or confirmed since `since` (of one series if given),
+        oldest first."""
+        ...
+
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
         """The driver's stories, newest first."""
         ...
@@ -222,9 +229,18 @@ class SettingsStore(Protocol):
 
     async def set_setting(self, platform: str, workspace: str, key: str, value: str) -> None: ...
 
+    async def claim_setting(self, platform: str, workspace: str, key: str, value: str
+                            ) -> bool:
+        """Set it to `value` unless it already is; True for the one caller that did."""
+        ...
+
 
 class Outbox(Protocol):
-    async def enqueue(self, story: Story, destinations: Sequence[Destination]) -> int: ...
+    async def enqueue(self, story: Story, destinations: Sequence[Destination], *,
+                      mentions: Mapping[Destination, Collection[str]] | None = None) -> int:
+        """One row per (story, destination, revision), new ones only; `mentions` names, per
+        channel destination, the followers its one post mentions."""
+        ...
 
     async def claim(
         self, now: datetime, *, limit: int, worker: str, lease_seconds: int,
@@ -232,6 +248,19 @@ class Outbox(Protocol):
     ) -> list[OutboxItem]: ...
 
     async def mark_sent(self, item_id: int, now: datetime) -> None: ...
+
+    async def outbox_entries(self, *, statuses: Collection[str] | None = None,
+                             platform: str | None = None, workspace: str | None = None,
+                             failed_only: bool = False, limit: int = 50
+                             ) -> list[OutboxEntry]:
+        """The newest rows first, of some statuses and one workspace if given;
+        `failed_only`: rows with an error (failing now or given up)."""
+        ...
+
+    async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
+        """Settle sent rows in one transaction; the values are the posts' message
+        references ("channel:message id"), kept so later news can edit the post."""
+        ...
 
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:
         """retry_at None: give up on this item for good."""
@@ -280,8 +309,9 @@ class InstallRevoked(DeliveryError):
 class AlertSender(Protocol):
     platform: str
 
-    async def send(self, alert: Alert) -> None:
-        """Deliver or raise a DeliveryError subclass."""
+    async def send(self, alert: Alert) -> str | None:
+        """Deliver or raise a DeliveryError subclass; returns the post's reference
+        ("channel:message id") when the platform gave one."""
         ...
 
     async def notify_moderators(self, workspace: str, text: str) -> None: ...
@@ -290,8 +320,24 @@ class AlertSender(Protocol):
 # ----- names the core knows without a database ------------------------------------------------
 
 
+class TeamCandidate(Protocol):
+    """One team a written name may stand for, and how ("name", "alias", "sponsor",
+    "manufacturer")."""
+
+    @property
+    def team(self) -> str: ...
+
+    @property
+    def series(self) -> str: ...
+
+    @property
+    def how(self) -> str: ...
+
+
 class Gazetteer(Protocol):
     """Series, teams and drivers as the rules engine knows them (bot.rules.gazetteer())."""
+
+    def team_candidates(self, text: str) -> Sequence[TeamCandidate]: ...
 
     def canonical_series(self, text: str) -> str | None: ...
 

@@ -3,40 +3,68 @@ sends it, so a worker that dies mid-send leaves its alerts to another."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 
-from bot.models import Destination, OutboxItem, Story, utc, utcnow
+from bot.models import Destination, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
 from storage.errors import translate_errors
 from storage.stories import story_of
 from storage.subscriptions import destination_columns, destination_of, ensure_destination
-from storage.tables import destinations, outbox, stories, subscriptions
+from storage.tables import destinations, outbox, stories, story_sources, subscriptions
+
+
+async def _source_names(connection: Any, story_ids: set[int]) -> dict[int, tuple[str, ...]]:
+    """Each story's sources by name, first reported first."""
+    names: dict[int, list[str]] = {}
+    for row in await connection.execute(
+            select(story_sources.c.story_id, story_sources.c.name)
+            .where(story_sources.c.story_id.in_(sorted(story_ids)),
+                   story_sources.c.name.is_not(None))
+            .order_by(story_sources.c.added_at, story_sources.c.id)):
+        if row.name not in names.setdefault(row.story_id, []):
+            names[row.story_id].append(row.name)
+    return {story_id: tuple(found) for story_id, found in names.items()}
+
+
+_SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 
 
 class OutboxStorage(StoreBase):
     """`bot.ports.Outbox`."""
 
     @translate_errors
-    async def enqueue(self, story: Story, destinations_in: Sequence[Destination]) -> int:
-        """One row per (story, destination, revision); returns how many were new."""
+    async def enqueue(self, story: Story, destinations_in: Sequence[Destination], *,
+                      mentions: Mapping[Destination, Collection[str]] | None = None) -> int:
+        """One row per (story, destination, revision); returns how many were new.
+
+        `mentions`: per channel destination, the followers its one post mentions."""
         now = utcnow()
+        mentions = mentions or {}
         async with self._write() as connection:
-            ids = []
+            rows: dict[int, str] = {}
             for destination in destinations_in:
-                ids.append(destination.id if destination.id is not None
-                           else await ensure_destination(connection, destination))
-            if not ids:
+                destination_id = (destination.id if destination.id is not None
+                                  else await ensure_destination(connection, destination))
+                rows.setdefault(destination_id,
+                                " ".join(sorted(set(mentions.get(destination, ())))))
+            # A channel marked unusable gets nothing queued (its followers' alerts included):
+            # the rows would wait there for good.
+            for broken in await connection.execute(select(destinations.c.id).where(
+                    destinations.c.id.in_(list(rows)), destinations.c.broken.is_not(None))):
+                rows.pop(broken.id)
+            if not rows:
                 return 0
             result = await connection.execute(
                 insert_for(connection, outbox).values([{
                     "story_id": story.id, "destination_id": destination_id,
                     "revision": story.revision, "status": "pending", "attempts": 0,
-                    "next_attempt_at": now, "created_at": now,
-                } for destination_id in dict.fromkeys(ids)]).on_conflict_do_nothing()
+                    "next_attempt_at": now, "created_at": now, "mentions": users,
+                } for destination_id, users in rows.items()]).on_conflict_do_nothing()
                 .returning(outbox.c.id))
             return len(result.all())
 
@@ -64,20 +92,50 @@ class OutboxStorage(StoreBase):
         async with self._write() as connection:
             claimed = [row.id for row in await connection.execute(
                 update(outbox).where(outbox.c.id.in_(due))
-                .values(lease_owner=worker,
+                .values(lease_owner=worker, claims=outbox.c.claims + 1,
                         lease_until=now + timedelta(seconds=lease_seconds))
                 .returning(outbox.c.id))]
             if not claimed:
                 return []
+            earlier = outbox.alias("earlier")
+            # The post of this story's earlier revision in the same place: a confirmation
+            # answers it (a reply, a thread) instead of standing alone.
+            first_post = (select(earlier.c.message_ref)
+                          .where(earlier.c.story_id == outbox.c.story_id,
+                                 earlier.c.destination_id == outbox.c.destination_id,
+                                 earlier.c.revision < outbox.c.revision,
+                                 earlier.c.action == "post", earlier.c.status == "sent",
+                                 earlier.c.message_ref.is_not(None))
+                          .order_by(earlier.c.revision).limit(1)
+                          .scalar_subquery())
+            # What an edit edits: the story's latest post there.
+            latest = outbox.alias("latest")
+            latest_post = (select(latest.c.message_ref)
+                           .where(latest.c.story_id == outbox.c.story_id,
+                                  latest.c.destination_id == outbox.c.destination_id,
+                                  latest.c.action == "post", latest.c.status == "sent",
+                                  latest.c.message_ref.is_not(None))
+                           .order_by(latest.c.revision.desc()).limit(1)
+                           .scalar_subquery())
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
-                       stories, *destination_columns())
+                       first_post.label("o_reply_to"), latest_post.label("o_latest"),
+                       outbox.c.action.label("o_action"),
+                       outbox.c.mentions.label("o_mentions"),
+                       outbox.c.claims.label("o_claims"), stories,
+                       *destination_columns())
                 .join(stories, stories.c.id == outbox.c.story_id)
                 .join(destinations, destinations.c.id == outbox.c.destination_id)
                 .where(outbox.c.id.in_(claimed))
                 .order_by(outbox.c.id))).all()
-        return [OutboxItem(id=row.o_id, story=story_of(row),
-                           destination=destination_of(row, "d_"), attempts=row.o_attempts)
+            also = await _source_names(connection, {row.id for row in rows})
+        return [OutboxItem(id=row.o_id,
+                           story=replace(story_of(row), also_reported_by=also.get(row.id, ())),
+                           destination=destination_of(row, "d_"), attempts=row.o_attempts,
+                           mentions=tuple(row.o_mentions.split()), claims=row.o_claims,
+                           reply_to=row.o_reply_to if row.o_action == "post" else None,
+                           edit=row.o_action == "edit",
+                           edit_of=row.o_latest if row.o_action == "edit" else None)
                 for row in rows]
 
     @staticmethod
@@ -103,6 +161,64 @@ class OutboxStorage(StoreBase):
                         outbox.c.destination_id == sent.destination_id,
                         outbox.c.revision < sent.revision, outbox.c.status == "pending")
                     .values(status="superseded"))
+
+    @translate_errors
+    async def outbox_entries(self, *, statuses: Collection[str] | None = None,
+                             platform: str | None = None, workspace: str | None = None,
+                             failed_only: bool = False, limit: int = 50
+                             ) -> list[OutboxEntry]:
+        query = (select(outbox.c.id.label("o_id"), outbox.c.status, outbox.c.attempts,
+                        outbox.c.last_error, outbox.c.created_at.label("o_created_at"),
+                        outbox.c.next_attempt_at, outbox.c.sent_at, stories.c.summary,
+                        *destination_columns())
+                 .join(stories, stories.c.id == outbox.c.story_id)
+                 .join(destinations, destinations.c.id == outbox.c.destination_id)
+                 .order_by(outbox.c.id.desc()).limit(limit))
+        if statuses is not None:
+            query = query.where(outbox.c.status.in_(list(statuses)))
+        if platform is not None:
+            query = query.where(destinations.c.platform == platform)
+        if workspace is not None:
+            query = query.where(destinations.c.workspace == workspace)
+        if failed_only:
+            query = query.where(outbox.c.last_error.is_not(None),
+                                outbox.c.status.in_(("pending", "dead")))
+        async with self._read() as connection:
+            return [OutboxEntry(
+                id=row.o_id, summary=row.summary, destination=destination_of(row, "d_"),
+                status=row.status, attempts=row.attempts, last_error=row.last_error,
+                created_at=row.o_created_at, next_attempt_at=row.next_attempt_at,
+                sent_at=row.sent_at) for row in await connection.execute(query)]
+
+    @translate_errors
+    async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
+        """Settle many sent rows in one transaction (a fan-out sends hundreds a second; one
+        transaction each would make the database the bottleneck), keeping each post's
+        message reference, and supersede the older revisions of their stories."""
+        if not sent:
+            return
+        ids = sorted(sent)
+        newer = outbox.alias("newer")
+        async with self._write() as connection:
+            for start in range(0, len(ids), _SENT_CHUNK):
+                chunk = ids[start:start + _SENT_CHUNK]
+                await connection.execute(
+                    update(outbox).where(outbox.c.id.in_(chunk))
+                    .values(status="sent", sent_at=utc(now), lease_owner=None,
+                            lease_until=None))
+                await connection.execute(
+                    update(outbox).where(
+                        outbox.c.status == "pending",
+                        select(newer.c.id).where(
+                            newer.c.id.in_(chunk), newer.c.story_id == outbox.c.story_id,
+                            newer.c.destination_id == outbox.c.destination_id,
+                            newer.c.revision > outbox.c.revision).exists())
+                    .values(status="superseded"))
+            refs = [{"row_id": row_id, "ref": ref} for row_id, ref in sent.items() if ref]
+            if refs:
+                await connection.execute(
+                    update(outbox).where(outbox.c.id == bindparam("row_id"))
+                    .values(message_ref=bindparam("ref")), refs)
 
     @translate_errors
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:

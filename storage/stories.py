@@ -15,18 +15,18 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, false, select, update
+from sqlalchemy import exists, false, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Extraction, Move, MoveKind, Source, Status, Story, utcnow
 from bot.statements import extraction_statements
 from bot.stories import StoryChange, StoryIntent, StoryState, decide_stories, told_moves
-from storage.base import StoreBase, insert_ignoring, source_columns, source_of
+from storage.base import StoreBase, insert_for, insert_ignoring, source_columns, source_of
 from storage.columns import SERIES_CHARS, clip, clip_entry, clip_move, stored_name_key
 from storage.errors import translate_errors
 from storage.names import named_in, remember_names
 from storage.seats import decide_and_write
-from storage.tables import moves, seat_stories, stories, story_sources
+from storage.tables import moves, outbox, seat_stories, stories, story_sources
 
 # Run for nearly every extraction: the parameters vary, not the SQL.
 _INSERT_STORY = stories.insert().returning(*stories.c)
@@ -109,6 +109,30 @@ async def _write_story(connection: AsyncConnection, intent: StoryIntent, row: An
     return row, True
 
 
+async def queue_source_edits(connection: AsyncConnection, story_ids: set[int],
+                             at: datetime) -> None:
+    """Another source reported these stories: each post of them already sent gets an edit
+    in the outbox (to show "also reported by ..."), in the transaction that recorded the
+    source, so it is neither lost nor doubled. One edit per number of sources: a third
+    source is a new edit, the same source recorded twice is not."""
+    if not story_ids:
+        return
+    posted = outbox.alias("posted")
+    count = (select(func.count()).where(story_sources.c.story_id == posted.c.story_id)
+             .scalar_subquery())
+    sent_posts = select(
+        posted.c.story_id, posted.c.destination_id, posted.c.revision,
+        literal("edit"), count, literal("pending"), literal(0), literal(at), literal(at),
+        posted.c.mentions,
+    ).where(posted.c.story_id.in_(sorted(story_ids)), posted.c.action == "post",
+            posted.c.status == "sent", posted.c.message_ref.is_not(None))
+    await connection.execute(
+        insert_for(connection, outbox).from_select(
+            ["story_id", "destination_id", "revision", "action", "sources", "status",
+             "attempts", "next_attempt_at", "created_at", "mentions"], sent_posts)
+        .on_conflict_do_nothing())
+
+
 async def record_extraction(connection: AsyncConnection, article: Article,
                             extraction: Extraction, at: datetime) -> list[Story]:
     """Record what the article says; returns the stories worth an alert (new, or a rumour
@@ -127,6 +151,7 @@ async def record_extraction(connection: AsyncConnection, article: Article,
     move_rows: list[dict[str, Any]] = []
     recorded: list[Story] = []
     news: dict[int, Story] = {}
+    sourced: set[int] = set()
     for position, intent in enumerate(decide_stories(known, told)):
         row, wrote = await _write_story(connection, intent, rows.get(intent.key), article,
                                         source, at, new_sources)
@@ -135,6 +160,8 @@ async def record_extraction(connection: AsyncConnection, article: Article,
         recorded.append(story)
         if wrote and intent.news:
             news[story.id] = story
+        elif wrote and intent.change in (StoryChange.SOURCE, StoryChange.DETAILS):
+            sourced.add(story.id)
         if article.id is not None:
             move_rows.append({"article_id": article.id, "story_id": story.id,
                               "position": position, "created_at": at,
@@ -143,6 +170,7 @@ async def record_extraction(connection: AsyncConnection, article: Article,
         await connection.execute(insert_ignoring(connection, story_sources), new_sources)
     if move_rows:
         await connection.execute(insert_ignoring(connection, moves), move_rows)
+    await queue_source_edits(connection, sourced - set(news), at)
     await decide_and_write(connection, extraction_statements(article, extraction, recorded, at))
     await remember_names(connection, named_in(extraction, article.series))
     return list(news.values())
@@ -160,6 +188,17 @@ class StoryStorage(StoreBase):
             return []
         async with self._write() as connection:
             return await record_extraction(connection, article, extraction, utcnow())
+
+    @translate_errors
+    async def confirmed_since(self, since: datetime, *, series: str | None = None,
+                              limit: int = 100) -> list[Story]:
+        query = (select(stories).where(stories.c.status == Status.CONFIRMED.value,
+                                       stories.c.updated_at >= since)
+                 .order_by(stories.c.updated_at, stories.c.id).limit(limit))
+        if series is not None:
+            query = query.where(stories.c.series == series)
+        async with self._read() as connection:
+            return [story_of(row) for row in await connection.execute(query)]
 
     @translate_errors
     async def recent_stories(self, limit: int = 5) -> list[Story]:

@@ -16,6 +16,8 @@ from storage.errors import translate_errors
 from storage.tables import destinations, subscriptions
 
 ALERTS_CHANNEL_VALUE = "*"
+# Followers whose alerts are the alerts channel's one post.
+_IN_CHANNEL_KINDS = (DestinationKind.MENTION.value, DestinationKind.FOLLOWER.value)
 
 
 def destination_of(row: Any, prefix: str = "") -> Destination:
@@ -140,19 +142,19 @@ class SubscriptionStorage(StoreBase):
     @staticmethod
     async def _move_mentions(connection: AsyncConnection, channel: Destination,
                              old_channels: list[str]) -> None:
-        """Followers alerted by a mention in the alerts channel follow it to the new one
-        (unless they already have a mention destination there)."""
+        """Followers alerted in the alerts channel (mentioned or not) follow it to the new
+        one (unless they already have such a destination there)."""
         twin = destinations.alias("twin")
         await connection.execute(
             update(destinations)
             .where(destinations.c.platform == channel.platform,
                    destinations.c.workspace == channel.workspace,
-                   destinations.c.kind == DestinationKind.MENTION.value,
+                   destinations.c.kind.in_(_IN_CHANNEL_KINDS),
                    destinations.c.channel.in_(old_channels),
                    ~select(twin.c.id).where(
                        twin.c.platform == destinations.c.platform,
                        twin.c.workspace == destinations.c.workspace,
-                       twin.c.kind == DestinationKind.MENTION.value,
+                       twin.c.kind == destinations.c.kind,
                        twin.c.user == destinations.c.user,
                        twin.c.channel == channel.channel).exists())
             .values(channel=channel.channel))

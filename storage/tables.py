@@ -312,7 +312,8 @@ class SettingRow(Base):
 class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("story_id", "destination_id", "revision"),
+        # A post per story, destination and revision; an edit per number of sources too.
+        UniqueConstraint("story_id", "destination_id", "revision", "action", "sources"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
@@ -329,6 +330,15 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Space-separated user ids: the followers this one channel post mentions.
+    mentions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The platform's id of the posted message (Discord message id, Slack ts), for edits.
+    message_ref: Mapped[str | None] = mapped_column(Text)
+    # How often a worker claimed it: past the first, an earlier send may have posted it.
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # "post", or "edit": another source reported the story; `sources` counts them then.
+    action: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
+    sources: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The Core handles every store module writes its statements against, declared once.

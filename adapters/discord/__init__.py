@@ -14,13 +14,15 @@ from adapters.discord.client import (
     invite_url,
     sync_commands,
 )
-from adapters.discord.sender import DiscordSender, RequestPace
+from adapters.discord.sender import ChannelPace, DiscordSender, RequestPace, WindowPace
 
 __all__ = [
     "INVITE_PERMISSIONS",
+    "ChannelPace",
     "DiscordSender",
     "PitboardDiscord",
     "RequestPace",
+    "WindowPace",
     "application_id_from_token",
     "build_discord_bot",
     "configure_endpoints",

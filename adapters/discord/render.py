@@ -189,16 +189,16 @@ def render_text(text: str) -> DiscordMessage:
 
 
 def render_alert(alert: Alert) -> DiscordMessage:
-    """The alert card as one embed. The only mention ever allowed is the follower this
-    alert is for (a personal follow delivered into the alerts channel)."""
+    """The alert card as one embed. The only mentions ever allowed are the followers this
+    post is for (personal follows delivered into the alerts channel), named exactly."""
     embeds, _ = render_cards([alert.card])
-    user = alert.mention_user
-    if user and _SNOWFLAKE.match(user):
+    users = [user for user in dict.fromkeys(alert.mention_users) if _SNOWFLAKE.match(user)]
+    if users:
         return DiscordMessage(
-            content=f"<@{user}>",
+            content=" ".join(f"<@{user}>" for user in users),
             embeds=embeds,
             allowed_mentions=discord.AllowedMentions(
                 everyone=False, roles=False, replied_user=False,
-                users=[discord.Object(id=int(user))]),
+                users=[discord.Object(id=int(user)) for user in users]),
         )
     return DiscordMessage(embeds=embeds, allowed_mentions=discord.AllowedMentions.none())

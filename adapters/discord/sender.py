@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import aiohttp
 import discord
@@ -27,10 +29,21 @@ from bot.models import Destination, DestinationKind
 from bot.ports import DeliveryError, DestinationForbidden, DestinationGone, RetryLater
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-GLOBAL_RATE = 40.0  # requests per second, with BURST on top: at most 45 in any second
-BURST = 5
-SEND_TIMEOUT = 30.0
+# Discord allows 50 requests a second per bot, counted as they arrive. Alerts leave evenly
+# at 47 a second: at most 49 in any second, which leaves room for a request not paced here
+# (logging in, opening a DM channel). A 429 must not happen at all: discord.py retries it
+# outside this pace, into the next second's budget, and one 429 then begets the next.
+GLOBAL_RATE_EVEN = 47.0
+# RequestPace (a token bucket) for a share of the limit, e.g. several processes per token.
+GLOBAL_RATE = 45.0
+BURST = 4
+# Messages to one channel: 5 per 5 seconds, counted by Discord as they arrive.
+CHANNEL_MESSAGES = 5
+CHANNEL_WINDOW = 5.0
+CHANNEL_MARGIN = 0.05  # seconds on top of the window, for jitter between us and Discord
+SEND_TIMEOUT = 30.0  # from when the request leaves, not from when it started waiting
 
 
 class RequestPace:
@@ -61,6 +74,84 @@ class RequestPace:
                 await asyncio.sleep((1 - self._tokens) / self.rate)
 
 
+class WindowPace:
+    """Requests spaced evenly at `rate` a second (a generic cell rate algorithm): a waiter
+    the event loop wakes late may catch up by `tolerance` requests, so lateness loses no
+    capacity, yet no burst ever leaves. Bursts are what Discord sees bunched: requests
+    released together leave over the time it takes to build them, and arrive closer
+    together than they were released. At most rate + tolerance + 1 in any second."""
+
+    def __init__(self, rate: float = GLOBAL_RATE_EVEN, tolerance: int = 1) -> None:
+        if tolerance < 0:
+            raise ValueError("tolerance must not be negative")
+        self._tolerance_requests = tolerance
+        self.rate = rate
+        self._due: float | None = None  # when the next request is due, evenly spaced
+        self._lock = asyncio.Lock()
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    @rate.setter
+    def rate(self, rate: float) -> None:
+        """Settable while running: workers sharing a token each take a share of it."""
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self._rate = rate
+        self.interval = 1.0 / rate
+        self.tolerance = self._tolerance_requests * self.interval
+
+    async def acquire(self) -> None:
+        async with self._lock:  # one waiter at a time: requests leave in the order asked
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            due = now if self._due is None or self._due < now - self.tolerance else self._due
+            if due > now:
+                await asyncio.sleep(due - now)
+            self._due = due + self.interval
+
+
+class ChannelPace:
+    """At most `count` requests per `window` seconds to any one channel, as Discord counts
+    them (a sliding window). Waited out before the global token is taken: discord.py would
+    otherwise sleep in its own per-channel bucket after the token was spent, and the
+    requests it then released together would bunch into the global limit."""
+
+    def __init__(self, count: int = CHANNEL_MESSAGES, window: float = CHANNEL_WINDOW,
+                 margin: float = CHANNEL_MARGIN) -> None:
+        self.count = count
+        self.window = window + margin
+        self._sent: dict[int, deque[float]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def acquire(self, channel_id: int) -> None:
+        lock = self._locks.setdefault(channel_id, asyncio.Lock())
+        async with lock:
+            loop = asyncio.get_running_loop()
+            sent = self._sent.setdefault(channel_id, deque())
+            while True:
+                now = loop.time()
+                while sent and sent[0] <= now - self.window:
+                    sent.popleft()
+                if len(sent) < self.count:
+                    sent.append(now)
+                    break
+                await asyncio.sleep(sent[0] + self.window - now)
+        if len(self._sent) > 10_000:
+            self._forget_idle()
+
+    def _forget_idle(self) -> None:
+        """Channels quiet for a whole window need no memory (a fan-out touches thousands)."""
+        now = asyncio.get_running_loop().time()
+        for channel_id in [c for c, sent in self._sent.items()
+                           if not sent or sent[-1] <= now - self.window]:
+            lock = self._locks.get(channel_id)
+            if lock is None or not lock.locked():
+                self._sent.pop(channel_id, None)
+                self._locks.pop(channel_id, None)
+
+
 def alert_nonce(alert: Alert) -> str:
     """The same alert always gets the same nonce. discord.py sends it with enforce_nonce,
     so when a worker dies between Discord posting the message and the outbox row being
@@ -82,21 +173,62 @@ class DiscordSender:
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client, *, pace: RequestPace | None = None,
+    def __init__(self, client: discord.Client, *, pace: RequestPace | WindowPace | None = None,
+                 channel_pace: ChannelPace | None = None,
                  timeout: float = SEND_TIMEOUT) -> None:
         self.client = client
-        self.pace = pace or RequestPace()
+        self.pace = pace or WindowPace()
+        self.channel_pace = channel_pace or ChannelPace()
         self.timeout = timeout
+        self._dm_channels: dict[int, discord.DMChannel] = {}
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert) -> str | None:
+        """Post the alert; returns "channel id:message id"."""
         message = render_alert(alert)
         destination = alert.destination
         nonce = alert_nonce(alert)
+        if alert.edit_of:
+            return await self._deliver(lambda: self._edit(alert.edit_of or "", message))
         if destination.kind is DestinationKind.DM:
-            await self._deliver(lambda: self._send_dm(destination, message, nonce))
-        else:
-            channel_id = _snowflake(destination.channel, "channel")
-            await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce))
+            return await self._deliver(lambda: self._send_dm(destination, message, nonce,
+                                                             alert.reply_to))
+        channel_id = _snowflake(destination.channel, "channel")
+        ref = await self._deliver(lambda: self._send_to_channel(channel_id, message, nonce,
+                                                                alert.reply_to))
+        if alert.reply_to:
+            await self._mark_first_post(alert.reply_to, channel_id, message)
+        return ref
+
+    async def _edit(self, ref: str, message: DiscordMessage) -> str:
+        """Show the alert in the post `ref` ("channel:message"), e.g. with another source.
+        Only the embeds change: the mentions stay as posted (an edit never pings)."""
+        channel, _, message_id = ref.partition(":")
+        if not (channel.isdigit() and message_id.isdigit()):
+            return ref  # not a Discord post: nothing to edit
+        await self.channel_pace.acquire(int(channel))
+        post = self.client.get_partial_messageable(int(channel)).get_partial_message(
+            int(message_id))
+        try:
+            await self._leave(post.edit(embeds=message.embeds))
+        except discord.NotFound:
+            # The post was deleted: there is nothing to edit, and the channel is fine.
+            log.info("post %s to edit is gone; nothing to do", ref)
+        return ref
+
+    async def _mark_first_post(self, first: str, channel_id: int,
+                               message: DiscordMessage) -> None:
+        """The rumour's post now shows the confirmed story, so a reader scrolling up does
+        not take it for still unsure. Best effort, and harmless to repeat: an edit that
+        fails leaves the reply, which already says it."""
+        channel, _, message_id = first.partition(":")
+        if channel != str(channel_id) or not message_id.isdigit():
+            return
+        post = self.client.get_partial_messageable(channel_id).get_partial_message(
+            int(message_id))
+        try:
+            await self._deliver(lambda: self._leave(post.edit(embeds=message.embeds)))
+        except DeliveryError as exc:
+            log.warning("could not mark the first post %s as confirmed: %s", first, exc)
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """Tell a server's moderators something once, e.g. that alerts can't be posted.
@@ -134,28 +266,41 @@ class DiscordSender:
         ids = [data.get("public_updates_channel_id"), data.get("system_channel_id")]
         return [int(i) for i in ids if i]
 
-    async def _send_to_channel(self, channel_id: int, message: DiscordMessage,
-                               nonce: str | None = None) -> None:
+    async def _leave(self, request: Awaitable[T]) -> T:
+        """Take the global token as the request leaves, and time it from then: a request
+        that waited its turn has not been slow."""
         await self.pace.acquire()
+        async with asyncio.timeout(self.timeout):
+            return await request
+
+    async def _send_to_channel(self, channel_id: int, message: DiscordMessage,
+                               nonce: str | None = None, reply_to: str | None = None) -> str:
+        await self.channel_pace.acquire(channel_id)
         channel = self.client.get_partial_messageable(channel_id)
-        await channel.send(**message.send_kwargs(), nonce=nonce)  # type: ignore[arg-type]
+        sent = await self._leave(channel.send(**message.send_kwargs(),  # type: ignore[arg-type]
+                                              nonce=nonce,
+                                              reference=_reference(reply_to, channel_id)))
+        return f"{channel_id}:{sent.id}"
 
     async def _send_dm(self, destination: Destination, message: DiscordMessage,
-                       nonce: str) -> None:
+                       nonce: str, reply_to: str | None = None) -> str:
         user_id = _snowflake(destination.user, "user")
-        # discord.py caches the DM channel, so only a user's first alert costs two requests;
-        # pacing both is at worst one token too careful.
-        await self.pace.acquire()
-        channel = await self.client.create_dm(discord.Object(id=user_id))
-        await self.pace.acquire()
-        await channel.send(**message.send_kwargs(), nonce=nonce)  # type: ignore[arg-type]
+        # Only a user's first alert costs two requests: the DM channel is kept.
+        channel = self._dm_channels.get(user_id)
+        if channel is None:
+            channel = await self._leave(self.client.create_dm(discord.Object(id=user_id)))
+            self._dm_channels[user_id] = channel
+        await self.channel_pace.acquire(channel.id)
+        sent = await self._leave(channel.send(**message.send_kwargs(),  # type: ignore[arg-type]
+                                              nonce=nonce,
+                                              reference=_reference(reply_to, channel.id)))
+        return f"{channel.id}:{sent.id}"
 
-    async def _deliver(self, sending: Callable[[], Awaitable[None]]) -> None:
+    async def _deliver(self, sending: Callable[[], Awaitable[T]]) -> T:
         if not self.client.http.token:
             raise RetryLater("the Discord client is not logged in yet")
         try:
-            async with asyncio.timeout(self.timeout):
-                await sending()
+            return await sending()
         except discord.Forbidden as exc:
             raise DestinationForbidden(_describe(exc)) from exc
         except discord.NotFound as exc:
@@ -174,6 +319,18 @@ class DiscordSender:
             raise DeliveryError(_describe(exc)) from exc
         except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             raise RetryLater(f"Discord unreachable: {exc!r}") from exc
+
+
+def _reference(reply_to: str | None, channel_id: int) -> discord.MessageReference | None:
+    """A reply to the story's earlier post in this channel; a deleted post is no reason
+    to fail (fail_if_not_exists=False posts it as a plain message)."""
+    if not reply_to:
+        return None
+    channel, _, message = reply_to.partition(":")
+    if channel != str(channel_id) or not message.isdigit():
+        return None
+    return discord.MessageReference(message_id=int(message), channel_id=channel_id,
+                                    fail_if_not_exists=False)
 
 
 def _describe(exc: discord.HTTPException) -> str:

@@ -16,9 +16,11 @@ OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 # commands: the slash commands. chat:write: post alerts and answers. chat:write.public: post
 # in a public alerts channel without being invited first (the commonest set-up stumble).
 # im:write: open DMs for fans who follow by DM and for moderator notices. users:read: tell
-# admins and owners apart for moderator commands.
+# admins and owners apart for moderator commands. channels:history, groups:history,
+# im:history: before resending an alert whose first answer was lost, find the first post.
 BOT_SCOPES: tuple[str, ...] = ("commands", "chat:write", "chat:write.public", "im:write",
-                               "users:read")
+                               "users:read", "channels:history", "groups:history",
+                               "im:history")
 # Keep the installation store honest when a workspace removes the app (no scopes needed).
 BOT_EVENTS: tuple[str, ...] = ("app_uninstalled", "tokens_revoked")
 

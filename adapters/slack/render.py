@@ -208,8 +208,9 @@ def user_mention(user: str | None) -> str | None:
 
 def render_alert(alert: Alert) -> dict[str, Any]:
     """`chat.postMessage` arguments (text, blocks) for one alert. The only live mention is
-    the follower this alert is addressed to."""
-    mention = user_mention(alert.mention_user)
+    the followers this post is addressed to."""
+    mentions = [m for m in (user_mention(u) for u in dict.fromkeys(alert.mention_users)) if m]
+    mention = " ".join(mentions) or None
     prefix = f"{mention} " if mention else ""
     return {
         "text": prefix + fallback_text(alert.text, MAX_FALLBACK_TEXT - len(prefix)),

@@ -31,6 +31,13 @@ from bot.ports import (
 
 log = logging.getLogger(__name__)
 
+# chat.postMessage: about one message per second per channel.
+PACE_SECONDS = 1.0
+METADATA_EVENT = "pitboard_alert"
+# Messages of a channel's history searched for an earlier post before a resend: the post
+# is at most a lease (minutes) old, and alerts channels are not that busy.
+HISTORY_LOOKBACK = 100
+
 GONE_ERRORS = frozenset({"channel_not_found", "user_not_found", "user_disabled",
                          "cannot_dm_bot", "users_not_found"})
 FORBIDDEN_ERRORS = frozenset({
@@ -80,7 +87,7 @@ class SlackSender:
                  installation_store: AsyncInstallationStore | None = None,
                  api_base_url: str | None = None,
                  moderator_ids: ModeratorLookup | None = None,
-                 pace_seconds: float = 1.0, token_cache_seconds: float = 60.0,
+                 pace_seconds: float = PACE_SECONDS, token_cache_seconds: float = 60.0,
                  timeout: int = 30) -> None:
         if bot_token is None and installation_store is None:
             raise ValueError("SlackSender needs a bot token or an installation store")
@@ -100,7 +107,8 @@ class SlackSender:
 
     # ----- AlertSender ---------------------------------------------------------------------
 
-    async def send(self, alert: Alert) -> None:
+    async def send(self, alert: Alert) -> str | None:
+        """Post the alert; returns "channel id:ts"."""
         destination = alert.destination
         token = await self._token(destination.workspace)
         client = self._client(token)
@@ -113,7 +121,91 @@ class SlackSender:
             channel = destination.channel
         else:
             raise DestinationGone(f"a {destination.kind.value} destination without a channel")
-        await self._post(client, token, destination.workspace, channel, render_alert(alert))
+        message = render_alert(alert)
+        if alert.edit_of:
+            return await self._edit(client, token, destination.workspace, alert.edit_of,
+                                    message)
+        thread_channel, _, thread_ts = (alert.reply_to or "").partition(":")
+        if thread_ts and thread_channel == channel:
+            # The confirmation answers the rumour's post in its thread, and is shown in
+            # the channel too: it is news, not a side remark.
+            message["thread_ts"] = thread_ts
+            message["reply_broadcast"] = True
+        if alert.key:
+            # Slack has no idempotency key; the message carries ours instead, so that a
+            # resend can find the post an earlier try made (its answer lost, its worker
+            # killed before the row was settled) and stop there.
+            message["metadata"] = {"event_type": METADATA_EVENT,
+                                   "event_payload": {"outbox_key": alert.key}}
+            if alert.resend:
+                ts = await self._find_posted(client, token, destination.workspace, channel,
+                                             alert.key)
+                if ts is not None:
+                    log.info("alert %s was already posted to %s (ts %s): not posting again",
+                             alert.key, channel, ts)
+                    return f"{channel}:{ts}"
+        ts = await self._post(client, token, destination.workspace, channel, message)
+        if thread_ts and thread_channel == channel:
+            await self._mark_first_post(client, token, destination.workspace, channel,
+                                        thread_ts, render_alert(alert))
+        return f"{channel}:{ts}" if ts else None
+
+    async def _edit(self, client: AsyncWebClient, token: str, workspace: str, ref: str,
+                    message: dict[str, Any]) -> str:
+        """Show the alert in the post `ref` ("channel:ts"), e.g. with another source;
+        paced with the channel's posts. A post deleted meanwhile needs no edit."""
+        channel, _, ts = ref.partition(":")
+        key = (workspace, channel)
+        async with self._channel_locks.setdefault(key, asyncio.Lock()):
+            loop = asyncio.get_running_loop()
+            wait = self._next_post_at.get(key, 0.0) - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                await self._call(workspace, token, "chat.update", client.chat_update,
+                                 channel=channel, ts=ts, text=message["text"],
+                                 blocks=message.get("blocks"))
+            except DeliveryError as exc:
+                cause = exc.__cause__
+                if not (isinstance(cause, SlackApiError)
+                        and cause.response.get("error") in ("message_not_found",
+                                                            "cant_update_message")):
+                    raise
+                log.info("post %s to edit is gone; nothing to do", ref)
+            finally:
+                self._next_post_at[key] = loop.time() + self._pace_seconds
+        return ref
+
+    async def _mark_first_post(self, client: AsyncWebClient, token: str, workspace: str,
+                               channel: str, ts: str, message: dict[str, Any]) -> None:
+        """The rumour's post now shows the confirmed story (chat.update). Best effort, and
+        harmless to repeat: the thread reply already says it."""
+        try:
+            await self._call(workspace, token, "chat.update", client.chat_update,
+                             channel=channel, ts=ts, text=message["text"],
+                             blocks=message.get("blocks"))
+        except DeliveryError as exc:
+            log.warning("could not mark the first post %s in %s as confirmed: %s", ts,
+                        channel, exc)
+
+    async def _find_posted(self, client: AsyncWebClient, token: str, workspace: str,
+                           channel: str, key: str) -> str | None:
+        """The ts of our post labelled `key` among the channel's recent messages, if any.
+        Best effort: without the history scope the resend goes ahead (at least once)."""
+        try:
+            response = await self._call(workspace, token, "conversations.history",
+                                        client.conversations_history, channel=channel,
+                                        limit=HISTORY_LOOKBACK, include_all_metadata=True)
+        except (RetryLater, DestinationForbidden) as exc:
+            log.warning("could not read %s's history to find alert %s: %s", channel, key,
+                        exc)
+            return None
+        for found in response.get("messages") or ():
+            metadata = found.get("metadata") or {}
+            if (metadata.get("event_type") == METADATA_EVENT
+                    and (metadata.get("event_payload") or {}).get("outbox_key") == key):
+                return str(found.get("ts"))
+        return None
 
     async def notify_moderators(self, workspace: str, text: str) -> None:
         """DM each listed moderator, or else whoever installed the app. Best effort: one
@@ -224,7 +316,7 @@ class SlackSender:
         return channel
 
     async def _post(self, client: AsyncWebClient, token: str, workspace: str, channel: str,
-                    message: dict[str, Any]) -> None:
+                    message: dict[str, Any]) -> str | None:
         key = (workspace, channel)
         lock = self._channel_locks.setdefault(key, asyncio.Lock())
         async with lock:
@@ -232,19 +324,23 @@ class SlackSender:
             wait = self._next_post_at.get(key, 0.0) - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
+            # Slack counts a post when it arrives, somewhere between leaving here and the
+            # answer. Only from the answer is the next one sure to arrive `pace` later,
+            # however long either was held up on the way (a guess from the departure
+            # drew a 429 for most posts once a fan-out crowded the connection).
             try:
-                await self._post_now(client, token, workspace, channel, message)
+                return await self._post_now(client, token, workspace, channel, message)
             finally:
                 self._next_post_at[key] = loop.time() + self._pace_seconds
 
     async def _post_now(self, client: AsyncWebClient, token: str, workspace: str,
-                        channel: str, message: dict[str, Any]) -> None:
+                        channel: str, message: dict[str, Any]) -> str | None:
         post = {"channel": channel, "unfurl_links": False, "unfurl_media": False,
                 # Mentions come only from <@U...> markup we wrote; never from bare @names.
                 "link_names": False, **message}
         try:
-            await self._call(workspace, token, "chat.postMessage", client.chat_postMessage,
-                             **post)
+            response = await self._call(workspace, token, "chat.postMessage",
+                                        client.chat_postMessage, **post)
         except RetryLater as exc:
             cause = exc.__cause__
             if not (isinstance(cause, SlackApiError)
@@ -253,5 +349,7 @@ class SlackSender:
                 raise
             log.warning("Slack refused our blocks (%s); posting the text alone", exc)
             post.pop("blocks")
-            await self._call(workspace, token, "chat.postMessage", client.chat_postMessage,
-                             **post)
+            response = await self._call(workspace, token, "chat.postMessage",
+                                        client.chat_postMessage, **post)
+        ts = response.get("ts") if response is not None else None
+        return str(ts) if ts else None

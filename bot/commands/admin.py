@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.commands.context import DEFAULT_SERIES, MODERATORS, Context, Handler, refusal
 from bot.commands.parsing import UsageError
 from bot.messages import CommandCall, Reply
-from bot.models import Destination, DestinationKind, Feed, utcnow
+from bot.models import Destination, DestinationKind, Feed, TargetKind, utcnow
 
 
 async def feed_add(ctx: Context, call: CommandCall) -> Reply:
@@ -154,6 +154,43 @@ async def alerts_channel(ctx: Context, call: CommandCall) -> Reply:
     return Reply(text=f"Driver-move alerts will be posted in <#{channel}>.", ephemeral=True)
 
 
+STATUS_ROWS = 10
+
+
+def _where(destination: Destination) -> str:
+    return (f"a DM to <@{destination.user}>" if destination.kind is DestinationKind.DM
+            else f"<#{destination.channel}>")
+
+
+async def alerts_status(ctx: Context, call: CommandCall) -> Reply:
+    """What moderators need to fix: where alerts cannot be posted, and what failed."""
+    lines = []
+    subs = await ctx.store.subscriptions_for(call.platform, call.workspace, None)
+    channel = next((s.destination for s in subs if s.target is TargetKind.ALL), None)
+    if channel is None:
+        lines.append("No alerts channel yet: set one with /alerts channel.")
+    elif channel.broken:
+        lines.append(f"Alerts channel {_where(channel)}: cannot post there ({channel.broken}). "
+                     "Check the bot's permissions, or choose another with /alerts channel.")
+    else:
+        lines.append(f"Alerts channel {_where(channel)}: posting.")
+    queued = await ctx.store.outbox_entries(statuses=["pending"], platform=call.platform,
+                                            workspace=call.workspace, limit=1000)
+    lines.append(f"Alerts waiting to go out: {len(queued)}.")
+    failed = await ctx.store.outbox_entries(platform=call.platform, workspace=call.workspace,
+                                            failed_only=True, limit=STATUS_ROWS)
+    if not failed:
+        lines.append("No failed alerts.")
+    else:
+        lines.append("Failed alerts (newest first):")
+        for entry in failed:
+            state = ("given up" if entry.status == "dead"
+                     else f"retrying, {entry.attempts} tries so far")
+            lines.append(f"• {entry.created_at:%Y-%m-%d %H:%M} {entry.summary} → "
+                         f"{_where(entry.destination)}: {state}: {entry.last_error}")
+    return Reply(text="\n".join(lines), ephemeral=True)
+
+
 async def settings_series(ctx: Context, call: CommandCall) -> Reply:
     series = ctx.required_series(call.text("series"))
     await ctx.store.set_setting(call.platform, call.workspace, DEFAULT_SERIES, series)
@@ -172,6 +209,7 @@ async def settings_moderators(ctx: Context, call: CommandCall) -> Reply:
 
 
 HANDLERS: dict[str, Handler] = {
+    "alerts status": alerts_status,
     "feed add": feed_add,
     "feed list": feed_list,
     "feed remove": feed_remove,

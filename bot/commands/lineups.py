@@ -3,6 +3,7 @@ and the moderators' corrections."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.cards import car_cards, changes_card, driver_card, story_card, team_cards
@@ -134,19 +135,26 @@ async def lineup_history(ctx: Context, call: CommandCall) -> Reply:
     return Reply(cards=(changes_card(f"How the #{car} lineup was reached", history),))
 
 
-async def _resolve_driver(ctx: Context, query: str) -> str | Reply:
+def or_list(names: Sequence[str]) -> str:
+    """'A', 'A or B', 'A, B or C'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+async def resolve_driver(ctx: Context, query: str) -> str | Reply:
     names = set(await ctx.store.known_names(TargetKind.DRIVER))
     names.update(ctx.gazetteer.driver_names())
     found = match_name(query, names)
     if found.name:
         return found.name
     if found.candidates:
-        return Reply(text=f"Which driver? {', '.join(found.candidates)}", ephemeral=True)
+        return Reply(text=f"Which driver? Did you mean {or_list(found.candidates)}?",
+                     ephemeral=True)
     return Reply(text=f"I don't know a driver called {query!r} yet.", ephemeral=True)
 
 
 async def driver(ctx: Context, call: CommandCall) -> Reply:
-    resolved = await _resolve_driver(ctx, call.text("name") or "")
+    resolved = await resolve_driver(ctx, call.text("name") or "")
     if isinstance(resolved, Reply):
         return resolved
     seats = await ctx.store.driver_seats(resolved)

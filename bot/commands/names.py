@@ -45,6 +45,31 @@ def match_name(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch
     return NameMatch(None, tuple(name for name, _ in good))
 
 
+# Team names share words ("Racing", "Motorsport"), so only a whole-name likeness counts as a
+# typo of one: "Hass" is Haas, "Qwertzuiop Racing" is nobody.
+_TEAM_MIN_SCORE = 74.0
+
+
+def match_typo(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch:
+    """The exact name, or the one name `query` is a typo of, or the close candidates."""
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(name_key(name), name)
+    wanted = name_key(query)
+    if not wanted or not by_key:
+        return NameMatch(None)
+    if wanted in by_key:
+        return NameMatch(by_key[wanted])
+    scored = process.extract(wanted, list(by_key), scorer=fuzz.ratio, limit=limit,
+                             score_cutoff=_TEAM_MIN_SCORE)
+    good = [(by_key[key], score) for key, score, _ in scored]
+    if not good:
+        return NameMatch(None)
+    if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
+        return NameMatch(good[0][0])
+    return NameMatch(None, tuple(name for name, _ in good))
+
+
 def _typo_score(wanted: str, key: str) -> float:
     """A typo in the full name or in the surname alone ("blomqvst")."""
     words = len(wanted.split())

@@ -72,8 +72,8 @@ _TARGET = OptionSpec(name="target", description="What to follow", required=True,
                      choices=TARGETS)
 _VALUE = OptionSpec(name="value", description="Team, driver, car number or series",
                     required=True, rest=True, autocomplete="target")
-_VIA = OptionSpec(name="via", description="Alert me by DM or by a mention in the alerts channel",
-                  choices=("dm", "mention"))
+_VIA = OptionSpec(name="via", description="Alerts in the alerts channel (default), with a "
+                  "mention there, or by DM", choices=("channel", "mention", "dm"))
 
 SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
@@ -183,6 +183,12 @@ SPECS: tuple[CommandSpec, ...] = (
                             type=OptionType.CHANNEL, required=True),),
         moderator_only=True,
         example="/alerts channel #paddock-news",
+    ),
+    CommandSpec(
+        name="alerts status",
+        description="Alerts that could not be delivered here, and why (moderators)",
+        moderator_only=True,
+        example="/alerts status",
     ),
     CommandSpec(
         name="settings series",

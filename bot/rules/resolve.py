@@ -222,6 +222,14 @@ class Resolver(EngineBase):
                 # "Alpine will run Colapinto in place of Doohan for the next five grands prix"
                 kind = MoveKind.REPLACE
             season = self._season(doc, items, kind)
+            if doc.published is not None and kind is not MoveKind.LEAVE and \
+                    kind is not MoveKind.RETIRE and (season is None or (
+                        kind is MoveKind.EXTEND and season < doc.published.year)):
+                # No season written (or a stay dated before the news): the season the news is
+                # for, which late in a year is the next one.
+                late = doc.published.month >= self.settings["next_season_month"] and \
+                    kind is not MoveKind.REPLACE
+                season = doc.published.year + (1 if late else 0)
             confidence = float(entry["confidence"])  # type: ignore[arg-type]
             if season is not None and doc.published is not None and \
                     season < doc.published.year - 2:

@@ -125,9 +125,13 @@ async def test_follow_unfollow_following(commands):
     assert "Already following" in (await say(commands, "/follow team cadillac")).text
     assert not (await say(commands, "/alerts channel 555", **MOD)).error
     mention = await say(commands, "/follow car #31 mention")
-    assert "with a mention in the alerts channel" in mention.text
+    assert "with a mention in the alerts channel (<#555>)" in mention.text
+    quiet = await say(commands, "/follow driver Tom Blomqvist")
+    assert "in the alerts channel (<#555>), without a ping" in quiet.text
     listing = (await say(commands, "/following")).text
-    assert "team: Cadillac (dm)" in listing and "car: #31 (mention)" in listing
+    assert "team: Cadillac — by direct message" in listing
+    assert "car: #31 — with a mention in the alerts channel (<#555>)" in listing
+    assert "driver: Tom Blomqvist — in the alerts channel (<#555>), without a ping" in listing
     assert "Stopped following" in (await say(commands, "/unfollow team Cadillac")).text
     assert "weren't following" in (await say(commands, "/unfollow team Cadillac")).text
     bad = await say(commands, "/follow series tiddlywinks")

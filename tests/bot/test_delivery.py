@@ -6,6 +6,8 @@ Slack senders are tested against fake platform servers in tests/adapters."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from datetime import timedelta
 
 from bot.delivery import DeliveryWorker
@@ -17,6 +19,8 @@ from bot.models import (
     Extraction,
     Move,
     MoveKind,
+    Subscription,
+    TargetKind,
     utcnow,
 )
 from bot.ports import DestinationForbidden, DestinationGone, RetryLater
@@ -118,14 +122,21 @@ class SlowSender(RecordingSender):
         await super().send(alert)
 
 
+async def more_stories(store, count: int):
+    feed = await store.add_feed("https://n.example/more")
+    stories = []
+    for n in range(count):
+        [article] = await store.add_articles(feed.id, [Article(entry_id=f"m{n}", title="t")])
+        stories += await store.record_extraction(article, Extraction(
+            moves=(Move(driver=f"Driver Number{n}", kind=MoveKind.JOIN, team="Haas",
+                        series="F1", season=2025),), summaries=(f"Driver {n} → Haas",)))
+    return stories
+
+
 async def test_a_batch_slower_than_half_its_lease_stops_instead_of_racing(store):
-    await queue_one_story(store, channel="c1")
-    for n in range(2, 5):  # three more alerts channels' worth of rows for the same story
-        await store.set_alert_channel(Destination(platform="discord", workspace=f"g{n}",
-                                                  channel=f"c{n}",
-                                                  kind=DestinationKind.CHANNEL))
-    [story] = await store.recent_stories(1)
-    assert await store.enqueue(story, await store.matching_destinations({})) == 3
+    _, channel = await queue_one_story(store, channel="c1")
+    for story in await more_stories(store, 3):  # one channel's alerts go out in order
+        assert await store.enqueue(story, [channel]) == 1
     slow = SlowSender(0.3)
     worker = DeliveryWorker(store, {"discord": slow}, worker_id="slow", lease_seconds=1)
     now = utcnow()
@@ -134,8 +145,72 @@ async def test_a_batch_slower_than_half_its_lease_stops_instead_of_racing(store)
     assert report.sent >= 1
     assert report.deferred >= 1
     assert report.sent + report.deferred == 4
+    assert [a.story_id for a in slow.sent] == sorted(a.story_id for a in slow.sent)
     other = DeliveryWorker(store, {"discord": RecordingSender()}, worker_id="other")
     assert (await other.run_once(now=now)).sent == 0  # still leased by the slow worker
     later = await other.run_once(now=now + timedelta(seconds=2))
     assert later.sent == report.deferred
     assert len(slow.sent) + later.sent == 4  # every alert once, none twice
+
+
+async def test_different_channels_are_sent_concurrently(store):
+    [story] = await more_stories(store, 1)
+    for n in range(8):
+        await store.follow(Subscription(
+            destination=Destination(platform="discord", workspace=f"g{n}", channel=f"c{n}",
+                                    kind=DestinationKind.CHANNEL),
+            target=TargetKind.TEAM, value="Haas"))
+    assert await store.enqueue(story, await store.matching_destinations(
+        {TargetKind.TEAM: {"haas"}})) == 8
+    slow = SlowSender(0.3)
+    started = time.monotonic()
+    report = await DeliveryWorker(store, {"discord": slow}, worker_id="w").run_once()
+    assert report.sent == 8
+    assert time.monotonic() - started < 8 * 0.3 / 2  # one after another would take 2.4 s
+    assert (await DeliveryWorker(store, {"discord": slow}, worker_id="w").run_once()).sent == 0
+
+
+async def test_every_failure_is_logged_with_its_channel_and_reason(store, caplog):
+    await queue_one_story(store, channel="c-forbidden")
+    sender = RecordingSender(DestinationForbidden("403 Missing Access"))
+    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        await DeliveryWorker(store, {"discord": sender}, worker_id="w").run_once()
+    [line] = [r.getMessage() for r in caplog.records]
+    assert "discord:g channel c-forbidden" in line and "403 Missing Access" in line
+    assert "marked unusable" in line
+
+    caplog.clear()
+    [story] = await more_stories(store, 1)
+    flaky = Destination(platform="discord", workspace="g2", channel="c-retry",
+                       kind=DestinationKind.CHANNEL)
+    await store.enqueue(story, [flaky])
+    sender = RecordingSender(RetryLater("503 Service Unavailable"))
+    with caplog.at_level(logging.WARNING, logger="bot.delivery"):
+        await DeliveryWorker(store, {"discord": sender}, worker_id="w").run_once()
+    [line] = [r.getMessage() for r in caplog.records]
+    assert "discord:g2 channel c-retry" in line and "503 Service Unavailable" in line
+    assert "retrying in" in line
+
+
+async def test_moderators_see_their_servers_failures_and_no_one_elses(store):
+    from bot.commands import Commands
+    from tests.bot.test_commands import MOD, say
+
+    commands = Commands(store)
+    assert "No failed alerts" in (await say(commands, "/alerts status", **MOD)).text
+    await say(commands, "/alerts channel 555", **MOD)
+    [story] = await more_stories(store, 1)
+    [alerts_channel] = await store.matching_destinations({})
+    elsewhere = Destination(platform="discord", workspace="guild-2", channel="777",
+                            kind=DestinationKind.CHANNEL)
+    await store.enqueue(story, [alerts_channel, elsewhere])
+    sender = RecordingSender(DestinationForbidden("403 Missing Access"),
+                             RetryLater("503 Service Unavailable"))
+    await DeliveryWorker(store, {"discord": sender}, worker_id="w").run_once()
+
+    status = (await say(commands, "/alerts status", **MOD)).text
+    assert "Alerts channel <#555>: cannot post there (403 Missing Access)" in status
+    assert "Driver 0 → Haas → <#555>: given up: forbidden: 403 Missing Access" in status
+    assert "777" not in status and "503" not in status  # another server's trouble
+    refused = await say(commands, "/alerts status", **{**MOD, "is_moderator": False})
+    assert refused.error

@@ -66,3 +66,14 @@ async def test_an_operator_feed_alerts_every_follower(store):
     await store.follow(Subscription(destination=fan, target=TargetKind.TEAM, value="Whelen"))
     stories = await one_story(store, "operator")
     assert await route_stories(store, stories, gazetteer(), feed_scope=None) == 3
+
+
+async def test_followers_of_an_unusable_alerts_channel_queue_nothing_there(store):
+    await store.set_alert_channel(channel("guild-1"))
+    fan = Destination(platform="discord", workspace="guild-1", channel="guild-1-alerts",
+                      user="fan", kind=DestinationKind.MENTION)
+    await store.follow(Subscription(destination=fan, target=TargetKind.TEAM, value="Whelen"))
+    [alerts] = await store.matching_destinations({})
+    assert await store.mark_destination_broken(alerts.id, "403 Missing Access")
+    assert await route_stories(store, await one_story(store, "broken"), gazetteer()) == 0
+    assert await store.outbox_entries() == []

@@ -50,6 +50,7 @@ class RecordedRequest:
     duplicate: bool = False  # an enforce_nonce repeat: answered, not posted again
     held: bool = False  # kept waiting by hold()
     abandoned: bool = False  # its client hung up while it was held: nothing was done
+    answer: Any = None  # the JSON the fake answered with (a posted message, with its id)
 
 
 @dataclass(slots=True)
@@ -87,8 +88,50 @@ def user_payload(user_id: int | str, name: str = "fan") -> dict[str, Any]:
             "avatar": None}
 
 
+@dataclass(slots=True)
+class Limits:
+    """Discord's rate limits as it enforces them, counted at arrival over sliding windows:
+    per bot (global) and per channel for message posts. `latency` is the round trip, half
+    before the request arrives and half before its answer."""
+
+    global_per_second: int = 50
+    channel_messages: int = 5
+    channel_window: float = 5.0
+    latency: float = 0.0
+    arrivals: deque[float] = field(default_factory=deque)
+    channels: dict[str, deque[float]] = field(default_factory=dict)
+    limited: list[RecordedRequest] = field(default_factory=list)  # the 429s they caused
+
+    def check(self, now: float, channel: str | None) -> tuple[float, bool] | None:
+        """None when the request may pass (and it is counted); else (retry after, global)."""
+        while self.arrivals and self.arrivals[0] <= now - 1.0:
+            self.arrivals.popleft()
+        if len(self.arrivals) >= self.global_per_second:
+            return self.arrivals[0] + 1.0 - now, True
+        posts = self.channels.setdefault(channel, deque()) if channel else None
+        if posts is not None:
+            while posts and posts[0] <= now - self.channel_window:
+                posts.popleft()
+            if len(posts) >= self.channel_messages:
+                return posts[0] + self.channel_window - now, False
+            posts.append(now)
+        self.arrivals.append(now)
+        return None
+
+    def headers(self, now: float, channel: str | None) -> dict[str, str]:
+        """The bucket headers discord.py paces itself by."""
+        if not channel:
+            return {}
+        posts = self.channels[channel]
+        return {"X-RateLimit-Limit": str(self.channel_messages),
+                "X-RateLimit-Remaining": str(max(self.channel_messages - len(posts), 0)),
+                "X-RateLimit-Reset-After": f"{posts[0] + self.channel_window - now:.3f}",
+                "X-RateLimit-Bucket": "channel-messages"}
+
+
 class FakeDiscord:
     def __init__(self) -> None:
+        self.limits: Limits | None = None  # set enforce_limits() to be rate limited
         self.requests: list[RecordedRequest] = []
         self.guilds: dict[str, dict[str, Any]] = {}
         self._failures: dict[tuple[str, str], deque[_Failure]] = defaultdict(deque)
@@ -255,6 +298,8 @@ class FakeDiscord:
                 body = raw.decode(errors="replace")
         recorded = RecordedRequest(request.method, path, dict(request.query), body,
                                    dict(request.headers))
+        if self.limits is not None:
+            return await self._limited(request.method, path, recorded, self.limits)
         self.requests.append(recorded)
         try:
             queue = self._holds.get((request.method, path))
@@ -266,12 +311,44 @@ class FakeDiscord:
                     return web.Response(status=499)  # nobody is listening any more
             response = self._answer(request.method, path, recorded)
             recorded.status = response.status
+            recorded.answer = _answer_json(response)
             if hold is not None and hold.after_posting:
                 await self._hold(request, recorded, hold)
             return response
         finally:
             async with self._request_arrived:
                 self._request_arrived.notify_all()
+
+    def enforce_limits(self, limits: Limits | None = None) -> Limits:
+        """From now on answer as Discord's rate limits would: 429 past them."""
+        self.limits = limits or Limits()
+        return self.limits
+
+    async def _limited(self, method: str, path: str, recorded: RecordedRequest,
+                       limits: Limits) -> web.Response:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(limits.latency / 2)
+        now = loop.time()
+        recorded.at = time.monotonic()
+        self.requests.append(recorded)
+        parts = path.strip("/").split("/")
+        channel = (parts[1] if method == "POST" and len(parts) == 3
+                   and parts[0] == "channels" and parts[2] == "messages" else None)
+        verdict = limits.check(now, channel)
+        if verdict is not None:
+            retry_after, is_global = verdict
+            limits.limited.append(recorded)
+            response = _json({"message": "You are being rate limited.",
+                              "retry_after": round(retry_after, 3), "global": is_global},
+                             429, {"Retry-After": f"{retry_after:.3f}", "Via": "1.1 google",
+                                   "X-RateLimit-Scope": "global" if is_global else "user",
+                                   **({"X-RateLimit-Global": "true"} if is_global else {})})
+        else:
+            response = self._answer(method, path, recorded)
+            response.headers.update(limits.headers(now, channel))
+        recorded.status = response.status
+        await asyncio.sleep(limits.latency / 2)
+        return response
 
     async def _hold(self, request: web.Request, recorded: RecordedRequest, hold: _Hold) -> None:
         recorded.held = True
@@ -326,6 +403,10 @@ class FakeDiscord:
                 if nonce is not None:
                     self._by_nonce[(channel_id, nonce)] = message
                 return _json(message)
+            case "PATCH", ["channels", channel_id, "messages", message_id]:
+                edited = self._message(channel_id, recorded.json or {})
+                return _json({**edited, "id": message_id,
+                              "edited_timestamp": "2024-01-01T00:00:01+00:00"})
             case "POST", ["users", "@me", "channels"]:
                 recipient = str((recorded.json or {}).get("recipient_id"))
                 return _json({"id": str(next(self._ids)), "type": 1, "last_message_id": None,
@@ -410,6 +491,14 @@ class FakeDiscord:
                 **({"guild_id": guild_id} if guild_id else {}),
             })
         return answered
+
+
+def _answer_json(response: web.Response) -> Any:
+    body = response.body
+    if isinstance(body, bytes) and body:
+        with contextlib.suppress(ValueError):
+            return json.loads(body)
+    return None
 
 
 def _hung_up(request: web.Request) -> bool:

@@ -36,6 +36,7 @@ class _Failure:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    after_effect: bool = False  # the call takes effect, then fails: a lost answer
 
 
 @dataclass
@@ -46,9 +47,22 @@ class Workspace:
     bot_id: str = "BBOT"
 
 
+@dataclass
+class Limits:
+    """Slack's chat.postMessage limit as it enforces it: about one message per second per
+    channel, counted at arrival. `latency` is the round trip, half each way."""
+
+    per_channel_seconds: float = 1.0
+    latency: float = 0.0
+    last_post: dict[str, float] = field(default_factory=dict)
+    limited: list[ApiCall] = field(default_factory=list)  # the 429s it caused
+
+
 class FakeSlack:
     def __init__(self) -> None:
+        self.limits: Limits | None = None
         self.calls: list[ApiCall] = []
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
         self.responses: dict[str, list[dict[str, Any]]] = {}  # response_url id -> payloads
         self.tokens: dict[str, Workspace] = {}  # bot token -> its workspace
         self.users: dict[str, dict[str, Any]] = {}  # user id -> users.info "user" object
@@ -84,6 +98,12 @@ class FakeSlack:
         self._failures.setdefault(method, deque()).extend(
             _Failure(status=429, error="ratelimited", retry_after=retry_after)
             for _ in range(times))
+
+    def lose_answer(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect, but answer HTTP 503: a post
+        made whose answer never reached the bot."""
+        self._failures.setdefault(method, deque()).extend(
+            _Failure(status=503, after_effect=True) for _ in range(times))
 
     def server_error(self, method: str, *, status: int = 503, times: int = 1) -> None:
         self._failures.setdefault(method, deque()).extend(
@@ -159,10 +179,16 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
         call = ApiCall(method=method, token=token, args=args)
         self.calls.append(call)
+        if self.limits is not None:
+            return await self._limited(call, self.limits)
         failures = self._failures.get(method)
         if failures:
             failure = failures.popleft()
             call.status = failure.status
+            if failure.after_effect:
+                handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+                if handler is not None:
+                    handler(token, args)
             headers = {}
             if failure.retry_after is not None:
                 headers["Retry-After"] = str(failure.retry_after)
@@ -176,6 +202,33 @@ class FakeSlack:
             call.response = {"ok": False, "error": "unknown_method"}
         else:
             call.response = handler(token, args)
+        return web.json_response(call.response)
+
+    def enforce_limits(self, limits: Limits | None = None) -> Limits:
+        """From now on answer chat.postMessage as Slack's per-channel limit would."""
+        self.limits = limits or Limits()
+        return self.limits
+
+    async def _limited(self, call: ApiCall, limits: Limits) -> web.Response:
+        loop = asyncio.get_running_loop()
+        await asyncio.sleep(limits.latency / 2)
+        now = loop.time()
+        channel = str(call.args.get("channel", ""))
+        if call.method == "chat.postMessage":
+            last = limits.last_post.get(channel)
+            # Slack allows short bursts; the fake is strict: a whole second between posts.
+            if last is not None and now - last < limits.per_channel_seconds:
+                limits.limited.append(call)
+                call.status = 429
+                call.response = {"ok": False, "error": "ratelimited"}
+                await asyncio.sleep(limits.latency / 2)
+                return web.json_response(call.response, status=429, headers={
+                    "Retry-After": str(max(1, round(last + 1 - now)))})
+            limits.last_post[channel] = now
+        handler = getattr(self, "_m_" + call.method.replace(".", "_"), None)
+        call.response = (handler(call.token, call.args) if handler is not None
+                         else {"ok": False, "error": "unknown_method"})
+        await asyncio.sleep(limits.latency / 2)
         return web.json_response(call.response)
 
     def _workspace(self, token: str | None) -> Workspace | None:
@@ -193,8 +246,38 @@ class FakeSlack:
         if self._workspace(token) is None:
             return {"ok": False, "error": "invalid_auth"}
         self._ts += 1
-        return {"ok": True, "channel": args.get("channel"), "ts": f"{self._ts}.000100",
+        message = {"type": "message", "ts": f"{self._ts}.000100", "text": args.get("text"),
+                   "blocks": args.get("blocks")}
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):  # form-encoded calls send it as JSON text
+            metadata = json.loads(metadata)
+        if metadata:
+            message["metadata"] = metadata
+        self.history.setdefault(str(args.get("channel")), []).append(message)
+        return {"ok": True, "channel": args.get("channel"), "ts": message["ts"],
                 "message": {"text": args.get("text"), "blocks": args.get("blocks")}}
+
+    def _m_chat_update(self, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
+        if self._workspace(token) is None:
+            return {"ok": False, "error": "invalid_auth"}
+        for message in self.history.get(str(args.get("channel")), []):
+            if message["ts"] == args.get("ts"):
+                message.update(text=args.get("text"), blocks=args.get("blocks"), edited=True)
+                return {"ok": True, "channel": args.get("channel"), "ts": message["ts"]}
+        return {"ok": False, "error": "message_not_found"}
+
+    def _m_conversations_history(self, token: str | None, args: dict[str, Any]
+                                 ) -> dict[str, Any]:
+        if self._workspace(token) is None:
+            return {"ok": False, "error": "invalid_auth"}
+        messages = self.history.get(str(args.get("channel")), [])
+        limit = int(args.get("limit") or 100)
+        include = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        newest_first = [dict(m) for m in reversed(messages)][:limit]
+        if not include:  # Slack returns metadata only when asked
+            for message in newest_first:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": newest_first, "has_more": len(messages) > limit}
 
     def _m_conversations_open(self, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
         if self._workspace(token) is None:

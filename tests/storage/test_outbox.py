@@ -184,3 +184,37 @@ async def test_mention_followers_move_with_the_alerts_channel(store: SqlStore) -
     found = await store.matching_destinations({TargetKind.TEAM: {"Porsche Penske"}})
     assert sorted((d.kind.value, d.channel) for d in found) == [("channel", "new"),
                                                                 ("mention", "new")]
+
+
+async def test_mentions_claims_batched_settling_and_the_first_post(store: SqlStore) -> None:
+    """One channel post names its followers; a second claim says an earlier try may have
+    posted; many rows settle in one go with their message references, superseding older
+    revisions; a later revision learns where the first went out."""
+    from dataclasses import replace
+
+    [story] = await _stories(store)
+    [discord, slack] = await _destinations(store, DISCORD, SLACK)
+    assert await store.enqueue(story, [discord, slack],
+                               mentions={discord: ("u2", "u1", "u2")}) == 2
+    first = {item.destination.platform: item for item in
+             await store.claim(NOW, limit=10, worker="w1", lease_seconds=60)}
+    assert first["discord"].mentions == ("u1", "u2")
+    assert first["slack"].mentions == ()
+    assert not first["discord"].resend and first["discord"].reply_to is None
+    # w1 dies; its lease runs out and w2 claims the rows again
+    again = await store.claim(NOW + timedelta(seconds=61), limit=10, worker="w2",
+                              lease_seconds=60)
+    assert all(item.resend for item in again)
+    await store.mark_sent_many({item.id: f"chan:{item.id}" for item in again}, NOW)
+    assert await store.claim(NOW + timedelta(seconds=200), limit=10, worker="w3",
+                             lease_seconds=60) == []
+    shown = await store.outbox_entries(statuses=["sent"])
+    assert {entry.destination.platform for entry in shown} == {"discord", "slack"}
+
+    confirmed = replace(story, revision=2)
+    await store.enqueue(confirmed, [discord])
+    [follow_up] = await store.claim(NOW + timedelta(seconds=300), limit=10, worker="w3",
+                                    lease_seconds=60)
+    assert follow_up.reply_to == f"chan:{first['discord'].id}"
+    await store.mark_sent_many({follow_up.id: None}, NOW)
+    assert await store.outbox_entries(failed_only=True) == []

@@ -111,14 +111,16 @@ async def test_follow_following_unfollow(invoke: Invoke, store: SqlStore) -> Non
     data = private(await invoke("follow", [option("target", "team"),
                                            option("value", "Ferrari"),
                                            option("via", "dm")]))
-    assert data["content"] == "Following team Ferrari: alerts reach you by direct message."
+    # A maker's name covers every entry racing under it, and the answer says which.
+    assert data["content"].startswith("Following team Ferrari (covers Ferrari (F1), ")
+    assert data["content"].endswith(" more): alerts reach you by direct message.")
     (sub,) = await store.subscriptions_for("discord", str(GUILD_ID), str(FAN_ID))
     assert (sub.target, sub.value) == (TargetKind.TEAM, "Ferrari")
     assert sub.destination.kind is DestinationKind.DM
     assert sub.destination.user == str(FAN_ID)
 
     data = private(await invoke("following"))
-    assert data["content"] == "You follow:\nteam: Ferrari (dm)"
+    assert data["content"] == "You follow:\nteam: Ferrari — by direct message"
 
     data = private(await invoke("unfollow", [option("target", "team"),
                                              option("value", "ferrari")]))
@@ -131,7 +133,8 @@ async def test_follow_by_mention_goes_to_the_alerts_channel(invoke: Invoke,
     await invoke("alerts channel", [option("channel", str(ALERTS_CHANNEL_ID), kind=7)],
                  permissions=MANAGE_SERVER, user_id=MODERATOR_ID,
                  resolved=_resolved_channel(ALERTS_CHANNEL_ID))
-    data = private(await invoke("follow", [option("target", "car"), option("value", "31")]))
+    data = private(await invoke("follow", [option("target", "car"), option("value", "31"),
+                                           option("via", "mention")]))
     assert "with a mention in the alerts channel" in data["content"]
     (sub,) = await store.subscriptions_for("discord", str(GUILD_ID), str(FAN_ID))
     assert sub.destination.kind is DestinationKind.MENTION

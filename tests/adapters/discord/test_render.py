@@ -152,7 +152,7 @@ def _alert(title: str, *, kind: DestinationKind = DestinationKind.CHANNEL,
                  text=title,
                  destination=Destination(platform="discord", workspace="1", channel="2",
                                          kind=kind, user=mention_user),
-                 mention_user=mention_user)
+                 mention_users=(mention_user,) if mention_user else ())
 
 
 def test_alert_from_a_feed_cannot_mention_anyone() -> None:
@@ -174,6 +174,17 @@ def test_a_personal_follow_mentions_exactly_that_user() -> None:
     assert message.content is None
     assert isinstance(message.allowed_mentions, discord.AllowedMentions)
     assert message.allowed_mentions.to_dict()["parse"] == []
+
+
+def test_one_post_mentions_exactly_its_followers_and_no_one_else() -> None:
+    alert = Alert(story_id=1, revision=1, card=Card(title="@everyone news"), text="x",
+                  destination=Destination(platform="discord", workspace="1", channel="2"),
+                  mention_users=("700000000000000003", "@here", "700000000000000004",
+                                 "700000000000000003"))
+    message = render_alert(alert)
+    assert message.content == "<@700000000000000003> <@700000000000000004>"
+    assert message.allowed_mentions.to_dict() == {
+        "parse": [], "users": [700000000000000003, 700000000000000004]}
 
 
 def test_only_real_headings_are_escaped() -> None:

@@ -9,7 +9,13 @@ import time
 import discord
 import pytest
 
-from adapters.discord import DiscordSender, PitboardDiscord, RequestPace
+from adapters.discord import (
+    ChannelPace,
+    DiscordSender,
+    PitboardDiscord,
+    RequestPace,
+    WindowPace,
+)
 from bot.cards import render_alert
 from bot.commands import Commands
 from bot.delivery import DeliveryWorker
@@ -31,7 +37,7 @@ from tests.adapters.discord.conftest import (
     MakeBot,
     seed_story,
 )
-from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.discord_server import FakeDiscord, Limits
 
 PING_TITLE = "@everyone <@&123> <@456> read this"
 CHANNEL = str(ALERTS_CHANNEL_ID)
@@ -199,17 +205,41 @@ async def test_sending_before_login_is_retry_later(make_bot: MakeBot, commands: 
 async def test_the_pace_holds_sends_to_its_rate(bot: PitboardDiscord,
                                                 fake_discord: FakeDiscord) -> None:
     sender = DiscordSender(bot, pace=RequestPace(rate=100, burst=5))
+    channels = [str(ALERTS_CHANNEL_ID + n) for n in range(45)]
     alerts = [Alert(story_id=n, revision=1, card=Card(title="paced"), text="paced",
-                    destination=channel_destination()) for n in range(45)]
+                    destination=channel_destination(channel)) for n, channel in
+              enumerate(channels)]
     started = time.monotonic()
     await asyncio.gather(*(sender.send(alert) for alert in alerts))
     elapsed = time.monotonic() - started
     # 5 may go at once, the other 40 wait for tokens at 100/s: at least 0.4 s in all.
     assert elapsed >= 0.39
-    assert len(fake_discord.messages(CHANNEL)) == 45
-    arrivals = sorted(r.at for r in fake_discord.requests_to(
-        "POST", f"/channels/{CHANNEL}/messages"))
+    arrivals = sorted(r.at for r in fake_discord.requests if r.path.endswith("/messages"))
+    assert len(arrivals) == 45
     assert arrivals[-1] - arrivals[0] >= 0.35
+
+
+async def test_the_default_pace_never_lets_50_leave_in_one_second() -> None:
+    pace = WindowPace()
+    loop = asyncio.get_running_loop()
+    left = []
+    for _ in range(120):
+        await pace.acquire()
+        left.append(loop.time())
+    busiest = max(sum(1 for t in left if start <= t < start + 1.0) for start in left)
+    assert busiest <= 49
+    assert left[-1] - left[0] >= 119 / 47 - 0.01  # evenly spaced, no burst
+
+
+async def test_one_channel_gets_five_messages_in_five_seconds_at_most(
+        bot: PitboardDiscord, fake_discord: FakeDiscord) -> None:
+    sender = DiscordSender(bot, channel_pace=ChannelPace(count=5, window=0.5))
+    limits = fake_discord.enforce_limits(Limits(channel_messages=5, channel_window=0.5))
+    alerts = [Alert(story_id=n, revision=1, card=Card(title="c"), text="c",
+                    destination=channel_destination()) for n in range(12)]
+    await asyncio.gather(*(sender.send(alert) for alert in alerts))
+    assert len(fake_discord.messages(CHANNEL)) == 12
+    assert limits.limited == []  # paced by us, not by Discord's 429s
 
 
 async def test_a_redelivered_alert_is_posted_once(sender: DiscordSender,
@@ -232,7 +262,7 @@ async def test_a_redelivered_alert_is_posted_once(sender: DiscordSender,
     assert len(fake_discord.messages(CHANNEL)) == 2
 
 
-def test_the_default_pace_stays_under_discords_global_limit() -> None:
+def test_a_shared_pace_stays_under_discords_global_limit() -> None:
     pace = RequestPace()
     assert pace.burst + pace.rate * 1.0 < 50
 

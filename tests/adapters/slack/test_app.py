@@ -128,7 +128,7 @@ async def test_each_command_acks_then_responds(client, store, command, text, exp
 async def test_follow_then_following_is_per_user(client):
     await client.ask("/follow", "driver Tom Blomqvist dm")
     mine = await client.ask("/following")
-    assert "driver: Tom Blomqvist (dm)" in blocks_text(mine)
+    assert "driver: Tom Blomqvist — by direct message" in blocks_text(mine)
     theirs = await client.ask("/following", user=ADMIN)
     assert "You follow nothing yet" in blocks_text(theirs)
 
@@ -221,7 +221,8 @@ async def test_oauth_install_then_commands_use_that_workspace_token(slack, comma
                 page = await response.text()
                 cookie = response.headers["Set-Cookie"]
             state = re.search(r"state=([0-9a-f-]+)", page).group(1)
-            assert "scope=commands,chat:write,chat:write.public,im:write,users:read" in page
+            assert ("scope=commands,chat:write,chat:write.public,im:write,users:read,"
+                    "channels:history,groups:history,im:history") in page
             async with session.get(f"{url}/slack/oauth_redirect",
                                    params={"code": "code-1", "state": state},
                                    headers={"Cookie": cookie.split(";")[0]}) as response:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from adapters.slack.moderators import moderators_from_settings
 from adapters.slack.sender import SlackSender
 from bot.alerts import route_stories
-from bot.delivery import DeliveryWorker
-from bot.models import Destination, DestinationKind
+from bot.cards import render_alert
+from bot.delivery import DeliveryWorker, outbox_key
+from bot.models import Destination, DestinationKind, utcnow
 from tests.adapters.slack.conftest import BOT_TOKEN, TEAM, seed_story
 
 EVIL = "<!channel> <@U123> & <https://evil|click>"
@@ -101,3 +103,40 @@ async def test_a_revoked_token_marks_the_install(store, slack):
     assert (report.sent, report.dropped) == (0, 1)
     [sub] = await store.subscriptions_for("slack", TEAM, None)
     assert sub.destination.broken and "token_revoked" in sub.destination.broken
+
+
+async def test_a_post_whose_answer_was_lost_is_found_not_posted_again(store, slack):
+    await alerts_channel(store, "C0ALERTS")
+    await queue_story(store)
+    slack.lose_answer("chat.postMessage")  # Slack posts it, the bot hears a 503
+    first = await worker(store, slack).run_once()
+    assert (first.sent, first.retried) == (0, 1)
+    assert len(slack.history["C0ALERTS"]) == 1
+    later = utcnow() + timedelta(hours=1)
+    second = await worker(store, slack).run_once(now=later)
+    assert second.sent == 1
+    assert len(slack.history["C0ALERTS"]) == 1  # looked, found it, did not post again
+    assert len(slack.calls_to("conversations.history")) == 1
+    [post] = slack.history["C0ALERTS"]
+    assert post["metadata"]["event_type"] == "pitboard_alert"
+    assert post["metadata"]["event_payload"]["outbox_key"].startswith("pitboard-outbox-")
+
+
+async def test_a_worker_killed_after_posting_does_not_post_twice(store, slack):
+    await alerts_channel(store, "C0ALERTS")
+    await queue_story(store)
+    now = utcnow()
+    # The first worker claims the row and posts it, then dies before settling it.
+    [item] = await store.claim(now, limit=10, worker="dead", lease_seconds=60)
+    sender = SlackSender(bot_token=BOT_TOKEN, api_base_url=slack.api_url, pace_seconds=0)
+    await sender.send(render_alert(item.story, item.destination, key=outbox_key(item)))
+    assert len(slack.posted()) == 1
+    # Its lease runs out; another worker takes the row over and looks before posting.
+    report = await worker(store, slack).run_once(now=now + timedelta(seconds=61))
+    assert report.sent == 1
+    assert len(slack.posted()) == 1
+    # A first try looks nowhere: no history call for an alert never claimed before.
+    await queue_story(store, title="Second story", summary="Second", driver="Jordan Taylor")
+    assert (await worker(store, slack).run_once(now=now + timedelta(seconds=62))).sent == 1
+    assert len(slack.calls_to("conversations.history")) == 1
+    assert len(slack.posted()) == 2

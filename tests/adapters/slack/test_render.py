@@ -82,8 +82,9 @@ def test_mention_only_for_the_follower_and_only_a_user_id():
     assert payload["text"].startswith("<@U42> ")
     assert payload["blocks"][0]["text"]["text"].startswith("<@U42> ")
     forged = Alert(story_id=1, revision=1, card=Card(title="x"), text="x",
-                   destination=mention.destination, mention_user="!channel")
+                   destination=mention.destination, mention_users=("!channel", "U77"))
     assert "<!channel>" not in all_text(render.render_alert(forged))
+    assert render.render_alert(forged)["text"].startswith("<@U77> ")
 
 
 def test_javascript_and_pipe_urls_do_not_become_links():

@@ -316,3 +316,10 @@ def test_leading_a_team_s_line_up_is_a_seat_in_it() -> None:
     found = moves("Winward's Gold Cup crew", "Lucas Auer will lead Winward Racing's line-up in "
                   "the Gold Cup next season.", "GTWC")
     assert {(d, k, t) for d, k, t, _ in found} == {("Lucas Auer", "join", "Winward Racing")}
+
+
+@pytest.mark.parametrize(("month", "season"), [(3, 2024), (11, 2025)])
+def test_no_season_written_is_the_season_the_news_is_for(month: int, season: int) -> None:
+    found = extract(Article(entry_id="c", title="Kirkwood joins Andretti Global", summary="",
+                            series="IndyCar", published=datetime(2024, month, 5, tzinfo=UTC)))
+    assert [m.season for m in found.moves] == [season]

@@ -277,8 +277,9 @@ SEASONS = [
                  2025, id="join-after-season-end"),
     pytest.param("Michael van der Mark moved to BMW in 2022", "join", 2022,
                  id="old-year-next-to-the-trigger"),
+    # No season written: the season the news is for (September: this one), never 2016.
     pytest.param("Alexander Rossi, the 2016 Indianapolis 500 winner, joins Ed Carpenter Racing",
-                 "join", None, id="old-year-elsewhere-is-background"),
+                 "join", 2024, id="old-year-elsewhere-is-background"),
     pytest.param("Arrow McLaren has released David Malukas", "leave", 2024,
                  id="release-without-season-is-this-one"),
 ]

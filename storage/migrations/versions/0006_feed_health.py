@@ -1,8 +1,8 @@
 """Feeds remember why Pitboard disabled them, the hash of the last body it parsed, when a
 poll last succeeded and how many entries they have given.
 
-Revision ID: 0004_feed_health
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-06 10:50:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0004_feed_health'
-down_revision: Union[str, Sequence[str], None] = '0003'
+revision: str = '0006'
+down_revision: Union[str, Sequence[str], None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,183 @@
+"""One story to many channels through the real path: routing, the outbox (SQLite), the
+delivery worker and the real platform clients, against fakes that enforce the platforms'
+rate limits and answer after a configurable latency.
+
+    .venv/bin/python -m tests.benchmarks.bench_fanout [discord|slack|all] [latencies ms...]
+
+Discord: one story to 2,000 channels; the fake allows 50 requests/s per bot and 5 messages
+per 5 s per channel, so the ceiling is 50 alerts/s. Slack: ten stories to 200 channels; the
+fake allows one message per second per channel, so each channel's tenth alert can leave 9 s
+after its first at the earliest. Printed: the achieved rate as a ratio of that ceiling, the
+429s the fake answered (every one caused by our own pacing) and duplicate posts.
+Targets: ratio >= 0.9, no 429s, no duplicates."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import discord
+
+from adapters.discord import DiscordSender
+from adapters.slack.sender import SlackSender
+from bot.alerts import route_stories
+from bot.delivery import DeliveryWorker
+from bot.models import (
+    Article,
+    Destination,
+    DestinationKind,
+    Extraction,
+    Move,
+    MoveKind,
+    Story,
+    Subscription,
+    TargetKind,
+)
+from storage import SqlStore
+from tests.fakes import discord_server, slack_server
+from tests.fakes.db import open_test_store
+from tests.fakes.discord_server import BOT_TOKEN, FakeDiscord, patched_discord_urls
+from tests.fakes.slack_server import FakeSlack
+
+DISCORD_CHANNELS = 2000
+SLACK_CHANNELS = 200
+SLACK_STORIES = 10
+SLACK_TOKEN = "xoxb-bench"
+F = TypeVar("F", FakeDiscord, FakeSlack)
+
+
+@contextlib.contextmanager
+def in_own_thread(fake: F) -> Iterator[F]:
+    """Run a fake platform on its own event loop in its own thread, as a remote server
+    is: in the bot's loop, the fake would count a request only once the bot's own busy
+    loop got round to it, and see requests sent a second apart arrive bunched."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(fake.__aenter__(), loop).result()
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.__aexit__(None, None, None), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
+async def _stories(store: SqlStore, count: int) -> list[Story]:
+    feed = await store.add_feed("https://bench.example/rss.xml")
+    stories: list[Story] = []
+    for n in range(count):
+        [article] = await store.add_articles(feed.id, [Article(entry_id=f"e{n}", title="t")])
+        stories += await store.record_extraction(article, Extraction(
+            moves=(Move(driver=f"Bench Driver{n}", kind=MoveKind.JOIN, team="Haas",
+                        series="F1", season=2025),),
+            summaries=(f"Bench Driver{n} → Haas",)))
+    return stories
+
+
+async def _follow(store: SqlStore, platform: str, channels: list[str]) -> None:
+    for n, channel in enumerate(channels):
+        await store.follow(Subscription(
+            destination=Destination(platform=platform, workspace=f"w{n}", channel=channel,
+                                    kind=DestinationKind.CHANNEL),
+            target=TargetKind.TEAM, value="Haas"))
+
+
+async def _deliver_all(worker: DeliveryWorker) -> float:
+    """Run the worker as `pitboard run` does (App.deliver_now) until the outbox is empty."""
+    started = time.perf_counter()
+    while True:
+        report = await worker.run_once()
+        if report.sent + report.retried + report.dropped + report.deferred == 0:
+            return time.perf_counter() - started
+
+
+def _line(name: str, latency: float, sent: int, elapsed: float, ceiling: float,
+          limited: int, duplicates: int) -> str:
+    rate = sent / elapsed
+    return (f"{name:7} latency {latency * 1000:3.0f} ms: {sent} alerts in {elapsed:6.2f} s = "
+            f"{rate:6.1f}/s, ratio {rate / ceiling:.2f} of the {ceiling:.0f}/s ceiling; "
+            f"429s {limited}; duplicates {duplicates}")
+
+
+async def bench_discord(latency: float) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        store = await open_test_store(Path(folder) / "bench.db")
+        try:
+            channels = [str(10**17 + n) for n in range(DISCORD_CHANNELS)]
+            await _follow(store, "discord", channels)
+            with in_own_thread(FakeDiscord()) as fake:
+                limits = fake.enforce_limits(discord_server.Limits(latency=latency))
+                with patched_discord_urls(fake):
+                    client = discord.Client(intents=discord.Intents.none(),
+                                            allowed_mentions=discord.AllowedMentions.none())
+                    await client.login(BOT_TOKEN)
+                    try:
+                        worker = DeliveryWorker(store, {"discord": DiscordSender(client)},
+                                                worker_id="bench")
+                        queued = await route_stories(store, await _stories(store, 1), None)
+                        assert queued == DISCORD_CHANNELS, queued
+                        elapsed = await _deliver_all(worker)
+                    finally:
+                        await client.close()
+                posts = Counter(r.path for r in fake.requests if r.method == "POST"
+                                and r.status == 200 and not r.duplicate)
+        finally:
+            await store.close()
+    sent = sum(posts.values())
+    duplicates = sum(count - 1 for count in posts.values())
+    return _line("discord", latency, sent, elapsed, limits.global_per_second,
+                 len(limits.limited), duplicates)
+
+
+async def bench_slack(latency: float) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        store = await open_test_store(Path(folder) / "bench.db")
+        try:
+            channels = [f"C{n:08d}" for n in range(SLACK_CHANNELS)]
+            await _follow(store, "slack", channels)
+            with in_own_thread(FakeSlack()) as fake:
+                for n in range(SLACK_CHANNELS):
+                    fake.add_workspace(f"w{n}", SLACK_TOKEN)
+                limits = fake.enforce_limits(slack_server.Limits(latency=latency))
+                sender = SlackSender(bot_token=SLACK_TOKEN, api_base_url=fake.api_url)
+                worker = DeliveryWorker(store, {"slack": sender}, worker_id="bench")
+                queued = await route_stories(store, await _stories(store, SLACK_STORIES),
+                                             None)
+                assert queued == SLACK_CHANNELS * SLACK_STORIES, queued
+                elapsed = await _deliver_all(worker)
+                posted = fake.posted()
+        finally:
+            await store.close()
+    # Each channel's alerts can be no closer than a second apart: that is the ceiling.
+    ideal = (SLACK_STORIES - 1) * limits.per_channel_seconds + latency
+    ceiling = SLACK_CHANNELS * SLACK_STORIES / ideal
+    texts = Counter((call.args["channel"], call.args["text"]) for call in posted)
+    duplicates = sum(count - 1 for count in texts.values())
+    return _line("slack", latency, len(posted), elapsed, ceiling, len(limits.limited),
+                 duplicates)
+
+
+async def main(which: str, latencies: list[float]) -> None:
+    logging.basicConfig(level=logging.ERROR)
+    for latency in latencies:
+        if which in ("discord", "all"):
+            print(await bench_discord(latency), flush=True)
+        if which in ("slack", "all"):
+            print(await bench_slack(latency), flush=True)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    platform = args.pop(0) if args and not args[0].isdigit() else "all"
+    asyncio.run(main(platform, [int(a) / 1000 for a in args] or [0.0, 0.1]))
