@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.models import Article, Extraction
 from bot.rules.coref import Coreference
+from bot.rules.crews import Crews
 from bot.rules.document import (
     _NOT_NAME,
     CAR_WORDS,
@@ -28,7 +29,7 @@ from bot.rules.slots import Slots
 from bot.rules.summary import summarize
 
 
-class Engine(Reader, Names, Coreference, Slots, Seasons, Resolver):
+class Engine(Reader, Names, Coreference, Slots, Crews, Seasons, Resolver):
     """Extracts driver moves from articles. Build once (the automaton is the costly part)."""
 
     def __init__(self, gazetteer: Gazetteer, rules: Rules) -> None:

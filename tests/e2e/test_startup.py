@@ -22,9 +22,10 @@ from slack_bolt.logger.messages import (
     warning_token_skipped,
 )
 
-from bot.app import run_web, run_worker, setup_summary, slack_mode
+from bot.app import run_web, run_worker
 from bot.config import Settings
 from bot.logs import configure_logging
+from bot.startup import setup_summary, slack_mode
 from tests.e2e.procs import REPO_ROOT, Worker, wait_until, worker_env
 from tests.e2e.test_platforms import free_port
 from tests.fakes.discord_server import FakeDiscord

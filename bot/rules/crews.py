@@ -1,0 +1,90 @@
+"""Crews named without a verb: "Kobayashi, Conway and López in the No. 7" read as the crew
+announced, unless a cue class of [crew_lists] in rules.toml says otherwise."""
+
+from __future__ import annotations
+
+import ahocorasick
+
+from bot.models import MoveKind
+from bot.rules.document import (
+    _CAR_LIST_GAP,
+    CAR,
+    PERSON,
+    TEAM,
+    EngineBase,
+    Mention,
+    RawMove,
+    _coordinated,
+    _Doc,
+    _is_make,
+    _owned_make,
+)
+from bot.rules.patterns import Pattern
+
+CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
+                   left=(), right=(), confidence=0.75)
+
+
+class Crews(EngineBase):
+    def _crew_lists(self, doc: _Doc, raw: list[RawMove], focus: Mention | None
+                    ) -> list[RawMove]:
+        """Drivers named together with a car or a team, in a sentence no verb of the rules
+        reads: "Kobayashi, Conway and López in the No. 7, Buemi, Hartley and Hirakawa in the
+        No. 8". An entry list names the crews it announces; a race report, a rumour or a
+        denial in the sentence says otherwise."""
+        read = {item.sentence for item in raw}
+        found: list[RawMove] = []
+        for index, mentions in enumerate(doc.by_sentence):
+            if index in read:
+                continue  # the sentence's own verb said what it says: its others are mates
+            people = [m for m in mentions if m.kind == PERSON and not m.non_driver]
+            if len(people) < 2:
+                continue
+            places = [m for m in mentions if m.kind == CAR or (
+                m.kind == TEAM and not _owned_make(doc, m) and not _is_make(doc, m)
+                and not self._after_cue(doc, m, "from_team"))]
+            if not any(m.kind == CAR for m in places):
+                continue  # a crew is announced with its car
+            cues = self._sentence_cues(doc, index)
+            if any(cues.get(name) for name in self.crew_vetoes):
+                continue
+            runs: list[list[Mention]] = [[people[0]]]
+            for person in people[1:]:
+                between = doc.text[runs[-1][-1].end:person.start]
+                if _coordinated(between, with_ok=True) or _CAR_LIST_GAP.match(between):
+                    runs[-1].append(person)
+                else:
+                    runs.append([person])
+            for run in runs:
+                if len(run) < 2 or len({m.value for m in run}) < 2:
+                    continue
+                teams = [m for m in places if m.kind == TEAM]
+                team = min(teams, key=lambda m: abs(m.start - run[0].start)) if teams else focus
+                if team is None:
+                    continue
+                kind = MoveKind.EXTEND if cues.get("retention") else MoveKind.JOIN
+                names = tuple(m.value for m in run)
+                for person in run:
+                    found.append(RawMove(
+                        kind=kind, driver=person.value, driver_mention=person, sentence=index,
+                        trigger=(run[0].start, run[-1].end), pattern=CREW_LIST, team=team,
+                        team_from_context=team is focus, co_drivers=names))
+        return found
+
+    def _sentence_cues(self, doc: _Doc, index: int) -> dict[str, list[tuple[int, int]]]:
+        """Every cue of a sentence, the local ones included (read only when asked)."""
+        key = ("sentence cues", index)
+        if key not in doc.memo:
+            s_start, s_end = doc.sentences[index]
+            found: dict[str, list[tuple[int, int]]] = {
+                name: [c for c in spans if s_start <= c[0] < s_end]
+                for name, spans in doc.cues.items()}
+            local: dict[str, list[tuple[int, int]]] = {}
+            if self._local_automaton.kind == ahocorasick.AHOCORASICK:
+                self._scan(self._local_automaton, doc.folded[s_start:s_end], s_start, 0,
+                           [], local, [], [], {}, [])
+            for name, spans in local.items():
+                found[name] = sorted(set(found.get(name, []) + spans))
+            doc.memo[key] = found
+        return doc.memo[key]  # type: ignore[return-value]
+
