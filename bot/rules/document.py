@@ -550,4 +550,3 @@ class EngineBase:
     _automaton: ahocorasick.Automaton
     _local_automaton: ahocorasick.Automaton
     _headline_automaton: ahocorasick.Automaton
-    _mate_automaton: ahocorasick.Automaton

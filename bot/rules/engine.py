@@ -87,10 +87,6 @@ class Engine(Reader, Names, Coreference, Slots, Crews, Seasons, Resolver):
         self._automaton = _automaton({k: v for k, v in entries.items() if v})
         self._local_automaton = _automaton(local)
         self._headline_automaton = _automaton(headline)
-        # Teammate cues in a sentence the local pass did not read ("He will partner X" after
-        # the last trigger), looked for only when a move needs them.
-        self._mate_automaton = _automaton(
-            {p: [("cue", "teammate")] for p in rules.cues.get("teammate", ()) if p})
 
     @classmethod
     def from_directories(cls, directories: list[Path], rules_path: Path | None = None

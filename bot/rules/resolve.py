@@ -3,8 +3,6 @@ former teams, replaced drivers, teammates and line-ups."""
 
 from __future__ import annotations
 
-import ahocorasick
-
 from bot.models import LineupEntry, Move, MoveKind, Status
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
@@ -382,7 +380,9 @@ class Resolver(EngineBase):
             if not people:
                 continue
             if not read_from <= s_start < read_to:
-                cues = self._mate_cues(doc, index)
+                # A sentence the local pass did not read ("He will partner X" after the last
+                # trigger): its cues, read once and shared with the crew lists.
+                cues = self._sentence_cues(doc, index).get("teammate", [])
             else:
                 cues = doc.cues.get("teammate", ())
             for c_start, c_end in cues:
@@ -398,17 +398,6 @@ class Resolver(EngineBase):
                     chain.append(nxt)
                 mates.extend(m.value for m in chain if m.value != driver and not m.non_driver)
         return list(dict.fromkeys(mates))
-
-    def _mate_cues(self, doc: _Doc, index: int) -> list[tuple[int, int]]:
-        key = ("mate cues", index)
-        if key not in doc.memo:
-            found: dict[str, list[tuple[int, int]]] = {}
-            if self._mate_automaton.kind == ahocorasick.AHOCORASICK:
-                s_start, s_end = doc.sentences[index]
-                self._scan(self._mate_automaton, doc.folded[s_start:s_end], s_start, 0,
-                           [], found, [], [], {}, [])
-            doc.memo[key] = found.get("teammate", [])
-        return doc.memo[key]  # type: ignore[return-value]
 
     def _from_team(self, doc: _Doc, items: list[RawMove], team: str) -> str | None:
         driver = items[0].driver
