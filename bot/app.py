@@ -26,6 +26,7 @@ from bot.digest import DigestReport, send_digests
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
 from bot.ports import AlertSender, Store
+from bot.roles import Roles
 from bot.rules import extract, gazetteer
 from bot.startup import (
     Gateway,
@@ -36,6 +37,7 @@ from bot.startup import (
     console_prompt,
     database_url,
     feed_lease_seconds,
+    lead_gateway,
     log_setup,
     notify_feed_moderators,
     setup_summary,
@@ -44,14 +46,6 @@ from bot.startup import (
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 5.0  # a health check that waits longer than this has its answer
-
-
-
-
-
-
-
-
 
 
 @dataclass(slots=True)
@@ -266,18 +260,21 @@ class PitboardApp:
         if released:
             log.info("handed back %d leases held by %s", released, worker)
 
-    def start_scheduler(self) -> AsyncIOScheduler:
+    def start_scheduler(self, roles: Roles = Roles()) -> AsyncIOScheduler:
+        """The jobs of `roles`: polling for 'poll', the outbox and the digest for 'deliver'."""
         scheduler = AsyncIOScheduler(timezone=UTC)
         soon = utcnow() + timedelta(seconds=1)
         # max_instances=1 + coalesce: a slow cycle is never run twice at once, and missed
         # ticks collapse into one instead of piling up.
-        scheduler.add_job(self.poll_tick, "interval", id="poll-feeds",
-                          seconds=self.settings.pitboard_poll_seconds, next_run_time=soon,
-                          max_instances=1, coalesce=True)
-        scheduler.add_job(self.deliver_tick, "interval", id="deliver-alerts",
-                          seconds=self.settings.pitboard_delivery_seconds, next_run_time=soon,
-                          max_instances=1, coalesce=True)
-        if self.settings.pitboard_digest_day is not None:
+        if roles.poll:
+            scheduler.add_job(self.poll_tick, "interval", id="poll-feeds",
+                              seconds=self.settings.pitboard_poll_seconds, next_run_time=soon,
+                              max_instances=1, coalesce=True)
+        if roles.deliver:
+            scheduler.add_job(self.deliver_tick, "interval", id="deliver-alerts",
+                              seconds=self.settings.pitboard_delivery_seconds,
+                              next_run_time=soon, max_instances=1, coalesce=True)
+        if roles.deliver and self.settings.pitboard_digest_day is not None:
             scheduler.add_job(self.digest_tick, "cron", id="weekly-digest",
                               day_of_week=self.settings.pitboard_digest_day,
                               hour=self.settings.pitboard_digest_hour, minute=0,
@@ -297,9 +294,10 @@ class PitboardApp:
 
     # ----- chat platforms -------------------------------------------------------------------
 
-    def connect_discord(self) -> None:
+    def connect_discord(self, *, gateway: bool = True) -> None:
         """Log in to Discord's REST API in the background and deliver there; the gateway
-        (slash commands) opens when `coordinate` finds this worker leads the token."""
+        (slash commands) opens when `coordinate` finds this worker leads the token (or
+        its shards), and never with gateway=False (a worker without the 'discord' role)."""
         from adapters.discord import DiscordSender, build_discord_bot
 
         settings = self.settings
@@ -310,7 +308,8 @@ class PitboardApp:
         def new_client() -> Any:
             return build_discord_bot(
                 token=token, runner=self.commands, api_base_url=settings.discord_api_base_url,
-                gateway_url=settings.discord_gateway_url, guild_id=settings.discord_guild_id)
+                gateway_url=settings.discord_gateway_url, guild_id=settings.discord_guild_id,
+                shard_count=settings.discord_shard_count, shard_ids=settings.discord_shards)
 
         sender = DiscordSender(new_client())
         self.add_sender(sender)
@@ -349,9 +348,14 @@ class PitboardApp:
             await sender.client.close()
 
         log_in()
-        self._gateways.append(Gateway(name="Discord gateway", key=f"discord:{token}",
-                                      open=open_gateway, close=close_gateway, pace=sender.pace,
-                                      rate=settings.pitboard_discord_rate))
+        count = settings.discord_shard_count
+        shards = range(count) if count and settings.discord_shards is None \
+            else settings.discord_shards or ()
+        self._gateways.append(Gateway(
+            name="Discord gateway", key=f"discord:{token}", open=open_gateway,
+            close=close_gateway, pace=sender.pace, rate=settings.pitboard_discord_rate,
+            locks=tuple(f"discord:{token}:shard:{i}/{count}" for i in shards),
+            connects=gateway))
         self._closers.append(close_client)
 
     async def _slack_oauth(self) -> Any:
@@ -448,7 +452,7 @@ class PitboardApp:
         for gateway in self._gateways:
             try:
                 members = await self._coordination.join(gateway.key)
-                leading = await self._coordination.lead(gateway.key)
+                leading = await lead_gateway(self._coordination, gateway)
             except Exception as exc:
                 # The database is away: whoever holds a gateway keeps it (commands answer
                 # "try again"); the lock is checked again when the database is back.
@@ -520,44 +524,33 @@ class PitboardApp:
         await self.store.close()
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    """`pitboard run`: the scheduler and every configured chat platform, until stopped."""
+async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None,
+                     roles: Roles | None = None) -> None:
+    """`pitboard run`: the scheduler and every configured chat platform, until stopped;
+    `roles` (`--roles`, bot.roles) narrows that to the jobs and gateways named."""
+    mode = slack_mode(settings)
+    roles = roles or Roles(discord=settings.discord_token is not None, slack=mode == "socket")
     app = await PitboardApp.create(settings)
     stop = stop or asyncio.Event()
     _stop_on_signals(stop)
     try:
         if settings.discord_token is not None:
-            app.connect_discord()
-        mode = slack_mode(settings)
-        if mode == "socket":
+            app.connect_discord(gateway=roles.discord)
+        if mode == "socket" and roles.slack:
             await app.connect_slack_socket_mode(stop)
-        elif mode == "http":
-            # HTTP mode: `pitboard web` answers commands; this worker only delivers.
+        elif mode is not None:
+            # HTTP mode (`pitboard web` answers commands), or Socket Mode held by a worker
+            # with the 'slack' role: this one only sends.
             await app.connect_slack_sender()
         await app.start_coordination()
         if settings.pitboard_metrics_port is not None:
             await app.serve_ops(settings.pitboard_web_host, settings.pitboard_metrics_port)
-        app.start_scheduler()
+        app.start_scheduler(roles)
         on, off = setup_summary(settings, url=app.database_url, command="run",
                                 feed_count=len(await app.store.list_feeds(None)))
         platforms = ", ".join(sorted(app.senders)) or "none"
-        log_setup([f"platforms {platforms}", *on], off, what="Pitboard running")
+        log_setup([f"roles {','.join(roles.names)}", f"platforms {platforms}", *on], off,
+                  what="Pitboard running")
         terminal = _terminal_stdin() if settings.console_enabled else None
         if terminal is not None:
             app._background.append(asyncio.create_task(

@@ -368,6 +368,8 @@ async def _lineup_export(settings: Settings, path: str | None, series: str | Non
 
 def _shown_input(error: Any) -> str:
     field = ".".join(str(part) for part in error["loc"]).lower()
+    if not field:  # a check across settings: its input is every setting, tokens included
+        return ""
     if any(word in field for word in ("token", "secret", "password", "url")):
         return ""  # may hold a credential
     return f" (got {error.get('input')!r})"
@@ -384,7 +386,8 @@ def _explain(exc: BaseException, settings: Settings | None) -> str:
     if isinstance(exc, pydantic.ValidationError):
         problems = "; ".join(
             f"{'.'.join(str(part) for part in error['loc']).upper() or 'setting'}: "
-            f"{error['msg']}{_shown_input(error)}" for error in exc.errors())
+            f"{error['msg'].removeprefix('Value error, ')}{_shown_input(error)}"
+            for error in exc.errors())
         return f"the configuration is not valid: {problems}. Fix it in the environment or .env."
     where = "the database"
     if settings is not None:
@@ -412,7 +415,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pitboard", description=(
         "Racing news bot: driver moves and lineups from news feeds, for Discord and Slack."))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("run", help="run the scheduler and every configured chat platform")
+    run = sub.add_parser("run", help="run the scheduler and every configured chat platform")
+    run.add_argument("--roles", metavar="ROLES", help=(
+        "what this process does, comma-separated: poll (feeds), deliver (alerts), discord "
+        "(the gateway), slack (Socket Mode); default: every one that is configured"))
     demo = sub.add_parser("demo", help="the whole loop offline, with sample feeds")
     demo.add_argument("--script", action="store_true",
                       help="run a fixed scenario without a prompt and exit")
@@ -518,8 +524,15 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace,
         _database_url(settings)  # a bad DATABASE_URL is one line, before anything starts
     if args.command == "run":
         from bot.app import run_worker
+        from bot.roles import RoleError, parse_roles
+        from bot.startup import slack_mode
 
-        asyncio.run(run_worker(settings))
+        try:
+            roles = parse_roles(args.roles, discord_configured=settings.discord_token is not None,
+                                slack_socket_configured=slack_mode(settings) == "socket")
+        except RoleError as exc:
+            raise CliError(f"{exc}.", 2) from None
+        asyncio.run(run_worker(settings, roles=roles))
         return 0
     if args.command == "db":
         return asyncio.run(_db_upgrade(settings))

@@ -6,7 +6,7 @@ import os
 import socket
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     discord_guild_id: int | None = None
     discord_api_base_url: str | None = None
     discord_gateway_url: str | None = None
+    # Sharding (discord.py's AutoShardedClient): Discord requires it from 2,500 servers on.
+    # Several workers may each run some of the shards; each shard is held by one worker.
+    discord_shard_count: int | None = Field(
+        default=None, ge=1, le=4096,
+        description="shards in all; unset: one gateway connection, unsharded")
+    discord_shard_ids: str | None = Field(
+        default=None,
+        description="the shards this worker runs, e.g. 0,1 or 0-3; unset: all of them")
 
     # Slack
     slack_bot_token: SecretStr | None = None
@@ -95,6 +103,38 @@ class Settings(BaseSettings):
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ValueError("use DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        self.discord_shards  # noqa: B018 - raises on ids that do not fit the count
+        return self
+
+    @property
+    def discord_shards(self) -> tuple[int, ...] | None:
+        """DISCORD_SHARD_IDS as shard numbers ("0,2", "0-3", "0-1,4"), or None for every
+        shard of DISCORD_SHARD_COUNT."""
+        text = (self.discord_shard_ids or "").strip()
+        if not text:
+            return None
+        if self.discord_shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the shards in all)")
+        ids: list[int] = []
+        for part in text.split(","):
+            low, dash, high = part.strip().partition("-")
+            if not low.strip().isdigit() or (dash and not high.strip().isdigit()):
+                raise ValueError(f"DISCORD_SHARD_IDS: {part.strip()!r} is not a shard number "
+                                 "or range (write e.g. 0,1 or 0-3)")
+            first, last = int(low), int(high) if dash else int(low)
+            if last < first:
+                raise ValueError(f"DISCORD_SHARD_IDS: range {part.strip()!r} runs backwards")
+            ids.extend(range(first, last + 1))
+        if max(ids) >= self.discord_shard_count:
+            raise ValueError(f"DISCORD_SHARD_IDS: shard {max(ids)} does not exist with "
+                             f"DISCORD_SHARD_COUNT={self.discord_shard_count} (shards are "
+                             f"numbered from 0 to {self.discord_shard_count - 1})")
+        if len(set(ids)) != len(ids):
+            raise ValueError("DISCORD_SHARD_IDS names a shard twice")
+        return tuple(ids)
 
     @property
     def feed_urls(self) -> list[str]:

@@ -69,6 +69,29 @@ class Gateway:
     rate: float | None = None
     running: bool = False
     members: int = 0
+    # The locks to hold before opening (default: `key` alone). A sharded Discord gateway
+    # holds one per shard it runs, so workers running other shards of the token open theirs
+    # too, and two workers never run one shard.
+    locks: tuple[str, ...] = ()
+    # False in a worker without the platform's role (`--roles`): it delivers with the token
+    # and shares its rate, but never opens the connection.
+    connects: bool = True
+
+
+async def lead_gateway(coordination: Any, gateway: Gateway) -> bool:
+    """Whether this worker holds every lock of `gateway` (storage.coordination), taking the
+    free ones; if one is held elsewhere, what it took in this round is given back, so
+    workers asking for overlapping shard sets cannot each hold half and open nothing."""
+    if not gateway.connects:
+        return False
+    taken: list[str] = []
+    for name in gateway.locks or (gateway.key,):
+        if not await coordination.lead(name):
+            for held in taken:
+                await coordination.resign(held)
+            return False
+        taken.append(name)
+    return True
 
 
 async def notify_feed_moderators(senders: dict[str, AlertSender], scope: str | None,

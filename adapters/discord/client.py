@@ -99,17 +99,32 @@ class PitboardDiscord(discord.Client):
                  self.user.id if self.user else "?", len(self.guilds))
 
 
+class ShardedPitboardDiscord(PitboardDiscord, discord.AutoShardedClient):
+    """PitboardDiscord on discord.py's AutoShardedClient: one gateway connection per shard
+    in `shard_ids` (all `shard_count` of them if None), each identifying as
+    [shard id, shard count], so Discord sends each connection its own servers' events."""
+
+
 def build_discord_bot(*, token: str, runner: CommandRunner, api_base_url: str | None = None,
                       gateway_url: str | None = None, guild_id: int | None = None,
-                      defer_after: float = DEFAULT_DEFER_AFTER) -> PitboardDiscord:
+                      defer_after: float = DEFAULT_DEFER_AFTER, shard_count: int | None = None,
+                      shard_ids: tuple[int, ...] | None = None) -> PitboardDiscord:
     """The bot, ready for `await bot.start()`; `runner` is bot.commands.Commands(store).
 
     `api_base_url` / `gateway_url` (DISCORD_API_BASE_URL / DISCORD_GATEWAY_URL) reroute
     every REST call and the gateway, e.g. through a shared rate-limit proxy; they are set
-    process-wide on discord.py. `guild_id` is the default server for `sync_commands`."""
+    process-wide on discord.py. `guild_id` is the default server for `sync_commands`.
+    `shard_count` (DISCORD_SHARD_COUNT) makes it an AutoShardedClient running `shard_ids`
+    (DISCORD_SHARD_IDS; None: every shard); without it, one unsharded connection."""
     configure_endpoints(api_base_url=api_base_url, gateway_url=gateway_url)
-    return PitboardDiscord(runner=runner, token=token, guild_id=guild_id,
-                           defer_after=defer_after)
+    if shard_count is None:
+        if shard_ids is not None:
+            raise ValueError("shard ids need a shard count")
+        return PitboardDiscord(runner=runner, token=token, guild_id=guild_id,
+                               defer_after=defer_after)
+    return ShardedPitboardDiscord(
+        runner=runner, token=token, guild_id=guild_id, defer_after=defer_after,
+        shard_count=shard_count, shard_ids=list(shard_ids) if shard_ids is not None else None)
 
 
 async def sync_commands(bot: PitboardDiscord, *, guild_id: int | None = None) -> list[str]:

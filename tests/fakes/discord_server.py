@@ -277,7 +277,9 @@ class FakeDiscord:
                 self.identify_payloads.append(frame["d"])
                 ready = {
                     "v": 10, "user": bot_user(), "guilds": [], "session_id": "fake-session",
-                    "resume_gateway_url": self.gateway_url, "shard": [0, 1],
+                    # READY names the shard the client identified as, as Discord does
+                    "resume_gateway_url": self.gateway_url,
+                    "shard": frame["d"].get("shard") or [0, 1],
                     "application": {"id": str(APPLICATION_ID), "flags": 0},
                 }
                 await ws.send_str(json.dumps(
