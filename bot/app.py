@@ -260,8 +260,10 @@ class PitboardApp:
         if released:
             log.info("handed back %d leases held by %s", released, worker)
 
-    def start_scheduler(self, roles: Roles = Roles()) -> AsyncIOScheduler:
-        """The jobs of `roles`: polling for 'poll', the outbox and the digest for 'deliver'."""
+    def start_scheduler(self, roles: Roles | None = None) -> AsyncIOScheduler:
+        """The jobs of `roles` (default: all): polling for 'poll', the outbox and the digest
+        for 'deliver'."""
+        roles = roles or Roles()
         scheduler = AsyncIOScheduler(timezone=UTC)
         soon = utcnow() + timedelta(seconds=1)
         # max_instances=1 + coalesce: a slow cycle is never run twice at once, and missed

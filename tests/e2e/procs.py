@@ -169,12 +169,13 @@ class Worker:
     _log: IO[bytes]
 
     @classmethod
-    def start(cls, name: str, env: dict[str, str], folder: Path) -> Worker:
-        """`python -m bot.cli run` in `folder` (no stray .env there), logging to a file."""
+    def start(cls, name: str, env: dict[str, str], folder: Path, *args: str) -> Worker:
+        """`python -m bot.cli run [args]` in `folder` (no stray .env there), logging to a
+        file."""
         log_path = folder / f"worker-{name}.log"
         log = log_path.open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], cwd=folder,
+            [sys.executable, "-m", "bot.cli", "run", *args], cwd=folder,
             env={**env, "PITBOARD_WORKER_ID": f"worker-{name}"},
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         return cls(name, process, log_path, log)
