@@ -323,3 +323,23 @@ def test_no_season_written_is_the_season_the_news_is_for(month: int, season: int
     found = extract(Article(entry_id="c", title="Kirkwood joins Andretti Global", summary="",
                             series="IndyCar", published=datetime(2024, month, 5, tzinfo=UTC)))
     assert [m.season for m in found.moves] == [season]
+
+
+@pytest.mark.parametrize(("sentence", "team"), [
+    ("Kelvin van der Linde is now with Bergmann's Porsche for the 24-hour race.", "Bergmann"),
+    ("Kelvin van der Linde will drive Tempesta Racing's No. 93 for the 24-hour race.",
+     "Tempesta Racing"),
+])
+def test_whoever_owns_the_car_is_the_team(sentence: str, team: str) -> None:
+    # A make or a car owned by a name makes the name a team, even one no list knows.
+    found = moves("Late entry changes", sentence, "Nürburgring 24h")
+    assert [t for d, _, t, _ in found if d == "Kelvin van der Linde"] == [team]
+
+
+def test_a_team_written_as_a_title_before_names_is_not_the_move() -> None:
+    found = moves("Spa entry revealed",
+                  "BMW works drivers Augusto Farfus, Sheldon van der Linde and Dan Harper share "
+                  "Paul Hoyer Racing's No. 31 at Spa.", "GT World Challenge Europe")
+    assert {(d, t) for d, _, t, _ in found} == {
+        ("Augusto Farfus", "Paul Hoyer Racing"), ("Sheldon van der Linde", "Paul Hoyer Racing"),
+        ("Dan Harper", "Paul Hoyer Racing")}
