@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 
 from bot.models import Destination, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -117,9 +117,16 @@ class OutboxStorage(StoreBase):
                                   latest.c.message_ref.is_not(None))
                            .order_by(latest.c.revision.desc()).limit(1)
                            .scalar_subquery())
+            # Asked only of the rows that use them (a later revision's post, an edit): a
+            # fan-out's first posts skip both lookups. Asked of every row, each scanned the
+            # sent rows whenever the planner's statistics were older than the fan-out (all
+            # pending then), and a claim cost O(sent rows x claimed rows).
+            reply_to = case((and_(outbox.c.action == "post", outbox.c.revision > 1),
+                             first_post), else_=None)
+            edit_of = case((outbox.c.action == "edit", latest_post), else_=None)
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
-                       first_post.label("o_reply_to"), latest_post.label("o_latest"),
+                       reply_to.label("o_reply_to"), edit_of.label("o_latest"),
                        outbox.c.action.label("o_action"),
                        outbox.c.mentions.label("o_mentions"),
                        outbox.c.claims.label("o_claims"), stories,
