@@ -18,7 +18,8 @@ Two phases per worker count, each on a fresh copy of a prepared database (CREATE
   due until all are sent: alerts/s. The global pace (PITBOARD_DISCORD_RATE) is lifted, as
   a rate-limit proxy would: what is measured is Pitboard, not Discord's 50/s.
 
-The fakes run in this process, on their own threads; the workers are real processes with
+The feed server runs in this process, on its own thread; a light fake Discord
+(tests.fakes.light_discord) in a process of its own; the workers are real processes with
 real leases (FOR UPDATE SKIP LOCKED). Printed per run: the rate, the ratio to one worker,
 the workers' CPU seconds, the load average when the run began (this machine is shared),
 and duplicate posts (must be 0). The prepared databases are ANALYZEd first (steady state;
@@ -38,7 +39,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -64,10 +64,14 @@ from storage.tables import OutboxRow, feeds
 from tests.benchmarks.bench_fanout import in_own_thread
 from tests.e2e.procs import Worker, describe, prime_feeds, quiet_item, worker_env
 from tests.fakes.db import PG_ENV
-from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.feed_server import FakeFeedServer, rss
+from tests.fakes.light_discord import LightDiscord
 
 outbox = OutboxRow.__table__
+# --same-session: every worker in this process's session. With Linux's autogroup
+# scheduling (on by default) a session shares one slice of the CPU however many processes
+# it runs, so on a busy machine more workers there cannot get more CPU between them.
+SAME_SESSION = [False]
 POLL_CHANNELS = 5  # alerts channels each polled story is routed to
 STORIES = 5  # stories in the deliver phase, each to every channel
 FIRST = ("Marek", "Anders", "Tomas", "Lucien", "Paolo", "Henrik", "Dario", "Kasper",
@@ -188,7 +192,8 @@ async def prepare_deliver(url: str, channels: int) -> int:
 @dataclass(frozen=True, slots=True)
 class Cpu:
     """CPU seconds during a measured phase: the workers, PostgreSQL's backends for the
-    run's database, and this process (the fakes, and the polling for the end)."""
+    run's database, and the fakes (this process: the feed server and the polling for the
+    end; the Discord fake's own process)."""
 
     workers: float
     database: float
@@ -225,7 +230,7 @@ async def wait_for(condition: Callable[[], Awaitable[bool]], workers: list[Worke
         await asyncio.sleep(0.05)
 
 
-async def measured(url: str, fake: FakeDiscord, roles: str, count: int, folder: Path,
+async def measured(url: str, fake: LightDiscord, roles: str, count: int, folder: Path,
                    start: Callable[[SqlStore], Awaitable[None]],
                    done: Callable[[SqlStore], Awaitable[bool]]) -> tuple[float, Cpu]:
     """Start `count` workers with `roles`, wait until they are idle, `start` the work, and
@@ -235,7 +240,8 @@ async def measured(url: str, fake: FakeDiscord, roles: str, count: int, folder: 
                      PITBOARD_LEASE_SECONDS="60", PITBOARD_FEED_HOST_LIMIT="16",
                      PITBOARD_COORDINATION_SECONDS="2")
     store = await SqlStore.open(url, upgrade=False)
-    workers = [Worker.start(f"{roles}-{n}", env, folder, "--roles", roles)
+    workers = [Worker.start(f"{roles}-{n}", env, folder, "--roles", roles,
+                            new_session=not SAME_SESSION[0])
                for n in range(count)]
     try:
         async def up() -> bool:
@@ -247,6 +253,7 @@ async def measured(url: str, fake: FakeDiscord, roles: str, count: int, folder: 
         name = make_url(url).database or ""
         cpu_before = sum(cpu_seconds(w.process.pid) for w in workers)
         database_before, here_before = database_cpu_seconds(name), time.process_time()
+        fake_before = cpu_seconds(fake.pid)
         began = time.perf_counter()
         await start(store)
         await wait_for(lambda: done(store), workers, 600, f"the {roles} phase to finish")
@@ -255,7 +262,7 @@ async def measured(url: str, fake: FakeDiscord, roles: str, count: int, folder: 
         cpu = Cpu(workers=sum(cpu_seconds(w.process.pid) for w in workers) - cpu_before,
                   database=sum(seconds - database_before.get(pid, 0.0)
                                for pid, seconds in database_after.items()),
-                  fakes=time.process_time() - here_before)
+                  fakes=time.process_time() - here_before + cpu_seconds(fake.pid) - fake_before)
     finally:
         for worker in workers:
             worker.stop(grace=15)
@@ -269,7 +276,7 @@ async def count_rows(store: SqlStore, *where: object) -> int:
             select(func.count()).select_from(outbox).where(*where))).scalar_one()
 
 
-async def poll_run(template: str, base: str, fake: FakeDiscord, workers: int, feed_count: int,
+async def poll_run(template: str, base: str, fake: LightDiscord, workers: int, feed_count: int,
                    folder: Path) -> tuple[float, Cpu]:
     async with database(base, template=template) as url:
         async def make_due(store: SqlStore) -> None:
@@ -293,9 +300,9 @@ async def poll_run(template: str, base: str, fake: FakeDiscord, workers: int, fe
         return elapsed, cpu
 
 
-async def deliver_run(template: str, base: str, fake: FakeDiscord, workers: int, alerts: int,
+async def deliver_run(template: str, base: str, fake: LightDiscord, workers: int, alerts: int,
                       folder: Path) -> tuple[float, Cpu, int]:
-    fake.requests.clear()
+    fake.reset()
     async with database(base, template=template) as url:
         async def make_due(store: SqlStore) -> None:
             async with store.engine.begin() as connection:
@@ -305,9 +312,9 @@ async def deliver_run(template: str, base: str, fake: FakeDiscord, workers: int,
             return await count_rows(store, outbox.c.status == "sent") >= alerts
 
         elapsed, cpu = await measured(url, fake, "deliver", workers, folder, make_due, sent)
-    posts = Counter((r.path, (r.json or {}).get("nonce")) for r in fake.requests
-                    if r.method == "POST" and r.path.endswith("/messages"))
-    duplicates = sum(n - 1 for n in posts.values()) + abs(sum(posts.values()) - alerts)
+    posted = fake.stats()
+    # A post twice with one nonce, or more posts than alerts: both are double sends.
+    duplicates = posted["duplicates"] + max(posted["posts"] - alerts, 0)
     return elapsed, cpu, duplicates
 
 
@@ -326,16 +333,25 @@ def line(phase: str, workers: int, work: int, unit: str, elapsed: float, cpu: Cp
             f"{os.cpu_count()} cores; load {load:4.2f}{extra}")
 
 
+def autogroup() -> str:
+    """Whether Linux's autogroup scheduling is on: "1", "0" or "n/a"."""
+    setting = Path("/proc/sys/kernel/sched_autogroup_enabled")
+    return setting.read_text().strip() if setting.exists() else "n/a"
+
+
 async def main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.ERROR)
     base = normalise_url(args.pg or os.environ.get(PG_ENV) or "")
     if not base:
         raise SystemExit(f"needs PostgreSQL: --pg URL or {PG_ENV}")
+    SAME_SESSION[0] = args.same_session
     print(f"bench_workers: {os.cpu_count()} CPUs, {args.feeds} feeds, "
-          f"{STORIES * args.channels} alerts, workers {args.workers}, repeat {args.repeat}",
+          f"{STORIES * args.channels} alerts, workers {args.workers}, repeat {args.repeat}, "
+          f"workers in {'this session' if args.same_session else 'sessions of their own'} "
+          f"(autogroup {autogroup()})",
           flush=True)
     with tempfile.TemporaryDirectory() as folder, \
-            in_own_thread(FakeFeedServer()) as news, in_own_thread(FakeDiscord()) as fake:
+            in_own_thread(FakeFeedServer()) as news, LightDiscord.running() as fake:
         async with database(base) as poll_url, database(base) as deliver_url:
             await prepare_poll(poll_url, news, args.feeds)
             alerts = await prepare_deliver(deliver_url, args.channels)
@@ -379,6 +395,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--feeds", type=int, default=300)
     parser.add_argument("--channels", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--same-session", action="store_true",
+                        help="start the workers in this session, not each in its own as "
+                             "a service manager would (see SAME_SESSION)")
     parser.add_argument("--cold-statistics", action="store_true",
                         help="skip ANALYZE of the prepared databases: the planner's view "
                              "right after a bulk insert, before autovacuum has looked")

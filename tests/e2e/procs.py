@@ -169,13 +169,17 @@ class Worker:
     _log: IO[bytes]
 
     @classmethod
-    def start(cls, name: str, env: dict[str, str], folder: Path, *args: str) -> Worker:
+    def start(cls, name: str, env: dict[str, str], folder: Path, *args: str,
+              new_session: bool = False) -> Worker:
         """`python -m bot.cli run [args]` in `folder` (no stray .env there), logging to a
-        file."""
+        file. new_session: in a session of its own, as a service manager starts each
+        worker (Linux's autogroup scheduling then gives it its own share of the CPU,
+        instead of one share for every process of the caller's session)."""
         log_path = folder / f"worker-{name}.log"
         log = log_path.open("wb")
         process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run", *args], cwd=folder,
+            start_new_session=new_session,
             env={**env, "PITBOARD_WORKER_ID": f"worker-{name}"},
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         return cls(name, process, log_path, log)
