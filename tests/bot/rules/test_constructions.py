@@ -343,3 +343,20 @@ def test_a_team_written_as_a_title_before_names_is_not_the_move() -> None:
     assert {(d, t) for d, _, t, _ in found} == {
         ("Augusto Farfus", "Paul Hoyer Racing"), ("Sheldon van der Linde", "Paul Hoyer Racing"),
         ("Dan Harper", "Paul Hoyer Racing")}
+
+
+@pytest.mark.parametrize("championship", ["Super Touring", "Euro Truck"])
+def test_capitals_before_a_title_word_name_a_championship_not_a_driver(
+        championship: str) -> None:
+    found = moves("Lancaster moves up",
+                  f"Teodor Lancaster has signed for Trident. The three-time {championship} "
+                  "champion left Carlin at the end of last year.", "F3")
+    assert championship not in {d for d, *_ in found}
+    assert ("Teodor Lancaster", "join", "Trident", None) in found
+
+
+def test_a_two_word_demonym_is_not_part_of_the_name() -> None:
+    found = moves("Entry confirmed",
+                  "Apex Motorsport brings a car for South African Kelvin Marais and Rowan "
+                  "Hartley in the No. 17.", "ELMS")
+    assert {d for d, *_ in found} == {"Kelvin Marais", "Rowan Hartley"}
