@@ -360,3 +360,16 @@ def test_a_two_word_demonym_is_not_part_of_the_name() -> None:
                   "Apex Motorsport brings a car for South African Kelvin Marais and Rowan "
                   "Hartley in the No. 17.", "ELMS")
     assert {d for d, *_ in found} == {"Kelvin Marais", "Rowan Hartley"}
+
+
+def test_the_line_up_as_it_is_now_is_not_a_signing() -> None:
+    assert not moves("Ganassi looks ahead",
+                     "The team currently fields Marcus Ericsson, Kyffin Simpson and Marcus "
+                     "Armstrong.", "IndyCar")
+
+
+@pytest.mark.parametrize("title", ["Miller crashes out", "Miller spun out",
+                                   "Miller knocked out"])
+def test_out_of_a_race_is_not_out_of_a_seat(title: str) -> None:
+    assert not moves(title, "Jack Miller fell at turn six on the fourth lap of the race, "
+                            "ending a difficult weekend for Pramac.", "MotoGP")
