@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _CHUNK = 64 * 1024
-_PARSE_INLINE_BYTES = 128 * 1024  # about 50 ms of feedparser: beyond, parse in a thread
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 
 
@@ -228,16 +227,10 @@ class HttpFeedFetcher:
                                last_modified=last_modified or feed.last_modified,
                                body_hash=body_hash, wait_seconds=wait)
         content_type = response.headers.get("Content-Type")
-        if len(body) <= _PARSE_INLINE_BYTES:
-            # A typical feed parses in a few milliseconds: a thread would cost more in GIL
-            # hand-overs and wake-ups than the loop loses by waiting.
-            parsed = parse_feed(body, url=url, content_type=content_type, feed=feed,
-                                settings=self.settings)
-        else:
-            # feedparser is pure Python: a large feed would stall every other task.
-            parsed = await asyncio.to_thread(
-                parse_feed, body, url=url, content_type=content_type, feed=feed,
-                settings=self.settings)
+        # feedparser is pure Python: a large feed would stall every other task on the loop.
+        parsed = await asyncio.to_thread(
+            parse_feed, body, url=url, content_type=content_type, feed=feed,
+            settings=self.settings)
         if parsed.error:
             # No validators with an error: the next poll fetches in full and can recover.
             return FetchResult(error=parsed.error, title=parsed.title,
