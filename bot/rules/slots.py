@@ -37,6 +37,7 @@ from bot.rules.document import (
     _is_list,
     _is_make,
     _is_past_tense,
+    _is_state_now,
     _outside_asides,
     _owned_make,
     _possessive,
@@ -449,8 +450,11 @@ class Slots(EngineBase):
             relative = before[before.index("who") + 1:]
             verb = (relative + trigger)[0]
             # "seat to Perez" is no infinitive; "will join" in the trigger is the future.
-            if (verb in _PAST_VERBS or _is_past_tense(verb)) and not \
-                    _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}):
+            if not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (
+                    verb in _PAST_VERBS or _is_past_tense(verb) or (
+                        _is_state_now(verb) and not any(
+                            clause_start <= c_start < s_end
+                            for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
         for c_start, _ in doc.cues.get("programme", ()):
             if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:

@@ -415,3 +415,23 @@ def test_an_event_is_nobody() -> None:
     found = moves("Cadillac shows its car", "Cadillac unveiled its new prototype at Goodwood "
                   "Speed Week, to be run by Jota.", "WEC")
     assert not found
+
+
+@pytest.mark.parametrize("aside", ["who partners Jake Dennis at Andretti",
+                                   "who races for Andretti alongside Jake Dennis"])
+def test_a_relative_clause_in_the_present_says_where_a_driver_is(aside: str) -> None:
+    assert not moves("Vergne content", f"Jean-Eric Vergne, {aside}, said he was enjoying the "
+                     "new car after testing in Valencia.", "Formula E")
+
+
+def test_a_relative_clause_with_next_season_is_still_a_move() -> None:
+    found = moves("Vergne happy", "Jean-Eric Vergne, who partners Jake Dennis at Andretti next "
+                  "season, won in Valencia.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Jean-Eric Vergne", "join")}
+
+
+def test_what_a_driver_swaps_is_left_behind() -> None:
+    found = moves("Gasly to swap AlphaTauri for Alpine",
+                  "Pierre Gasly will drive for Alpine next year. He will partner Esteban Ocon, "
+                  "taking the seat of Fernando Alonso.", "F1")
+    assert {t for _, k, t, _ in found if k == "join"} == {"Alpine"}
