@@ -54,6 +54,12 @@ _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 
+def _ends_with_and(gap: str) -> bool:
+    """"... for a second season and": an object phrase closed by "and" (no new subject)."""
+    words = gap.split()
+    return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
+
+
 def _maker(mention: Mention) -> bool:
     return any(c.how == "manufacturer" for c in mention.candidates)
 
@@ -133,6 +139,7 @@ class Slots(EngineBase):
         want = SLOT_KIND[slot]
         before = [m for m in mentions
                   if m.end <= t_start and m.start >= floor and id(m) not in used]
+        shared_subject = False
         for mention in reversed(before):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
                 continue
@@ -145,15 +152,17 @@ class Slots(EngineBase):
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
                 continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
-            if mention.kind == PERSON and want == TEAM and \
-                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") and \
-                    mention.end <= t_start:
-                # "Nissan has retained Rowland and signed Nato": skip the first verb's object.
+            if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
+                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") or
+                    _ends_with_and(doc.folded[mention.end:t_start])):
+                # "Nissan has retained Rowland and signed Nato", "Hitech has kept Crawford for
+                # a second season and added Aron": the second verb shares the first's subject.
+                shared_subject = True
                 continue
             if mention.kind != want:
                 return []
             gap = _outside_asides(doc, mention.end, t_start).split()
-            if len(gap) > self.settings["left_words"]:
+            if len(gap) > self.settings["left_words"] and not shared_subject:
                 return []
             if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
