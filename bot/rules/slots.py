@@ -15,6 +15,7 @@ from bot.rules.document import (
     _DESCRIBED_TEAM,
     _MODEL_WORDS,
     _NOUN_USE,
+    _NUMBER_WORDS,
     _PAST_VERBS,
     _PRONOUNS,
     _RUMOUR_CLAUSE_END,
@@ -52,6 +53,12 @@ _TO_WORDS = WORDS["to_words"]
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
+
+
+def _counted(doc: _Doc, position: int) -> bool:
+    """"97 race wins", "two podiums": a number just before makes it a career's tally."""
+    before = doc.folded[max(0, position - 16):position].split()[-2:]
+    return any(word.isdigit() or word in _NUMBER_WORDS for word in before)
 
 
 def _ends_with_and(gap: str) -> bool:
@@ -161,6 +168,11 @@ class Slots(EngineBase):
                 continue
             if mention.kind != want:
                 return []
+            if want == PERSON and (doc.text[mention.end:t_start].strip(" ,") == "and" or
+                                   _ends_with_and(doc.folded[mention.end:t_start])) and any(
+                    m.kind == PERSON and m.start >= t_start and
+                    len(doc.folded[t_start:m.start].split()) <= 4 for m in mentions):
+                return []  # "dropped Sargeant and promoted Colapinto": an object, not a subject
             gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"] and not shared_subject:
                 return []
@@ -291,9 +303,12 @@ class Slots(EngineBase):
                 # "were promoted to the top step", "moved up to second", "joined Larson in
                 # the top five"
                 return []
-        if _cue_between(doc, "race_result", s_start, s_end) and any(
-                pattern.kind is MoveKind.RETIRE for pattern in patterns):
-            return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
+        if any(pattern.kind is MoveKind.RETIRE for pattern in patterns) and any(
+                s_start <= c_start < s_end and not _counted(doc, c_start)
+                for c_start, _ in doc.cues.get("race_result", ())):
+            # "Palou wins at Laguna Seca as Herta retires": a DNF. ("retired after 97 race
+            # wins" counts a career, not a race.)
+            return []
         first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
@@ -465,9 +480,12 @@ class Slots(EngineBase):
                             clause_start <= c_start < s_end
                             for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
-        for c_start, _ in doc.cues.get("programme", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
-                return []  # "has joined the Mercedes junior programme": no seat
+        for c_start, c_end in doc.cues.get("programme", ()):
+            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3 and \
+                    not any(m.kind == PERSON and 0 <= m.start - c_end <= 12 for m in drivers):
+                # "has joined the Mercedes junior programme": no seat. ("promoted academy
+                # driver Colapinto": the programme describes the driver.)
+                return []
         for c_start, _ in doc.cues.get("non_driver", ()):
             if not t_end <= c_start < s_end:
                 continue

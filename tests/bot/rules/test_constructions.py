@@ -451,3 +451,18 @@ def test_a_sentence_after_a_name_suffix_keeps_its_own_reading() -> None:
                   "Dale Earnhardt Jr. The team denied rumours it would shut down in the autumn.",
                   "NASCAR Cup")
     assert ("AJ Allmendinger", "join", "Kaulig Racing", "16") in found
+
+
+def test_a_career_tally_is_not_a_race() -> None:
+    found = moves("Tander calls it a day",
+                  "Garth Tander has retired from Supercars after 20 seasons and 56 race wins.",
+                  "Supercars")
+    assert {(d, k) for d, k, _, _ in found} == {("Garth Tander", "retire")}
+
+
+def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second() -> None:
+    found = moves("Haas reshuffles",
+                  "Haas has released Nikita Mazepin with immediate effect and promoted "
+                  "reserve driver Pietro Fittipaldi into his seat.", "F1")
+    assert ("Pietro Fittipaldi", "promote", "Haas", None) in found
+    assert ("Nikita Mazepin", "leave", "Haas", None) in found
