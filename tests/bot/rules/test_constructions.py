@@ -466,3 +466,10 @@ def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second() -> None
                   "reserve driver Pietro Fittipaldi into his seat.", "F1")
     assert ("Pietro Fittipaldi", "promote", "Haas", None) in found
     assert ("Nikita Mazepin", "leave", "Haas", None) in found
+
+
+def test_both_staying_on_is_a_stay() -> None:
+    found = moves("Jaguar unchanged", "Jaguar TCS Racing will field an unchanged line-up next "
+                  "season, with Mitch Evans and Nick Cassidy both staying on.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Mitch Evans", "extend"),
+                                                 ("Nick Cassidy", "extend")}
