@@ -67,8 +67,10 @@ def _ends_with_and(gap: str) -> bool:
     return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
 
 
-def _maker(mention: Mention) -> bool:
-    return any(c.how == "manufacturer" for c in mention.candidates)
+def _an_entry(doc: _Doc, mention: Mention) -> bool:
+    """"Tech3", "the Pramac team": a team by its own name or called a team, not a make."""
+    return (bool(mention.candidates) and mention.candidates[0].how == "name") or \
+        doc.folded[mention.end:mention.end + 12].split()[:1] in (["team"], ["squad"])
 
 
 # "who confirmed he will join": a past verb reporting what is still to come.
@@ -221,8 +223,7 @@ class Slots(EngineBase):
                     if c_end <= mention.start):
                 return []  # "returns to IndyCar after two seasons with Andretti": his past
             if want == TEAM and _possessive(doc, mention) and position + 1 < len(after) and \
-                    after[position + 1].kind == TEAM and _maker(mention) and \
-                    not _maker(after[position + 1]) and \
+                    after[position + 1].kind == TEAM and _an_entry(doc, after[position + 1]) and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
                 mention = after[position + 1]  # "signed for KTM's Tech3 team": the entry
             if slot == "driver" and _possessive(doc, mention) and [
