@@ -68,9 +68,9 @@ def _ends_with_and(gap: str) -> bool:
 
 
 def _an_entry(doc: _Doc, mention: Mention) -> bool:
-    """"Tech3", "the Pramac team": a team by its own name or called a team, not a make."""
-    return (bool(mention.candidates) and mention.candidates[0].how == "name") or \
-        doc.folded[mention.end:mention.end + 12].split()[:1] in (["team"], ["squad"])
+    """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
+    named = sum(c.how in ("name", "alias") for c in mention.candidates)
+    return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
 # "who confirmed he will join": a past verb reporting what is still to come.
