@@ -56,9 +56,11 @@ _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 def _counted(doc: _Doc, position: int) -> bool:
-    """"97 race wins", "two podiums": a number just before makes it a career's tally."""
+    """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
+    won the race in 2021", a relative clause, the person's history."""
     before = doc.folded[max(0, position - 16):position].split()[-2:]
-    return any(word.isdigit() or word in _NUMBER_WORDS for word in before)
+    return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
+               for word in before)
 
 
 def _ends_with_and(gap: str) -> bool:
@@ -362,6 +364,10 @@ class Slots(EngineBase):
                 continue  # "Hamilton to Ferrari", but not "Bearman tests for Haas"
             if pattern.clause_end and not ends_clause:
                 continue
+            if pattern.vetoed_by and any(
+                    s_start <= c_start < s_end and not _counted(doc, c_start)
+                    for name in pattern.vetoed_by for c_start, _ in doc.cues.get(name, ())):
+                continue  # "Toyota's No. 7, shared by A, B and C, held off ...": a race
             filled: dict[str, list[Mention]] = {}
             used: set[int] = set()
             ok = True

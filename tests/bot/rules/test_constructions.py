@@ -473,3 +473,15 @@ def test_both_staying_on_is_a_stay() -> None:
                   "season, with Mitch Evans and Nick Cassidy both staying on.", "Formula E")
     assert {(d, k) for d, k, _, _ in found} == {("Mitch Evans", "extend"),
                                                  ("Nick Cassidy", "extend")}
+
+
+def test_a_crew_named_in_a_race_report_is_no_seat() -> None:
+    assert not moves("Porsche wins at Spa",
+                     "The No. 6 Porsche of Kevin Estre and Laurens Vanthoor won at Spa, holding "
+                     "off Cadillac's No. 2 shared by Earl Bamber and Alex Lynn.", "WEC")
+
+
+def test_a_race_won_in_a_relative_clause_does_not_veto_the_crew() -> None:
+    found = moves("Lynn recalled", "Earl Bamber, who won Le Mans in 2017, will share Chip "
+                  "Ganassi Racing's No. 2 with Alex Lynn next season.", "WEC")
+    assert ("Earl Bamber", "join") in {(d, k) for d, k, _, _ in found}
