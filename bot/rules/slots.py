@@ -215,6 +215,10 @@ class Slots(EngineBase):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
                     want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
                 continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
+            if want == CAR and mention.kind == TEAM and position + 1 < len(after) and \
+                    after[position + 1].kind == CAR and \
+                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
+                continue  # "drive the Manthey PureRxcing No. 92": the car's entrant first
             if mention.kind != want:
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
