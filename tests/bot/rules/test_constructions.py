@@ -506,3 +506,15 @@ def test_drivers_who_complete_the_crew_take_its_seats() -> None:
                   "Mirko Bortolotti will drive Lamborghini Iron Lynx's No. 63 at Daytona. "
                   "Andrea Caldarelli and Romain Grosjean complete the crew.", "IMSA")
     assert {d for d, *_ in found} == {"Mirko Bortolotti", "Andrea Caldarelli", "Romain Grosjean"}
+
+
+def test_a_teams_past_choice_in_a_relative_clause_is_history() -> None:
+    found = moves("Ocon picks Haas", "Esteban Ocon has signed with Haas for 2025 and will leave "
+                  "Alpine, which chose Jack Doohan to replace him, after the finale.", "F1")
+    assert {d for d, *_ in found} == {"Esteban Ocon"}
+
+
+def test_the_same_trio_returning_is_a_stay() -> None:
+    found = moves("GT3 entries", "AF Corse returns with the same trio of Alessio Rovera, "
+                  "Francois Heriau and Simon Mann in the No. 54 Ferrari.", "WEC")
+    assert {k for _, k, _, _ in found} == {"extend"}
