@@ -518,3 +518,13 @@ def test_the_same_trio_returning_is_a_stay() -> None:
     found = moves("GT3 entries", "AF Corse returns with the same trio of Alessio Rovera, "
                   "Francois Heriau and Simon Mann in the No. 54 Ferrari.", "WEC")
     assert {k for _, k, _, _ in found} == {"extend"}
+
+
+@pytest.mark.parametrize("origin", ["Sargeant switches from Carlin.",
+                                    "Sargeant spent his rookie season with Carlin.",
+                                    "Sargeant has raced for Carlin since 2023."])
+def test_where_a_driver_comes_from_is_read_in_any_tense(origin: str) -> None:
+    found = extract(Article(entry_id="c", title="Prema completes its line-up",
+                            summary=f"Prema will field Logan Sargeant in Formula 3 in 2025. "
+                                    f"{origin}", series="F3", published=DATE)).moves
+    assert [(m.driver, m.from_team) for m in found] == [("Logan Sargeant", "Carlin")]
