@@ -528,3 +528,12 @@ def test_where_a_driver_comes_from_is_read_in_any_tense(origin: str) -> None:
                             summary=f"Prema will field Logan Sargeant in Formula 3 in 2025. "
                                     f"{origin}", series="F3", published=DATE)).moves
     assert [(m.driver, m.from_team) for m in found] == [("Logan Sargeant", "Carlin")]
+
+
+def test_a_companion_who_moves_with_the_driver_moves_too() -> None:
+    found = moves("Evans switches to Hyundai",
+                  "Elfyn Evans will drive for Hyundai Motorsport next year. His long-time "
+                  "co-driver Scott Martin moves with him to the Korean squad.", "WRC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Elfyn Evans", "join", "Hyundai Motorsport"),
+        ("Scott Martin", "join", "Hyundai Motorsport")}
