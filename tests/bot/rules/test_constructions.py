@@ -537,3 +537,11 @@ def test_a_companion_who_moves_with_the_driver_moves_too() -> None:
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Elfyn Evans", "join", "Hyundai Motorsport"),
         ("Scott Martin", "join", "Hyundai Motorsport")}
+
+
+def test_one_move_told_twice_names_the_team_as_the_article_writes_it() -> None:
+    found = moves("McLaren releases Hinchcliffe",
+                  "Arrow McLaren SP has released James Hinchcliffe despite his contract for "
+                  "next season.", "IndyCar")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("James Hinchcliffe", "leave", "Arrow McLaren SP")}
