@@ -545,3 +545,11 @@ def test_one_move_told_twice_names_the_team_as_the_article_writes_it() -> None:
                   "next season.", "IndyCar")
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("James Hinchcliffe", "leave", "Arrow McLaren SP")}
+
+
+def test_a_relative_named_in_apposition_is_an_aside() -> None:
+    found = moves("Espargaro to Tech3",
+                  "Tech3 has signed Pol Espargaro for next year. The 33-year-old, younger "
+                  "brother of Aprilia's Aleix Espargaro, currently rides for Repsol Honda and "
+                  "will partner Enea Bastianini next year.", "MotoGP")
+    assert "Aleix Espargaro" not in {d for d, *_ in found}
