@@ -553,3 +553,15 @@ def test_a_relative_named_in_apposition_is_an_aside() -> None:
                   "brother of Aprilia's Aleix Espargaro, currently rides for Repsol Honda and "
                   "will partner Enea Bastianini next year.", "MotoGP")
     assert "Aleix Espargaro" not in {d for d, *_ in found}
+
+
+def test_a_stay_said_of_others_before_the_subject_is_theirs() -> None:
+    found = moves("Ferrari unchanged, Fuoco joins AF Corse", "", "WEC")
+    assert ("Antonio Fuoco", "join", "AF Corse", None) in found
+
+
+def test_the_make_after_an_owned_car_names_the_car() -> None:
+    found = moves("GT3 entries",
+                  "Manthey's No. 92 Porsche 911 will be driven by Klaus Bachler and Joel Sturm.",
+                  "WEC")
+    assert found and all("Manthey" in t for _, _, t, _ in found)
