@@ -223,28 +223,39 @@ class Pipeline:
                 await self._tell_disabled(feed, result)
             return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
                               not_modified=result.not_modified or result.unchanged)
-        new_articles = await self._store.add_articles(feed.id, result.articles)
-        stories: list[Story] = []
-        moves = 0
-        for article in new_articles:
-            told, found = await self._record(article)
-            stories += told
-            moves += found
-        # The first poll of a feed learns what is already there without announcing it:
-        # a new feed must not flood a channel with last month's news.
+        fresh = list(result.articles)
+        if feed.primed and fresh:
+            # A feed repeats its last entries on every poll: the rules engine reads only
+            # the ones the database does not have yet. (A feed not yet primed has none.)
+            known = await self._store.known_entry_ids(feed.id, [a.entry_id for a in fresh])
+            fresh = [article for article in fresh if article.entry_id not in known]
+        entries = [(article, self._read(article)) for article in fresh]
+        # The first poll of a feed learns what is already there without announcing it (a
+        # new feed must not flood a channel with last month's news): its articles, what
+        # they say and the poll itself are stored in one transaction.
+        finish = None if feed.primed else result
+        ingested = await self._store.ingest_poll(feed.id, entries, utcnow(), finish=finish,
+                                                 max_failures=self._max_failures)
+        new_articles = ingested.articles
+        stories = [story for told in ingested.news for story in told]
+        stored = {article.entry_id for article in new_articles}
+        moves = sum(len(extraction.moves) for article, extraction in entries
+                    if extraction is not None and article.entry_id in stored)
         queued = 0
-        if feed.primed and stories:
-            queued = await route_stories(self._store, stories, self._gazetteer,
-                                         feed_scope=feed.workspace)
-        # The outbox now holds their alerts. If we die before this, the articles stay
-        # unprocessed and `recover` finishes them once our lease has run out.
-        if new_articles:
-            await self._store.mark_articles_processed(
-                [a.id for a in new_articles if a.id is not None], utcnow())
-        # Recorded last: if we die before this, the next poll fetches again and the
-        # database's uniqueness turns the repeat into a no-op.
-        await self._store.record_poll(feed.id, result, utcnow(), new_entries=len(new_articles),
-                                      max_failures=self._max_failures)
+        if ingested.disabled:  # never for a successful poll; said for completeness
+            await self._tell_disabled(feed, result)
+        if finish is None:
+            if stories:
+                queued = await route_stories(self._store, stories, self._gazetteer,
+                                             feed_scope=feed.workspace)
+            # The outbox now holds their alerts. If we die before this, the articles stay
+            # unprocessed and `recover` finishes them once our lease has run out; if we die
+            # before the poll is recorded, the next poll fetches again and finds them known.
+            if await self._store.record_poll(
+                    feed.id, result, utcnow(), new_entries=len(new_articles),
+                    max_failures=self._max_failures, alerts=queued,
+                    processed=[a.id for a in new_articles if a.id is not None]):
+                await self._tell_disabled(feed, result)
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
                           story_ids=tuple(s.id for s in stories), alerts_queued=queued,
@@ -315,14 +326,21 @@ class Pipeline:
                                 feed_scope=feed.workspace)
         await self._store.mark_articles_processed([article.id], utcnow())
 
-    async def _record(self, article: Article) -> tuple[list[Story], int]:
-        """The stories worth an alert, and how many moves the rules engine kept."""
+    def _read(self, article: Article) -> Extraction | None:
+        """What the rules engine keeps of the article; None when it says nothing."""
         try:
             extraction = confident_part(self._extract(article))
         except Exception:  # one unreadable article must not cost the rest of the feed
             log.exception("rules engine failed on article %s", article.entry_id)
-            return [], 0
+            return None
         if not extraction.moves and not extraction.lineup:
+            return None
+        return extraction
+
+    async def _record(self, article: Article) -> tuple[list[Story], int]:
+        """The stories worth an alert, and how many moves the rules engine kept."""
+        extraction = self._read(article)
+        if extraction is None:
             return [], 0
         return (await self._store.record_extraction(article, extraction),
                 len(extraction.moves))
