@@ -155,7 +155,7 @@ async def _feeds_table(settings: Settings) -> int:
     now = utcnow()
     table = Table(title=f"{len(all_feeds)} feeds")
     for column in ("#", "Feed", "Schedule", "Last success", "Next poll", "Entries",
-                   "Problem"):
+                   "Alerts", "Problem"):
         table.add_column(column, overflow="fold")
     for feed in all_feeds:
         state = feed_state(feed, now)
@@ -164,7 +164,8 @@ async def _feeds_table(settings: Settings) -> int:
             name += f" [{feed.workspace}]"
         style = "red" if feed.disabled_reason else ("yellow" if feed.last_error else None)
         cells = (str(feed.id), name, state["schedule"], state["last_success"],
-                 state["next_poll"], str(feed.entries_seen), state["problem"] or "—")
+                 state["next_poll"], str(feed.entries_seen), str(feed.alerts_produced),
+                 state["problem"] or "—")
         # Text, not markup: a feed's title is the publisher's, "[b]" and all.
         table.add_row(*(Text(cell) for cell in cells), style=style)
     Console().print(table)

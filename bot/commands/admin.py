@@ -71,7 +71,7 @@ async def feed_list(ctx: Context, call: CommandCall) -> Reply:
         lines.append(f"{feed.id}. {feed.title or feed.url} ({state['schedule']}"
                      f"{', ' + feed.series if feed.series else ''})")
         lines.append(f"   last success: {state['last_success']} · next poll: "
-                     f"{state['next_poll']} · {state['entries']}")
+                     f"{state['next_poll']} · {state['entries']} · {state['alerts']}")
         if state["problem"]:
             lines.append(f"   {state['problem']}")
     return Reply(text="Feeds:\n" + "\n".join(lines), ephemeral=True)
@@ -104,6 +104,8 @@ def feed_state(feed: Feed, now: datetime) -> dict[str, str]:
         else "never",
         "next_poll": next_poll,
         "entries": f"{feed.entries_seen} entr{'y' if feed.entries_seen == 1 else 'ies'} seen",
+        "alerts": f"{feed.alerts_produced} alert{'' if feed.alerts_produced == 1 else 's'}"
+                  " produced",
         "problem": problem,
     }
 

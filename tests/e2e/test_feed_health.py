@@ -125,3 +125,28 @@ async def test_unchanged_bodies_are_not_parsed_and_only_new_entries_count(app, s
     assert third.new_articles == 1
     stored = await app.store.get_feed(feed.id)
     assert stored is not None and stored.entries_seen == 3 and stored.last_success_at
+
+
+async def test_feed_list_counts_the_alerts_each_feed_produced(app, server):
+    from tests.e2e.test_loop import BLOMQVIST, OLD_NEWS
+
+    server.set_feed("/imsa.xml", rss([OLD_NEWS], title="Sportscar News"))
+    server.set_feed("/quiet.xml", rss(ITEMS[:1], title="Quiet Notes"))
+    # Added with /feed add on the console: the feeds of its workspace, "console:local".
+    imsa = await app.store.add_feed(server.url("/imsa.xml"), series="IMSA",
+                                    workspace="console:local")
+    quiet = await app.store.add_feed(server.url("/quiet.xml"), workspace="console:local")
+    await app.pipeline.poll_due(now=later(1))  # the first polls record, announce nothing
+    server.set_feed("/imsa.xml", rss([BLOMQVIST, OLD_NEWS], title="Sportscar News"))
+    reports = await app.pipeline.poll_due(now=later(2))
+    [report] = [r for r in reports if r.feed_id == imsa.id]
+    assert report.alerts_queued >= 1
+    stored = await app.store.get_feed(imsa.id)
+    assert stored is not None and stored.alerts_produced == report.alerts_queued
+    assert (await app.store.get_feed(quiet.id)).alerts_produced == 0  # type: ignore[union-attr]
+    reply = await app.commands.run_text("/feed list", platform="console", workspace="local",
+                                        user="mod", is_moderator=True)
+    text = reply.plain()
+    count = report.alerts_queued
+    assert f"{count} alert{'' if count == 1 else 's'} produced" in text
+    assert "0 alerts produced" in text
