@@ -44,6 +44,9 @@ from bot.startup import (
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 5.0  # a health check that waits longer than this has its answer
+# Feeds added together (PITBOARD_FEEDS) fall due over len/this seconds, at most an interval.
+FIRST_POLLS_PER_SECOND = 10
+DEFAULT_INTERVAL_SECONDS = 600
 
 
 
@@ -115,16 +118,19 @@ class PitboardApp:
         if not self.settings.feed_urls:
             return
         known = {feed.url for feed in await self.store.list_feeds(None)}
-        for url in self.settings.feed_urls:
-            if url not in known:
-                try:
-                    checked = await feeds.check_feed_url_async(
-                        url, allow_private=self.settings.pitboard_allow_private_feeds)
-                except ValueError as exc:
-                    # One mistyped entry must not keep the bot (and the other feeds) down.
-                    log.warning("PITBOARD_FEEDS: skipping %s: %s", url, exc)
-                    continue
-                await self.store.add_feed(checked)
+        new = [url for url in dict.fromkeys(self.settings.feed_urls) if url not in known]
+        # Their first polls are spread over a window that grows with their number (at most
+        # one interval), so a long list does not fall due, and hit its sites, in one burst.
+        spread = min(len(new) / FIRST_POLLS_PER_SECOND, DEFAULT_INTERVAL_SECONDS)
+        for url in new:
+            try:
+                checked = await feeds.check_feed_url_async(
+                    url, allow_private=self.settings.pitboard_allow_private_feeds)
+            except ValueError as exc:
+                # One mistyped entry must not keep the bot (and the other feeds) down.
+                log.warning("PITBOARD_FEEDS: skipping %s: %s", url, exc)
+                continue
+            await self.store.add_feed(checked, spread_seconds=spread)
 
     def add_sender(self, sender: AlertSender) -> None:
         """A platform connected after start-up; the delivery worker shares this mapping."""

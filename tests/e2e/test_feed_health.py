@@ -150,3 +150,23 @@ async def test_feed_list_counts_the_alerts_each_feed_produced(app, server):
     count = report.alerts_queued
     assert f"{count} alert{'' if count == 1 else 's'} produced" in text
     assert "0 alerts produced" in text
+
+
+async def test_feeds_from_pitboard_feeds_are_spread_over_their_first_polls(tmp_path: Path):
+    urls = [f"http://127.0.0.1:9/f{n}.xml" for n in range(50)]
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/s.db",
+                        pitboard_allow_private_feeds=True, pitboard_feeds=",".join(urls))
+    started = utcnow()
+    application = await PitboardApp.create(
+        settings, console_out=io.StringIO(),
+        fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
+    try:
+        added = await application.store.list_feeds(None)
+    finally:
+        await application.close()
+    assert sorted(feed.url for feed in added) == sorted(urls)
+    due = sorted(feed.next_poll_at for feed in added if feed.next_poll_at is not None)
+    assert len(due) == 50 and len(set(due)) == 50
+    # 50 feeds at 10 first polls a second: spread over about 5 s, not one instant.
+    assert due[-1] - due[0] > timedelta(seconds=2)
+    assert due[-1] <= utcnow() + timedelta(seconds=5) and due[0] >= started

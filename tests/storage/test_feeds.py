@@ -239,3 +239,18 @@ async def test_a_poll_writes_only_its_new_entries(store: SqlStore) -> None:
         event.remove(engine, "before_cursor_execute", count)
     # The one INSERT carried one row's parameters (ten columns), not twenty rows'.
     assert one_row < 20
+
+
+async def test_feeds_added_with_a_spread_fall_due_at_different_moments(store: SqlStore) -> None:
+    before = utcnow()
+    spread = [await store.add_feed(f"https://s{n}.example/rss", spread_seconds=600)
+              for n in range(40)]
+    after = utcnow()
+    due = [feed.next_poll_at for feed in spread]
+    assert all(d is not None and before <= d <= after + timedelta(seconds=600) for d in due)
+    # 40 draws over ten minutes: all in its first half, or one instant, would be a bug.
+    assert len(set(due)) == 40
+    assert max(due) - min(due) > timedelta(seconds=300)  # type: ignore[operator]
+    assert 0 < await store.count_due_feeds(after + timedelta(seconds=300)) < 40
+    plain = await store.add_feed("https://plain.example/rss")
+    assert plain.next_poll_at is not None and plain.next_poll_at <= utcnow()  # due at once
