@@ -36,6 +36,8 @@ from bot.startup import (
     console_prompt,
     database_url,
     feed_lease_seconds,
+    feed_presets,
+    first_poll_spread,
     log_setup,
     notify_feed_moderators,
     setup_summary,
@@ -44,9 +46,6 @@ from bot.startup import (
 
 log = logging.getLogger(__name__)
 HEALTH_SECONDS = 5.0  # a health check that waits longer than this has its answer
-# Feeds added together (PITBOARD_FEEDS) fall due over len/this seconds, at most an interval.
-FIRST_POLLS_PER_SECOND = 10
-DEFAULT_INTERVAL_SECONDS = 600
 
 
 
@@ -101,7 +100,7 @@ class PitboardApp:
                             notify=functools.partial(notify_feed_moderators, senders))
         commands = Commands(store, gazetteer=names, check_feed_url=check_url,
                             probe_feed=feeds.FeedProbe(fetcher),
-                            prime_feed=pipeline.first_poll)
+                            prime_feed=pipeline.first_poll, presets=feed_presets(settings))
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(
@@ -119,9 +118,6 @@ class PitboardApp:
             return
         known = {feed.url for feed in await self.store.list_feeds(None)}
         new = [url for url in dict.fromkeys(self.settings.feed_urls) if url not in known]
-        # Their first polls are spread over a window that grows with their number (at most
-        # one interval), so a long list does not fall due, and hit its sites, in one burst.
-        spread = min(len(new) / FIRST_POLLS_PER_SECOND, DEFAULT_INTERVAL_SECONDS)
         for url in new:
             try:
                 checked = await feeds.check_feed_url_async(
@@ -130,7 +126,7 @@ class PitboardApp:
                 # One mistyped entry must not keep the bot (and the other feeds) down.
                 log.warning("PITBOARD_FEEDS: skipping %s: %s", url, exc)
                 continue
-            await self.store.add_feed(checked, spread_seconds=spread)
+            await self.store.add_feed(checked, spread_seconds=first_poll_spread(len(new)))
 
     def add_sender(self, sender: AlertSender) -> None:
         """A platform connected after start-up; the delivery worker shares this mapping."""

@@ -93,12 +93,18 @@ async def _feed_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.feed_action == "add":
             options = {"url": args.url}
-            if args.series:
-                options["series"] = args.series
+            if args.preset_series and args.url.casefold() != "preset":
+                raise CliError("one URL at a time (or: pitboard feed add preset SERIES)", 2)
+            if args.series or args.preset_series:
+                options["series"] = args.series or args.preset_series
             if args.every is not None:  # 0 is refused like 1, not taken for "unset"
                 options["every"] = str(args.every)
             call = CommandCall(name="feed add", options=options, platform="operator",
                                workspace="cli", is_moderator=True)
+        elif args.feed_action == "presets":
+            call = CommandCall(name="feed presets", platform="operator", workspace="cli",
+                               options={"series": args.series} if args.series else {},
+                               is_moderator=True)
         else:
             call = CommandCall(name="feed list", platform="operator", workspace="cli",
                                is_moderator=True)
@@ -428,11 +434,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply migrations up to the newest schema")
     feed = sub.add_parser("feed", help="operator-level feeds (polled for every workspace)")
     feed_sub = feed.add_subparsers(dest="feed_action", required=True)
-    feed_add = feed_sub.add_parser("add", help="add a feed")
-    feed_add.add_argument("url")
+    feed_add = feed_sub.add_parser("add", help="add a feed (or: add preset SERIES)")
+    feed_add.add_argument("url", help="the feed's URL, or 'preset' for a series' presets")
+    feed_add.add_argument("preset_series", nargs="?", metavar="SERIES",
+                          help="after 'preset': the series whose preset feeds to add")
     feed_add.add_argument("--series")
     feed_add.add_argument("--every", type=int, help="minutes between polls")
     feed_sub.add_parser("list", help="list feeds")
+    feed_presets = feed_sub.add_parser(
+        "presets", help="well-known racing news feeds by series (the bundled catalogue)")
+    feed_presets.add_argument("--series", help="only this series' feeds")
     feed_check = feed_sub.add_parser(
         "check", help="fetch a feed now and print its latest items with the moves read in "
                       "them (nothing stored, nothing sent)")

@@ -203,6 +203,16 @@ class FetchResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PresetFeed:
+    """A well-known racing news feed from the bundled catalogue (feeds/catalogue.toml):
+    `/feed presets` lists them, `/feed add preset <series>` adds a series' feeds."""
+
+    series: str  # as the gazetteer spells it: "IMSA", "F1"
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class IngestedPoll:
     """What `ingest_poll` stored: the poll's new articles (with their ids), the stories each
     made news of (new, or a rumour confirmed), and whether recording the poll disabled it."""

@@ -3,11 +3,12 @@ the feed URL check, and the look-ups several handlers share."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.alerts import workspace_scope
 from bot.commands.parsing import UsageError
 from bot.messages import CommandCall, Reply
+from bot.models import PresetFeed
 from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
 
 DEFAULT_SERIES = "default_series"  # the setting /lineup falls back to
@@ -30,8 +31,10 @@ class Context:
     def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None,
                  probe_feed: FeedProbe | None = None,
-                 prime_feed: FeedPrimer | None = None) -> None:
+                 prime_feed: FeedPrimer | None = None,
+                 presets: Sequence[PresetFeed] = ()) -> None:
         self.store = store
+        self.presets = tuple(presets)  # the feed catalogue: /feed presets
         self.check_feed_url = check_feed_url
         # Without a probe (unit tests of the commands alone) a URL is stored unchecked and
         # its first poll records its entries.
