@@ -69,6 +69,10 @@ class Pipeline:
         self._is_transient = is_transient
         self._held: set[int] = set()  # feeds claimed by this worker and still being polled
         self._to_release: set[int] = set()  # hand-backs the database refused
+        # Group commit: polls that stored nothing (304s, unchanged bodies, failures) wait
+        # here while one transaction records those before them, then go in the next.
+        self._quiet: list[tuple[int, FetchResult, asyncio.Future[bool]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         # The database failure the last cycle met, if any (reports say "database
         # unavailable" for the feeds it cost): the caller logs an outage once, not per feed.
         self.database_error: BaseException | None = None
@@ -143,6 +147,8 @@ class Pipeline:
                 task.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
+            if self._recorder is not None:  # the last group of polls is recorded
+                await asyncio.gather(self._recorder, return_exceptions=True)
 
     async def _renew_leases(self) -> None:
         """While polls run (feeds waiting for a slot included), push their leases on."""
@@ -218,8 +224,7 @@ class Pipeline:
 
     async def _ingest(self, feed: Feed, result: FetchResult) -> PollReport:
         if result.error is not None or result.not_modified or result.unchanged:
-            if await self._store.record_poll(feed.id, result, utcnow(),
-                                             max_failures=self._max_failures):
+            if await self._record_quiet(feed.id, result):
                 await self._tell_disabled(feed, result)
             return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
                               not_modified=result.not_modified or result.unchanged)
@@ -260,6 +265,35 @@ class Pipeline:
                           new_stories=len(stories), announced=feed.primed,
                           story_ids=tuple(s.id for s in stories), alerts_queued=queued,
                           moves=moves)
+
+    async def _record_quiet(self, feed_id: int, result: FetchResult) -> bool:
+        """Record a poll that stored no articles; True when it disabled the feed.
+
+        Most polls of a steady cycle are 304s: one transaction each would cost four round
+        trips to the database for two statements. Instead each waits for the recorder,
+        which writes everything that queued up while its last transaction ran: alone on a
+        quiet worker, dozens at a time on a busy one."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._quiet.append((feed_id, result, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_queued(), name="record-polls")
+        return await done
+
+    async def _record_queued(self) -> None:
+        while self._quiet:
+            group, self._quiet = self._quiet, []
+            try:
+                disabled = await self._store.record_polls(
+                    [(feed_id, result) for feed_id, result, _ in group], utcnow(),
+                    max_failures=self._max_failures)
+            except Exception as exc:  # each poll meets it (and hands its feed back)
+                for _, _, done in group:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for feed_id, _, done in group:
+                if not done.done():  # not cancelled meanwhile
+                    done.set_result(feed_id in disabled)
 
     async def _tell_disabled(self, feed: Feed, result: FetchResult) -> None:
         """Once per disable: storage reports the disabling poll only, and a disabled feed is

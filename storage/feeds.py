@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Feed, FetchResult, TargetKind, utc, utcnow
@@ -203,6 +203,16 @@ class FeedStorage(StoreBase):
         return released
 
     @translate_errors
+    async def record_polls(self, polls: Sequence[tuple[int, FetchResult]], now: datetime, *,
+                           max_failures: int = MAX_FAILURES) -> set[int]:
+        """`record_poll` for many polls that stored no articles, in one transaction (the
+        pipeline's group commit); returns the ids of the feeds this disabled."""
+        if not polls:
+            return set()
+        async with self._write() as connection:
+            return await record_polls(connection, polls, utc(now), max_failures=max_failures)
+
+    @translate_errors
     async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
                           new_entries: int = 0, max_failures: int = MAX_FAILURES,
                           alerts: int = 0, processed: Collection[int] = ()) -> bool:
@@ -228,6 +238,45 @@ async def record_poll(connection: AsyncConnection, feed_id: int, result: FetchRe
     row = (await connection.execute(select(feeds).where(feeds.c.id == feed_id))).first()
     if row is None:
         return False  # removed while it was being polled
+    changes = await _poll_changes(connection, row, result, now, new_entries=new_entries,
+                                  max_failures=max_failures, alerts=alerts)
+    await connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**changes))
+    return bool(changes.get("disabled_reason"))
+
+
+async def record_polls(connection: AsyncConnection, polls: Sequence[tuple[int, FetchResult]],
+                       now: datetime, *, max_failures: int = MAX_FAILURES) -> set[int]:
+    """Many polls that stored no articles (304s, unchanged bodies, failures) in the caller's
+    transaction: one SELECT of their rows, then one executemany UPDATE per set of changed
+    columns (a 304 and a failure change different ones). Returns the feeds it disabled."""
+    ids = sorted({feed_id for feed_id, _ in polls})
+    rows: dict[int, Any] = {}
+    for start in range(0, len(ids), _ID_CHUNK):
+        rows.update((row.id, row) for row in await connection.execute(
+            select(feeds).where(feeds.c.id.in_(ids[start:start + _ID_CHUNK]))))
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    disabled: set[int] = set()
+    for feed_id, result in polls:
+        row = rows.get(feed_id)
+        if row is None:
+            continue  # removed while it was being polled
+        changes = await _poll_changes(connection, row, result, now, max_failures=max_failures)
+        if changes.get("disabled_reason"):
+            disabled.add(feed_id)
+        # (SQLAlchemy reserves a column's own name for its parameter: hence the prefix.)
+        groups.setdefault(tuple(sorted(changes)), []).append(
+            {"p_id": feed_id, **{f"p_{column}": value for column, value in changes.items()}})
+    for columns, parameters in groups.items():
+        await connection.execute(
+            update(feeds).where(feeds.c.id == bindparam("p_id"))
+            .values({column: bindparam(f"p_{column}") for column in columns}), parameters)
+    return disabled
+
+
+async def _poll_changes(connection: AsyncConnection, row: Any, result: FetchResult,
+                        now: datetime, *, new_entries: int = 0,
+                        max_failures: int = MAX_FAILURES, alerts: int = 0) -> dict[str, Any]:
+    """The columns a poll changes: the next poll, the validators, the health counters."""
     changes: dict[str, Any] = {"last_polled_at": now, "lease_owner": None, "lease_until": None}
     if alerts:
         changes["alerts_produced"] = (row.alerts_produced or 0) + alerts
@@ -257,8 +306,7 @@ async def record_poll(connection: AsyncConnection, feed_id: int, result: FetchRe
             reason = f"{errors} failed polls in a row, the last: {result.error}"
         if reason is not None and not row.paused:
             changes.update(paused=True, disabled_reason=reason)
-    await connection.execute(update(feeds).where(feeds.c.id == feed_id).values(**changes))
-    return bool(changes.get("disabled_reason"))
+    return changes
 
 
 async def _moved(connection: AsyncConnection, row: Any, url: str) -> dict[str, Any]:

@@ -129,3 +129,26 @@ async def test_a_poll_with_two_new_entries_writes_only_those(store, site):
     assert counts.inserts_into_articles == 1
     print(f"steady poll, 2 new entries: {counts.statements} statements")
     assert counts.statements <= 30
+
+
+async def test_polls_that_store_nothing_are_recorded_in_shared_transactions(store, site):
+    for n in range(12):
+        site.set_feed(f"/f{n}.xml", rss([quiet_item(f"q{n}")], title=f"Feed {n}"))
+    ids = [(await store.add_feed(site.url(f"/f{n}.xml"))).id for n in range(12)]
+    async with feeds.HttpFeedFetcher(feeds.FetchSettings(allow_private=True)) as fetcher:
+        pipeline = Pipeline(store, fetcher, extractor=extract, gazetteer=gazetteer(),
+                            worker_id="poller", concurrency=16, per_host=16)
+        await pipeline.poll_due(now=utcnow() + timedelta(seconds=1))  # first polls
+        await store.mark_all_due(utcnow())
+        with counting(store) as counts:
+            reports = await pipeline.poll_due(now=utcnow() + timedelta(seconds=1))
+    assert sorted(r.feed_id for r in reports) == sorted(ids)
+    assert all(r.not_modified and r.error is None for r in reports)  # 304 each
+    # The recovery sweep and the claim, then the twelve 304s: they finish together, so the
+    # recorder writes them in a few transactions, where one each would make twelve.
+    print(f"12 polls answered 304: {counts.commits} transactions")
+    assert counts.commits <= 2 + 5
+    for feed in await store.list_feeds():
+        assert feed.last_polled_at is not None and feed.next_poll_at is not None
+        assert feed.next_poll_at > utcnow() + timedelta(seconds=500)  # scheduled, released
+    assert await store.claim_due_feeds(utcnow(), limit=20, worker="x", lease_seconds=5) == []
