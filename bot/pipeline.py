@@ -286,6 +286,11 @@ class Pipeline:
                 disabled = await self._store.record_polls(
                     [(feed_id, result) for feed_id, result, _ in group], utcnow(),
                     max_failures=self._max_failures)
+            except asyncio.CancelledError:  # shutting down: the waiting polls hand back
+                for _, _, done in group + self._quiet:
+                    done.cancel()
+                self._quiet = []
+                raise
             except Exception as exc:  # each poll meets it (and hands its feed back)
                 for _, _, done in group:
                     if not done.done():
