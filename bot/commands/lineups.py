@@ -142,9 +142,9 @@ def or_list(names: Sequence[str]) -> str:
 
 
 async def resolve_driver(ctx: Context, query: str) -> str | Reply:
-    names = set(await ctx.store.known_names(TargetKind.DRIVER))
-    names.update(ctx.gazetteer.driver_names())
-    found = match_name(query, names)
+    found = (await ctx.drivers.index()).match(query)
+    if found.name is None and not found.candidates and await ctx.drivers.reread_after_miss():
+        found = (await ctx.drivers.index()).match(query)  # learned a moment ago, elsewhere
     if found.name:
         return found.name
     if found.candidates:
