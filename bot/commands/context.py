@@ -116,6 +116,7 @@ class Context:
         self._gazetteer = gazetteer  # loaded on first use when not given
         self.drivers = LiveNames(store, TargetKind.DRIVER,
                                  lambda: self.gazetteer.driver_names())
+        self.teams = LiveNames(store, TargetKind.TEAM, tuple)  # the teams we hold news of
 
     @property
     def gazetteer(self) -> Gazetteer:

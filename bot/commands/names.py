@@ -107,6 +107,25 @@ class NameIndex:
         return NameMatch(None, tuple(name for name, _ in good))
 
 
+    def typo(self, query: str, *, limit: int = 5, cutoff: float | None = None) -> NameMatch:
+        """The exact name, or the one name `query` is a typo of as a whole (team names
+        share words, "Racing", so a tail means nothing), or the close candidates."""
+        wanted = name_key(query)
+        if not wanted or not self._keys:
+            return NameMatch(None)
+        exact = self._by_key.get(wanted)
+        if exact is not None:
+            return NameMatch(exact)
+        scored = process.extract(wanted, self._keys, scorer=fuzz.ratio, processor=None,
+                                 limit=limit, score_cutoff=cutoff or _TEAM_MIN_SCORE)
+        good = [(self._by_key[key], score) for key, score, _ in scored]
+        if not good:
+            return NameMatch(None)
+        if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
+            return NameMatch(good[0][0])
+        return NameMatch(None, tuple(name for name, _ in good))
+
+
 def match_name(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch:
     """One look-up over names given now (an index built for the occasion)."""
     return NameIndex(names).match(query, limit=limit)
@@ -119,22 +138,7 @@ _TEAM_MIN_SCORE = 74.0
 
 def match_typo(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch:
     """The exact name, or the one name `query` is a typo of, or the close candidates."""
-    by_key: dict[str, str] = {}
-    for name in names:
-        by_key.setdefault(name_key(name), name)
-    wanted = name_key(query)
-    if not wanted or not by_key:
-        return NameMatch(None)
-    if wanted in by_key:
-        return NameMatch(by_key[wanted])
-    scored = process.extract(wanted, list(by_key), scorer=fuzz.ratio, limit=limit,
-                             score_cutoff=_TEAM_MIN_SCORE)
-    good = [(by_key[key], score) for key, score, _ in scored]
-    if not good:
-        return NameMatch(None)
-    if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
-        return NameMatch(good[0][0])
-    return NameMatch(None, tuple(name for name, _ in good))
+    return NameIndex(names).typo(query, limit=limit)
 
 
 def prefix_suggestions(prefix: str, names: Iterable[str], *, limit: int = 25) -> list[str]:

@@ -142,12 +142,21 @@ def parse_options(spec: CommandSpec, words: list[str]) -> Options:
     options: dict[str, OptionValue] = {}
     by_name = {option.name: option for option in spec.options}
     remaining = []
+    named: dict[str, list[str]] = {}
+    taking: list[str] | None = None  # the words of a takes_words option named last
     for word in words:  # "team:Penske" names its option, as on Discord
         name, colon, value = word.partition(":")
         if colon and name.casefold() in by_name and value:
-            options[name.casefold()] = validate_option(spec, by_name[name.casefold()], value)
+            named[name.casefold()] = taking = [value]
+            if not by_name[name.casefold()].takes_words or " " in value:
+                taking = None  # a quoted value is whole already
+        elif taking is not None and not (word.isdigit() and len(word) == 4):
+            taking.append(word)
         else:
+            taking = None  # a season ends the name; the words after it are positional
             remaining.append(word)
+    for name, given in named.items():
+        options[name] = validate_option(spec, by_name[name], " ".join(given))
     positional = [option for option in spec.options if option.name not in options]
     for index, option in enumerate(positional):
         if not remaining:
