@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 DEFAULT_SERIES = "default_series"  # the setting /lineup falls back to
 MODERATORS = "moderators"  # user ids the platform's own admin check does not cover
 OPERATOR = "operator"  # the platform name of commands run from the `pitboard` CLI
+# The terminal's console is the operator too: its /feed list shows (and /feed add makes)
+# the operator's feeds, those PITBOARD_FEEDS and the demo poll.
+OPERATOR_PLATFORMS = frozenset({OPERATOR, "console"})
 
 
 def _default_gazetteer() -> Gazetteer:
@@ -144,7 +147,7 @@ class Context:
     def scope(platform: str, workspace: str) -> str | None:
         """Whose feeds: the operator's own (the CLI) belong to no workspace and alert
         everyone."""
-        return None if platform == OPERATOR else workspace_scope(platform, workspace)
+        return None if platform in OPERATOR_PLATFORMS else workspace_scope(platform, workspace)
 
 
 Handler = Callable[[Context, CommandCall], Awaitable[Reply]]

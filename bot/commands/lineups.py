@@ -12,7 +12,7 @@ from bot.commands.context import DEFAULT_SERIES, Context, Handler
 from bot.commands.names import NameIndex
 from bot.commands.parsing import UsageError
 from bot.keys import car_key, name_key
-from bot.messages import CommandCall, Reply
+from bot.messages import CommandCall, Reply, plural
 from bot.models import utcnow
 
 _SPAN = re.compile(r"(\d+)\s*(h|d|w)", re.IGNORECASE)
@@ -168,8 +168,8 @@ async def _lineup_drivers(ctx: Context, text: str) -> tuple[list[str], list[str]
         words = parts[0].split()
         glued = _glued(index, words) if len(words) > 1 else None
         if glued:
-            raise UsageError(f"Is that {len(glued)} drivers ({', '.join(glued)})? Separate "
-                             f"the drivers with commas, e.g. {example}.")
+            raise UsageError(f"Is that {plural(len(glued), 'driver')} ({', '.join(glued)})? "
+                             f"Separate the drivers with commas, e.g. {example}.")
         if len(words) > 3:
             raise UsageError(f"{parts[0]!r} looks like several names: separate the drivers "
                              f"with commas, e.g. {example}.")
@@ -261,7 +261,7 @@ async def news(ctx: Context, call: CommandCall) -> Reply:
     stories = await ctx.store.recent_stories(call.number("count") or 5)
     if not stories:
         return Reply(text="No driver moves seen yet.", ephemeral=True)
-    return Reply(text=f"Latest {len(stories)} driver moves",
+    return Reply(text=f"Latest {plural(len(stories), 'driver move')}",
                  cards=tuple(story_card(s, ctx.gazetteer) for s in stories))
 
 

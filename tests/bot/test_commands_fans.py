@@ -214,3 +214,42 @@ async def test_a_failed_background_reread_keeps_the_old_index(commands, store, m
     await drivers.settled()
     reply = await commands.run(CommandCall(name="driver", options={"name": "aitken"}, **FAN))
     assert reply.plain().startswith("Jack Aitken")
+
+
+# ----- did you mean, plurals ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("/linup 31", "Unknown command /linup. Did you mean /lineup? Type /help for the list."),
+    ("linup 31", "Unknown command /linup. Did you mean /lineup?"),
+    ("/folow team AXR", "Unknown command /folow. Did you mean /follow?"),
+    ("/feed ad https://x.example/rss", "Unknown /feed action 'ad'. Did you mean /feed add?"),
+    ("/lineup 31 seres:IMSA", "Unknown option 'seres'. Did you mean series:?"),
+    ("/lineup 31 colour:red", "Unknown option 'colour'. Usage: /lineup"),
+    ("/pitstop", "Unknown command /pitstop. Type /help for the list."),
+])
+async def test_mistyped_commands_and_options_get_a_did_you_mean(commands, typed, says):
+    reply = await commands.run_text(typed, **MOD)
+    assert reply.error and says in reply.text
+
+
+async def test_platform_options_and_names_get_a_did_you_mean_too(commands):
+    reply = await commands.run(CommandCall(name="lineup", options={"car": "31", "sreies": "x"},
+                                           **FAN))
+    assert reply.error and "Unknown option 'sreies'. Did you mean series:?" in reply.text
+    reply = await commands.run(CommandCall(name="chnages", **FAN))
+    assert reply.text == ("Unknown command /chnages. Did you mean /changes? "
+                          "Type /help for the list.")
+
+
+async def test_a_url_is_not_taken_for_an_option(commands):
+    reply = await commands.run_text("/feed add https://n.example/rss IMSA", **MOD)
+    assert "Unknown option" not in reply.text
+
+
+async def test_news_wording_follows_the_count(commands, store):
+    await seed_blomqvist(store)
+    assert (await say(commands, "/news")).text == "Latest 1 driver move"
+    await seed_move(store, "Jordan Taylor", "Corvette Racing", "3", published=utcnow(),
+                    entry="jt")
+    assert (await say(commands, "/news")).text == "Latest 2 driver moves"
