@@ -531,6 +531,19 @@ def _possessive_of_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> 
     return any(m.kind == PERSON and 0 <= m.start - team.end <= 4 for m in mentions)
 
 
+_AFFILIATION_WORDS = frozenset(WORDS["affiliation_words"])
+
+
+def _describes_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Mercedes factory drivers Buhk, Götz and Marciello crew Gruppe M's No. 999": a team
+    written as a title before a name says who the person is tied to, not the move's team."""
+    following = next((m for m in mentions if m.start >= team.end), None)
+    if following is None or following.kind != PERSON:
+        return False
+    words = doc.folded[team.end:following.start].split()
+    return 0 < len(words) <= 3 and all(word in _AFFILIATION_WORDS for word in words)
+
+
 def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Mention]) -> bool:
     tail = doc.text[team.end:team.end + 3]
     if not tail.startswith(("'s", "’s")):

@@ -32,6 +32,7 @@ from bot.rules.document import (
     RawMove,
     _coordinated,
     _cue_between,
+    _describes_person,
     _Doc,
     _is_list,
     _is_make,
@@ -127,7 +128,8 @@ class Slots(EngineBase):
                 continue
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
-            if want == TEAM and mention.kind == TEAM and _owned_make(doc, mention):
+            if want == TEAM and mention.kind == TEAM and (
+                    _owned_make(doc, mention) or _describes_person(doc, mention, mentions)):
                 continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
