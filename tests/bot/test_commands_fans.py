@@ -227,6 +227,7 @@ async def test_a_failed_background_reread_keeps_the_old_index(commands, store, m
     ("/lineup 31 seres:IMSA", "Unknown option 'seres'. Did you mean series:?"),
     ("/lineup 31 colour:red", "Unknown option 'colour'. Usage: /lineup"),
     ("/pitstop", "Unknown command /pitstop. Type /help for the list."),
+    ("/help linup", "Unknown command /linup. Did you mean /lineup?"),
 ])
 async def test_mistyped_commands_and_options_get_a_did_you_mean(commands, typed, says):
     reply = await commands.run_text(typed, **MOD)
