@@ -212,7 +212,11 @@ async def lineup_remove(ctx: Context, call: CommandCall) -> Reply:
     series = ctx.required_series(call.text("series"))
     season = call.number("season") or 0
     driver = call.text("driver") or ""
-    driver = ctx.gazetteer.canonical_driver(driver) or driver
+    found = (await ctx.drivers.index()).match(driver)  # "blomqvist" is Tom Blomqvist
+    if found.candidates:
+        raise UsageError(f"Which driver is {driver!r}? Did you mean {or_list(found.candidates)}?"
+                         " Nothing was changed.")
+    driver = found.name or driver
     removed = await ctx.store.remove_from_lineup(car, series, season, driver,
                                                  moderator=_moderator(call))
     state = "Removed" if removed else "Recorded: no open seat, but articles won't add"

@@ -112,6 +112,13 @@ async def test_lineup_set_asks_when_a_name_fits_several_drivers(commands, store)
     assert await store.lineup("5", series="IMSA", season=2024) == []
 
 
+async def test_lineup_remove_resolves_the_driver_too(commands, store):
+    await seed_blomqvist(store)
+    reply = await say(commands, "/lineup-remove 31 IMSA 2024 blomqvst", **MOD)
+    assert reply.text == "Removed Tom Blomqvist from #31 (IMSA 2024)."
+    assert "Tom Blomqvist" not in {s.driver for s in await store.lineup("31", series="IMSA")}
+
+
 # ----- /changes ----------------------------------------------------------------------------
 
 
