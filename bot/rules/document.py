@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
+from lemminflect import getAllLemmas, getInflection
 
 from bot.models import MoveKind, Status
 from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
@@ -206,6 +207,26 @@ _ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junio
 
 
 _PAST_VERBS = WORDS["past_verbs"]
+
+
+_STATE_VERBS = WORDS["state_verbs"]
+
+
+@lru_cache(maxsize=4096)
+def _is_state_now(word: str) -> bool:
+    """"partners", "drives", "form": the present simple of a verb that tells where one is."""
+    return any(lemma in _STATE_VERBS and word in (*getInflection(lemma, "VBZ"),
+                                                  *getInflection(lemma, "VBP"))
+               for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+@lru_cache(maxsize=4096)
+def _is_past_tense(word: str) -> bool:
+    """"made", "lost", "spent": the simple past of some verb (and not also its present)."""
+    for lemma in getAllLemmas(word).get("VERB", ()):
+        if word in getInflection(lemma, "VBD") and word not in getInflection(lemma, "VBP"):
+            return True
+    return False
 
 
 # "Harvick's successor", "Ocon's seat": the driver whose place the mover takes.

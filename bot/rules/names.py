@@ -34,6 +34,10 @@ from bot.rules.text import fold
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
 _OWNER = re.compile(
     rf"(?<![\w'’])([{_UPPER}][\w\-]*(?:[ \t]+[{_UPPER}\d][\w\-]*){{0,3}})['’]s(?=\s)")
+# "Latvala will become team principal": a known driver named to a post is staff now.
+_BECOMES = ("becomes ", "will become ", "has become ", "to become ",
+            "is to become ", "became ")
+
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
 
 
@@ -263,6 +267,8 @@ class Names(EngineBase):
                         for w in words)
                     close = close and (not mention.known or doc.text[mention.end:c_start]
                                        .lstrip().startswith((",", "is", "as", "was")))
+                    # "Latvala will become team principal": named to a post, staff now.
+                    close = close or (len(words) <= 3 and gap.lstrip().startswith(_BECOMES))
                     # "Adrian Newey will join Aston Martin in March as managing technical
                     # partner": the post he is named to, said after the move. (A known driver
                     # "continues representing the team as an ambassador" is still a driver.)

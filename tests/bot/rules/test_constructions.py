@@ -373,3 +373,96 @@ def test_the_line_up_as_it_is_now_is_not_a_signing() -> None:
 def test_out_of_a_race_is_not_out_of_a_seat(title: str) -> None:
     assert not moves(title, "Jack Miller fell at turn six on the fourth lap of the race, "
                             "ending a difficult weekend for Pramac.", "MotoGP")
+
+
+@pytest.mark.parametrize("aside", [
+    "who lost his Alpine seat to Jack Doohan",
+    "who made his debut with Alpine in 2021",
+    "who spent two seasons at Williams",
+])
+def test_a_relative_clause_in_the_past_is_history(aside: str) -> None:
+    found = moves("Ocon settles in",
+                  f"Esteban Ocon, {aside}, scored points in Bahrain for Haas.", "F1")
+    assert not found
+
+
+def test_a_past_verb_reporting_what_is_to_come_is_still_news() -> None:
+    found = moves("Sargeant thrilled",
+                  "Logan Sargeant, who confirmed on Monday that he will join Williams, scored "
+                  "his first points in Austin.", "F1")
+    assert ("Logan Sargeant", "join", "Williams", None) in found
+
+
+def test_a_driver_named_to_a_post_is_staff() -> None:
+    assert not moves("Wurz takes charge",
+                     "Alexander Wurz will become team principal of Williams next season, "
+                     "succeeding Jost Capito.", "F1")
+
+
+def test_a_team_a_maker_owns_is_the_entry() -> None:
+    found = moves("Fernandez moves", "Augusto Fernandez has signed for Yamaha's Pramac team "
+                  "for next season.", "MotoGP")
+    assert [t for d, _, t, _ in found] == ["Pramac Racing"]
+
+
+def test_a_team_after_an_origin_word_is_where_the_driver_comes_from() -> None:
+    found = moves("Ilott back", "Callum Ilott returns to IndyCar after a season away following "
+                  "two seasons with Juncos Hollinger Racing.", "IndyCar")
+    assert all(t != "Juncos Hollinger Racing" for _, _, t, _ in found)
+
+
+def test_an_event_is_nobody() -> None:
+    found = moves("Cadillac shows its car", "Cadillac unveiled its new prototype at Goodwood "
+                  "Speed Week, to be run by Jota.", "WEC")
+    assert not found
+
+
+@pytest.mark.parametrize("aside", ["who partners Jake Dennis at Andretti",
+                                   "who races for Andretti alongside Jake Dennis"])
+def test_a_relative_clause_in_the_present_says_where_a_driver_is(aside: str) -> None:
+    assert not moves("Vergne content", f"Jean-Eric Vergne, {aside}, said he was enjoying the "
+                     "new car after testing in Valencia.", "Formula E")
+
+
+def test_a_relative_clause_with_next_season_is_still_a_move() -> None:
+    found = moves("Vergne happy", "Jean-Eric Vergne, who partners Jake Dennis at Andretti next "
+                  "season, won in Valencia.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Jean-Eric Vergne", "join")}
+
+
+def test_what_a_driver_swaps_is_left_behind() -> None:
+    found = moves("Gasly to swap AlphaTauri for Alpine",
+                  "Pierre Gasly will drive for Alpine next year. He will partner Esteban Ocon, "
+                  "taking the seat of Fernando Alonso.", "F1")
+    assert {t for _, k, t, _ in found if k == "join"} == {"Alpine"}
+
+
+def test_a_second_verb_shares_the_first_verbs_team() -> None:
+    found = moves("Trident settles its line-up",
+                  "Trident has kept Gabriele Mini for another Formula 3 season and signed "
+                  "Leonardo Fornaroli from Carlin.", "F3")
+    assert ("Leonardo Fornaroli", "join", "Trident", None) in found
+    assert ("Gabriele Mini", "extend", "Trident", None) in found
+
+
+def test_a_sentence_after_a_name_suffix_keeps_its_own_reading() -> None:
+    found = moves("Allmendinger confirmed",
+                  "AJ Allmendinger will drive the No. 16 for Kaulig Racing, taking over from "
+                  "Dale Earnhardt Jr. The team denied rumours it would shut down in the autumn.",
+                  "NASCAR Cup")
+    assert ("AJ Allmendinger", "join", "Kaulig Racing", "16") in found
+
+
+def test_a_career_tally_is_not_a_race() -> None:
+    found = moves("Tander calls it a day",
+                  "Garth Tander has retired from Supercars after 20 seasons and 56 race wins.",
+                  "Supercars")
+    assert {(d, k) for d, k, _, _ in found} == {("Garth Tander", "retire")}
+
+
+def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second() -> None:
+    found = moves("Haas reshuffles",
+                  "Haas has released Nikita Mazepin with immediate effect and promoted "
+                  "reserve driver Pietro Fittipaldi into his seat.", "F1")
+    assert ("Pietro Fittipaldi", "promote", "Haas", None) in found
+    assert ("Nikita Mazepin", "leave", "Haas", None) in found
