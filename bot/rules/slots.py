@@ -56,9 +56,11 @@ _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 def _counted(doc: _Doc, position: int) -> bool:
-    """"97 race wins", "two podiums": a number just before makes it a career's tally."""
+    """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
+    won the race in 2021", a relative clause, the person's history."""
     before = doc.folded[max(0, position - 16):position].split()[-2:]
-    return any(word.isdigit() or word in _NUMBER_WORDS for word in before)
+    return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
+               for word in before)
 
 
 def _ends_with_and(gap: str) -> bool:
@@ -67,8 +69,10 @@ def _ends_with_and(gap: str) -> bool:
     return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
 
 
-def _maker(mention: Mention) -> bool:
-    return any(c.how == "manufacturer" for c in mention.candidates)
+def _an_entry(doc: _Doc, mention: Mention) -> bool:
+    """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
+    named = sum(c.how in ("name", "alias") for c in mention.candidates)
+    return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
 # "who confirmed he will join": a past verb reporting what is still to come.
@@ -211,6 +215,10 @@ class Slots(EngineBase):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
                     want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
                 continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
+            if want == CAR and mention.kind == TEAM and position + 1 < len(after) and \
+                    after[position + 1].kind == CAR and \
+                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
+                continue  # "drive the Manthey PureRxcing No. 92": the car's entrant first
             if mention.kind != want:
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
@@ -221,8 +229,7 @@ class Slots(EngineBase):
                     if c_end <= mention.start):
                 return []  # "returns to IndyCar after two seasons with Andretti": his past
             if want == TEAM and _possessive(doc, mention) and position + 1 < len(after) and \
-                    after[position + 1].kind == TEAM and _maker(mention) and \
-                    not _maker(after[position + 1]) and \
+                    after[position + 1].kind == TEAM and _an_entry(doc, after[position + 1]) and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
                 mention = after[position + 1]  # "signed for KTM's Tech3 team": the entry
             if slot == "driver" and _possessive(doc, mention) and [
@@ -361,6 +368,10 @@ class Slots(EngineBase):
                 continue  # "Hamilton to Ferrari", but not "Bearman tests for Haas"
             if pattern.clause_end and not ends_clause:
                 continue
+            if pattern.vetoed_by and any(
+                    s_start <= c_start < s_end and not _counted(doc, c_start)
+                    for name in pattern.vetoed_by for c_start, _ in doc.cues.get(name, ())):
+                continue  # "Toyota's No. 7, shared by A, B and C, held off ...": a race
             filled: dict[str, list[Mention]] = {}
             used: set[int] = set()
             ok = True

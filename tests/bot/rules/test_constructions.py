@@ -466,3 +466,43 @@ def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second() -> None
                   "reserve driver Pietro Fittipaldi into his seat.", "F1")
     assert ("Pietro Fittipaldi", "promote", "Haas", None) in found
     assert ("Nikita Mazepin", "leave", "Haas", None) in found
+
+
+def test_both_staying_on_is_a_stay() -> None:
+    found = moves("Jaguar unchanged", "Jaguar TCS Racing will field an unchanged line-up next "
+                  "season, with Mitch Evans and Nick Cassidy both staying on.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Mitch Evans", "extend"),
+                                                 ("Nick Cassidy", "extend")}
+
+
+def test_a_crew_named_in_a_race_report_is_no_seat() -> None:
+    assert not moves("Porsche wins at Spa",
+                     "The No. 6 Porsche of Kevin Estre and Laurens Vanthoor won at Spa, holding "
+                     "off Cadillac's No. 2 shared by Earl Bamber and Alex Lynn.", "WEC")
+
+
+def test_a_race_won_in_a_relative_clause_does_not_veto_the_crew() -> None:
+    found = moves("Lynn recalled", "Earl Bamber, who won Le Mans in 2017, will share Chip "
+                  "Ganassi Racing's No. 2 with Alex Lynn next season.", "WEC")
+    assert ("Earl Bamber", "join") in {(d, k) for d, k, _, _ in found}
+
+
+def test_a_possessive_title_in_apposition_is_an_aside() -> None:
+    found = moves("Bergmeister steps away", "Jörg Bergmeister, Porsche's longest-serving works "
+                  "driver, has retired from professional racing.", "IMSA")
+    assert {(d, k) for d, k, _, _ in found} == {("Jörg Bergmeister", "retire")}
+
+
+def test_a_crew_drives_the_car_its_entrant_names() -> None:
+    found = moves("Proton sets its crews", "Proton Competition will run two cars. Gianmaria "
+                  "Bruni, Neel Jani and Harry Tincknell drive the Proton Competition No. 99.",
+                  "WEC")
+    assert {(d, car) for d, _, _, car in found} == {
+        ("Gianmaria Bruni", "99"), ("Neel Jani", "99"), ("Harry Tincknell", "99")}
+
+
+def test_drivers_who_complete_the_crew_take_its_seats() -> None:
+    found = moves("Lamborghini names its Daytona crew",
+                  "Mirko Bortolotti will drive Lamborghini Iron Lynx's No. 63 at Daytona. "
+                  "Andrea Caldarelli and Romain Grosjean complete the crew.", "IMSA")
+    assert {d for d, *_ in found} == {"Mirko Bortolotti", "Andrea Caldarelli", "Romain Grosjean"}
