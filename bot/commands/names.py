@@ -28,10 +28,12 @@ class NameIndex:
 
     def __init__(self, names: Iterable[str] = ()) -> None:
         self._by_key: dict[str, str] = {}
-        self._tails: dict[str, list[str]] = {}
+        self._tails: dict[str, list[str]] = {}  # tail -> the keys ending in it
         self._word_sets: dict[str, list[str]] = {}  # words sorted: "verstappen max"
         self._keys: list[str] = []  # the prepared choice list, in the order names arrived
-        self._last_words: dict[int, list[str]] = {}  # n -> each key's last n words
+        # n -> every distinct n-word tail of a longer name: surnames are shared, so this
+        # list is far shorter than the names, and a surname typo is scored once per surname
+        self._tails_by_words: dict[int, list[str]] = {}
         self._seen: set[str] = set()  # names as given: a re-read skips them unfolded
         self.add(names)
 
@@ -56,19 +58,13 @@ class NameIndex:
             words = key.split()
             self._word_sets.setdefault(" ".join(sorted(words)), []).append(name)
             for start in range(1, len(words)):
-                self._tails.setdefault(" ".join(words[start:]), []).append(name)
-            for count, tails in self._last_words.items():
-                tails.append(" ".join(words[-count:]))
+                tail = " ".join(words[start:])
+                if tail not in self._tails:
+                    self._tails[tail] = []
+                    self._tails_by_words.setdefault(len(words) - start, []).append(tail)
+                self._tails[tail].append(key)
             added += 1
         return added
-
-    def _tails_of(self, count: int) -> list[str]:
-        """Every key's last `count` words, aligned with the choice list; built on first use."""
-        tails = self._last_words.get(count)
-        if tails is None:
-            tails = self._last_words[count] = [" ".join(key.split()[-count:])
-                                               for key in self._keys]
-        return tails
 
     def match(self, query: str, *, limit: int = 5) -> NameMatch:
         wanted = name_key(query)
@@ -78,7 +74,7 @@ class NameIndex:
         if exact is not None:
             return NameMatch(exact)
         # "blomqvist" or "de vries": a surname (or its tail) names a driver when only one fits.
-        tails = self._tails.get(wanted, ())
+        tails = [self._by_key[key] for key in self._tails.get(wanted, ())]
         if len(tails) == 1:
             return NameMatch(tails[0])
         if len(tails) > 1:
@@ -91,14 +87,17 @@ class NameIndex:
         # rapidfuzz over the prepared lists, the better score of a name counting. Plain
         # ratio, not WRatio: its partial and token passes cost 15x on 12,000 names, and
         # the exact, surname and word-order look-ups above already cover what they add.
-        best: dict[int, float] = {}
-        for choices in (self._keys, self._tails_of(len(wanted.split()))):
-            for _, score, index in process.extract(wanted, choices, scorer=fuzz.ratio,
-                                                   processor=None, limit=limit,
-                                                   score_cutoff=_MIN_SCORE):
-                best[index] = max(score, best.get(index, 0.0))
-        ranked = sorted(((score, self._keys[index]) for index, score in best.items()),
-                        reverse=True)[:limit]
+        best: dict[str, float] = {}
+        for key, score, _ in process.extract(wanted, self._keys, scorer=fuzz.ratio,
+                                             processor=None, limit=limit,
+                                             score_cutoff=_MIN_SCORE):
+            best[key] = score
+        for tail, score, _ in process.extract(
+                wanted, self._tails_by_words.get(len(wanted.split()), ()), scorer=fuzz.ratio,
+                processor=None, limit=limit, score_cutoff=_MIN_SCORE):
+            for key in self._tails[tail]:
+                best[key] = max(score, best.get(key, 0.0))
+        ranked = sorted(((score, key) for key, score in best.items()), reverse=True)[:limit]
         good = [(self._by_key[key], score) for score, key in ranked]
         if not good:
             return NameMatch(None)
