@@ -480,9 +480,10 @@ class Slots(EngineBase):
         # Perez, will drive": a relative clause in the past is the person's history.
         clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)
         before = doc.folded[clause_start:t_start].split()
-        if "who" in before:
+        pronoun = "who" if "who" in before else "which" if "which" in before else None
+        if pronoun is not None:
             trigger = doc.folded[t_start:t_end].split()
-            relative = before[before.index("who") + 1:]
+            relative = before[before.index(pronoun) + 1:]
             verb = (relative + trigger)[0]
             # "seat to Perez" is no infinitive; "will join" in the trigger is the future.
             if not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (

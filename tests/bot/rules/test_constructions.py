@@ -506,3 +506,42 @@ def test_drivers_who_complete_the_crew_take_its_seats() -> None:
                   "Mirko Bortolotti will drive Lamborghini Iron Lynx's No. 63 at Daytona. "
                   "Andrea Caldarelli and Romain Grosjean complete the crew.", "IMSA")
     assert {d for d, *_ in found} == {"Mirko Bortolotti", "Andrea Caldarelli", "Romain Grosjean"}
+
+
+def test_a_teams_past_choice_in_a_relative_clause_is_history() -> None:
+    found = moves("Ocon picks Haas", "Esteban Ocon has signed with Haas for 2025 and will leave "
+                  "Alpine, which chose Jack Doohan to replace him, after the finale.", "F1")
+    assert {d for d, *_ in found} == {"Esteban Ocon"}
+
+
+def test_the_same_trio_returning_is_a_stay() -> None:
+    found = moves("GT3 entries", "AF Corse returns with the same trio of Alessio Rovera, "
+                  "Francois Heriau and Simon Mann in the No. 54 Ferrari.", "WEC")
+    assert {k for _, k, _, _ in found} == {"extend"}
+
+
+@pytest.mark.parametrize("origin", ["Sargeant switches from Carlin.",
+                                    "Sargeant spent his rookie season with Carlin.",
+                                    "Sargeant has raced for Carlin since 2023."])
+def test_where_a_driver_comes_from_is_read_in_any_tense(origin: str) -> None:
+    found = extract(Article(entry_id="c", title="Prema completes its line-up",
+                            summary=f"Prema will field Logan Sargeant in Formula 3 in 2025. "
+                                    f"{origin}", series="F3", published=DATE)).moves
+    assert [(m.driver, m.from_team) for m in found] == [("Logan Sargeant", "Carlin")]
+
+
+def test_a_companion_who_moves_with_the_driver_moves_too() -> None:
+    found = moves("Evans switches to Hyundai",
+                  "Elfyn Evans will drive for Hyundai Motorsport next year. His long-time "
+                  "co-driver Scott Martin moves with him to the Korean squad.", "WRC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Elfyn Evans", "join", "Hyundai Motorsport"),
+        ("Scott Martin", "join", "Hyundai Motorsport")}
+
+
+def test_one_move_told_twice_names_the_team_as_the_article_writes_it() -> None:
+    found = moves("McLaren releases Hinchcliffe",
+                  "Arrow McLaren SP has released James Hinchcliffe despite his contract for "
+                  "next season.", "IndyCar")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("James Hinchcliffe", "leave", "Arrow McLaren SP")}
