@@ -132,10 +132,9 @@ async def test_feed_list_counts_the_alerts_each_feed_produced(app, server):
 
     server.set_feed("/imsa.xml", rss([OLD_NEWS], title="Sportscar News"))
     server.set_feed("/quiet.xml", rss(ITEMS[:1], title="Quiet Notes"))
-    # Added with /feed add on the console: the feeds of its workspace, "console:local".
-    imsa = await app.store.add_feed(server.url("/imsa.xml"), series="IMSA",
-                                    workspace="console:local")
-    quiet = await app.store.add_feed(server.url("/quiet.xml"), workspace="console:local")
+    # The console's /feed list shows the operator's feeds (no workspace).
+    imsa = await app.store.add_feed(server.url("/imsa.xml"), series="IMSA")
+    quiet = await app.store.add_feed(server.url("/quiet.xml"))
     await app.pipeline.poll_due(now=later(1))  # the first polls record, announce nothing
     server.set_feed("/imsa.xml", rss([BLOMQVIST, OLD_NEWS], title="Sportscar News"))
     reports = await app.pipeline.poll_due(now=later(2))

@@ -83,7 +83,7 @@ async def test_add_preset_adds_a_series_feeds_through_the_checked_path(app, serv
     # The dead one is refused with its reason, as /feed add URL refuses it; the others stand.
     assert (f"Gone Racing ({server.url('/moved-away.xml')}): Can't add that feed: HTTP 404"
             in text)
-    added = await app.store.list_feeds("console:local")
+    added = await app.store.list_feeds(None)
     assert sorted(f.url for f in added) == sorted(
         [server.url("/sportscar.xml"), server.url("/paddock.xml")])
     # Probed and primed like any added feed: named from their titles, entries recorded
@@ -95,7 +95,7 @@ async def test_add_preset_adds_a_series_feeds_through_the_checked_path(app, serv
     again = await app.commands.run_text("/feed add preset IMSA", **MOD)
     assert "Added 0 of the 3" in again.plain() and "already on the feed list" in again.plain()
     assert not again.error  # one refused, but the others are already there
-    assert len(await app.store.list_feeds("console:local")) == 2
+    assert len(await app.store.list_feeds(None)) == 2
 
 
 async def test_add_preset_needs_a_moderator_and_a_series_with_presets(app):
