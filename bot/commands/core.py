@@ -4,16 +4,23 @@ once, and turns every failure into a sentence for the user."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.commands import admin, follows, lineups
 from bot.commands import help as help_
 from bot.commands.context import Context, Handler, refusal
 from bot.commands.names import prefix_suggestions
-from bot.commands.parsing import Options, UsageError, check_options, parse_line
+from bot.commands.parsing import (
+    Options,
+    UsageError,
+    check_options,
+    parse_line,
+    unknown_command,
+)
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec, OptionType
 from bot.messages import FAILED, CommandCall, Reply
-from bot.models import TargetKind
+from bot.models import PresetFeed, TargetKind
 from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
 
 log = logging.getLogger(__name__)
@@ -42,9 +49,11 @@ class Commands:
     def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None,
                  probe_feed: FeedProbe | None = None,
-                 prime_feed: FeedPrimer | None = None) -> None:
+                 prime_feed: FeedPrimer | None = None,
+                 presets: Sequence[PresetFeed] = ()) -> None:
         self._context = Context(store, gazetteer=gazetteer, check_feed_url=check_feed_url,
-                                probe_feed=probe_feed, prime_feed=prime_feed)
+                                probe_feed=probe_feed, prime_feed=prime_feed,
+                                presets=presets)
         missing = {spec.name for spec in SPECS} - set(HANDLERS)
         if missing:  # a spec without a handler would be a command that silently does nothing
             raise RuntimeError(f"command specs without a handler: {sorted(missing)}")
@@ -56,7 +65,7 @@ class Commands:
     async def run(self, call: CommandCall) -> Reply:
         spec = SPECS_BY_NAME.get(call.name.strip().lstrip("/").casefold())
         if spec is None:
-            return refusal(f"Unknown command /{call.name}. Type /help for the list.")
+            return refusal(unknown_command(call.name.strip().lstrip("/")))
         if spec.moderator_only and not call.is_moderator:
             return refusal(f"/{spec.name} is for moderators only (Manage Server on Discord, "
                            "workspace admins on Slack).")
