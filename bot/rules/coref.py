@@ -159,6 +159,8 @@ class Coreference(EngineBase):
         if in_title:
             # "Bottas leaves Mercedes for multi-year Alfa Romeo deal": where the title goes.
             for mention in in_title:
+                if self._after_cue(doc, mention, "from_team", 1):
+                    continue  # "Hamilton to swap Mercedes for Ferrari"
                 if doc.folded[max(0, mention.start - 16):mention.start].split()[-2:] and any(
                         w in _DESTINATION_WORDS
                         for w in doc.folded[max(0, mention.start - 16):mention.start].split()[-2:]):

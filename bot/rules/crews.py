@@ -15,6 +15,7 @@ from bot.rules.document import (
     Mention,
     RawMove,
     _coordinated,
+    _describes_person,
     _Doc,
     _is_make,
     _owned_make,
@@ -42,6 +43,7 @@ class Crews(EngineBase):
                 continue
             places = [m for m in mentions if m.kind == CAR or (
                 m.kind == TEAM and not _owned_make(doc, m) and not _is_make(doc, m)
+                and not _describes_person(doc, m, mentions)
                 and not self._after_cue(doc, m, "from_team"))]
             if not any(m.kind == CAR for m in places):
                 continue  # a crew is announced with its car

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
+from lemminflect import getAllLemmas, getInflection
 
 from bot.models import MoveKind, Status
 from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
@@ -206,6 +207,26 @@ _ROLE_AT = re.compile(r"['’]s\s+(?:(?:reserve|test|development|simulator|junio
 
 
 _PAST_VERBS = WORDS["past_verbs"]
+
+
+_STATE_VERBS = WORDS["state_verbs"]
+
+
+@lru_cache(maxsize=4096)
+def _is_state_now(word: str) -> bool:
+    """"partners", "drives", "form": the present simple of a verb that tells where one is."""
+    return any(lemma in _STATE_VERBS and word in (*getInflection(lemma, "VBZ"),
+                                                  *getInflection(lemma, "VBP"))
+               for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+@lru_cache(maxsize=4096)
+def _is_past_tense(word: str) -> bool:
+    """"made", "lost", "spent": the simple past of some verb (and not also its present)."""
+    for lemma in getAllLemmas(word).get("VERB", ()):
+        if word in getInflection(lemma, "VBD") and word not in getInflection(lemma, "VBP"):
+            return True
+    return False
 
 
 # "Harvick's successor", "Ocon's seat": the driver whose place the mover takes.
@@ -529,6 +550,19 @@ def _possessive_of_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> 
     if not tail.startswith(("'s", "’s")):
         return False
     return any(m.kind == PERSON and 0 <= m.start - team.end <= 4 for m in mentions)
+
+
+_AFFILIATION_WORDS = frozenset(WORDS["affiliation_words"])
+
+
+def _describes_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Mercedes factory drivers Buhk, Götz and Marciello crew Gruppe M's No. 999": a team
+    written as a title before a name says who the person is tied to, not the move's team."""
+    following = next((m for m in mentions if m.start >= team.end), None)
+    if following is None or following.kind != PERSON:
+        return False
+    words = doc.folded[team.end:following.start].split()
+    return 0 < len(words) <= 3 and all(word in _AFFILIATION_WORDS for word in words)
 
 
 def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Mention]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
@@ -12,10 +13,12 @@ from bot.rules.document import (
     _NAME_RUN,
     _TEAM_WORDS,
     _TOKEN,
+    _UPPER,
     CAR,
     PERSON,
     SERIES,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     _Doc,
@@ -27,6 +30,20 @@ from bot.rules.document import (
     _word_key,
 )
 from bot.rules.text import fold
+
+# "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
+_OWNER = re.compile(
+    rf"(?<![\w'’])([{_UPPER}][\w\-]*(?:[ \t]+[{_UPPER}\d][\w\-]*){{0,3}})['’]s(?=\s)")
+# "Latvala will become team principal": a known driver named to a post is staff now.
+_BECOMES = ("becomes ", "will become ", "has become ", "to become ",
+            "is to become ", "became ")
+
+_COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
+
+
+def _names_a_competition(folded: str, end: int) -> bool:
+    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between.
+    return any(word in _COMPETITION_NOUNS for word in folded[end:end + 30].split()[:2])
 
 
 @lru_cache(maxsize=8192)
@@ -93,8 +110,15 @@ class Names(EngineBase):
                 if text.endswith(("'s", "’s", "s'", "s’"), t_start, t_end):
                     pieces.append([])
             for piece in pieces:
-                while piece and _word_key(text, folded, *piece[0]) in self.not_names:
-                    piece = piece[1:]
+                while piece:
+                    if len(piece) > 2 and " ".join(
+                            _word_key(text, folded, *token) for token in piece[:2]
+                    ) in self.rules.nationalities:
+                        piece = piece[2:]  # "New Zealander Andy Higgins"
+                    elif _word_key(text, folded, *piece[0]) in self.not_names:
+                        piece = piece[1:]
+                    else:
+                        break
                 if piece:
                     runs.append((piece[0][0], piece[-1][1], piece))
         surnames: dict[str, str] = {}
@@ -121,7 +145,7 @@ class Names(EngineBase):
                 mask[start:end] = b"\x01" * (end - start)
                 continue
             if " ".join(folded_words) not in surnames and start >= title_end and \
-                    2 <= len(words) <= 4 and not any(
+                    2 <= len(words) <= 4 and not _names_a_competition(folded, end) and not any(
                         w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
                         for w in folded_words):
                 unknown.append(piece)
@@ -174,9 +198,35 @@ class Names(EngineBase):
             if driver is not None:
                 mask[start:end] = b"\x01" * (end - start)
                 chosen.append(Mention(start, end, PERSON, driver, known=True))
+        chosen.extend(self._car_owners(text, folded, mask, chosen, cars))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=lambda m: m.start)
         return chosen
+
+    def _car_owners(self, text: str, folded: str, mask: bytearray, chosen: list[Mention],
+                    cars: list[tuple[int, int, str]]) -> list[Mention]:
+        """"Rowe's BMW", "Gruppe M's No. 999": whoever owns a car is its team, even a team
+        no list knows. A make or a car number owned by a name makes that name a team."""
+        owners: list[Mention] = []
+        held = sorted([start for start, _, _ in cars] + [
+            m.start for m in chosen
+            if m.kind == TEAM and any(c.how == "manufacturer" for c in m.candidates)])
+        if not held:
+            return owners
+        for match in _OWNER.finditer(text):
+            start, end = match.span(1)
+            if mask.find(1, start, end) != -1:
+                continue
+            key = " ".join(folded[start:end].split())
+            if key in self.not_names or len(key) < 3:
+                continue
+            # What the owner holds follows within a few words ("Rowe's factory-backed BMW").
+            after = match.end()
+            reach = after + len(" ".join(text[after:after + 60].split()[:3])) + 2
+            if any(after <= place <= reach for place in held):
+                owners.append(Mention(start, end, TEAM, text[start:end]))
+                mask[start:match.end()] = b"\x01" * (match.end() - start)
+        return owners
 
     @staticmethod
     def _register(name: str, surnames: dict[str, str], firsts: dict[str, list[str]]) -> None:
@@ -217,6 +267,8 @@ class Names(EngineBase):
                         for w in words)
                     close = close and (not mention.known or doc.text[mention.end:c_start]
                                        .lstrip().startswith((",", "is", "as", "was")))
+                    # "Latvala will become team principal": named to a post, staff now.
+                    close = close or (len(words) <= 3 and gap.lstrip().startswith(_BECOMES))
                     # "Adrian Newey will join Aston Martin in March as managing technical
                     # partner": the post he is named to, said after the move. (A known driver
                     # "continues representing the team as an ambassador" is still a driver.)

@@ -32,9 +32,12 @@ from bot.rules.document import (
     RawMove,
     _coordinated,
     _cue_between,
+    _describes_person,
     _Doc,
     _is_list,
     _is_make,
+    _is_past_tense,
+    _is_state_now,
     _outside_asides,
     _owned_make,
     _possessive,
@@ -49,6 +52,14 @@ _TO_WORDS = WORDS["to_words"]
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
+
+
+def _maker(mention: Mention) -> bool:
+    return any(c.how == "manufacturer" for c in mention.candidates)
+
+
+# "who confirmed he will join": a past verb reporting what is still to come.
+_FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
 
 
 class Slots(EngineBase):
@@ -127,7 +138,8 @@ class Slots(EngineBase):
                 continue
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
-            if want == TEAM and mention.kind == TEAM and _owned_make(doc, mention):
+            if want == TEAM and mention.kind == TEAM and (
+                    _owned_make(doc, mention) or _describes_person(doc, mention, mentions)):
                 continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
@@ -182,6 +194,16 @@ class Slots(EngineBase):
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
                 return []
+            if want == TEAM and any(
+                    t_end <= c_start and len(doc.folded[c_end:mention.start].split()) <= 2
+                    for c_start, c_end in doc.cues.get("from_team", ())
+                    if c_end <= mention.start):
+                return []  # "returns to IndyCar after two seasons with Andretti": his past
+            if want == TEAM and _possessive(doc, mention) and position + 1 < len(after) and \
+                    after[position + 1].kind == TEAM and _maker(mention) and \
+                    not _maker(after[position + 1]) and \
+                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
+                mention = after[position + 1]  # "signed for KTM's Tech3 team": the entry
             if slot == "driver" and _possessive(doc, mention) and [
                     w for w in doc.folded[mention.end:mention.end + 16].split()
                     if w != "s"][:1] not in _OWNED_DEALS:
@@ -419,12 +441,20 @@ class Slots(EngineBase):
         for _c_start, c_end in doc.cues.get("background", ()):
             if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
-        before = doc.folded[max(s_start, t_start - 40):t_start].split()[-3:]
+        # "Van Gisbergen, who left the team last year, watched", "Albon, who lost his seat to
+        # Perez, will drive": a relative clause in the past is the person's history.
+        clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)
+        before = doc.folded[clause_start:t_start].split()
         if "who" in before:
-            verb = (before[before.index("who") + 1:] + doc.folded[t_start:t_end].split())[0]
-            if verb in _PAST_VERBS:
-                # "Van Gisbergen, who left the team last year, watched", "Hamlin, who signed
-                # a new deal with Joe Gibbs Racing last year, finished fifth": their past.
+            trigger = doc.folded[t_start:t_end].split()
+            relative = before[before.index("who") + 1:]
+            verb = (relative + trigger)[0]
+            # "seat to Perez" is no infinitive; "will join" in the trigger is the future.
+            if not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (
+                    verb in _PAST_VERBS or _is_past_tense(verb) or (
+                        _is_state_now(verb) and not any(
+                            clause_start <= c_start < s_end
+                            for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
         for c_start, _ in doc.cues.get("programme", ()):
             if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:

@@ -323,3 +323,115 @@ def test_no_season_written_is_the_season_the_news_is_for(month: int, season: int
     found = extract(Article(entry_id="c", title="Kirkwood joins Andretti Global", summary="",
                             series="IndyCar", published=datetime(2024, month, 5, tzinfo=UTC)))
     assert [m.season for m in found.moves] == [season]
+
+
+@pytest.mark.parametrize(("sentence", "team"), [
+    ("Kelvin van der Linde is now with Bergmann's Porsche for the 24-hour race.", "Bergmann"),
+    ("Kelvin van der Linde will drive Tempesta Racing's No. 93 for the 24-hour race.",
+     "Tempesta Racing"),
+])
+def test_whoever_owns_the_car_is_the_team(sentence: str, team: str) -> None:
+    # A make or a car owned by a name makes the name a team, even one no list knows.
+    found = moves("Late entry changes", sentence, "Nürburgring 24h")
+    assert [t for d, _, t, _ in found if d == "Kelvin van der Linde"] == [team]
+
+
+def test_a_team_written_as_a_title_before_names_is_not_the_move() -> None:
+    found = moves("Spa entry revealed",
+                  "BMW works drivers Augusto Farfus, Sheldon van der Linde and Dan Harper share "
+                  "Paul Hoyer Racing's No. 31 at Spa.", "GT World Challenge Europe")
+    assert {(d, t) for d, _, t, _ in found} == {
+        ("Augusto Farfus", "Paul Hoyer Racing"), ("Sheldon van der Linde", "Paul Hoyer Racing"),
+        ("Dan Harper", "Paul Hoyer Racing")}
+
+
+@pytest.mark.parametrize("championship", ["Super Touring", "Euro Truck"])
+def test_capitals_before_a_title_word_name_a_championship_not_a_driver(
+        championship: str) -> None:
+    found = moves("Lancaster moves up",
+                  f"Teodor Lancaster has signed for Trident. The three-time {championship} "
+                  "champion left Carlin at the end of last year.", "F3")
+    assert championship not in {d for d, *_ in found}
+    assert ("Teodor Lancaster", "join", "Trident", None) in found
+
+
+def test_a_two_word_demonym_is_not_part_of_the_name() -> None:
+    found = moves("Entry confirmed",
+                  "Apex Motorsport brings a car for South African Kelvin Marais and Rowan "
+                  "Hartley in the No. 17.", "ELMS")
+    assert {d for d, *_ in found} == {"Kelvin Marais", "Rowan Hartley"}
+
+
+def test_the_line_up_as_it_is_now_is_not_a_signing() -> None:
+    assert not moves("Ganassi looks ahead",
+                     "The team currently fields Marcus Ericsson, Kyffin Simpson and Marcus "
+                     "Armstrong.", "IndyCar")
+
+
+@pytest.mark.parametrize("title", ["Miller crashes out", "Miller spun out",
+                                   "Miller knocked out"])
+def test_out_of_a_race_is_not_out_of_a_seat(title: str) -> None:
+    assert not moves(title, "Jack Miller fell at turn six on the fourth lap of the race, "
+                            "ending a difficult weekend for Pramac.", "MotoGP")
+
+
+@pytest.mark.parametrize("aside", [
+    "who lost his Alpine seat to Jack Doohan",
+    "who made his debut with Alpine in 2021",
+    "who spent two seasons at Williams",
+])
+def test_a_relative_clause_in_the_past_is_history(aside: str) -> None:
+    found = moves("Ocon settles in",
+                  f"Esteban Ocon, {aside}, scored points in Bahrain for Haas.", "F1")
+    assert not found
+
+
+def test_a_past_verb_reporting_what_is_to_come_is_still_news() -> None:
+    found = moves("Sargeant thrilled",
+                  "Logan Sargeant, who confirmed on Monday that he will join Williams, scored "
+                  "his first points in Austin.", "F1")
+    assert ("Logan Sargeant", "join", "Williams", None) in found
+
+
+def test_a_driver_named_to_a_post_is_staff() -> None:
+    assert not moves("Wurz takes charge",
+                     "Alexander Wurz will become team principal of Williams next season, "
+                     "succeeding Jost Capito.", "F1")
+
+
+def test_a_team_a_maker_owns_is_the_entry() -> None:
+    found = moves("Fernandez moves", "Augusto Fernandez has signed for Yamaha's Pramac team "
+                  "for next season.", "MotoGP")
+    assert [t for d, _, t, _ in found] == ["Pramac Racing"]
+
+
+def test_a_team_after_an_origin_word_is_where_the_driver_comes_from() -> None:
+    found = moves("Ilott back", "Callum Ilott returns to IndyCar after a season away following "
+                  "two seasons with Juncos Hollinger Racing.", "IndyCar")
+    assert all(t != "Juncos Hollinger Racing" for _, _, t, _ in found)
+
+
+def test_an_event_is_nobody() -> None:
+    found = moves("Cadillac shows its car", "Cadillac unveiled its new prototype at Goodwood "
+                  "Speed Week, to be run by Jota.", "WEC")
+    assert not found
+
+
+@pytest.mark.parametrize("aside", ["who partners Jake Dennis at Andretti",
+                                   "who races for Andretti alongside Jake Dennis"])
+def test_a_relative_clause_in_the_present_says_where_a_driver_is(aside: str) -> None:
+    assert not moves("Vergne content", f"Jean-Eric Vergne, {aside}, said he was enjoying the "
+                     "new car after testing in Valencia.", "Formula E")
+
+
+def test_a_relative_clause_with_next_season_is_still_a_move() -> None:
+    found = moves("Vergne happy", "Jean-Eric Vergne, who partners Jake Dennis at Andretti next "
+                  "season, won in Valencia.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Jean-Eric Vergne", "join")}
+
+
+def test_what_a_driver_swaps_is_left_behind() -> None:
+    found = moves("Gasly to swap AlphaTauri for Alpine",
+                  "Pierre Gasly will drive for Alpine next year. He will partner Esteban Ocon, "
+                  "taking the seat of Fernando Alonso.", "F1")
+    assert {t for _, k, t, _ in found if k == "join"} == {"Alpine"}
