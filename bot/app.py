@@ -379,10 +379,12 @@ class PitboardApp:
         oauth = await self._slack_oauth()
         bot_token = settings.slack_bot_token.get_secret_value() \
             if settings.slack_bot_token else None
-        self.add_sender(SlackSender(
+        sender = SlackSender(
             bot_token=bot_token, installation_store=oauth.installation_store if oauth else None,
             api_base_url=settings.slack_api_base_url,
-            moderator_ids=moderators_from_settings(self.store)))
+            moderator_ids=moderators_from_settings(self.store))
+        self.add_sender(sender)
+        self._closers.append(sender.close)  # its pooled HTTP session
 
     async def slack_app(self) -> Any:
         """The Bolt app for this deployment: OAuth installs when SLACK_CLIENT_ID is set,

@@ -1,36 +1,28 @@
 """Pacing requests to a Slack channel by when Slack received them.
 
 Slack allows about one message per second per channel and counts a post when it arrives,
-a moment the sender never sees directly. What it does see:
+a moment the sender never sees directly. It lies between the call and its answer; pacing
+from the answer is safe but adds a whole round trip (and whatever held the answer up: a
+busy Slack, this busy event loop) to every post. The message's `ts` is Slack's own clock
+at the post, and Slack's clock runs at a fixed offset from ours: each answer bounds that
+offset from below (the post was made before we read the answer), and the best bound of
+the last minute turns a `ts` into a local time the post arrived at or before. The next
+post to the channel leaves `pace` after that. It arrives later still (it has its way to
+go), so no post arrives sooner than `pace` after the one before, while a post or answer
+held up on the way costs the next one nothing.
 
-- when the request left: the HTTP session's trace hooks stamp the moment its last bytes
-  were written to the socket (waiting for a connection, or for a busy event loop, does
-  not count);
-- when the answer came back;
-- the message's `ts`, Slack's own clock at the post. Slack's clock runs at a fixed
-  offset from ours, and each answer bounds that offset from below (the post was made
-  before we read the answer): the best bound of the last minute turns a `ts` into a
-  local time the post arrived at or before.
-
-A request is paced from that arrival time (or from its answer when no `ts` came back:
-an edit, an error), less the shortest way out a request can take, taken as half the
-fastest round trip seen. That gives about one post per `pace` per channel however long
-Slack takes to answer, and no post arriving sooner than `pace` after the one before."""
+A call without a `ts` in its answer (an edit, an error) paces from its answer."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Hashable
-from contextvars import ContextVar
 from dataclasses import dataclass
-from types import SimpleNamespace
-
-import aiohttp
 
 # chat.postMessage: about one message per second per channel.
 PACE_SECONDS = 1.0
-# Added to each pace for Slack's own handling, which the estimates leave out.
+# Added to each pace for the moment between Slack counting a post and stamping its ts.
 MARGIN_SECONDS = 0.01
 # Clocks drift apart by a few parts per million: an offset bound older than this many
 # seconds is replaced by a newer one.
@@ -39,10 +31,9 @@ OFFSET_WINDOW_SECONDS = 60.0
 
 @dataclass(slots=True)
 class Turn:
-    """One request's turn at a channel: the caller records Slack's `ts` of the message
-    when the answer has one; the trace hooks record when the request left."""
+    """One call's turn at a channel: the caller records Slack's `ts` of the message when
+    the answer has one."""
 
-    left: float | None = None
     server_time: float | None = None
 
     def answered_with(self, ts: object) -> None:
@@ -52,26 +43,9 @@ class Turn:
             self.server_time = None
 
 
-_turn: ContextVar[Turn | None] = ContextVar("slack_turn", default=None)
-
-
-async def _stamp_departure(session: aiohttp.ClientSession, context: SimpleNamespace,
-                           params: object) -> None:
-    turn = _turn.get()
-    if turn is not None:  # a retry writes again: the last write is when it left
-        turn.left = asyncio.get_running_loop().time()
-
-
-def trace_config() -> aiohttp.TraceConfig:
-    """Hooks for a ClientSession: stamp each paced request's departure on its Turn."""
-    trace = aiohttp.TraceConfig()
-    trace.on_request_headers_sent.append(_stamp_departure)
-    trace.on_request_chunk_sent.append(_stamp_departure)
-    return trace
-
-
-class _OffsetBound:
-    """The largest lower bound on (Slack's clock - ours) of the last window or so."""
+class _LowerBound:
+    """The largest of the lower bounds added in the last window or so: a bound that old
+    may have drifted with the clocks, so a newer one replaces it."""
 
     def __init__(self, window: float) -> None:
         self._window = window
@@ -101,8 +75,8 @@ class ChannelPacer:
         self._margin = margin_seconds
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._next_at: dict[Hashable, float] = {}
-        self._fastest_trip: float | None = None
-        self._offset = _OffsetBound(OFFSET_WINDOW_SECONDS)
+        # (Slack's clock - ours): at least ts - answer, for every post.
+        self._offset = _LowerBound(OFFSET_WINDOW_SECONDS)
 
     @contextlib.asynccontextmanager
     async def turn(self, key: Hashable) -> AsyncIterator[Turn]:
@@ -112,27 +86,21 @@ class ChannelPacer:
             if wait > 0:
                 await asyncio.sleep(wait)
             turn = Turn()
-            token = _turn.set(turn)
+            called = loop.time()
             try:
                 yield turn
             finally:
-                _turn.reset(token)
-                self._after(key, turn, loop.time())
+                self._after(key, turn, called, loop.time())
 
-    def _after(self, key: Hashable, turn: Turn, answered: float) -> None:
+    def _after(self, key: Hashable, turn: Turn, called: float, answered: float) -> None:
         arrived = answered  # at the latest
         if turn.server_time is not None:
             self._offset.add(answered, turn.server_time - answered)
             offset = self._offset.best()
             if offset is not None:
-                arrived = min(arrived, turn.server_time - offset)
-        if turn.left is not None:
-            arrived = max(arrived, turn.left)  # a clock that jumped cannot make it earlier
-        # The next request's way out: no shorter than half the fastest round trip.
-        way_out = (self._fastest_trip or 0.0) / 2
+                # Never before the call: a clock that jumped cannot make it earlier.
+                arrived = max(called, min(arrived, turn.server_time - offset))
+        # No allowance for the next post's own way there: nothing bounds it from below
+        # (guessing it from round trips drew 429s whenever a busy moment skewed them).
         if self._pace > 0:
-            self._next_at[key] = arrived - way_out + self._pace + self._margin
-        if turn.left is not None and turn.server_time is not None:
-            trip = answered - turn.left
-            if self._fastest_trip is None or trip < self._fastest_trip:
-                self._fastest_trip = trip
+            self._next_at[key] = arrived + self._pace + self._margin

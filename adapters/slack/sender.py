@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.clients import retry_after_seconds, web_client
 from adapters.slack.moderators import ModeratorLookup
-from adapters.slack.pacing import PACE_SECONDS, ChannelPacer, trace_config
+from adapters.slack.pacing import PACE_SECONDS, ChannelPacer
 from adapters.slack.render import fallback_text, render_alert
 from bot.messages import Alert
 from bot.models import DestinationKind
@@ -251,12 +251,10 @@ class SlackSender:
         if self._session is None or self._session.closed:
             # One session for every workspace's client: its pool keeps connections to
             # Slack open across posts (left alone, slack_sdk opens a session and a fresh
-            # connection for each call), and its trace hooks time each request's departure
-            # for the pacer.
+            # connection for each call).
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
-                timeout=aiohttp.ClientTimeout(total=self._timeout),
-                trace_configs=[trace_config()])
+                timeout=aiohttp.ClientTimeout(total=self._timeout))
             self._clients.clear()
         client = self._clients.get(token)
         if client is None:

@@ -57,6 +57,8 @@ class Limits:
     latency: float = 0.0
     last_post: dict[str, float] = field(default_factory=dict)
     arrivals: list[tuple[str, float]] = field(default_factory=list)  # (channel, time) posted
+    # Channel -> seconds its answers are held up on the way back, after the post counted.
+    slow_answers: dict[str, float] = field(default_factory=dict)
     limited: list[ApiCall] = field(default_factory=list)  # the 429s it caused
 
 
@@ -234,7 +236,7 @@ class FakeSlack:
         handler = getattr(self, "_m_" + call.method.replace(".", "_"), None)
         call.response = (handler(call.token, call.args) if handler is not None
                          else {"ok": False, "error": "unknown_method"})
-        await asyncio.sleep(limits.latency / 2)
+        await asyncio.sleep(limits.latency / 2 + limits.slow_answers.get(channel, 0.0))
         return web.json_response(call.response)
 
     def _workspace(self, token: str | None) -> Workspace | None:
