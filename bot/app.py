@@ -22,7 +22,7 @@ from bot import metrics
 from bot.commands import Commands
 from bot.config import Settings
 from bot.delivery import DeliveryReport, DeliveryWorker
-from bot.digest import DigestReport, send_digests
+from bot.digest import DigestReport, queue_digests
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
 from bot.ports import AlertSender, Store
@@ -287,9 +287,9 @@ class PitboardApp:
         return scheduler
 
     async def digest_now(self, *, now: datetime | None = None) -> DigestReport:
-        report = await send_digests(self.store, self.senders, now or utcnow())
-        log.info("weekly digest: %d sent, %d skipped, %d failed", report.sent, report.skipped,
-                 report.failed)
+        report = await queue_digests(self.store, list(self.senders), now or utcnow())
+        log.info("weekly digest: %d queued, %d skipped", report.queued, report.skipped)
+        await self.deliver_now()  # failures are retried by the delivery ticks
         return report
 
     async def digest_tick(self) -> None:

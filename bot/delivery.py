@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.cards import render_alert
+from bot.digest import digest_alert
 from bot.models import Destination, DestinationKind, OutboxItem, utcnow
 from bot.ports import (
     AlertSender,
@@ -202,9 +203,16 @@ class DeliveryWorker:
         sender = self._senders[destination.platform]
         if item.edit and item.edit_of is None:
             return None  # the post left no reference to edit: settled, nothing to send
-        alert = render_alert(item.story, destination, self._gazetteer, mentions=item.mentions,
-                             key=outbox_key(item), resend=item.resend,
-                             reply_to=item.reply_to, edit_of=item.edit_of)
+        if item.story is None:
+            if item.digest is None:
+                return None  # neither a story nor a digest: nothing to send
+            alert = digest_alert(item.digest, destination, key=outbox_key(item),
+                                 resend=item.resend)
+        else:
+            alert = render_alert(item.story, destination, self._gazetteer,
+                                 mentions=item.mentions, key=outbox_key(item),
+                                 resend=item.resend, reply_to=item.reply_to,
+                                 edit_of=item.edit_of)
         try:
             return await sender.send(alert)
         except RetryLater as exc:
