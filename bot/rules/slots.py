@@ -15,6 +15,7 @@ from bot.rules.document import (
     _DESCRIBED_TEAM,
     _MODEL_WORDS,
     _NOUN_USE,
+    _NUMBER_WORDS,
     _PAST_VERBS,
     _PRONOUNS,
     _RUMOUR_CLAUSE_END,
@@ -54,8 +55,22 @@ _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 
-def _maker(mention: Mention) -> bool:
-    return any(c.how == "manufacturer" for c in mention.candidates)
+def _counted(doc: _Doc, position: int) -> bool:
+    """"97 race wins", "two podiums": a number just before makes it a career's tally."""
+    before = doc.folded[max(0, position - 16):position].split()[-2:]
+    return any(word.isdigit() or word in _NUMBER_WORDS for word in before)
+
+
+def _ends_with_and(gap: str) -> bool:
+    """"... for a second season and": an object phrase closed by "and" (no new subject)."""
+    words = gap.split()
+    return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
+
+
+def _an_entry(doc: _Doc, mention: Mention) -> bool:
+    """"Tech3", "the Pramac team": a team by its own name or called a team, not a make."""
+    return (bool(mention.candidates) and mention.candidates[0].how == "name") or \
+        doc.folded[mention.end:mention.end + 12].split()[:1] in (["team"], ["squad"])
 
 
 # "who confirmed he will join": a past verb reporting what is still to come.
@@ -133,6 +148,7 @@ class Slots(EngineBase):
         want = SLOT_KIND[slot]
         before = [m for m in mentions
                   if m.end <= t_start and m.start >= floor and id(m) not in used]
+        shared_subject = False
         for mention in reversed(before):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
                 continue
@@ -145,15 +161,22 @@ class Slots(EngineBase):
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
                 continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
-            if mention.kind == PERSON and want == TEAM and \
-                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") and \
-                    mention.end <= t_start:
-                # "Nissan has retained Rowland and signed Nato": skip the first verb's object.
+            if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
+                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") or
+                    _ends_with_and(doc.folded[mention.end:t_start])):
+                # "Nissan has retained Rowland and signed Nato", "Hitech has kept Crawford for
+                # a second season and added Aron": the second verb shares the first's subject.
+                shared_subject = True
                 continue
             if mention.kind != want:
                 return []
+            if want == PERSON and (doc.text[mention.end:t_start].strip(" ,") == "and" or
+                                   _ends_with_and(doc.folded[mention.end:t_start])) and any(
+                    m.kind == PERSON and m.start >= t_start and
+                    len(doc.folded[t_start:m.start].split()) <= 4 for m in mentions):
+                return []  # "dropped Sargeant and promoted Colapinto": an object, not a subject
             gap = _outside_asides(doc, mention.end, t_start).split()
-            if len(gap) > self.settings["left_words"]:
+            if len(gap) > self.settings["left_words"] and not shared_subject:
                 return []
             if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
@@ -200,8 +223,7 @@ class Slots(EngineBase):
                     if c_end <= mention.start):
                 return []  # "returns to IndyCar after two seasons with Andretti": his past
             if want == TEAM and _possessive(doc, mention) and position + 1 < len(after) and \
-                    after[position + 1].kind == TEAM and _maker(mention) and \
-                    not _maker(after[position + 1]) and \
+                    after[position + 1].kind == TEAM and _an_entry(doc, after[position + 1]) and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
                 mention = after[position + 1]  # "signed for KTM's Tech3 team": the entry
             if slot == "driver" and _possessive(doc, mention) and [
@@ -282,9 +304,12 @@ class Slots(EngineBase):
                 # "were promoted to the top step", "moved up to second", "joined Larson in
                 # the top five"
                 return []
-        if _cue_between(doc, "race_result", s_start, s_end) and any(
-                pattern.kind is MoveKind.RETIRE for pattern in patterns):
-            return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
+        if any(pattern.kind is MoveKind.RETIRE for pattern in patterns) and any(
+                s_start <= c_start < s_end and not _counted(doc, c_start)
+                for c_start, _ in doc.cues.get("race_result", ())):
+            # "Palou wins at Laguna Seca as Herta retires": a DNF. ("retired after 97 race
+            # wins" counts a career, not a race.)
+            return []
         first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
@@ -456,9 +481,12 @@ class Slots(EngineBase):
                             clause_start <= c_start < s_end
                             for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
-        for c_start, _ in doc.cues.get("programme", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3:
-                return []  # "has joined the Mercedes junior programme": no seat
+        for c_start, c_end in doc.cues.get("programme", ()):
+            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3 and \
+                    not any(m.kind == PERSON and 0 <= m.start - c_end <= 12 for m in drivers):
+                # "has joined the Mercedes junior programme": no seat. ("promoted academy
+                # driver Colapinto": the programme describes the driver.)
+                return []
         for c_start, _ in doc.cues.get("non_driver", ()):
             if not t_end <= c_start < s_end:
                 continue

@@ -94,6 +94,13 @@ _ABBREVIATIONS = frozenset((
     "Sep", "Sept", "Oct", "Nov", "Dec", "Inc", "Ltd", "Co", "Corp", "approx", "ca",
 ))
 
+# After "Jr." a word that only ever opens a sentence starts a new one.
+_NAME_SUFFIXES = frozenset(("Jr", "Sr"))
+_SENTENCE_OPENERS = frozenset((
+    "The", "He", "She", "It", "They", "His", "Her", "Their", "This", "That", "These", "A", "An",
+    "In", "On", "At", "After", "But", "However", "Meanwhile", "We", "There", "With", "Both",
+))
+
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`, in order, covering every non-space character."""
@@ -120,7 +127,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = text[max(start - 1, text.rfind(" ", start, end - 1)) + 1:end - 1]
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()) or \
                     _INITIALS.fullmatch(word):  # "A.J. Foyt", "J.R. Hildebrand"
-                continue
+                following = text[boundary.end():boundary.end() + 12].split(" ", 1)[0]
+                if not (word in _NAME_SUFFIXES and following in _SENTENCE_OPENERS):
+                    continue  # "Truex Jr. The 29-year-old": a name ends the sentence
         if end > start:
             spans.append((start, end))
         start = boundary.end()

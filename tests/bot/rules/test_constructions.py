@@ -435,3 +435,41 @@ def test_what_a_driver_swaps_is_left_behind() -> None:
                   "Pierre Gasly will drive for Alpine next year. He will partner Esteban Ocon, "
                   "taking the seat of Fernando Alonso.", "F1")
     assert {t for _, k, t, _ in found if k == "join"} == {"Alpine"}
+
+
+def test_a_second_verb_shares_the_first_verbs_team() -> None:
+    found = moves("Trident settles its line-up",
+                  "Trident has kept Gabriele Mini for another Formula 3 season and signed "
+                  "Leonardo Fornaroli from Carlin.", "F3")
+    assert ("Leonardo Fornaroli", "join", "Trident", None) in found
+    assert ("Gabriele Mini", "extend", "Trident", None) in found
+
+
+def test_a_sentence_after_a_name_suffix_keeps_its_own_reading() -> None:
+    found = moves("Allmendinger confirmed",
+                  "AJ Allmendinger will drive the No. 16 for Kaulig Racing, taking over from "
+                  "Dale Earnhardt Jr. The team denied rumours it would shut down in the autumn.",
+                  "NASCAR Cup")
+    assert ("AJ Allmendinger", "join", "Kaulig Racing", "16") in found
+
+
+def test_a_career_tally_is_not_a_race() -> None:
+    found = moves("Tander calls it a day",
+                  "Garth Tander has retired from Supercars after 20 seasons and 56 race wins.",
+                  "Supercars")
+    assert {(d, k) for d, k, _, _ in found} == {("Garth Tander", "retire")}
+
+
+def test_the_object_of_the_first_verb_is_not_the_subject_of_the_second() -> None:
+    found = moves("Haas reshuffles",
+                  "Haas has released Nikita Mazepin with immediate effect and promoted "
+                  "reserve driver Pietro Fittipaldi into his seat.", "F1")
+    assert ("Pietro Fittipaldi", "promote", "Haas", None) in found
+    assert ("Nikita Mazepin", "leave", "Haas", None) in found
+
+
+def test_both_staying_on_is_a_stay() -> None:
+    found = moves("Jaguar unchanged", "Jaguar TCS Racing will field an unchanged line-up next "
+                  "season, with Mitch Evans and Nick Cassidy both staying on.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Mitch Evans", "extend"),
+                                                 ("Nick Cassidy", "extend")}
