@@ -44,6 +44,7 @@ class Pattern:
     confidence: float = 0.9
     follow: frozenset[str] = frozenset()  # one of these words must come right after the slots
     plural: bool = False  # a crew in the present ("A and B drive the No. 7") names several
+    vetoed_by: tuple[str, ...] = ()  # cue classes that, in the sentence, make it no move
 
 
 @dataclass(slots=True)
@@ -126,8 +127,8 @@ def expand(phrase: str) -> list[str]:
 
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
                     clause_end: bool = False, lineup_only: bool = False,
-                    follow: frozenset[str] = frozenset(), plural: bool = False
-                    ) -> list[tuple[str, Pattern]]:
+                    follow: frozenset[str] = frozenset(), plural: bool = False,
+                    vetoed_by: tuple[str, ...] = ()) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     if written.startswith("{team} <"):
         written = _VERB.sub(lambda m: f"<{m.group(1)}:{m.group(2) or 'agent'}>", written, count=1)
@@ -151,7 +152,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
         compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
                                       title_only=title_only, confidence=confidence,
                                       clause_end=clause_end, lineup_only=lineup_only,
-                                      follow=follow, plural=plural)))
+                                      follow=follow, plural=plural, vetoed_by=vetoed_by)))
     return compiled
 
 
@@ -188,11 +189,12 @@ def build_rules(data: dict[str, object]) -> Rules:
         lineup_only = bool(group.get("lineup_only", False))
         follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
         plural = bool(group.get("plural", False))
+        vetoed_by = tuple(str(c) for c in group.get("vetoed_by", []))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
                                                 lineup_only=lineup_only, follow=follow,
-                                                plural=plural):
+                                                plural=plural, vetoed_by=vetoed_by):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):
@@ -221,6 +223,12 @@ def build_rules(data: dict[str, object]) -> Rules:
         unknown = [c for c in rules.crew_vetoes if c not in rules.cues]
         if unknown:
             raise RulesError(f"[crew_lists] vetoed_by names no cue class: {unknown[0]!r}")
+    for patterns in rules.patterns_by_trigger.values():
+        for pattern in patterns:
+            unknown = [c for c in pattern.vetoed_by if c not in rules.cues]
+            if unknown:
+                raise RulesError(f"pattern {pattern.text!r}: vetoed_by names no cue class: "
+                                 f"{unknown[0]!r}")
     settings = data.get("settings", {})
     if isinstance(settings, dict):
         rules.settings = {k: v for k, v in settings.items() if isinstance(v, int | float)}

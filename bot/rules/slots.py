@@ -56,9 +56,11 @@ _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 def _counted(doc: _Doc, position: int) -> bool:
-    """"97 race wins", "two podiums": a number just before makes it a career's tally."""
+    """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
+    won the race in 2021", a relative clause, the person's history."""
     before = doc.folded[max(0, position - 16):position].split()[-2:]
-    return any(word.isdigit() or word in _NUMBER_WORDS for word in before)
+    return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
+               for word in before)
 
 
 def _ends_with_and(gap: str) -> bool:
@@ -68,9 +70,9 @@ def _ends_with_and(gap: str) -> bool:
 
 
 def _an_entry(doc: _Doc, mention: Mention) -> bool:
-    """"Tech3", "the Pramac team": a team by its own name or called a team, not a make."""
-    return (bool(mention.candidates) and mention.candidates[0].how == "name") or \
-        doc.folded[mention.end:mention.end + 12].split()[:1] in (["team"], ["squad"])
+    """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
+    named = sum(c.how in ("name", "alias") for c in mention.candidates)
+    return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
 # "who confirmed he will join": a past verb reporting what is still to come.
@@ -213,6 +215,10 @@ class Slots(EngineBase):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
                     want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
                 continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
+            if want == CAR and mention.kind == TEAM and position + 1 < len(after) and \
+                    after[position + 1].kind == CAR and \
+                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
+                continue  # "drive the Manthey PureRxcing No. 92": the car's entrant first
             if mention.kind != want:
                 return []
             if len(doc.folded[t_end:mention.start].split()) > limit:
@@ -362,6 +368,10 @@ class Slots(EngineBase):
                 continue  # "Hamilton to Ferrari", but not "Bearman tests for Haas"
             if pattern.clause_end and not ends_clause:
                 continue
+            if pattern.vetoed_by and any(
+                    s_start <= c_start < s_end and not _counted(doc, c_start)
+                    for name in pattern.vetoed_by for c_start, _ in doc.cues.get(name, ())):
+                continue  # "Toyota's No. 7, shared by A, B and C, held off ...": a race
             filled: dict[str, list[Mention]] = {}
             used: set[int] = set()
             ok = True
@@ -470,9 +480,10 @@ class Slots(EngineBase):
         # Perez, will drive": a relative clause in the past is the person's history.
         clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)
         before = doc.folded[clause_start:t_start].split()
-        if "who" in before:
+        pronoun = "who" if "who" in before else "which" if "which" in before else None
+        if pronoun is not None:
             trigger = doc.folded[t_start:t_end].split()
-            relative = before[before.index("who") + 1:]
+            relative = before[before.index(pronoun) + 1:]
             verb = (relative + trigger)[0]
             # "seat to Perez" is no infinitive; "will join" in the trigger is the future.
             if not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (

@@ -216,7 +216,9 @@ async def test_the_pace_holds_sends_to_its_rate(bot: PitboardDiscord,
     assert elapsed >= 0.39
     arrivals = sorted(r.at for r in fake_discord.requests if r.path.endswith("/messages"))
     assert len(arrivals) == 45
-    assert arrivals[-1] - arrivals[0] >= 0.35
+    # The server saw the last one no sooner than the tokens allowed (measured from the start:
+    # a busy machine may delay the first arrival, which says nothing about the pace).
+    assert arrivals[-1] - started >= 0.39
 
 
 async def test_the_default_pace_never_lets_50_leave_in_one_second() -> None:

@@ -473,3 +473,67 @@ def test_both_staying_on_is_a_stay() -> None:
                   "season, with Mitch Evans and Nick Cassidy both staying on.", "Formula E")
     assert {(d, k) for d, k, _, _ in found} == {("Mitch Evans", "extend"),
                                                  ("Nick Cassidy", "extend")}
+
+
+def test_a_crew_named_in_a_race_report_is_no_seat() -> None:
+    assert not moves("Porsche wins at Spa",
+                     "The No. 6 Porsche of Kevin Estre and Laurens Vanthoor won at Spa, holding "
+                     "off Cadillac's No. 2 shared by Earl Bamber and Alex Lynn.", "WEC")
+
+
+def test_a_race_won_in_a_relative_clause_does_not_veto_the_crew() -> None:
+    found = moves("Lynn recalled", "Earl Bamber, who won Le Mans in 2017, will share Chip "
+                  "Ganassi Racing's No. 2 with Alex Lynn next season.", "WEC")
+    assert ("Earl Bamber", "join") in {(d, k) for d, k, _, _ in found}
+
+
+def test_a_possessive_title_in_apposition_is_an_aside() -> None:
+    found = moves("Bergmeister steps away", "Jörg Bergmeister, Porsche's longest-serving works "
+                  "driver, has retired from professional racing.", "IMSA")
+    assert {(d, k) for d, k, _, _ in found} == {("Jörg Bergmeister", "retire")}
+
+
+def test_a_crew_drives_the_car_its_entrant_names() -> None:
+    found = moves("Proton sets its crews", "Proton Competition will run two cars. Gianmaria "
+                  "Bruni, Neel Jani and Harry Tincknell drive the Proton Competition No. 99.",
+                  "WEC")
+    assert {(d, car) for d, _, _, car in found} == {
+        ("Gianmaria Bruni", "99"), ("Neel Jani", "99"), ("Harry Tincknell", "99")}
+
+
+def test_drivers_who_complete_the_crew_take_its_seats() -> None:
+    found = moves("Lamborghini names its Daytona crew",
+                  "Mirko Bortolotti will drive Lamborghini Iron Lynx's No. 63 at Daytona. "
+                  "Andrea Caldarelli and Romain Grosjean complete the crew.", "IMSA")
+    assert {d for d, *_ in found} == {"Mirko Bortolotti", "Andrea Caldarelli", "Romain Grosjean"}
+
+
+def test_a_teams_past_choice_in_a_relative_clause_is_history() -> None:
+    found = moves("Ocon picks Haas", "Esteban Ocon has signed with Haas for 2025 and will leave "
+                  "Alpine, which chose Jack Doohan to replace him, after the finale.", "F1")
+    assert {d for d, *_ in found} == {"Esteban Ocon"}
+
+
+def test_the_same_trio_returning_is_a_stay() -> None:
+    found = moves("GT3 entries", "AF Corse returns with the same trio of Alessio Rovera, "
+                  "Francois Heriau and Simon Mann in the No. 54 Ferrari.", "WEC")
+    assert {k for _, k, _, _ in found} == {"extend"}
+
+
+@pytest.mark.parametrize("origin", ["Sargeant switches from Carlin.",
+                                    "Sargeant spent his rookie season with Carlin.",
+                                    "Sargeant has raced for Carlin since 2023."])
+def test_where_a_driver_comes_from_is_read_in_any_tense(origin: str) -> None:
+    found = extract(Article(entry_id="c", title="Prema completes its line-up",
+                            summary=f"Prema will field Logan Sargeant in Formula 3 in 2025. "
+                                    f"{origin}", series="F3", published=DATE)).moves
+    assert [(m.driver, m.from_team) for m in found] == [("Logan Sargeant", "Carlin")]
+
+
+def test_a_companion_who_moves_with_the_driver_moves_too() -> None:
+    found = moves("Evans switches to Hyundai",
+                  "Elfyn Evans will drive for Hyundai Motorsport next year. His long-time "
+                  "co-driver Scott Martin moves with him to the Korean squad.", "WRC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Elfyn Evans", "join", "Hyundai Motorsport"),
+        ("Scott Martin", "join", "Hyundai Motorsport")}

@@ -81,3 +81,18 @@ def test_a_crew_list_veto_must_name_a_cue_class() -> None:
     data["crew_lists"]["vetoed_by"].append("no such class")
     with pytest.raises(RulesError, match="no such class"):
         build_rules(data)
+
+
+def test_a_group_veto_silences_its_patterns_in_a_sentence_with_the_cue() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    story = Article(entry_id="p", series="F1", title="Ferrari news",
+                    summary="Lewis Hamilton signs for Ferrari after the grapevine lunch.")
+    assert Engine(gazetteer(), build_rules(data)).extract(story).moves
+    data["cues"]["gossip"] = ["grapevine"]
+    for group in data["move"]:
+        group["vetoed_by"] = ["gossip"]
+    assert not Engine(gazetteer(), build_rules(data)).extract(story).moves
+    group["vetoed_by"] = ["no such class"]
+    with pytest.raises(RulesError, match="no such class"):
+        build_rules(data)
