@@ -159,7 +159,8 @@ _ASIDE = re.compile(
     r"|,[ \t]+(?:a|an|the|his|her|their|its|as)\b[^,;()\n]{0,45},"
     # ", Porsche's first American factory driver,": a possessive title in apposition
     r"|,[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2}['’]s[ \t][^,;()\n]{0,45},"
-    r"|,[ \t]+(?:the[ \t]+)?(?:son|daughter|brother|sister|father|mother|nephew|niece|grandson|"
+    r"|,[ \t]+(?:the[ \t]+)?(?:(?:younger|older|elder|big|little|twin|late)[ \t]+)?"
+    r"(?:son|daughter|brother|sister|father|mother|nephew|niece|grandson|"
     r"granddaughter|cousin|wife|husband)[ \t]+of\b[^,;()\n]{0,80},"
 )
 

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.models import Article, Extraction
+from bot.models import Article, Extraction, Move
 from bot.rules.coref import Coreference
 from bot.rules.crews import Crews
 from bot.rules.document import (
+    _GENERIC_TEAM_WORDS,
     _NOT_NAME,
+    _TEAM_WORDS,
     CAR_WORDS,
     GLOBAL_CUES,
     RawMove,
     _automaton,
+    _Doc,
+    _name_key,
+    _writes,
 )
 from bot.rules.gazetteer import Gazetteer
 from bot.rules.names import Names
@@ -27,6 +32,33 @@ from bot.rules.resolve import Resolver
 from bot.rules.seasons import Seasons
 from bot.rules.slots import Slots
 from bot.rules.summary import summarize
+from bot.rules.text import fold
+
+
+def _one_entry_per_move(doc: _Doc, moves: list[Move]) -> list[Move]:
+    """"McLaren releases Hinchcliffe" over "Arrow McLaren SP has released James Hinchcliffe":
+    one move told twice, the team named shorter once. Of two moves of a driver in the same
+    direction whose teams share a distinctive word, the one naming the team as the article
+    writes it (and more fully) stays."""
+    kept: list[Move] = []
+    for move in moves:
+        twin = next((k for k in kept if k.driver == move.driver and
+                     k.kind.direction == move.kind.direction and k.team and move.team and
+                     _team_words(k.team) & _team_words(move.team)), None)
+        if twin is None:
+            kept.append(move)
+        elif _naming(doc, move) > _naming(doc, twin):
+            kept[kept.index(twin)] = move
+    return kept
+
+
+def _team_words(team: str) -> set[str]:
+    return set(fold(team).split()) - _GENERIC_TEAM_WORDS - _TEAM_WORDS
+
+
+def _naming(doc: _Doc, move: Move) -> tuple[bool, bool, int]:
+    team = move.team or ""
+    return _writes(doc, _name_key(team)), move.car is not None, len(team)
 
 
 class Engine(Reader, Names, Coreference, Slots, Crews, Seasons, Resolver):
@@ -116,6 +148,7 @@ class Engine(Reader, Names, Coreference, Slots, Crews, Seasons, Resolver):
         # career background): such a move is no news at all.
         floor = self.rules.settings.get("min_confidence", 0.0)
         moves = [m for m in (self._finish(doc, raw, focus) if raw else []) if m.confidence >= floor]
+        moves = _one_entry_per_move(doc, moves)
         lineup = self._lineup(doc, moves, seats)
         if not moves and not lineup:
             return Extraction()

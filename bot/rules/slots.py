@@ -159,6 +159,12 @@ class Slots(EngineBase):
             if want == TEAM and mention.kind == TEAM and (
                     _owned_make(doc, mention) or _describes_person(doc, mention, mentions)):
                 continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
+            if want == TEAM and mention.kind == TEAM and any(
+                    car.kind == CAR and 0 <= mention.start - car.end <= 2 and any(
+                        owner.kind == TEAM and _possessive(doc, owner) and
+                        0 <= car.start - owner.end <= 4 for owner in before)
+                    for car in before):
+                continue  # "Heart of Racing's No. 27 Aston Martin": the make names the car
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
@@ -466,7 +472,11 @@ class Slots(EngineBase):
             # "steps up to MotoGP with Trackhouse", "steps up to Hypercar": a new series or
             # class, which is a join.
             kind = MoveKind.JOIN
-        if kind is MoveKind.JOIN and _cue_between(doc, "retention", c_left, c_right):
+        # "Iron Dames unchanged, Riberas joins Heart of Racing": a stay said of others before
+        # the subject is theirs.
+        subject_start = drivers[0].start if drivers[0].start < t_start else c_left
+        if kind is MoveKind.JOIN and _cue_between(doc, "retention", max(c_left, subject_start),
+                                                  c_right):
             kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X will not continue with Y" is an exit; "will not join" is nothing at all.

@@ -1,6 +1,10 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
-    python -m tests.corpus.score [--eval-dir ../shared/eval] [--errors open] [--only dev|open|blind]
+    python -m tests.corpus.score [--eval-dir DIR] [--errors] [--only dev|open|blind|written]
+
+Also scores tests/corpus/written/: news summaries written for this project by a separate session
+(real drivers and moves, its own words), a check beside the corpus that was partly read for
+errors, so it flatters the engine more than the blind part does.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -23,10 +27,12 @@ from tests.corpus.split import BLIND_IDS, HERE, load
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
     blind_ids = set(BLIND_IDS.read_text().split())
     train = [item for path in sorted(eval_dir.glob("train-*.jsonl")) for item in load(path)]
+    written = [item for path in sorted((HERE / "written").glob("*.jsonl")) for item in load(path)]
     return {
         "dev": load(eval_dir / "dev.jsonl"),
         "open": [item for item in train if item["id"] not in blind_ids],
         "blind": [item for item in train if item["id"] in blind_ids],
+        "written": written,
     }
 
 
@@ -46,7 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=HERE.parents[2] / "shared" / "eval")
     parser.add_argument("--errors", action="store_true", help="list misreadings (not blind)")
-    parser.add_argument("--only", choices=("dev", "open", "blind"))
+    parser.add_argument("--only", choices=("dev", "open", "blind", "written"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():

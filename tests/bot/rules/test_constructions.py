@@ -537,3 +537,31 @@ def test_a_companion_who_moves_with_the_driver_moves_too() -> None:
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Elfyn Evans", "join", "Hyundai Motorsport"),
         ("Scott Martin", "join", "Hyundai Motorsport")}
+
+
+def test_one_move_told_twice_names_the_team_as_the_article_writes_it() -> None:
+    found = moves("McLaren releases Hinchcliffe",
+                  "Arrow McLaren SP has released James Hinchcliffe despite his contract for "
+                  "next season.", "IndyCar")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("James Hinchcliffe", "leave", "Arrow McLaren SP")}
+
+
+def test_a_relative_named_in_apposition_is_an_aside() -> None:
+    found = moves("Espargaro to Tech3",
+                  "Tech3 has signed Pol Espargaro for next year. The 33-year-old, younger "
+                  "brother of Aprilia's Aleix Espargaro, currently rides for Repsol Honda and "
+                  "will partner Enea Bastianini next year.", "MotoGP")
+    assert "Aleix Espargaro" not in {d for d, *_ in found}
+
+
+def test_a_stay_said_of_others_before_the_subject_is_theirs() -> None:
+    found = moves("Ferrari unchanged, Fuoco joins AF Corse", "", "WEC")
+    assert ("Antonio Fuoco", "join", "AF Corse", None) in found
+
+
+def test_the_make_after_an_owned_car_names_the_car() -> None:
+    found = moves("GT3 entries",
+                  "Manthey's No. 92 Porsche 911 will be driven by Klaus Bachler and Joel Sturm.",
+                  "WEC")
+    assert found and all("Manthey" in t for _, _, t, _ in found)
