@@ -149,7 +149,9 @@ def change_line(change: LineupChange) -> str:
     who = "" if change.actor in (SeatOrigin.RULES, SeatOrigin.IMPORT) else f" by {change.actor}"
     source = f" ({change.source.name})" if change.source and change.source.name else ""
     rumour = f" ({_status_word(change.status)})" if change.status is Status.RUMOUR else ""
-    return (f"{change.at.date().isoformat()} {change.action.value} {change.driver}{rumour} · "
+    # The news date when an article made the change; the day it was made otherwise.
+    when = change.source.published if change.source and change.source.published else change.at
+    return (f"{when.date().isoformat()} {change.action.value} {change.driver}{rumour} · "
             f"{where}{who}{source}")
 
 

@@ -20,6 +20,7 @@ from bot.checkup import (
     _hidden,
 )
 from bot.config import Settings
+from bot.messages import plural
 
 log = logging.getLogger("bot.cli")
 
@@ -129,7 +130,7 @@ async def _poll_once(settings: Settings, *, every_feed: bool = False) -> int:
             if not every_feed:
                 break
         delivered = await app.deliver_now()
-        print(f"{delivered.sent} alerts delivered, {delivered.retried} to retry")
+        print(f"{plural(delivered.sent, 'alert')} delivered, {delivered.retried} to retry")
         return 0
     finally:
         await app.close()
@@ -153,7 +154,7 @@ async def _feeds_table(settings: Settings) -> int:
         print("No feeds yet: `pitboard feed add URL` adds one.")
         return 0
     now = utcnow()
-    table = Table(title=f"{len(all_feeds)} feeds")
+    table = Table(title=plural(len(all_feeds), "feed"))
     for column in ("#", "Feed", "Schedule", "Last success", "Next poll", "Entries",
                    "Problem"):
         table.add_column(column, overflow="fold")
@@ -197,7 +198,8 @@ async def _feed_check(settings: Settings, url: str, series: str | None, limit: i
             raise CliError(f"{checked}: {exc}") from None
     articles = probed.result.articles
     print(f"{probed.title or '(untitled feed)'} — {probed.url}")
-    print(f"{len(articles)} entries; the latest {min(limit, len(articles))}:")
+    print(f"{plural(len(articles), 'entry', 'entries')}; the latest "
+          f"{min(limit, len(articles))}:")
     for article in sorted(articles, key=lambda a: a.published or utcnow(),
                           reverse=True)[:max(limit, 0)]:
         extraction = confident_part(extract(replace(article, series=series)))
@@ -284,7 +286,7 @@ async def _lineup_import(settings: Settings, path: str) -> int:
         return 2
     finally:
         await store.close()
-    print(f"{report.rows} rows: {report.added} added, {report.updated} updated, "
+    print(f"{plural(report.rows, 'row')}: {report.added} added, {report.updated} updated, "
           f"{report.unchanged} unchanged, {report.skipped} kept as moderators set them, "
           f"{len(report.problems)} unusable.")
     for problem in report.problems:
@@ -346,7 +348,7 @@ async def _lineup_export(settings: Settings, path: str | None, series: str | Non
     finally:
         await store.close()
     if path:
-        print(f"{count} seats written to {path}")
+        print(f"{plural(count, 'seat')} written to {path}")
     return 0
 
 

@@ -19,6 +19,7 @@ import feeds
 from adapters.console import ConsoleSession
 from bot.app import PitboardApp
 from bot.config import Settings
+from bot.messages import plural
 from bot.models import utcnow
 
 SCRIPT = ("/lineup 31", "/driver blomqvist", "/follow team Cadillac", "/following",
@@ -90,15 +91,15 @@ async def run_demo(*, script: bool, out: TextIO | None = None,
             say("Pitboard demo: sample feeds on 127.0.0.1, database in a temporary file.")
             reports = await app.poll_now()
             seen = sum(r.new_articles for r in reports)
-            say(f"First poll: {seen} articles recorded, none announced (a new feed never "
+            say(f"First poll: {plural(seen, 'article')} recorded, none announced (a new feed never "
                 "floods a channel with old news).")
             server.publish()
             # The demo does not wait out the polling interval: it polls as if it had.
             reports = await app.pipeline.poll_due(now=utcnow() + timedelta(days=1))
-            say(f"Second poll: {sum(r.new_articles for r in reports)} new articles, "
-                f"{sum(r.new_stories for r in reports)} driver moves.")
+            say(f"Second poll: {plural(sum(r.new_articles for r in reports), 'new article')}, "
+                f"{plural(sum(r.new_stories for r in reports), 'driver move')}.")
             delivered = await app.deliver_now()
-            say(f"\n{delivered.sent} alerts delivered.")
+            say(f"\n{plural(delivered.sent, 'alert')} delivered.")
             session = ConsoleSession(app.commands, out=out)
             if script:
                 for line in SCRIPT:

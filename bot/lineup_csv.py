@@ -1,9 +1,10 @@
 """Entry lists as CSV: `pitboard lineup import FILE.csv` and `pitboard lineup export`.
 
 Columns: series, season, car, team, driver, role (header required, any order, any case;
-role may be empty, and one of car or team must be given). Rows that cannot be used are
-reported with their line number and the reason; the others are loaded. Importing the same
-file twice changes nothing."""
+role may be empty, and one of car or team must be given). The series must be one the bot
+knows (stored as the gazetteer spells it), the role one of bot.models.Role. Rows that
+cannot be used are reported with their line number and the reason; the others are loaded.
+Importing the same file twice changes nothing."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
-from bot.keys import entry_list_car
-from bot.models import ImportReport, RowProblem, Seat
+from bot.keys import entry_list_car, name_key
+from bot.models import ImportReport, Role, RowProblem, Seat
 from bot.ports import LineupStore
 
 COLUMNS = ("series", "season", "car", "team", "driver", "role")
@@ -29,6 +30,8 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 BATCH = 500
 
 Progress = Callable[[int, int], None]  # (rows done, rows in the file)
+SeriesNamer = Callable[[str], str | None]  # a written series -> its name, None if unknown
+_ROLES = {name_key(role.value): role.value for role in Role}
 
 
 class CsvFormatError(ValueError):
@@ -39,7 +42,14 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def parse_row(row: dict[str | None, str | None]) -> Seat | str:
+def _default_series() -> SeriesNamer:
+    from bot.rules import gazetteer
+
+    return gazetteer().canonical_series
+
+
+def parse_row(row: dict[str | None, str | None], series_named: SeriesNamer | None = None
+              ) -> Seat | str:
     """A Seat, or the reason the row cannot be used."""
     if row.get(None):
         return f"more fields than the header has columns ({len(COLUMNS)} expected)"
@@ -66,11 +76,22 @@ def parse_row(row: dict[str | None, str | None]) -> Seat | str:
     for column in ("series", "team", "driver", "role"):
         if len(values[column]) > _MAX_NAME:
             return f"{column} is longer than {_MAX_NAME} characters"
+    if series_named is not None:
+        series = series_named(values["series"])
+        if series is None:
+            return f"series {values['series']!r} is not a series the bot knows"
+        values["series"] = series
+    if values["role"]:
+        role = _ROLES.get(name_key(values["role"]))
+        if role is None:
+            return f"role {values['role']!r} is not one of {', '.join(_ROLES.values())}"
+        values["role"] = role
     return Seat(driver=values["driver"], team=values["team"] or None, car=car or None,
                        series=values["series"], season=season, role=values["role"] or None)
 
 
-def read_entries(stream: IO[str]) -> Iterator[tuple[int, Seat | str]]:
+def read_entries(stream: IO[str], series_named: SeriesNamer | None = None
+                 ) -> Iterator[tuple[int, Seat | str]]:
     """(line number, entry or reason) for every data row; raises CsvFormatError for a file
     that is not an entry list at all."""
     reader = csv.reader(stream)
@@ -103,16 +124,19 @@ def read_entries(stream: IO[str]) -> Iterator[tuple[int, Seat | str]]:
         row: dict[str | None, str | None] = dict(zip(names, fields, strict=False))
         if len(fields) > len(names):
             row[None] = ",".join(fields[len(names):])
-        yield start, parse_row(row)
+        yield start, parse_row(row, series_named)
 
 
 async def import_csv(store: LineupStore, path: str | os.PathLike[str], *,
-                     progress: Progress | None = None, actor: str = "import") -> ImportReport:
-    """Load an entry list; returns what was added, updated, unchanged and the problems."""
+                     progress: Progress | None = None, actor: str = "import",
+                     series_named: SeriesNamer | None = None) -> ImportReport:
+    """Load an entry list; returns what was added, updated, unchanged and the problems.
+    Series are checked against `series_named` (default: the gazetteer's)."""
+    series_named = series_named or _default_series()
     data = await asyncio.to_thread(Path(path).read_bytes)
     # Bad bytes stay visible (as surrogates), so only the rows holding them are refused.
     text = data.decode("utf-8-sig", errors="surrogateescape")
-    rows = list(read_entries(io.StringIO(text, newline="")))
+    rows = list(read_entries(io.StringIO(text, newline=""), series_named))
     total = len(rows)
     report = ImportReport()
     problems: list[RowProblem] = []

@@ -16,6 +16,11 @@ from bot.models import Destination, Status
 OptionValue = str | int
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """"1 driver move", "3 driver moves", "0 entries" (give `many` when not word + s)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommandCall:
     name: str  # a spec name: "lineup", "feed add"

@@ -59,7 +59,7 @@ from storage.columns import (
 )
 from storage.errors import translate_errors
 from storage.names import Named, remember_names
-from storage.tables import seat_events, seat_stories, seats
+from storage.tables import seat_events, seat_stories, seats, stories
 
 # Run for nearly every extraction: the parameters vary, not the SQL.
 _INSERT_SEAT = seats.insert().returning(seats.c.id)
@@ -318,8 +318,12 @@ class SeatStorage(StoreBase):
 
     async def _changes(self, conditions: list[Any], limit: int) -> list[LineupChange]:
         async with self._read() as connection:
+            # The news date of a change is its story's article date, not when it was
+            # recorded (a 2023 article read today is 2023 news).
             rows = await connection.execute(
-                select(seat_events).where(*conditions)
+                select(seat_events, stories.c.source_published)
+                .outerjoin(stories, stories.c.id == seat_events.c.story_id)
+                .where(*conditions)
                 .order_by(seat_events.c.at.desc(), seat_events.c.id.desc()).limit(limit))
             return [change_of(row) for row in rows]
 

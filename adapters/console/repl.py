@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from adapters.console.render import render_reply
@@ -49,7 +51,7 @@ class ConsoleSession:
         stdin = stdin or sys.stdin
         while True:
             print("\npitboard> ", end="", file=self._out, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
+            line = await _readline(stdin)
             if not line:  # EOF: ctrl-D, or no input at all (CI)
                 print(file=self._out)
                 return
@@ -60,3 +62,30 @@ class ConsoleSession:
                 return
             reply = await self.execute(line)
             print(render_reply(reply), file=self._out, flush=True)
+
+
+async def _readline(stdin: TextIO) -> str:
+    """One line from `stdin`, read in a daemon thread of its own: ctrl-C cancels the wait
+    and the program leaves at once. (asyncio.to_thread's pool thread would be joined at
+    exit, so leaving needed one more Enter.)"""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | BaseException) -> None:
+        if answer.done():
+            return  # cancelled meanwhile: nobody waits for this line
+        if isinstance(line, BaseException):
+            answer.set_exception(line)
+        else:
+            answer.set_result(line)
+
+    def read() -> None:
+        try:
+            line: str | BaseException = stdin.readline()
+        except (OSError, ValueError) as exc:  # stdin closed under us
+            line = exc
+        with contextlib.suppress(RuntimeError):  # the loop is gone: the program left
+            loop.call_soon_threadsafe(settle, line)
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return await answer

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.commands.context import DEFAULT_SERIES, MODERATORS, Context, Handler, refusal
 from bot.commands.parsing import UsageError
-from bot.messages import CommandCall, Reply
+from bot.messages import CommandCall, Reply, plural
 from bot.models import Destination, DestinationKind, Feed, TargetKind, utcnow
 
 
@@ -185,7 +185,7 @@ async def alerts_status(ctx: Context, call: CommandCall) -> Reply:
         lines.append("Failed alerts (newest first):")
         for entry in failed:
             state = ("given up" if entry.status == "dead"
-                     else f"retrying, {entry.attempts} tries so far")
+                     else f"retrying, {plural(entry.attempts, 'try', 'tries')} so far")
             lines.append(f"• {entry.created_at:%Y-%m-%d %H:%M} {entry.summary} → "
                          f"{_where(entry.destination)}: {state}: {entry.last_error}")
     return Reply(text="\n".join(lines), ephemeral=True)

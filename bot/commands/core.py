@@ -10,7 +10,13 @@ from bot.commands import admin, follows, lineups
 from bot.commands import help as help_
 from bot.commands.context import Context, Handler, refusal
 from bot.commands.names import prefix_suggestions
-from bot.commands.parsing import Options, UsageError, check_options, parse_line
+from bot.commands.parsing import (
+    Options,
+    UsageError,
+    check_options,
+    parse_line,
+    unknown_command,
+)
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec, OptionType
 from bot.messages import FAILED, CommandCall, Reply
 from bot.models import TargetKind
@@ -56,7 +62,7 @@ class Commands:
     async def run(self, call: CommandCall) -> Reply:
         spec = SPECS_BY_NAME.get(call.name.strip().lstrip("/").casefold())
         if spec is None:
-            return refusal(f"Unknown command /{call.name}. Type /help for the list.")
+            return refusal(unknown_command(call.name.strip().lstrip("/")))
         if spec.moderator_only and not call.is_moderator:
             return refusal(f"/{spec.name} is for moderators only (Manage Server on Discord, "
                            "workspace admins on Slack).")

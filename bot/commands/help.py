@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.commands.context import Context, Handler
-from bot.commands.parsing import UsageError
+from bot.commands.parsing import UsageError, unknown_command
 from bot.commands.specs import SPECS
 from bot.messages import CommandCall, Reply
 
@@ -14,7 +14,7 @@ async def help_(ctx: Context, call: CommandCall) -> Reply:
         name = wanted.lstrip("/").casefold()
         specs = [s for s in SPECS if s.name == name or s.group == name]
         if not specs:
-            raise UsageError(f"No command /{name}. Type /help for the list.")
+            raise UsageError(unknown_command(name))
         lines = [f"{s.usage}: {s.description}" + (f"  e.g. {s.example}" if s.example else "")
                  for s in specs]
         return Reply(text="\n".join(lines), ephemeral=True)

@@ -3,29 +3,45 @@ and the moderators' corrections."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.cards import car_cards, changes_card, driver_card, story_card, team_cards
 from bot.commands.context import DEFAULT_SERIES, Context, Handler
-from bot.commands.names import match_name
+from bot.commands.names import NameIndex
 from bot.commands.parsing import UsageError
 from bot.keys import car_key, name_key
-from bot.messages import CommandCall, Reply
-from bot.models import TargetKind, utcnow
+from bot.messages import CommandCall, Reply, plural
+from bot.models import utcnow
+
+_SPAN = re.compile(r"(\d+)\s*(h|d|w)", re.IGNORECASE)
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 def _since(text: str | None) -> datetime | None:
+    """"24h", "7d", "2w" back from now, or a date ("2024-05-01", midnight UTC)."""
     if not text:
         return None
-    text = text.strip().casefold()
-    units = {"h": "hours", "d": "days", "w": "weeks"}
-    if text[:-1].isdigit() and text[-1] in units:
-        return utcnow() - timedelta(**{units[text[-1]]: int(text[:-1])})
+    text = text.strip()
+    span = _SPAN.fullmatch(text)
+    if span:
+        return utcnow() - timedelta(**{_UNITS[span[2].casefold()]: int(span[1])})
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError("since is a date (2024-05-01) or a span: 24h, 7d, 2w.") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _looks_like_since(text: str | None) -> bool:
+    if not text:
+        return False
+    try:
+        return _since(text) is not None
+    except UsageError:
+        return False
 
 
 def _moderator(call: CommandCall) -> str:
@@ -52,28 +68,54 @@ async def lineup(ctx: Context, call: CommandCall) -> Reply:
     return Reply(text=f"Lineup for car #{car}", cards=car_cards(car, seats, utcnow().year))
 
 
+# Which reading of a typed team name wins when several teams we hold news of fit it.
+_HOW_RANK = {"name": 0, "alias": 1, "sponsor": 2, "manufacturer": 3}
+
+
 async def _resolve_team(ctx: Context, query: str) -> str | Reply:
-    """The team a fan means, or a question back when a name fits several."""
-    team = ctx.gazetteer.canonical_team(query)
-    if team is not None:
-        return team
-    # A manufacturer or sponsor ("Cadillac") may name several teams: the ones we hold seats
-    # for decide, and more than one is a question back to the fan.
-    wanted = name_key(query)
-    known = await ctx.store.known_names(TargetKind.TEAM)
-    matches = sorted(t for t in known if wanted in ctx.gazetteer.team_keys(t))
-    if len(matches) > 1:
-        return Reply(text=f"Which team? {', '.join(matches)}", ephemeral=True)
-    return matches[0] if matches else match_name(query, known).name or query
+    """The team a fan means, through the gazetteer's names, aliases, sponsors and makers
+    ("Cadillac", "AXR"): the teams we hold news of decide, the closest reading first, and
+    more than one is a question back to the fan."""
+    held = await ctx.teams.index()
+    candidates = [c for c in ctx.gazetteer.team_candidates(query) if c.team in held]
+    if candidates:
+        best = min(_HOW_RANK.get(c.how, len(_HOW_RANK)) for c in candidates)
+        teams = sorted({c.team for c in candidates
+                        if _HOW_RANK.get(c.how, len(_HOW_RANK)) == best})
+        if len(teams) == 1:
+            return teams[0]
+        return Reply(text=f"Which team? {or_list(teams)}", ephemeral=True)
+    found = held.typo(query)  # a team only the articles know, or a typo of one
+    if found.name:
+        return found.name
+    if found.candidates:
+        return Reply(text=f"Which team? Did you mean {or_list(found.candidates)}?",
+                     ephemeral=True)
+    return ctx.gazetteer.canonical_team(query) or query
+
+
+def _split_team(ctx: Context, text: str) -> tuple[str, str | None, int | None]:
+    """"Action Express Racing IMSA 2024" typed after team: (no quotes needed) ->
+    the team, and the series and season that end it, if they do."""
+    words = text.split()
+    season = None
+    if len(words) > 1 and words[-1].isdigit() and len(words[-1]) == 4:
+        season = int(words.pop())
+    for count in (3, 2, 1):
+        if len(words) > count and ctx.gazetteer.canonical_series(" ".join(words[-count:])):
+            series = " ".join(words[-count:])
+            return " ".join(words[:-count]), series, season
+    return " ".join(words), None, season
 
 
 async def _team_lineup(ctx: Context, query: str, call: CommandCall, *,
                        with_changes: bool = False) -> Reply:
+    query, series, season = _split_team(ctx, query)
     team = await _resolve_team(ctx, query)
     if isinstance(team, Reply):
         return team
-    seats = await ctx.store.team_lineup(team, series=ctx.series(call.text("series")),
-                                        season=call.number("season"))
+    seats = await ctx.store.team_lineup(team, series=ctx.series(call.text("series") or series),
+                                        season=call.number("season") or season)
     if not seats:
         return Reply(text=f"No lineup known yet for {team}.", ephemeral=True)
     cards = team_cards(team, seats)
@@ -89,8 +131,11 @@ async def team(ctx: Context, call: CommandCall) -> Reply:
 
 
 async def changes(ctx: Context, call: CommandCall) -> Reply:
-    series = ctx.series(call.text("series"))
-    since = _since(call.text("since"))
+    series_text, since_text = call.text("series"), call.text("since")
+    if not since_text and _looks_like_since(series_text):  # "/changes 7d": no series given
+        series_text, since_text = None, series_text
+    series = ctx.series(series_text)
+    since = _since(since_text)
     found = await ctx.store.changes(series, since, limit=15)
     if not found:
         return Reply(text="No lineup changes" + (f" in {series}" if series else "")
@@ -99,18 +144,67 @@ async def changes(ctx: Context, call: CommandCall) -> Reply:
                                      found),))
 
 
+def _glued(index: NameIndex, words: list[str]) -> list[str] | None:
+    """Known drivers whose names, one after another, make up `words` ("Pipo Derani Jack
+    Aitken"), or None when the words cannot be read so."""
+    for cut in range(len(words) - 1, 0, -1):
+        head = index.match(" ".join(words[:cut]))
+        if head.name:
+            tail = index.match(" ".join(words[cut:]))
+            rest = [tail.name] if tail.name else _glued(index, words[cut:])
+            if rest:
+                return [head.name, *rest]
+    return None
+
+
+async def _lineup_drivers(ctx: Context, text: str) -> tuple[list[str], list[str], list[str]]:
+    """The drivers a moderator listed, each resolved against the known drivers: (the names
+    to store, the readings worth saying "derani -> Pipo Derani", the names not known)."""
+    parts = [part.strip() for part in re.split(r",|;|\band\b|&", text) if part.strip()]
+    if not parts:
+        raise UsageError("Name the drivers, separated by commas.")
+    index = await ctx.drivers.index()
+    example = "/lineup-set 31 IMSA 2024 Pipo Derani, Jack Aitken"
+    if len(parts) == 1 and index.match(parts[0]).name is None:
+        words = parts[0].split()
+        glued = _glued(index, words) if len(words) > 1 else None
+        if glued:
+            raise UsageError(f"Is that {plural(len(glued), 'driver')} ({', '.join(glued)})? "
+                             f"Separate the drivers with commas, e.g. {example}.")
+        if len(words) > 3:
+            raise UsageError(f"{parts[0]!r} looks like several names: separate the drivers "
+                             f"with commas, e.g. {example}.")
+    drivers, readings, unknown = [], [], []
+    for part in parts:
+        found = index.match(part)
+        if found.name:
+            drivers.append(found.name)
+            if name_key(found.name) != name_key(part):
+                readings.append(f"{part} → {found.name}")
+        elif found.candidates:
+            raise UsageError(f"Which driver is {part!r}? Did you mean "
+                             f"{or_list(found.candidates)}? Nothing was changed.")
+        else:
+            drivers.append(part)
+            unknown.append(part)
+    return list(dict.fromkeys(drivers)), readings, unknown
+
+
 async def lineup_set(ctx: Context, call: CommandCall) -> Reply:
     car = car_key(call.text("car"))
     series = ctx.required_series(call.text("series"))
     season = call.number("season") or 0
-    raw = (call.text("drivers") or "").replace(" and ", ",")
-    drivers = [ctx.gazetteer.canonical_driver(d.strip()) or d.strip()
-               for d in raw.split(",") if d.strip()]
-    if not drivers:
-        raise UsageError("Name the drivers, separated by commas.")
+    drivers, readings, unknown = await _lineup_drivers(ctx, call.text("drivers") or "")
     seats = await ctx.store.set_lineup(car, series, season, drivers, moderator=_moderator(call))
+    ctx.drivers.learn(drivers)
+    notes = []
+    if readings:
+        notes.append(f"Read {'; '.join(readings)}.")
+    if unknown:
+        notes.append(f"New to me (check the spelling): {', '.join(unknown)}.")
     return Reply(text=f"Lineup of #{car} ({series} {season}) set by {_moderator(call)}: "
-                      f"{', '.join(s.driver for s in seats)}. Articles will not change it.",
+                      f"{', '.join(s.driver for s in seats)}. Articles will not change it."
+                      + "".join(f"\n{note}" for note in notes),
                  ephemeral=True)
 
 
@@ -119,7 +213,11 @@ async def lineup_remove(ctx: Context, call: CommandCall) -> Reply:
     series = ctx.required_series(call.text("series"))
     season = call.number("season") or 0
     driver = call.text("driver") or ""
-    driver = ctx.gazetteer.canonical_driver(driver) or driver
+    found = (await ctx.drivers.index()).match(driver)  # "blomqvist" is Tom Blomqvist
+    if found.candidates:
+        raise UsageError(f"Which driver is {driver!r}? Did you mean {or_list(found.candidates)}?"
+                         " Nothing was changed.")
+    driver = found.name or driver
     removed = await ctx.store.remove_from_lineup(car, series, season, driver,
                                                  moderator=_moderator(call))
     state = "Removed" if removed else "Recorded: no open seat, but articles won't add"
@@ -142,9 +240,9 @@ def or_list(names: Sequence[str]) -> str:
 
 
 async def resolve_driver(ctx: Context, query: str) -> str | Reply:
-    names = set(await ctx.store.known_names(TargetKind.DRIVER))
-    names.update(ctx.gazetteer.driver_names())
-    found = match_name(query, names)
+    found = (await ctx.drivers.index()).match(query)
+    if found.name is None and not found.candidates and await ctx.drivers.reread_after_miss():
+        found = (await ctx.drivers.index()).match(query)  # learned a moment ago, elsewhere
     if found.name:
         return found.name
     if found.candidates:
@@ -157,8 +255,9 @@ async def driver(ctx: Context, call: CommandCall) -> Reply:
     resolved = await resolve_driver(ctx, call.text("name") or "")
     if isinstance(resolved, Reply):
         return resolved
-    seats = await ctx.store.driver_seats(resolved)
-    stories = await ctx.store.driver_stories(resolved, limit=5)
+    # Side by side: on a busy machine two waits for the database cost one.
+    seats, stories = await asyncio.gather(ctx.store.driver_seats(resolved),
+                                          ctx.store.driver_stories(resolved, limit=5))
     if not seats and not stories:
         return Reply(text=f"No seats or moves known for {resolved} yet.", ephemeral=True)
     return Reply(cards=(driver_card(resolved, seats, stories),))
@@ -168,7 +267,7 @@ async def news(ctx: Context, call: CommandCall) -> Reply:
     stories = await ctx.store.recent_stories(call.number("count") or 5)
     if not stories:
         return Reply(text="No driver moves seen yet.", ephemeral=True)
-    return Reply(text=f"Latest {len(stories)} driver moves",
+    return Reply(text=f"Latest {plural(len(stories), 'driver move')}",
                  cards=tuple(story_card(s, ctx.gazetteer) for s in stories))
 
 

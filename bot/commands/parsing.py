@@ -4,9 +4,12 @@ typed (int for integer options, text for the rest). The handlers read them as th
 
 from __future__ import annotations
 
+import re
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
 
 from bot.commands.specs import (
     GROUPS,
@@ -17,6 +20,8 @@ from bot.commands.specs import (
     OptionType,
 )
 from bot.messages import OptionValue
+
+_OPTION_NAME = re.compile(r"[a-z]+", re.IGNORECASE)
 
 
 class UsageError(ValueError):
@@ -56,6 +61,30 @@ class ParsedCommand:
     options: Options
 
 
+# How alike a typed word must be to a command's or option's name to be offered instead.
+_SUGGEST_SCORE = 70.0
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """" Did you mean /lineup?" for a mistyped name; "" when nothing is close."""
+    found = process.extractOne(word.casefold(), list(choices), scorer=fuzz.WRatio,
+                               score_cutoff=_SUGGEST_SCORE)
+    return f" Did you mean {found[0]}?" if found else ""
+
+
+def unknown_command(name: str) -> str:
+    commands = sorted({f"/{spec.group}" for spec in SPECS_BY_NAME.values()} |
+                      {f"/{name}" for name in SPECS_BY_NAME if " " not in name})
+    return (f"Unknown command /{name}."
+            f"{did_you_mean('/' + name, commands)} Type /help for the list.")
+
+
+def _unknown_option(spec: CommandSpec, name: str) -> UsageError:
+    names = [f"{option.name}:" for option in spec.options]
+    return UsageError(f"Unknown option {name!r}.{did_you_mean(name + ':', names)} "
+                      f"Usage: {spec.usage}", spec)
+
+
 def _split(text: str) -> list[str]:
     try:
         return shlex.split(text)
@@ -73,12 +102,14 @@ def resolve_spec(command: str, words: list[str]) -> tuple[CommandSpec, list[str]
         full = f"{name} {words[0].casefold()}"
         if full not in SPECS_BY_NAME:
             subs = sorted(s.sub for s in SPECS_BY_NAME.values() if s.group == name and s.sub)
-            raise UsageError(f"Unknown /{name} action {words[0]!r}. Try: {', '.join(subs)}")
+            raise UsageError(f"Unknown /{name} action {words[0]!r}."
+                             f"{did_you_mean(words[0], [f'/{name} {sub}' for sub in subs])}"
+                             f" Try: {', '.join(subs)}")
         return SPECS_BY_NAME[full], words[1:]
     if words and (name, words[0].casefold()) in WORD_ALIASES:
         return SPECS_BY_NAME[WORD_ALIASES[(name, words[0].casefold())]], words[1:]
     if name not in SPECS_BY_NAME:
-        raise UsageError(f"Unknown command /{name}. Type /help for the list.")
+        raise UsageError(unknown_command(name))
     return SPECS_BY_NAME[name], words
 
 
@@ -129,7 +160,7 @@ def check_options(spec: CommandSpec, given: Mapping[str, OptionValue]) -> Option
     known = {option.name: option for option in spec.options}
     unknown = set(given) - set(known)
     if unknown:
-        raise UsageError(f"Unknown option {sorted(unknown)[0]!r}. Usage: {spec.usage}", spec)
+        raise _unknown_option(spec, sorted(unknown)[0])
     return _complete(spec, {name: validate_option(spec, known[name], value)
                             for name, value in given.items() if str(value).strip()})
 
@@ -142,12 +173,24 @@ def parse_options(spec: CommandSpec, words: list[str]) -> Options:
     options: dict[str, OptionValue] = {}
     by_name = {option.name: option for option in spec.options}
     remaining = []
+    named: dict[str, list[str]] = {}
+    taking: list[str] | None = None  # the words of a takes_words option named last
     for word in words:  # "team:Penske" names its option, as on Discord
         name, colon, value = word.partition(":")
+        if colon and value and _OPTION_NAME.fullmatch(name) and \
+                name.casefold() not in by_name and not value.startswith("//"):
+            raise _unknown_option(spec, name)  # "colour:red", but not "https://..."
         if colon and name.casefold() in by_name and value:
-            options[name.casefold()] = validate_option(spec, by_name[name.casefold()], value)
+            named[name.casefold()] = taking = [value]
+            if not by_name[name.casefold()].takes_words or " " in value:
+                taking = None  # a quoted value is whole already
+        elif taking is not None and not (word.isdigit() and len(word) == 4):
+            taking.append(word)
         else:
+            taking = None  # a season ends the name; the words after it are positional
             remaining.append(word)
+    for name, given in named.items():
+        options[name] = validate_option(spec, by_name[name], " ".join(given))
     positional = [option for option in spec.options if option.name not in options]
     for index, option in enumerate(positional):
         if not remaining:

@@ -24,6 +24,10 @@ class OptionSpec:
     autocomplete: str | None = None
     # The last string option may swallow the rest of a text command ("/driver nyck de vries").
     rest: bool = False
+    # Named in typed text ("team:Action Express Racing"), it takes the words after it up to
+    # the next name: word, so a many-word name needs no quotes; the handler peels a series or
+    # season off the end.
+    takes_words: bool = False
     min_value: int | None = None
     max_value: int | None = None
 
@@ -82,7 +86,7 @@ SPECS: tuple[CommandSpec, ...] = (
         options=(OptionSpec(name="car", description="Car number, e.g. 31"),
                  _SERIES, _SEASON,
                  OptionSpec(name="team", description="A whole team instead of one car",
-                            autocomplete="team")),
+                            autocomplete="team", takes_words=True)),
         example="/lineup 31 IMSA 2024",
     ),
     CommandSpec(

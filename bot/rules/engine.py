@@ -25,6 +25,7 @@ from bot.rules.document import (
     _writes,
 )
 from bot.rules.gazetteer import Gazetteer
+from bot.rules.hedges import Hedges
 from bot.rules.names import Names
 from bot.rules.patterns import Rules, load_rules
 from bot.rules.reading import Reader
@@ -61,7 +62,7 @@ def _naming(doc: _Doc, move: Move) -> tuple[bool, bool, int]:
     return _writes(doc, _name_key(team)), move.car is not None, len(team)
 
 
-class Engine(Reader, Names, Coreference, Slots, Crews, Seasons, Resolver):
+class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver):
     """Extracts driver moves from articles. Build once (the automaton is the costly part)."""
 
     def __init__(self, gazetteer: Gazetteer, rules: Rules) -> None:

@@ -78,6 +78,25 @@ async def test_bad_rows_are_reported_with_line_and_reason(store: SqlStore,
     assert drivers == ["Filipe Albuquerque", "Ricky Taylor"]
 
 
+async def test_unknown_series_and_roles_are_refused_with_their_line(store: SqlStore,
+                                                                    tmp_path: Path) -> None:
+    text = ("series,season,car,team,driver,role\n"
+            "Tiddlywinks,2025,31,Action Express Racing,Pipo Derani,full-time\n"
+            "imsa,2025,31,Action Express Racing,Jack Aitken,Full Time\n"
+            "IMSA,2025,31,Action Express Racing,Tom Blomqvist,wizard\n"
+            "IMSA,2025,31,Action Express Racing,Jordan Taylor,third driver\n")
+    report = await import_csv(store, _file(tmp_path, text))
+    assert report.problems == (
+        RowProblem(line=2, reason="series 'Tiddlywinks' is not a series the bot knows"),
+        RowProblem(line=4, reason="role 'wizard' is not one of full-time, endurance, reserve, "
+                                  "test, third driver, part-time"),
+    )
+    # the others are stored as the bot spells series and roles
+    seats = {s.driver: s for s in await store.lineup("31", series="IMSA", season=2025)}
+    assert set(seats) == {"Jack Aitken", "Jordan Taylor"}
+    assert (seats["Jack Aitken"].series, seats["Jack Aitken"].role) == ("IMSA", "full-time")
+
+
 async def test_undecodable_bytes_refuse_only_their_row(store: SqlStore,
                                                        tmp_path: Path) -> None:
     data = ("\ufeff" + GOOD).encode("utf-8") + b"IMSA,2025,5,Mustang Sampling,J\xe9r\xf4me,\n"
@@ -89,6 +108,7 @@ async def test_undecodable_bytes_refuse_only_their_row(store: SqlStore,
 @pytest.mark.parametrize(("text", "message"), [
     ("", "the file is empty"),
     ("series,season,driver\nIMSA,2025,X\n", "the header lacks car, team, role"),
+    ("series,season,car,team,driver\nIMSA,2025,31,AXR,X\n", "line 1: the header lacks role"),
 ])
 async def test_files_that_are_not_entry_lists(store: SqlStore, tmp_path: Path, text: str,
                                               message: str) -> None:

@@ -565,3 +565,11 @@ def test_the_make_after_an_owned_car_names_the_car() -> None:
                   "Manthey's No. 92 Porsche 911 will be driven by Klaus Bachler and Joel Sturm.",
                   "WEC")
     assert found and all("Manthey" in t for _, _, t, _ in found)
+
+
+def test_a_deal_signed_is_with_the_team_of_the_story() -> None:
+    found = moves("Kostecki to leave Erebus",
+                  "Brodie Kostecki will leave Erebus Motorsport at the end of the season, with "
+                  "Jack Le Brocq signing a two-year contract to replace him.",
+                  "Supercars")
+    assert ("Jack Le Brocq", "join", "Erebus Motorsport", None) in found

@@ -1,0 +1,108 @@
+"""The qualifiers of a reading: the cues around a trigger that say whether what it reads
+happened (negation, denial), how sure it is (rumour), whether it is for a few races (interim),
+and where the team named only generically is."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from bot.models import Status
+from bot.rules.document import (
+    _DENIALS,
+    _DESCRIBED_TEAM,
+    _RUMOUR_CLAUSE_END,
+    PERSON,
+    TEAM,
+    EngineBase,
+    Mention,
+    _cue_between,
+    _Doc,
+    _owned_make,
+    _possessive_of_person,
+)
+from bot.rules.patterns import Pattern
+
+
+class Hedges(EngineBase):
+    @staticmethod
+    def _ends_in_name(doc: _Doc, sentence: int, position: int) -> bool:
+        return any(m.start < position <= m.end and m.kind in (TEAM, PERSON)
+                   for m in doc.by_sentence[sentence])
+
+    def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
+        """The clause names the team only as "the team", "the squad", "its", or "the
+        Brackley team", "the Italian outfit"..."""
+        return _cue_between(doc, "generic_team", c_left, c_right) or \
+            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+
+    @staticmethod
+    def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:
+        """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
+        last = max((found[-1] for found in filled.values()), key=lambda m: m.end)
+        words = [w for w in doc.folded[last.end:last.end + 40].split() if w != "s"][:2]
+        return any(w in pattern.follow for w in words)
+
+    def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
+                          t_start: int, ceiling: int) -> Mention | None:
+        teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
+                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
+                 and not _owned_make(doc, m)]
+        if not teams:
+            return None
+        after = [m for m in teams if m.start >= t_start]
+        return after[0] if after else teams[-1]
+
+    def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
+        ends = doc.memo.get(("cue ends", cue))
+        if ends is None:
+            ends = doc.memo[("cue ends", cue)] = sorted(e for _, e in doc.cues.get(cue, ()))
+        index = bisect_left(ends, mention.start - 20 * words)  # type: ignore[arg-type]
+        while index < len(ends) and ends[index] <= mention.start:  # type: ignore[arg-type]
+            if len(doc.folded[ends[index]:mention.start].split()) <= words:  # type: ignore
+                return True
+            index += 1
+        return False
+
+    def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
+                 s_start: int, s_end: int) -> bool:
+        opening = drivers[0].start if drivers else s_start
+        if doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
+            return True  # "neither A nor B will be retained"
+        left_edge = max(s_start, max((d.end for d in drivers if d.end <= t_start), default=s_start))
+        for c_start, c_end in doc.cues.get("negation", ()):
+            if c_start >= t_start and c_end <= t_end:
+                continue  # "will not return to" is itself a leave trigger
+            if left_edge <= c_start and c_end <= t_start and \
+                    len(doc.folded[c_end:t_start].split()) <= 4 and \
+                    "and" not in doc.folded[c_end:t_start].split():
+                # "reverses retirement and re-signs": the denial's object is its own.
+                return True
+            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS:
+                return True
+        return False
+
+    def _denied(self, doc: _Doc, s_start: int, s_end: int) -> bool:
+        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS
+                   for c, e in doc.cues.get("negation", ()))
+
+    def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
+        """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
+        unless the article says it was made official in between."""
+        if doc.text[s_start:s_end].rstrip().endswith("?"):
+            return Status.RUMOUR  # "Coyne parts ways with Siegel?" asks, it does not report
+        clause_end = s_end
+        for match in _RUMOUR_CLAUSE_END.finditer(doc.text, t_end, s_end):
+            clause_end = match.start()
+            break
+        confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
+        for c_start, c_end in doc.cues.get("rumour", ()):
+            if c_start >= t_start and c_end <= t_end:
+                continue
+            if s_start <= c_start and c_end <= min(clause_end, t_end + 60):
+                if c_end <= t_start and any(c_end <= c <= t_start for c in confirmations):
+                    continue  # "Amid rumours ..., Aprilia has made it official that ..."
+                return Status.RUMOUR
+        return Status.CONFIRMED
+
+    def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
+        return _cue_between(doc, "interim", s_start, s_end)
