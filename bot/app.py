@@ -36,6 +36,8 @@ from bot.startup import (
     console_prompt,
     database_url,
     feed_lease_seconds,
+    feed_presets,
+    first_poll_spread,
     log_setup,
     notify_feed_moderators,
     setup_summary,
@@ -98,7 +100,7 @@ class PitboardApp:
                             notify=functools.partial(notify_feed_moderators, senders))
         commands = Commands(store, gazetteer=names, check_feed_url=check_url,
                             probe_feed=feeds.FeedProbe(fetcher),
-                            prime_feed=pipeline.first_poll)
+                            prime_feed=pipeline.first_poll, presets=feed_presets(settings))
         if settings.console_enabled:
             senders["console"] = metrics.MeasuredSender(ConsoleSender(console_out))
             await store.set_alert_channel(Destination(
@@ -115,16 +117,16 @@ class PitboardApp:
         if not self.settings.feed_urls:
             return
         known = {feed.url for feed in await self.store.list_feeds(None)}
-        for url in self.settings.feed_urls:
-            if url not in known:
-                try:
-                    checked = await feeds.check_feed_url_async(
-                        url, allow_private=self.settings.pitboard_allow_private_feeds)
-                except ValueError as exc:
-                    # One mistyped entry must not keep the bot (and the other feeds) down.
-                    log.warning("PITBOARD_FEEDS: skipping %s: %s", url, exc)
-                    continue
-                await self.store.add_feed(checked)
+        new = [url for url in dict.fromkeys(self.settings.feed_urls) if url not in known]
+        for url in new:
+            try:
+                checked = await feeds.check_feed_url_async(
+                    url, allow_private=self.settings.pitboard_allow_private_feeds)
+            except ValueError as exc:
+                # One mistyped entry must not keep the bot (and the other feeds) down.
+                log.warning("PITBOARD_FEEDS: skipping %s: %s", url, exc)
+                continue
+            await self.store.add_feed(checked, spread_seconds=first_poll_spread(len(new)))
 
     def add_sender(self, sender: AlertSender) -> None:
         """A platform connected after start-up; the delivery worker shares this mapping."""

@@ -94,12 +94,18 @@ async def _feed_command(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.feed_action == "add":
             options = {"url": args.url}
-            if args.series:
-                options["series"] = args.series
+            if args.preset_series and args.url.casefold() != "preset":
+                raise CliError("one URL at a time (or: pitboard feed add preset SERIES)", 2)
+            if args.series or args.preset_series:
+                options["series"] = args.series or args.preset_series
             if args.every is not None:  # 0 is refused like 1, not taken for "unset"
                 options["every"] = str(args.every)
             call = CommandCall(name="feed add", options=options, platform="operator",
                                workspace="cli", is_moderator=True)
+        elif args.feed_action == "presets":
+            call = CommandCall(name="feed presets", platform="operator", workspace="cli",
+                               options={"series": args.series} if args.series else {},
+                               is_moderator=True)
         else:
             call = CommandCall(name="feed list", platform="operator", workspace="cli",
                                is_moderator=True)
@@ -156,7 +162,7 @@ async def _feeds_table(settings: Settings) -> int:
     now = utcnow()
     table = Table(title=plural(len(all_feeds), "feed"))
     for column in ("#", "Feed", "Schedule", "Last success", "Next poll", "Entries",
-                   "Problem"):
+                   "Alerts", "Problem"):
         table.add_column(column, overflow="fold")
     for feed in all_feeds:
         state = feed_state(feed, now)
@@ -165,7 +171,8 @@ async def _feeds_table(settings: Settings) -> int:
             name += f" [{feed.workspace}]"
         style = "red" if feed.disabled_reason else ("yellow" if feed.last_error else None)
         cells = (str(feed.id), name, state["schedule"], state["last_success"],
-                 state["next_poll"], str(feed.entries_seen), state["problem"] or "—")
+                 state["next_poll"], str(feed.entries_seen), str(feed.alerts_produced),
+                 state["problem"] or "—")
         # Text, not markup: a feed's title is the publisher's, "[b]" and all.
         table.add_row(*(Text(cell) for cell in cells), style=style)
     Console().print(table)
@@ -429,11 +436,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply migrations up to the newest schema")
     feed = sub.add_parser("feed", help="operator-level feeds (polled for every workspace)")
     feed_sub = feed.add_subparsers(dest="feed_action", required=True)
-    feed_add = feed_sub.add_parser("add", help="add a feed")
-    feed_add.add_argument("url")
+    feed_add = feed_sub.add_parser("add", help="add a feed (or: add preset SERIES)")
+    feed_add.add_argument("url", help="the feed's URL, or 'preset' for a series' presets")
+    feed_add.add_argument("preset_series", nargs="?", metavar="SERIES",
+                          help="after 'preset': the series whose preset feeds to add")
     feed_add.add_argument("--series")
     feed_add.add_argument("--every", type=int, help="minutes between polls")
     feed_sub.add_parser("list", help="list feeds")
+    feed_presets = feed_sub.add_parser(
+        "presets", help="well-known racing news feeds by series (the bundled catalogue)")
+    feed_presets.add_argument("--series", help="only this series' feeds")
     feed_check = feed_sub.add_parser(
         "check", help="fetch a feed now and print its latest items with the moves read in "
                       "them (nothing stored, nothing sent)")

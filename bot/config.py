@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     pitboard_contact_url: str | None = Field(
         default=None,
         description="where a site owner reaches the operator; sent in the User-Agent")
+    pitboard_feed_catalogue: str | None = Field(
+        default=None, description="a feed catalogue file of your own for /feed presets "
+                                  "(format: feeds/catalogue.toml); default: the bundled one")
     pitboard_gazetteer_dir: str | None = None
     pitboard_console: bool | None = Field(
         default=None, description="print alerts to the terminal; default: when no platform")

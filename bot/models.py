@@ -175,6 +175,7 @@ class Feed:
     last_success_at: datetime | None = None
     next_poll_at: datetime | None = None
     entries_seen: int = 0
+    alerts_produced: int = 0  # alerts its polls queued
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,6 +200,26 @@ class FetchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PresetFeed:
+    """A well-known racing news feed from the bundled catalogue (feeds/catalogue.toml):
+    `/feed presets` lists them, `/feed add preset <series>` adds a series' feeds."""
+
+    series: str  # as the gazetteer spells it: "IMSA", "F1"
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestedPoll:
+    """What `ingest_poll` stored: the poll's new articles (with their ids), the stories each
+    made news of (new, or a rumour confirmed), and whether recording the poll disabled it."""
+
+    articles: tuple[Article, ...] = ()
+    news: tuple[tuple[Story, ...], ...] = ()
+    disabled: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

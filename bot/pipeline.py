@@ -69,6 +69,10 @@ class Pipeline:
         self._is_transient = is_transient
         self._held: set[int] = set()  # feeds claimed by this worker and still being polled
         self._to_release: set[int] = set()  # hand-backs the database refused
+        # Group commit: polls that stored nothing (304s, unchanged bodies, failures) wait
+        # here while one transaction records those before them, then go in the next.
+        self._quiet: list[tuple[int, FetchResult, asyncio.Future[bool]]] = []
+        self._recorder: asyncio.Task[None] | None = None
         # The database failure the last cycle met, if any (reports say "database
         # unavailable" for the feeds it cost): the caller logs an outage once, not per feed.
         self.database_error: BaseException | None = None
@@ -143,6 +147,8 @@ class Pipeline:
                 task.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
+            if self._recorder is not None:  # the last group of polls is recorded
+                await asyncio.gather(self._recorder, return_exceptions=True)
 
     async def _renew_leases(self) -> None:
         """While polls run (feeds waiting for a slot included), push their leases on."""
@@ -218,37 +224,81 @@ class Pipeline:
 
     async def _ingest(self, feed: Feed, result: FetchResult) -> PollReport:
         if result.error is not None or result.not_modified or result.unchanged:
-            if await self._store.record_poll(feed.id, result, utcnow(),
-                                             max_failures=self._max_failures):
+            if await self._record_quiet(feed.id, result):
                 await self._tell_disabled(feed, result)
             return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
                               not_modified=result.not_modified or result.unchanged)
-        new_articles = await self._store.add_articles(feed.id, result.articles)
-        stories: list[Story] = []
-        moves = 0
-        for article in new_articles:
-            told, found = await self._record(article)
-            stories += told
-            moves += found
-        # The first poll of a feed learns what is already there without announcing it:
-        # a new feed must not flood a channel with last month's news.
+        fresh = list(result.articles)
+        if feed.primed and fresh:
+            # A feed repeats its last entries on every poll: the rules engine reads only
+            # the ones the database does not have yet. (A feed not yet primed has none.)
+            known = await self._store.known_entry_ids(feed.id, [a.entry_id for a in fresh])
+            fresh = [article for article in fresh if article.entry_id not in known]
+        entries = [(article, self._read(article)) for article in fresh]
+        # The first poll of a feed learns what is already there without announcing it (a
+        # new feed must not flood a channel with last month's news): its articles, what
+        # they say and the poll itself are stored in one transaction.
+        finish = None if feed.primed else result
+        ingested = await self._store.ingest_poll(feed.id, entries, utcnow(), finish=finish,
+                                                 max_failures=self._max_failures)
+        new_articles = ingested.articles
+        stories = [story for told in ingested.news for story in told]
+        stored = {article.entry_id for article in new_articles}
+        moves = sum(len(extraction.moves) for article, extraction in entries
+                    if extraction is not None and article.entry_id in stored)
         queued = 0
-        if feed.primed and stories:
-            queued = await route_stories(self._store, stories, self._gazetteer,
-                                         feed_scope=feed.workspace)
-        # The outbox now holds their alerts. If we die before this, the articles stay
-        # unprocessed and `recover` finishes them once our lease has run out.
-        if new_articles:
-            await self._store.mark_articles_processed(
-                [a.id for a in new_articles if a.id is not None], utcnow())
-        # Recorded last: if we die before this, the next poll fetches again and the
-        # database's uniqueness turns the repeat into a no-op.
-        await self._store.record_poll(feed.id, result, utcnow(), new_entries=len(new_articles),
-                                      max_failures=self._max_failures)
+        if ingested.disabled:  # never for a successful poll; said for completeness
+            await self._tell_disabled(feed, result)
+        if finish is None:
+            if stories:
+                queued = await route_stories(self._store, stories, self._gazetteer,
+                                             feed_scope=feed.workspace)
+            # The outbox now holds their alerts. If we die before this, the articles stay
+            # unprocessed and `recover` finishes them once our lease has run out; if we die
+            # before the poll is recorded, the next poll fetches again and finds them known.
+            if await self._store.record_poll(
+                    feed.id, result, utcnow(), new_entries=len(new_articles),
+                    max_failures=self._max_failures, alerts=queued,
+                    processed=[a.id for a in new_articles if a.id is not None]):
+                await self._tell_disabled(feed, result)
         return PollReport(feed_id=feed.id, url=feed.url, new_articles=len(new_articles),
                           new_stories=len(stories), announced=feed.primed,
                           story_ids=tuple(s.id for s in stories), alerts_queued=queued,
                           moves=moves)
+
+    async def _record_quiet(self, feed_id: int, result: FetchResult) -> bool:
+        """Record a poll that stored no articles; True when it disabled the feed.
+
+        Most polls of a steady cycle are 304s: one transaction each would cost four round
+        trips to the database for two statements. Instead each waits for the recorder,
+        which writes everything that queued up while its last transaction ran: alone on a
+        quiet worker, dozens at a time on a busy one."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._quiet.append((feed_id, result, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_queued(), name="record-polls")
+        return await done
+
+    async def _record_queued(self) -> None:
+        while self._quiet:
+            group, self._quiet = self._quiet, []
+            try:
+                disabled = await self._store.record_polls(
+                    [(feed_id, result) for feed_id, result, _ in group], utcnow(),
+                    max_failures=self._max_failures)
+            except asyncio.CancelledError:  # shutting down: the waiting polls hand back
+                for _, _, done in group + self._quiet:
+                    done.cancel()
+                self._quiet = []
+                raise
+            except Exception as exc:  # each poll meets it (and hands its feed back)
+                for _, _, done in group:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for feed_id, _, done in group:
+                if not done.done():  # not cancelled meanwhile
+                    done.set_result(feed_id in disabled)
 
     async def _tell_disabled(self, feed: Feed, result: FetchResult) -> None:
         """Once per disable: storage reports the disabling poll only, and a disabled feed is
@@ -315,14 +365,21 @@ class Pipeline:
                                 feed_scope=feed.workspace)
         await self._store.mark_articles_processed([article.id], utcnow())
 
-    async def _record(self, article: Article) -> tuple[list[Story], int]:
-        """The stories worth an alert, and how many moves the rules engine kept."""
+    def _read(self, article: Article) -> Extraction | None:
+        """What the rules engine keeps of the article; None when it says nothing."""
         try:
             extraction = confident_part(self._extract(article))
         except Exception:  # one unreadable article must not cost the rest of the feed
             log.exception("rules engine failed on article %s", article.entry_id)
-            return [], 0
+            return None
         if not extraction.moves and not extraction.lineup:
+            return None
+        return extraction
+
+    async def _record(self, article: Article) -> tuple[list[Story], int]:
+        """The stories worth an alert, and how many moves the rules engine kept."""
+        extraction = self._read(article)
+        if extraction is None:
             return [], 0
         return (await self._store.record_extraction(article, extraction),
                 len(extraction.moves))

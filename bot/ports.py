@@ -17,6 +17,7 @@ from bot.models import (
     Feed,
     FetchResult,
     ImportReport,
+    IngestedPoll,
     LineupChange,
     OutboxEntry,
     OutboxItem,
@@ -41,7 +42,10 @@ class FeedStore(Protocol):
         interval_seconds: int = 600,
         workspace: str | None = None,
         title: str | None = None,
-    ) -> Feed: ...
+        spread_seconds: float = 0.0,
+    ) -> Feed:
+        """The first poll is due at a random moment within `spread_seconds` from now."""
+        ...
 
     async def get_feed(self, feed_id: int) -> Feed | None: ...
 
@@ -64,8 +68,18 @@ class FeedStore(Protocol):
     ) -> list[Feed]: ...
 
     async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
-                          new_entries: int = 0, max_failures: int = 10) -> bool:
-        """True when this poll disabled the feed (410, or max_failures in a row)."""
+                          new_entries: int = 0, max_failures: int = 10, alerts: int = 0,
+                          processed: Collection[int] = ()) -> bool:
+        """True when this poll disabled the feed (410, or max_failures in a row).
+
+        `alerts`: how many the poll queued (the feed's count grows by it); `processed`: the
+        poll's articles, marked processed in the same transaction."""
+        ...
+
+    async def record_polls(self, polls: Sequence[tuple[int, FetchResult]], now: datetime, *,
+                           max_failures: int = 10) -> set[int]:
+        """`record_poll` for many polls that stored no articles, in one transaction; the ids
+        of the feeds it disabled."""
         ...
 
     async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
@@ -89,6 +103,24 @@ class ArticleStore(Protocol):
         New articles are unprocessed until `mark_articles_processed`, except those of a feed
         not yet primed (its first poll), which are stored processed: they are never
         announced, so a worker dying over them leaves nothing to recover."""
+        ...
+
+    async def known_entry_ids(self, feed_id: int, entry_ids: Sequence[str]) -> set[str]:
+        """Those of `entry_ids` the feed already has: a poll reads only the others."""
+        ...
+
+    async def ingest_poll(self, feed_id: int,
+                          entries: Sequence[tuple[Article, Extraction | None]],
+                          now: datetime, *, finish: FetchResult | None = None,
+                          max_failures: int = 10) -> IngestedPoll:
+        """A poll's new articles and what the rules engine read in them, in one transaction:
+        the articles are inserted (those another worker stored first are skipped) and each
+        new one's extraction recorded as `record_extraction` does.
+
+        With `finish` (a poll that announces nothing: a feed's first), the articles are
+        stored processed and the poll is recorded in that same transaction, as
+        `record_poll` would; otherwise they wait, unprocessed, for `record_poll(processed=)`
+        after their alerts are queued."""
         ...
 
     async def mark_articles_processed(self, article_ids: Collection[int], now: datetime

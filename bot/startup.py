@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 import feeds
 import storage
 from bot.config import Settings
+from bot.models import PresetFeed
 from bot.ports import AlertSender
 
 if TYPE_CHECKING:
@@ -37,6 +38,29 @@ def feed_lease_seconds(settings: Settings, fetch_settings: feeds.FetchSettings) 
     if settings.pitboard_feed_lease_seconds is not None:
         return settings.pitboard_feed_lease_seconds
     return int(fetch_settings.timeout_seconds) + FEED_LEASE_MARGIN_SECONDS
+
+
+# Feeds added together (PITBOARD_FEEDS) fall due over count/this seconds, at most 10 min.
+FIRST_POLLS_PER_SECOND = 10
+MAX_FIRST_POLL_SPREAD_SECONDS = 600
+
+
+def first_poll_spread(count: int) -> float:
+    """Seconds over which the first polls of `count` feeds added together are spread: a
+    window that grows with their number, so a long list does not fall due, and hit its
+    sites, in one burst, while a short one is still polled within a second or so."""
+    return min(count / FIRST_POLLS_PER_SECOND, MAX_FIRST_POLL_SPREAD_SECONDS)
+
+
+def feed_presets(settings: Settings) -> tuple[PresetFeed, ...]:
+    """The feed catalogue for /feed presets: PITBOARD_FEED_CATALOGUE, or the bundled one. A
+    catalogue that cannot be read is logged and leaves the presets empty: the bot runs."""
+    try:
+        return feeds.load_catalogue(settings.pitboard_feed_catalogue or None)
+    except feeds.CatalogueError as exc:
+        log.error("PITBOARD_FEED_CATALOGUE: %s; /feed presets lists nothing until it is "
+                  "fixed", exc)
+        return ()
 
 
 def database_url(settings: Settings) -> str:

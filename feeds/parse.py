@@ -105,9 +105,12 @@ def parse_feed(
     headers = {"content-location": url, "content-type": _effective_content_type(body,
                                                                                 content_type)}
     try:
+        # Embedded HTML is turned into plain text (feeds.text.html_to_text drops scripts,
+        # styles and every link), so feedparser need not sanitise it or resolve the links
+        # in it: a fifth of its time on a typical feed. Entry links are resolved either way.
         parsed = feedparser.parse(
-            _defuse_entities(body), response_headers=headers, sanitize_html=True,
-            resolve_relative_uris=True,
+            _defuse_entities(body), response_headers=headers, sanitize_html=False,
+            resolve_relative_uris=False,
         )
     except Exception as exc:  # feedparser is lenient, but a parser bug must stay one feed's
         log.warning("feedparser failed on %s", url, exc_info=True)

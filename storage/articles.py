@@ -10,12 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Article, Story, utc, utcnow
+from bot.models import Article, Extraction, FetchResult, IngestedPoll, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
 from storage.columns import SERIES_CHARS, clip
 from storage.errors import translate_errors
-from storage.stories import story_of
+from storage.feeds import MAX_FAILURES, mark_processed, record_poll
+from storage.stories import record_extraction, story_of
 from storage.tables import articles, feeds, moves, stories
 
 _ARTICLE_CHUNK = 500  # rows per INSERT: well under SQLite's bound-parameter limit
@@ -28,6 +30,52 @@ def stored_entry_id(entry_id: str) -> str:
     if len(entry_id) <= _ENTRY_ID_CHARS:
         return entry_id
     return "sha256:" + hashlib.sha256(entry_id.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _unique(articles_in: Sequence[Article]) -> dict[str, Article]:
+    unique: dict[str, Article] = {}
+    for article in articles_in:
+        unique.setdefault(stored_entry_id(article.entry_id), article)
+    return unique
+
+
+async def _known(connection: AsyncConnection, feed_id: int, keys: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(keys), _ARTICLE_CHUNK):
+        known.update((await connection.execute(
+            select(articles.c.entry_id).where(
+                articles.c.feed_id == feed_id,
+                articles.c.entry_id.in_(keys[start:start + _ARTICLE_CHUNK])))).scalars())
+    return known
+
+
+async def _insert(connection: AsyncConnection, feed_id: int,
+                  batch: list[tuple[str, Article]], now: datetime, *, processed: bool
+                  ) -> list[Article]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING for the batch; the articles inserted, in
+    the order given. One statement built once and run with a list of parameter sets:
+    SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"), where a statement built
+    from literal values per call was compiled again every time."""
+    if not batch:
+        return []
+    statement = _INSERT_RETURNING.get(connection.dialect.name)
+    if statement is None:
+        statement = _INSERT_RETURNING[connection.dialect.name] = (
+            insert_for(connection, articles).on_conflict_do_nothing()
+            .returning(articles.c.id, articles.c.entry_id))
+    processed_at = now if processed else None
+    rows = await connection.execute(statement, [{
+        "feed_id": feed_id, "entry_id": entry_id, "title": a.title, "summary": a.summary,
+        "url": a.url, "published": a.published, "series": clip(a.series, SERIES_CHARS),
+        "source": a.source, "created_at": now, "processed_at": processed_at,
+        "recovery_claimed_at": None,
+    } for entry_id, a in batch])
+    new_ids = {row.entry_id: row.id for row in rows}
+    return [replace(a, id=new_ids[entry_id], feed_id=feed_id)
+            for entry_id, a in batch if entry_id in new_ids]
+
+
+_INSERT_RETURNING: dict[str, Any] = {}
 
 
 def article_of(row: Any) -> Article:
@@ -44,65 +92,71 @@ class ArticleStorage(StoreBase):
     @translate_errors
     async def add_articles(self, feed_id: int, articles_in: Sequence[Article]) -> list[Article]:
         """Insert; return only the new articles, with their ids, in the order given."""
-        unique: dict[str, Article] = {}
-        for article in articles_in:
-            unique.setdefault(stored_entry_id(article.entry_id), article)
+        unique = _unique(articles_in)
         if not unique:
             return []
-        now = utcnow()
-        new_ids: dict[str, int] = {}
-        batch = list(unique.items())
         async with self._write() as connection:
             primed = (await connection.execute(
                 select(feeds.c.primed).where(feeds.c.id == feed_id))).scalar_one_or_none()
+            known = await _known(connection, feed_id, list(unique))
             # A first poll's articles are never announced, so there is nothing for a dead
             # worker to leave undone: decided here, in the transaction that stores them.
-            processed_at = now if primed is False else None
-            # A feed repeats its last 20 entries on every poll; only the new ones are
-            # written. One indexed read of the known ids is far cheaper than 20 inserts that
-            # the unique key turns away (which stays the guard against a racing worker).
-            known: set[str] = set()
-            for start in range(0, len(batch), _ARTICLE_CHUNK):
-                chunk_ids = [entry_id for entry_id, _ in batch[start:start + _ARTICLE_CHUNK]]
-                known.update((await connection.execute(
-                    select(articles.c.entry_id).where(articles.c.feed_id == feed_id,
-                                                      articles.c.entry_id.in_(chunk_ids))
-                )).scalars())
-            batch = [(entry_id, a) for entry_id, a in batch if entry_id not in known]
-            for start in range(0, len(batch), _ARTICLE_CHUNK):
-                chunk = batch[start:start + _ARTICLE_CHUNK]
-                statement = (
-                    insert_for(connection, articles)
-                    .values([{
-                        "feed_id": feed_id, "entry_id": entry_id, "title": a.title,
-                        "summary": a.summary, "url": a.url, "published": a.published,
-                        "series": clip(a.series, SERIES_CHARS), "source": a.source,
-                        "created_at": now, "processed_at": processed_at,
-                    } for entry_id, a in chunk])
-                    .on_conflict_do_nothing()
-                    .returning(articles.c.id, articles.c.entry_id))
-                for row in await connection.execute(statement):
-                    new_ids[row.entry_id] = row.id
-        return [replace(a, id=new_ids[entry_id], feed_id=feed_id)
-                for entry_id, a in batch if entry_id in new_ids]
+            return await _insert(connection, feed_id,
+                                 [(key, a) for key, a in unique.items() if key not in known],
+                                 utcnow(), processed=primed is False)
+
+    @translate_errors
+    async def known_entry_ids(self, feed_id: int, entry_ids: Sequence[str]) -> set[str]:
+        """Those of `entry_ids` the feed already has. A feed repeats its last 20 entries on
+        every poll: one indexed read spares the rules engine and the inserts for them."""
+        stored = {stored_entry_id(entry_id): entry_id for entry_id in entry_ids}
+        if not stored:
+            return set()
+        async with self._read() as connection:
+            return {stored[key] for key in await _known(connection, feed_id, list(stored))}
+
+    @translate_errors
+    async def ingest_poll(self, feed_id: int,
+                          entries: Sequence[tuple[Article, Extraction | None]],
+                          now: datetime, *, finish: FetchResult | None = None,
+                          max_failures: int = MAX_FAILURES) -> IngestedPoll:
+        """`bot.ports.ArticleStore.ingest_poll`: one transaction for the whole poll, so a
+        first poll of 20 entries costs one BEGIN/COMMIT and a few statements per article
+        with moves, not a transaction per article."""
+        now = utc(now)
+        extractions: dict[str, Extraction | None] = {}
+        unique: dict[str, Article] = {}
+        for article, extraction in entries:
+            key = stored_entry_id(article.entry_id)
+            if key not in unique:
+                unique[key], extractions[key] = article, extraction
+        async with self._write() as connection:
+            # Rows another worker inserted first are skipped by the unique key: only the
+            # articles this transaction wrote come back, and only theirs are recorded.
+            new = await _insert(connection, feed_id, list(unique.items()), now,
+                                processed=finish is not None)
+            news: list[tuple[Story, ...]] = []
+            for article in new:
+                extraction = extractions[stored_entry_id(article.entry_id)]
+                told: list[Story] = []
+                if extraction is not None and (extraction.moves or extraction.lineup):
+                    told = await record_extraction(connection, article, extraction, now)
+                news.append(tuple(told))
+            disabled = False
+            if finish is not None:
+                disabled = await record_poll(connection, feed_id, finish, now,
+                                             new_entries=len(new), max_failures=max_failures)
+        return IngestedPoll(articles=tuple(new), news=tuple(news), disabled=disabled)
 
     @translate_errors
     async def mark_articles_processed(self, article_ids: Collection[int], now: datetime
                                       ) -> int:
         """Their stories are recorded and their alerts queued; returns how many were still
         unprocessed (marking twice is a no-op)."""
-        ids = sorted(set(article_ids))
-        if not ids:
+        if not article_ids:
             return 0
-        marked = 0
         async with self._write() as connection:
-            for start in range(0, len(ids), _ARTICLE_CHUNK):
-                result = await connection.execute(
-                    update(articles).where(articles.c.id.in_(ids[start:start + _ARTICLE_CHUNK]),
-                                           articles.c.processed_at.is_(None))
-                    .values(processed_at=utc(now), recovery_claimed_at=None))
-                marked += result.rowcount
-        return marked
+            return await mark_processed(connection, article_ids, now)
 
     @translate_errors
     async def unprocessed_articles(self, *, older_than: datetime, limit: int,

@@ -68,6 +68,8 @@ class FeedRow(Base):
     body_hash: Mapped[str | None] = mapped_column(String(64))
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     entries_seen: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # alerts queued by this feed's polls (one per story × destination): its worth, in /feed list
+    alerts_produced: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class ArticleRow(Base):

@@ -8,17 +8,38 @@ from datetime import datetime
 from bot.commands.context import DEFAULT_SERIES, MODERATORS, Context, Handler, refusal
 from bot.commands.parsing import UsageError
 from bot.messages import CommandCall, Reply, plural
-from bot.models import Destination, DestinationKind, Feed, TargetKind, utcnow
+from bot.models import Destination, DestinationKind, Feed, PresetFeed, TargetKind, utcnow
 
 
 async def feed_add(ctx: Context, call: CommandCall) -> Reply:
-    url = await _checked_url(ctx, call.text("url") or "")
+    word = (call.text("url") or "").strip()
     series = ctx.series(call.text("series"))
     minutes = call.number("every") or 10
     scope = ctx.scope(call.platform, call.workspace)
+    if word.casefold() == "preset":
+        return await _add_presets(ctx, series, minutes, scope)
+    url = await _checked_url(ctx, word)
     known = {feed.url for feed in await ctx.store.list_feeds(scope)}
+    try:
+        text = await _add_one(ctx, url, series, minutes, scope, known)
+    except _AlreadyThere as there:
+        return refusal(f"{there.url} is already on the feed list.")
+    return Reply(text=text, ephemeral=True)
+
+
+class _AlreadyThere(Exception):
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+async def _add_one(ctx: Context, url: str, series: str | None, minutes: int,
+                   scope: str | None, known: set[str]) -> str:
+    """Probe, store and prime one checked URL; the sentence that says what was added.
+    Raises UsageError (with the reason) for what is not a feed, _AlreadyThere for a
+    duplicate."""
     if url in known:
-        return refusal(f"{url} is already on the feed list.")
+        raise _AlreadyThere(url)
     probed = None
     if ctx.probe_feed is not None:
         # Fetched once now, so a typo, a 404 or a web page is refused with its reason
@@ -30,10 +51,11 @@ async def feed_add(ctx: Context, call: CommandCall) -> Reply:
         if probed.url != url:  # the page's advertised feed, or where it moved for good
             url = await _checked_url(ctx, probed.url)
             if url in known:
-                return refusal(f"{url} is already on the feed list.")
+                raise _AlreadyThere(url)
     title = probed.title if probed else None
     feed = await ctx.store.add_feed(url, series=series, interval_seconds=minutes * 60,
                                     workspace=scope, title=title)
+    known.add(url)
     recorded = ""
     if probed is not None and ctx.prime_feed is not None:
         await ctx.prime_feed(feed, probed.result)
@@ -44,9 +66,61 @@ async def feed_add(ctx: Context, call: CommandCall) -> Reply:
         recorded = (" The first poll records what is already there; alerts start with the "
                     "next new article.")
     name = f"{title} ({url})" if title else url
-    return Reply(text=f"Added feed {feed.id}: {name} (every {minutes} min"
-                      f"{', ' + series if series else ''}).{recorded}",
-                 ephemeral=True)
+    return (f"Added feed {feed.id}: {name} (every {minutes} min"
+            f"{', ' + series if series else ''}).{recorded}")
+
+
+def _presets_of(ctx: Context, series: str) -> list[PresetFeed]:
+    return [p for p in ctx.presets if p.series.casefold() == series.casefold()]
+
+
+async def _add_presets(ctx: Context, series: str | None, minutes: int,
+                       scope: str | None) -> Reply:
+    """Every catalogue feed of a series, each through the same checks as a URL: one that is
+    refused (moved, gone, no longer a feed) is reported and the others are still added."""
+    if series is None:
+        raise UsageError("Name the series: /feed add preset IMSA. /feed presets lists them.")
+    presets = _presets_of(ctx, series)
+    if not presets:
+        raise UsageError(f"No preset feeds for {series}. /feed presets lists the series "
+                         "that have some.")
+    known = {feed.url for feed in await ctx.store.list_feeds(scope)}
+    lines, added, refused = [], 0, 0
+    for preset in presets:
+        try:
+            url = await _checked_url(ctx, preset.url)
+            text = await _add_one(ctx, url, series, minutes, scope, known)
+        except _AlreadyThere as there:
+            lines.append(f"{preset.publisher}: already on the feed list ({there.url}).")
+            continue
+        except UsageError as exc:
+            refused += 1
+            lines.append(f"{preset.publisher} ({preset.url}): {exc}")
+            continue
+        added += 1
+        lines.append(f"{preset.publisher}: {text}")
+    head = (f"Added {added} of the {len(presets)} {series} preset feed"
+            f"{'' if len(presets) == 1 else 's'}.")
+    # An error only when every one was refused: a series already on the list is fine.
+    return Reply(text="\n".join([head, *lines]), ephemeral=True,
+                 error=refused == len(presets))
+
+
+async def feed_presets(ctx: Context, call: CommandCall) -> Reply:
+    series = ctx.series(call.text("series"))
+    presets = _presets_of(ctx, series) if series else list(ctx.presets)
+    if not presets:
+        if series:
+            return refusal(f"No preset feeds for {series}. /feed presets lists the series "
+                           "that have some.")
+        return Reply(text="No preset feeds in this deployment's catalogue.", ephemeral=True)
+    by_series: dict[str, list[PresetFeed]] = {}
+    for preset in presets:
+        by_series.setdefault(preset.series, []).append(preset)
+    lines = ["Preset feeds (add a series' feeds with /feed add preset <series>):"]
+    for name, group in by_series.items():
+        lines.append(f"{name}: " + "; ".join(f"{p.publisher} {p.url}" for p in group))
+    return Reply(text="\n".join(lines), ephemeral=True)
 
 
 async def _checked_url(ctx: Context, url: str) -> str:
@@ -71,7 +145,7 @@ async def feed_list(ctx: Context, call: CommandCall) -> Reply:
         lines.append(f"{feed.id}. {feed.title or feed.url} ({state['schedule']}"
                      f"{', ' + feed.series if feed.series else ''})")
         lines.append(f"   last success: {state['last_success']} · next poll: "
-                     f"{state['next_poll']} · {state['entries']}")
+                     f"{state['next_poll']} · {state['entries']} · {state['alerts']}")
         if state["problem"]:
             lines.append(f"   {state['problem']}")
     return Reply(text="Feeds:\n" + "\n".join(lines), ephemeral=True)
@@ -104,6 +178,8 @@ def feed_state(feed: Feed, now: datetime) -> dict[str, str]:
         else "never",
         "next_poll": next_poll,
         "entries": f"{feed.entries_seen} entr{'y' if feed.entries_seen == 1 else 'ies'} seen",
+        "alerts": f"{feed.alerts_produced} alert{'' if feed.alerts_produced == 1 else 's'}"
+                  " produced",
         "problem": problem,
     }
 
@@ -212,6 +288,7 @@ HANDLERS: dict[str, Handler] = {
     "alerts status": alerts_status,
     "feed add": feed_add,
     "feed list": feed_list,
+    "feed presets": feed_presets,
     "feed remove": feed_remove,
     "feed pause": feed_pause,
     "feed resume": feed_resume,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 from bot.alerts import workspace_scope
 from bot.commands.names import NameIndex
 from bot.commands.parsing import UsageError
 from bot.messages import CommandCall, Reply
-from bot.models import TargetKind
+from bot.models import PresetFeed, TargetKind
 from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
 
 log = logging.getLogger(__name__)
@@ -109,8 +109,10 @@ class Context:
     def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None,
                  probe_feed: FeedProbe | None = None,
-                 prime_feed: FeedPrimer | None = None) -> None:
+                 prime_feed: FeedPrimer | None = None,
+                 presets: Sequence[PresetFeed] = ()) -> None:
         self.store = store
+        self.presets = tuple(presets)  # the feed catalogue: /feed presets
         self.check_feed_url = check_feed_url
         # Without a probe (unit tests of the commands alone) a URL is stored unchecked and
         # its first poll records its entries.

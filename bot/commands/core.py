@@ -4,6 +4,7 @@ once, and turns every failure into a sentence for the user."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.commands import admin, follows, lineups
@@ -19,7 +20,7 @@ from bot.commands.parsing import (
 )
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec, OptionType
 from bot.messages import FAILED, CommandCall, Reply
-from bot.models import TargetKind
+from bot.models import PresetFeed, TargetKind
 from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,11 @@ class Commands:
     def __init__(self, store: Store, *, gazetteer: Gazetteer | None = None,
                  check_feed_url: FeedUrlChecker | None = None,
                  probe_feed: FeedProbe | None = None,
-                 prime_feed: FeedPrimer | None = None) -> None:
+                 prime_feed: FeedPrimer | None = None,
+                 presets: Sequence[PresetFeed] = ()) -> None:
         self._context = Context(store, gazetteer=gazetteer, check_feed_url=check_feed_url,
-                                probe_feed=probe_feed, prime_feed=prime_feed)
+                                probe_feed=probe_feed, prime_feed=prime_feed,
+                                presets=presets)
         missing = {spec.name for spec in SPECS} - set(HANDLERS)
         if missing:  # a spec without a handler would be a command that silently does nothing
             raise RuntimeError(f"command specs without a handler: {sorted(missing)}")

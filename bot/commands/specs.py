@@ -140,7 +140,8 @@ SPECS: tuple[CommandSpec, ...] = (
         name="feed add",
         description="Add a news feed to poll (moderators)",
         options=(OptionSpec(name="url", required=True,
-                            description="Feed URL (RSS, Atom, JSON Feed) or a page linking one"),
+                            description="Feed URL (RSS, Atom, JSON Feed), a page linking one, "
+                                        "or 'preset' (see /feed presets)"),
                  _SERIES,
                  OptionSpec(name="every", description="Minutes between polls (5-1440)",
                             type=OptionType.INTEGER, min_value=5, max_value=1440)),
@@ -149,6 +150,10 @@ SPECS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(name="feed list", description="The feeds this server polls (moderators)",
                 moderator_only=True, example="/feed list"),
+    # Moderators only, as the whole /feed group: Discord sets permissions per group.
+    CommandSpec(name="feed presets",
+                description="Well-known racing news feeds by series, ready to add (moderators)",
+                options=(_SERIES,), moderator_only=True, example="/feed presets IMSA"),
     CommandSpec(name="feed remove", description="Stop polling a feed (moderators)",
                 options=(_FEED_ID,), moderator_only=True, example="/feed remove 3"),
     CommandSpec(name="feed pause", description="Pause a feed (moderators)",

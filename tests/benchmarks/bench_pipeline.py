@@ -148,7 +148,7 @@ class TimedFetcher:
 
 
 class TimedStore:
-    """Times every coroutine call of the store it wraps; record_poll ends a feed's poll."""
+    """Times every coroutine call of the store it wraps; recording a poll ends it."""
 
     def __init__(self, inner: SqlStore, phases: Callable[[], Phases]) -> None:
         self.inner = inner
@@ -168,8 +168,14 @@ class TimedStore:
                 phases = self.phases()
                 phases.seconds["storage"] += finished - started
                 phases.store_calls[name].append(finished - started)
-                if name == "record_poll":
+                # A poll ends where it is recorded: alone, in a group (record_polls), or
+                # with a first poll's articles (ingest_poll with finish=).
+                if name == "record_poll" or (name == "ingest_poll"
+                                             and kwargs.get("finish") is not None):
                     phases.finished[args[0]] = finished
+                elif name == "record_polls":
+                    for feed_id, _result in args[0]:
+                        phases.finished[feed_id] = finished
         return timed
 
 

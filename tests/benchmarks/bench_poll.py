@@ -178,7 +178,8 @@ def line(name: str, figures: dict[str, Any]) -> None:
     for phase in ("cold", "steady"):
         f = figures[phase]
         rate = f["polls"] / f["seconds"] if f["seconds"] else float("inf")
-        print(f"  {name:<22} {phase:<6} {f['polls']:>6} polls  {rate:8.1f} feeds/s  "
+        print(f"  {name:<22} {phase:<6} {f['polls']:>6} polls in {f['seconds']:6.1f} s  "
+              f"{rate:8.1f} feeds/s  "
               f"{1000 * f['cpu'] / max(f['polls'], 1):6.2f} CPU s/1,000 polls  "
               f"errors {f['errors']}")
     print(f"  {name:<22} peak RSS {figures['rss_mb']:.0f} MB")

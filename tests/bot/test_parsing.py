@@ -47,7 +47,7 @@ def test_typed_lines_bind_to_the_spec_options(line, name, options):
         ("/news ten", "count must be a whole number"),
         ("/news 99", "between 1 and 10"),
         ("/follow boat Cadillac", "target must be one of team, driver, car, series"),
-        ("/feed", "/feed needs one of: add, list, pause, remove, resume"),
+        ("/feed", "/feed needs one of: add, list, pause, presets, remove, resume"),
         ("/feed explode 3", "Unknown /feed action 'explode'"),
         ("/lineup 31 IMSA 2024 extra", "Too many words"),
         ("", "Type a command"),

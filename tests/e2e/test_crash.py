@@ -126,15 +126,16 @@ async def test_worker_killed_mid_send_loses_nothing_and_doubles_nothing(
 
 
 class _DiesAfterStoringArticles:
-    """A store whose worker dies (here: raises) on the first record_extraction, i.e. after
-    the feed's new articles were committed and before their stories and alerts were."""
+    """A store whose worker dies (here: raises) on the first enqueue, i.e. after the feed's
+    new articles and their stories were committed (one transaction: ingest_poll) and
+    before their alerts were queued."""
 
     def __init__(self, inner: SqlStore) -> None:
         self._inner = inner
         self.died = False
 
     def __getattr__(self, name: str) -> Any:
-        if name == "record_extraction" and not self.died:
+        if name == "enqueue" and not self.died:
             async def die(*_args: Any, **_kwargs: Any) -> Any:
                 self.died = True
                 raise ConnectionResetError("died between storing articles and queuing alerts")

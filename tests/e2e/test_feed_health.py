@@ -125,3 +125,47 @@ async def test_unchanged_bodies_are_not_parsed_and_only_new_entries_count(app, s
     assert third.new_articles == 1
     stored = await app.store.get_feed(feed.id)
     assert stored is not None and stored.entries_seen == 3 and stored.last_success_at
+
+
+async def test_feed_list_counts_the_alerts_each_feed_produced(app, server):
+    from tests.e2e.test_loop import BLOMQVIST, OLD_NEWS
+
+    server.set_feed("/imsa.xml", rss([OLD_NEWS], title="Sportscar News"))
+    server.set_feed("/quiet.xml", rss(ITEMS[:1], title="Quiet Notes"))
+    # The console's /feed list shows the operator's feeds (no workspace).
+    imsa = await app.store.add_feed(server.url("/imsa.xml"), series="IMSA")
+    quiet = await app.store.add_feed(server.url("/quiet.xml"))
+    await app.pipeline.poll_due(now=later(1))  # the first polls record, announce nothing
+    server.set_feed("/imsa.xml", rss([BLOMQVIST, OLD_NEWS], title="Sportscar News"))
+    reports = await app.pipeline.poll_due(now=later(2))
+    [report] = [r for r in reports if r.feed_id == imsa.id]
+    assert report.alerts_queued >= 1
+    stored = await app.store.get_feed(imsa.id)
+    assert stored is not None and stored.alerts_produced == report.alerts_queued
+    assert (await app.store.get_feed(quiet.id)).alerts_produced == 0  # type: ignore[union-attr]
+    reply = await app.commands.run_text("/feed list", platform="console", workspace="local",
+                                        user="mod", is_moderator=True)
+    text = reply.plain()
+    count = report.alerts_queued
+    assert f"{count} alert{'' if count == 1 else 's'} produced" in text
+    assert "0 alerts produced" in text
+
+
+async def test_feeds_from_pitboard_feeds_are_spread_over_their_first_polls(tmp_path: Path):
+    urls = [f"http://127.0.0.1:9/f{n}.xml" for n in range(50)]
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/s.db",
+                        pitboard_allow_private_feeds=True, pitboard_feeds=",".join(urls))
+    started = utcnow()
+    application = await PitboardApp.create(
+        settings, console_out=io.StringIO(),
+        fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
+    try:
+        added = await application.store.list_feeds(None)
+    finally:
+        await application.close()
+    assert sorted(feed.url for feed in added) == sorted(urls)
+    due = sorted(feed.next_poll_at for feed in added if feed.next_poll_at is not None)
+    assert len(due) == 50 and len(set(due)) == 50
+    # 50 feeds at 10 first polls a second: spread over about 5 s, not one instant.
+    assert due[-1] - due[0] > timedelta(seconds=2)
+    assert due[-1] <= utcnow() + timedelta(seconds=5) and due[0] >= started

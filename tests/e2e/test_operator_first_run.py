@@ -106,7 +106,8 @@ async def test_feeds_and_feed_list_show_each_feeds_health(tmp_path, server):
             if line.count("│") > 2 and line.split("│")[1].strip().isdigit()}
     assert "Sportscar [News]" in rows["1"] and "just now" in rows["1"]
     assert "in 10 min" in rows["1"] or "in 9 min" in rows["1"]
-    assert "│ 2 " in rows["1"]
+    assert "│ 2 " in rows["1"]  # entries seen
+    assert rows["1"].split("│")[7].strip() == "0"  # alerts produced: a first poll makes none
     assert "disabled" in rows["2"] and "stopped: the site says the feed is gone" in out
     assert "never" in rows["3"] and "last error: HTTP 500" in out
 
@@ -114,5 +115,6 @@ async def test_feeds_and_feed_list_show_each_feeds_health(tmp_path, server):
     assert code == 0, err
     assert "1. Sportscar [News] (every 10 min)" in out
     assert "last success: just now · next poll: in" in out and "2 entries seen" in out
+    assert "0 alerts produced" in out
     assert "2. " in out and "(disabled)" in out and "/feed resume 2 starts it again" in out
     assert "3. " in out and "last success: never" in out and "last error: HTTP 500" in out

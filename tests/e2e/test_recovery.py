@@ -115,18 +115,17 @@ async def _expected_alerts(tmp_path: Path, server: FakeFeedServer) -> list[str]:
         await reference.close()
 
 
-async def test_died_after_storing_the_articles(app, server, tmp_path):
+async def test_died_while_storing_the_articles(app, server, tmp_path):
+    # The articles and what the rules engine read in them are one transaction
+    # (ingest_poll): a worker that dies in it leaves nothing, and the next poll is a poll.
     expected = await _expected_alerts(tmp_path, server)
     assert any("Action Express" in title for title in expected)
     now = await _published(app, server)
-    await _die_polling(app, "record_extraction", 1, now)
+    await _die_polling(app, "ingest_poll", 1, now)
     assert (await app.deliver_now()).sent == 0
-
-    # Within the dead worker's lease its articles are left alone: it may be alive yet.
-    # (The store stamps articles with the real clock; the polls' clock runs days ahead.)
-    assert await app.pipeline.recover(utcnow() + LEASE / 2) == 0
+    assert await app.pipeline.recover(utcnow() + LEASE * 2) == 0  # nothing left behind
     survivor = await app.pipeline.poll_due(now=now + LEASE * 2)
-    assert [(r.error, r.new_articles) for r in survivor] == [(None, 0)]
+    assert [(r.error, r.new_articles) for r in survivor] == [(None, 1)]
     await app.deliver_now()
     assert _alerts(app) == expected
 
@@ -143,7 +142,7 @@ async def test_died_after_storing_the_articles(app, server, tmp_path):
 @pytest.mark.parametrize(("method", "call"), [
     ("matching_destinations", 1),  # recorded, nothing queued
     ("enqueue", 2),  # recorded, the first story queued, the second not
-    ("mark_articles_processed", 1),  # everything queued, not marked
+    ("record_poll", 1),  # everything queued, the articles not marked (nor the poll recorded)
 ], ids=["before-routing", "mid-routing", "before-marking"])
 async def test_died_after_recording_the_stories(app, server, tmp_path, method, call):
     expected = await _expected_alerts(tmp_path, server)
@@ -171,7 +170,7 @@ async def test_a_repeat_left_behind_is_no_news_to_new_followers(app, server):
     # would have announced nothing (the stories are old news), and so does recovery.
     repeat = {**BLOMQVIST, "guid": "elsewhere-blomqvist", "link": "https://elsewhere.example/b"}
     server.set_feed("/imsa.xml", rss([repeat, BLOMQVIST, OLD_NEWS]))
-    await _die_polling(app, "mark_articles_processed", 1, now + timedelta(days=1))
+    await _die_polling(app, "record_poll", 1, now + timedelta(days=1))
     assert await app.pipeline.recover(now + timedelta(days=2)) == 1
     assert (await app.deliver_now()).sent == 0
     assert len(_alerts(app)) == told
@@ -179,7 +178,7 @@ async def test_a_repeat_left_behind_is_no_news_to_new_followers(app, server):
 
 async def test_recovery_keeps_a_workspace_feed_to_its_workspace(app, server):
     now = await _published(app, server, scope=workspace_scope("discord", "710000000000000001"))
-    await _die_polling(app, "record_extraction", 1, now)
+    await _die_polling(app, "matching_destinations", 1, now)
     assert await app.pipeline.recover(now + LEASE * 2) == 1
     # the console's alerts channel is another workspace's: the story is known, not sent
     assert (await app.deliver_now()).sent == 0
@@ -190,11 +189,14 @@ async def test_a_first_polls_articles_are_never_announced_by_recovery(app, serve
     server.set_feed("/imsa.xml", rss([BLOMQVIST, OLD_NEWS]))
     feed = await app.store.add_feed(server.url("/imsa.xml"), series="IMSA")
     now = utcnow() + timedelta(days=1)
-    await _die_polling(app, "record_extraction", 1, now)
+    # A first poll's articles, what they say and the poll are one transaction: dying in it
+    # leaves nothing, and the survivor's poll is the first poll again, silent as ever.
+    await _die_polling(app, "ingest_poll", 1, now)
 
     assert await app.pipeline.recover(now + LEASE * 10) == 0
     [survivor] = await app.pipeline.poll_due(now=now + LEASE * 2)
-    assert (survivor.error, survivor.new_articles, survivor.announced) == (None, 0, False)
+    assert (survivor.error, survivor.new_articles, survivor.announced) == (None, 2, False)
+    assert (await app.deliver_now()).sent == 0
     primed = await app.store.get_feed(feed.id)
     assert primed is not None and primed.primed
     assert await app.pipeline.recover(now + LEASE * 10) == 0

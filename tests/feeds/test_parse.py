@@ -361,3 +361,18 @@ def test_truncated_document_with_only_an_empty_entry_is_an_error():
     assert parsed.articles == ()
     assert parsed.error is not None
     assert parsed.error.startswith("malformed feed with no readable entries")
+
+
+def test_markup_in_entries_is_reduced_to_text_without_feedparsers_sanitiser() -> None:
+    # feedparser runs with sanitize_html and resolve_relative_uris off: what a script,
+    # a style or a relative link in an entry's HTML would carry never reaches the text.
+    body = rss([{"guid": "1",
+                 "title": "Rossi to Ganassi",
+                 "link": "/2024/rossi",
+                 "description": ('<p onclick="x()">Rossi <a href="/drivers/rossi">joins</a>'
+                                 " Ganassi.</p><script>steal()</script>"
+                                 "<style>p{color:red}</style><iframe src='/x'>frame</iframe>"
+                                 "<img src='/t.gif' onerror='y()'>")}])
+    (article,) = parse(body).articles
+    assert article.summary == "Rossi joins Ganassi."
+    assert article.url == "https://racing.example/2024/rossi"  # the entry link is resolved

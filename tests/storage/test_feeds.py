@@ -239,3 +239,54 @@ async def test_a_poll_writes_only_its_new_entries(store: SqlStore) -> None:
         event.remove(engine, "before_cursor_execute", count)
     # The one INSERT carried one row's parameters (ten columns), not twenty rows'.
     assert one_row < 20
+
+
+async def test_feeds_added_with_a_spread_fall_due_at_different_moments(store: SqlStore) -> None:
+    before = utcnow()
+    spread = [await store.add_feed(f"https://s{n}.example/rss", spread_seconds=600)
+              for n in range(40)]
+    after = utcnow()
+    due = [feed.next_poll_at for feed in spread]
+    assert all(d is not None and before <= d <= after + timedelta(seconds=600) for d in due)
+    # 40 draws over ten minutes: all in its first half, or one instant, would be a bug.
+    assert len(set(due)) == 40
+    assert max(due) - min(due) > timedelta(seconds=300)  # type: ignore[operator]
+    assert 0 < await store.count_due_feeds(after + timedelta(seconds=300)) < 40
+    plain = await store.add_feed("https://plain.example/rss")
+    assert plain.next_poll_at is not None and plain.next_poll_at <= utcnow()  # due at once
+
+
+async def test_record_polls_records_many_quiet_polls_as_record_poll_would(store: SqlStore
+                                                                          ) -> None:
+    now = at(0) + timedelta(days=365 * 5)
+    fine, failing, gone, removed, tired = [
+        await store.add_feed(f"https://{name}.example/rss", interval_seconds=600)
+        for name in ("fine", "failing", "gone", "removed", "tired")]
+    await store.record_poll(fine.id, FetchResult(etag='"v1"', title="Fine News"), now)
+    for _ in range(2):
+        await store.record_poll(tired.id, FetchResult(error="HTTP 500"), now)
+    claimed = await store.claim_due_feeds(now + timedelta(days=1), limit=10, worker="w",
+                                          lease_seconds=300)
+    assert {f.id for f in claimed} == {fine.id, failing.id, gone.id, removed.id, tired.id}
+    await store.remove_feed(removed.id)
+    later = now + timedelta(days=1)
+    disabled = await store.record_polls([
+        (fine.id, FetchResult(not_modified=True, etag='"v1"')),
+        (failing.id, FetchResult(error="HTTP 503: the site has a problem")),
+        (gone.id, FetchResult(error="HTTP 410 Gone", gone=True)),
+        (removed.id, FetchResult(not_modified=True)),
+        (tired.id, FetchResult(error="HTTP 500")),
+    ], later, max_failures=3)
+    assert disabled == {gone.id, tired.id}
+    polled = {f.id: f for f in await store.list_feeds()}
+    assert removed.id not in polled
+    assert polled[fine.id].etag == '"v1"' and polled[fine.id].title == "Fine News"
+    assert polled[fine.id].last_success_at == later
+    assert polled[fine.id].next_poll_at == later + timedelta(seconds=600)
+    assert polled[failing.id].error_count == 1 and not polled[failing.id].paused
+    assert polled[failing.id].last_error == "HTTP 503: the site has a problem"
+    assert polled[gone.id].paused and "410" in (polled[gone.id].disabled_reason or "")
+    assert polled[tired.id].paused and polled[tired.id].error_count == 3
+    # Every lease is released: nothing is claimed, fine is due again one interval on.
+    assert await store.claim_due_feeds(later, limit=10, worker="w2", lease_seconds=60) == []
+    assert await store.record_polls([], later) == set()
