@@ -22,7 +22,7 @@ from bot import metrics
 from bot.commands import Commands
 from bot.config import Settings
 from bot.delivery import DeliveryReport, DeliveryWorker
-from bot.digest import DigestReport, send_digests
+from bot.digest import DigestReport, queue_digests
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
 from bot.ports import AlertSender, Store
@@ -288,9 +288,9 @@ class PitboardApp:
         return scheduler
 
     async def digest_now(self, *, now: datetime | None = None) -> DigestReport:
-        report = await send_digests(self.store, self.senders, now or utcnow())
-        log.info("weekly digest: %d sent, %d skipped, %d failed", report.sent, report.skipped,
-                 report.failed)
+        report = await queue_digests(self.store, list(self.senders), now or utcnow())
+        log.info("weekly digest: %d queued, %d skipped", report.queued, report.skipped)
+        await self.deliver_now()  # failures are retried by the delivery ticks
         return report
 
     async def digest_tick(self) -> None:
@@ -387,10 +387,12 @@ class PitboardApp:
         oauth = await self._slack_oauth()
         bot_token = settings.slack_bot_token.get_secret_value() \
             if settings.slack_bot_token else None
-        self.add_sender(SlackSender(
+        sender = SlackSender(
             bot_token=bot_token, installation_store=oauth.installation_store if oauth else None,
             api_base_url=settings.slack_api_base_url,
-            moderator_ids=moderators_from_settings(self.store)))
+            moderator_ids=moderators_from_settings(self.store))
+        self.add_sender(sender)
+        self._closers.append(sender.close)  # its pooled HTTP session
 
     async def slack_app(self) -> Any:
         """The Bolt app for this deployment: OAuth installs when SLACK_CLIENT_ID is set,

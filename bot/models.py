@@ -399,10 +399,20 @@ class OutboxEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Digest:
+    """A channel's weekly digest as queued: the week's confirmed moves, one line each."""
+
+    week: str  # ISO week, "2026-W49"
+    series: str | None = None
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutboxItem:
     id: int
-    story: Story
     destination: Destination
+    story: Story | None = None  # None for a weekly digest
+    digest: Digest | None = None
     attempts: int = 0
     mentions: tuple[str, ...] = ()  # followers to mention in this one channel post
     claims: int = 1  # past one, a worker had it before and may have posted it already

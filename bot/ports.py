@@ -12,6 +12,7 @@ from bot.messages import Alert, CommandCall, Reply
 from bot.models import (
     Article,
     Destination,
+    Digest,
     Extraction,
     Feed,
     FetchResult,
@@ -272,6 +273,10 @@ class Outbox(Protocol):
                       mentions: Mapping[Destination, Collection[str]] | None = None) -> int:
         """One row per (story, destination, revision), new ones only; `mentions` names, per
         channel destination, the followers its one post mentions."""
+        ...
+
+    async def queue_digest(self, destination: Destination, digest: Digest) -> bool:
+        """Queue the destination's weekly digest; False when that week's is queued."""
         ...
 
     async def claim(

@@ -3,6 +3,7 @@ sends it, so a worker that dies mid-send leaves its alerts to another."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 
-from bot.models import Destination, OutboxEntry, OutboxItem, Story, utc, utcnow
+from bot.models import Destination, Digest, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
 from storage.errors import translate_errors
 from storage.stories import story_of
@@ -29,6 +30,14 @@ async def _source_names(connection: Any, story_ids: set[int]) -> dict[int, tuple
         if row.name not in names.setdefault(row.story_id, []):
             names[row.story_id].append(row.name)
     return {story_id: tuple(found) for story_id, found in names.items()}
+
+
+def _digest_of(row: Any) -> Digest | None:
+    if row.o_digest_week is None:
+        return None
+    body = json.loads(row.o_body or "{}")
+    return Digest(week=row.o_digest_week, series=body.get("series"),
+                  lines=tuple(body.get("lines") or ()))
 
 
 _SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
@@ -67,6 +76,23 @@ class OutboxStorage(StoreBase):
                 } for destination_id, users in rows.items()]).on_conflict_do_nothing()
                 .returning(outbox.c.id))
             return len(result.all())
+
+    @translate_errors
+    async def queue_digest(self, destination: Destination, digest: Digest) -> bool:
+        """Queue the destination's digest of `digest.week`; False when that week's is
+        queued already (by this worker or another: the database keeps one)."""
+        now = utcnow()
+        async with self._write() as connection:
+            destination_id = (destination.id if destination.id is not None
+                              else await ensure_destination(connection, destination))
+            result = await connection.execute(
+                insert_for(connection, outbox).values(
+                    story_id=None, destination_id=destination_id, revision=0,
+                    status="pending", attempts=0, next_attempt_at=now, created_at=now,
+                    action="digest", digest_week=digest.week,
+                    body=json.dumps({"series": digest.series, "lines": list(digest.lines)}))
+                .on_conflict_do_nothing().returning(outbox.c.id))
+            return result.first() is not None
 
     @translate_errors
     async def claim(self, now: datetime, *, limit: int, worker: str, lease_seconds: int,
@@ -129,15 +155,19 @@ class OutboxStorage(StoreBase):
                        reply_to.label("o_reply_to"), edit_of.label("o_latest"),
                        outbox.c.action.label("o_action"),
                        outbox.c.mentions.label("o_mentions"),
-                       outbox.c.claims.label("o_claims"), stories,
-                       *destination_columns())
-                .join(stories, stories.c.id == outbox.c.story_id)
+                       outbox.c.claims.label("o_claims"),
+                       outbox.c.digest_week.label("o_digest_week"),
+                       outbox.c.body.label("o_body"), stories, *destination_columns())
+                .outerjoin(stories, stories.c.id == outbox.c.story_id)
                 .join(destinations, destinations.c.id == outbox.c.destination_id)
                 .where(outbox.c.id.in_(claimed))
                 .order_by(outbox.c.id))).all()
-            also = await _source_names(connection, {row.id for row in rows})
+            also = await _source_names(connection, {row.id for row in rows
+                                                    if row.id is not None})
         return [OutboxItem(id=row.o_id,
-                           story=replace(story_of(row), also_reported_by=also.get(row.id, ())),
+                           story=(replace(story_of(row), also_reported_by=also.get(row.id, ()))
+                                  if row.id is not None else None),
+                           digest=_digest_of(row),
                            destination=destination_of(row, "d_"), attempts=row.o_attempts,
                            mentions=tuple(row.o_mentions.split()), claims=row.o_claims,
                            reply_to=row.o_reply_to if row.o_action == "post" else None,
@@ -177,8 +207,8 @@ class OutboxStorage(StoreBase):
         query = (select(outbox.c.id.label("o_id"), outbox.c.status, outbox.c.attempts,
                         outbox.c.last_error, outbox.c.created_at.label("o_created_at"),
                         outbox.c.next_attempt_at, outbox.c.sent_at, stories.c.summary,
-                        *destination_columns())
-                 .join(stories, stories.c.id == outbox.c.story_id)
+                        outbox.c.digest_week, *destination_columns())
+                 .outerjoin(stories, stories.c.id == outbox.c.story_id)
                  .join(destinations, destinations.c.id == outbox.c.destination_id)
                  .order_by(outbox.c.id.desc()).limit(limit))
         if statuses is not None:
@@ -192,7 +222,8 @@ class OutboxStorage(StoreBase):
                                 outbox.c.status.in_(("pending", "dead")))
         async with self._read() as connection:
             return [OutboxEntry(
-                id=row.o_id, summary=row.summary, destination=destination_of(row, "d_"),
+                id=row.o_id, destination=destination_of(row, "d_"),
+                summary=row.summary or f"weekly digest {row.digest_week}",
                 status=row.status, attempts=row.attempts, last_error=row.last_error,
                 created_at=row.o_created_at, next_attempt_at=row.next_attempt_at,
                 sent_at=row.sent_at) for row in await connection.execute(query)]

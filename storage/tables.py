@@ -316,11 +316,14 @@ class OutboxRow(Base):
     __table_args__ = (
         # A post per story, destination and revision; an edit per number of sources too.
         UniqueConstraint("story_id", "destination_id", "revision", "action", "sources"),
+        # A weekly digest per destination and week (story rows leave the week NULL).
+        UniqueConstraint("destination_id", "digest_week"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    # None for a weekly digest, which tells no one story.
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
     destination_id: Mapped[int] = mapped_column(
         ForeignKey("destinations.id", ondelete="CASCADE"), index=True)
     revision: Mapped[int] = mapped_column(Integer)
@@ -341,6 +344,9 @@ class OutboxRow(Base):
     # "post", or "edit": another source reported the story; `sources` counts them then.
     action: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
     sources: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A weekly digest: its ISO week ("2026-W49") and its content (JSON: series, lines).
+    digest_week: Mapped[str | None] = mapped_column(String(10))
+    body: Mapped[str | None] = mapped_column(Text)
 
 
 # The Core handles every store module writes its statements against, declared once.

@@ -3,6 +3,7 @@ for proxies and tests) and the SDK's retry handlers, including rate limits."""
 
 from __future__ import annotations
 
+import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -55,7 +56,10 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 
 def web_client(token: str | None = None, *, base_url: str | None = None,
-               timeout: int = 30) -> AsyncWebClient:
+               timeout: int = 30, session: aiohttp.ClientSession | None = None
+               ) -> AsyncWebClient:
+    """A client; with `session`, its requests share that session's connection pool
+    (without one, slack_sdk opens a session and a connection for every call)."""
     base = base_url or DEFAULT_API_BASE_URL
     return AsyncWebClient(token=token, base_url=base if base.endswith("/") else base + "/",
-                          timeout=timeout, retry_handlers=retry_handlers())
+                          timeout=timeout, retry_handlers=retry_handlers(), session=session)

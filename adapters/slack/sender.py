@@ -4,7 +4,6 @@ should do about them (bot.ports delivery errors)."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import Any
@@ -18,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.clients import retry_after_seconds, web_client
 from adapters.slack.moderators import ModeratorLookup
+from adapters.slack.pacing import PACE_SECONDS, ChannelPacer
 from adapters.slack.render import fallback_text, render_alert
 from bot.messages import Alert
 from bot.models import DestinationKind
@@ -31,8 +31,9 @@ from bot.ports import (
 
 log = logging.getLogger(__name__)
 
-# chat.postMessage: about one message per second per channel.
-PACE_SECONDS = 1.0
+# Connections kept open to Slack at most: one per channel being posted to at once (the
+# delivery worker sends to up to its batch, 200, channels concurrently).
+MAX_CONNECTIONS = 256
 METADATA_EVENT = "pitboard_alert"
 # Messages of a channel's history searched for an earlier post before a resend: the post
 # is at most a lease (minutes) old, and alerts channels are not that busy.
@@ -88,22 +89,22 @@ class SlackSender:
                  api_base_url: str | None = None,
                  moderator_ids: ModeratorLookup | None = None,
                  pace_seconds: float = PACE_SECONDS, token_cache_seconds: float = 60.0,
-                 timeout: int = 30) -> None:
+                 timeout: int = 30, max_connections: int = MAX_CONNECTIONS) -> None:
         if bot_token is None and installation_store is None:
             raise ValueError("SlackSender needs a bot token or an installation store")
         self._bot_token = bot_token
         self._installations = installation_store
         self._base_url = api_base_url
         self._moderator_ids = moderator_ids
-        self._pace_seconds = pace_seconds
+        self._pacer = ChannelPacer(pace_seconds)
         self._token_cache_seconds = token_cache_seconds
         self._timeout = timeout
+        self._max_connections = max_connections
+        self._session: aiohttp.ClientSession | None = None
         self._clients: dict[str, AsyncWebClient] = {}
         self._tokens: dict[str, tuple[float, str]] = {}
         self._revoked: set[str] = set()
         self._dm_channels: dict[tuple[str, str], str] = {}
-        self._channel_locks: dict[tuple[str, str], asyncio.Lock] = {}
-        self._next_post_at: dict[tuple[str, str], float] = {}
 
     # ----- AlertSender ---------------------------------------------------------------------
 
@@ -155,12 +156,7 @@ class SlackSender:
         """Show the alert in the post `ref` ("channel:ts"), e.g. with another source;
         paced with the channel's posts. A post deleted meanwhile needs no edit."""
         channel, _, ts = ref.partition(":")
-        key = (workspace, channel)
-        async with self._channel_locks.setdefault(key, asyncio.Lock()):
-            loop = asyncio.get_running_loop()
-            wait = self._next_post_at.get(key, 0.0) - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
+        async with self._pacer.turn((workspace, channel)):
             try:
                 await self._call(workspace, token, "chat.update", client.chat_update,
                                  channel=channel, ts=ts, text=message["text"],
@@ -172,8 +168,6 @@ class SlackSender:
                                                             "cant_update_message")):
                     raise
                 log.info("post %s to edit is gone; nothing to do", ref)
-            finally:
-                self._next_post_at[key] = loop.time() + self._pace_seconds
         return ref
 
     async def _mark_first_post(self, client: AsyncWebClient, token: str, workspace: str,
@@ -228,6 +222,9 @@ class SlackSender:
 
     async def close(self) -> None:
         self._clients.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     # ----- tokens ----------------------------------------------------------------------------
 
@@ -251,9 +248,18 @@ class SlackSender:
         return token
 
     def _client(self, token: str) -> AsyncWebClient:
+        if self._session is None or self._session.closed:
+            # One session for every workspace's client: its pool keeps connections to
+            # Slack open across posts (left alone, slack_sdk opens a session and a fresh
+            # connection for each call).
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._max_connections),
+                timeout=aiohttp.ClientTimeout(total=self._timeout))
+            self._clients.clear()
         client = self._clients.get(token)
         if client is None:
-            client = web_client(token, base_url=self._base_url, timeout=self._timeout)
+            client = web_client(token, base_url=self._base_url, timeout=self._timeout,
+                                session=self._session)
             self._clients[token] = client
         return client
 
@@ -317,21 +323,10 @@ class SlackSender:
 
     async def _post(self, client: AsyncWebClient, token: str, workspace: str, channel: str,
                     message: dict[str, Any]) -> str | None:
-        key = (workspace, channel)
-        lock = self._channel_locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            loop = asyncio.get_running_loop()
-            wait = self._next_post_at.get(key, 0.0) - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            # Slack counts a post when it arrives, somewhere between leaving here and the
-            # answer. Only from the answer is the next one sure to arrive `pace` later,
-            # however long either was held up on the way (a guess from the departure
-            # drew a 429 for most posts once a fan-out crowded the connection).
-            try:
-                return await self._post_now(client, token, workspace, channel, message)
-            finally:
-                self._next_post_at[key] = loop.time() + self._pace_seconds
+        async with self._pacer.turn((workspace, channel)) as turn:
+            ts = await self._post_now(client, token, workspace, channel, message)
+            turn.answered_with(ts)
+            return ts
 
     async def _post_now(self, client: AsyncWebClient, token: str, workspace: str,
                         channel: str, message: dict[str, Any]) -> str | None:

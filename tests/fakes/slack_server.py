@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -55,6 +56,9 @@ class Limits:
     per_channel_seconds: float = 1.0
     latency: float = 0.0
     last_post: dict[str, float] = field(default_factory=dict)
+    arrivals: list[tuple[str, float]] = field(default_factory=list)  # (channel, time) posted
+    # Channel -> seconds its answers are held up on the way back, after the post counted.
+    slow_answers: dict[str, float] = field(default_factory=dict)
     limited: list[ApiCall] = field(default_factory=list)  # the 429s it caused
 
 
@@ -74,7 +78,8 @@ class FakeSlack:
         self._response_arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self._ts = 1700000000
+        self._ts = 0.0  # the last message ts given
+        self.peers: set[object] = set()  # the client ends of the connections API calls came on
 
     # ----- set-up -----------------------------------------------------------------------
 
@@ -168,6 +173,8 @@ class FakeSlack:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if request.transport is not None:
+            self.peers.add(request.transport.get_extra_info("peername"))
         args: dict[str, Any] = dict(request.query)
         raw = await request.read()
         if raw:
@@ -225,10 +232,11 @@ class FakeSlack:
                 return web.json_response(call.response, status=429, headers={
                     "Retry-After": str(max(1, round(last + 1 - now)))})
             limits.last_post[channel] = now
+            limits.arrivals.append((channel, now))
         handler = getattr(self, "_m_" + call.method.replace(".", "_"), None)
         call.response = (handler(call.token, call.args) if handler is not None
                          else {"ok": False, "error": "unknown_method"})
-        await asyncio.sleep(limits.latency / 2)
+        await asyncio.sleep(limits.latency / 2 + limits.slow_answers.get(channel, 0.0))
         return web.json_response(call.response)
 
     def _workspace(self, token: str | None) -> Workspace | None:
@@ -245,8 +253,9 @@ class FakeSlack:
     def _m_chat_postMessage(self, token: str | None, args: dict[str, Any]) -> dict[str, Any]:
         if self._workspace(token) is None:
             return {"ok": False, "error": "invalid_auth"}
-        self._ts += 1
-        message = {"type": "message", "ts": f"{self._ts}.000100", "text": args.get("text"),
+        # As Slack's: the time of the post, in microseconds, and never given twice.
+        self._ts = max(time.time(), self._ts + 0.000001)
+        message = {"type": "message", "ts": f"{self._ts:.6f}", "text": args.get("text"),
                    "blocks": args.get("blocks")}
         metadata = args.get("metadata")
         if isinstance(metadata, str):  # form-encoded calls send it as JSON text

@@ -140,3 +140,22 @@ async def test_a_worker_killed_after_posting_does_not_post_twice(store, slack):
     assert (await worker(store, slack).run_once(now=now + timedelta(seconds=62))).sent == 1
     assert len(slack.calls_to("conversations.history")) == 1
     assert len(slack.posted()) == 2
+
+
+async def test_the_weekly_digest_is_posted_once_though_its_answer_was_lost(store, slack):
+    from bot.digest import queue_digests
+
+    await alerts_channel(store, "C0ALERTS")
+    await queue_story(store)
+    assert (await worker(store, slack).run_once()).sent == 1  # the story's alert
+    assert (await queue_digests(store, ["slack"], utcnow())).queued == 1
+    slack.lose_answer("chat.postMessage")  # Slack posts the digest, the bot hears a 503
+    first = await worker(store, slack).run_once()
+    assert (first.sent, first.retried) == (0, 1)
+    second = await worker(store, slack).run_once(now=utcnow() + timedelta(hours=1))
+    assert second.sent == 1
+    digests = [m for m in slack.history["C0ALERTS"]
+               if m["text"].startswith("This week's confirmed driver moves")]
+    assert len(digests) == 1  # looked in the history, found it, did not post again
+    assert digests[0]["metadata"]["event_payload"]["outbox_key"].startswith("pitboard-outbox-")
+    assert "Tom Blomqvist" in json.dumps(digests[0]["blocks"])
