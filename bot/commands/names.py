@@ -98,13 +98,7 @@ class NameIndex:
             for key in self._tails[tail]:
                 best[key] = max(score, best.get(key, 0.0))
         ranked = sorted(((score, key) for key, score in best.items()), reverse=True)[:limit]
-        good = [(self._by_key[key], score) for score, key in ranked]
-        if not good:
-            return NameMatch(None)
-        if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
-            return NameMatch(good[0][0])
-        return NameMatch(None, tuple(name for name, _ in good))
-
+        return _decide([(self._by_key[key], score) for score, key in ranked])
 
     def typo(self, query: str, *, limit: int = 5, cutoff: float | None = None) -> NameMatch:
         """The exact name, or the one name `query` is a typo of as a whole (team names
@@ -117,12 +111,16 @@ class NameIndex:
             return NameMatch(exact)
         scored = process.extract(wanted, self._keys, scorer=fuzz.ratio, processor=None,
                                  limit=limit, score_cutoff=cutoff or _TEAM_MIN_SCORE)
-        good = [(self._by_key[key], score) for key, score, _ in scored]
-        if not good:
-            return NameMatch(None)
-        if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
-            return NameMatch(good[0][0])
-        return NameMatch(None, tuple(name for name, _ in good))
+        return _decide([(self._by_key[key], score) for key, score, _ in scored])
+
+
+def _decide(good: list[tuple[str, float]]) -> NameMatch:
+    """The best-scored name when it leads clearly, else the close candidates to ask about."""
+    if not good:
+        return NameMatch(None)
+    if len(good) == 1 or good[0][1] - good[1][1] >= _CLEAR_LEAD:
+        return NameMatch(good[0][0])
+    return NameMatch(None, tuple(name for name, _ in good))
 
 
 def match_name(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch:
