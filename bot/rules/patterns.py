@@ -130,6 +130,9 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                     follow: frozenset[str] = frozenset(), plural: bool = False,
                     vetoed_by: tuple[str, ...] = ()) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
+    # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
+    # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
+    shared: dict[tuple[tuple[str, ...], tuple[str, ...]], Pattern] = {}
     if written.startswith("{team} <"):
         written = _VERB.sub(lambda m: f"<{m.group(1)}:{m.group(2) or 'agent'}>", written, count=1)
     for variant in expand(written):
@@ -149,10 +152,13 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
         if "driver" not in slots:
             raise RulesError(f"pattern {written!r}: needs a {{driver}} slot")
         key = fold_key(fold(trigger))
-        compiled.append((key, Pattern(kind=kind, text=written, left=left, right=right,
-                                      title_only=title_only, confidence=confidence,
-                                      clause_end=clause_end, lineup_only=lineup_only,
-                                      follow=follow, plural=plural, vetoed_by=vetoed_by)))
+        pattern = shared.get((left, right))
+        if pattern is None:
+            pattern = shared[(left, right)] = Pattern(
+                kind=kind, text=written, left=left, right=right, title_only=title_only,
+                confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
+                follow=follow, plural=plural, vetoed_by=vetoed_by)
+        compiled.append((key, pattern))
     return compiled
 
 
