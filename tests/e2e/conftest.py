@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.chat import ChatBot
+from tests.fakes.feed_server import FakeFeedServer
 
 
 @pytest.fixture
@@ -14,3 +15,10 @@ def bot(tmp_path: Path) -> Iterator[ChatBot]:
     chat = ChatBot(tmp_path)
     yield chat
     chat.close()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeFeedServer]:
+    """A local feed server the test fills with feeds (tests that need their own define one)."""
+    async with FakeFeedServer() as fake:
+        yield fake

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.messages import Reply
 from bot.models import utcnow
 from tests.e2e.test_loop import BLOMQVIST, OLD_NEWS
-from tests.fakes.feed_server import FakeFeedServer, rss
+from tests.fakes.feed_server import rss
 
 MOD = {"platform": "console", "workspace": "local", "user": "mod", "is_moderator": True}
 
@@ -34,12 +34,6 @@ async def app(tmp_path: Path):
         fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
     yield application
     await application.close()
-
-
-@pytest.fixture
-async def server():
-    async with FakeFeedServer() as fake:
-        yield fake
 
 
 async def add(app: PitboardApp, url: str, *rest: str) -> Reply:

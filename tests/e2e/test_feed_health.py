@@ -13,7 +13,7 @@ import feeds
 from bot.app import PitboardApp
 from bot.config import Settings
 from bot.models import utcnow
-from tests.fakes.feed_server import FakeFeedServer, rss
+from tests.fakes.feed_server import rss
 
 ITEMS = [{"title": f"Paddock notes, part {n}", "guid": f"notes-{n}",
           "description": "<p>Nothing about seats.</p>"} for n in range(3)]
@@ -38,12 +38,6 @@ async def app(tmp_path: Path, console_out: io.StringIO):
         fetch_settings=feeds.FetchSettings(allow_private=True, timeout_seconds=2.0))
     yield application
     await application.close()
-
-
-@pytest.fixture
-async def server():
-    async with FakeFeedServer() as fake:
-        yield fake
 
 
 def notices(console_out: io.StringIO) -> list[str]:

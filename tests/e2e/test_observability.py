@@ -46,12 +46,6 @@ async def get(port: int, path: str) -> tuple[int, str, str]:
         return response.status, response.headers.get("Content-Type", ""), await response.text()
 
 
-@pytest.fixture
-async def server():
-    async with FakeFeedServer() as fake:
-        yield fake
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 async def app(request: pytest.FixtureRequest, tmp_path: Path):
     """The app on SQLite, and on PostgreSQL when PITBOARD_TEST_DATABASE_URL is set: the

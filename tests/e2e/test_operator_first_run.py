@@ -9,17 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
-
 import storage
 from tests.e2e.test_loop import BLOMQVIST, OLD_NEWS
-from tests.fakes.feed_server import FakeFeedServer, rss
-
-
-@pytest.fixture
-async def server():
-    async with FakeFeedServer() as fake:
-        yield fake
+from tests.fakes.feed_server import rss
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
