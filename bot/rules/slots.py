@@ -12,6 +12,7 @@ from bot.rules.document import (
     _CAR_IN_LIST,
     _CLAUSE_BREAK,
     _DENIALS,
+    _FUTURE_MARKERS,
     _MODEL_WORDS,
     _NOUN_USE,
     _NUMBER_WORDS,
@@ -86,10 +87,6 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
-
-
-# "who confirmed he will join": a past verb reporting what is still to come.
-_FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
 
 
 class Slots(EngineBase):
