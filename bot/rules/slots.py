@@ -3,6 +3,7 @@ hedges, denials and cues that qualify it."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from bot.models import MoveKind, Status
@@ -67,6 +68,9 @@ def _ends_with_and(gap: str) -> bool:
     """"... for a second season and": an object phrase closed by "and" (no new subject)."""
     words = gap.split()
     return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
+
+
+_RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
 def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
@@ -500,8 +504,12 @@ class Slots(EngineBase):
             else:
                 kind = MoveKind.LEAVE
         for _c_start, c_end in doc.cues.get("background", ()):
-            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
-                return []  # "had already been confirmed": earlier news restated
+            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2 \
+                    and not ("," in doc.text[c_end:t_start] and _RELATIVE_ASIDE.search(
+                        doc.text, max(s_start, c_end - 100), c_end)):
+                # "had already been confirmed": earlier news restated. ("X, who raced for
+                # them before, will take over": the comma closes the aside.)
+                return []
         # "Van Gisbergen, who left the team last year, watched", "Albon, who lost his seat to
         # Perez, will drive": a relative clause in the past is the person's history.
         clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)

@@ -615,3 +615,10 @@ def test_the_make_after_a_car_number_is_the_car_when_the_entrant_is_named() -> N
     assert {(d, kind, team) for d, kind, team, _ in found} == {
         ("Dennis Marschall", "extend", "Rutronik Racing"),
         ("Alessio Rovera", "extend", "Rutronik Racing")}
+
+
+def test_a_past_aside_closed_by_a_comma_is_not_the_moves_background() -> None:
+    found = moves("Rokit Venturi reshuffle",
+                  "Lucas Auer, who tested for Venturi Racing before, will take over the No. 48 "
+                  "for the last four rounds.", "Formula E")
+    assert ("Lucas Auer", "join", "Venturi Racing") in {(d, k, t) for d, k, t, _ in found}
