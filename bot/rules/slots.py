@@ -402,6 +402,13 @@ class Slots(EngineBase):
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
                     # subject replaces, not the name just before the comma.
                     found = self._subject(doc, mentions, t_start, c_left)
+                    if found and doc.first_person[sentence] is not None and \
+                            c_left <= s_start + 1:
+                        # "The Dane joins A and B in the No. 94, taking over from C": the
+                        # epithet opening the sentence is its subject, not the object A.
+                        opening = self._implied_subject(doc, sentence, found[0].start)
+                        if opening is not None and opening.end <= found[0].start:
+                            found = [opening]
                 else:
                     # Many patterns share a trigger and ask for the same slot: fill it once.
                     key = ("L", slot, pattern.kind is MoveKind.LEAVE or
