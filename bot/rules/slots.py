@@ -373,7 +373,11 @@ class Slots(EngineBase):
             # leave Triple Eight to race in NASCAR with Trackhouse": the second verb's subject
             # is the clause's, not the team just before it.
             before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
-            participle = bool(before) and before[-1].kind != PERSON
+            # ("replaces Ricciardo, who agreed to end his deal early, and will line up
+            # alongside Norris": the aside after the object closes before the second verb.)
+            participle = bool(before) and (before[-1].kind != PERSON or (
+                doc.folded[c_left:t_start].split()[-1:] == ["and"] and
+                _RELATIVE_ASIDE.match(doc.text, before[-1].end) is not None))
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS

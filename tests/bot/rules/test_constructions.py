@@ -640,3 +640,19 @@ def test_any_demonym_opening_a_sentence_is_the_driver_named_before() -> None:
                   "joins Gabriele Tarquini and Nicky Catsburg in the team, taking over from "
                   "Augusto Farfus.", "WTCR")
     assert {d for d, _, _, _ in found} == {"Norbert Michelisz"}
+
+
+def test_a_team_that_is_the_subject_of_a_later_verb_belongs_to_that_clause() -> None:
+    found = moves("Porsche names its Daytona crews",
+                  "Kévin Estre partners Laurens Vanthoor in the No. 6, and Proton Competition "
+                  "enters a third car for Neel Jani.", "IMSA")
+    assert ("Kévin Estre", "Proton Competition") not in {(d, t) for d, _, t, _ in found}
+
+
+def test_a_second_verb_after_the_objects_relative_aside_is_the_subjects() -> None:
+    found = moves("Bearman to replace Magnussen at Haas",
+                  "Oliver Bearman will drive for Haas next season. The Briton replaces Kevin "
+                  "Magnussen, who agreed with Haas to leave at the end of the year, and will "
+                  "line up alongside Esteban Ocon.", "F1")
+    assert "Kevin Magnussen" not in {d for d, kind, _, _ in found if kind == "join"}
+    assert ("Oliver Bearman", "join", "Haas") in {(d, k, t) for d, k, t, _ in found}
