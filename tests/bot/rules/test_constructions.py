@@ -677,3 +677,12 @@ def test_a_seat_at_a_team_that_goes_to_a_driver_is_a_join() -> None:
     found = moves("Sauber fills its seat",
                   "Zhou Guanyu's seat at Sauber will go to Gabriel Bortoleto next season.", "F1")
     assert ("Gabriel Bortoleto", "join", "Sauber") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trident has confirmed Tymon Kowalczyk will race for the team in 2025.",
+    "Tymon Kowalczyk will race for Trident in 2025.",
+])
+def test_a_name_no_list_knows_before_will_race_is_a_driver(sentence: str) -> None:
+    found = moves("Trident completes its line-up", sentence, "F3")
+    assert ("Tymon Kowalczyk", "join", "Trident") in {(d, k, t) for d, k, t, _ in found}
