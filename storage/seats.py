@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -217,32 +218,54 @@ async def supported(connection: AsyncConnection, rows: Sequence[Row[Any]]) -> li
     return [seat_of(row, support.get(row.id, ())) for row in rows]
 
 
+def _with_support(rows: Iterable[Row[Any]]) -> list[Seat]:
+    """Seats from rows of a seat LEFT JOIN its supporting stories (one row per story)."""
+    by_id: dict[int, tuple[Row[Any], list[int]]] = {}
+    for row in rows:
+        _, support = by_id.setdefault(row.id, (row, []))
+        if row.supporting_story_id is not None:
+            support.append(row.supporting_story_id)
+    ordered = sorted(by_id.values(), key=lambda pair: seat_order(pair[0]))
+    return [seat_of(row, sorted(support)) for row, support in ordered]
+
+
+@cache
+def _open_seats_statement(column: str, by_series: bool, by_season: bool) -> Any:
+    """The statement behind `open_seats_where`, built once per shape: building and keying
+    a statement costs more than SQLite takes to run it. Parameters: value, series_key,
+    season, season_limit."""
+    conditions = [getattr(seats.c, column) == bindparam("value"), open_seats()]
+    if by_series:
+        conditions.append(seats.c.series_key == bindparam("series_key"))
+    source: Any = seats
+    if by_season:
+        conditions.append(seats.c.season == bindparam("season"))
+    else:
+        latest = (select(seats.c.series_key, func.max(seats.c.season).label("season"))
+                  .where(*conditions, seats.c.season <= bindparam("season_limit"))
+                  .group_by(seats.c.series_key)
+                  .subquery("latest"))
+        source = seats.join(latest, and_(seats.c.series_key == latest.c.series_key,
+                                         seats.c.season == latest.c.season))
+    return (select(seats, seat_stories.c.story_id.label("supporting_story_id"))
+            .select_from(source.outerjoin(seat_stories, seat_stories.c.seat_id == seats.c.id))
+            .where(*conditions))
+
+
 async def open_seats_where(connection: AsyncConnection, column: str, value: str, *,
                            series: str | None, season: int | None, now: datetime
                            ) -> list[Seat]:
     """Open seats whose `column` is `value`: in `season`, or else in the latest season of
-    each series up to next year's. One statement: the latest (series, season) pairs come
-    from the covering index alone, then their seats by index lookup, so the size of the
-    table barely matters."""
+    each series up to next year's, with the stories that support them. One statement: the
+    support comes by LEFT JOIN (a row per supporting story), the latest (series, season)
+    pairs from the covering index alone, then their seats by index lookup, so the size
+    of the table barely matters."""
     if not value:
         return []
-    conditions = [getattr(seats.c, column) == value, open_seats()]
-    if series:
-        conditions.append(seats.c.series_key == stored_name_key(series))
-    query = select(seats)
-    if season is not None:
-        query = query.where(*conditions, seats.c.season == season)
-    else:
-        latest = (select(seats.c.series_key, func.max(seats.c.season).label("season"))
-                  .where(*conditions, seats.c.season <= latest_season_limit(now))
-                  .group_by(seats.c.series_key)
-                  .subquery("latest"))
-        query = (query.select_from(seats.join(latest, and_(
-                    seats.c.series_key == latest.c.series_key,
-                    seats.c.season == latest.c.season)))
-                 .where(*conditions))
-    rows = (await connection.execute(query)).all()
-    return await supported(connection, sorted(rows, key=seat_order))
+    statement = _open_seats_statement(column, bool(series), season is not None)
+    return _with_support(await connection.execute(statement, {
+        "value": value, "series_key": stored_name_key(series) if series else None,
+        "season": season, "season_limit": latest_season_limit(now)}))
 
 
 def _named_in_entries(entries: Iterable[Seat]) -> list[Named]:

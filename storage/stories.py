@@ -15,17 +15,27 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, false, func, literal, select, update
+from sqlalchemy import Integer, bindparam, exists, false, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Article, Extraction, Move, MoveKind, Source, Status, Story, utcnow
+from bot.models import (
+    Article,
+    Extraction,
+    Move,
+    MoveKind,
+    Seat,
+    Source,
+    Status,
+    Story,
+    utcnow,
+)
 from bot.statements import extraction_statements
 from bot.stories import StoryChange, StoryIntent, StoryState, decide_stories, told_moves
 from storage.base import StoreBase, insert_for, insert_ignoring, source_columns, source_of
 from storage.columns import SERIES_CHARS, clip, clip_entry, clip_move, stored_name_key
 from storage.errors import translate_errors
 from storage.names import named_in, remember_names
-from storage.seats import decide_and_write
+from storage.seats import decide_and_write, open_seats_where
 from storage.tables import moves, outbox, seat_stories, stories, story_sources
 
 # Run for nearly every extraction: the parameters vary, not the SQL.
@@ -176,6 +186,19 @@ async def record_extraction(connection: AsyncConnection, article: Article,
     return list(news.values())
 
 
+# Built once: building and keying a statement costs more than running this one.
+_DRIVER_STORIES = (select(stories).where(stories.c.driver_key == bindparam("driver_key"))
+                   .order_by(stories.c.first_seen.desc(), stories.c.id.desc())
+                   .limit(bindparam("limit", type_=Integer)))
+
+
+async def _driver_stories(connection: AsyncConnection, driver_key: str, limit: int
+                          ) -> list[Story]:
+    rows = await connection.execute(_DRIVER_STORIES, {"driver_key": driver_key,
+                                                      "limit": limit})
+    return [story_of(row) for row in rows]
+
+
 class StoryStorage(StoreBase):
     """`bot.ports.StoryStore`."""
 
@@ -211,10 +234,19 @@ class StoryStorage(StoreBase):
     @translate_errors
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
         async with self._read() as connection:
-            rows = await connection.execute(
-                select(stories).where(stories.c.driver_key == stored_name_key(driver))
-                .order_by(stories.c.first_seen.desc(), stories.c.id.desc()).limit(limit))
-            return [story_of(row) for row in rows]
+            return await _driver_stories(connection, stored_name_key(driver), limit)
+
+    @translate_errors
+    async def driver_profile(self, driver: str, *, stories: int = 5
+                             ) -> tuple[list[Seat], list[Story]]:
+        """/driver's answer: `driver_seats` and `driver_stories` read on one connection in
+        two statements, where the two calls cost three and a connection each (every
+        statement is several round trips to aiosqlite's thread, or to PostgreSQL)."""
+        key = stored_name_key(driver)
+        async with self._read() as connection:
+            return (await open_seats_where(connection, "driver_key", key, series=None,
+                                           season=None, now=utcnow()),
+                    await _driver_stories(connection, key, stories))
 
     @translate_errors
     async def seat_stories(self, seat_id: int) -> list[Story]:

@@ -3,7 +3,6 @@ and the moderators' corrections."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -255,9 +254,7 @@ async def driver(ctx: Context, call: CommandCall) -> Reply:
     resolved = await resolve_driver(ctx, call.text("name") or "")
     if isinstance(resolved, Reply):
         return resolved
-    # Side by side: on a busy machine two waits for the database cost one.
-    seats, stories = await asyncio.gather(ctx.store.driver_seats(resolved),
-                                          ctx.store.driver_stories(resolved, limit=5))
+    seats, stories = await ctx.store.driver_profile(resolved, stories=5)
     if not seats and not stories:
         return Reply(text=f"No seats or moves known for {resolved} yet.", ephemeral=True)
     return Reply(cards=(driver_card(resolved, seats, stories),))
