@@ -60,7 +60,7 @@ from storage.columns import (
 )
 from storage.errors import translate_errors
 from storage.names import Named, remember_names
-from storage.tables import seat_events, seat_stories, seats, stories
+from storage.tables import seat_events, seat_stories, seats
 
 # Run for nearly every extraction: the parameters vary, not the SQL.
 _INSERT_SEAT = seats.insert().returning(seats.c.id)
@@ -114,6 +114,7 @@ def _columns(known: Known) -> dict[str, Any]:
 
 def _event_columns(note: Note, seat_id: int) -> dict[str, Any]:
     seat, slot = note.seat, note.slot
+    published = note.source.published if note.source else None
     return {
         "seat_id": seat_id, "action": note.action.value, "series": seat.series,
         "series_key": slot.series, "season": slot.season, "car": seat.car,
@@ -122,7 +123,7 @@ def _event_columns(note: Note, seat_id: int) -> dict[str, Any]:
         "status": seat.status.value, "actor": note.actor, "story_id": note.story_id,
         "source_title": note.source.title if note.source else None,
         "source_url": note.source.url if note.source else None, "detail": note.detail,
-        "at": note.at,
+        "at": note.at, "source_published": published, "news_at": published or note.at,
     }
 
 
@@ -322,7 +323,9 @@ class SeatStorage(StoreBase):
             conditions.append(seat_events.c.series_key == stored_name_key(series))
         if season is not None:
             conditions.append(seat_events.c.season == season)
-        return await self._changes(conditions, limit)
+        # how the answer was reached: in the order the changes were made
+        return await self._changes(conditions, limit,
+                                   order=(seat_events.c.at.desc(), seat_events.c.id.desc()))
 
     @translate_errors
     async def changes(self, series: str | None = None, since: datetime | None = None, *,
@@ -336,18 +339,16 @@ class SeatStorage(StoreBase):
         if driver:
             conditions.append(seat_events.c.driver_key == stored_name_key(driver))
         if since is not None:
-            conditions.append(seat_events.c.at >= utc(since))
-        return await self._changes(conditions, limit)
+            # the news date, not when it was recorded: 2023 news read today is 2023's
+            conditions.append(seat_events.c.news_at >= utc(since))
+        return await self._changes(conditions, limit, order=(seat_events.c.news_at.desc(),
+                                                              seat_events.c.id.desc()))
 
-    async def _changes(self, conditions: list[Any], limit: int) -> list[LineupChange]:
+    async def _changes(self, conditions: list[Any], limit: int, *, order: tuple[Any, ...]
+                       ) -> list[LineupChange]:
         async with self._read() as connection:
-            # The news date of a change is its story's article date, not when it was
-            # recorded (a 2023 article read today is 2023 news).
             rows = await connection.execute(
-                select(seat_events, stories.c.source_published)
-                .outerjoin(stories, stories.c.id == seat_events.c.story_id)
-                .where(*conditions)
-                .order_by(seat_events.c.at.desc(), seat_events.c.id.desc()).limit(limit))
+                select(seat_events).where(*conditions).order_by(*order).limit(limit))
             return [change_of(row) for row in rows]
 
     # ----- corrections and entry lists ------------------------------------------------------

@@ -148,6 +148,24 @@ async def test_changes_and_history_show_the_news_date(commands, store):
         assert added.startswith(today), typed  # a moderator's change: the day it was made
 
 
+async def test_changes_since_goes_by_the_news_date_not_the_day_it_was_recorded(
+        commands, store):
+    # both recorded today; one is 2023 news
+    await seed_move(store, "Jordan Taylor", "Corvette Racing", "3",
+                    published=datetime(2023, 3, 14, 9, tzinfo=UTC), entry="old")
+    await seed_move(store, "Nick Tandy", "Porsche Penske Motorsport", "6",
+                    published=utcnow(), entry="new")
+    for typed in ("/changes 7d", "/changes IMSA 7d", "/changes 2023-04-01"):
+        shown = (await say(commands, typed)).plain()
+        assert "Nick Tandy" in shown and "Jordan Taylor" not in shown, typed
+    lines = (await say(commands, "/changes 2023-03-01")).plain().splitlines()
+    fills = [line for line in lines if " fill " in line]
+    assert [line.split(" fill ")[1].split(" · ")[0] for line in fills] == [
+        "Nick Tandy", "Jordan Taylor"]  # newest news first
+    assert fills[1].startswith("2023-03-14")
+    assert (await say(commands, "/changes 2023-03-15")).plain().count(" fill ") == 1
+
+
 # ----- /driver's name index ----------------------------------------------------------------
 
 
