@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -13,6 +13,8 @@ from bot.keys import name_key
 _MIN_SCORE = 80.0
 # A winner this far ahead of the runner-up is taken without asking.
 _CLEAR_LEAD = 8.0
+# Autocomplete offers looser likenesses than a look-up takes: the fan picks from them.
+_SUGGEST_MIN_SCORE = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +105,16 @@ class NameIndex:
     def typo(self, query: str, *, limit: int = 5, cutoff: float | None = None) -> NameMatch:
         """The exact name, or the one name `query` is a typo of as a whole (team names
         share words, "Racing", so a tail means nothing), or the close candidates."""
-        wanted = name_key(query)
-        if not wanted or not self._keys:
-            return NameMatch(None)
-        exact = self._by_key.get(wanted)
-        if exact is not None:
-            return NameMatch(exact)
-        scored = process.extract(wanted, self._keys, scorer=fuzz.ratio, processor=None,
-                                 limit=limit, score_cutoff=cutoff or _TEAM_MIN_SCORE)
-        return _decide([(self._by_key[key], score) for key, score, _ in scored])
+        return typo_among(query, (self,), limit=limit, cutoff=cutoff)
+
+    def exact(self, query: str) -> str | None:
+        return self._by_key.get(name_key(query))
+
+    def _close(self, wanted: str, limit: int, cutoff: float) -> list[tuple[str, float]]:
+        """(name, score) of the whole names closest to the folded `wanted`."""
+        return [(self._by_key[key], score) for key, score, _ in process.extract(
+            wanted, self._keys, scorer=fuzz.ratio, processor=None, limit=limit,
+            score_cutoff=cutoff)]
 
 
 def _decide(good: list[tuple[str, float]]) -> NameMatch:
@@ -133,29 +136,78 @@ def match_name(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch
 _TEAM_MIN_SCORE = 74.0
 
 
+def typo_among(query: str, indexes: Iterable[NameIndex], *, limit: int = 5,
+               cutoff: float | None = None, generic: Collection[str] = ()) -> NameMatch:
+    """`NameIndex.typo` over several indexes at once (the teams the gazetteer knows and
+    those only articles named): an exact name in any of them wins, else the closest.
+    With `generic` words ("racing", "motorsport"), a name must be alike without them
+    too: "Zzyzx Motorsport" is no typo of "CLX Motorsport"."""
+    indexes = tuple(indexes)
+    cutoff = cutoff or _TEAM_MIN_SCORE
+    wanted = name_key(query)
+    if not wanted:
+        return NameMatch(None)
+    for index in indexes:
+        exact = index._by_key.get(wanted)
+        if exact is not None:
+            return NameMatch(exact)
+    best: dict[str, float] = {}
+    for index in indexes:
+        for name, score in index._close(wanted, limit, cutoff):
+            best[name] = max(score, best.get(name, 0.0))
+
+    def distinct(key: str) -> str:
+        return " ".join(word for word in key.split() if word not in generic)
+
+    own = distinct(wanted)
+    if generic and own:
+        best = {name: score for name, score in best.items()
+                if not (theirs := distinct(name_key(name)))
+                or fuzz.ratio(own, theirs) >= cutoff}
+    ranked = sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return _decide(ranked)
+
+
 def match_typo(query: str, names: Iterable[str], *, limit: int = 5) -> NameMatch:
     """The exact name, or the one name `query` is a typo of, or the close candidates."""
     return NameIndex(names).typo(query, limit=limit)
 
 
-def prefix_suggestions(prefix: str, names: Iterable[str], *, limit: int = 25) -> list[str]:
-    """Autocomplete: names that start with (or have a word starting with) the prefix first,
-    then fuzzy matches."""
-    unique = sorted(set(names), key=str.casefold)
+def suggest(prefix: str, indexes: Iterable[NameIndex], *, limit: int = 25) -> list[str]:
+    """Autocomplete from prepared indexes, never a read of the table: names whose folded
+    form starts with the folded prefix, then names with a word starting with it (each
+    alphabetically), then close likenesses of a mistyped prefix."""
+    indexes = tuple(indexes)
     wanted = name_key(prefix)
     if not wanted:
-        return unique[:limit]
-    # Runs on every keystroke: fold each name once and test membership in sets.
-    keyed = [(name, name_key(name)) for name in unique]
-    starts = [name for name, key in keyed if key.startswith(wanted)]
-    taken = set(starts)
-    words = [name for name, key in keyed if name not in taken
-             and any(w.startswith(wanted) for w in key.split())]
-    picked = starts + words
+        return sorted({name for index in indexes for name in index._by_key.values()},
+                      key=str.casefold)[:limit]
+    word = f" {wanted}"
+    starts: set[str] = set()
+    words: set[str] = set()
+    for index in indexes:
+        for key in index._keys:  # a C-speed test per key: 12,000 names take about a ms
+            if key.startswith(wanted):
+                starts.add(index._by_key[key])
+            elif word in key:
+                words.add(index._by_key[key])
+    picked = sorted(starts, key=str.casefold)
+    picked += sorted(words - starts, key=str.casefold)
     if len(picked) < limit:
-        taken.update(words)
-        rest = [(name, key) for name, key in keyed if name not in taken]
-        fuzzy = process.extract(wanted, [key for _, key in rest], scorer=fuzz.WRatio,
-                                limit=limit - len(picked))
-        picked += [rest[index][0] for _, score, index in fuzzy if score >= 60]
+        taken = set(picked)
+        close: dict[str, float] = {}
+        for index in indexes:
+            for key, score, _ in process.extract(wanted, index._keys, scorer=fuzz.WRatio,
+                                                 processor=None, limit=limit,
+                                                 score_cutoff=_SUGGEST_MIN_SCORE):
+                name = index._by_key[key]
+                if name not in taken:
+                    close[name] = max(score, close.get(name, 0.0))
+        picked += [name for name, _ in sorted(close.items(),
+                                              key=lambda pair: (-pair[1], pair[0]))]
     return picked[:limit]
+
+
+def prefix_suggestions(prefix: str, names: Iterable[str], *, limit: int = 25) -> list[str]:
+    """`suggest` over names given now (an index built for the occasion)."""
+    return suggest(prefix, (NameIndex(names),), limit=limit)
