@@ -219,7 +219,7 @@ async def supported(connection: AsyncConnection, rows: Sequence[Row[Any]]) -> li
     return [seat_of(row, support.get(row.id, ())) for row in rows]
 
 
-def _with_support(rows: Iterable[Row[Any]]) -> list[Seat]:
+def with_support(rows: Iterable[Row[Any]]) -> list[Seat]:
     """Seats from rows of a seat LEFT JOIN its supporting stories (one row per story)."""
     by_id: dict[int, tuple[Row[Any], list[int]]] = {}
     for row in rows:
@@ -231,7 +231,7 @@ def _with_support(rows: Iterable[Row[Any]]) -> list[Seat]:
 
 
 @cache
-def _open_seats_statement(column: str, by_series: bool, by_season: bool) -> Any:
+def open_seats_statement(column: str, by_series: bool, by_season: bool) -> Any:
     """The statement behind `open_seats_where`, built once per shape: building and keying
     a statement costs more than SQLite takes to run it. Parameters: value, series_key,
     season, season_limit."""
@@ -263,8 +263,8 @@ async def open_seats_where(connection: AsyncConnection, column: str, value: str,
     of the table barely matters."""
     if not value:
         return []
-    statement = _open_seats_statement(column, bool(series), season is not None)
-    return _with_support(await connection.execute(statement, {
+    statement = open_seats_statement(column, bool(series), season is not None)
+    return with_support(await connection.execute(statement, {
         "value": value, "series_key": stored_name_key(series) if series else None,
         "season": season, "season_limit": latest_season_limit(now)}))
 

@@ -355,9 +355,8 @@ async def measure(store: SqlStore, data: Dataset, queries: int) -> dict[str, Res
     def surname(driver: str) -> str:
         return driver.split(" ", 1)[1]
 
-    async def storage_only() -> Any:  # baseline: the storage calls behind one /driver
-        name = rng.choice(drivers)
-        return await store.driver_seats(name), await store.driver_stories(name, limit=5)
+    async def storage_only() -> Any:  # baseline: the storage call behind one /driver
+        return await store.driver_profile(rng.choice(drivers), stories=5)
 
     async def old_driver() -> Any:  # baseline: read and score every name on each call
         known = set(await store.known_names(TargetKind.DRIVER))
