@@ -615,3 +615,28 @@ def test_the_make_after_a_car_number_is_the_car_when_the_entrant_is_named() -> N
     assert {(d, kind, team) for d, kind, team, _ in found} == {
         ("Dennis Marschall", "extend", "Rutronik Racing"),
         ("Alessio Rovera", "extend", "Rutronik Racing")}
+
+
+def test_a_past_aside_closed_by_a_comma_is_not_the_moves_background() -> None:
+    found = moves("Rokit Venturi reshuffle",
+                  "Lucas Auer, who tested for Venturi Racing before, will take over the No. 48 "
+                  "for the last four rounds.", "Formula E")
+    assert ("Lucas Auer", "join", "Venturi Racing") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_participle_after_the_object_belongs_to_the_epithet_subject() -> None:
+    found = moves("Hyundai promotes its reserve",
+                  "Hyundai has promoted reserve driver Nicky Catsburg to a race seat. The "
+                  "Dutchman joins Gabriele Tarquini and Norbert Michelisz in the sister car, "
+                  "taking over from Augusto Farfus.", "WTCR")
+    drivers = {d for d, _, _, _ in found}
+    assert "Nicky Catsburg" in drivers
+    assert not {"Gabriele Tarquini", "Norbert Michelisz"} & drivers
+
+
+def test_any_demonym_opening_a_sentence_is_the_driver_named_before() -> None:
+    found = moves("Zengő Motorsport line-up",
+                  "Zengő Motorsport has signed Norbert Michelisz for next season. The Hungarian "
+                  "joins Gabriele Tarquini and Nicky Catsburg in the team, taking over from "
+                  "Augusto Farfus.", "WTCR")
+    assert {d for d, _, _, _ in found} == {"Norbert Michelisz"}
