@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import cached_property
 
 from bot.alerts import workspace_scope
 from bot.commands.names import NameIndex
@@ -124,8 +125,6 @@ class Context:
         self.drivers = LiveNames(store, TargetKind.DRIVER,
                                  lambda: self.gazetteer.driver_names())
         self.teams = LiveNames(store, TargetKind.TEAM, tuple)  # the teams we hold news of
-        self._static: dict[str, NameIndex] = {}
-        self._team_words: frozenset[str] | None = None
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -133,29 +132,22 @@ class Context:
             self._gazetteer = _default_gazetteer()
         return self._gazetteer
 
-    @property
+    @cached_property
     def gazetteer_teams(self) -> NameIndex:
         """The teams the gazetteer knows, by name: typos and autocomplete."""
-        if "teams" not in self._static:
-            self._static["teams"] = NameIndex(self.gazetteer.team_names())
-        return self._static["teams"]
+        return NameIndex(self.gazetteer.team_names())
 
-    @property
+    @cached_property
     def team_words(self) -> frozenset[str]:
         """Words too common in team names to tell teams apart ("racing", "team",
         "motorsport"): in one gazetteer team name in twenty or more."""
-        if self._team_words is None:
-            names = self.gazetteer.team_names()
-            counts = Counter(word for name in names for word in set(name_key(name).split()))
-            self._team_words = frozenset(word for word, count in counts.items()
-                                         if count * 20 >= len(names))
-        return self._team_words
+        names = self.gazetteer.team_names()
+        counts = Counter(word for name in names for word in set(name_key(name).split()))
+        return frozenset(word for word, count in counts.items() if count * 20 >= len(names))
 
-    @property
+    @cached_property
     def gazetteer_series(self) -> NameIndex:
-        if "series" not in self._static:
-            self._static["series"] = NameIndex(self.gazetteer.series_names())
-        return self._static["series"]
+        return NameIndex(self.gazetteer.series_names())
 
     def series(self, text: str | None) -> str | None:
         """The series `text` names, as the gazetteer spells it; None when not given."""
