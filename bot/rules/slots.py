@@ -200,7 +200,10 @@ class Slots(EngineBase):
             gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"] and not shared_subject:
                 return []
-            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
+            # "makes her Daytona debut": "her" before a noun is whose, not who.
+            pronouns = [w for i, w in enumerate(gap) if w in _PRONOUNS and not (
+                w == "her" and i + 1 < len(gap))]
+            if want == PERSON and pronouns and "who" not in gap and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
                          gap[0] in _SPEECH_VERBS) and not _own_report(
                         gap, doc.folded[t_start:t_start + 40].split()[:4]):
@@ -373,7 +376,11 @@ class Slots(EngineBase):
             # leave Triple Eight to race in NASCAR with Trackhouse": the second verb's subject
             # is the clause's, not the team just before it.
             before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
-            participle = bool(before) and before[-1].kind != PERSON
+            # ("replaces Ricciardo, who agreed to end his deal early, and will line up
+            # alongside Norris": the aside after the object closes before the second verb.)
+            participle = bool(before) and (before[-1].kind != PERSON or (
+                doc.folded[c_left:t_start].split()[-1:] == ["and"] and
+                _RELATIVE_ASIDE.match(doc.text, before[-1].end) is not None))
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
