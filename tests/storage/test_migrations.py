@@ -17,6 +17,7 @@ from storage import (
 from storage.tables import Base
 from tests.fakes.db import pg_base_url, pg_database
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TABLES = {"feeds", "articles", "stories", "story_sources", "moves", "seats", "seat_stories",
           "seat_events", "names", "destinations", "subscriptions", "settings", "outbox"}
 
@@ -223,3 +224,35 @@ async def test_upgrade_to_0009_dates_changes_by_their_news_on_postgresql() -> No
         pytest.skip("PostgreSQL tests need PITBOARD_TEST_DATABASE_URL")
     with pg_database(base, migrate=False) as url:
         await _check_news_date_backfill(url)
+
+
+def test_the_shipped_head_read_from_the_files_is_alembics_head() -> None:
+    from storage.database import shipped_head
+
+    assert shipped_head() == head_revision()
+
+
+async def test_a_start_on_a_current_schema_does_not_load_alembic(tmp_path: Path) -> None:
+    import asyncio
+    import sys
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'current.db'}"
+    await upgrade(url)
+    # A fresh interpreter: this one has loaded Alembic already.
+    probe = ("import asyncio, sys\n"
+             "from storage import upgrade\n"
+             f"asyncio.run(upgrade({url!r}))\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", probe, stdout=asyncio.subprocess.PIPE, cwd=PROJECT_ROOT)
+    output, _ = await process.communicate()
+    assert process.returncode == 0
+    assert output.decode().strip() == "[]"
+    assert await current_revision(url) == head_revision()
+
+
+async def test_a_start_on_an_older_schema_still_upgrades(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'older.db'}"
+    await upgrade(url, "0001")
+    await upgrade(url)
+    assert await current_revision(url) == head_revision()
