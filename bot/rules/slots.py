@@ -71,6 +71,10 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
+# What each alternative of _CLAUSE_BREAK contains: without one, a sentence has no break.
+_BREAK_MARKS = (";", "while", "whereas", "but", "-", "—")
+
+
 # "who confirmed he will join": a past verb reporting what is still to come.
 _FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
 
@@ -130,8 +134,11 @@ class Slots(EngineBase):
         key = ("breaks", sentence)
         breaks = doc.memo.get(key)
         if breaks is None:
-            breaks = doc.memo[key] = [m.span() for m in
-                                      _CLAUSE_BREAK.finditer(doc.text, s_start, s_end)]
+            segment = doc.text[s_start:s_end]
+            # Every break holds one of these; the pattern itself tries every space.
+            breaks = doc.memo[key] = [m.span() for m in _CLAUSE_BREAK.finditer(
+                doc.text, s_start, s_end)] if any(
+                    mark in segment for mark in _BREAK_MARKS) else []
         left, right = s_start, s_end
         for b_start, b_end in breaks:  # type: ignore[attr-defined]
             if b_end <= t_start:
