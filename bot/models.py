@@ -43,6 +43,7 @@ class MoveKind(StrEnum):
 class Status(StrEnum):
     CONFIRMED = "confirmed"
     RUMOUR = "rumour"
+    DENIED = "denied"  # the article says the move is not happening
 
 
 class Role(StrEnum):
@@ -147,6 +148,7 @@ class Extraction:
     moves: tuple[Move, ...] = ()
     lineup: tuple[Seat, ...] = ()  # who sits where, as the article lists it
     summaries: tuple[str, ...] = ()  # one line per move, same order
+    denials: tuple[Move, ...] = ()  # moves the article says are not happening
 
     @property
     def summary(self) -> str:

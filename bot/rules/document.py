@@ -189,6 +189,7 @@ _PARTICLE_WORDS = WORDS["particles"]
 
 
 _SPEECH_VERBS = WORDS["speech_verbs"]
+_OWN_REPORT_VERBS = WORDS["own_report_verbs"]
 
 
 _BE_WORDS = (["is"], ["are"], ["was"], ["were"], ["be"], ["been"], ["being"])
@@ -221,6 +222,23 @@ def _is_state_now(word: str) -> bool:
     return any(lemma in _STATE_VERBS and word in (*getInflection(lemma, "VBZ"),
                                                   *getInflection(lemma, "VBP"))
                for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+@lru_cache(maxsize=4096)
+def _is_state_verb(word: str) -> bool:
+    """Any form of a verb that tells where one is ("driving", "partners", "race")."""
+    return any(lemma in _STATE_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+# "will", "to": what follows looks ahead.
+_FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
+
+
+@lru_cache(maxsize=4096)
+def _is_participle(word: str) -> bool:
+    """"confirmed", "been", "named": the past participle of some verb."""
+    return word == "been" or any(word in getInflection(lemma, "VBN")
+                                 for lemma in getAllLemmas(word).get("VERB", ()))
 
 
 @lru_cache(maxsize=4096)

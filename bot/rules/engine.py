@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.models import Article, Extraction, Move
+from bot.models import Article, Extraction, Move, Status
 from bot.rules.coref import Coreference
 from bot.rules.crews import Crews
 from bot.rules.document import (
@@ -72,6 +72,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         # Cue classes any one of which, in a sentence, says a list of drivers there is no
         # crew announced (a race, a rumour, a denial, staff, the past).
         self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)
+        self.crew_lineups = tuple(str(c) for c in rules.crew_lineups)
         # Words that open a run of capitals without being a name: the code's own list, and
         # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
         single = [phrase for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())
@@ -141,8 +142,11 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         for t_start, t_end, patterns in doc.triggers:
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
         raw.extend(self._crew_lists(doc, raw, focus))
+        denied = [item for item in raw if item.status is Status.DENIED]
+        raw = [item for item in raw if item.status is not Status.DENIED]
+        denials = tuple(self._finish(doc, denied, focus)) if denied else ()
         if not raw:
-            return Extraction()
+            return Extraction(denials=denials)
         seats = [item for item in raw if item.pattern.lineup_only]
         raw = self._one_per_sentence(doc, [item for item in raw if not item.pattern.lineup_only])
         # Below the floor the rules are guessing ("signed for McLaren in 2007" restated as
@@ -152,6 +156,6 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         moves = _one_entry_per_move(doc, moves)
         lineup = self._lineup(doc, moves, seats)
         if not moves and not lineup:
-            return Extraction()
+            return Extraction(denials=denials)
         return Extraction(moves=tuple(moves), lineup=tuple(lineup),
-                          summaries=tuple(summarize(m) for m in moves))
+                          summaries=tuple(summarize(m) for m in moves), denials=denials)

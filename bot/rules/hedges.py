@@ -11,6 +11,7 @@ from bot.rules.document import (
     _DENIALS,
     _DESCRIBED_TEAM,
     _RUMOUR_CLAUSE_END,
+    CAR,
     PERSON,
     TEAM,
     EngineBase,
@@ -50,7 +51,21 @@ class Hedges(EngineBase):
         if not teams:
             return None
         after = [m for m in teams if m.start >= t_start]
+        if after and self._make_of_car(doc, after[0], mentions):
+            # "Winward's champions A and B will again drive the No. 48 Mercedes-AMG": the make
+            # names the car; the entrant named before is the team.
+            entrants = [m for m in teams if m.start < t_start and
+                        not self._make_of_car(doc, m, mentions)]
+            if entrants:
+                return entrants[-1]
         return after[0] if after else teams[-1]
+
+    @staticmethod
+    def _make_of_car(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+        named = sum(c.how in ("name", "alias") for c in team.candidates)
+        makes = sum(c.how == "manufacturer" for c in team.candidates)
+        return makes > named and any(m.kind == CAR and 0 <= team.start - m.end <= 2
+                                 for m in mentions)
 
     def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
         ends = doc.memo.get(("cue ends", cue))

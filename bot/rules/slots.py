@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from bot.models import MoveKind
+from bot.models import MoveKind, Status
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
     _CAR_IN_LIST,
     _CLAUSE_BREAK,
+    _DENIALS,
+    _FUTURE_MARKERS,
     _MODEL_WORDS,
     _NOUN_USE,
     _NUMBER_WORDS,
+    _OWN_REPORT_VERBS,
     _PAST_VERBS,
     _PRONOUNS,
     _SEAT_VERBS,
@@ -36,6 +39,7 @@ from bot.rules.document import (
     _is_make,
     _is_past_tense,
     _is_state_now,
+    _is_state_verb,
     _outside_asides,
     _owned_make,
     _possessive,
@@ -65,6 +69,20 @@ def _ends_with_and(gap: str) -> bool:
     return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
 
 
+def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
+    """"X has confirmed he will join", "X denied that she is leaving": the pronoun right after
+    the subject's own speech verb is the subject. ("X said he will be driving for Y" tells
+    where he is, maybe already: no news of a move.)"""
+    if len(gap) < 2 or gap[-1] not in _PRONOUNS:
+        return False
+    verb = next((w for w in verb_phrase
+                 if w not in _AUXILIARIES and w not in ("be", "been", "being", "to")), "")
+    if _is_state_verb(verb):
+        return False
+    reporting = [w for w in gap[:-1] if w != "that"]
+    return bool(reporting) and all(w in _OWN_REPORT_VERBS or w in _DENIALS for w in reporting)
+
+
 def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
@@ -73,10 +91,6 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
 
 # What each alternative of _CLAUSE_BREAK contains: without one, a sentence has no break.
 _BREAK_MARKS = (";", "while", "whereas", "but", "-", "—")
-
-
-# "who confirmed he will join": a past verb reporting what is still to come.
-_FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
 
 
 class Slots(EngineBase):
@@ -191,7 +205,8 @@ class Slots(EngineBase):
                 return []
             if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
-                         gap[0] in _SPEECH_VERBS):
+                         gap[0] in _SPEECH_VERBS) and not _own_report(
+                        gap, doc.folded[t_start:t_start + 40].split()[:4]):
                 # "X said that he will be driving for Y": who "he" is, the rules cannot
                 # tell; but "X announces he will retire" is X's own news.
                 return []
@@ -481,11 +496,16 @@ class Slots(EngineBase):
         if kind is MoveKind.JOIN and _cue_between(doc, "retention", max(c_left, subject_start),
                                                   c_right):
             kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
+        denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
-            # "X will not continue with Y" is an exit; "will not join" is nothing at all.
-            if kind is not MoveKind.EXTEND or self._denied(doc, s_start, s_end):
+            # "X denies he will join Y" is kept as a denial (it corrects an alert already
+            # sent); "X will not continue with Y" is an exit; "will not join" is nothing.
+            if self._denied(doc, s_start, s_end):
+                denied = True
+            elif kind is not MoveKind.EXTEND:
                 return []
-            kind = MoveKind.LEAVE
+            else:
+                kind = MoveKind.LEAVE
         for _c_start, c_end in doc.cues.get("background", ()):
             if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
                 return []  # "had already been confirmed": earlier news restated
@@ -520,7 +540,7 @@ class Slots(EngineBase):
                 # "joins the ownership group", "promoted to team principal", "will join Aston
                 # Martin in March as managing technical partner"
                 return []
-        status = self._status(doc, t_start, t_end, s_start, s_end)
+        status = Status.DENIED if denied else self._status(doc, t_start, t_end, s_start, s_end)
         team = (filled.get("team") or [None])[0]
         if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
             # "Busch leaves Gibbs for Richard Childress Racing": the exit is half of a

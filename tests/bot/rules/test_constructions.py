@@ -573,3 +573,45 @@ def test_a_deal_signed_is_with_the_team_of_the_story() -> None:
                   "Jack Le Brocq signing a two-year contract to replace him.",
                   "Supercars")
     assert ("Jack Le Brocq", "join", "Erebus Motorsport", None) in found
+
+
+def test_a_team_that_fields_a_crew_now_states_a_line_up_not_a_move() -> None:
+    article = Article(entry_id="c", title="Sprint Cup grid takes shape", series="GTWC",
+                      summary="Rutronik Racing fields Dennis Marschall with Alessio Rovera in "
+                              "its Porsche, while Emil Frey Racing runs Giacomo Altoè.",
+                      published=DATE)
+    reading = extract(article)
+    assert not reading.moves
+    assert {seat.driver for seat in reading.lineup} >= {"Dennis Marschall", "Alessio Rovera"}
+
+
+def test_a_team_that_will_field_or_again_fields_a_driver_reports_a_move() -> None:
+    ahead = moves("Rutronik plans", "Rutronik Racing will field Dennis Marschall next season.",
+                  "GTWC")
+    assert ("Dennis Marschall", "join", "Rutronik Racing", None) in ahead
+    again = moves("Rutronik plans", "Rutronik Racing again fields Dennis Marschall next season.",
+                  "GTWC")
+    assert ("Dennis Marschall", "extend", "Rutronik Racing", None) in again
+
+
+def test_a_car_that_has_a_crew_now_is_a_line_up_and_one_that_will_have_it_is_news() -> None:
+    now = extract(Article(entry_id="c", title="Team Parker Racing confirms Bathurst crew",
+                          series="IGTC",
+                          summary="Team Parker Racing's No. 22 Porsche has Ben Tuck, Ryan "
+                                  "Ratcliffe and Kiern Jewiss.", published=DATE))
+    assert not now.moves
+    assert {seat.driver for seat in now.lineup} == {"Ben Tuck", "Ryan Ratcliffe", "Kiern Jewiss"}
+    ahead = moves("Team Parker Racing confirms Bathurst crew",
+                  "Team Parker Racing's No. 22 Porsche will have Ben Tuck, Ryan Ratcliffe and "
+                  "Kiern Jewiss.", "IGTC")
+    assert {d for d, kind, _, _ in ahead if kind == "join"} == {
+        "Ben Tuck", "Ryan Ratcliffe", "Kiern Jewiss"}
+
+
+def test_the_make_after_a_car_number_is_the_car_when_the_entrant_is_named() -> None:
+    found = moves("Sprint Cup line-ups",
+                  "Rutronik Racing's title winners Dennis Marschall and Alessio Rovera will "
+                  "again drive the No. 96 Porsche next season.", "GTWC")
+    assert {(d, kind, team) for d, kind, team, _ in found} == {
+        ("Dennis Marschall", "extend", "Rutronik Racing"),
+        ("Alessio Rovera", "extend", "Rutronik Racing")}

@@ -1,0 +1,55 @@
+"""What a driver or team says about a move: their own report of it ("X has confirmed she will
+join Y"), and a denial, which is no move but is kept apart so an alert already sent for the
+rumour can be corrected. Sentences in words of their own, none from the corpus."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article, Extraction, Status
+from bot.rules import extract
+
+DATE = datetime(2025, 3, 4, tzinfo=UTC)
+
+
+def read(title: str, summary: str, series: str = "F1") -> Extraction:
+    return extract(Article(entry_id="s", title=title, summary=summary, series=series,
+                           published=DATE))
+
+
+def facts(moves: tuple[object, ...]) -> set[tuple[str, str, str | None]]:
+    return {(m.driver, m.kind.value, m.team) for m in moves}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Esteban Ocon has confirmed he will join Haas next season.",
+    "Esteban Ocon revealed that he is joining Haas for next season.",
+    "Esteban Ocon says he will join Haas next season.",
+])
+def test_a_drivers_own_report_names_the_driver_behind_the_pronoun(sentence: str) -> None:
+    found = read("Ocon's next step", sentence)
+    assert ("Esteban Ocon", "join", "Haas") in facts(found.moves)
+    assert not found.denials
+
+
+@pytest.mark.parametrize(("title", "sentence", "expected"), [
+    ("Ocon shuts down Haas talk", "Esteban Ocon has denied that he will join Haas next season.",
+     ("Esteban Ocon", "join", "Haas")),
+    ("Haas calm on rumours", "Haas dismissed claims that Esteban Ocon will join the team.",
+     ("Esteban Ocon", "join", "Haas")),
+    ("Ocon stays calm", "Esteban Ocon ruled out joining Haas next season.",
+     ("Esteban Ocon", "join", "Haas")),
+])
+def test_a_denial_is_no_move_but_is_kept_as_a_denial(
+        title: str, sentence: str, expected: tuple[str, str, str]) -> None:
+    found = read(title, sentence)
+    assert not found.moves
+    assert expected in facts(found.denials)
+    assert all(m.status is Status.DENIED for m in found.denials)
+
+
+def test_a_plain_negation_is_neither_a_move_nor_a_denial() -> None:
+    found = read("Haas line-up", "Esteban Ocon will not join Haas next season.")
+    assert not found.moves and not found.denials
