@@ -35,6 +35,9 @@ from bot.rules.text import fold
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
 _OWNER = re.compile(
     rf"(?<![\w'’])([{_UPPER}][\w\-]*(?:[ \t]+[{_UPPER}\d][\w\-]*){{0,3}})['’]s(?=\s)")
+# The words _LEADING_PARTICLES reads; a run not preceded by one has no leading particles.
+_PARTICLES = ("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del", "della", "la",
+              "le", "ten", "ter")
 # How far after "X's" the thing X owns may be: three words of at most 60 characters, plus two.
 _OWNER_REACH = 62
 # "Latvala will become team principal": a known driver named to a post is staff now.
@@ -119,7 +122,9 @@ class Names(EngineBase):
             if mask.find(0, match.start(), match.end()) == -1:
                 continue  # wholly a gazetteer name
             run_start = match.start()
-            if text[run_start - 1:run_start] == " ":
+            if text[run_start - 1:run_start] == " " and text[
+                    max(0, run_start - 24):run_start].rstrip(" \t").endswith(_PARTICLES):
+                # (The pattern, anchored at its end, tries every position before the run.)
                 particles = _LEADING_PARTICLES.search(text, max(0, run_start - 24), run_start)
                 if particles:
                     run_start = particles.start()

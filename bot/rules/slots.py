@@ -345,7 +345,8 @@ class Slots(EngineBase):
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
             return []  # "changed his mind about retiring": a thing talked of, not done
         mentions = self._visible(doc, sentence, t_start)
-        absolute = _WITH_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        absolute = _WITH_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start) if \
+            doc.folded.find("with the ", max(s_start, t_start - 40), t_start) != -1 else None
         if absolute is not None and not (absolute.group().split()[-1] in self.not_names
                                          or absolute.group().split()[-1].endswith("old")):
             absolute = None  # "with the team taking..." names no person
