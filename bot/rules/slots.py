@@ -89,10 +89,6 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
-# What each alternative of _CLAUSE_BREAK contains: without one, a sentence has no break.
-_BREAK_MARKS = (";", "while", "whereas", "but", "-", "—")
-
-
 class Slots(EngineBase):
     def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
         """One move per driver and direction per sentence: the one whose team is named most
@@ -149,10 +145,12 @@ class Slots(EngineBase):
         breaks = doc.memo.get(key)
         if breaks is None:
             segment = doc.text[s_start:s_end]
-            # Every break holds one of these; the pattern itself tries every space.
+            # Every alternative of _CLAUSE_BREAK holds one of these marks; the pattern itself
+            # tries every space of the sentence.
             breaks = doc.memo[key] = [m.span() for m in _CLAUSE_BREAK.finditer(
-                doc.text, s_start, s_end)] if any(
-                    mark in segment for mark in _BREAK_MARKS) else []
+                doc.text, s_start, s_end)] if (
+                    ";" in segment or "while" in segment or "whereas" in segment or
+                    "but" in segment or "-" in segment or "—" in segment) else []
         left, right = s_start, s_end
         for b_start, b_end in breaks:  # type: ignore[attr-defined]
             if b_end <= t_start:
