@@ -50,6 +50,12 @@ class Hedges(EngineBase):
                  and not _owned_make(doc, m)]
         if not teams:
             return None
+        # "A partners B in the No. 3, and Action Express enters ...": a team that is the
+        # subject of a later verb belongs to that clause.
+        teams = [m for m in teams if not (m.start > t_start and self._subject_of_later_verb(
+            doc, m, t_start))]
+        if not teams:
+            return None
         after = [m for m in teams if m.start >= t_start]
         if after and self._make_of_car(doc, after[0], mentions):
             # "Winward's champions A and B will again drive the No. 48 Mercedes-AMG": the make
@@ -59,6 +65,13 @@ class Hedges(EngineBase):
             if entrants:
                 return entrants[-1]
         return after[0] if after else teams[-1]
+
+    @staticmethod
+    def _subject_of_later_verb(doc: _Doc, team: Mention, t_start: int) -> bool:
+        index = bisect_left(doc.trigger_starts, team.end)
+        return index < len(doc.trigger_starts) and doc.trigger_starts[index] > t_start and \
+            len(doc.folded[team.end:doc.trigger_starts[index]].split()) <= 1 and \
+            not doc.text[team.end:doc.trigger_starts[index]].strip(" ").startswith(("'", "’"))
 
     @staticmethod
     def _make_of_car(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:

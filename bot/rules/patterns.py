@@ -224,6 +224,11 @@ def build_rules(data: dict[str, object]) -> Rules:
         rules.nationalities = {fold_key(fold(word)): str(code).upper()
                                for code, words in nationalities.items()
                                for word in (words if isinstance(words, list) else [words])}
+        # "The Hungarian joins ...": every nationality word (and every demonym written before
+        # names) can open a sentence about a driver.
+        if "epithet" in rules.cues:
+            rules.cues["epithet"] = sorted({*rules.cues["epithet"], *rules.nationalities,
+                                            *rules.cues.get("demonym", ())})
     crews = data.get("crew_lists", {})
     if isinstance(crews, dict):
         rules.crew_vetoes = [str(c) for c in crews.get("vetoed_by", [])]

@@ -615,3 +615,44 @@ def test_the_make_after_a_car_number_is_the_car_when_the_entrant_is_named() -> N
     assert {(d, kind, team) for d, kind, team, _ in found} == {
         ("Dennis Marschall", "extend", "Rutronik Racing"),
         ("Alessio Rovera", "extend", "Rutronik Racing")}
+
+
+def test_a_past_aside_closed_by_a_comma_is_not_the_moves_background() -> None:
+    found = moves("Rokit Venturi reshuffle",
+                  "Lucas Auer, who tested for Venturi Racing before, will take over the No. 48 "
+                  "for the last four rounds.", "Formula E")
+    assert ("Lucas Auer", "join", "Venturi Racing") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_participle_after_the_object_belongs_to_the_epithet_subject() -> None:
+    found = moves("Hyundai promotes its reserve",
+                  "Hyundai has promoted reserve driver Nicky Catsburg to a race seat. The "
+                  "Dutchman joins Gabriele Tarquini and Norbert Michelisz in the sister car, "
+                  "taking over from Augusto Farfus.", "WTCR")
+    drivers = {d for d, _, _, _ in found}
+    assert "Nicky Catsburg" in drivers
+    assert not {"Gabriele Tarquini", "Norbert Michelisz"} & drivers
+
+
+def test_any_demonym_opening_a_sentence_is_the_driver_named_before() -> None:
+    found = moves("Zengő Motorsport line-up",
+                  "Zengő Motorsport has signed Norbert Michelisz for next season. The Hungarian "
+                  "joins Gabriele Tarquini and Nicky Catsburg in the team, taking over from "
+                  "Augusto Farfus.", "WTCR")
+    assert {d for d, _, _, _ in found} == {"Norbert Michelisz"}
+
+
+def test_a_team_that_is_the_subject_of_a_later_verb_belongs_to_that_clause() -> None:
+    found = moves("Porsche names its Daytona crews",
+                  "Kévin Estre partners Laurens Vanthoor in the No. 6, and Proton Competition "
+                  "enters a third car for Neel Jani.", "IMSA")
+    assert ("Kévin Estre", "Proton Competition") not in {(d, t) for d, _, t, _ in found}
+
+
+def test_a_second_verb_after_the_objects_relative_aside_is_the_subjects() -> None:
+    found = moves("Bearman to replace Magnussen at Haas",
+                  "Oliver Bearman will drive for Haas next season. The Briton replaces Kevin "
+                  "Magnussen, who agreed with Haas to leave at the end of the year, and will "
+                  "line up alongside Esteban Ocon.", "F1")
+    assert "Kevin Magnussen" not in {d for d, kind, _, _ in found if kind == "join"}
+    assert ("Oliver Bearman", "join", "Haas") in {(d, k, t) for d, k, t, _ in found}
