@@ -4,9 +4,9 @@ and where the team named only generically is."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
-from bot.models import Status
+from bot.models import MoveKind, Status
 from bot.rules.document import (
     _DENIALS,
     _DESCRIBED_TEAM,
@@ -105,13 +105,26 @@ class Hedges(EngineBase):
                     "and" not in doc.folded[c_end:t_start].split():
                 # "reverses retirement and re-signs": the denial's object is its own.
                 return True
-            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS:
+            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS and \
+                    not self._is_trigger(doc, c_start, c_end):
                 return True
         return False
 
+    @staticmethod
+    def _is_trigger(doc: _Doc, start: int, end: int) -> bool:
+        """"A stays put at X, and B is back in the sister car": a denial word that is itself
+        another driver's verb of staying denies nothing else."""
+        index = bisect_right(doc.trigger_starts, start) - 1
+        while index >= 0 and doc.triggers[index][0] >= start - 60:
+            if doc.triggers[index][1] >= end and any(
+                    p.kind is MoveKind.EXTEND for p in doc.triggers[index][2]):
+                return True
+            index -= 1
+        return False
+
     def _denied(self, doc: _Doc, s_start: int, s_end: int) -> bool:
-        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS
-                   for c, e in doc.cues.get("negation", ()))
+        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS and
+                   not self._is_trigger(doc, c, e) for c, e in doc.cues.get("negation", ()))
 
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,

@@ -205,7 +205,10 @@ class Slots(EngineBase):
             gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"] and not shared_subject:
                 return []
-            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
+            # "makes her Daytona debut": "her" before a noun is whose, not who.
+            pronouns = [w for i, w in enumerate(gap) if w in _PRONOUNS and not (
+                w == "her" and i + 1 < len(gap))]
+            if want == PERSON and pronouns and "who" not in gap and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
                          gap[0] in _SPEECH_VERBS) and not _own_report(
                         gap, doc.folded[t_start:t_start + 40].split()[:4]):

@@ -656,3 +656,33 @@ def test_a_second_verb_after_the_objects_relative_aside_is_the_subjects() -> Non
                   "line up alongside Esteban Ocon.", "F1")
     assert "Kevin Magnussen" not in {d for d, kind, _, _ in found if kind == "join"}
     assert ("Oliver Bearman", "join", "Haas") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_stay_in_the_sister_car_beside_another_stay_is_a_stay_too() -> None:
+    found = moves("Penske keeps its crews",
+                  "Josef Newgarden stays put in Penske's No. 2, and Scott McLaughlin is back in "
+                  "the sister car.", "IndyCar")
+    assert {(d, k) for d, k, _, _ in found} == {("Josef Newgarden", "extend"),
+                                                 ("Scott McLaughlin", "extend")}
+
+
+def test_a_debut_in_a_teams_car_is_a_seat_even_with_her_before_it() -> None:
+    found = moves("Legge at Sebring",
+                  "IndyCar veteran Simona de Silvestro makes her Sebring debut in Heart of "
+                  "Racing's No. 27 Aston Martin.", "IMSA")
+    assert ("Simona de Silvestro", "join", "Heart of Racing Team", "27") in found
+
+
+def test_a_seat_at_a_team_that_goes_to_a_driver_is_a_join() -> None:
+    found = moves("Sauber fills its seat",
+                  "Zhou Guanyu's seat at Sauber will go to Gabriel Bortoleto next season.", "F1")
+    assert ("Gabriel Bortoleto", "join", "Sauber") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trident has confirmed Tymon Kowalczyk will race for the team in 2025.",
+    "Tymon Kowalczyk will race for Trident in 2025.",
+])
+def test_a_name_no_list_knows_before_will_race_is_a_driver(sentence: str) -> None:
+    found = moves("Trident completes its line-up", sentence, "F3")
+    assert ("Tymon Kowalczyk", "join", "Trident") in {(d, k, t) for d, k, t, _ in found}
