@@ -171,6 +171,16 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+def _clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clause breaks of text[start:end]. Every alternative of _CLAUSE_BREAK holds one of
+    these marks, and the pattern tries every space: without a mark it need not run."""
+    segment = text[start:end]
+    if not (";" in segment or "while" in segment or "whereas" in segment or "but" in segment
+            or "-" in segment or "—" in segment):
+        return []
+    return [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
+
+
 _AUXILIARIES = WORDS["auxiliaries"]
 
 
@@ -474,6 +484,13 @@ _NOUN_USE = WORDS["noun_use"]
 
 
 _WITH_EPITHET = re.compile(r"\bwith the (?:[a-z0-9\-]+ ){0,2}?[a-z\-]+ $")
+
+
+def _with_epithet(folded: str, start: int, end: int) -> re.Match[str] | None:
+    """"with the Spaniard" ending at `end`; the pattern tries every position, so only if there."""
+    if folded.find("with the ", start, end) == -1:
+        return None
+    return _WITH_EPITHET.search(folded, start, end)
 
 
 _DESTINATION_WORDS = WORDS["destination_words"]
