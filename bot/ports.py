@@ -169,6 +169,12 @@ class StoryStore(Protocol):
         """The driver's stories, newest first."""
         ...
 
+    async def driver_profile(self, driver: str, *, stories: int = 5
+                             ) -> tuple[list[Seat], list[Story]]:
+        """`driver_seats` and `driver_stories(limit=stories)` in one read: what /driver
+        shows."""
+        ...
+
 
 class LineupStore(Protocol):
     """The lineup knowledge: seats as articles, entry lists and moderators left them.

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -59,7 +60,7 @@ from storage.columns import (
 )
 from storage.errors import translate_errors
 from storage.names import Named, remember_names
-from storage.tables import seat_events, seat_stories, seats, stories
+from storage.tables import seat_events, seat_stories, seats
 
 # Run for nearly every extraction: the parameters vary, not the SQL.
 _INSERT_SEAT = seats.insert().returning(seats.c.id)
@@ -113,6 +114,7 @@ def _columns(known: Known) -> dict[str, Any]:
 
 def _event_columns(note: Note, seat_id: int) -> dict[str, Any]:
     seat, slot = note.seat, note.slot
+    published = note.source.published if note.source else None
     return {
         "seat_id": seat_id, "action": note.action.value, "series": seat.series,
         "series_key": slot.series, "season": slot.season, "car": seat.car,
@@ -121,7 +123,7 @@ def _event_columns(note: Note, seat_id: int) -> dict[str, Any]:
         "status": seat.status.value, "actor": note.actor, "story_id": note.story_id,
         "source_title": note.source.title if note.source else None,
         "source_url": note.source.url if note.source else None, "detail": note.detail,
-        "at": note.at,
+        "at": note.at, "source_published": published, "news_at": published or note.at,
     }
 
 
@@ -217,32 +219,54 @@ async def supported(connection: AsyncConnection, rows: Sequence[Row[Any]]) -> li
     return [seat_of(row, support.get(row.id, ())) for row in rows]
 
 
+def with_support(rows: Iterable[Row[Any]]) -> list[Seat]:
+    """Seats from rows of a seat LEFT JOIN its supporting stories (one row per story)."""
+    by_id: dict[int, tuple[Row[Any], list[int]]] = {}
+    for row in rows:
+        _, support = by_id.setdefault(row.id, (row, []))
+        if row.supporting_story_id is not None:
+            support.append(row.supporting_story_id)
+    ordered = sorted(by_id.values(), key=lambda pair: seat_order(pair[0]))
+    return [seat_of(row, sorted(support)) for row, support in ordered]
+
+
+@cache
+def open_seats_statement(column: str, by_series: bool, by_season: bool) -> Any:
+    """The statement behind `open_seats_where`, built once per shape: building and keying
+    a statement costs more than SQLite takes to run it. Parameters: value, series_key,
+    season, season_limit."""
+    conditions = [getattr(seats.c, column) == bindparam("value"), open_seats()]
+    if by_series:
+        conditions.append(seats.c.series_key == bindparam("series_key"))
+    source: Any = seats
+    if by_season:
+        conditions.append(seats.c.season == bindparam("season"))
+    else:
+        latest = (select(seats.c.series_key, func.max(seats.c.season).label("season"))
+                  .where(*conditions, seats.c.season <= bindparam("season_limit"))
+                  .group_by(seats.c.series_key)
+                  .subquery("latest"))
+        source = seats.join(latest, and_(seats.c.series_key == latest.c.series_key,
+                                         seats.c.season == latest.c.season))
+    return (select(seats, seat_stories.c.story_id.label("supporting_story_id"))
+            .select_from(source.outerjoin(seat_stories, seat_stories.c.seat_id == seats.c.id))
+            .where(*conditions))
+
+
 async def open_seats_where(connection: AsyncConnection, column: str, value: str, *,
                            series: str | None, season: int | None, now: datetime
                            ) -> list[Seat]:
     """Open seats whose `column` is `value`: in `season`, or else in the latest season of
-    each series up to next year's. One statement: the latest (series, season) pairs come
-    from the covering index alone, then their seats by index lookup, so the size of the
-    table barely matters."""
+    each series up to next year's, with the stories that support them. One statement: the
+    support comes by LEFT JOIN (a row per supporting story), the latest (series, season)
+    pairs from the covering index alone, then their seats by index lookup, so the size
+    of the table barely matters."""
     if not value:
         return []
-    conditions = [getattr(seats.c, column) == value, open_seats()]
-    if series:
-        conditions.append(seats.c.series_key == stored_name_key(series))
-    query = select(seats)
-    if season is not None:
-        query = query.where(*conditions, seats.c.season == season)
-    else:
-        latest = (select(seats.c.series_key, func.max(seats.c.season).label("season"))
-                  .where(*conditions, seats.c.season <= latest_season_limit(now))
-                  .group_by(seats.c.series_key)
-                  .subquery("latest"))
-        query = (query.select_from(seats.join(latest, and_(
-                    seats.c.series_key == latest.c.series_key,
-                    seats.c.season == latest.c.season)))
-                 .where(*conditions))
-    rows = (await connection.execute(query)).all()
-    return await supported(connection, sorted(rows, key=seat_order))
+    statement = open_seats_statement(column, bool(series), season is not None)
+    return with_support(await connection.execute(statement, {
+        "value": value, "series_key": stored_name_key(series) if series else None,
+        "season": season, "season_limit": latest_season_limit(now)}))
 
 
 def _named_in_entries(entries: Iterable[Seat]) -> list[Named]:
@@ -299,7 +323,9 @@ class SeatStorage(StoreBase):
             conditions.append(seat_events.c.series_key == stored_name_key(series))
         if season is not None:
             conditions.append(seat_events.c.season == season)
-        return await self._changes(conditions, limit)
+        # how the answer was reached: in the order the changes were made
+        return await self._changes(conditions, limit,
+                                   order=(seat_events.c.at.desc(), seat_events.c.id.desc()))
 
     @translate_errors
     async def changes(self, series: str | None = None, since: datetime | None = None, *,
@@ -313,18 +339,16 @@ class SeatStorage(StoreBase):
         if driver:
             conditions.append(seat_events.c.driver_key == stored_name_key(driver))
         if since is not None:
-            conditions.append(seat_events.c.at >= utc(since))
-        return await self._changes(conditions, limit)
+            # the news date, not when it was recorded: 2023 news read today is 2023's
+            conditions.append(seat_events.c.news_at >= utc(since))
+        return await self._changes(conditions, limit, order=(seat_events.c.news_at.desc(),
+                                                              seat_events.c.id.desc()))
 
-    async def _changes(self, conditions: list[Any], limit: int) -> list[LineupChange]:
+    async def _changes(self, conditions: list[Any], limit: int, *, order: tuple[Any, ...]
+                       ) -> list[LineupChange]:
         async with self._read() as connection:
-            # The news date of a change is its story's article date, not when it was
-            # recorded (a 2023 article read today is 2023 news).
             rows = await connection.execute(
-                select(seat_events, stories.c.source_published)
-                .outerjoin(stories, stories.c.id == seat_events.c.story_id)
-                .where(*conditions)
-                .order_by(seat_events.c.at.desc(), seat_events.c.id.desc()).limit(limit))
+                select(seat_events).where(*conditions).order_by(*order).limit(limit))
             return [change_of(row) for row in rows]
 
     # ----- corrections and entry lists ------------------------------------------------------

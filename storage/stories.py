@@ -13,19 +13,47 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import exists, false, func, literal, select, update
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.models import Article, Extraction, Move, MoveKind, Source, Status, Story, utcnow
+from bot.models import (
+    Article,
+    Extraction,
+    Move,
+    MoveKind,
+    Seat,
+    Source,
+    Status,
+    Story,
+    utcnow,
+)
 from bot.statements import extraction_statements
 from bot.stories import StoryChange, StoryIntent, StoryState, decide_stories, told_moves
 from storage.base import StoreBase, insert_for, insert_ignoring, source_columns, source_of
 from storage.columns import SERIES_CHARS, clip, clip_entry, clip_move, stored_name_key
 from storage.errors import translate_errors
 from storage.names import named_in, remember_names
-from storage.seats import decide_and_write
+from storage.seats import (
+    decide_and_write,
+    latest_season_limit,
+    open_seats_statement,
+    with_support,
+)
 from storage.tables import moves, outbox, seat_stories, stories, story_sources
 
 # Run for nearly every extraction: the parameters vary, not the SQL.
@@ -176,6 +204,46 @@ async def record_extraction(connection: AsyncConnection, article: Article,
     return list(news.values())
 
 
+# Built once: building and keying a statement costs more than running this one.
+_DRIVER_STORIES = (select(stories).where(stories.c.driver_key == bindparam("driver_key"))
+                   .order_by(stories.c.first_seen.desc(), stories.c.id.desc())
+                   .limit(bindparam("limit", type_=Integer)))
+
+
+async def _driver_stories(connection: AsyncConnection, driver_key: str, limit: int
+                          ) -> list[Story]:
+    rows = await connection.execute(_DRIVER_STORIES, {"driver_key": driver_key,
+                                                      "limit": limit})
+    return [story_of(row) for row in rows]
+
+
+_SEAT_PART, _STORY_PART = 0, 1
+
+
+@cache
+def _driver_profile_statement() -> Any:
+    """A driver's open seats (`open_seats_statement`, a row per supporting story) UNION
+    ALL their latest stories, one row shape: each part's columns by name, NULL (typed as
+    the other part's column) where it has none, and `part` telling the rows apart.
+    Parameters: value (the driver key), season_limit, limit (how many stories)."""
+    seat_part = open_seats_statement("driver_key", False, False)
+    seat_columns = {column.name: column for column in seat_part.selected_columns}
+    latest = (select(stories).where(stories.c.driver_key == bindparam("value"))
+              .order_by(stories.c.first_seen.desc(), stories.c.id.desc())
+              .limit(bindparam("limit", type_=Integer)).subquery("latest_stories"))
+    story_columns = {column.name: column for column in latest.c}
+    names = list(dict.fromkeys([*seat_columns, *story_columns]))
+
+    def aligned(part: int, own: dict[str, Any], other: dict[str, Any]) -> list[Any]:
+        return [literal(part, Integer).label("part"), *(
+            own[name].label(name) if name in own
+            else type_coerce(null(), other[name].type).label(name) for name in names)]
+
+    return union_all(
+        seat_part.with_only_columns(*aligned(_SEAT_PART, seat_columns, story_columns)),
+        select(*aligned(_STORY_PART, story_columns, seat_columns)).select_from(latest))
+
+
 class StoryStorage(StoreBase):
     """`bot.ports.StoryStore`."""
 
@@ -211,10 +279,22 @@ class StoryStorage(StoreBase):
     @translate_errors
     async def driver_stories(self, driver: str, limit: int = 5) -> list[Story]:
         async with self._read() as connection:
-            rows = await connection.execute(
-                select(stories).where(stories.c.driver_key == stored_name_key(driver))
-                .order_by(stories.c.first_seen.desc(), stories.c.id.desc()).limit(limit))
-            return [story_of(row) for row in rows]
+            return await _driver_stories(connection, stored_name_key(driver), limit)
+
+    @translate_errors
+    async def driver_profile(self, driver: str, *, stories: int = 5
+                             ) -> tuple[list[Seat], list[Story]]:
+        """/driver's answer: what `driver_seats` and `driver_stories` answer, in one
+        statement, where the two calls cost three and a connection each (a statement is
+        several round trips to aiosqlite's thread, or to PostgreSQL)."""
+        async with self._read() as connection:
+            rows = (await connection.execute(_driver_profile_statement(), {
+                "value": stored_name_key(driver), "season_limit": latest_season_limit(utcnow()),
+                "limit": stories})).all()
+        told = sorted((row for row in rows if row.part == _STORY_PART),
+                      key=lambda row: (row.first_seen, row.id), reverse=True)
+        return (with_support(row for row in rows if row.part == _SEAT_PART),
+                [story_of(row) for row in told])
 
     @translate_errors
     async def seat_stories(self, seat_id: int) -> list[Story]:

@@ -232,11 +232,13 @@ class SeatEventRow(Base):
 
     __tablename__ = "seat_events"
     __table_args__ = (
-        Index("ix_seat_events_series", "series_key", "at"),
+        # /changes filters and orders by the news date; a car's history (how its answer
+        # was reached) goes in the order the changes were made.
+        Index("ix_seat_events_series_news", "series_key", "news_at"),
         Index("ix_seat_events_car", "car_key", "at"),
-        Index("ix_seat_events_team", "team_key", "at"),
-        Index("ix_seat_events_driver", "driver_key", "at"),
-        Index("ix_seat_events_at", "at"),
+        Index("ix_seat_events_team_news", "team_key", "news_at"),
+        Index("ix_seat_events_driver_news", "driver_key", "news_at"),
+        Index("ix_seat_events_news", "news_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -258,7 +260,11 @@ class SeatEventRow(Base):
     source_title: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the change was recorded
+    # The date of the news that made the change (its source's), when it has one.
+    source_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The date a fan goes by: source_published, else `at`. 2023 news read today is 2023's.
+    news_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class NameRow(Base):

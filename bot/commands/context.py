@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from functools import cached_property
 
 from bot.alerts import workspace_scope
 from bot.commands.names import NameIndex
 from bot.commands.parsing import UsageError
+from bot.keys import name_key
 from bot.messages import CommandCall, Reply
 from bot.models import PresetFeed, TargetKind
 from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
@@ -128,6 +131,23 @@ class Context:
         if self._gazetteer is None:
             self._gazetteer = _default_gazetteer()
         return self._gazetteer
+
+    @cached_property
+    def gazetteer_teams(self) -> NameIndex:
+        """The teams the gazetteer knows, by name: typos and autocomplete."""
+        return NameIndex(self.gazetteer.team_names())
+
+    @cached_property
+    def team_words(self) -> frozenset[str]:
+        """Words too common in team names to tell teams apart ("racing", "team",
+        "motorsport"): in one gazetteer team name in twenty or more."""
+        names = self.gazetteer.team_names()
+        counts = Counter(word for name in names for word in set(name_key(name).split()))
+        return frozenset(word for word, count in counts.items() if count * 20 >= len(names))
+
+    @cached_property
+    def gazetteer_series(self) -> NameIndex:
+        return NameIndex(self.gazetteer.series_names())
 
     def series(self, text: str | None) -> str | None:
         """The series `text` names, as the gazetteer spells it; None when not given."""

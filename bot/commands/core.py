@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.commands import admin, follows, lineups
 from bot.commands import help as help_
 from bot.commands.context import Context, Handler, refusal
-from bot.commands.names import prefix_suggestions
+from bot.commands.names import suggest
 from bot.commands.parsing import (
     Options,
     UsageError,
@@ -20,7 +20,7 @@ from bot.commands.parsing import (
 )
 from bot.commands.specs import SPECS, SPECS_BY_NAME, CommandSpec, OptionType
 from bot.messages import FAILED, CommandCall, Reply
-from bot.models import PresetFeed, TargetKind
+from bot.models import PresetFeed
 from bot.ports import FeedPrimer, FeedProbe, FeedUrlChecker, Gazetteer, Store
 
 log = logging.getLogger(__name__)
@@ -89,18 +89,20 @@ class Commands:
 
     async def suggest(self, kind: str, prefix: str, *, platform: str, workspace: str
                       ) -> list[str]:
-        gazetteer, store = self._context.gazetteer, self._context.store
+        """Autocomplete, on every keystroke: from the name indexes the look-ups use (kept
+        current as names are learned), never a read of the names table."""
+        ctx = self._context
         if kind == "series":
-            names = gazetteer.series_names()
+            indexes = [ctx.gazetteer_series]
         elif kind == "team":
-            names = gazetteer.team_names() + await store.known_names(TargetKind.TEAM)
+            indexes = [ctx.gazetteer_teams, await ctx.teams.index()]
         elif kind in ("driver", "target"):
-            names = gazetteer.driver_names() + await store.known_names(TargetKind.DRIVER)
+            indexes = [await ctx.drivers.index()]
             if kind == "target":
-                names += gazetteer.team_names() + gazetteer.series_names()
+                indexes += [ctx.gazetteer_teams, ctx.gazetteer_series]
         elif kind == "feed":
-            feeds = await store.list_feeds(self._context.scope(platform, workspace))
+            feeds = await ctx.store.list_feeds(ctx.scope(platform, workspace))
             return [f"{feed.id} {feed.title or feed.url}"[:100] for feed in feeds][:25]
         else:
             return []
-        return prefix_suggestions(prefix, names)
+        return suggest(prefix, indexes)

@@ -3,14 +3,13 @@ and the moderators' corrections."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.cards import car_cards, changes_card, driver_card, story_card, team_cards
 from bot.commands.context import DEFAULT_SERIES, Context, Handler
-from bot.commands.names import NameIndex
+from bot.commands.names import NameIndex, typo_among
 from bot.commands.parsing import UsageError
 from bot.keys import car_key, name_key
 from bot.messages import CommandCall, Reply, plural
@@ -72,11 +71,10 @@ async def lineup(ctx: Context, call: CommandCall) -> Reply:
 _HOW_RANK = {"name": 0, "alias": 1, "sponsor": 2, "manufacturer": 3}
 
 
-async def _resolve_team(ctx: Context, query: str) -> str | Reply:
-    """The team a fan means, through the gazetteer's names, aliases, sponsors and makers
-    ("Cadillac", "AXR"): the teams we hold news of decide, the closest reading first, and
-    more than one is a question back to the fan."""
-    held = await ctx.teams.index()
+def _held_team(ctx: Context, held: NameIndex, query: str) -> str | Reply | None:
+    """The team we hold news of that `query` names: through the gazetteer's names, aliases,
+    sponsors and makers ("Cadillac", "AXR"), the closest reading first, more than one
+    being a question back; or a team only the articles know, by its name."""
     candidates = [c for c in ctx.gazetteer.team_candidates(query) if c.team in held]
     if candidates:
         best = min(_HOW_RANK.get(c.how, len(_HOW_RANK)) for c in candidates)
@@ -85,13 +83,30 @@ async def _resolve_team(ctx: Context, query: str) -> str | Reply:
         if len(teams) == 1:
             return teams[0]
         return Reply(text=f"Which team? {or_list(teams)}", ephemeral=True)
-    found = held.typo(query)  # a team only the articles know, or a typo of one
-    if found.name:
-        return found.name
-    if found.candidates:
-        return Reply(text=f"Which team? Did you mean {or_list(found.candidates)}?",
-                     ephemeral=True)
-    return ctx.gazetteer.canonical_team(query) or query
+    return held.exact(query)
+
+
+async def _resolve_team(ctx: Context, query: str) -> str | Reply:
+    """The team a fan means: one we hold news of, else one the gazetteer knows (its lineup
+    is not known yet), else a "did you mean" for a typo ("Hass")."""
+    held = await ctx.teams.index()
+    found = _held_team(ctx, held, query)
+    if found is None and await ctx.teams.reread_after_miss():
+        held = await ctx.teams.index()  # learned a moment ago, elsewhere
+        found = _held_team(ctx, held, query)
+    if found is not None:
+        return found
+    known = ctx.gazetteer.canonical_team(query)
+    if known:
+        return known
+    # Asked, not guessed: team names share words, and the wrong team's lineup would look
+    # like an answer.
+    typo = typo_among(query, (held, ctx.gazetteer_teams), generic=ctx.team_words)
+    meant = (typo.name,) if typo.name else typo.candidates
+    if meant:
+        return Reply(text=f"I don't know a team called {query!r}. Did you mean "
+                          f"{or_list(meant)}?", ephemeral=True)
+    return query
 
 
 def _split_team(ctx: Context, text: str) -> tuple[str, str | None, int | None]:
@@ -255,9 +270,7 @@ async def driver(ctx: Context, call: CommandCall) -> Reply:
     resolved = await resolve_driver(ctx, call.text("name") or "")
     if isinstance(resolved, Reply):
         return resolved
-    # Side by side: on a busy machine two waits for the database cost one.
-    seats, stories = await asyncio.gather(ctx.store.driver_seats(resolved),
-                                          ctx.store.driver_stories(resolved, limit=5))
+    seats, stories = await ctx.store.driver_profile(resolved, stories=5)
     if not seats and not stories:
         return Reply(text=f"No seats or moves known for {resolved} yet.", ephemeral=True)
     return Reply(cards=(driver_card(resolved, seats, stories),))

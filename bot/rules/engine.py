@@ -100,6 +100,12 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                     local.setdefault(phrase, []).append(("role", role))
         for phrase, kind in rules.object_kind.items():
             local.setdefault(phrase, []).append(("object_kind", kind))
+        # "Kubica replaces Räikkönen at Zandvoort", "Raikkonen drives Trackhouse's No. 91 at
+        # Watkins Glen": a move at a race venue is for that race.
+        for key, kind, _ in gazetteer.surface_forms():
+            if kind == "place" and key:
+                local.setdefault(f"at {key}", []).extend(
+                    [("cue", "one_race"), ("role", "part-time")])
         for phrase in CAR_WORDS:
             entries.setdefault(phrase, []).append(("car_word", None))
         # Headline-only patterns ("Hamilton to Ferrari") have a third automaton that reads only

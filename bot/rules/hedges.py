@@ -149,4 +149,5 @@ class Hedges(EngineBase):
         return Status.CONFIRMED
 
     def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
-        return _cue_between(doc, "interim", s_start, s_end)
+        return _cue_between(doc, "interim", s_start, s_end) or \
+            _cue_between(doc, "one_race", s_start, s_end)

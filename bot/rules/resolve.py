@@ -429,6 +429,9 @@ class Resolver(EngineBase):
                     found.append((alone, name))
         if found:
             return found[0][1]
+        spell = self._past_spell_team(doc, nearby, driver, team)
+        if spell is not None:
+            return spell
         # "Meyer Shank Racing, his sports car team, has put that program on hiatus";
         # "during his Rahal Letterman Lanigan Racing spell": the nearest person named before
         # (or the driver the sentence is about) is the one whose team it was.
@@ -451,6 +454,31 @@ class Resolver(EngineBase):
                           if m.kind == PERSON and m.end <= mention.start]
                 if name != team and (people[-1].value == driver if people
                                      else index in about or index - 1 in about):
+                    return name
+        return None
+
+    def _past_spell_team(self, doc: _Doc, sentences: set[int], driver: str, team: str
+                         ) -> str | None:
+        """"The 20-year-old is racing for the Truck title with Kyle Busch Motorsports this
+        season": where a sentence about the driver says they spent or spend their racing."""
+        spells = doc.cues.get("past_spell", ())
+        if not spells:
+            return None
+        for index in sorted(sentences):
+            s_start, s_end = doc.sentences[index]
+            cue_ends = [end for start, end in spells if s_start <= start < s_end]
+            if not cue_ends:
+                continue
+            for mention in doc.by_sentence[index]:
+                if mention.kind != TEAM or mention.start < cue_ends[0]:
+                    continue
+                if doc.folded[max(s_start, mention.start - 6):mention.start].split()[-1:] not in (
+                        ["with"], ["for"], ["at"]):
+                    continue
+                people = {m.value for m in doc.by_sentence[index]
+                          if m.kind == PERSON and m.end <= mention.start}
+                name = self._team_name(doc, mention, None)[0]
+                if name != team and people <= {driver}:
                     return name
         return None
 

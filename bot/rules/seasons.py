@@ -155,6 +155,9 @@ class Seasons(EngineBase):
         if kind is MoveKind.REPLACE:
             return "part-time"
         found = [role for item in items for role in self._role_cues(doc, item)[0]]
+        if kind in (MoveKind.RETIRE, MoveKind.LEAVE):
+            # "will retire after the finale at Phoenix": the last race of a seat, not a one-off.
+            found = [role for role in found if role != "part-time"]
         for role in self.rules.role_priority:
             if role in found:
                 return role

@@ -164,7 +164,7 @@ STORY_COLUMNS = ("id", "story_key", "summary", "revision", "first_seen", "update
                  "source_url", "source_name", "source_published")
 EVENT_COLUMNS = ("seat_id", "action", "series", "series_key", "season", "car", "car_key",
                  "team", "team_key", "driver", "driver_key", "role", "status", "actor",
-                 "story_id", "source_title", "source_url", "at")
+                 "story_id", "source_title", "source_url", "at", "source_published", "news_at")
 ARTICLE_COLUMNS = ("feed_id", "entry_id", "title", "summary", "url", "published",
                    "created_at")
 FEED_COLUMNS = ("id", "url", "workspace_key", "interval_seconds", "paused", "primed",
@@ -185,7 +185,7 @@ def rows_for(seat: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...], tu
     event_row = (s["id"], "fill" if s["status"] == "confirmed" else "rumour", s["series"],
                  s["series_key"], s["season"], s["car"], s["car_key"], s["team"],
                  s["team_key"], s["driver"], s["driver_key"], s["role"], s["status"], "rules",
-                 s["id"], s["title"], s["url"], s["published"])
+                 s["id"], s["title"], s["url"], s["published"], s["published"], s["published"])
     return seat_row, story_row, event_row
 
 
@@ -355,9 +355,8 @@ async def measure(store: SqlStore, data: Dataset, queries: int) -> dict[str, Res
     def surname(driver: str) -> str:
         return driver.split(" ", 1)[1]
 
-    async def storage_only() -> Any:  # baseline: the storage calls behind one /driver
-        name = rng.choice(drivers)
-        return await store.driver_seats(name), await store.driver_stories(name, limit=5)
+    async def storage_only() -> Any:  # baseline: the storage call behind one /driver
+        return await store.driver_profile(rng.choice(drivers), stories=5)
 
     async def old_driver() -> Any:  # baseline: read and score every name on each call
         known = set(await store.known_names(TargetKind.DRIVER))

@@ -53,6 +53,29 @@ async def test_a_maker_of_two_teams_we_hold_is_a_question_back(commands, store):
     assert (await say(commands, "/team WTR")).text == "Lineup of Wayne Taylor Racing"
 
 
+async def test_a_mistyped_team_is_a_did_you_mean(commands, store):
+    # a team the gazetteer knows, with no news yet
+    for typed in ("/team Hass", "/lineup team:Hass"):
+        reply = await say(commands, typed)
+        assert reply.text == "I don't know a team called 'Hass'. Did you mean Haas?", typed
+    assert (await say(commands, "/team Haas")).text == "No lineup known yet for Haas."
+    # a team we hold news of, and one only the articles know
+    await seed_move(store, "Esteban Ocon", "Haas", "31", published=utcnow(), entry="haas",
+                    series="F1", season=2025)
+    await seed_move(store, "Ann Bee", "Qwertzuiop Racing", "7", published=utcnow(),
+                    entry="qwe")
+    fresh = Commands(store, gazetteer=gazetteer())
+    assert (await say(fresh, "/team Hass")).text == (
+        "I don't know a team called 'Hass'. Did you mean Haas?")
+    assert (await say(fresh, "/team Haas")).text == "Lineup of Haas"
+    assert (await say(fresh, "/team Qwertzuiop Racng")).text == (
+        "I don't know a team called 'Qwertzuiop Racng'. Did you mean Qwertzuiop Racing?")
+    assert (await say(fresh, "/team qwertzuiop racing")).text == "Lineup of Qwertzuiop Racing"
+    # nothing like any team: no guess
+    assert (await say(fresh, "/team Zzyzx Motorsport")).text == (
+        "No lineup known yet for Zzyzx Motorsport.")
+
+
 async def test_team_option_takes_its_words_without_quotes(commands, store):
     await seed_blomqvist(store)
     reply = await say(commands, "/lineup team:Action Express Racing")
@@ -148,6 +171,24 @@ async def test_changes_and_history_show_the_news_date(commands, store):
         assert added.startswith(today), typed  # a moderator's change: the day it was made
 
 
+async def test_changes_since_goes_by_the_news_date_not_the_day_it_was_recorded(
+        commands, store):
+    # both recorded today; one is 2023 news
+    await seed_move(store, "Jordan Taylor", "Corvette Racing", "3",
+                    published=datetime(2023, 3, 14, 9, tzinfo=UTC), entry="old")
+    await seed_move(store, "Nick Tandy", "Porsche Penske Motorsport", "6",
+                    published=utcnow(), entry="new")
+    for typed in ("/changes 7d", "/changes IMSA 7d", "/changes 2023-04-01"):
+        shown = (await say(commands, typed)).plain()
+        assert "Nick Tandy" in shown and "Jordan Taylor" not in shown, typed
+    lines = (await say(commands, "/changes 2023-03-01")).plain().splitlines()
+    fills = [line for line in lines if " fill " in line]
+    assert [line.split(" fill ")[1].split(" · ")[0] for line in fills] == [
+        "Nick Tandy", "Jordan Taylor"]  # newest news first
+    assert fills[1].startswith("2023-03-14")
+    assert (await say(commands, "/changes 2023-03-15")).plain().count(" fill ") == 1
+
+
 # ----- /driver's name index ----------------------------------------------------------------
 
 
@@ -171,6 +212,48 @@ async def test_driver_answers_from_memory_not_a_table_read_per_call(commands, st
         reply = await say(commands, typed)
         assert not reply.error and reply.cards, typed
     assert count_reads == [TargetKind.DRIVER]  # read once, on first use
+
+
+async def test_driver_is_one_read_of_the_store(commands, store, monkeypatch):
+    await seed_blomqvist(store)
+    reads: list[str] = []
+    for method in ("driver_profile", "driver_seats", "driver_stories"):
+        real = getattr(store, method)
+
+        def counted(*args, _real=real, _name=method, **kwargs):
+            reads.append(_name)
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(store, method, counted)
+    reply = await say(commands, "/driver blomqvist")
+    assert reads == ["driver_profile"]
+    assert "IMSA · 2024 · Action Express Racing · #31" in reply.plain()
+    assert "Recent moves" in reply.plain()
+    # the same answer the two separate reads give
+    seats, stories = await store.driver_profile("Tom Blomqvist")
+    assert seats == await store.driver_seats("Tom Blomqvist")
+    assert stories == await store.driver_stories("Tom Blomqvist", limit=5)
+    assert seats and stories and all(seat.story_ids for seat in seats)
+
+
+async def test_autocomplete_answers_from_the_name_indexes(commands, store, count_reads):
+    await seed_blomqvist(store)
+    await seed_move(store, "Kaito Yanagisawa", "Qwertzuiop Racing", "37", published=utcnow(),
+                    entry="p1")
+    fan = {"platform": "discord", "workspace": "guild-1"}
+    for _ in range(3):  # keystrokes
+        assert (await commands.suggest("driver", "blom", **fan))[0] == "Tom Blomqvist"
+        assert "Kaito Yanagisawa" in await commands.suggest("driver", "yanag", **fan)
+        assert "Kaito Yanagisawa" in await commands.suggest("driver", "yanagsawa", **fan)
+        assert "Qwertzuiop Racing" in await commands.suggest("team", "qwer", **fan)
+        assert "Action Express Racing" in await commands.suggest("team", "express", **fan)
+        assert "Haas" in await commands.suggest("team", "haa", **fan)
+        assert "Tom Blomqvist" in await commands.suggest("target", "blomq", **fan)
+        assert (await commands.suggest("series", "ims", **fan))[0] == "IMSA"
+    assert sorted(count_reads) == [TargetKind.DRIVER, TargetKind.TEAM]  # once each
+    # a name learned here reaches autocomplete at once
+    await say(commands, "/lineup-set 5 IMSA 2024 Zoltan Quernheim", **MOD)
+    assert (await commands.suggest("driver", "quern", **fan))[0] == "Zoltan Quernheim"
+    assert sorted(count_reads) == [TargetKind.DRIVER, TargetKind.TEAM]
 
 
 async def test_names_learned_in_another_process_are_found(tmp_path: Path, store, monkeypatch):

@@ -33,3 +33,23 @@ def test_prefix_suggestions_prefer_prefixes():
     assert prefix_suggestions("ver", DRIVERS)[:3] == ["Jean-Éric Vergne", "Jos Verstappen",
                                                       "Max Verstappen"]
     assert prefix_suggestions("", DRIVERS, limit=2) == ["Jack Aitken", "Jean-Éric Vergne"]
+
+
+def test_suggestions_take_starts_then_later_words_then_mistyped_words():
+    drivers = [*DRIVERS, "Vries Tester"]
+    assert prefix_suggestions("vri", drivers) == ["Vries Tester", "Nyck de Vries"]
+    assert prefix_suggestions("de v", drivers) == ["Nyck de Vries"]
+    assert prefix_suggestions("sebast", drivers) == ["Sébastien Bourdais"]  # accents folded
+    # a slip in the prefix: names with a word starting alike, best first
+    assert prefix_suggestions("vesrt", drivers)[:2] == ["Jos Verstappen", "Max Verstappen"]
+    assert prefix_suggestions("qqqq", drivers) == []
+    assert len(prefix_suggestions("", drivers, limit=3)) == 3
+
+
+def test_suggestions_see_names_added_after_a_first_use():
+    from bot.commands.names import NameIndex, suggest
+
+    index = NameIndex(DRIVERS)
+    assert suggest("quern", [index]) == []
+    index.add(["Zoltan Quernheim"])
+    assert suggest("quern", [index]) == ["Zoltan Quernheim"]

@@ -51,6 +51,25 @@ async def test_team_lineup_and_driver_seats(store: SqlStore) -> None:
                                                     ("IndyCar", "Meyer Shank Racing")]
 
 
+async def test_driver_profile_is_driver_seats_and_driver_stories_in_one(store: SqlStore
+                                                                       ) -> None:
+    assert await store.driver_profile("Tom Blomqvist") == ([], [])
+    await _record(store, "blomqvist", blomqvist_extraction())  # IMSA 2024 and IndyCar 2024
+    for season in (2022, 2023, 2025):  # an older and a newer IMSA season, more stories
+        await _record(store, f"s{season}", move("Tom Blomqvist", team=f"Team {season}",
+                                                car="8", series="IMSA", season=season))
+    await _record(store, "nasr", move("Felipe Nasr", team="Penske", car="7", series="IMSA",
+                                      season=2025))
+    for limit in (2, 5, 10):
+        seats, stories = await store.driver_profile("tom blomqvist", stories=limit)
+        assert seats == await store.driver_seats("Tom Blomqvist")
+        assert stories == await store.driver_stories("Tom Blomqvist", limit=limit)
+    assert [(s.series, s.season, s.team) for s in seats] == [
+        ("IMSA", 2025, "Team 2025"), ("IndyCar", 2024, "Meyer Shank Racing")]
+    assert all(s.story_ids for s in seats)
+    assert len(stories) == 5 and {s.move.driver for s in stories} == {"Tom Blomqvist"}
+
+
 async def test_season_defaults_to_the_latest_per_series_up_to_next_year(store: SqlStore) -> None:
     await _record(store, "old", move("Old Driver", team="Red", car="7", series="IMSA",
                                      season=THIS_YEAR - 1))

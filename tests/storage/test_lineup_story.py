@@ -169,12 +169,20 @@ async def test_two_seasons_of_car_31(store: SqlStore) -> None:
     assert history[-1].source is not None
     assert history[-1].source.title == "Derani extends with Action Express"
 
-    # what changed in IMSA since the start, newest first; and for one team or driver
-    imsa = await store.changes("IMSA", since=start, limit=100)
-    assert events(imsa)[:3] == events(history)[:3]
+    # what changed in IMSA since a date, by the news date, newest first: the moderators'
+    # changes are today's news, the articles' are 2023's and 2024's
+    imsa = await store.changes("IMSA", since=day(2023, 1, 1), limit=100)
+    assert events(imsa)[:4] == [
+        "remove Jack Aitken 2025 by mod-ben", "set Jack Aitken 2025 by mod-anna",
+        "set Felipe Nasr 2025 by mod-anna", "set Pipo Derani 2025 by mod-anna"]
+    assert events(imsa)[4] == "rumour Louis Deletraz 2025 by rules"  # news of 2024-11-02
     assert "end Jack Aitken 2025 by rules" not in events(imsa)  # 2025 seat never existed
     assert all(c.series == "IMSA" for c in imsa)
-    assert events(await store.changes("WEC", since=start)) == ["fill Sean Gelael 2024 by rules"]
+    assert {c.actor for c in await store.changes("IMSA", since=start, limit=100)} == {
+        "mod-anna", "mod-ben"}
+    assert events(await store.changes("WEC", since=day(2023, 1, 1))) == [
+        "fill Sean Gelael 2024 by rules"]
+    assert await store.changes("WEC", since=start) == []  # 2024 news read today
     assert await store.changes("IMSA", since=datetime.now(UTC)) == []
     assert events(await store.changes(driver="Louis Deletraz")) == [
         "rumour Louis Deletraz 2025 by rules", "fill Louis Deletraz 2024 by rules"]

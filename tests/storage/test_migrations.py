@@ -170,3 +170,56 @@ async def test_upgrade_from_0001_backfills_history_keys_on_postgresql() -> None:
         pytest.skip("PostgreSQL tests need PITBOARD_TEST_DATABASE_URL")
     with pg_database(base, migrate=False) as url:
         await _check_history_backfill(url)
+
+
+async def _check_news_date_backfill(url: str) -> None:
+    """0009: a change made from 2023 news recorded in 2026 is dated by the news."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    await upgrade(url, "0008")
+    store = await SqlStore.open(url, upgrade=False)
+    try:
+        async with store.engine.begin() as connection:
+            await connection.execute(text(
+                "INSERT INTO stories (id, story_key, summary, revision, first_seen, updated_at, "
+                "driver, driver_key, kind, status, teammates, confidence, evidence, "
+                "source_title, source_published) VALUES (7, 'k', 's', 1, "
+                "'2026-01-02 00:00:00', '2026-01-02 00:00:00', 'Jordan Taylor', "
+                "'jordan taylor', 'join', 'confirmed', '[]', 1.0, '', 'Taylor to Corvette', "
+                "'2023-03-14 09:00:00')"))
+            for story, title, at in (("7", "'Taylor to Corvette'", "2026-01-02 00:00:00"),
+                                     ("NULL", "NULL", "2025-06-01 00:00:00")):
+                await connection.execute(text(
+                    "INSERT INTO seat_events (action, series, series_key, season, car, car_key, "
+                    "team, team_key, driver, driver_key, role, status, actor, story_id, "
+                    "source_title, at) VALUES ('fill', 'IMSA', 'imsa', 2024, '3', '3', "
+                    "'Corvette Racing', 'corvette racing', 'Jordan Taylor', 'jordan taylor', "
+                    f"NULL, 'confirmed', 'rules', {story}, {title}, '{at}')"))
+    finally:
+        await store.close()
+    await upgrade(url)
+    store = await SqlStore.open(url, upgrade=False)
+    try:
+        changes = await store.changes(since=datetime(2023, 3, 1, tzinfo=UTC))
+        # newest news first: the story-less change keeps the day it was made
+        assert [(c.story_id, c.source.published if c.source else None) for c in changes] == [
+            (None, None), (7, datetime(2023, 3, 14, 9, tzinfo=UTC))]
+        assert [c.story_id for c in await store.changes(
+            since=datetime(2024, 1, 1, tzinfo=UTC))] == [None]
+    finally:
+        await store.close()
+
+
+async def test_upgrade_to_0009_dates_changes_by_their_news_on_sqlite(tmp_path: Path) -> None:
+    await _check_news_date_backfill(f"sqlite:///{tmp_path / 'old.db'}")
+
+
+@pytest.mark.postgres
+async def test_upgrade_to_0009_dates_changes_by_their_news_on_postgresql() -> None:
+    base = pg_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need PITBOARD_TEST_DATABASE_URL")
+    with pg_database(base, migrate=False) as url:
+        await _check_news_date_backfill(url)

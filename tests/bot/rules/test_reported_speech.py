@@ -53,3 +53,4 @@ def test_a_denial_is_no_move_but_is_kept_as_a_denial(
 def test_a_plain_negation_is_neither_a_move_nor_a_denial() -> None:
     found = read("Haas line-up", "Esteban Ocon will not join Haas next season.")
     assert not found.moves and not found.denials
+
