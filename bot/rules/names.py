@@ -215,6 +215,7 @@ class Names(EngineBase):
             0.8 * len(title_words)
         # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
         # one driver of the gazetteer it can mean, in the article's series when several share it.
+        inferred: set[str] | None = None
         for match in all_runs:
             start, end = match.span()
             if mask.find(1, start, end) != -1:
@@ -227,6 +228,15 @@ class Names(EngineBase):
             if _is_english_word(key) and (title_case or _opens_sentence(text, start)):
                 continue  # "Power", "Bell", "Love" open sentences as words as often as names
             driver = self.gazetteer.driver_by_surname(key, series)
+            if driver is None and series is None:
+                # No series given ("Hamilton to join Ferrari" typed in): the series of the
+                # teams and championships the article names decide between namesakes.
+                if inferred is None:
+                    inferred = {c.series for m in chosen if m.kind == TEAM
+                                for c in m.candidates} | {m.value for m in chosen
+                                                          if m.kind == SERIES}
+                readings = {self.gazetteer.driver_by_surname(key, s) for s in inferred} - {None}
+                driver = readings.pop() if len(readings) == 1 else None
             if driver is not None:
                 mask[start:end] = b"\x01" * (end - start)
                 chosen.append(Mention(start, end, PERSON, driver, known=True))

@@ -58,3 +58,14 @@ def test_a_retirement_at_a_venue_ends_a_season_long_seat() -> None:
         summary="Martin Truex Jr. will retire from full-time racing at Phoenix.")).moves
     assert [(m.driver, m.kind.value, m.role) for m in found] == [
         ("Martin Truex Jr.", "retire", "full-time")]
+
+
+@pytest.mark.parametrize(("headline", "expected"), [
+    ("Hamilton to join Ferrari in 2025", ("Lewis Hamilton", "join", "Ferrari")),
+    ("Sainz signs for Williams", ("Carlos Sainz", "join", "Williams")),
+    ("Lawson replaces Perez at Red Bull", ("Liam Lawson", "join", "Red Bull Racing")),
+])
+def test_a_bare_surname_with_no_series_given_is_read_in_the_series_of_its_teams(
+        headline: str, expected: tuple[str, str, str]) -> None:
+    found = extract(Article(entry_id="s", title=headline, published=DATE)).moves
+    assert expected in {(m.driver, m.kind.value, m.team) for m in found}

@@ -54,3 +54,10 @@ def test_a_plain_negation_is_neither_a_move_nor_a_denial() -> None:
     found = read("Haas line-up", "Esteban Ocon will not join Haas next season.")
     assert not found.moves and not found.denials
 
+
+
+def test_a_verb_form_after_a_determiner_is_a_noun_not_a_move() -> None:
+    found = read("Ferrari hires a designer",
+                 "Enrico Cardile will join Ferrari from next year. Charles Leclerc said the "
+                 "signing showed Ferrari's ambition.")
+    assert "Charles Leclerc" not in {m.driver for m in found.moves}
