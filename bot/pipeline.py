@@ -67,6 +67,11 @@ class Pipeline:
         self._max_failures = max_failures
         self._notify = notify
         self._is_transient = is_transient
+        # One known-entries read at a time. Run side by side with the writes, each took a
+        # pooled connection of its own (on SQLite an aiosqlite thread with its own malloc
+        # arena and page cache): 5 connections in a steady cycle instead of 2, ~3 MB of
+        # peak RSS. The read is one indexed query, so polls barely queue for it.
+        self._known_reads = asyncio.Lock()
         self._held: set[int] = set()  # feeds claimed by this worker and still being polled
         self._to_release: set[int] = set()  # hand-backs the database refused
         # Group commit: polls that stored nothing (304s, unchanged bodies, failures) wait
@@ -232,7 +237,9 @@ class Pipeline:
         if feed.primed and fresh:
             # A feed repeats its last entries on every poll: the rules engine reads only
             # the ones the database does not have yet. (A feed not yet primed has none.)
-            known = await self._store.known_entry_ids(feed.id, [a.entry_id for a in fresh])
+            async with self._known_reads:
+                known = await self._store.known_entry_ids(feed.id,
+                                                          [a.entry_id for a in fresh])
             fresh = [article for article in fresh if article.entry_id not in known]
         entries = [(article, self._read(article)) for article in fresh]
         # The first poll of a feed learns what is already there without announcing it (a
