@@ -171,6 +171,16 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+def _clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clause breaks of text[start:end]. Every alternative of _CLAUSE_BREAK holds one of
+    these marks, and the pattern tries every space: without a mark it need not run."""
+    segment = text[start:end]
+    if not (";" in segment or "while" in segment or "whereas" in segment or "but" in segment
+            or "-" in segment or "—" in segment):
+        return []
+    return [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
+
+
 _AUXILIARIES = WORDS["auxiliaries"]
 
 
@@ -359,31 +369,6 @@ class _Doc:
         return max(0, bisect_right(self.starts, position) - 1)
 
 
-def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for key, payloads in entries.items():
-        # Keys carry a space each side, as does the text: every match is a whole word run,
-        # and "ex" inside "next" is never reported at all.
-        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads)))
-    if entries:
-        automaton.make_automaton()
-    return automaton
-
-
-def _longest(triggers: list[tuple[int, int, list[Pattern]]]
-             ) -> list[tuple[int, int, list[Pattern]]]:
-    """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
-    if len(triggers) < 2:
-        return triggers
-    kept: list[tuple[int, int, list[Pattern]]] = []
-    for trigger in sorted(triggers, key=lambda t: (t[0] - t[1], t[0])):
-        start, end = trigger[0], trigger[1]
-        if not any(start < k[1] and k[0] < end for k in kept):
-            kept.append(trigger)
-    kept.sort(key=lambda t: t[0])
-    return kept
-
-
 @lru_cache(maxsize=4096)
 def _name_key(name: str) -> str:
     return " ".join(fold(name).split())
@@ -499,6 +484,13 @@ _NOUN_USE = WORDS["noun_use"]
 
 
 _WITH_EPITHET = re.compile(r"\bwith the (?:[a-z0-9\-]+ ){0,2}?[a-z\-]+ $")
+
+
+def _with_epithet(folded: str, start: int, end: int) -> re.Match[str] | None:
+    """"with the Spaniard" ending at `end`; the pattern tries every position, so only if there."""
+    if folded.find("with the ", start, end) == -1:
+        return None
+    return _WITH_EPITHET.search(folded, start, end)
 
 
 _DESTINATION_WORDS = WORDS["destination_words"]

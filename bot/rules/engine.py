@@ -19,7 +19,6 @@ from bot.rules.document import (
     CAR_WORDS,
     GLOBAL_CUES,
     RawMove,
-    _automaton,
     _Doc,
     _name_key,
     _writes,
@@ -28,7 +27,7 @@ from bot.rules.gazetteer import Gazetteer
 from bot.rules.hedges import Hedges
 from bot.rules.names import Names
 from bot.rules.patterns import Rules, load_rules
-from bot.rules.reading import Reader
+from bot.rules.reading import Reader, _automaton
 from bot.rules.resolve import Resolver
 from bot.rules.seasons import Seasons
 from bot.rules.slots import Slots

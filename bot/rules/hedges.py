@@ -131,12 +131,15 @@ class Hedges(EngineBase):
         unless the article says it was made official in between."""
         if doc.text[s_start:s_end].rstrip().endswith("?"):
             return Status.RUMOUR  # "Coyne parts ways with Siegel?" asks, it does not report
+        rumours = doc.cues.get("rumour")
+        if not rumours:
+            return Status.CONFIRMED  # the clause's end below only bounds a rumour cue
         clause_end = s_end
         for match in _RUMOUR_CLAUSE_END.finditer(doc.text, t_end, s_end):
             clause_end = match.start()
             break
         confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
-        for c_start, c_end in doc.cues.get("rumour", ()):
+        for c_start, c_end in rumours:
             if c_start >= t_start and c_end <= t_end:
                 continue
             if s_start <= c_start and c_end <= min(clause_end, t_end + 60):

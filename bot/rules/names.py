@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from lemminflect import getAllLemmas
@@ -35,6 +36,11 @@ from bot.rules.text import fold
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
 _OWNER = re.compile(
     rf"(?<![\w'’])([{_UPPER}][\w\-]*(?:[ \t]+[{_UPPER}\d][\w\-]*){{0,3}})['’]s(?=\s)")
+# The words _LEADING_PARTICLES reads; a run not preceded by one has no leading particles.
+_PARTICLES = ("van", "von", "de", "der", "den", "da", "di", "du", "dos", "del", "della", "la",
+              "le", "ten", "ter")
+# How far after "X's" the thing X owns may be: three words of at most 60 characters, plus two.
+_OWNER_REACH = 62
 # "Latvala will become team principal": a known driver named to a post is staff now.
 _BECOMES = ("becomes ", "will become ", "has become ", "to become ",
             "is to become ", "became ")
@@ -53,6 +59,22 @@ def _names_a_competition(folded: str, end: int) -> bool:
 @lru_cache(maxsize=8192)
 def _is_english_word(word: str) -> bool:
     return " " not in word and bool(getAllLemmas(word))
+
+
+def _owner_may_hold(text: str, held: list[int]) -> bool:
+    """Whether some "'s" has a car or a make within an owner's reach after it. The owner
+    pattern has no literal to start from, so it tries every position of the text; most
+    articles have no possessive that close to a car, and so need no such pass at all."""
+    for mark in ("'s", "’s"):
+        position = text.find(mark)
+        while position != -1:
+            after = position + 2
+            # The reach of a match ending here is at most 62 characters past its end.
+            at = bisect_left(held, after)
+            if at < len(held) and held[at] <= after + _OWNER_REACH:
+                return True
+            position = text.find(mark, after)
+    return False
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -94,13 +116,19 @@ class Names(EngineBase):
         # One pass over the capitalised runs serves the unknown names (in the regions asked
         # for) and the bare surnames (everywhere).
         all_runs = list(_NAME_RUN.finditer(text))
-        matches = [m for m in all_runs
-                   if any(r_start <= m.start() < r_end for r_start, r_end in regions)]
+        if len(regions) == 1:  # the usual case, without a generator per capitalised run
+            r_start, r_end = regions[0]
+            matches = [m for m in all_runs if r_start <= m.start() < r_end]
+        else:
+            matches = [m for m in all_runs
+                       if any(r_start <= m.start() < r_end for r_start, r_end in regions)]
         for match in matches:
             if mask.find(0, match.start(), match.end()) == -1:
                 continue  # wholly a gazetteer name
             run_start = match.start()
-            if text[run_start - 1:run_start] == " ":
+            if text[run_start - 1:run_start] == " " and text[
+                    max(0, run_start - 24):run_start].rstrip(" \t").endswith(_PARTICLES):
+                # (The pattern, anchored at its end, tries every position before the run.)
                 particles = _LEADING_PARTICLES.search(text, max(0, run_start - 24), run_start)
                 if particles:
                     run_start = particles.start()
@@ -225,7 +253,7 @@ class Names(EngineBase):
         held = sorted([start for start, _, _ in cars] + [
             m.start for m in chosen
             if m.kind == TEAM and any(c.how == "manufacturer" for c in m.candidates)])
-        if not held:
+        if not held or not _owner_may_hold(text, held):
             return owners
         for match in _OWNER.finditer(text):
             start, end = match.span(1)

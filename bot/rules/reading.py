@@ -21,11 +21,35 @@ from bot.rules.document import (
     Mention,
     _Doc,
     _inside,
-    _longest,
     car_numbers,
 )
 from bot.rules.patterns import Pattern
 from bot.rules.text import clean, fold, sentence_spans
+
+
+def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for key, payloads in entries.items():
+        # Keys carry a space each side, as does the text: every match is a whole word run,
+        # and "ex" inside "next" is never reported at all.
+        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads)))
+    if entries:
+        automaton.make_automaton()
+    return automaton
+
+
+def _longest(triggers: list[tuple[int, int, list[Pattern]]]
+             ) -> list[tuple[int, int, list[Pattern]]]:
+    """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
+    if len(triggers) < 2:
+        return triggers
+    kept: list[tuple[int, int, list[Pattern]]] = []
+    for trigger in sorted(triggers, key=lambda t: (t[0] - t[1], t[0])):
+        start, end = trigger[0], trigger[1]
+        if not any(start < k[1] and k[0] < end for k in kept):
+            kept.append(trigger)
+    kept.sort(key=lambda t: t[0])
+    return kept
 
 
 class Reader(EngineBase):

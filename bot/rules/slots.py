@@ -11,7 +11,6 @@ from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
     _CAR_IN_LIST,
-    _CLAUSE_BREAK,
     _DENIALS,
     _FUTURE_MARKERS,
     _MODEL_WORDS,
@@ -22,7 +21,6 @@ from bot.rules.document import (
     _PRONOUNS,
     _SEAT_VERBS,
     _SPEECH_VERBS,
-    _WITH_EPITHET,
     CAR,
     PERSON,
     SERIES,
@@ -32,6 +30,7 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     RawMove,
+    _clause_breaks,
     _coordinated,
     _cue_between,
     _describes_person,
@@ -45,6 +44,7 @@ from bot.rules.document import (
     _owned_make,
     _possessive,
     _team_rank,
+    _with_epithet,
 )
 from bot.rules.patterns import Pattern
 
@@ -148,8 +148,7 @@ class Slots(EngineBase):
         key = ("breaks", sentence)
         breaks = doc.memo.get(key)
         if breaks is None:
-            breaks = doc.memo[key] = [m.span() for m in
-                                      _CLAUSE_BREAK.finditer(doc.text, s_start, s_end)]
+            breaks = doc.memo[key] = _clause_breaks(doc.text, s_start, s_end)
         left, right = s_start, s_end
         for b_start, b_end in breaks:  # type: ignore[attr-defined]
             if b_end <= t_start:
@@ -345,7 +344,7 @@ class Slots(EngineBase):
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
             return []  # "changed his mind about retiring": a thing talked of, not done
         mentions = self._visible(doc, sentence, t_start)
-        absolute = _WITH_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
         if absolute is not None and not (absolute.group().split()[-1] in self.not_names
                                          or absolute.group().split()[-1].endswith("old")):
             absolute = None  # "with the team taking..." names no person
