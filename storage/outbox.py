@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 
 from bot.models import Destination, Digest, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -227,6 +227,20 @@ class OutboxStorage(StoreBase):
                 status=row.status, attempts=row.attempts, last_error=row.last_error,
                 created_at=row.o_created_at, next_attempt_at=row.next_attempt_at,
                 sent_at=row.sent_at) for row in await connection.execute(query)]
+
+    @translate_errors
+    async def failed_counts(self, platform: str, workspace: str) -> tuple[int, int]:
+        """The workspace's rows with an error: (still retrying, given up)."""
+        query = (select(outbox.c.status, func.count())
+                 .join(destinations, destinations.c.id == outbox.c.destination_id)
+                 .where(destinations.c.platform == platform,
+                        destinations.c.workspace == workspace,
+                        outbox.c.last_error.is_not(None),
+                        outbox.c.status.in_(("pending", "dead")))
+                 .group_by(outbox.c.status))
+        async with self._read() as connection:
+            counts = {status: count for status, count in await connection.execute(query)}
+        return counts.get("pending", 0), counts.get("dead", 0)
 
     @translate_errors
     async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
