@@ -573,3 +573,22 @@ def test_a_deal_signed_is_with_the_team_of_the_story() -> None:
                   "Jack Le Brocq signing a two-year contract to replace him.",
                   "Supercars")
     assert ("Jack Le Brocq", "join", "Erebus Motorsport", None) in found
+
+
+def test_a_team_that_fields_a_crew_now_states_a_line_up_not_a_move() -> None:
+    article = Article(entry_id="c", title="Sprint Cup grid takes shape", series="GTWC",
+                      summary="Rutronik Racing fields Dennis Marschall with Alessio Rovera in "
+                              "its Porsche, while Emil Frey Racing runs Giacomo Altoè.",
+                      published=DATE)
+    reading = extract(article)
+    assert not reading.moves
+    assert {seat.driver for seat in reading.lineup} >= {"Dennis Marschall", "Alessio Rovera"}
+
+
+def test_a_team_that_will_field_or_again_fields_a_driver_reports_a_move() -> None:
+    ahead = moves("Rutronik plans", "Rutronik Racing will field Dennis Marschall next season.",
+                  "GTWC")
+    assert ("Dennis Marschall", "join", "Rutronik Racing", None) in ahead
+    again = moves("Rutronik plans", "Rutronik Racing again fields Dennis Marschall next season.",
+                  "GTWC")
+    assert ("Dennis Marschall", "extend", "Rutronik Racing", None) in again
