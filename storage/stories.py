@@ -246,7 +246,9 @@ class StoryStorage(StoreBase):
     async def confirmed_since(self, since: datetime, *, series: str | None = None,
                               limit: int = 100) -> list[Story]:
         query = (select(stories).where(stories.c.status == Status.CONFIRMED.value,
-                                       stories.c.updated_at >= since)
+                                       stories.c.updated_at >= since,
+                                       # a denied move is not the week's news
+                                       stories.c.denied_at.is_(None))
                  .order_by(stories.c.updated_at, stories.c.id).limit(limit))
         if series is not None:
             query = query.where(stories.c.series == series)

@@ -3,6 +3,8 @@ every backend. (tests/e2e/test_denials.py sends those edits to the fake platform
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.models import Destination, Extraction, Move, MoveKind, Status, utcnow
 from storage import SqlStore
 from tests.storage.helpers import article, move
@@ -50,6 +52,9 @@ async def test_a_denial_names_the_same_driver_team_and_direction(store: SqlStore
     assert await _denied(store) == {
         "Esteban Ocon": "denial x1", "Oliver Bearman": None, "Pierre Gasly": None,
         "Nico Hulkenberg": None, "Zhou Guanyu": "denial x1"}
+    # The weekly digest leaves the denied moves out.
+    assert {s.move.driver for s in await store.confirmed_since(utcnow() - timedelta(days=7))
+            } == {"Oliver Bearman", "Pierre Gasly", "Nico Hulkenberg"}
     # A second denial changes nothing: the first stands.
     await _deny(store, "x2", _denial("Esteban Ocon", team="Haas"), poll=True)
     assert (await _denied(store))["Esteban Ocon"] == "denial x1"
