@@ -8,6 +8,7 @@ import ahocorasick
 from bot.models import MoveKind
 from bot.rules.document import (
     _CAR_LIST_GAP,
+    _FUTURE_MARKERS,
     CAR,
     PERSON,
     TEAM,
@@ -18,12 +19,24 @@ from bot.rules.document import (
     _describes_person,
     _Doc,
     _is_make,
+    _is_participle,
     _owned_make,
 )
 from bot.rules.patterns import Pattern
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
                    left=(), right=(), confidence=0.75)
+CREW_LINEUP = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a line-up)",
+                      left=(), right=(), confidence=0.75, lineup_only=True)
+
+
+def _having_now(doc: _Doc, start: int, end: int) -> bool:
+    """"The No. 9 has A, B and C"; not "has confirmed A, B and C" ("has" helps a verb) nor
+    "will have A, B and C" (a crew to come is news)."""
+    following = doc.folded[end:end + 30].split()[:2]
+    before = doc.folded[max(0, start - 12):start].split()[-1:]
+    return not any(_is_participle(word) for word in following) and \
+        not set(before) & _FUTURE_MARKERS
 
 
 class Crews(EngineBase):
@@ -65,11 +78,15 @@ class Crews(EngineBase):
                 if team is None:
                     continue
                 kind = MoveKind.EXTEND if cues.get("retention") else MoveKind.JOIN
+                # "Boutsen's No. 9 has A, B and C": who sits where now, not who is new there.
+                pattern = CREW_LINEUP if any(
+                    _having_now(doc, start, end) for name in self.crew_lineups
+                    for start, end in cues.get(name, ())) else CREW_LIST
                 names = tuple(m.value for m in run)
                 for person in run:
                     found.append(RawMove(
                         kind=kind, driver=person.value, driver_mention=person, sentence=index,
-                        trigger=(run[0].start, run[-1].end), pattern=CREW_LIST, team=team,
+                        trigger=(run[0].start, run[-1].end), pattern=pattern, team=team,
                         team_from_context=team is focus, co_drivers=names))
         return found
 

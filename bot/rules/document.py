@@ -230,6 +230,17 @@ def _is_state_verb(word: str) -> bool:
     return any(lemma in _STATE_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
 
 
+# "will", "to": what follows looks ahead.
+_FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
+
+
+@lru_cache(maxsize=4096)
+def _is_participle(word: str) -> bool:
+    """"confirmed", "been", "named": the past participle of some verb."""
+    return word == "been" or any(word in getInflection(lemma, "VBN")
+                                 for lemma in getAllLemmas(word).get("VERB", ()))
+
+
 @lru_cache(maxsize=4096)
 def _is_past_tense(word: str) -> bool:
     """"made", "lost", "spent": the simple past of some verb (and not also its present)."""

@@ -72,6 +72,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         # Cue classes any one of which, in a sentence, says a list of drivers there is no
         # crew announced (a race, a rumour, a denial, staff, the past).
         self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)
+        self.crew_lineups = tuple(str(c) for c in rules.crew_lineups)
         # Words that open a run of capitals without being a name: the code's own list, and
         # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
         single = [phrase for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())

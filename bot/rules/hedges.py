@@ -4,13 +4,14 @@ and where the team named only generically is."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from bot.models import Status
 from bot.rules.document import (
     _DENIALS,
     _DESCRIBED_TEAM,
     _RUMOUR_CLAUSE_END,
+    CAR,
     PERSON,
     TEAM,
     EngineBase,
@@ -49,8 +50,35 @@ class Hedges(EngineBase):
                  and not _owned_make(doc, m)]
         if not teams:
             return None
+        # "A partners B in the No. 3, and Action Express enters ...": a team that is the
+        # subject of a later verb belongs to that clause.
+        teams = [m for m in teams if not (m.start > t_start and self._subject_of_later_verb(
+            doc, m, t_start))]
+        if not teams:
+            return None
         after = [m for m in teams if m.start >= t_start]
+        if after and self._make_of_car(doc, after[0], mentions):
+            # "Winward's champions A and B will again drive the No. 48 Mercedes-AMG": the make
+            # names the car; the entrant named before is the team.
+            entrants = [m for m in teams if m.start < t_start and
+                        not self._make_of_car(doc, m, mentions)]
+            if entrants:
+                return entrants[-1]
         return after[0] if after else teams[-1]
+
+    @staticmethod
+    def _subject_of_later_verb(doc: _Doc, team: Mention, t_start: int) -> bool:
+        index = bisect_left(doc.trigger_starts, team.end)
+        return index < len(doc.trigger_starts) and doc.trigger_starts[index] > t_start and \
+            len(doc.folded[team.end:doc.trigger_starts[index]].split()) <= 1 and \
+            not doc.text[team.end:doc.trigger_starts[index]].strip(" ").startswith(("'", "’"))
+
+    @staticmethod
+    def _make_of_car(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+        named = sum(c.how in ("name", "alias") for c in team.candidates)
+        makes = sum(c.how == "manufacturer" for c in team.candidates)
+        return makes > named and any(m.kind == CAR and 0 <= team.start - m.end <= 2
+                                 for m in mentions)
 
     def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
         ends = doc.memo.get(("cue ends", cue))
@@ -77,13 +105,25 @@ class Hedges(EngineBase):
                     "and" not in doc.folded[c_end:t_start].split():
                 # "reverses retirement and re-signs": the denial's object is its own.
                 return True
-            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS:
+            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS and \
+                    not self._is_trigger(doc, c_start, c_end):
                 return True
         return False
 
+    @staticmethod
+    def _is_trigger(doc: _Doc, start: int, end: int) -> bool:
+        """"A stays put at X, and B is back in the sister car": a denial word that is itself
+        another move's verb denies nothing else."""
+        index = bisect_right(doc.trigger_starts, start) - 1
+        while index >= 0 and doc.triggers[index][0] >= start - 60:
+            if doc.triggers[index][1] >= end:
+                return True
+            index -= 1
+        return False
+
     def _denied(self, doc: _Doc, s_start: int, s_end: int) -> bool:
-        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS
-                   for c, e in doc.cues.get("negation", ()))
+        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS and
+                   not self._is_trigger(doc, c, e) for c, e in doc.cues.get("negation", ()))
 
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,

@@ -57,6 +57,7 @@ class Rules:
     settings: dict[str, int | float] = field(default_factory=dict)
     object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
     crew_vetoes: list[str] = field(default_factory=list)  # cue classes that veto a crew list
+    crew_lineups: list[str] = field(default_factory=list)  # ... that make it a line-up only
     nationalities: dict[str, str] = field(default_factory=dict)  # "spaniard" -> "ES"
 
 
@@ -223,12 +224,19 @@ def build_rules(data: dict[str, object]) -> Rules:
         rules.nationalities = {fold_key(fold(word)): str(code).upper()
                                for code, words in nationalities.items()
                                for word in (words if isinstance(words, list) else [words])}
+        # "The Hungarian joins ...": every nationality word (and every demonym written before
+        # names) can open a sentence about a driver.
+        if "epithet" in rules.cues:
+            rules.cues["epithet"] = sorted({*rules.cues["epithet"], *rules.nationalities,
+                                            *rules.cues.get("demonym", ())})
     crews = data.get("crew_lists", {})
     if isinstance(crews, dict):
         rules.crew_vetoes = [str(c) for c in crews.get("vetoed_by", [])]
-        unknown = [c for c in rules.crew_vetoes if c not in rules.cues]
-        if unknown:
-            raise RulesError(f"[crew_lists] vetoed_by names no cue class: {unknown[0]!r}")
+        rules.crew_lineups = [str(c) for c in crews.get("lineup_by", [])]
+        for key, named in (("vetoed_by", rules.crew_vetoes), ("lineup_by", rules.crew_lineups)):
+            unknown = [c for c in named if c not in rules.cues]
+            if unknown:
+                raise RulesError(f"[crew_lists] {key} names no cue class: {unknown[0]!r}")
     for patterns in rules.patterns_by_trigger.values():
         for pattern in patterns:
             unknown = [c for c in pattern.vetoed_by if c not in rules.cues]

@@ -3,6 +3,7 @@ hedges, denials and cues that qualify it."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from bot.models import MoveKind, Status
@@ -12,6 +13,7 @@ from bot.rules.document import (
     _CAR_IN_LIST,
     _CLAUSE_BREAK,
     _DENIALS,
+    _FUTURE_MARKERS,
     _MODEL_WORDS,
     _NOUN_USE,
     _NUMBER_WORDS,
@@ -68,6 +70,9 @@ def _ends_with_and(gap: str) -> bool:
     return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
 
 
+_RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
+
+
 def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
     """"X has confirmed he will join", "X denied that she is leaving": the pronoun right after
     the subject's own speech verb is the subject. ("X said he will be driving for Y" tells
@@ -86,10 +91,6 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
-
-
-# "who confirmed he will join": a past verb reporting what is still to come.
-_FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
 
 
 class Slots(EngineBase):
@@ -199,7 +200,10 @@ class Slots(EngineBase):
             gap = _outside_asides(doc, mention.end, t_start).split()
             if len(gap) > self.settings["left_words"] and not shared_subject:
                 return []
-            if want == PERSON and any(w in _PRONOUNS for w in gap) and "who" not in gap and \
+            # "makes her Daytona debut": "her" before a noun is whose, not who.
+            pronouns = [w for i, w in enumerate(gap) if w in _PRONOUNS and not (
+                w == "her" and i + 1 < len(gap))]
+            if want == PERSON and pronouns and "who" not in gap and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
                          gap[0] in _SPEECH_VERBS) and not _own_report(
                         gap, doc.folded[t_start:t_start + 40].split()[:4]):
@@ -372,7 +376,11 @@ class Slots(EngineBase):
             # leave Triple Eight to race in NASCAR with Trackhouse": the second verb's subject
             # is the clause's, not the team just before it.
             before = [m for m in mentions if c_left <= m.start and m.end <= t_start]
-            participle = bool(before) and before[-1].kind != PERSON
+            # ("replaces Ricciardo, who agreed to end his deal early, and will line up
+            # alongside Norris": the aside after the object closes before the second verb.)
+            participle = bool(before) and (before[-1].kind != PERSON or (
+                doc.folded[c_left:t_start].split()[-1:] == ["and"] and
+                _RELATIVE_ASIDE.match(doc.text, before[-1].end) is not None))
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
@@ -401,6 +409,13 @@ class Slots(EngineBase):
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
                     # subject replaces, not the name just before the comma.
                     found = self._subject(doc, mentions, t_start, c_left)
+                    if found and doc.first_person[sentence] is not None and \
+                            c_left <= s_start + 1:
+                        # "The Dane joins A and B in the No. 94, taking over from C": the
+                        # epithet opening the sentence is its subject, not the object A.
+                        opening = self._implied_subject(doc, sentence, found[0].start)
+                        if opening is not None and opening.end <= found[0].start:
+                            found = [opening]
                 else:
                     # Many patterns share a trigger and ask for the same slot: fill it once.
                     key = ("L", slot, pattern.kind is MoveKind.LEAVE or
@@ -503,8 +518,12 @@ class Slots(EngineBase):
             else:
                 kind = MoveKind.LEAVE
         for _c_start, c_end in doc.cues.get("background", ()):
-            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2:
-                return []  # "had already been confirmed": earlier news restated
+            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2 \
+                    and not ("," in doc.text[c_end:t_start] and _RELATIVE_ASIDE.search(
+                        doc.text, max(s_start, c_end - 100), c_end)):
+                # "had already been confirmed": earlier news restated. ("X, who raced for
+                # them before, will take over": the comma closes the aside.)
+                return []
         # "Van Gisbergen, who left the team last year, watched", "Albon, who lost his seat to
         # Perez, will drive": a relative clause in the past is the person's history.
         clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)

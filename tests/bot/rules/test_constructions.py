@@ -592,3 +592,82 @@ def test_a_team_that_will_field_or_again_fields_a_driver_reports_a_move() -> Non
     again = moves("Rutronik plans", "Rutronik Racing again fields Dennis Marschall next season.",
                   "GTWC")
     assert ("Dennis Marschall", "extend", "Rutronik Racing", None) in again
+
+
+def test_a_car_that_has_a_crew_now_is_a_line_up_and_one_that_will_have_it_is_news() -> None:
+    now = extract(Article(entry_id="c", title="Team Parker Racing confirms Bathurst crew",
+                          series="IGTC",
+                          summary="Team Parker Racing's No. 22 Porsche has Ben Tuck, Ryan "
+                                  "Ratcliffe and Kiern Jewiss.", published=DATE))
+    assert not now.moves
+    assert {seat.driver for seat in now.lineup} == {"Ben Tuck", "Ryan Ratcliffe", "Kiern Jewiss"}
+    ahead = moves("Team Parker Racing confirms Bathurst crew",
+                  "Team Parker Racing's No. 22 Porsche will have Ben Tuck, Ryan Ratcliffe and "
+                  "Kiern Jewiss.", "IGTC")
+    assert {d for d, kind, _, _ in ahead if kind == "join"} == {
+        "Ben Tuck", "Ryan Ratcliffe", "Kiern Jewiss"}
+
+
+def test_the_make_after_a_car_number_is_the_car_when_the_entrant_is_named() -> None:
+    found = moves("Sprint Cup line-ups",
+                  "Rutronik Racing's title winners Dennis Marschall and Alessio Rovera will "
+                  "again drive the No. 96 Porsche next season.", "GTWC")
+    assert {(d, kind, team) for d, kind, team, _ in found} == {
+        ("Dennis Marschall", "extend", "Rutronik Racing"),
+        ("Alessio Rovera", "extend", "Rutronik Racing")}
+
+
+def test_a_past_aside_closed_by_a_comma_is_not_the_moves_background() -> None:
+    found = moves("Rokit Venturi reshuffle",
+                  "Lucas Auer, who tested for Venturi Racing before, will take over the No. 48 "
+                  "for the last four rounds.", "Formula E")
+    assert ("Lucas Auer", "join", "Venturi Racing") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_participle_after_the_object_belongs_to_the_epithet_subject() -> None:
+    found = moves("Hyundai promotes its reserve",
+                  "Hyundai has promoted reserve driver Nicky Catsburg to a race seat. The "
+                  "Dutchman joins Gabriele Tarquini and Norbert Michelisz in the sister car, "
+                  "taking over from Augusto Farfus.", "WTCR")
+    drivers = {d for d, _, _, _ in found}
+    assert "Nicky Catsburg" in drivers
+    assert not {"Gabriele Tarquini", "Norbert Michelisz"} & drivers
+
+
+def test_any_demonym_opening_a_sentence_is_the_driver_named_before() -> None:
+    found = moves("Zengő Motorsport line-up",
+                  "Zengő Motorsport has signed Norbert Michelisz for next season. The Hungarian "
+                  "joins Gabriele Tarquini and Nicky Catsburg in the team, taking over from "
+                  "Augusto Farfus.", "WTCR")
+    assert {d for d, _, _, _ in found} == {"Norbert Michelisz"}
+
+
+def test_a_team_that_is_the_subject_of_a_later_verb_belongs_to_that_clause() -> None:
+    found = moves("Porsche names its Daytona crews",
+                  "Kévin Estre partners Laurens Vanthoor in the No. 6, and Proton Competition "
+                  "enters a third car for Neel Jani.", "IMSA")
+    assert ("Kévin Estre", "Proton Competition") not in {(d, t) for d, _, t, _ in found}
+
+
+def test_a_second_verb_after_the_objects_relative_aside_is_the_subjects() -> None:
+    found = moves("Bearman to replace Magnussen at Haas",
+                  "Oliver Bearman will drive for Haas next season. The Briton replaces Kevin "
+                  "Magnussen, who agreed with Haas to leave at the end of the year, and will "
+                  "line up alongside Esteban Ocon.", "F1")
+    assert "Kevin Magnussen" not in {d for d, kind, _, _ in found if kind == "join"}
+    assert ("Oliver Bearman", "join", "Haas") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_stay_in_the_sister_car_beside_another_stay_is_a_stay_too() -> None:
+    found = moves("Penske keeps its crews",
+                  "Josef Newgarden stays put in Penske's No. 2, and Scott McLaughlin is back in "
+                  "the sister car.", "IndyCar")
+    assert {(d, k) for d, k, _, _ in found} == {("Josef Newgarden", "extend"),
+                                                 ("Scott McLaughlin", "extend")}
+
+
+def test_a_debut_in_a_teams_car_is_a_seat_even_with_her_before_it() -> None:
+    found = moves("Legge at Sebring",
+                  "IndyCar veteran Simona de Silvestro makes her Sebring debut in Heart of "
+                  "Racing's No. 27 Aston Martin.", "IMSA")
+    assert ("Simona de Silvestro", "join", "Heart of Racing Team", "27") in found
