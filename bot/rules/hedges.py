@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from bot.models import Status
+from bot.models import MoveKind, Status
 from bot.rules.document import (
     _DENIALS,
     _DESCRIBED_TEAM,
@@ -113,10 +113,11 @@ class Hedges(EngineBase):
     @staticmethod
     def _is_trigger(doc: _Doc, start: int, end: int) -> bool:
         """"A stays put at X, and B is back in the sister car": a denial word that is itself
-        another move's verb denies nothing else."""
+        another driver's verb of staying denies nothing else."""
         index = bisect_right(doc.trigger_starts, start) - 1
         while index >= 0 and doc.triggers[index][0] >= start - 60:
-            if doc.triggers[index][1] >= end:
+            if doc.triggers[index][1] >= end and any(
+                    p.kind is MoveKind.EXTEND for p in doc.triggers[index][2]):
                 return True
             index -= 1
         return False

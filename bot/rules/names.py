@@ -9,6 +9,7 @@ from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
 
 from bot.rules.document import (
+    _AUXILIARIES,
     _LEADING_PARTICLES,
     _NAME_RUN,
     _TEAM_WORDS,
@@ -42,8 +43,11 @@ _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
 
 
 def _names_a_competition(folded: str, end: int) -> bool:
-    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between.
-    return any(word in _COMPETITION_NOUNS for word in folded[end:end + 30].split()[:2])
+    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
+    # Nowak will race for ...": after an auxiliary, "race" is a verb.)
+    following = folded[end:end + 30].split()[:2]
+    return any(word in _COMPETITION_NOUNS for word in following) and \
+        following[0] not in _AUXILIARIES
 
 
 @lru_cache(maxsize=8192)

@@ -671,3 +671,18 @@ def test_a_debut_in_a_teams_car_is_a_seat_even_with_her_before_it() -> None:
                   "IndyCar veteran Simona de Silvestro makes her Sebring debut in Heart of "
                   "Racing's No. 27 Aston Martin.", "IMSA")
     assert ("Simona de Silvestro", "join", "Heart of Racing Team", "27") in found
+
+
+def test_a_seat_at_a_team_that_goes_to_a_driver_is_a_join() -> None:
+    found = moves("Sauber fills its seat",
+                  "Zhou Guanyu's seat at Sauber will go to Gabriel Bortoleto next season.", "F1")
+    assert ("Gabriel Bortoleto", "join", "Sauber") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trident has confirmed Tymon Kowalczyk will race for the team in 2025.",
+    "Tymon Kowalczyk will race for Trident in 2025.",
+])
+def test_a_name_no_list_knows_before_will_race_is_a_driver(sentence: str) -> None:
+    found = moves("Trident completes its line-up", sentence, "F3")
+    assert ("Tymon Kowalczyk", "join", "Trident") in {(d, k, t) for d, k, t, _ in found}
