@@ -37,24 +37,36 @@ def move_fields(move: Move) -> tuple[CardField, ...]:
     return tuple(CardField(name=name, value=value) for name, value in pairs if value)
 
 
+def denial_line(story: Story) -> str | None:
+    """The line "Denied by <source>: <what it said>" of a story a later article denied."""
+    denial = story.denied_by
+    if denial is None:
+        return None
+    return f"Denied by {denial.name or 'a later report'}: {denial.title}"
+
+
 def story_card(story: Story, gazetteer: Gazetteer | None = None) -> Card:
     move = story.move
     source = story.source
-    footer_bits = [STATUS_MARK[move.status]]
+    denied = denial_line(story)
+    footer_bits = [STATUS_MARK[Status.DENIED if denied else move.status]]
     if source and source.name:
         footer_bits.append(source.name)
     also = [name for name in story.also_reported_by if not source or name != source.name]
     if also:
         footer_bits.append(f"also reported by {', '.join(also)}")
+    description = source.title if source else None
+    if denied:  # the denial first: it is what a reader must not miss
+        description = f"{denied}\n{description}" if description else denied
     return Card(
         title=story.summary,
-        description=source.title if source else None,
+        description=description,
         fields=move_fields(move),
         url=source.url if source else None,
         colour=gazetteer.team_colour(move.team) if gazetteer and move.team else None,
         footer=" · ".join(footer_bits),
         timestamp=(source.published if source and source.published else story.updated_at),
-        status=move.status,
+        status=Status.DENIED if denied else move.status,
     )
 
 
@@ -70,7 +82,8 @@ def render_alert(story: Story, destination: Destination,
         story_id=story.id,
         revision=story.revision,
         card=story_card(story, gazetteer),
-        text=f"{PLAIN_MARK[story.move.status]}{story.summary}",
+        text=(f"{denial_line(story)} ({story.summary})" if story.denied_by
+              else f"{PLAIN_MARK[story.move.status]}{story.summary}"),
         destination=destination,
         mention_users=mentions if destination.kind is not DestinationKind.DM else (),
         key=key,

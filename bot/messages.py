@@ -67,8 +67,9 @@ class Card:
 # How a story's status is marked, decided here once: the mark a card shows (adapters that
 # draw cards without a footer show it too), and the lead of the plain text a notification
 # shows where there is no card.
-STATUS_MARK = {Status.CONFIRMED: "✅ Confirmed", Status.RUMOUR: "💬 Rumour"}
-PLAIN_MARK = {Status.CONFIRMED: "", Status.RUMOUR: "Rumour: "}
+STATUS_MARK = {Status.CONFIRMED: "✅ Confirmed", Status.RUMOUR: "💬 Rumour",
+               Status.DENIED: "❌ Denied"}
+PLAIN_MARK = {Status.CONFIRMED: "", Status.RUMOUR: "Rumour: ", Status.DENIED: "Denied: "}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -253,6 +253,7 @@ class Story:
     updated_at: datetime | None = None
     # The other sources that reported it, by name (filled where alerts are rendered).
     also_reported_by: tuple[str, ...] = ()
+    denied_by: Source | None = None  # the later article that denied the move, if any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,7 +32,8 @@ def confident_part(extraction: Extraction, floor: float = MIN_CONFIDENCE) -> Ext
     kept = [(move, summary) for move, summary in zip(extraction.moves, extraction.summaries,
                                                      strict=False) if move.confidence >= floor]
     return replace(extraction, moves=tuple(m for m, _ in kept),
-                   summaries=tuple(s for _, s in kept))
+                   summaries=tuple(s for _, s in kept),
+                   denials=tuple(d for d in extraction.denials if d.confidence >= floor))
 
 
 class Pipeline:
@@ -379,7 +380,7 @@ class Pipeline:
         except Exception:  # one unreadable article must not cost the rest of the feed
             log.exception("rules engine failed on article %s", article.entry_id)
             return None
-        if not extraction.moves and not extraction.lineup:
+        if not extraction.moves and not extraction.lineup and not extraction.denials:
             return None
         return extraction
 

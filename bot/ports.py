@@ -300,6 +300,10 @@ class Outbox(Protocol):
         `failed_only`: rows with an error (failing now or given up)."""
         ...
 
+    async def failed_counts(self, platform: str, workspace: str) -> tuple[int, int]:
+        """The workspace's failing alerts: (retrying, given up)."""
+        ...
+
     async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
         """Settle sent rows in one transaction; the values are the posts' message
         references ("channel:message id"), kept so later news can edit the post."""

@@ -139,7 +139,8 @@ class ArticleStorage(StoreBase):
             for article in new:
                 extraction = extractions[stored_entry_id(article.entry_id)]
                 told: list[Story] = []
-                if extraction is not None and (extraction.moves or extraction.lineup):
+                if extraction is not None and (extraction.moves or extraction.lineup
+                                               or extraction.denials):
                     told = await record_extraction(connection, article, extraction, now)
                 news.append(tuple(told))
             disabled = False

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 
 from bot.models import Destination, Digest, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -41,6 +41,10 @@ def _digest_of(row: Any) -> Digest | None:
 
 
 _SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
+
+
+# The actions that edit a post already sent rather than post.
+_EDITS = ("edit", "denial")
 
 
 class OutboxStorage(StoreBase):
@@ -109,8 +113,9 @@ class OutboxStorage(StoreBase):
                .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
                       or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
                       # an older revision the destination gets anyway (the rumour, now
-                      # confirmed) would only send the same alert twice
-                      ~superseded,
+                      # confirmed) would only send the same alert twice; a denial edits
+                      # its own revision's post, which stays in the channel
+                      or_(outbox.c.action == "denial", ~superseded),
                       outbox.c.destination_id.in_(self._usable_destinations(platforms)))
                .order_by(outbox.c.next_attempt_at, outbox.c.id)
                .limit(limit)
@@ -147,9 +152,19 @@ class OutboxStorage(StoreBase):
             # fan-out's first posts skip both lookups. Asked of every row, each scanned the
             # sent rows whenever the planner's statistics were older than the fan-out (all
             # pending then), and a claim cost O(sent rows x claimed rows).
+            # What a denial edits: the post of its own revision (every post of a denied
+            # story says so, the rumour's first one included).
+            same = outbox.alias("same")
+            own_post = (select(same.c.message_ref)
+                        .where(same.c.story_id == outbox.c.story_id,
+                               same.c.destination_id == outbox.c.destination_id,
+                               same.c.revision == outbox.c.revision,
+                               same.c.action == "post", same.c.status == "sent")
+                        .limit(1).scalar_subquery())
             reply_to = case((and_(outbox.c.action == "post", outbox.c.revision > 1),
                              first_post), else_=None)
-            edit_of = case((outbox.c.action == "edit", latest_post), else_=None)
+            edit_of = case((outbox.c.action == "edit", latest_post),
+                           (outbox.c.action == "denial", own_post), else_=None)
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
                        reply_to.label("o_reply_to"), edit_of.label("o_latest"),
@@ -171,8 +186,8 @@ class OutboxStorage(StoreBase):
                            destination=destination_of(row, "d_"), attempts=row.o_attempts,
                            mentions=tuple(row.o_mentions.split()), claims=row.o_claims,
                            reply_to=row.o_reply_to if row.o_action == "post" else None,
-                           edit=row.o_action == "edit",
-                           edit_of=row.o_latest if row.o_action == "edit" else None)
+                           edit=row.o_action in _EDITS,
+                           edit_of=row.o_latest if row.o_action in _EDITS else None)
                 for row in rows]
 
     @staticmethod
@@ -196,7 +211,8 @@ class OutboxStorage(StoreBase):
                     update(outbox).where(
                         outbox.c.story_id == sent.story_id,
                         outbox.c.destination_id == sent.destination_id,
-                        outbox.c.revision < sent.revision, outbox.c.status == "pending")
+                        outbox.c.revision < sent.revision, outbox.c.status == "pending",
+                        outbox.c.action != "denial")
                     .values(status="superseded"))
 
     @translate_errors
@@ -229,6 +245,20 @@ class OutboxStorage(StoreBase):
                 sent_at=row.sent_at) for row in await connection.execute(query)]
 
     @translate_errors
+    async def failed_counts(self, platform: str, workspace: str) -> tuple[int, int]:
+        """The workspace's rows with an error: (still retrying, given up)."""
+        query = (select(outbox.c.status, func.count())
+                 .join(destinations, destinations.c.id == outbox.c.destination_id)
+                 .where(destinations.c.platform == platform,
+                        destinations.c.workspace == workspace,
+                        outbox.c.last_error.is_not(None),
+                        outbox.c.status.in_(("pending", "dead")))
+                 .group_by(outbox.c.status))
+        async with self._read() as connection:
+            counts = {status: count for status, count in await connection.execute(query)}
+        return counts.get("pending", 0), counts.get("dead", 0)
+
+    @translate_errors
     async def mark_sent_many(self, sent: Mapping[int, str | None], now: datetime) -> None:
         """Settle many sent rows in one transaction (a fan-out sends hundreds a second; one
         transaction each would make the database the bottleneck), keeping each post's
@@ -246,7 +276,7 @@ class OutboxStorage(StoreBase):
                             lease_until=None))
                 await connection.execute(
                     update(outbox).where(
-                        outbox.c.status == "pending",
+                        outbox.c.status == "pending", outbox.c.action != "denial",
                         select(newer.c.id).where(
                             newer.c.id.in_(chunk), newer.c.story_id == outbox.c.story_id,
                             newer.c.destination_id == outbox.c.destination_id,

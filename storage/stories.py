@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     type_coerce,
     union_all,
@@ -71,7 +72,8 @@ def move_of(row: Any) -> Move:
 
 def story_of(row: Any) -> Story:
     return Story(id=row.id, move=move_of(row), summary=row.summary, revision=row.revision,
-                 source=source_of(row), first_seen=row.first_seen, updated_at=row.updated_at)
+                 source=source_of(row), first_seen=row.first_seen, updated_at=row.updated_at,
+                 denied_by=source_of(row, "denied_") if row.denied_at is not None else None)
 
 
 def move_columns(move: Move) -> dict[str, Any]:
@@ -127,8 +129,10 @@ async def _write_story(connection: AsyncConnection, intent: StoryIntent, row: An
     if intent.change is StoryChange.DETAILS:
         changes = move_columns(intent.move)
     elif intent.change is StoryChange.CONFIRMED:
+        # Made official after a denial: the denial no longer stands.
         changes = {**move_columns(intent.move), **source_columns(source),
-                   "summary": intent.summary, "revision": intent.revision, "updated_at": at}
+                   "summary": intent.summary, "revision": intent.revision, "updated_at": at,
+                   **_denial_columns(None, None)}
     if not changes:
         return row, True
     row = (await connection.execute(
@@ -159,6 +163,55 @@ async def queue_source_edits(connection: AsyncConnection, story_ids: set[int],
             ["story_id", "destination_id", "revision", "action", "sources", "status",
              "attempts", "next_attempt_at", "created_at", "mentions"], sent_posts)
         .on_conflict_do_nothing())
+
+
+def _denial_columns(source: Source | None, at: datetime | None) -> dict[str, Any]:
+    return {"denied_at": at, "denied_title": source.title if source else None,
+            "denied_url": source.url if source else None,
+            "denied_name": source.name if source else None,
+            "denied_published": source.published if source else None}
+
+
+def _denied_story(move: Move) -> Any:
+    """Which stories a denial names: the same driver, team and direction of move, in the
+    season the denial names or in a story without one; a denial without a season ("next
+    season", unresolved) names the move in any season. The same key as second sources
+    match on (Move.story_key), with the season left open where either side lacks it."""
+    prefix = replace(move, season=None).story_key()
+    if move.season is None:
+        return stories.c.story_key.startswith(prefix, autoescape=True)
+    return stories.c.story_key.in_([prefix, f"{prefix}{move.season}"])
+
+
+async def record_denials(connection: AsyncConnection, article: Article,
+                         denials: Sequence[Move], at: datetime) -> list[int]:
+    """Mark the stories the article denies (not already denied, not told by the article
+    itself) and queue an edit of every post of them already sent; returns their ids. A
+    denial that names no story changes nothing. One edit per post, however many articles
+    deny it: the first denial is the one shown."""
+    named = [_denied_story(clip_move(move)) for move in denials if move.team]
+    if not named:
+        return []
+    told = (exists().where(story_sources.c.story_id == stories.c.id,
+                           story_sources.c.article_id == article.id)
+            if article.id is not None else false())
+    denied = [row.id for row in await connection.execute(
+        update(stories).where(or_(*named), stories.c.denied_at.is_(None), ~told)
+        .values(**_denial_columns(article.as_source(), at)).returning(stories.c.id))]
+    if not denied:
+        return []
+    sent_posts = select(
+        outbox.c.story_id, outbox.c.destination_id, outbox.c.revision, literal("denial"),
+        literal(0), literal("pending"), literal(0), literal(at), literal(at),
+        outbox.c.mentions,
+    ).where(outbox.c.story_id.in_(sorted(denied)), outbox.c.action == "post",
+            outbox.c.status == "sent", outbox.c.message_ref.is_not(None))
+    await connection.execute(
+        insert_for(connection, outbox).from_select(
+            ["story_id", "destination_id", "revision", "action", "sources", "status",
+             "attempts", "next_attempt_at", "created_at", "mentions"], sent_posts)
+        .on_conflict_do_nothing())
+    return denied
 
 
 async def record_extraction(connection: AsyncConnection, article: Article,
@@ -201,6 +254,7 @@ async def record_extraction(connection: AsyncConnection, article: Article,
     await queue_source_edits(connection, sourced - set(news), at)
     await decide_and_write(connection, extraction_statements(article, extraction, recorded, at))
     await remember_names(connection, named_in(extraction, article.series))
+    await record_denials(connection, article, extraction.denials, at)
     return list(news.values())
 
 
@@ -252,7 +306,7 @@ class StoryStorage(StoreBase):
         """Merge the moves into stories and seats (the rules: bot/stories.py, bot/seats.py).
 
         Returns the stories that are new or whose revision went up: the ones to announce."""
-        if not extraction.moves and not extraction.lineup:
+        if not extraction.moves and not extraction.lineup and not extraction.denials:
             return []
         async with self._write() as connection:
             return await record_extraction(connection, article, extraction, utcnow())
@@ -261,7 +315,9 @@ class StoryStorage(StoreBase):
     async def confirmed_since(self, since: datetime, *, series: str | None = None,
                               limit: int = 100) -> list[Story]:
         query = (select(stories).where(stories.c.status == Status.CONFIRMED.value,
-                                       stories.c.updated_at >= since)
+                                       stories.c.updated_at >= since,
+                                       # a denied move is not the week's news
+                                       stories.c.denied_at.is_(None))
                  .order_by(stories.c.updated_at, stories.c.id).limit(limit))
         if series is not None:
             query = query.where(stories.c.series == series)

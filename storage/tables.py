@@ -142,6 +142,12 @@ class StoryRow(_MoveColumns, _SourceColumns, Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A later article denied the move: when, and that article (as the source columns).
+    denied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    denied_title: Mapped[str | None] = mapped_column(Text)
+    denied_url: Mapped[str | None] = mapped_column(Text)
+    denied_name: Mapped[str | None] = mapped_column(Text)
+    denied_published: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StorySourceRow(Base):
@@ -347,7 +353,8 @@ class OutboxRow(Base):
     message_ref: Mapped[str | None] = mapped_column(Text)
     # How often a worker claimed it: past the first, an earlier send may have posted it.
     claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # "post", or "edit": another source reported the story; `sources` counts them then.
+    # "post"; "edit": another source reported the story (`sources` counts them then);
+    # "denial": a later article denied it (one per post).
     action: Mapped[str] = mapped_column(String(10), default="post", server_default="post")
     sources: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A weekly digest: its ISO week ("2026-W49") and its content (JSON: series, lines).

@@ -11,14 +11,31 @@ post to the channel leaves `pace` after that. It arrives later still (it has its
 go), so no post arrives sooner than `pace` after the one before, while a post or answer
 held up on the way costs the next one nothing.
 
-A call without a `ts` in its answer (an edit, an error) paces from its answer."""
+That still spends a round trip per post: the last post's way back (in the offset bound)
+and the next one's way there. Once the pacer has watched posts for a few seconds, it
+also knows the quickest way there: the session's trace hooks stamp when each request
+left (its bytes written; waiting for a connection or a busy event loop does not count),
+and `ts - left` is the offset plus that post's way there, smallest for the quickest. The
+next post then leaves `pace` after the last one's `ts` less that quickest way, and
+arrives no sooner than `pace` after it unless it travels faster than every post of the
+last minute did (the margin covers that sliver). Not before a few seconds of watching:
+a fan-out's first posts all leave together and reach Slack one after another, and those
+first answers alone overstate the quickest way (trusted at once, they drew 429s).
+
+A call without a `ts` in its answer (an edit, an error) paces from its answer, and no
+post leaves sooner than `pace` after the call before it (a clock that jumped cannot
+make it earlier)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from types import SimpleNamespace
+
+import aiohttp
 
 # chat.postMessage: about one message per second per channel.
 PACE_SECONDS = 1.0
@@ -27,13 +44,16 @@ MARGIN_SECONDS = 0.01
 # Clocks drift apart by a few parts per million: an offset bound older than this many
 # seconds is replaced by a newer one.
 OFFSET_WINDOW_SECONDS = 60.0
+# Posts watched for this long before the quickest way there is trusted.
+TRUST_QUICKEST_AFTER_SECONDS = 3.0
 
 
 @dataclass(slots=True)
 class Turn:
     """One call's turn at a channel: the caller records Slack's `ts` of the message when
-    the answer has one."""
+    the answer has one; the trace hooks record when the request left."""
 
+    left: float | None = None
     server_time: float | None = None
 
     def answered_with(self, ts: object) -> None:
@@ -41,6 +61,33 @@ class Turn:
             self.server_time = float(str(ts))
         except ValueError:
             self.server_time = None
+
+
+_turn: ContextVar[Turn | None] = ContextVar("slack_turn", default=None)
+
+
+async def _stamp_departure(session: aiohttp.ClientSession, context: SimpleNamespace,
+                           params: object) -> None:
+    turn = _turn.get()
+    if turn is not None:  # a retry writes again: the last write is when it left
+        turn.left = asyncio.get_running_loop().time()
+
+
+def trace_config() -> aiohttp.TraceConfig:
+    """Hooks for a ClientSession: stamp each paced request's departure on its Turn."""
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(_stamp_departure)
+    trace.on_request_chunk_sent.append(_stamp_departure)
+    return trace
+
+
+@dataclass(frozen=True, slots=True)
+class _Last:
+    """A channel's last call: when it was made, answered, and its ts if it had one."""
+
+    called: float
+    answered: float
+    server_time: float | None
 
 
 class _LowerBound:
@@ -70,37 +117,60 @@ class ChannelPacer:
     before as Slack counts it; different keys never wait for each other."""
 
     def __init__(self, pace_seconds: float = PACE_SECONDS,
-                 margin_seconds: float = MARGIN_SECONDS) -> None:
+                 margin_seconds: float = MARGIN_SECONDS,
+                 trust_after_seconds: float = TRUST_QUICKEST_AFTER_SECONDS) -> None:
         self._pace = pace_seconds
         self._margin = margin_seconds
+        self._trust_after = trust_after_seconds
         self._locks: dict[Hashable, asyncio.Lock] = {}
-        self._next_at: dict[Hashable, float] = {}
+        self._last: dict[Hashable, _Last] = {}
         # (Slack's clock - ours): at least ts - answer, for every post.
         self._offset = _LowerBound(OFFSET_WINDOW_SECONDS)
+        # -(Slack's clock - ours + the quickest way there): left - ts at best.
+        self._quickest = _LowerBound(OFFSET_WINDOW_SECONDS)
+        self._watching_since: float | None = None
 
     @contextlib.asynccontextmanager
     async def turn(self, key: Hashable) -> AsyncIterator[Turn]:
         async with self._locks.setdefault(key, asyncio.Lock()):
             loop = asyncio.get_running_loop()
-            wait = self._next_at.get(key, 0.0) - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            last = self._last.get(key)
+            if last is not None and self._pace > 0:
+                # Worked out now, not at the last answer: the bounds are better by now.
+                wait = (self._pace_from(last, loop.time()) + self._pace + self._margin
+                        - loop.time())
+                if wait > 0:
+                    await asyncio.sleep(wait)
             turn = Turn()
             called = loop.time()
+            token = _turn.set(turn)
             try:
                 yield turn
             finally:
+                _turn.reset(token)
                 self._after(key, turn, called, loop.time())
 
     def _after(self, key: Hashable, turn: Turn, called: float, answered: float) -> None:
-        arrived = answered  # at the latest
         if turn.server_time is not None:
             self._offset.add(answered, turn.server_time - answered)
+            if turn.left is not None:
+                self._quickest.add(answered, turn.left - turn.server_time)
+                if self._watching_since is None:
+                    self._watching_since = answered
+        self._last[key] = _Last(called=called, answered=answered,
+                                server_time=turn.server_time)
+
+    def _pace_from(self, last: _Last, now: float) -> float:
+        """The moment on our clock the channel's next pace runs from."""
+        start = last.answered  # the post arrived before its answer
+        if last.server_time is not None:
             offset = self._offset.best()
-            if offset is not None:
-                # Never before the call: a clock that jumped cannot make it earlier.
-                arrived = max(called, min(arrived, turn.server_time - offset))
-        # No allowance for the next post's own way there: nothing bounds it from below
-        # (guessing it from round trips drew 429s whenever a busy moment skewed them).
-        if self._pace > 0:
-            self._next_at[key] = arrived + self._pace + self._margin
+            if offset is not None:  # when it arrived, at the latest
+                start = min(start, last.server_time - offset)
+            quickest = self._quickest.best()
+            if (quickest is not None and self._watching_since is not None
+                    and now - self._watching_since >= self._trust_after):
+                # ...less the quickest way there: the next post takes at least that long.
+                start = min(start, last.server_time + quickest)
+        # Never before the call: a clock that jumped cannot make it earlier.
+        return max(last.called, start)

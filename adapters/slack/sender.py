@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.clients import retry_after_seconds, web_client
 from adapters.slack.moderators import ModeratorLookup
-from adapters.slack.pacing import PACE_SECONDS, ChannelPacer
+from adapters.slack.pacing import PACE_SECONDS, ChannelPacer, trace_config
 from adapters.slack.render import fallback_text, render_alert
 from bot.messages import Alert
 from bot.models import DestinationKind
@@ -89,14 +89,15 @@ class SlackSender:
                  api_base_url: str | None = None,
                  moderator_ids: ModeratorLookup | None = None,
                  pace_seconds: float = PACE_SECONDS, token_cache_seconds: float = 60.0,
-                 timeout: int = 30, max_connections: int = MAX_CONNECTIONS) -> None:
+                 timeout: int = 30, max_connections: int = MAX_CONNECTIONS,
+                 pacer: ChannelPacer | None = None) -> None:
         if bot_token is None and installation_store is None:
             raise ValueError("SlackSender needs a bot token or an installation store")
         self._bot_token = bot_token
         self._installations = installation_store
         self._base_url = api_base_url
         self._moderator_ids = moderator_ids
-        self._pacer = ChannelPacer(pace_seconds)
+        self._pacer = pacer or ChannelPacer(pace_seconds)
         self._token_cache_seconds = token_cache_seconds
         self._timeout = timeout
         self._max_connections = max_connections
@@ -254,7 +255,9 @@ class SlackSender:
             # connection for each call).
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._max_connections),
-                timeout=aiohttp.ClientTimeout(total=self._timeout))
+                timeout=aiohttp.ClientTimeout(total=self._timeout),
+                # stamps when each paced request left (adapters/slack/pacing.py)
+                trace_configs=[trace_config()])
             self._clients.clear()
         client = self._clients.get(token)
         if client is None:

@@ -136,8 +136,10 @@ async def _checked_url(ctx: Context, url: str) -> str:
 
 async def feed_list(ctx: Context, call: CommandCall) -> Reply:
     feeds = await ctx.store.list_feeds(ctx.scope(call.platform, call.workspace))
+    failed = await _failed_line(ctx, call)
     if not feeds:
-        return Reply(text="No feeds yet. Add one with /feed add <url>.", ephemeral=True)
+        return Reply(text=f"No feeds yet. Add one with /feed add <url>.\n{failed}",
+                     ephemeral=True)
     now = utcnow()
     lines = []
     for feed in feeds:
@@ -148,7 +150,17 @@ async def feed_list(ctx: Context, call: CommandCall) -> Reply:
                      f"{state['next_poll']} · {state['entries']} · {state['alerts']}")
         if state["problem"]:
             lines.append(f"   {state['problem']}")
+    lines.append(failed)
     return Reply(text="Feeds:\n" + "\n".join(lines), ephemeral=True)
+
+
+async def _failed_line(ctx: Context, call: CommandCall) -> str:
+    """The server's failing alerts: its feeds may be fine while their alerts reach no one."""
+    retrying, dead = await ctx.store.failed_counts(call.platform, call.workspace)
+    if not retrying and not dead:
+        return "Failed alerts here: none."
+    return (f"Failed alerts here: {retrying + dead} ({retrying} retrying, {dead} given up). "
+            "/alerts status lists them.")
 
 
 def feed_state(feed: Feed, now: datetime) -> dict[str, str]:

@@ -214,3 +214,40 @@ async def test_moderators_see_their_servers_failures_and_no_one_elses(store):
     assert "777" not in status and "503" not in status  # another server's trouble
     refused = await say(commands, "/alerts status", **{**MOD, "is_moderator": False})
     assert refused.error
+
+
+async def test_feed_list_counts_the_servers_failed_alerts(store):
+    from bot.commands import Commands
+    from tests.bot.test_commands import MOD, say
+
+    commands = Commands(store)
+    assert "Failed alerts here: none." in (await say(commands, "/feed list", **MOD)).text
+    await say(commands, "/alerts channel 555", **MOD)
+    stories = await more_stories(store, 3)
+    [alerts_channel] = await store.matching_destinations({})
+    elsewhere = Destination(platform="discord", workspace="guild-2", channel="777",
+                            kind=DestinationKind.CHANNEL)
+    for story in stories:
+        await store.enqueue(story, [alerts_channel, elsewhere])
+    # Here: the first alert fails for now (503), the second is sent, the third is refused
+    # for good (403); the other server's three fail for now and are not counted here.
+    outcomes = {("555", stories[0].id): RetryLater("503"),
+                ("555", stories[2].id): DestinationForbidden("403"),
+                **{("777", story.id): RetryLater("503") for story in stories}}
+
+    class KeyedSender(RecordingSender):
+        async def send(self, alert: Alert) -> None:
+            failure = outcomes.get((alert.destination.channel, alert.story_id))
+            if failure is not None:
+                raise failure
+            self.sent.append(alert)
+
+    sender = KeyedSender()
+    await DeliveryWorker(store, {"discord": sender}, worker_id="w").run_once()
+    assert [(a.destination.channel, a.story_id) for a in sender.sent] == [("555",
+                                                                             stories[1].id)]
+    listing = (await say(commands, "/feed list", **MOD)).text
+    assert ("Failed alerts here: 2 (1 retrying, 1 given up). /alerts status lists them."
+            in listing)
+    other = await say(commands, "/feed list", **{**MOD, "workspace": "guild-2"})
+    assert "Failed alerts here: 3 (3 retrying, 0 given up)" in other.text

@@ -183,7 +183,7 @@ async def test_a_moderator_manages_feeds(invoke: Invoke, store: SqlStore) -> Non
     data = private(await invoke("feed list", **mod))
     assert data["content"] == ("Feeds:\n1. https://news.example/f1.xml (every 15 min, F1)\n"
                                "   last success: never · next poll: due now · 0 entries seen"
-                               " · 0 alerts produced")
+                               " · 0 alerts produced\nFailed alerts here: none.")
 
     private(await invoke("feed pause", [option("feed", 1, kind=4)], **mod))
     assert (await store.get_feed(1)).paused is True  # type: ignore[union-attr]

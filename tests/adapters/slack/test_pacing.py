@@ -7,6 +7,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime
 
+from adapters.slack.pacing import ChannelPacer
 from adapters.slack.sender import SlackSender
 from bot.cards import render_alert
 from bot.models import Destination, Move, MoveKind, Source, Story
@@ -68,3 +69,26 @@ async def test_one_connection_pool_for_all_posts(slack: FakeSlack):
     finally:
         await sender.close()
     assert len(slack.posted()) == 3
+
+
+async def test_once_trusted_the_quickest_way_there_spares_the_round_trip(slack: FakeSlack):
+    """After watching posts for a while (here 0.6 s), the pacer stops adding a round trip
+    to every pace: the next post leaves a pace after the last one's ts less the quickest
+    way there seen, so posts arrive about a pace apart, and never closer."""
+    round_trip = 0.3
+    limits = slack.enforce_limits(Limits(per_channel_seconds=PACE, latency=round_trip))
+    sender = SlackSender(bot_token=BOT_TOKEN, api_base_url=slack.api_url,
+                         pacer=ChannelPacer(PACE, trust_after_seconds=0.6))
+    try:
+        for n in range(8):
+            await sender.send(alert("C1", n))
+    finally:
+        await sender.close()
+    assert limits.limited == []
+    times = [at for _, at in limits.arrivals]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert len(gaps) == 7 and min(gaps) >= PACE
+    # Untrusted, every gap is at least pace + the round trip (0.6 s); trusted, the last
+    # ones come close to the pace itself, however busy the test machine.
+    assert gaps[0] >= PACE + round_trip
+    assert min(gaps[-3:]) < PACE + round_trip / 2
