@@ -3,8 +3,6 @@ announced, unless a cue class of [crew_lists] in rules.toml says otherwise."""
 
 from __future__ import annotations
 
-import ahocorasick
-
 from bot.models import MoveKind
 from bot.rules.document import (
     _CAR_LIST_GAP,
@@ -99,7 +97,7 @@ class Crews(EngineBase):
                 name: [c for c in spans if s_start <= c[0] < s_end]
                 for name, spans in doc.cues.items()}
             local: dict[str, list[tuple[int, int]]] = {}
-            if self._local_automaton.kind == ahocorasick.AHOCORASICK:
+            if self._local_automaton.ready:
                 self._scan(self._local_automaton, doc.folded[s_start:s_end], s_start, 0,
                            [], local, [], [], {}, [])
             for name, spans in local.items():

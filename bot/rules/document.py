@@ -11,12 +11,12 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
 from lemminflect import getAllLemmas, getInflection
 
 from bot.models import MoveKind, Status
 from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
 from bot.rules.patterns import Pattern, Rules, load_words
+from bot.rules.phrasebook import Phrasebook
 from bot.rules.text import fold
 
 # The closed word classes live in rules.toml's [words] table, beside the phrases they serve.
@@ -594,6 +594,6 @@ class EngineBase:
     rules: Rules
     settings: dict[str, int]
     not_names: frozenset[str]
-    _automaton: ahocorasick.Automaton
-    _local_automaton: ahocorasick.Automaton
-    _headline_automaton: ahocorasick.Automaton
+    _automaton: Phrasebook
+    _local_automaton: Phrasebook
+    _headline_automaton: Phrasebook

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-import ahocorasick
-
 from bot.models import Article, MoveKind
 from bot.rules.document import (
     _ASIDE,
@@ -24,18 +22,12 @@ from bot.rules.document import (
     car_numbers,
 )
 from bot.rules.patterns import Pattern
+from bot.rules.phrasebook import Phrasebook
 from bot.rules.text import clean, fold, sentence_spans
 
 
-def _automaton(entries: dict[str, list[tuple[str, object]]]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for key, payloads in entries.items():
-        # Keys carry a space each side, as does the text: every match is a whole word run,
-        # and "ex" inside "next" is never reported at all.
-        automaton.add_word(f" {key} ", (len(key) + 2, tuple(payloads)))
-    if entries:
-        automaton.make_automaton()
-    return automaton
+def _automaton(entries: dict[str, list[tuple[str, object]]]) -> Phrasebook:
+    return Phrasebook(entries)
 
 
 def _longest(triggers: list[tuple[int, int, list[Pattern]]]
@@ -67,7 +59,7 @@ class Reader(EngineBase):
         car_words: list[tuple[int, int]] = []
         self._scan(self._automaton, folded, 0, title_end, triggers, cues, roles, car_words,
                    object_kind, entity_hits)
-        if title_end and self._headline_automaton.kind == ahocorasick.AHOCORASICK:
+        if title_end and self._headline_automaton.ready:
             headline: list[tuple[int, int, list[Pattern]]] = []
             self._scan(self._headline_automaton, folded[:title_end], 0, title_end, headline,
                        cues, roles, car_words, object_kind, entity_hits)
@@ -88,7 +80,7 @@ class Reader(EngineBase):
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         local_range = (0, 0)
-        if self._local_automaton.kind == ahocorasick.AHOCORASICK and sentences:
+        if self._local_automaton.ready and sentences:
             # One pass from the first sentence with a trigger to the last one.
             first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
             last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
@@ -143,13 +135,13 @@ class Reader(EngineBase):
         return doc
 
     @staticmethod
-    def _scan(automaton: ahocorasick.Automaton, folded: str, offset: int, title_end: int,
+    def _scan(automaton: Phrasebook, folded: str, offset: int, title_end: int,
               triggers: list[tuple[int, int, list[Pattern]]],
               cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
               car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
               entity_hits: list[tuple[int, int, str, object]]) -> None:
         """One automaton pass over `folded` (which starts at `offset` in the article)."""
-        for end_index, (size, payloads) in automaton.iter(f" {folded} "):
+        for end_index, size, payloads in automaton.matches(f" {folded} "):
             # `start` is where the padding space before the word sits in the padded text,
             # which is where the word starts in the unpadded one.
             start = end_index - size + 1 + offset

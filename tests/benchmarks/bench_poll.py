@@ -12,7 +12,8 @@ then a steady one. Printed per contender: feeds/s, CPU seconds per 1,000 polls, 
 (the process's VmHWM) and its RSS before the first poll (imports, rules engine, feeds
 added: what polling adds is the difference), then the ratios. Pitboard runs the real
 pipeline (HttpFeedFetcher, feedparser, the rules engine, SqlStore on a SQLite temp file);
-its per-host limit is lifted to its concurrency, since every feed here lives on one host.
+its per-host limit is lifted to its concurrency, since every feed here lives on one host;
+its database is migrated first in a process of its own, as the Procfile's release step does.
 reader runs `update_feeds(workers=N)` for each `--reader-workers` N and the best N is
 compared. Bounded by --time-limit per cycle; the script stops by itself. Not a pytest
 test."""
@@ -127,8 +128,17 @@ def rss_mb() -> float:
         return 0.0
 
 
+def migrate(out: Connection, database_url: str) -> None:
+    """The release step (`pitboard db upgrade` in the Procfile): the schema is made before
+    the worker starts, in a process of its own, as a deployment does."""
+    from storage import upgrade
+
+    asyncio.run(upgrade(database_url))
+    out.send(True)
+
+
 def run_pitboard(out: Connection, port: int, feeds: int, concurrency: int,
-                 limit: float) -> None:
+                 limit: float, database_url: str) -> None:
     import feeds as feeds_pkg
     from bot.models import utcnow
     from bot.pipeline import Pipeline
@@ -136,8 +146,7 @@ def run_pitboard(out: Connection, port: int, feeds: int, concurrency: int,
     from storage import SqlStore
 
     async def main() -> dict[str, Any]:
-        folder = tempfile.mkdtemp(prefix="bench-poll-")
-        store = await SqlStore.open(f"sqlite+aiosqlite:///{folder}/p.db")
+        store = await SqlStore.open(database_url)
         settings = feeds_pkg.FetchSettings(allow_private=True, timeout_seconds=30)
         figures: dict[str, Any] = {}
         async with feeds_pkg.HttpFeedFetcher(settings) as fetcher:
@@ -240,8 +249,10 @@ def main() -> None:
         print(f"{args.feeds} feeds on 127.0.0.1:{port} (80% 304, 15% same body, 5% news)")
         # Each contender advances the server once between its cold and steady cycles, so
         # each finds the same 1-3 new items per news feed that its own cold cycle lacked.
+        database_url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='bench-poll-')}/p.db"
+        in_process(migrate, database_url, limit=args.time_limit)
         pitboard = in_process(run_pitboard, port, args.feeds, args.concurrency,
-                              args.time_limit, limit=args.time_limit)
+                              args.time_limit, database_url, limit=args.time_limit)
         line(f"pitboard (c={args.concurrency})", pitboard)
         if args.no_reader:
             return
