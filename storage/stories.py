@@ -10,7 +10,7 @@ support, seat events) are written a table at a time at the end."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
@@ -149,12 +149,22 @@ async def queue_source_edits(connection: AsyncConnection, story_ids: set[int],
     source is a new edit, the same source recorded twice is not."""
     if not story_ids:
         return
+    await _queue_on_sent_posts(
+        connection, story_ids, "edit", at,
+        lambda posted: select(func.count()).where(
+            story_sources.c.story_id == posted.c.story_id).scalar_subquery())
+
+
+async def _queue_on_sent_posts(connection: AsyncConnection, story_ids: set[int] | list[int],
+                               action: str, at: datetime,
+                               sources: Callable[[Any], Any] = lambda _posted: literal(0)
+                               ) -> None:
+    """One `action` row (an edit of some kind) for every post of these stories already
+    sent; the outbox's unique key keeps a row that is already there from being doubled."""
     posted = outbox.alias("posted")
-    count = (select(func.count()).where(story_sources.c.story_id == posted.c.story_id)
-             .scalar_subquery())
     sent_posts = select(
-        posted.c.story_id, posted.c.destination_id, posted.c.revision,
-        literal("edit"), count, literal("pending"), literal(0), literal(at), literal(at),
+        posted.c.story_id, posted.c.destination_id, posted.c.revision, literal(action),
+        sources(posted), literal("pending"), literal(0), literal(at), literal(at),
         posted.c.mentions,
     ).where(posted.c.story_id.in_(sorted(story_ids)), posted.c.action == "post",
             posted.c.status == "sent", posted.c.message_ref.is_not(None))
@@ -200,17 +210,7 @@ async def record_denials(connection: AsyncConnection, article: Article,
         .values(**_denial_columns(article.as_source(), at)).returning(stories.c.id))]
     if not denied:
         return []
-    sent_posts = select(
-        outbox.c.story_id, outbox.c.destination_id, outbox.c.revision, literal("denial"),
-        literal(0), literal("pending"), literal(0), literal(at), literal(at),
-        outbox.c.mentions,
-    ).where(outbox.c.story_id.in_(sorted(denied)), outbox.c.action == "post",
-            outbox.c.status == "sent", outbox.c.message_ref.is_not(None))
-    await connection.execute(
-        insert_for(connection, outbox).from_select(
-            ["story_id", "destination_id", "revision", "action", "sources", "status",
-             "attempts", "next_attempt_at", "created_at", "mentions"], sent_posts)
-        .on_conflict_do_nothing())
+    await _queue_on_sent_posts(connection, denied, "denial", at)
     return denied
 
 
