@@ -199,7 +199,7 @@ _PARTICLE_WORDS = WORDS["particles"]
 
 
 _SPEECH_VERBS = WORDS["speech_verbs"]
-_OWN_REPORT_VERBS = WORDS["own_report_verbs"]
+_OWN_REPORT_VERBS = _SPEECH_VERBS - WORDS["contested_speech"]
 
 
 _BE_WORDS = (["is"], ["are"], ["was"], ["were"], ["be"], ["been"], ["being"])

@@ -27,7 +27,8 @@ from bot.rules.gazetteer import Gazetteer
 from bot.rules.hedges import Hedges
 from bot.rules.names import Names
 from bot.rules.patterns import Rules, load_rules
-from bot.rules.reading import Reader, _automaton
+from bot.rules.phrasebook import Phrasebook
+from bot.rules.reading import Reader
 from bot.rules.resolve import Resolver
 from bot.rules.seasons import Seasons
 from bot.rules.slots import Slots
@@ -87,6 +88,12 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         for key, kind, payload in gazetteer.surface_forms():
             if key:
                 entries.setdefault(key, []).append((kind, payload))
+                if kind == "place":
+                    # "Kubica replaces Räikkönen at Zandvoort", "Raikkonen drives
+                    # Trackhouse's No. 91 at Watkins Glen": a move at a race venue is for
+                    # that race.
+                    local.setdefault(f"at {key}", []).extend(
+                        [("cue", "one_race"), ("role", "part-time")])
         for key, patterns in rules.patterns_by_trigger.items():
             entries.setdefault(key, []).append(("trigger", patterns))
         for cue_class, phrases in rules.cues.items():
@@ -100,12 +107,6 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                     local.setdefault(phrase, []).append(("role", role))
         for phrase, kind in rules.object_kind.items():
             local.setdefault(phrase, []).append(("object_kind", kind))
-        # "Kubica replaces Räikkönen at Zandvoort", "Raikkonen drives Trackhouse's No. 91 at
-        # Watkins Glen": a move at a race venue is for that race.
-        for key, kind, _ in gazetteer.surface_forms():
-            if kind == "place" and key:
-                local.setdefault(f"at {key}", []).extend(
-                    [("cue", "one_race"), ("role", "part-time")])
         for phrase in CAR_WORDS:
             entries.setdefault(phrase, []).append(("car_word", None))
         # Headline-only patterns ("Hamilton to Ferrari") have a third automaton that reads only
@@ -123,9 +124,9 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                         continue
                 kept.append((kind, payload))
             entries[key] = kept
-        self._automaton = _automaton({k: v for k, v in entries.items() if v})
-        self._local_automaton = _automaton(local)
-        self._headline_automaton = _automaton(headline)
+        self._automaton = Phrasebook({k: v for k, v in entries.items() if v})
+        self._local_automaton = Phrasebook(local)
+        self._headline_automaton = Phrasebook(headline)
 
     @classmethod
     def from_directories(cls, directories: list[Path], rules_path: Path | None = None

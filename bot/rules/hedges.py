@@ -105,10 +105,12 @@ class Hedges(EngineBase):
                     "and" not in doc.folded[c_end:t_start].split():
                 # "reverses retirement and re-signs": the denial's object is its own.
                 return True
-            if s_start <= c_start < s_end and doc.folded[c_start:c_end] in _DENIALS and \
-                    not self._is_trigger(doc, c_start, c_end):
+            if s_start <= c_start < s_end and self._is_denial(doc, c_start, c_end):
                 return True
         return False
+
+    def _is_denial(self, doc: _Doc, start: int, end: int) -> bool:
+        return doc.folded[start:end] in _DENIALS and not self._is_trigger(doc, start, end)
 
     @staticmethod
     def _is_trigger(doc: _Doc, start: int, end: int) -> bool:
@@ -123,8 +125,8 @@ class Hedges(EngineBase):
         return False
 
     def _denied(self, doc: _Doc, s_start: int, s_end: int) -> bool:
-        return any(s_start <= c < s_end and doc.folded[c:e] in _DENIALS and
-                   not self._is_trigger(doc, c, e) for c, e in doc.cues.get("negation", ()))
+        return any(s_start <= c < s_end and self._is_denial(doc, c, e)
+                   for c, e in doc.cues.get("negation", ()))
 
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,

@@ -26,10 +26,6 @@ from bot.rules.phrasebook import Phrasebook
 from bot.rules.text import clean, fold, sentence_spans
 
 
-def _automaton(entries: dict[str, list[tuple[str, object]]]) -> Phrasebook:
-    return Phrasebook(entries)
-
-
 def _longest(triggers: list[tuple[int, int, list[Pattern]]]
              ) -> list[tuple[int, int, list[Pattern]]]:
     """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
