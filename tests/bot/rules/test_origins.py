@@ -1,5 +1,7 @@
-"""Where a driver comes from (a move's from_team): told by a sentence about the driver, in
-words of its own (none from the corpus)."""
+"""What a move says beside its driver and team, read from the rest of the article: where the
+driver comes from (from_team), whether a move at a race venue is for that race (role), and
+which namesake a bare surname means when no series is given. Words of their own (none from
+the corpus)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import Article
+from bot.models import Article, Move
 from bot.rules import extract
 
 DATE = datetime(2025, 10, 4, tzinfo=UTC)
+
+
+def moves(title: str, summary: str = "", series: str | None = None) -> tuple[Move, ...]:
+    return extract(Article(entry_id="o", title=title, summary=summary, series=series,
+                           published=DATE)).moves
 
 
 @pytest.mark.parametrize("history", [
@@ -20,44 +27,38 @@ DATE = datetime(2025, 10, 4, tzinfo=UTC)
 ])
 def test_where_a_sentence_about_the_driver_says_they_raced_is_where_they_come_from(
         history: str) -> None:
-    found = extract(Article(
-        entry_id="o", title="Prema adds Kowalczyk", series="F2", published=DATE,
-        summary=f"Prema Racing has signed Tymon Kowalczyk for next season's Formula 2 campaign. "
-                f"{history}")).moves
+    found = moves("Prema adds Kowalczyk", "Prema Racing has signed Tymon Kowalczyk for next "
+                  f"season's Formula 2 campaign. {history}", "F2")
     assert [(m.driver, m.team, m.from_team) for m in found] == [
         ("Tymon Kowalczyk", "Prema Racing", "Trident")]
 
 
 def test_a_team_another_person_raced_for_is_not_the_drivers_origin() -> None:
-    found = extract(Article(
-        entry_id="o", title="Prema adds Kowalczyk", series="F2", published=DATE,
-        summary="Prema Racing has signed Tymon Kowalczyk for next season's Formula 2 campaign. "
-                "His mentor Robert Kubica spent years with Trident.")).moves
+    found = moves("Prema adds Kowalczyk", "Prema Racing has signed Tymon Kowalczyk for next "
+                  "season's Formula 2 campaign. His mentor Robert Kubica spent years with "
+                  "Trident.", "F2")
     assert [(m.driver, m.from_team) for m in found] == [("Tymon Kowalczyk", None)]
 
 
 def test_a_move_at_a_race_venue_is_for_that_race() -> None:
-    found = extract(Article(
-        entry_id="v", title="Bourdais gets a Cup ride", series="NASCAR Cup", published=DATE,
-        summary="Sébastien Bourdais will drive for Kaulig Racing at Watkins Glen.")).moves
+    found = moves("Bourdais gets a Cup ride",
+                  "Sébastien Bourdais will drive for Kaulig Racing at Watkins Glen.",
+                  "NASCAR Cup")
     assert [(m.driver, m.kind.value, m.role) for m in found] == [
         ("Sébastien Bourdais", "join", "part-time")]
 
 
-def test_a_retirement_after_a_race_at_a_venue_is_full_time() -> None:
-    found = extract(Article(
-        entry_id="v", title="Kobayashi calls time", series="WEC", published=DATE,
-        summary="Kamui Kobayashi will retire after the final race at Bahrain.")).moves
+@pytest.mark.parametrize(("title", "summary", "series", "driver"), [
+    ("Kobayashi calls time", "Kamui Kobayashi will retire after the final race at Bahrain.",
+     "WEC", "Kamui Kobayashi"),
+    ("Truex calls time", "Martin Truex Jr. will retire from full-time racing at Phoenix.",
+     "NASCAR Cup", "Martin Truex Jr."),
+])
+def test_a_retirement_at_a_venue_ends_a_season_long_seat(
+        title: str, summary: str, series: str, driver: str) -> None:
+    found = moves(title, summary, series)
     assert [(m.driver, m.kind.value, m.role) for m in found] == [
-        ("Kamui Kobayashi", "retire", "full-time")]
-
-
-def test_a_retirement_at_a_venue_ends_a_season_long_seat() -> None:
-    found = extract(Article(
-        entry_id="v", title="Truex calls time", series="NASCAR Cup", published=DATE,
-        summary="Martin Truex Jr. will retire from full-time racing at Phoenix.")).moves
-    assert [(m.driver, m.kind.value, m.role) for m in found] == [
-        ("Martin Truex Jr.", "retire", "full-time")]
+        (driver, "retire", "full-time")]
 
 
 @pytest.mark.parametrize(("headline", "expected"), [
@@ -67,5 +68,5 @@ def test_a_retirement_at_a_venue_ends_a_season_long_seat() -> None:
 ])
 def test_a_bare_surname_with_no_series_given_is_read_in_the_series_of_its_teams(
         headline: str, expected: tuple[str, str, str]) -> None:
-    found = extract(Article(entry_id="s", title=headline, published=DATE)).moves
+    found = moves(headline)
     assert expected in {(m.driver, m.kind.value, m.team) for m in found}
