@@ -686,3 +686,22 @@ def test_a_seat_at_a_team_that_goes_to_a_driver_is_a_join() -> None:
 def test_a_name_no_list_knows_before_will_race_is_a_driver(sentence: str) -> None:
     found = moves("Trident completes its line-up", sentence, "F3")
     assert ("Tymon Kowalczyk", "join", "Trident") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_an_aside_about_the_first_driver_does_not_break_the_crew_after_it() -> None:
+    found = moves("Kessel fills its GT3 seats",
+                  "Kessel Racing will run a Ferrari 296 GT3 for Daniel Serra, who won his class "
+                  "at Le Mans in 2021, alongside David Fumanelli and Takeshi Kimura.", "WEC")
+    assert {(d, k) for d, k, _, _ in found} == {
+        ("Daniel Serra", "join"), ("David Fumanelli", "join"), ("Takeshi Kimura", "join")}
+
+
+def test_who_a_driver_joins_is_the_coordinated_names_not_every_name_after() -> None:
+    found = extract(Article(
+        entry_id="c", title="Lindh joins the new Carrow squad", published=DATE, series="NASCAR Cup",
+        summary="Owen Lindh will drive the No. 8 Chevrolet for Carrow Motorsports next year. He "
+                "joins Mia Torres, who stays in the No. 9, in the new team founded by Harold "
+                "Benning and Dean Whitby."))
+    placed = {entry.driver for entry in found.lineup}
+    assert {"Owen Lindh", "Mia Torres"} <= placed
+    assert not {"Harold Benning", "Dean Whitby"} & placed
