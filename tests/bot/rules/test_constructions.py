@@ -705,3 +705,12 @@ def test_who_a_driver_joins_is_the_coordinated_names_not_every_name_after() -> N
     placed = {entry.driver for entry in found.lineup}
     assert {"Owen Lindh", "Mia Torres"} <= placed
     assert not {"Harold Benning", "Dean Whitby"} & placed
+
+
+@pytest.mark.parametrize("sentence", [
+    "Canadian Roberto Lacorte makes his LMP2 debut this season with Cetilar Racing.",
+    "Roberto Lacorte will make his GT3 debut with Cetilar Racing at the opening round.",
+])
+def test_a_debut_in_a_class_is_a_seat(sentence: str) -> None:
+    found = moves("Cetilar announces its crew", sentence, "ELMS")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Roberto Lacorte", "join", "Cetilar Racing")}
