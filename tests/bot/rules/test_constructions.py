@@ -714,3 +714,14 @@ def test_who_a_driver_joins_is_the_coordinated_names_not_every_name_after() -> N
 def test_a_debut_in_a_class_is_a_seat(sentence: str) -> None:
     found = moves("Cetilar announces its crew", sentence, "ELMS")
     assert {(d, k, t) for d, k, t, _ in found} == {("Roberto Lacorte", "join", "Cetilar Racing")}
+
+
+def test_an_owner_who_races_is_a_driver_and_one_who_speaks_is_not() -> None:
+    racing = moves("Brenner Motorsport completes its crews",
+                   "Team owner Karl Brenner will race the second car in the Silver Cup "
+                   "alongside Lukas Weber.", "GTWC")
+    assert ("Karl Brenner", "join", "Brenner Motorsport", None) in racing
+    speaking = moves("Brenner Motorsport completes its crews",
+                     "Team owner Karl Brenner said Lukas Weber will race the second Porsche.",
+                     "GTWC")
+    assert {d for d, _, _, _ in speaking} == {"Lukas Weber"}
