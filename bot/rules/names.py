@@ -78,6 +78,7 @@ def _owner_may_hold(text: str, held: list[int]) -> bool:
 
 
 _RACING_VERBS = frozenset(WORDS["racing_verbs"])
+_DESCRIPTOR_SUFFIXES = frozenset(WORDS["descriptor_suffixes"])
 _AUXILIARY_OR_ADVERB = frozenset({"will", "would", "to", "is", "also", "again", "still", "now",
                                   "then", "himself", "herself", "s"})
 
@@ -115,6 +116,9 @@ class Names(EngineBase):
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))
             elif kind == "team":
+                if text[end:end + 1] in "-‑" and end < len(text) and folded[
+                        end + 1:end + 12].split("-")[0].split(" ")[0] in _DESCRIPTOR_SUFFIXES:
+                    continue  # "the Jaguar-powered team" is another team
                 chosen.append(Mention(start, end, TEAM, text[start:end],
                                       candidates=payload))  # type: ignore[arg-type]
             elif kind == "staff":

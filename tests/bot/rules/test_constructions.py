@@ -725,3 +725,10 @@ def test_an_owner_who_races_is_a_driver_and_one_who_speaks_is_not() -> None:
                      "Team owner Karl Brenner said Lukas Weber will race the second Porsche.",
                      "GTWC")
     assert {d for d, _, _, _ in speaking} == {"Lukas Weber"}
+
+
+def test_a_team_named_as_an_engine_or_backer_is_not_the_destination() -> None:
+    found = moves("Kiro Race Co signs Tanaka",
+                  "Kiro Race Co has signed Hiro Tanaka for next season. The Japanese driver will "
+                  "partner Lena Vogt at the Jaguar-powered team.", "Formula E")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Hiro Tanaka", "join", "Kiro Race Co")}
