@@ -732,3 +732,11 @@ def test_a_team_named_as_an_engine_or_backer_is_not_the_destination() -> None:
                   "Kiro Race Co has signed Hiro Tanaka for next season. The Japanese driver will "
                   "partner Lena Vogt at the Jaguar-powered team.", "Formula E")
     assert {(d, k, t) for d, k, t, _ in found} == {("Hiro Tanaka", "join", "Kiro Race Co")}
+
+
+def test_a_clause_that_drops_its_verb_shares_the_verb_before_it() -> None:
+    found = moves("Walkenhorst names its Bathurst drivers",
+                  "Jordan Pepper is named in the No. 34 Walkenhorst Motorsport BMW, and Niklas "
+                  "Krütten in its No. 35; their co-drivers follow later.", "Bathurst 12 Hour")
+    assert {(d, k, c) for d, k, _, c in found} == {
+        ("Jordan Pepper", "join", "34"), ("Niklas Krütten", "join", "35")}
