@@ -576,6 +576,7 @@ class Slots(EngineBase):
             if onward:
                 kind, team = MoveKind.JOIN, onward[0]
         from_context = False
+        anaphor_car: Mention | None = None
         teammates: list[Mention] = []
         if team is None:
             # The object of "joins" was a person ("joins A and B"): teammates, not a team.
@@ -593,13 +594,15 @@ class Slots(EngineBase):
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
                 team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                if team is None and generic:
+                    team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         replaced = filled.get("replaced", [None])[0]
-        car = filled.get("car", [None])[0]
+        car = filled.get("car", [anaphor_car])[0]
         if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
             kind = MoveKind.REPLACE
         moves = []

@@ -740,3 +740,13 @@ def test_a_clause_that_drops_its_verb_shares_the_verb_before_it() -> None:
                   "Krütten in its No. 35; their co-drivers follow later.", "Bathurst 12 Hour")
     assert {(d, k, c) for d, k, _, c in found} == {
         ("Jordan Pepper", "join", "34"), ("Niklas Krütten", "join", "35")}
+
+
+def test_that_car_is_the_car_named_before_with_its_team() -> None:
+    found = moves("Honda trims its GT500 line-up",
+                  "Honda will run four cars next year, and the No. 100 RAYBRIG entry is the "
+                  "one that stays unchanged. That car keeps Naoki Yamamoto and Tadasuke Makino.",
+                  "Super GT")
+    assert {(d, k, c) for d, k, _, c in found} == {
+        ("Naoki Yamamoto", "extend", "100"), ("Tadasuke Makino", "extend", "100")}
+    assert {t for _, _, t, _ in found} == {"RAYBRIG"}  # the entry as the article names it
