@@ -277,7 +277,7 @@ _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or
 # "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
-    r"(?P<words>(?:[\w'’.\-]+\s+){0,4})$")
+    r"(?P<words>(?:[\w'’.\-]+\s+){0,5})$")
 
 
 _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")

@@ -18,6 +18,7 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     _cue_between,
+    _describes_person,
     _Doc,
     _owned_make,
     _possessive,
@@ -26,6 +27,19 @@ from bot.rules.document import (
 from bot.rules.patterns import Pattern
 
 _CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
+
+
+# "Williams reserve Aitken handed debut": a role inside a team may be where the move is.
+_IN_TEAM_ROLES = frozenset({"reserve", "test", "development", "junior", "juniors", "academy"})
+
+
+def _titled_elsewhere(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Porsche Carrera Cup champion C", "Aston Martin factory driver D": the team is a title
+    the person holds, not where the sentence's move goes."""
+    if not _describes_person(doc, team, mentions):
+        return False
+    following = next(m for m in mentions if m.start >= team.end)
+    return not _IN_TEAM_ROLES & set(doc.folded[team.end:following.start].split())
 
 
 class Hedges(EngineBase):
@@ -70,7 +84,7 @@ class Hedges(EngineBase):
                           t_start: int, ceiling: int) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
                  and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
-                 and not _owned_make(doc, m)]
+                 and not _owned_make(doc, m) and not _titled_elsewhere(doc, m, mentions)]
         if not teams:
             return None
         # "A partners B in the No. 3, and Action Express enters ...": a team that is the

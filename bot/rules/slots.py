@@ -284,6 +284,8 @@ class Slots(EngineBase):
                     if following.kind == CAR and _CAR_IN_LIST.match(
                             doc.text, found[-1].end, following.start):
                         continue  # "A and B in the No. 25 and C with D in the No. 24"
+                    if following.kind == TEAM and _describes_person(doc, following, after):
+                        continue  # "and Porsche Carrera Cup champion C": C's title
                     if following.kind != PERSON:
                         break
                     previous = max((m for m in after if m.end <= following.start),

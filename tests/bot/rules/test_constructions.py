@@ -750,3 +750,12 @@ def test_that_car_is_the_car_named_before_with_its_team() -> None:
     assert {(d, k, c) for d, k, _, c in found} == {
         ("Naoki Yamamoto", "extend", "100"), ("Tadasuke Makino", "extend", "100")}
     assert {t for _, _, t, _ in found} == {"RAYBRIG"}  # the entry as the article names it
+
+
+def test_a_title_won_in_a_makes_series_is_the_drivers_not_the_destination() -> None:
+    found = moves("Kessel Racing completes its No. 74 crew",
+                  "Daniel Serra, confirmed last month for the No. 74, is joined by GT Open "
+                  "runner-up Lucas Marin and Swiss Ferrari Challenge champion Marco Pulvirenti.",
+                  "WEC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Lucas Marin", "join", "Kessel Racing"), ("Marco Pulvirenti", "join", "Kessel Racing")}
