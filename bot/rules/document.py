@@ -421,10 +421,8 @@ def _words_between(doc: _Doc, start: int, end: int) -> int:
 
 
 def _outside_asides(doc: _Doc, start: int, end: int, *, folded: bool = True) -> str:
-    """The text (folded unless asked) between two offsets, without the asides ", who ... ,"
-    inside it."""
-    source = doc.folded if folded else doc.text
-    pieces = []
+    """The text between two offsets without the asides ", who ... ," inside it."""
+    source, pieces = doc.folded if folded else doc.text, []
     position = start
     for a_start, a_end in doc.asides:
         if a_start >= position and a_end <= end:
