@@ -80,6 +80,9 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
+_CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
+
+
 class Slots(SlotFilling):
     def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
         """One move per driver and direction per sentence: the one whose team is named most
@@ -145,6 +148,23 @@ class Slots(SlotFilling):
                 break
         return left, right
 
+    def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
+                        ) -> Mention | None:
+        """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
+        epithet opening a later clause of the sentence is the sentence's first person."""
+        if doc.folded.find(" the ", max(s_start, t_start - 40), t_start) == -1:
+            return None
+        match = _CLAUSE_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        if match is None:
+            return None
+        word = match.group(1)
+        first = next((m for m in doc.by_sentence[sentence]
+                      if m.kind == PERSON and m.end <= match.start()), None)
+        if first is None or not (word in self.not_names or word.endswith("-old")):
+            return None
+        return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
+                       non_driver=first.non_driver)
+
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
@@ -199,6 +219,10 @@ class Slots(SlotFilling):
             stand_in = Mention(absolute.start(), absolute.end(), PERSON, first.value,
                                known=first.known, non_driver=first.non_driver)
             mentions = [m for m in mentions if not absolute.start() <= m.start < t_start]
+        if stand_in is None and absolute is None:
+            stand_in = self._clause_epithet(doc, sentence, s_start, t_start)
+            if stand_in is not None:
+                mentions = [m for m in mentions if not stand_in.start <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)

@@ -759,3 +759,10 @@ def test_a_title_won_in_a_makes_series_is_the_drivers_not_the_destination() -> N
                   "WEC")
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Lucas Marin", "join", "Kessel Racing"), ("Marco Pulvirenti", "join", "Kessel Racing")}
+
+
+def test_an_epithet_subject_of_a_later_clause_is_the_sentences_first_person() -> None:
+    found = moves("Ilott keeps his IndyCar seat",
+                  "Callum Ilott will stay with Juncos Hollinger Racing next year, and the Briton "
+                  "has signed for Hertz Team Jota for the endurance races.", None)
+    assert ("Callum Ilott", "join", "Hertz Team Jota", None) in found
