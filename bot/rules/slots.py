@@ -456,7 +456,7 @@ class Slots(SlotFilling):
                     teammates = [m for m in teammates if m not in drivers]
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
-                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):

@@ -766,3 +766,17 @@ def test_an_epithet_subject_of_a_later_clause_is_the_sentences_first_person() ->
                   "Callum Ilott will stay with Juncos Hollinger Racing next year, and the Briton "
                   "has signed for Hertz Team Jota for the endurance races.", None)
     assert ("Callum Ilott", "join", "Hertz Team Jota", None) in found
+
+
+def test_the_owner_of_a_decision_is_who_acts() -> None:
+    found = moves("Valdez steps up at Gresini",
+                  "Enea Bastianini had agreed to stay with Gresini Racing before Andrea "
+                  "Dovizioso's sudden decision to call time on his career.", "MotoGP")
+    assert {d for d, k, _, _ in found if k == "retire"} == {"Andrea Dovizioso"}
+
+
+def test_a_riders_team_written_as_his_title_is_the_team_he_leaves() -> None:
+    found = moves("Crutchlow to call time",
+                  "LCR Honda rider Cal Crutchlow will retire at the end of the season.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Cal Crutchlow", "retire")}
+    assert all(t and "LCR" in t for _, _, t, _ in found)
