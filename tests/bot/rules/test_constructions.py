@@ -780,3 +780,11 @@ def test_a_riders_team_written_as_his_title_is_the_team_he_leaves() -> None:
                   "LCR Honda rider Cal Crutchlow will retire at the end of the season.", "MotoGP")
     assert {(d, k) for d, k, _, _ in found} == {("Cal Crutchlow", "retire")}
     assert all(t and "LCR" in t for _, _, t, _ in found)
+
+
+def test_a_rider_who_will_ride_a_bike_for_a_team_joins_it() -> None:
+    found = moves("Vierge lands a WorldSBK ride",
+                  "Xavi Vierge will ride a Honda CBR1000RR-R for Petronas MIE Racing in 2024.",
+                  "WorldSBK")
+    assert {(d, k) for d, k, _, _ in found} == {("Xavi Vierge", "join")}
+    assert all(t and "MIE" in t for _, _, t, _ in found)
