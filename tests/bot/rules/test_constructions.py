@@ -788,3 +788,11 @@ def test_a_rider_who_will_ride_a_bike_for_a_team_joins_it() -> None:
                   "WorldSBK")
     assert {(d, k) for d, k, _, _ in found} == {("Xavi Vierge", "join")}
     assert all(t and "MIE" in t for _, _, t, _ in found)
+
+
+def test_leaving_a_championship_is_leaving_the_team_raced_for_there() -> None:
+    found = moves("Tänak to quit rallying for circuit racing",
+                  "Ott Tänak will leave the World Rally Championship at the end of the season "
+                  "to race touring cars. Hyundai Motorsport will name his successor in "
+                  "November.", "WRC")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Ott Tänak", "leave", "Hyundai Motorsport")}
