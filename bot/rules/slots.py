@@ -148,6 +148,22 @@ class Slots(SlotFilling):
                 break
         return left, right
 
+    @staticmethod
+    def _respectively(doc: _Doc, mentions: list[Mention], drivers: list[Mention],
+                      team: Mention | None, c_right: int) -> dict[int, Mention]:
+        """"A and B are staying at Ducati and Kawasaki respectively": each driver his team."""
+        if team is None or len(drivers) < 2 or \
+                doc.folded.find("respectively", team.end, c_right + 20) == -1:
+            return {}
+        teams = [team]
+        for mention in mentions:
+            if mention.start > teams[-1].end and mention.kind == TEAM and _coordinated(
+                    doc.text[teams[-1].end:mention.start]):
+                teams.append(mention)
+        if len(teams) != len(drivers):
+            return {}
+        return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
+
     def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
                         ) -> Mention | None:
         """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
@@ -473,10 +489,11 @@ class Slots(SlotFilling):
         if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
             kind = MoveKind.REPLACE
         moves = []
+        teams = self._respectively(doc, mentions, drivers, team, c_right)
         for driver in drivers:
             moves.append(RawMove(
                 kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
-                trigger=(t_start, t_end), pattern=pattern, team=team,
+                trigger=(t_start, t_end), pattern=pattern, team=teams.get(id(driver), team),
                 team_from_context=from_context,
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,

@@ -796,3 +796,11 @@ def test_leaving_a_championship_is_leaving_the_team_raced_for_there() -> None:
                   "to race touring cars. Hyundai Motorsport will name his successor in "
                   "November.", "WRC")
     assert {(d, k, t) for d, k, t, _ in found} == {("Ott Tänak", "leave", "Hyundai Motorsport")}
+
+
+def test_respectively_pairs_each_driver_with_his_own_team() -> None:
+    found = moves("Grid settles for 2025",
+                  "Scott Dixon and Alex Palou will stay with Chip Ganassi Racing and Team "
+                  "Penske respectively next season.", "IndyCar")
+    assert {(d, t) for d, _, t, _ in found} == {
+        ("Scott Dixon", "Chip Ganassi Racing"), ("Alex Palou", "Team Penske")}
