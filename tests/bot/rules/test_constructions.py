@@ -804,3 +804,11 @@ def test_respectively_pairs_each_driver_with_his_own_team() -> None:
                   "Penske respectively next season.", "IndyCar")
     assert {(d, t) for d, _, t, _ in found} == {
         ("Scott Dixon", "Chip Ganassi Racing"), ("Alex Palou", "Team Penske")}
+
+
+def test_a_headline_team_back_with_its_drivers_keeps_them_and_its_short_name_is_known() -> None:
+    found = moves("Lazarus back with Kimura and Neri for the Sprint Cup",
+                  "Silver Cup runners-up Lazarus Corse return to the GT World Challenge Europe "
+                  "with Takeshi Kimura and Fabrizio Neri.", "GTWC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Takeshi Kimura", "extend", "Lazarus Corse"), ("Fabrizio Neri", "extend", "Lazarus Corse")}
