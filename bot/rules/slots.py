@@ -10,13 +10,10 @@ from bot.models import MoveKind, Status
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
-    _DENIALS,
     _FUTURE_MARKERS,
     _NOUN_USE,
     _NUMBER_WORDS,
-    _OWN_REPORT_VERBS,
     _PAST_VERBS,
-    _PRONOUNS,
     _SEAT_VERBS,
     PERSON,
     SERIES,
@@ -30,7 +27,6 @@ from bot.rules.document import (
     _Doc,
     _is_past_tense,
     _is_state_now,
-    _is_state_verb,
     _outside_asides,
     _team_rank,
     _with_epithet,
@@ -51,33 +47,7 @@ def _counted(doc: _Doc, position: int) -> bool:
                for word in before)
 
 
-def _ends_with_and(gap: str) -> bool:
-    """"... for a second season and": an object phrase closed by "and" (no new subject)."""
-    words = gap.split()
-    return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
-
-
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
-
-
-def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
-    """"X has confirmed he will join", "X denied that she is leaving": the pronoun right after
-    the subject's own speech verb is the subject. ("X said he will be driving for Y" tells
-    where he is, maybe already: no news of a move.)"""
-    if len(gap) < 2 or gap[-1] not in _PRONOUNS:
-        return False
-    verb = next((w for w in verb_phrase
-                 if w not in _AUXILIARIES and w not in ("be", "been", "being", "to")), "")
-    if _is_state_verb(verb):
-        return False
-    reporting = [w for w in gap[:-1] if w != "that"]
-    return bool(reporting) and all(w in _OWN_REPORT_VERBS or w in _DENIALS for w in reporting)
-
-
-def _an_entry(doc: _Doc, mention: Mention) -> bool:
-    """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
-    named = sum(c.how in ("name", "alias") for c in mention.candidates)
-    return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
