@@ -812,3 +812,14 @@ def test_a_headline_team_back_with_its_drivers_keeps_them_and_its_short_name_is_
                   "with Takeshi Kimura and Fabrizio Neri.", "GTWC")
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Takeshi Kimura", "extend", "Lazarus Corse"), ("Fabrizio Neri", "extend", "Lazarus Corse")}
+
+
+def test_the_drivers_of_a_car_shown_at_its_launch_are_not_news() -> None:
+    assert not moves("Sauber shows its colours",
+                     "Sauber has revealed the livery of its new C45, which Nico Hülkenberg and "
+                     "Gabriel Bortoleto will race this season.", "F1")
+    # The same verb, with no car being shown, places them.
+    assert {d for d, _, _, _ in moves(
+        "Sauber settles its line-up",
+        "Nico Hülkenberg and Gabriel Bortoleto will race for Sauber next season.", "F1")} == {
+        "Nico Hülkenberg", "Gabriel Bortoleto"}
