@@ -823,3 +823,21 @@ def test_the_drivers_of_a_car_shown_at_its_launch_are_not_news() -> None:
         "Sauber settles its line-up",
         "Nico Hülkenberg and Gabriel Bortoleto will race for Sauber next season.", "F1")} == {
         "Nico Hülkenberg", "Gabriel Bortoleto"}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Marquez injury update", "Marc Márquez will miss the next round after breaking his left "
+                              "hand in a crash in practice."),
+    ("Penske's pairing", "The team currently fields Scott McLaughlin and Will Power in its No. 3 "
+                         "and No. 12 cars."),
+])
+def test_a_side_or_the_way_things_are_now_is_no_move(title: str, sentence: str) -> None:
+    assert not moves(title, sentence, "IndyCar")
+
+
+def test_a_relative_clause_ending_the_sentence_is_an_aside() -> None:
+    found = moves("Andretti signs Ericsson",
+                  "Andretti Global has retained Kyle Kirkwood and signed Marcus Ericsson from "
+                  "Ganassi to replace Romain Grosjean, who is concentrating on his Lamborghini "
+                  "hypercar programme.", "IndyCar")
+    assert not {t for _, _, t, _ in found if t and "Lamborghini" in t}
