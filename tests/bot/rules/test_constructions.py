@@ -841,3 +841,19 @@ def test_a_relative_clause_ending_the_sentence_is_an_aside() -> None:
                   "Ganassi to replace Romain Grosjean, who is concentrating on his Lamborghini "
                   "hypercar programme.", "IndyCar")
     assert not {t for _, _, t, _ in found if t and "Lamborghini" in t}
+
+
+def test_what_had_been_signed_before_the_story_is_history() -> None:
+    found = moves("Bottas returns to Mercedes as reserve",
+                  "Valtteri Bottas will be Mercedes' reserve driver in 2025. The Finn raced for "
+                  "Sauber from 2022 to 2024 and had signed to drive a Cadillac in IMSA this year.",
+                  "F1")
+    assert not {t for _, _, t, _ in found if t and "Cadillac" in t}
+
+
+def test_a_participle_after_the_comma_has_the_clauses_subject() -> None:
+    found = moves("Rasmussen joins Ed Carpenter Racing",
+                  "Christian Rasmussen will join Ed Carpenter Racing next season. The Dane will "
+                  "drive the No. 20 Chevrolet that Alexander Rossi currently races, completing a "
+                  "line-up with Santino Ferrucci.", "IndyCar")
+    assert {d for d, _, _, _ in found} == {"Christian Rasmussen"}
