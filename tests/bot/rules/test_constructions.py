@@ -857,3 +857,11 @@ def test_a_participle_after_the_comma_has_the_clauses_subject() -> None:
                   "drive the No. 20 Chevrolet that Alexander Rossi currently races, completing a "
                   "line-up with Santino Ferrucci.", "IndyCar")
     assert {d for d, _, _, _ in found} == {"Christian Rasmussen"}
+
+
+def test_an_earlier_arrival_told_later_in_the_past_is_where_he_comes_from() -> None:
+    found = moves("Mir lands at LCR",
+                  "Joan Mir will ride for LCR Honda next season. The Spaniard joined Gresini "
+                  "Racing this year after Suzuki's withdrawal and has scored two podiums.",
+                  "MotoGP")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Joan Mir", "join", "LCR Honda")}
