@@ -865,3 +865,12 @@ def test_an_earlier_arrival_told_later_in_the_past_is_where_he_comes_from() -> N
                   "Racing this year after Suzuki's withdrawal and has scored two podiums.",
                   "MotoGP")
     assert {(d, k, t) for d, k, t, _ in found} == {("Joan Mir", "join", "LCR Honda")}
+
+
+def test_a_driver_driving_a_teams_car_and_one_not_returning() -> None:
+    found = moves("Kenseth to open the season with Legacy",
+                  "Matt Kenseth will start his season in the Daytona 500, driving Legacy Motor "
+                  "Club's No. 42 Toyota, with Noah Gragson not returning to the team after this "
+                  "season.", "NASCAR Cup")
+    assert {(d, k, c) for d, k, _, c in found} >= {("Matt Kenseth", "join", "42")}
+    assert ("Noah Gragson", "leave") in {(d, k) for d, k, _, _ in found}
