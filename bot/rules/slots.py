@@ -454,9 +454,12 @@ class Slots(SlotFilling):
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
-        if team is None and kind is MoveKind.LEAVE and focus is not None and any(
+        if team is None and focus is not None and (
+                kind is MoveKind.LEAVE or (kind is MoveKind.JOIN and "return" in doc.folded[
+                    t_start:t_end])) and any(
                 m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
-            # "Rovanperä will leave the World Rally Championship": the team he races for there
+            # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
+            # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []

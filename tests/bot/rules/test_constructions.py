@@ -874,3 +874,11 @@ def test_a_driver_driving_a_teams_car_and_one_not_returning() -> None:
                   "season.", "NASCAR Cup")
     assert {(d, k, c) for d, k, _, c in found} >= {("Matt Kenseth", "join", "42")}
     assert ("Noah Gragson", "leave") in {(d, k) for d, k, _, _ in found}
+
+
+def test_returning_to_a_championship_is_returning_to_the_team_raced_for_there() -> None:
+    found = moves("Lorenzo to make Barcelona wildcard start for Yamaha",
+                  "Jorge Lorenzo will return to MotoGP as a wildcard at the Catalan Grand Prix, "
+                  "riding a fourth factory M1.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Jorge Lorenzo", "join")}
+    assert all(t and "Yamaha" in t for _, _, t, _ in found)
