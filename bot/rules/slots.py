@@ -456,7 +456,7 @@ class Slots(SlotFilling):
                     from_context = True
         if team is None and focus is not None and (
                 kind is MoveKind.LEAVE or (kind is MoveKind.JOIN and "return" in doc.folded[
-                    t_start:t_end])) and any(
+                    t_start:t_end] and focus.start < doc.title_end)) and any(
                 m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
             # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
             # MotoGP as a wildcard": the team he races for there
