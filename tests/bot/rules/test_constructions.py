@@ -889,3 +889,12 @@ def test_not_returning_to_the_car_named_before_is_leaving_its_team() -> None:
                   "Christopher Bell will drive Joe Gibbs Racing's No. 20 Toyota next season. "
                   "Erik Jones will not return to the car next year.", "NASCAR Cup")
     assert ("Erik Jones", "leave", "Joe Gibbs Racing", "20") in found
+
+
+def test_a_later_mention_with_only_the_articles_team_joins_the_named_move() -> None:
+    found = moves("Red Bull swaps Hadjar and Tsunoda",
+                  "Red Bull Racing has promoted Isack Hadjar to its senior team, with Yuki "
+                  "Tsunoda sent back to Racing Bulls. Tsunoda lines up alongside Arvid Lindblad.",
+                  "F1")
+    assert {(d, t) for d, k, t, _ in found if d == "Yuki Tsunoda"} == {
+        ("Yuki Tsunoda", "Racing Bulls")}
