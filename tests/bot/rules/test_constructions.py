@@ -898,3 +898,10 @@ def test_a_later_mention_with_only_the_articles_team_joins_the_named_move() -> N
                   "F1")
     assert {(d, t) for d, k, t, _ in found if d == "Yuki Tsunoda"} == {
         ("Yuki Tsunoda", "Racing Bulls")}
+
+
+def test_the_object_pronoun_of_a_teams_verb_is_the_person_named_before() -> None:
+    found = moves("Hyundai reshuffles",
+                  "Ott Tänak will not contest next season's championship. Hyundai Motorsport has "
+                  "released him from the final year of his contract.", "WRC")
+    assert ("Ott Tänak", "leave", "Hyundai Motorsport") in {(d, k, t) for d, k, t, _ in found}
