@@ -920,3 +920,11 @@ def test_a_retention_before_a_colon_is_not_the_newcomers() -> None:
                   "Inception Racing returns with two of its drivers unchanged: Brendan Iribe and "
                   "Ollie Millroy are joined by newcomer Frederik Schandorff.", "ELMS")
     assert ("Frederik Schandorff", "join") in {(d, k) for d, k, _, _ in found}
+
+
+def test_a_step_into_a_new_championship_with_the_same_team_is_a_join() -> None:
+    found = moves("Acosta steps up with Tech3",
+                  "Pedro Acosta will step up to MotoGP next year with Tech3, staying with Tech3 "
+                  "after two seasons in its Moto2 team.", "MotoGP")
+    assert {d for d, _, _, _ in found} == {"Pedro Acosta"}
+    assert {k for _, k, _, _ in found} <= {"join", "promote"}  # an arrival, not a stay
