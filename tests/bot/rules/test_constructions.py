@@ -928,3 +928,17 @@ def test_a_step_into_a_new_championship_with_the_same_team_is_a_join() -> None:
                   "after two seasons in its Moto2 team.", "MotoGP")
     assert {d for d, _, _, _ in found} == {"Pedro Acosta"}
     assert {k for _, k, _, _ in found} <= {"join", "promote"}  # an arrival, not a stay
+
+
+def test_a_bike_ridden_for_a_team_is_not_the_team() -> None:
+    found = moves("Rabat finds a home",
+                  "Tito Rabat will ride a Kawasaki for Puccetti Racing next season.", "WorldSBK")
+    assert {(d, k) for d, k, _, _ in found} == {("Tito Rabat", "join")}
+    assert all("Puccetti" in (t or "") for _, _, t, _ in found)
+
+
+def test_a_car_driven_by_someone_is_whose_car_it_has_been() -> None:
+    found = moves("Feeney steps up at Triple Eight",
+                  "Broc Feeney will join the main game in 2022, taking over the Red Bull Ampol "
+                  "Commodore driven by seven-time champion Jamie Whincup.", "Supercars")
+    assert "Jamie Whincup" not in {d for d, k, _, _ in found if k == "join"}
