@@ -207,11 +207,13 @@ class Slots(SlotFilling):
                 # "were promoted to the top step", "moved up to second", "joined Larson in
                 # the top five"
                 return []
-        if any(pattern.kind is MoveKind.RETIRE for pattern in patterns) and any(
+        if (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
+                doc.folded.startswith("leaving ", t_start)) and any(
                 s_start <= c_start < s_end and not _counted(doc, c_start)
                 for c_start, _ in doc.cues.get("race_result", ())):
-            # "Palou wins at Laguna Seca as Herta retires": a DNF. ("retired after 97 race
-            # wins" counts a career, not a race.)
+            # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
+            # leaving Williams with a repair job". ("retired after 97 race wins" counts a
+            # career, not a race.)
             return []
         first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
@@ -431,7 +433,9 @@ class Slots(SlotFilling):
                             for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
         for c_start, c_end in doc.cues.get("programme", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3 and \
+            if t_end <= c_start < s_end and (len(doc.folded[t_end:c_start].split()) <= 3 or any(
+                    doc.folded[m.end:c_start].split()[:1] in (["to"], ["into"], ["in"]) and
+                    len(doc.folded[m.end:c_start].split()) <= 3 for m in drivers)) and \
                     not any(m.kind == PERSON and 0 <= m.start - c_end <= 12 for m in drivers):
                 # "has joined the Mercedes junior programme": no seat. ("promoted academy
                 # driver Colapinto": the programme describes the driver.)

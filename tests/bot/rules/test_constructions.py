@@ -942,3 +942,14 @@ def test_a_car_driven_by_someone_is_whose_car_it_has_been() -> None:
                   "Broc Feeney will join the main game in 2022, taking over the Red Bull Ampol "
                   "Commodore driven by seven-time champion Jamie Whincup.", "Supercars")
     assert "Jamie Whincup" not in {d for d, k, _, _ in found if k == "join"}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Ferrari's new junior",
+     "Ferrari has signed 16-year-old Tuukka Taponen to its driver academy."),
+    ("Sargeant out in Q1",
+     "Logan Sargeant crashed out of qualifying, leaving Williams with a heavy repair job."),
+])
+def test_an_academy_place_or_a_crash_that_leaves_a_team_short_is_no_move(
+        title: str, sentence: str) -> None:
+    assert not moves(title, sentence, "F1")
