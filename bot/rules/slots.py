@@ -194,9 +194,14 @@ class Slots(SlotFilling):
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
             return []  # a race, not a seat; or "the move is off"
-        if _cue_between(doc, "car_launch", s_start, t_start) and _RELATIVE_ASIDE.search(
-                doc.text, max(s_start, t_start - 80), t_start):
-            return []  # "the livery of its new car, which A and B will race": who races it
+        if any(s_start <= c_start and c_end <= t_start and (
+                (len(doc.folded[c_end:t_start].split()) <= 6 and
+                 not {":", ";"} & set(doc.text[c_end:t_start])) or _RELATIVE_ASIDE.search(
+                    doc.text, max(s_start, t_start - 80), t_start))
+                for c_start, c_end in doc.cues.get("car_launch", ())):
+            # "the livery of its new car, which A and B will race", "the livery A and B race
+            # in Singapore": who races the car shown, not who is new
+            return []
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (

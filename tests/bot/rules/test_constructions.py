@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import Article
+from bot.models import Article, Status
 from bot.rules import extract
 from bot.rules.patterns import expand
 
@@ -953,3 +953,16 @@ def test_a_car_driven_by_someone_is_whose_car_it_has_been() -> None:
 def test_an_academy_place_or_a_crash_that_leaves_a_team_short_is_no_move(
         title: str, sentence: str) -> None:
     assert not moves(title, sentence, "F1")
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Wolff on Antonelli",
+     "Toto Wolff said Kimi Antonelli is ready to join Mercedes whenever the team needs him."),
+    ("RB media day", "Yuki Tsunoda joined Daniel Ricciardo at the RB media day in Milan."),
+    ("Livery vote",
+     "Williams fans will choose the livery Alex Albon and Logan Sargeant race in Austin."),
+])
+def test_readiness_an_event_or_a_teams_fans_choosing_is_no_move(title: str, sentence: str) -> None:
+    found = extract(Article(entry_id="c", title=title, summary=sentence, series="F1",
+                            published=DATE)).moves
+    assert not [m for m in found if m.status is Status.CONFIRMED]
