@@ -277,7 +277,7 @@ _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or
 # "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
-    r"(?P<words>(?:[\w'’.\-]+\s+){0,4})$")
+    r"(?P<words>(?:[\w'’.\-]+\s+){0,5})$")
 
 
 _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")
@@ -420,15 +420,15 @@ def _words_between(doc: _Doc, start: int, end: int) -> int:
     return len(doc.folded[start:end].split())
 
 
-def _outside_asides(doc: _Doc, start: int, end: int) -> str:
-    """The folded text between two offsets, without the asides ", who ... ," inside it."""
-    pieces = []
+def _outside_asides(doc: _Doc, start: int, end: int, *, folded: bool = True) -> str:
+    """The text between two offsets without the asides ", who ... ," inside it."""
+    source, pieces = doc.folded if folded else doc.text, []
     position = start
     for a_start, a_end in doc.asides:
         if a_start >= position and a_end <= end:
-            pieces.append(doc.folded[position:a_start])
+            pieces.append(source[position:a_start])
             position = a_end
-    pieces.append(doc.folded[position:end])
+    pieces.append(source[position:end])
     return " ".join(pieces)
 
 
