@@ -80,12 +80,6 @@ class FeedStore(Protocol):
         poll's articles, marked processed in the same transaction."""
         ...
 
-    async def record_polls(self, polls: Sequence[tuple[int, FetchResult]], now: datetime, *,
-                           max_failures: int = 10) -> set[int]:
-        """`record_poll` for many polls that stored no articles, in one transaction; the ids
-        of the feeds it disabled."""
-        ...
-
     async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
                                 lease_seconds: int, now: datetime) -> set[int]:
         """Extend the worker's leases on feeds it is still polling; the ids it still held."""

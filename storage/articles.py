@@ -131,9 +131,12 @@ class ArticleStorage(StoreBase):
     async def ingest_polls(self, polls: Sequence[PollToIngest], now: datetime, *,
                            max_failures: int = MAX_FAILURES) -> list[IngestedPoll]:
         """`bot.ports.ArticleStore.ingest_polls`: `ingest_poll` for several polls in one
-        transaction. Their articles go in as one multi-row INSERT and the finished polls
-        are recorded with one read of their feeds, as `record_polls` does: a first poll's
-        fixed cost (the transaction, the feed's row) is shared by every poll in the group."""
+        transaction. Their articles go in as one multi-row INSERT, and the finished polls
+        are recorded with one read of their feeds' rows and an executemany UPDATE: a poll's
+        fixed cost (the transaction, its feed's row) is shared by the group. Polls that
+        stored nothing (304s) come here too, with no entries."""
+        if not polls:
+            return []
         now = utc(now)
         rows: list[tuple[int, str, Article, bool]] = []
         extractions: dict[tuple[int, str], Extraction | None] = {}

@@ -203,16 +203,6 @@ class FeedStorage(StoreBase):
         return released
 
     @translate_errors
-    async def record_polls(self, polls: Sequence[tuple[int, FetchResult]], now: datetime, *,
-                           max_failures: int = MAX_FAILURES) -> set[int]:
-        """`record_poll` for many polls that stored no articles, in one transaction (the
-        pipeline's group commit); returns the ids of the feeds this disabled."""
-        if not polls:
-            return set()
-        async with self._write() as connection:
-            return await record_polls(connection, polls, utc(now), max_failures=max_failures)
-
-    @translate_errors
     async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
                           new_entries: int = 0, max_failures: int = MAX_FAILURES,
                           alerts: int = 0, processed: Collection[int] = ()) -> bool:
