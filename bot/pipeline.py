@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -96,7 +96,8 @@ class Pipeline:
         # in the next.
         self._queued: list[tuple[PollToIngest, asyncio.Future[IngestedPoll]]] = []
         self._group_size = max(1, concurrency // 2)
-        self._group_full = asyncio.Event()
+        self._group_full = asyncio.Event()  # the group is as large as it will get soon
+        self._busy = 0  # polls holding a slot: fetching, parsing, or queued here
         self._recorder: asyncio.Task[None] | None = None
         # The database failure the last cycle met, if any (reports say "database
         # unavailable" for the feeds it cost): the caller logs an outage once, not per feed.
@@ -193,7 +194,7 @@ class Pipeline:
         host = (urlsplit(feed.url).hostname or "").lower()
         host_slots = self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host))
         try:
-            async with host_slots, self._slots:
+            async with host_slots, self._slots, self._occupied():
                 return await self._poll(feed)
         except asyncio.CancelledError:
             # Shutting down: hand the feed back so another worker polls it now.
@@ -244,7 +245,7 @@ class Pipeline:
         recorded, and read by the rules engine, without an alert (the feed is not primed)."""
         articles = tuple(replace(a, feed_id=feed.id, series=feed.series,
                                  source=feed.title or a.source) for a in result.articles)
-        async with self._slots:
+        async with self._slots, self._occupied():
             return await self._ingest(feed, replace(result, articles=articles))
 
     async def _ingest(self, feed: Feed, result: FetchResult) -> PollReport:
@@ -308,20 +309,18 @@ class Pipeline:
         alone on a quiet worker, dozens at a time on a busy one."""
         done: asyncio.Future[IngestedPoll] = asyncio.get_running_loop().create_future()
         self._queued.append(((feed_id, entries, result), done))
-        if len(self._queued) >= self._group_size:
-            self._group_full.set()
+        self._check_group()
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_queued(), name="record-polls")
         return await done
 
     async def _record_queued(self) -> None:
         while self._queued:
-            if (len(self._queued) < self._group_size
-                    and any(entries for (_, entries, _), _ in self._queued)
-                    and len(self._held) > len(self._queued)):
-                # First polls arrive one parse apart: wait a moment for more of those on
-                # the way. (304s come fast enough to group by themselves.)
+            if any(entries for (_, entries, _), _ in self._queued):
+                # First polls arrive one parse apart: wait a moment for those on the way,
+                # the polls still fetching or parsing. (304s group by themselves.)
                 self._group_full.clear()
+                self._check_group()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(GROUP_LINGER_SECONDS):
                         await self._group_full.wait()
@@ -333,6 +332,21 @@ class Pipeline:
                     done.cancel()
                 self._queued = []
                 raise
+
+    @contextlib.asynccontextmanager
+    async def _occupied(self) -> AsyncIterator[None]:
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            self._check_group()
+
+    def _check_group(self) -> None:
+        """Wake the recorder once its group is full, or no poll still on the way can join."""
+        if self._queued and (len(self._queued) >= self._group_size
+                             or len(self._queued) >= self._busy):
+            self._group_full.set()
 
     async def _write_group(self, group: list[tuple[PollToIngest, asyncio.Future[IngestedPoll]]]
                            ) -> None:
