@@ -454,9 +454,13 @@ class Slots(SlotFilling):
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
+        if team is None and kind is MoveKind.LEAVE and \
+                doc.folded[t_end:t_end + 9].strip().startswith("the car"):
+            # "Kurt Busch will not return to the car next year": the car named before
+            team, anaphor_car = self._car_named_before(doc, t_end, t_end + 9, the_car_too=True)
         if team is None and focus is not None and (
                 kind is MoveKind.LEAVE or (kind is MoveKind.JOIN and "return" in doc.folded[
-                    t_start:t_end])) and any(
+                    t_start:t_end] and focus.start < doc.title_end)) and any(
                 m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
             # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
             # MotoGP as a wildcard": the team he races for there

@@ -882,3 +882,10 @@ def test_returning_to_a_championship_is_returning_to_the_team_raced_for_there() 
                   "riding a fourth factory M1.", "MotoGP")
     assert {(d, k) for d, k, _, _ in found} == {("Jorge Lorenzo", "join")}
     assert all(t and "Yamaha" in t for _, _, t, _ in found)
+
+
+def test_not_returning_to_the_car_named_before_is_leaving_its_team() -> None:
+    found = moves("Bell takes over the No. 20",
+                  "Christopher Bell will drive Joe Gibbs Racing's No. 20 Toyota next season. "
+                  "Erik Jones will not return to the car next year.", "NASCAR Cup")
+    assert ("Erik Jones", "leave", "Joe Gibbs Racing", "20") in found
