@@ -176,10 +176,12 @@ class SlotFilling(EngineBase):
                 # another clause is not the verb's object.
                 return []
             found = [mention]
-            if want == TEAM and mention.candidates and all(
-                    c.how in ("sponsor", "manufacturer") for c in mention.candidates):
-                # "a Dallara-Honda ride ... with Meyer Shank Racing": the team's own name, when
-                # it follows in the clause, says more than a maker's.
+            if want == TEAM and ((mention.candidates and all(
+                    c.how in ("sponsor", "manufacturer") for c in mention.candidates)) or
+                    doc.folded[t_end:mention.start].split()[-1:] in (["a"], ["an"])):
+                # "a Dallara-Honda ride ... with Meyer Shank Racing", "will ride a Ducati for
+                # Pramac": the team's own name, when it follows in the clause, says more than
+                # a maker's.
                 for later in after[position + 1:]:
                     if later.kind == PERSON:
                         break
