@@ -376,3 +376,41 @@ def test_markup_in_entries_is_reduced_to_text_without_feedparsers_sanitiser() ->
     (article,) = parse(body).articles
     assert article.summary == "Rossi joins Ganassi."
     assert article.url == "https://racing.example/2024/rossi"  # the entry link is resolved
+
+
+# ----- feedparser's URL joins, remembered -----------------------------------------------------
+
+def atom_with_bases(feed_base: str, entry_bases: list[str]) -> bytes:
+    entries = "".join(
+        f'<entry xml:base="{base}"><id>e{n}</id><title>Story {n}</title>'
+        f'<link href="story-{n}.html"/><updated>2024-01-10T10:00:00Z</updated></entry>'
+        for n, base in enumerate(entry_bases))
+    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" '
+            f'xml:base="{feed_base}"><title>Bases</title>{entries}</feed>').encode()
+
+
+def test_remembered_joins_resolve_every_entry_against_its_own_base() -> None:
+    import feedparser.mixin
+
+    joins = feedparser.mixin.make_safe_absolute_uri
+    assert hasattr(joins, "cache_info"), "feeds.parse no longer speeds up feedparser's joins"
+    hits = joins.cache_info().hits
+    for origin, path in (("https://a.example", "/news/"), ("https://b.example", "/other/")):
+        body = atom_with_bases(origin + path, ["2024/", "/archive/", "https://c.example/x/"])
+        [first, second, third] = parse(body, content_type="application/atom+xml").articles
+        assert first.url == f"{origin}{path}2024/story-0.html"
+        assert second.url == f"{origin}/archive/story-1.html"
+        assert third.url == "https://c.example/x/story-2.html"
+    assert joins.cache_info().hits > hits  # the same joins again: answered from memory
+
+
+def test_a_long_base_is_joined_but_not_remembered() -> None:
+    import feedparser.mixin
+
+    joins = feedparser.mixin.make_safe_absolute_uri
+    joins.cache_clear()
+    long_base = "https://a.example/" + "d/" * 1500
+    [article] = parse(atom_with_bases(long_base, [""]),
+                      content_type="application/atom+xml").articles
+    assert article.url == long_base + "story-0.html"
+    assert joins.cache_info().currsize == 0  # every join of this feed involved the long base
