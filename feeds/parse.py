@@ -78,17 +78,16 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!docty
 _MEMO_CHARS = 2048
 
 
-def _memoised(join: Callable[[str, str | None], str]) -> Callable[..., str]:
-    """`join(base, relative)` with its answers remembered: it must be a pure function."""
+def _memoised(join: Callable[..., str]) -> Callable[..., str]:
+    """`join` with its answers remembered: it must be a pure function of its strings."""
     remembered = functools.lru_cache(maxsize=256)(join)
 
     @functools.wraps(join)
-    def memoised(base: str, relative: str | None = None) -> str:
-        # (Called once or twice for every element of every feed: kept cheap.)
-        if (type(base) is str and (relative is None or type(relative) is str)
-                and len(base) + len(relative or "") <= _MEMO_CHARS):
-            return remembered(base, relative)
-        return join(base, relative)
+    def memoised(*args: Any) -> str:
+        if all(isinstance(a, str) or a is None for a in args) and sum(
+                len(a) for a in args if a) <= _MEMO_CHARS:
+            return remembered(*args)
+        return join(*args)
 
     memoised.cache_info = remembered.cache_info  # type: ignore[attr-defined]
     memoised.cache_clear = remembered.cache_clear  # type: ignore[attr-defined]
