@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import calendar
 import codecs
-import functools
 import hashlib
 import json
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -19,8 +18,6 @@ from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXParseException
 
 import feedparser
-import feedparser.mixin
-import feedparser.urls
 from feedparser.encodings import convert_to_utf8
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 from selectolax.lexbor import LexborHTMLParser
@@ -71,43 +68,6 @@ _JSON_TYPES = ("application/feed+json", "application/json")
 _JSON_FEED_VERSION = "https://jsonfeed.org/version/1"
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
                          re.IGNORECASE | re.DOTALL)
-
-
-# Longest pair of URLs a join is remembered for: a feed's own xml:base values are short; a
-# hostile one must not make the cache hold megabytes.
-_MEMO_CHARS = 2048
-
-
-def _memoised(join: Callable[..., str]) -> Callable[..., str]:
-    """`join` with its answers remembered: it must be a pure function of its strings."""
-    remembered = functools.lru_cache(maxsize=256)(join)
-
-    @functools.wraps(join)
-    def memoised(*args: Any) -> str:
-        if all(isinstance(a, str) or a is None for a in args) and sum(
-                len(a) for a in args if a) <= _MEMO_CHARS:
-            return remembered(*args)
-        return join(*args)
-
-    memoised.cache_info = remembered.cache_info  # type: ignore[attr-defined]
-    memoised.cache_clear = remembered.cache_clear  # type: ignore[attr-defined]
-    return memoised
-
-
-def _memoise_feedparser_joins() -> None:
-    """feedparser tracks xml:base on every element it opens, with a urljoin of the same two
-    strings (the feed's address, twice) for almost every element of a feed: a fifth of its
-    time on a typical feed, measured. Both joins are pure functions of their arguments
-    (urllib's urljoin and a check against feedparser's constant list of URI schemes), so
-    remembering their answers changes nothing else. Only the names feedparser's parser
-    calls are replaced, and only while they are still feedparser's own functions."""
-    for name in ("make_safe_absolute_uri", "_urljoin"):
-        current = getattr(feedparser.mixin, name, None)
-        if current is not None and current is getattr(feedparser.urls, name, None):
-            setattr(feedparser.mixin, name, _memoised(current))
-
-
-_memoise_feedparser_joins()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
