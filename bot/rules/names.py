@@ -77,6 +77,43 @@ def _owner_may_hold(text: str, held: list[int]) -> bool:
     return False
 
 
+# Where an owner's "'s" may end a match of _OWNER, and the characters its name run is made of.
+_OWNER_MARK = re.compile(r"['’]s(?=\s)")
+_OWNER_START = re.compile(rf"[{_UPPER}]")
+
+
+def _run_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"  # what [\w\-] matches
+
+
+def _owner_matches(text: str) -> list[re.Match[str]]:
+    """What `_OWNER.finditer(text)` finds, without trying every position of the text.
+
+    A match is a run of at most four words of [\w-] (with spaces or tabs between) that ends
+    at an "'s" before a space; it holds no apostrophe, so each "'s" ends at most one match, and
+    only the four words before it can start one. There the leftmost start that matches is the
+    one finditer takes."""
+    found = []
+    for mark in _OWNER_MARK.finditer(text):
+        end = mark.start()
+        low = end
+        for _ in range(4):
+            while low > 0 and _run_char(text[low - 1]):
+                low -= 1
+            blank = low
+            while blank > 0 and text[blank - 1] in " \t":
+                blank -= 1
+            if blank == low or blank == 0 or not _run_char(text[blank - 1]):
+                break
+            low = blank
+        for start in _OWNER_START.finditer(text, low, end):
+            match = _OWNER.match(text, start.start())
+            if match is not None:
+                found.append(match)
+                break
+    return found
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     position = start - 1
     while position >= 0 and text[position] in " \t":
@@ -250,12 +287,14 @@ class Names(EngineBase):
         """"Rowe's BMW", "Gruppe M's No. 999": whoever owns a car is its team, even a team
         no list knows. A make or a car number owned by a name makes that name a team."""
         owners: list[Mention] = []
+        if "'s" not in text and "’s" not in text:
+            return owners  # nobody owns anything
         held = sorted([start for start, _, _ in cars] + [
             m.start for m in chosen
             if m.kind == TEAM and any(c.how == "manufacturer" for c in m.candidates)])
         if not held or not _owner_may_hold(text, held):
             return owners
-        for match in _OWNER.finditer(text):
+        for match in _owner_matches(text):
             start, end = match.span(1)
             if mask.find(1, start, end) != -1:
                 continue
