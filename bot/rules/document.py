@@ -501,17 +501,24 @@ _MODEL_STOP = WORDS["model_stops"]
 _COUNT_WORDS = WORDS["count_words"]
 
 
+_CREW_WORDS = ("crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
+
+
 def _is_make(doc: _Doc, mention: Mention) -> bool:
     """"two Porsche 911 GT3 Rs", "its Ferrari 499P", "a second Aston Martin Vantage GT3": a
     make naming a car, not a team."""
     after = doc.folded[mention.end:mention.end + 24].split()[:2]
-    before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
-    if after and after[0] not in _MODEL_STOP and any(
-            any(ch.isdigit() for ch in word) and not _YEAR_WORD.fullmatch(word)
-            for word in after):
+    if not after:
+        return False
+    # (A word of letters alone holds no digit: most words are done with at the first test.)
+    if after[0] not in _MODEL_STOP and any(
+            not word.isalpha() and any(ch.isdigit() for ch in word)
+            and not _YEAR_WORD.fullmatch(word) for word in after):
         return True
-    return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
-        "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
+    if after[0] not in _CREW_WORDS:
+        return False
+    before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
+    return bool(before) and before[0] in _COUNT_WORDS
 
 
 def _owned_make(doc: _Doc, mention: Mention) -> bool:

@@ -152,17 +152,16 @@ class Names(EngineBase):
         runs: list[tuple[int, int, list[tuple[int, int]]]] = []
         # One pass over the capitalised runs serves the unknown names (in the regions asked
         # for) and the bare surnames (everywhere).
-        all_runs = list(_NAME_RUN.finditer(text))
+        all_runs = [m.span() for m in _NAME_RUN.finditer(text)]
         if len(regions) == 1:  # the usual case, without a generator per capitalised run
             r_start, r_end = regions[0]
-            matches = [m for m in all_runs if r_start <= m.start() < r_end]
+            matches = [m for m in all_runs if r_start <= m[0] < r_end]
         else:
             matches = [m for m in all_runs
-                       if any(r_start <= m.start() < r_end for r_start, r_end in regions)]
-        for match in matches:
-            if mask.find(0, match.start(), match.end()) == -1:
+                       if any(r_start <= m[0] < r_end for r_start, r_end in regions)]
+        for run_start, run_end in matches:
+            if mask.find(0, run_start, run_end) == -1:
                 continue  # wholly a gazetteer name
-            run_start = match.start()
             if text[run_start - 1:run_start] == " " and text[
                     max(0, run_start - 24):run_start].rstrip(" \t").endswith(_PARTICLES):
                 # (The pattern, anchored at its end, tries every position before the run.)
@@ -170,7 +169,7 @@ class Names(EngineBase):
                 if particles:
                     run_start = particles.start()
             pieces: list[list[tuple[int, int]]] = [[]]
-            for token in _TOKEN.finditer(text, run_start, match.end()):
+            for token in _TOKEN.finditer(text, run_start, run_end):
                 t_start, t_end = token.span()
                 if mask.find(1, t_start, t_end) != -1:
                     pieces.append([])
@@ -253,8 +252,7 @@ class Names(EngineBase):
         # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
         # one driver of the gazetteer it can mean, in the article's series when several share it.
         inferred: set[str] | None = None
-        for match in all_runs:
-            start, end = match.span()
+        for start, end in all_runs:
             if mask.find(1, start, end) != -1:
                 continue
             if text.endswith(("'s", "’s"), start, end):

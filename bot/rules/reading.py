@@ -94,8 +94,12 @@ class Reader(EngineBase):
         regions = [(title_end, len(text))] if triggers else []
         mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars,
                                   series_hint)
-        asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})
-                  for m in _ASIDE.finditer(text, *sentences[max(0, index)])]
+        asides: list[tuple[int, int]] = []
+        for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers}):
+            s_start, s_end = sentences[max(0, index)]
+            # Every aside opens with "(" or ",": a sentence with neither needs no pattern run.
+            if text.find(",", s_start, s_end) != -1 or text.find("(", s_start, s_end) != -1:
+                asides.extend(m.span() for m in _ASIDE.finditer(text, s_start, s_end))
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
