@@ -277,7 +277,7 @@ _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or
 # "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
-    r"(?P<words>(?:[\w'’.\-]+\s+){0,4})$")
+    r"(?P<words>(?:[\w'’.\-]+\s+){0,5})$")
 
 
 _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")
@@ -420,15 +420,15 @@ def _words_between(doc: _Doc, start: int, end: int) -> int:
     return len(doc.folded[start:end].split())
 
 
-def _outside_asides(doc: _Doc, start: int, end: int) -> str:
-    """The folded text between two offsets, without the asides ", who ... ," inside it."""
-    pieces = []
+def _outside_asides(doc: _Doc, start: int, end: int, *, folded: bool = True) -> str:
+    """The text between two offsets without the asides ", who ... ," inside it."""
+    source, pieces = doc.folded if folded else doc.text, []
     position = start
     for a_start, a_end in doc.asides:
         if a_start >= position and a_end <= end:
-            pieces.append(doc.folded[position:a_start])
+            pieces.append(source[position:a_start])
             position = a_end
-    pieces.append(doc.folded[position:end])
+    pieces.append(source[position:end])
     return " ".join(pieces)
 
 
@@ -501,24 +501,17 @@ _MODEL_STOP = WORDS["model_stops"]
 _COUNT_WORDS = WORDS["count_words"]
 
 
-_CREW_WORDS = ("crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
-
-
 def _is_make(doc: _Doc, mention: Mention) -> bool:
     """"two Porsche 911 GT3 Rs", "its Ferrari 499P", "a second Aston Martin Vantage GT3": a
     make naming a car, not a team."""
     after = doc.folded[mention.end:mention.end + 24].split()[:2]
-    if not after:
-        return False
-    # (A word of letters alone holds no digit: most words are done with at the first test.)
-    if after[0] not in _MODEL_STOP and any(
-            not word.isalpha() and any(ch.isdigit() for ch in word)
-            and not _YEAR_WORD.fullmatch(word) for word in after):
-        return True
-    if after[0] not in _CREW_WORDS:
-        return False
     before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
-    return bool(before) and before[0] in _COUNT_WORDS
+    if after and after[0] not in _MODEL_STOP and any(
+            any(ch.isdigit() for ch in word) and not _YEAR_WORD.fullmatch(word)
+            for word in after):
+        return True
+    return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
+        "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
 
 
 def _owned_make(doc: _Doc, mention: Mention) -> bool:

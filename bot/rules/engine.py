@@ -2,8 +2,8 @@
 patterns of rules.toml then fill their slots from the names around each trigger.
 
 The reading steps live in their own modules, each a mixin of Engine: reading (the document),
-names (mentions), coref (who is meant), slots (patterns and their cues), seasons (when and as
-what), resolve (teams, merging, line-ups)."""
+names (mentions), coref (who is meant), slots and fill (patterns, their slots and cues), crews,
+hedges, seasons (when and as what), resolve (teams, merging, line-ups)."""
 
 from __future__ import annotations
 
@@ -148,6 +148,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         for t_start, t_end, patterns in doc.triggers:
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
         raw.extend(self._crew_lists(doc, raw, focus))
+        raw.extend(self._gapped(doc, raw))
         denied = [item for item in raw if item.status is Status.DENIED]
         raw = [item for item in raw if item.status is not Status.DENIED]
         denials = tuple(self._finish(doc, denied, focus)) if denied else ()

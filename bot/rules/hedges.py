@@ -4,6 +4,7 @@ and where the team named only generically is."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from bot.models import MoveKind, Status
@@ -17,11 +18,28 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     _cue_between,
+    _describes_person,
     _Doc,
     _owned_make,
+    _possessive,
     _possessive_of_person,
 )
 from bot.rules.patterns import Pattern
+
+_CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
+
+
+# "Williams reserve Aitken handed debut": a role inside a team may be where the move is.
+_IN_TEAM_ROLES = frozenset({"reserve", "test", "development", "junior", "juniors", "academy"})
+
+
+def _titled_elsewhere(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Porsche Carrera Cup champion C", "Aston Martin factory driver D": the team is a title
+    the person holds, not where the sentence's move goes."""
+    if not _describes_person(doc, team, mentions):
+        return False
+    following = next(m for m in mentions if m.start >= team.end)
+    return not _IN_TEAM_ROLES & set(doc.folded[team.end:following.start].split())
 
 
 class Hedges(EngineBase):
@@ -37,6 +55,25 @@ class Hedges(EngineBase):
             _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
 
     @staticmethod
+    def _car_named_before(doc: _Doc, c_left: int, c_right: int
+                          ) -> tuple[Mention | None, Mention | None]:
+        """"That car keeps A and B" after "the No. 23 NISMO car": the car named last before,
+        and the team written beside it."""
+        anaphor = _CAR_ANAPHOR.search(doc.folded, c_left, c_right)
+        if anaphor is None:
+            return None, None
+        cars = [m for m in doc.mentions if m.kind == CAR and m.end <= anaphor.start()]
+        if not cars:
+            return None, None
+        car = cars[-1]
+        for mention in doc.mentions:
+            if mention.kind == TEAM and (
+                    0 <= mention.start - car.end <= 3 or
+                    (0 <= car.start - mention.end <= 4 and _possessive(doc, mention))):
+                return mention, car
+        return None, None
+
+    @staticmethod
     def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:
         """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
         last = max((found[-1] for found in filled.values()), key=lambda m: m.end)
@@ -47,7 +84,7 @@ class Hedges(EngineBase):
                           t_start: int, ceiling: int) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
                  and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
-                 and not _owned_make(doc, m)]
+                 and not _owned_make(doc, m) and not _titled_elsewhere(doc, m, mentions)]
         if not teams:
             return None
         # "A partners B in the No. 3, and Action Express enters ...": a team that is the
