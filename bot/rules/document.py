@@ -594,6 +594,4 @@ class EngineBase:
     rules: Rules
     settings: dict[str, int]
     not_names: frozenset[str]
-    _automaton: Phrasebook
-    _local_automaton: Phrasebook
-    _headline_automaton: Phrasebook
+    _phrases: Phrasebook  # layers: WHOLE, TITLE, SENTENCE (reading.py)

@@ -89,10 +89,10 @@ def _run_char(char: str) -> bool:
 def _owner_matches(text: str) -> list[re.Match[str]]:
     """What `_OWNER.finditer(text)` finds, without trying every position of the text.
 
-    A match is a run of at most four words of [\w-] (with spaces or tabs between) that ends
-    at an "'s" before a space; it holds no apostrophe, so each "'s" ends at most one match, and
-    only the four words before it can start one. There the leftmost start that matches is the
-    one finditer takes."""
+    A match is a run of at most four words (word characters and hyphens, spaces or tabs
+    between) that ends at an "'s" before a space; it holds no apostrophe, so each "'s" ends at
+    most one match, and only the four words before it can start one. There the leftmost start
+    that matches is the one finditer takes."""
     found = []
     for mark in _OWNER_MARK.finditer(text):
         end = mark.start()
