@@ -138,8 +138,9 @@ _SEASON_IN_FOR = re.compile(r"\b(?:in|for|from)\s+$")
 
 _SEASON_END_WORDS = re.compile(r"end of|after|when|once")
 
-
-_YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
+# "\b(?:19|20)...": the break before the year is checked once its "19" or "20" is read, so that
+# the search can skip straight to those digits.
+_YEAR = re.compile(r"(?:19|20)(?<!\w\d\d)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
 
 
 _FE_SEASON = re.compile(
