@@ -367,7 +367,7 @@ class _Doc:
         return written
 
     def sentence_of(self, position: int) -> int:
-        return max(0, bisect_right(self.starts, position) - 1)
+        return (bisect_right(self.starts, position) or 1) - 1  # (0 before the first)
 
 
 @lru_cache(maxsize=4096)
@@ -508,7 +508,7 @@ def _is_make(doc: _Doc, mention: Mention) -> bool:
     after = doc.folded[mention.end:mention.end + 24].split()[:2]
     before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
     if after and after[0] not in _MODEL_STOP and any(
-            any(ch.isdigit() for ch in word) and not _YEAR_WORD.fullmatch(word)
+            any(map(str.isdigit, word)) and not _YEAR_WORD.fullmatch(word)
             for word in after):
         return True
     return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
