@@ -3,6 +3,8 @@ first, within the clause, with the lists of names coordinated there."""
 
 from __future__ import annotations
 
+import re
+
 from bot.models import MoveKind
 from bot.rules.document import (
     _AUXILIARIES,
@@ -32,6 +34,9 @@ from bot.rules.document import (
 )
 
 _SUBORDINATE = WORDS["subordinators"]
+# "Lorenzo's surprise decision to call time on his career": the owner of the decision acts.
+_DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|own)\s+)?"
+                           r"(?:decision|choice|plan|intention|wish)\s+$")
 # "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
@@ -85,7 +90,8 @@ class SlotFilling(EngineBase):
                 continue  # "Heart of Racing's No. 27 Aston Martin": the make names the car
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
-                    or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
+                    or doc.text.endswith(("'s", "’s"), mention.start, mention.end)) and \
+                    not _DECISION_GAP.match(doc.folded, mention.end, t_start):
                 continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
             if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
                     doc.text[mention.end:t_start].strip(" ,") in ("and", "") or

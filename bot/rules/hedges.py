@@ -15,6 +15,7 @@ from bot.rules.document import (
     CAR,
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     _cue_between,
@@ -29,6 +30,7 @@ from bot.rules.patterns import Pattern
 _CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
 
 
+_SUBORDINATORS = frozenset(WORDS["subordinators"])
 # "Williams reserve Aitken handed debut": a role inside a team may be where the move is.
 _IN_TEAM_ROLES = frozenset({"reserve", "test", "development", "junior", "juniors", "academy"})
 
@@ -81,10 +83,17 @@ class Hedges(EngineBase):
         return any(w in pattern.follow for w in words)
 
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
-                          t_start: int, ceiling: int) -> Mention | None:
+                          t_start: int, ceiling: int, kind: MoveKind = MoveKind.JOIN
+                          ) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
                  and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
-                 and not _owned_make(doc, m) and not _titled_elsewhere(doc, m, mentions)]
+                 and not _owned_make(doc, m) and not (
+                     kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]
+        if kind is MoveKind.RETIRE and drivers:
+            # "... with Marc VDS before Lorenzo's decision to call time": a team named before
+            # the clause of the one who retires is not his.
+            teams = [m for m in teams if m.start > drivers[0].start or not _SUBORDINATORS & set(
+                doc.folded[m.end:drivers[0].start].split())]
         if not teams:
             return None
         # "A partners B in the No. 3, and Action Express enters ...": a team that is the

@@ -10,13 +10,10 @@ from bot.models import MoveKind, Status
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
-    _DENIALS,
     _FUTURE_MARKERS,
     _NOUN_USE,
     _NUMBER_WORDS,
-    _OWN_REPORT_VERBS,
     _PAST_VERBS,
-    _PRONOUNS,
     _SEAT_VERBS,
     PERSON,
     SERIES,
@@ -30,7 +27,6 @@ from bot.rules.document import (
     _Doc,
     _is_past_tense,
     _is_state_now,
-    _is_state_verb,
     _outside_asides,
     _team_rank,
     _with_epithet,
@@ -51,33 +47,10 @@ def _counted(doc: _Doc, position: int) -> bool:
                for word in before)
 
 
-def _ends_with_and(gap: str) -> bool:
-    """"... for a second season and": an object phrase closed by "and" (no new subject)."""
-    words = gap.split()
-    return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
-
-
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
-def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
-    """"X has confirmed he will join", "X denied that she is leaving": the pronoun right after
-    the subject's own speech verb is the subject. ("X said he will be driving for Y" tells
-    where he is, maybe already: no news of a move.)"""
-    if len(gap) < 2 or gap[-1] not in _PRONOUNS:
-        return False
-    verb = next((w for w in verb_phrase
-                 if w not in _AUXILIARIES and w not in ("be", "been", "being", "to")), "")
-    if _is_state_verb(verb):
-        return False
-    reporting = [w for w in gap[:-1] if w != "that"]
-    return bool(reporting) and all(w in _OWN_REPORT_VERBS or w in _DENIALS for w in reporting)
-
-
-def _an_entry(doc: _Doc, mention: Mention) -> bool:
-    """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
-    named = sum(c.how in ("name", "alias") for c in mention.candidates)
-    return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
+_CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
 class Slots(SlotFilling):
@@ -145,6 +118,39 @@ class Slots(SlotFilling):
                 break
         return left, right
 
+    @staticmethod
+    def _respectively(doc: _Doc, mentions: list[Mention], drivers: list[Mention],
+                      team: Mention | None, c_right: int) -> dict[int, Mention]:
+        """"A and B are staying at Ducati and Kawasaki respectively": each driver his team."""
+        if team is None or len(drivers) < 2 or \
+                doc.folded.find("respectively", team.end, c_right + 20) == -1:
+            return {}
+        teams = [team]
+        for mention in mentions:
+            if mention.start > teams[-1].end and mention.kind == TEAM and _coordinated(
+                    doc.text[teams[-1].end:mention.start]):
+                teams.append(mention)
+        if len(teams) != len(drivers):
+            return {}
+        return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
+
+    def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
+                        ) -> Mention | None:
+        """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
+        epithet opening a later clause of the sentence is the sentence's first person."""
+        if doc.folded.find(" the ", max(s_start, t_start - 40), t_start) == -1:
+            return None
+        match = _CLAUSE_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        if match is None:
+            return None
+        word = match.group(1)
+        first = next((m for m in doc.by_sentence[sentence]
+                      if m.kind == PERSON and m.end <= match.start()), None)
+        if first is None or not (word in self.not_names or word.endswith("-old")):
+            return None
+        return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
+                       non_driver=first.non_driver)
+
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
@@ -199,6 +205,10 @@ class Slots(SlotFilling):
             stand_in = Mention(absolute.start(), absolute.end(), PERSON, first.value,
                                known=first.known, non_driver=first.non_driver)
             mentions = [m for m in mentions if not absolute.start() <= m.start < t_start]
+        if stand_in is None and absolute is None:
+            stand_in = self._clause_epithet(doc, sentence, s_start, t_start)
+            if stand_in is not None:
+                mentions = [m for m in mentions if not stand_in.start <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
@@ -432,12 +442,16 @@ class Slots(SlotFilling):
                     teammates = [m for m in teammates if m not in drivers]
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
-                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
+        if team is None and kind is MoveKind.LEAVE and focus is not None and any(
+                m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
+            # "Rovanperä will leave the World Rally Championship": the team he races for there
+            team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         replaced = filled.get("replaced", [None])[0]
@@ -445,10 +459,11 @@ class Slots(SlotFilling):
         if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
             kind = MoveKind.REPLACE
         moves = []
+        teams = self._respectively(doc, mentions, drivers, team, c_right)
         for driver in drivers:
             moves.append(RawMove(
                 kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
-                trigger=(t_start, t_end), pattern=pattern, team=team,
+                trigger=(t_start, t_end), pattern=pattern, team=teams.get(id(driver), team),
                 team_from_context=from_context,
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,

@@ -759,3 +759,56 @@ def test_a_title_won_in_a_makes_series_is_the_drivers_not_the_destination() -> N
                   "WEC")
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Lucas Marin", "join", "Kessel Racing"), ("Marco Pulvirenti", "join", "Kessel Racing")}
+
+
+def test_an_epithet_subject_of_a_later_clause_is_the_sentences_first_person() -> None:
+    found = moves("Ilott keeps his IndyCar seat",
+                  "Callum Ilott will stay with Juncos Hollinger Racing next year, and the Briton "
+                  "has signed for Hertz Team Jota for the endurance races.", None)
+    assert ("Callum Ilott", "join", "Hertz Team Jota", None) in found
+
+
+def test_the_owner_of_a_decision_is_who_acts() -> None:
+    found = moves("Valdez steps up at Gresini",
+                  "Enea Bastianini had agreed to stay with Gresini Racing before Andrea "
+                  "Dovizioso's sudden decision to call time on his career.", "MotoGP")
+    assert {d for d, k, _, _ in found if k == "retire"} == {"Andrea Dovizioso"}
+
+
+def test_a_riders_team_written_as_his_title_is_the_team_he_leaves() -> None:
+    found = moves("Crutchlow to call time",
+                  "LCR Honda rider Cal Crutchlow will retire at the end of the season.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Cal Crutchlow", "retire")}
+    assert all(t and "LCR" in t for _, _, t, _ in found)
+
+
+def test_a_rider_who_will_ride_a_bike_for_a_team_joins_it() -> None:
+    found = moves("Vierge lands a WorldSBK ride",
+                  "Xavi Vierge will ride a Honda CBR1000RR-R for Petronas MIE Racing in 2024.",
+                  "WorldSBK")
+    assert {(d, k) for d, k, _, _ in found} == {("Xavi Vierge", "join")}
+    assert all(t and "MIE" in t for _, _, t, _ in found)
+
+
+def test_leaving_a_championship_is_leaving_the_team_raced_for_there() -> None:
+    found = moves("Tänak to quit rallying for circuit racing",
+                  "Ott Tänak will leave the World Rally Championship at the end of the season "
+                  "to race touring cars. Hyundai Motorsport will name his successor in "
+                  "November.", "WRC")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Ott Tänak", "leave", "Hyundai Motorsport")}
+
+
+def test_respectively_pairs_each_driver_with_his_own_team() -> None:
+    found = moves("Grid settles for 2025",
+                  "Scott Dixon and Alex Palou will stay with Chip Ganassi Racing and Team "
+                  "Penske respectively next season.", "IndyCar")
+    assert {(d, t) for d, _, t, _ in found} == {
+        ("Scott Dixon", "Chip Ganassi Racing"), ("Alex Palou", "Team Penske")}
+
+
+def test_a_headline_team_back_with_its_drivers_keeps_them_and_its_short_name_is_known() -> None:
+    found = moves("Lazarus back with Kimura and Neri for the Sprint Cup",
+                  "Silver Cup runners-up Lazarus Corse return to the GT World Challenge Europe "
+                  "with Takeshi Kimura and Fabrizio Neri.", "GTWC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Takeshi Kimura", "extend", "Lazarus Corse"), ("Fabrizio Neri", "extend", "Lazarus Corse")}
