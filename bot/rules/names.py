@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from operator import attrgetter
 
 from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
@@ -14,7 +15,6 @@ from bot.rules.document import (
     _LEADING_PARTICLES,
     _NAME_RUN,
     _TEAM_WORDS,
-    _TOKEN,
     _UPPER,
     CAR,
     PERSON,
@@ -132,6 +132,7 @@ def _races(following: str) -> bool:
 # The bytes of the mask of masked characters. bytearray.find takes a byte value too, but then
 # builds the one-byte needle on every call, which costs nearly twice as much.
 _MASKED, _OPEN = b"\x01", b"\x00"
+_START = attrgetter("start")
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -192,8 +193,11 @@ class Names(EngineBase):
                 if particles:
                     run_start = particles.start()
             pieces: list[list[tuple[int, int]]] = [[]]
-            for token in _TOKEN.finditer(text, run_start, run_end):
-                t_start, t_end = token.span()
+            # The run's words are its non-blank tokens (only spaces and tabs are between them).
+            t_end = run_start
+            for word in text[run_start:run_end].split():
+                t_start = text.find(word, t_end)
+                t_end = t_start + len(word)
                 if mask.find(_MASKED, t_start, t_end) != -1:
                     pieces.append([])
                     continue
@@ -219,7 +223,7 @@ class Names(EngineBase):
         found_in_full: set[str] = set()
         # In text order, so a surname two drivers share goes to the first written (and the
         # reading is the same on every run, whatever the hash seed).
-        for name in dict.fromkeys(m.value for m in sorted(chosen, key=lambda m: m.start)
+        for name in dict.fromkeys(m.value for m in sorted(chosen, key=_START)
                                   if m.kind == PERSON):
             keys = _name_keys(name)
             if keys:  # _register, inlined: this loop runs for every name of every article
@@ -320,7 +324,7 @@ class Names(EngineBase):
                 chosen.append(Mention(start, end, PERSON, driver, known=True))
         chosen.extend(self._car_owners(text, folded, mask, chosen, cars))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
-        chosen.sort(key=lambda m: m.start)
+        chosen.sort(key=_START)
         return chosen
 
     def _car_owners(self, text: str, folded: str, mask: bytearray, chosen: list[Mention],
