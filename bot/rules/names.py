@@ -125,8 +125,13 @@ def _races(following: str) -> bool:
     for word in following.split()[:3]:
         if word in _AUXILIARY_OR_ADVERB:
             continue
-        return any(lemma in _RACING_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+        return _is_racing_verb(word)
     return False
+
+
+@lru_cache(maxsize=4096)
+def _is_racing_verb(word: str) -> bool:
+    return any(lemma in _RACING_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
 
 
 # The bytes of the mask of masked characters. bytearray.find takes a byte value too, but then
