@@ -23,6 +23,7 @@ from bot.rules.document import (
     _coordinated,
     _Doc,
     _first_sentence,
+    _is_past_tense,
     _name_key,
     _possessive,
     _possessive_before,
@@ -183,6 +184,17 @@ class Resolver(EngineBase):
         for key in list(order):
             driver, direction, team = key
             if direction == "arrive" and (driver, "stay", team) in merged:
+                merged.pop(key)
+                order.remove(key)
+        # "Rins will ride for Yamaha ... The Spaniard joined LCR Honda this year": a later
+        # arrival elsewhere told in the simple past is where he comes from.
+        for key in list(order):
+            driver, direction, team = key
+            earlier = [k for k in order if k != key and k[0] == driver and k[1] == "arrive"
+                       and _first_sentence(merged[k]) < _first_sentence(merged[key])]
+            if direction == "arrive" and earlier and all(
+                    _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
+                    for item in merged[key]["items"]):  # type: ignore[attr-defined]
                 merged.pop(key)
                 order.remove(key)
         # "Barnard takes over from Hughes at McLaren" + "Hughes joins Maserati": Hughes comes

@@ -50,6 +50,8 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
+# ", completing a line-up with": the trigger's verb is a participle after the comma.
+_PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
@@ -172,6 +174,9 @@ class Slots(SlotFilling):
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
             return []  # a race, not a seat; or "the move is off"
+        if _cue_between(doc, "car_launch", s_start, t_start) and _RELATIVE_ASIDE.search(
+                doc.text, max(s_start, t_start - 80), t_start):
+            return []  # "the livery of its new car, which A and B will race": who races it
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
@@ -227,8 +232,9 @@ class Slots(SlotFilling):
         bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
-        participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
-            doc.folded[t_start:t_end].split()[0].endswith("ing")
+        participle = (doc.text[max(0, t_start - 2):t_start].strip() == "," and
+                      doc.folded[t_start:t_end].split()[0].endswith("ing")) or \
+            _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None
         if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
                                doc.folded.startswith("to ", t_start)):
             # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha", "will

@@ -812,3 +812,56 @@ def test_a_headline_team_back_with_its_drivers_keeps_them_and_its_short_name_is_
                   "with Takeshi Kimura and Fabrizio Neri.", "GTWC")
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Takeshi Kimura", "extend", "Lazarus Corse"), ("Fabrizio Neri", "extend", "Lazarus Corse")}
+
+
+def test_the_drivers_of_a_car_shown_at_its_launch_are_not_news() -> None:
+    assert not moves("Sauber shows its colours",
+                     "Sauber has revealed the livery of its new C45, which Nico Hülkenberg and "
+                     "Gabriel Bortoleto will race this season.", "F1")
+    # The same verb, with no car being shown, places them.
+    assert {d for d, _, _, _ in moves(
+        "Sauber settles its line-up",
+        "Nico Hülkenberg and Gabriel Bortoleto will race for Sauber next season.", "F1")} == {
+        "Nico Hülkenberg", "Gabriel Bortoleto"}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Marquez injury update", "Marc Márquez will miss the next round after breaking his left "
+                              "hand in a crash in practice."),
+    ("Penske's pairing", "The team currently fields Scott McLaughlin and Will Power in its No. 3 "
+                         "and No. 12 cars."),
+])
+def test_a_side_or_the_way_things_are_now_is_no_move(title: str, sentence: str) -> None:
+    assert not moves(title, sentence, "IndyCar")
+
+
+def test_a_relative_clause_ending_the_sentence_is_an_aside() -> None:
+    found = moves("Andretti signs Ericsson",
+                  "Andretti Global has retained Kyle Kirkwood and signed Marcus Ericsson from "
+                  "Ganassi to replace Romain Grosjean, who is concentrating on his Lamborghini "
+                  "hypercar programme.", "IndyCar")
+    assert not {t for _, _, t, _ in found if t and "Lamborghini" in t}
+
+
+def test_what_had_been_signed_before_the_story_is_history() -> None:
+    found = moves("Bottas returns to Mercedes as reserve",
+                  "Valtteri Bottas will be Mercedes' reserve driver in 2025. The Finn raced for "
+                  "Sauber from 2022 to 2024 and had signed to drive a Cadillac in IMSA this year.",
+                  "F1")
+    assert not {t for _, _, t, _ in found if t and "Cadillac" in t}
+
+
+def test_a_participle_after_the_comma_has_the_clauses_subject() -> None:
+    found = moves("Rasmussen joins Ed Carpenter Racing",
+                  "Christian Rasmussen will join Ed Carpenter Racing next season. The Dane will "
+                  "drive the No. 20 Chevrolet that Alexander Rossi currently races, completing a "
+                  "line-up with Santino Ferrucci.", "IndyCar")
+    assert {d for d, _, _, _ in found} == {"Christian Rasmussen"}
+
+
+def test_an_earlier_arrival_told_later_in_the_past_is_where_he_comes_from() -> None:
+    found = moves("Mir lands at LCR",
+                  "Joan Mir will ride for LCR Honda next season. The Spaniard joined Gresini "
+                  "Racing this year after Suzuki's withdrawal and has scored two podiums.",
+                  "MotoGP")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Joan Mir", "join", "LCR Honda")}
