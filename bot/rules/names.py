@@ -140,6 +140,11 @@ _MASKED, _OPEN = b"\x01", b"\x00"
 _START = attrgetter("start")
 
 
+def _in_title_case(title: str) -> bool:
+    words = [w for w in title.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     position = start - 1
     while position >= 0 and text[position] in " \t":
@@ -298,9 +303,7 @@ class Names(EngineBase):
                         end += 2
                     chosen.append(Mention(position, end, PERSON, surnames[key], known=True))
                 position = folded.find(key, end)
-        title_words = [w for w in text[:title_end].split() if w[:1].isalpha()]
-        title_case = len(title_words) >= 4 and sum(w[0].isupper() for w in title_words) >= \
-            0.8 * len(title_words)
+        title_case: bool | None = None  # worked out when first needed
         # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
         # one driver of the gazetteer it can mean, in the article's series when several share it.
         inferred: set[str] | None = None
@@ -312,8 +315,11 @@ class Names(EngineBase):
             key = " ".join(folded[start:end].split())
             if len(key) < 4 or key in self.not_names:
                 continue
-            if _is_english_word(key) and (title_case or _opens_sentence(text, start)):
-                continue  # "Power", "Bell", "Love" open sentences as words as often as names
+            if _is_english_word(key):
+                if title_case is None:
+                    title_case = _in_title_case(text[:title_end])
+                if title_case or _opens_sentence(text, start):
+                    continue  # "Power", "Bell", "Love" open sentences as words as often as names
             driver = self.gazetteer.driver_by_surname(key, series)
             if driver is None and series is None:
                 # No series given ("Hamilton to join Ferrari" typed in): the series of the
