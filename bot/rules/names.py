@@ -202,10 +202,13 @@ class Names(EngineBase):
                 particles = _LEADING_PARTICLES.search(text, max(0, run_start - 24), run_start)
                 if particles:
                     run_start = particles.start()
-            pieces: list[list[tuple[int, int]]] = [[]]
             # The run's words are its non-blank tokens (only spaces and tabs are between them).
+            run_words = text[run_start:run_end].split()
+            if len(run_words) < 2:
+                continue  # a name no list knows, or a team's, takes two words (below)
+            pieces: list[list[tuple[int, int]]] = [[]]
             t_end = run_start
-            for word in text[run_start:run_end].split():
+            for word in run_words:
                 t_start = text.find(word, t_end)
                 t_end = t_start + len(word)
                 if mask.find(_MASKED, t_start, t_end) != -1:
@@ -224,7 +227,7 @@ class Names(EngineBase):
                         piece = piece[1:]
                     else:
                         break
-                if piece:
+                if len(piece) >= 2:
                     runs.append((piece[0][0], piece[-1][1], piece))
         surnames: dict[str, str] = {}
         firsts: dict[str, list[str]] = {}
