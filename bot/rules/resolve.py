@@ -146,12 +146,16 @@ class Resolver(EngineBase):
                 target["items"].extend(source["items"])  # type: ignore[union-attr]
                 target["car"] = target["car"] or source["car"]
                 target["replaced"] = target["replaced"] or source["replaced"]
-        # A move with no team joins the same driver's move in the same direction.
+        # A move with no team, or with only the article's team guessed for it ("Lawson lines
+        # up alongside Hadjar" after "Lawson sent back to Racing Bulls"), joins the same
+        # driver's move in the same direction.
         for key in list(order):
             driver, direction, team = key
-            if team:
+            if team and not all(item.team_from_context
+                                for item in merged[key]["items"]):  # type: ignore[attr-defined]
                 continue
-            others = [k for k in order if k[0] == driver and k[1] == direction and k[2]]
+            others = [k for k in order if k != key and k[0] == driver and k[1] == direction
+                      and k[2]]
             if len(others) == 1 and key in merged:
                 target = merged[others[0]]
                 source = merged.pop(key)

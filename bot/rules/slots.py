@@ -136,6 +136,25 @@ class Slots(SlotFilling):
             return {}
         return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
 
+    def _object_pronoun(self, doc: _Doc, sentence: int, t_start: int, t_end: int,
+                        patterns: list[Pattern]) -> Mention | None:
+        """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
+        object the person named last before it, in the sentence or, failing that, the one
+        the text is about."""
+        following = doc.folded[t_end:t_end + 6].split()[:1]
+        if following not in (["him"], ["her"]) or not any(
+                pattern.left[:1] == ("team",) and "driver" in pattern.right
+                for pattern in patterns):
+            return None
+        before = [m for m in doc.by_sentence[sentence]
+                  if m.kind == PERSON and m.end <= t_start and not m.non_driver]
+        name = before[-1].value if before else self._topic(doc, sentence - 1) \
+            if sentence > 0 else None
+        if name is None:
+            return None
+        start = doc.folded.index(following[0], t_end)
+        return Mention(start, start + len(following[0]), PERSON, name, known=True)
+
     def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
                         ) -> Mention | None:
         """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
@@ -158,13 +177,14 @@ class Slots(SlotFilling):
         sentence = doc.sentence_of(t_start)
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
-        if doc.first_person[sentence] is None or not any(
-                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence]):
+        pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
+        if pronoun is None and (doc.first_person[sentence] is None or not any(
+                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence])):
             stand_in = self._implied_subject(doc, sentence, t_start)
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
-        if all("driver" in pattern.right for pattern in patterns) and not any(
+        if pronoun is None and all("driver" in pattern.right for pattern in patterns) and not any(
                 m.kind == PERSON and m.start >= t_end for m in doc.by_sentence[sentence]):
             return []  # "..., the team announced on Monday": nobody is announced
         blockers = doc.cues.get("blockers", ())
@@ -216,6 +236,8 @@ class Slots(SlotFilling):
                 mentions = [m for m in mentions if not stand_in.start <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
+        if pronoun is not None:
+            mentions = sorted([*mentions, pronoun], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
         following = bisect_right(doc.trigger_starts, t_end)
@@ -454,9 +476,16 @@ class Slots(SlotFilling):
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
-        if team is None and kind is MoveKind.LEAVE and focus is not None and any(
+        if team is None and kind is MoveKind.LEAVE and \
+                doc.folded[t_end:t_end + 9].strip().startswith("the car"):
+            # "Kurt Busch will not return to the car next year": the car named before
+            team, anaphor_car = self._car_named_before(doc, t_end, t_end + 9, the_car_too=True)
+        if team is None and focus is not None and (
+                kind is MoveKind.LEAVE or (kind is MoveKind.JOIN and "return" in doc.folded[
+                    t_start:t_end] and focus.start < doc.title_end)) and any(
                 m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
-            # "Rovanperä will leave the World Rally Championship": the team he races for there
+            # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
+            # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []

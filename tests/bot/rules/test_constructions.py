@@ -865,3 +865,43 @@ def test_an_earlier_arrival_told_later_in_the_past_is_where_he_comes_from() -> N
                   "Racing this year after Suzuki's withdrawal and has scored two podiums.",
                   "MotoGP")
     assert {(d, k, t) for d, k, t, _ in found} == {("Joan Mir", "join", "LCR Honda")}
+
+
+def test_a_driver_driving_a_teams_car_and_one_not_returning() -> None:
+    found = moves("Kenseth to open the season with Legacy",
+                  "Matt Kenseth will start his season in the Daytona 500, driving Legacy Motor "
+                  "Club's No. 42 Toyota, with Noah Gragson not returning to the team after this "
+                  "season.", "NASCAR Cup")
+    assert {(d, k, c) for d, k, _, c in found} >= {("Matt Kenseth", "join", "42")}
+    assert ("Noah Gragson", "leave") in {(d, k) for d, k, _, _ in found}
+
+
+def test_returning_to_a_championship_is_returning_to_the_team_raced_for_there() -> None:
+    found = moves("Lorenzo to make Barcelona wildcard start for Yamaha",
+                  "Jorge Lorenzo will return to MotoGP as a wildcard at the Catalan Grand Prix, "
+                  "riding a fourth factory M1.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Jorge Lorenzo", "join")}
+    assert all(t and "Yamaha" in t for _, _, t, _ in found)
+
+
+def test_not_returning_to_the_car_named_before_is_leaving_its_team() -> None:
+    found = moves("Bell takes over the No. 20",
+                  "Christopher Bell will drive Joe Gibbs Racing's No. 20 Toyota next season. "
+                  "Erik Jones will not return to the car next year.", "NASCAR Cup")
+    assert ("Erik Jones", "leave", "Joe Gibbs Racing", "20") in found
+
+
+def test_a_later_mention_with_only_the_articles_team_joins_the_named_move() -> None:
+    found = moves("Red Bull swaps Hadjar and Tsunoda",
+                  "Red Bull Racing has promoted Isack Hadjar to its senior team, with Yuki "
+                  "Tsunoda sent back to Racing Bulls. Tsunoda lines up alongside Arvid Lindblad.",
+                  "F1")
+    assert {(d, t) for d, k, t, _ in found if d == "Yuki Tsunoda"} == {
+        ("Yuki Tsunoda", "Racing Bulls")}
+
+
+def test_the_object_pronoun_of_a_teams_verb_is_the_person_named_before() -> None:
+    found = moves("Hyundai reshuffles",
+                  "Ott Tänak will not contest next season's championship. Hyundai Motorsport has "
+                  "released him from the final year of his contract.", "WRC")
+    assert ("Ott Tänak", "leave", "Hyundai Motorsport") in {(d, k, t) for d, k, t, _ in found}
