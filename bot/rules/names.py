@@ -205,7 +205,10 @@ class Names(EngineBase):
             # The run's words are its non-blank tokens (only spaces and tabs are between them).
             run_words = text[run_start:run_end].split()
             if len(run_words) < 2:
-                continue  # a name no list knows, or a team's, takes two words (below)
+                # Both readings below (a name no list knows, a team's name) take two words or
+                # more: a one-word run was read to no effect. (A reading of one word would
+                # have to come before this.)
+                continue
             pieces: list[list[tuple[int, int]]] = [[]]
             t_end = run_start
             for word in run_words:
@@ -227,7 +230,7 @@ class Names(EngineBase):
                         piece = piece[1:]
                     else:
                         break
-                if len(piece) >= 2:
+                if len(piece) >= 2:  # (one word: read to no effect below)
                     runs.append((piece[0][0], piece[-1][1], piece))
         surnames: dict[str, str] = {}
         firsts: dict[str, list[str]] = {}
