@@ -21,6 +21,13 @@ _SIZE_BITS = 12  # a phrase (with its two padding spaces) is shorter than 4,096 
 _SIZE_MASK = (1 << _SIZE_BITS) - 1
 
 
+def _payloads(pairs: list[tuple[str, object]] | None) -> Payloads:
+    if not pairs:
+        return ()
+    return tuple((kind, tuple(payload) if isinstance(payload, list) else payload)
+                 for kind, payload in pairs)
+
+
 class Phrasebook:
     """Whole-word phrases of folded text, each with the (kind, payload) pairs it stands for in
     each layer: `Phrasebook(whole_article, title_only, ...)`."""
@@ -32,26 +39,23 @@ class Phrasebook:
         self.payloads: list[Layers] = []
         # Which layers have any phrase at all: a pass over an empty layer is skipped.
         self.layers = tuple(bool(layer) for layer in layers)
-        by_key: dict[str, list[Payloads]] = {}
-        for number, layer in enumerate(layers):
-            for key, pairs in layer.items():
-                row = by_key.setdefault(key, [()] * len(layers))
-                row[number] = tuple((kind, tuple(payload) if isinstance(payload, list)
-                                     else payload) for kind, payload in pairs)
         index_of: dict[Layers, int] = {}
-        for key, row in by_key.items():
-            payloads = tuple(row)
-            index = index_of.get(payloads)
-            if index is None:
-                index = index_of[payloads] = len(self.payloads)
-                self.payloads.append(payloads)
-            # Keys carry a space each side, as does the text: every match is a whole word
-            # run, and "ex" inside "next" is never reported at all.
-            size = len(key) + 2
-            if size > _SIZE_MASK:
-                raise ValueError(f"phrase too long for the automaton: {key[:40]!r}...")
-            self.automaton.add_word(f" {key} ", index << _SIZE_BITS | size)
-        if by_key:
+        for number, layer in enumerate(layers):
+            for key in layer:
+                if any(key in earlier for earlier in layers[:number]):
+                    continue  # added with the first layer that has it
+                payloads = tuple(_payloads(other.get(key)) for other in layers)
+                index = index_of.get(payloads)
+                if index is None:
+                    index = index_of[payloads] = len(self.payloads)
+                    self.payloads.append(payloads)
+                # Keys carry a space each side, as does the text: every match is a whole
+                # word run, and "ex" inside "next" is never reported at all.
+                size = len(key) + 2
+                if size > _SIZE_MASK:
+                    raise ValueError(f"phrase too long for the automaton: {key[:40]!r}...")
+                self.automaton.add_word(f" {key} ", index << _SIZE_BITS | size)
+        if any(self.layers):
             self.automaton.make_automaton()
 
     @property
