@@ -184,12 +184,19 @@ class Resolver(EngineBase):
                     else depart
                 merged.pop(later)
                 order.remove(later)
-        # Staying and arriving at the same team: the explicit retention is the story.
+        # Staying and arriving at the same team: the explicit retention is the story, unless
+        # the arrival is in a new championship ("will step up to Moto2 with VR46, staying with
+        # Rossi's squad": a switch between a team's programmes is a join).
         for key in list(order):
             driver, direction, team = key
             if direction == "arrive" and (driver, "stay", team) in merged:
-                merged.pop(key)
-                order.remove(key)
+                new_series = any(
+                    m.kind == SERIES and 0 <= m.start - item.trigger[1] <= 3
+                    for item in merged[key]["items"]  # type: ignore[attr-defined]
+                    for m in doc.by_sentence[item.sentence])
+                dropped_key = (driver, "stay", team) if new_series else key
+                merged.pop(dropped_key)
+                order.remove(dropped_key)
         # "Rins will ride for Yamaha ... The Spaniard joined LCR Honda this year": a later
         # arrival elsewhere told in the simple past is where he comes from.
         for key in list(order):

@@ -390,7 +390,10 @@ class Slots(SlotFilling):
             kind = MoveKind.JOIN
         # "Iron Dames unchanged, Riberas joins Heart of Racing": a stay said of others before
         # the subject is theirs.
-        subject_start = drivers[0].start if drivers[0].start < t_start else c_left
+        # ("two drivers unchanged: A and B are joined by newcomer C": the colon opens what C
+        # is the object of.)
+        subject_start = drivers[0].start if drivers[0].start < t_start else \
+            doc.text.rfind(":", c_left, t_start) + 1 or c_left
         if kind is MoveKind.JOIN and _cue_between(doc, "retention", max(c_left, subject_start),
                                                   c_right):
             kind = MoveKind.EXTEND  # "will drive for the team again in 2026"

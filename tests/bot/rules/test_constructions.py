@@ -905,3 +905,26 @@ def test_the_object_pronoun_of_a_teams_verb_is_the_person_named_before() -> None
                   "Ott Tänak will not contest next season's championship. Hyundai Motorsport has "
                   "released him from the final year of his contract.", "WRC")
     assert ("Ott Tänak", "leave", "Hyundai Motorsport") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_stay_told_as_a_noun_is_a_spell_not_a_retention() -> None:
+    found = moves("Brown to leave Erebus",
+                  "Will Brown will leave Erebus Motorsport at the end of the season. His exit "
+                  "ends a two-season stay with Erebus Motorsport, the team having signed him for "
+                  "2022.", "Supercars")
+    assert not {(d, k) for d, k, _, _ in found if k == "extend"}
+
+
+def test_a_retention_before_a_colon_is_not_the_newcomers() -> None:
+    found = moves("Inception returns",
+                  "Inception Racing returns with two of its drivers unchanged: Brendan Iribe and "
+                  "Ollie Millroy are joined by newcomer Frederik Schandorff.", "ELMS")
+    assert ("Frederik Schandorff", "join") in {(d, k) for d, k, _, _ in found}
+
+
+def test_a_step_into_a_new_championship_with_the_same_team_is_a_join() -> None:
+    found = moves("Acosta steps up with Tech3",
+                  "Pedro Acosta will step up to MotoGP next year with Tech3, staying with Tech3 "
+                  "after two seasons in its Moto2 team.", "MotoGP")
+    assert {d for d, _, _, _ in found} == {"Pedro Acosta"}
+    assert {k for _, k, _, _ in found} <= {"join", "promote"}  # an arrival, not a stay
