@@ -529,13 +529,16 @@ class Resolver(EngineBase):
             if move.status is not Status.CONFIRMED or move.kind.direction == "depart" or \
                     move.team is None or move.kind is MoveKind.REPLACE:
                 continue  # a stand-in for a race or two is not the car's line-up
-            entries.setdefault((move.driver, move.team), LineupEntry(
-                driver=move.driver, team=move.team, car=move.car, series=move.series,
-                season=move.season, role=move.role))
+            # (An entry is built only when new: a frozen one costs a few microseconds.)
+            if (move.driver, move.team) not in entries:
+                entries[(move.driver, move.team)] = LineupEntry(
+                    driver=move.driver, team=move.team, car=move.car, series=move.series,
+                    season=move.season, role=move.role)
             for mate in move.teammates:
-                entries.setdefault((mate, move.team), LineupEntry(
-                    driver=mate, team=move.team, car=move.car, series=move.series,
-                    season=move.season))
+                if (mate, move.team) not in entries:
+                    entries[(mate, move.team)] = LineupEntry(
+                        driver=mate, team=move.team, car=move.car, series=move.series,
+                        season=move.season)
         for item in seats:
             if item.status is not Status.CONFIRMED or item.team is None:
                 continue
@@ -544,6 +547,7 @@ class Resolver(EngineBase):
             team = self._team_as_written(doc, team) or team
             season = self._season(doc, [item], MoveKind.JOIN)
             for name in map(doc.name, (item.driver, *self._teammates(doc, [item]))):
-                entries.setdefault((name, team), LineupEntry(driver=name, team=team, car=car,
-                                                     series=series, season=season))
+                if (name, team) not in entries:
+                    entries[(name, team)] = LineupEntry(driver=name, team=team, car=car,
+                                                        series=series, season=season)
         return list(entries.values())
