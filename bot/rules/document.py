@@ -555,8 +555,9 @@ def _strip_possessive(word: str) -> str:
 
 
 def _person_between(doc: _Doc, low: int, high: int, exclude: Mention) -> bool:
-    return any(m.kind == PERSON and m is not exclude and low <= m.start < high
-               for m in doc.mentions)
+    """Someone else named between; not one named as an owner ("as Elliott's spotter")."""
+    return any(m.kind == PERSON and m is not exclude and low <= m.start < high and
+               not doc.text.startswith(("'s", "’s"), m.end) for m in doc.mentions)
 
 
 def _possessive_of_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:

@@ -977,3 +977,15 @@ def test_an_outing_or_talks_are_no_move(title: str, sentence: str) -> None:
     found = extract(Article(entry_id="c", title=title, summary=sentence, series="F1",
                             published=DATE)).moves
     assert not [m for m in found if m.status is Status.CONFIRMED]
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Hendrick's new spotter",
+     "Hendrick Motorsports has hired former driver Brett Griffin as Chase Elliott's spotter."),
+    ("Hakkinen back in the MP4/13",
+     "Two-time champion Mika Hakkinen will drive a demo lap at Goodwood in a McLaren MP4/13."),
+    ("A guest at Red Bull",
+     "NFL star Travis Kelce joined the Red Bull team for the weekend as a guest."),
+])
+def test_a_spotter_a_demo_lap_or_a_guest_is_no_move(title: str, sentence: str) -> None:
+    assert not moves(title, sentence)
