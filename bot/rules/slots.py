@@ -50,6 +50,9 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
+# "to a race seat with": the team the seat is at, named after the driver.
+_SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|ride|place|berth) "
+                        r"(?:with|at|in) $")
 # ", completing a line-up with": the trigger's verb is a participle after the comma.
 _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
@@ -154,6 +157,15 @@ class Slots(SlotFilling):
             return None
         start = doc.folded.index(following[0], t_end)
         return Mention(start, start + len(following[0]), PERSON, name, known=True)
+
+    @staticmethod
+    def _seat_named_after(doc: _Doc, mentions: list[Mention], start: int, c_right: int
+                          ) -> Mention | None:
+        for mention in mentions:
+            if mention.kind == TEAM and start <= mention.start < c_right and \
+                    _SEAT_WITH.search(doc.folded, start, mention.start):
+                return mention
+        return None
 
     def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
                         ) -> Mention | None:
@@ -501,6 +513,9 @@ class Slots(SlotFilling):
             team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
+        if kind.direction == "arrive" and team is not None and team.end <= t_start:
+            # "Ferrari has promoted Bearman to a race seat with Haas": the seat's team
+            team = self._seat_named_after(doc, mentions, drivers[-1].end, c_right) or team
         replaced = filled.get("replaced", [None])[0]
         car = filled.get("car", [anaphor_car])[0]
         if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):

@@ -989,3 +989,10 @@ def test_an_outing_or_talks_are_no_move(title: str, sentence: str) -> None:
 ])
 def test_a_spotter_a_demo_lap_or_a_guest_is_no_move(title: str, sentence: str) -> None:
     assert not moves(title, sentence)
+
+
+def test_the_team_of_the_seat_named_after_the_driver_is_the_destination() -> None:
+    found = moves("Bearman gets his chance",
+                  "Ferrari has promoted reserve driver Oliver Bearman to a race seat with Haas.",
+                  "F1")
+    assert {(d, t) for d, _, t, _ in found} == {("Oliver Bearman", "Haas")}
