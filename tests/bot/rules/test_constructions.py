@@ -996,3 +996,20 @@ def test_the_team_of_the_seat_named_after_the_driver_is_the_destination() -> Non
                   "Ferrari has promoted reserve driver Oliver Bearman to a race seat with Haas.",
                   "F1")
     assert {(d, t) for d, _, t, _ in found} == {("Oliver Bearman", "Haas")}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Bearman's first race",
+     "Oliver Bearman made his debut with Ferrari in Jeddah and finished seventh."),
+    ("Bagnaia at the ranch",
+     "Pecco Bagnaia joined the VR46 academy riders at the ranch for a training session."),
+])
+def test_a_debut_race_reported_or_a_training_session_is_no_move(title: str, sentence: str) -> None:
+    assert not moves(title, sentence)
+
+
+def test_a_debut_to_come_is_a_seat_whatever_the_sentence_tells_of_a_crash() -> None:
+    found = moves("Lawson called up",
+                  "Liam Lawson will make his Formula 1 debut for AlphaTauri in Zandvoort after "
+                  "Daniel Ricciardo broke his hand in a crash.", "F1")
+    assert ("Liam Lawson", "AlphaTauri") in {(d, t) for d, _, t, _ in found}
