@@ -27,6 +27,7 @@ from bot.rules.document import (
     _Doc,
     _is_list,
     _is_make,
+    _is_state_now,
     _is_state_verb,
     _outside_asides,
     _owned_make,
@@ -34,6 +35,7 @@ from bot.rules.document import (
 )
 
 _SUBORDINATE = WORDS["subordinators"]
+_FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.
 _TEAMS_PEOPLE = [[word] for word in ("fans", "supporters", "boss", "bosses", "chief", "engineers",
                                      "mechanics", "staff", "insiders", "management", "principal")]
@@ -68,6 +70,12 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
+
+
+def _opens_clause(following: str) -> bool:
+    """The words after a name make it a subject: "D drives for", "D will race", "D is"."""
+    word = following.split()[:1]
+    return bool(word) and (word[0] in _FINITE_AUXILIARIES or _is_state_now(word[0]))
 
 
 class SlotFilling(EngineBase):
@@ -219,6 +227,9 @@ class SlotFilling(EngineBase):
                         # "for A, who made his debut in 2021, alongside B and C": the aside
                         # about A does not break the list
                         break
+                    if ", and" in between and _opens_clause(
+                            doc.folded[following.end:following.end + 16]):
+                        break  # "... and C, and 2016 winner D drives for Triple Eight": D's own
                     found.append(following)
                 if not _is_list(doc, found):
                     found = found[:1]

@@ -163,6 +163,7 @@ class Resolver(EngineBase):
                 target["kind"] = source["kind"] if source["kind"] in (
                     MoveKind.RETIRE, MoveKind.PROMOTE, MoveKind.REPLACE) else target["kind"]
                 target["items"].extend(source["items"])  # type: ignore[union-attr]
+                target["replaced"] = target["replaced"] or source["replaced"]
         # "BMW confirms Rossi" and "Rossi will race for Team WRT": the maker announced a seat
         # at the team it names, which is the move.
         for key in list(order):
@@ -264,7 +265,10 @@ class Resolver(EngineBase):
             evidence = doc.text[evidence_span[0]:evidence_span[1]].strip()
             moves.append(Move(
                 driver=doc.name(driver), kind=kind,
-                team=self._team_as_written(doc, entry["team"]),  # type: ignore[arg-type]
+                team=self._team_as_written(doc, seat_left[driver] if (
+                    direction == "depart" and driver in seat_left and
+                    all(item.team_from_context for item in items)) else entry["team"]),
+                # ("Bottas takes the place of Räikkönen, who retires": the seat's team.)
                 car=entry["car"], series=entry["series"],  # type: ignore[arg-type]
                 season=season, role=role,
                 from_team=self._team_as_written(doc, from_team) if from_team != team else None,

@@ -1013,3 +1013,18 @@ def test_a_debut_to_come_is_a_seat_whatever_the_sentence_tells_of_a_crash() -> N
                   "Liam Lawson will make his Formula 1 debut for AlphaTauri in Zandvoort after "
                   "Daniel Ricciardo broke his hand in a crash.", "F1")
     assert ("Liam Lawson", "AlphaTauri") in {(d, t) for d, _, t, _ in found}
+
+
+def test_a_name_after_a_comma_and_that_has_its_own_verb_leaves_the_list() -> None:
+    found = moves("Bathurst entry",
+                  "Brad Jones Racing's Am-class Audi lists Brad Jones alongside Jordan Boys and "
+                  "Tim Slade, and 2011 winner Craig Lowndes drives for Triple Eight Race "
+                  "Engineering.", "Bathurst 12 Hour")
+    assert "Craig Lowndes" not in {d for d, _, _, _ in found}
+
+
+def test_who_retires_from_the_seat_a_newcomer_takes_leaves_that_seats_team() -> None:
+    found = moves("Albon leaves Red Bull for a Williams seat",
+                  "Alex Albon leaves Red Bull and will drive for Williams next season. Albon "
+                  "takes the place of Robert Kubica, who retires at the end of this year.", "F1")
+    assert ("Robert Kubica", "retire", "Williams") in {(d, k, t) for d, k, t, _ in found}
