@@ -47,6 +47,23 @@ _SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 _EDITS = ("edit", "denial")
 
 
+async def _drop_denials_shown(connection: Any, claimed: Sequence[Any]) -> None:
+    """A post claimed for its first try that read its story already denied shows the
+    denial itself: the denial's edit queued for it (storage.stories.record_denials) would
+    change nothing. Decided on the story as this claim read it: a denial committed after
+    that read still has its edit sent. A retried or reclaimed post keeps the edit: an
+    earlier try may have posted the story as it was before."""
+    shown = [and_(outbox.c.story_id == row.id, outbox.c.destination_id == row.d_id,
+                  outbox.c.revision == row.o_revision)
+             for row in claimed if row.o_action == "post" and row.id is not None
+             and row.denied_at is not None and row.o_claims == 1 and row.o_attempts == 0]
+    if shown:
+        await connection.execute(
+            update(outbox).where(outbox.c.action == "denial", outbox.c.status == "pending",
+                                 or_(*shown))
+            .values(status="superseded"))
+
+
 class OutboxStorage(StoreBase):
     """`bot.ports.Outbox`."""
 
@@ -109,13 +126,21 @@ class OutboxStorage(StoreBase):
             newer.c.story_id == outbox.c.story_id,
             newer.c.destination_id == outbox.c.destination_id,
             newer.c.revision > outbox.c.revision).exists())
+        post = outbox.alias("post")
+        post_unsettled = (select(post.c.id).where(
+            post.c.story_id == outbox.c.story_id,
+            post.c.destination_id == outbox.c.destination_id,
+            post.c.revision == outbox.c.revision, post.c.action == "post",
+            post.c.status == "pending").exists())
         due = (select(outbox.c.id)
                .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
                       or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
                       # an older revision the destination gets anyway (the rumour, now
                       # confirmed) would only send the same alert twice; a denial edits
-                      # its own revision's post, which stays in the channel
-                      or_(outbox.c.action == "denial", ~superseded),
+                      # its own revision's post, which stays in the channel, once that
+                      # post is settled (sent: edited; dead or superseded: nothing to do)
+                      or_(and_(outbox.c.action == "denial", ~post_unsettled),
+                          and_(outbox.c.action != "denial", ~superseded)),
                       outbox.c.destination_id.in_(self._usable_destinations(platforms)))
                .order_by(outbox.c.next_attempt_at, outbox.c.id)
                .limit(limit)
@@ -167,6 +192,7 @@ class OutboxStorage(StoreBase):
                            (outbox.c.action == "denial", own_post), else_=None)
             rows = (await connection.execute(
                 select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
+                       outbox.c.revision.label("o_revision"),
                        reply_to.label("o_reply_to"), edit_of.label("o_latest"),
                        outbox.c.action.label("o_action"),
                        outbox.c.mentions.label("o_mentions"),
@@ -179,6 +205,7 @@ class OutboxStorage(StoreBase):
                 .order_by(outbox.c.id))).all()
             also = await _source_names(connection, {row.id for row in rows
                                                     if row.id is not None})
+            await _drop_denials_shown(connection, rows)
         return [OutboxItem(id=row.o_id,
                            story=(replace(story_of(row), also_reported_by=also.get(row.id, ()))
                                   if row.id is not None else None),
