@@ -3,7 +3,9 @@ announced, unless a cue class of [crew_lists] in rules.toml says otherwise."""
 
 from __future__ import annotations
 
-from bot.models import MoveKind
+import re
+
+from bot.models import MoveKind, Status
 from bot.rules.document import (
     _CAR_LIST_GAP,
     _FUTURE_MARKERS,
@@ -24,8 +26,17 @@ from bot.rules.patterns import Pattern
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
                    left=(), right=(), confidence=0.75)
+GAPPED = Pattern(kind=MoveKind.JOIN, text="{driver} <verb> ..., and {driver} ... (a gapped clause)",
+                 left=(), right=(), confidence=0.75)
 CREW_LINEUP = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a line-up)",
                       left=(), right=(), confidence=0.75, lineup_only=True)
+
+
+# "A is named in the No. 777, and B in its No. 74": the second clause drops the verb it shares.
+_GAP_OPENING = re.compile(r"\s*(?:,\s*(?:and|while|with)|;|;\s*and)\s+$")
+_GAP_FOLLOWING = frozenset({"in", "at", "with", "for", "the", "its", "his", "her", "their", "a",
+                            "an", "alongside"})
+_GAP_END = re.compile(r",\s*(?:and|while|but)\b|;|\.\s")
 
 
 def _having_now(doc: _Doc, start: int, end: int) -> bool:
@@ -86,6 +97,44 @@ class Crews(EngineBase):
                         kind=kind, driver=person.value, driver_mention=person, sentence=index,
                         trigger=(run[0].start, run[-1].end), pattern=pattern, team=team,
                         team_from_context=team is focus, co_drivers=names))
+        return found
+
+    def _gapped(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
+        """"Shahin is named in the No. 777, and Schumacher in its No. 74": a clause that
+        drops the verb of the one before it says the same of its own driver (and car)."""
+        found: list[RawMove] = []
+        named = {(item.sentence, item.driver) for item in raw}
+        for item in raw:
+            if item.status is not Status.CONFIRMED:
+                continue
+            s_end = doc.sentences[item.sentence][1]
+            mentions = doc.by_sentence[item.sentence]
+            for position, person in enumerate(mentions):
+                if person.kind != PERSON or person.start <= item.trigger[1] or \
+                        person.non_driver or (item.sentence, person.value) in named or \
+                        position == 0:
+                    continue
+                if not _GAP_OPENING.fullmatch(doc.text, mentions[position - 1].end,
+                                              person.start):
+                    continue
+                following = doc.folded[person.end:person.end + 20].split()[:1]
+                if not following or following[0] not in _GAP_FOLLOWING:
+                    continue
+                end = _GAP_END.search(doc.text, person.end, s_end)
+                clause_end = end.start() if end else s_end
+                if any(person.end <= t < clause_end for t in doc.trigger_starts):
+                    continue  # the clause has a verb of its own
+                clause = [m for m in mentions if person.end <= m.start < clause_end]
+                cars = [m for m in clause if m.kind == CAR]
+                teams = [m for m in clause if m.kind == TEAM and not _is_make(doc, m)]
+                named.add((item.sentence, person.value))
+                found.append(RawMove(
+                    kind=item.kind, driver=person.value, driver_mention=person,
+                    sentence=item.sentence, trigger=item.trigger, pattern=GAPPED,
+                    team=teams[0] if teams else item.team,
+                    team_from_context=item.team_from_context and not teams,
+                    car=cars[0].value if cars else None))
+                break
         return found
 
     def _sentence_cues(self, doc: _Doc, index: int) -> dict[str, list[tuple[int, int]]]:

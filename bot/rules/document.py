@@ -420,15 +420,17 @@ def _words_between(doc: _Doc, start: int, end: int) -> int:
     return len(doc.folded[start:end].split())
 
 
-def _outside_asides(doc: _Doc, start: int, end: int) -> str:
-    """The folded text between two offsets, without the asides ", who ... ," inside it."""
+def _outside_asides(doc: _Doc, start: int, end: int, *, folded: bool = True) -> str:
+    """The text (folded unless asked) between two offsets, without the asides ", who ... ,"
+    inside it."""
+    source = doc.folded if folded else doc.text
     pieces = []
     position = start
     for a_start, a_end in doc.asides:
         if a_start >= position and a_end <= end:
-            pieces.append(doc.folded[position:a_start])
+            pieces.append(source[position:a_start])
             position = a_end
-    pieces.append(doc.folded[position:end])
+    pieces.append(source[position:end])
     return " ".join(pieces)
 
 

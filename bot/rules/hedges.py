@@ -4,6 +4,7 @@ and where the team named only generically is."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from bot.models import MoveKind, Status
@@ -19,9 +20,12 @@ from bot.rules.document import (
     _cue_between,
     _Doc,
     _owned_make,
+    _possessive,
     _possessive_of_person,
 )
 from bot.rules.patterns import Pattern
+
+_CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
 
 
 class Hedges(EngineBase):
@@ -35,6 +39,25 @@ class Hedges(EngineBase):
         Brackley team", "the Italian outfit"..."""
         return _cue_between(doc, "generic_team", c_left, c_right) or \
             _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+
+    @staticmethod
+    def _car_named_before(doc: _Doc, c_left: int, c_right: int
+                          ) -> tuple[Mention | None, Mention | None]:
+        """"That car keeps A and B" after "the No. 23 NISMO car": the car named last before,
+        and the team written beside it."""
+        anaphor = _CAR_ANAPHOR.search(doc.folded, c_left, c_right)
+        if anaphor is None:
+            return None, None
+        cars = [m for m in doc.mentions if m.kind == CAR and m.end <= anaphor.start()]
+        if not cars:
+            return None, None
+        car = cars[-1]
+        for mention in doc.mentions:
+            if mention.kind == TEAM and (
+                    0 <= mention.start - car.end <= 3 or
+                    (0 <= car.start - mention.end <= 4 and _possessive(doc, mention))):
+                return mention, car
+        return None, None
 
     @staticmethod
     def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:

@@ -77,6 +77,21 @@ def _owner_may_hold(text: str, held: list[int]) -> bool:
     return False
 
 
+_RACING_VERBS = frozenset(WORDS["racing_verbs"])
+_DESCRIPTOR_SUFFIXES = frozenset(WORDS["descriptor_suffixes"])
+_AUXILIARY_OR_ADVERB = frozenset({"will", "would", "to", "is", "also", "again", "still", "now",
+                                  "then", "himself", "herself", "s"})
+
+
+def _races(following: str) -> bool:
+    """The words after a name say the person races ("will race", "driving", "also shares")."""
+    for word in following.split()[:3]:
+        if word in _AUXILIARY_OR_ADVERB:
+            continue
+        return any(lemma in _RACING_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+    return False
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     position = start - 1
     while position >= 0 and text[position] in " \t":
@@ -101,6 +116,9 @@ class Names(EngineBase):
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))
             elif kind == "team":
+                if text[end:end + 1] in "-‑" and end < len(text) and folded[
+                        end + 1:end + 12].split("-")[0].split(" ")[0] in _DESCRIPTOR_SUFFIXES:
+                    continue  # "the Jaguar-powered team" is another team
                 chosen.append(Mention(start, end, TEAM, text[start:end],
                                       candidates=payload))  # type: ignore[arg-type]
             elif kind == "staff":
@@ -172,7 +190,9 @@ class Names(EngineBase):
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
             folded_words = [_word_key(text, folded, a, b) for a, b in piece]
-            if len(words) >= 2 and any(w in _TEAM_WORDS for w in folded_words[1:]):
+            if len(words) >= 2 and any(w in _TEAM_WORDS and (start >= title_end or w != "gp")
+                                       for w in folded_words[1:]):
+                # (A headline's "at Harvest GP" is a race.)
                 chosen.append(Mention(start, end, TEAM, " ".join(words)))
                 mask[start:end] = b"\x01" * (end - start)
                 continue
@@ -298,7 +318,8 @@ class Names(EngineBase):
                     continue
                 if c_end <= mention.start:
                     gap = doc.folded[c_end:mention.start]
-                    close = len(gap.split()) <= (2 if mention.known else 3)
+                    close = len(gap.split()) <= (2 if mention.known else 3) and \
+                        not _races(doc.folded[mention.end:mention.end + 40])
                 else:
                     gap = doc.folded[mention.end:c_start]
                     words = gap.split()

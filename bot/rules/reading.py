@@ -91,7 +91,8 @@ class Reader(EngineBase):
         # Mazepin and Ghiotto" names by surname drivers whom only a quiet sentence of the body
         # names in full.
         cars = car_numbers(text, car_words) if triggers else []
-        regions = [(title_end, len(text))] if triggers else []
+        # (A headline's "Brenner Motorsport completes its crews" names a team too.)
+        regions = [(0, len(text))] if triggers else []
         mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars,
                                   series_hint)
         asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})

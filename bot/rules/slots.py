@@ -294,7 +294,11 @@ class Slots(EngineBase):
                                                    count=1)
                         if not _coordinated(between, with_ok=True):
                             break
-                    elif not _coordinated(between, with_ok=True):
+                    elif not _coordinated(between, with_ok=True) and not _coordinated(
+                            _outside_asides(doc, found[-1].end, following.start, folded=False),
+                            with_ok=True):
+                        # "for A, who made his debut in 2021, alongside B and C": the aside
+                        # about A does not break the list
                         break
                     found.append(following)
                 if not _is_list(doc, found):
@@ -361,8 +365,15 @@ class Slots(EngineBase):
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
         following = bisect_right(doc.trigger_starts, t_end)
-        if following < len(doc.trigger_starts) and doc.trigger_starts[following] < c_right:
-            c_right = doc.trigger_starts[following]
+        own_aside = self._aside_of(doc, t_start)
+        while following < len(doc.trigger_starts) and doc.trigger_starts[following] < c_right:
+            # ("for A, who made his debut in 2021, alongside B": an aside's verb owns only
+            # the aside.)
+            aside = self._aside_of(doc, doc.trigger_starts[following])
+            if aside is None or aside == own_aside:
+                c_right = doc.trigger_starts[following]
+                break
+            following += 1
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
         bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
@@ -565,23 +576,33 @@ class Slots(EngineBase):
             if onward:
                 kind, team = MoveKind.JOIN, onward[0]
         from_context = False
+        anaphor_car: Mention | None = None
         teammates: list[Mention] = []
         if team is None:
             # The object of "joins" was a person ("joins A and B"): teammates, not a team.
             after = [m for m in mentions if m.start >= t_end and m.end <= c_right]
             if after and after[0].kind == PERSON and "team" in pattern.right and \
                     kind in (MoveKind.JOIN, MoveKind.EXTEND):
-                    teammates = [m for m in after if m.kind == PERSON and m not in drivers]
+                    # "joins A and B", not "joins A, who stays, in the team formed by C"
+                    teammates = [after[0]]
+                    for following in after[1:]:
+                        if following.kind != PERSON or not _coordinated(_outside_asides(
+                                doc, teammates[-1].end, following.start, folded=False)):
+                            break
+                        teammates.append(following)
+                    teammates = [m for m in teammates if m not in drivers]
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
                 team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                if team is None and generic:
+                    team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         replaced = filled.get("replaced", [None])[0]
-        car = filled.get("car", [None])[0]
+        car = filled.get("car", [anaphor_car])[0]
         if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
             kind = MoveKind.REPLACE
         moves = []

@@ -686,3 +686,67 @@ def test_a_seat_at_a_team_that_goes_to_a_driver_is_a_join() -> None:
 def test_a_name_no_list_knows_before_will_race_is_a_driver(sentence: str) -> None:
     found = moves("Trident completes its line-up", sentence, "F3")
     assert ("Tymon Kowalczyk", "join", "Trident") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_an_aside_about_the_first_driver_does_not_break_the_crew_after_it() -> None:
+    found = moves("Kessel fills its GT3 seats",
+                  "Kessel Racing will run a Ferrari 296 GT3 for Daniel Serra, who won his class "
+                  "at Le Mans in 2021, alongside David Fumanelli and Takeshi Kimura.", "WEC")
+    assert {(d, k) for d, k, _, _ in found} == {
+        ("Daniel Serra", "join"), ("David Fumanelli", "join"), ("Takeshi Kimura", "join")}
+
+
+def test_who_a_driver_joins_is_the_coordinated_names_not_every_name_after() -> None:
+    found = extract(Article(
+        entry_id="c", title="Lindh joins the new Carrow squad", published=DATE, series="NASCAR Cup",
+        summary="Owen Lindh will drive the No. 8 Chevrolet for Carrow Motorsports next year. He "
+                "joins Mia Torres, who stays in the No. 9, in the new team founded by Harold "
+                "Benning and Dean Whitby."))
+    placed = {entry.driver for entry in found.lineup}
+    assert {"Owen Lindh", "Mia Torres"} <= placed
+    assert not {"Harold Benning", "Dean Whitby"} & placed
+
+
+@pytest.mark.parametrize("sentence", [
+    "Canadian Roberto Lacorte makes his LMP2 debut this season with Cetilar Racing.",
+    "Roberto Lacorte will make his GT3 debut with Cetilar Racing at the opening round.",
+])
+def test_a_debut_in_a_class_is_a_seat(sentence: str) -> None:
+    found = moves("Cetilar announces its crew", sentence, "ELMS")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Roberto Lacorte", "join", "Cetilar Racing")}
+
+
+def test_an_owner_who_races_is_a_driver_and_one_who_speaks_is_not() -> None:
+    racing = moves("Brenner Motorsport completes its crews",
+                   "Team owner Karl Brenner will race the second car in the Silver Cup "
+                   "alongside Lukas Weber.", "GTWC")
+    assert ("Karl Brenner", "join", "Brenner Motorsport", None) in racing
+    speaking = moves("Brenner Motorsport completes its crews",
+                     "Team owner Karl Brenner said Lukas Weber will race the second Porsche.",
+                     "GTWC")
+    assert {d for d, _, _, _ in speaking} == {"Lukas Weber"}
+
+
+def test_a_team_named_as_an_engine_or_backer_is_not_the_destination() -> None:
+    found = moves("Kiro Race Co signs Tanaka",
+                  "Kiro Race Co has signed Hiro Tanaka for next season. The Japanese driver will "
+                  "partner Lena Vogt at the Jaguar-powered team.", "Formula E")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Hiro Tanaka", "join", "Kiro Race Co")}
+
+
+def test_a_clause_that_drops_its_verb_shares_the_verb_before_it() -> None:
+    found = moves("Walkenhorst names its Bathurst drivers",
+                  "Jordan Pepper is named in the No. 34 Walkenhorst Motorsport BMW, and Niklas "
+                  "Krütten in its No. 35; their co-drivers follow later.", "Bathurst 12 Hour")
+    assert {(d, k, c) for d, k, _, c in found} == {
+        ("Jordan Pepper", "join", "34"), ("Niklas Krütten", "join", "35")}
+
+
+def test_that_car_is_the_car_named_before_with_its_team() -> None:
+    found = moves("Honda trims its GT500 line-up",
+                  "Honda will run four cars next year, and the No. 100 RAYBRIG entry is the "
+                  "one that stays unchanged. That car keeps Naoki Yamamoto and Tadasuke Makino.",
+                  "Super GT")
+    assert {(d, k, c) for d, k, _, c in found} == {
+        ("Naoki Yamamoto", "extend", "100"), ("Tadasuke Makino", "extend", "100")}
+    assert {t for _, _, t, _ in found} == {"RAYBRIG"}  # the entry as the article names it
