@@ -1,5 +1,6 @@
 """Crews named without a verb: "Kobayashi, Conway and López in the No. 7" read as the crew
-announced, unless a cue class of [crew_lists] in rules.toml says otherwise."""
+announced, unless a cue class of [crew_lists] in rules.toml says otherwise; and clauses that
+drop the verb they share ("A is named in the No. 777, and B in its No. 74")."""
 
 from __future__ import annotations
 

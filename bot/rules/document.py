@@ -156,6 +156,7 @@ _ASIDE = re.compile(
     r"\([^()\n]{0,200}\)"
     r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
     r"until|aged|formerly|previously|like|once|then)\b[^,;()\n]{0,200},"
+    r"|,[ \t]+(?:who|whose)\b[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
     r"|,[ \t]+(?:a|an|the|his|her|their|its|as)\b[^,;()\n]{0,45},"
     # ", Porsche's first American factory driver,": a possessive title in apposition
     r"|,[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2}['’]s[ \t][^,;()\n]{0,45},"
@@ -277,7 +278,7 @@ _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or
 # "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
-    r"(?P<words>(?:[\w'’.\-]+\s+){0,4})$")
+    r"(?P<words>(?:[\w'’.\-]+\s+){0,5})$")
 
 
 _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.\-]+\s+){0,3})$")
@@ -421,10 +422,8 @@ def _words_between(doc: _Doc, start: int, end: int) -> int:
 
 
 def _outside_asides(doc: _Doc, start: int, end: int, *, folded: bool = True) -> str:
-    """The text (folded unless asked) between two offsets, without the asides ", who ... ,"
-    inside it."""
-    source = doc.folded if folded else doc.text
-    pieces = []
+    """The text between two offsets without the asides ", who ... ," inside it."""
+    source, pieces = doc.folded if folded else doc.text, []
     position = start
     for a_start, a_end in doc.asides:
         if a_start >= position and a_end <= end:

@@ -2,8 +2,8 @@
 patterns of rules.toml then fill their slots from the names around each trigger.
 
 The reading steps live in their own modules, each a mixin of Engine: reading (the document),
-names (mentions), coref (who is meant), slots (patterns and their cues), seasons (when and as
-what), resolve (teams, merging, line-ups)."""
+names (mentions), coref (who is meant), slots and fill (patterns, their slots and cues), crews,
+hedges, seasons (when and as what), resolve (teams, merging, line-ups)."""
 
 from __future__ import annotations
 

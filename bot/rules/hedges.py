@@ -15,9 +15,11 @@ from bot.rules.document import (
     CAR,
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     _cue_between,
+    _describes_person,
     _Doc,
     _owned_make,
     _possessive,
@@ -26,6 +28,20 @@ from bot.rules.document import (
 from bot.rules.patterns import Pattern
 
 _CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
+
+
+_SUBORDINATORS = frozenset(WORDS["subordinators"])
+# "Williams reserve Aitken handed debut": a role inside a team may be where the move is.
+_IN_TEAM_ROLES = frozenset({"reserve", "test", "development", "junior", "juniors", "academy"})
+
+
+def _titled_elsewhere(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
+    """"Porsche Carrera Cup champion C", "Aston Martin factory driver D": the team is a title
+    the person holds, not where the sentence's move goes."""
+    if not _describes_person(doc, team, mentions):
+        return False
+    following = next(m for m in mentions if m.start >= team.end)
+    return not _IN_TEAM_ROLES & set(doc.folded[team.end:following.start].split())
 
 
 class Hedges(EngineBase):
@@ -67,10 +83,17 @@ class Hedges(EngineBase):
         return any(w in pattern.follow for w in words)
 
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
-                          t_start: int, ceiling: int) -> Mention | None:
+                          t_start: int, ceiling: int, kind: MoveKind = MoveKind.JOIN
+                          ) -> Mention | None:
         teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
                  and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
-                 and not _owned_make(doc, m)]
+                 and not _owned_make(doc, m) and not (
+                     kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]
+        if kind is MoveKind.RETIRE and drivers:
+            # "... with Marc VDS before Lorenzo's decision to call time": a team named before
+            # the clause of the one who retires is not his.
+            teams = [m for m in teams if m.start > drivers[0].start or not _SUBORDINATORS & set(
+                doc.folded[m.end:drivers[0].start].split())]
         if not teams:
             return None
         # "A partners B in the No. 3, and Action Express enters ...": a team that is the

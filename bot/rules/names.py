@@ -187,6 +187,7 @@ class Names(EngineBase):
                 firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
                 found_in_full.add(keys[0])
         unknown: list[list[tuple[int, int]]] = []
+        team_shorts: dict[str, str] = {}
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
             folded_words = [_word_key(text, folded, a, b) for a, b in piece]
@@ -195,6 +196,11 @@ class Names(EngineBase):
                 # (A headline's "at Harvest GP" is a race.)
                 chosen.append(Mention(start, end, TEAM, " ".join(words)))
                 mask[start:end] = b"\x01" * (end - start)
+                short = folded_words[:next(i for i, w in enumerate(folded_words)
+                                           if i and w in _TEAM_WORDS)]
+                if short and len(" ".join(short)) >= 4 and not any(
+                        w in self.not_names or w in _TEAM_WORDS for w in short):
+                    team_shorts.setdefault(" ".join(short), " ".join(words))
                 continue
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not _names_a_competition(folded, end) and not any(
@@ -213,6 +219,18 @@ class Names(EngineBase):
                                   known=name in self.gazetteer.drivers))
             mask[piece[0][0]:piece[-1][1]] = b"\x01" * (piece[-1][1] - piece[0][0])
             self._register(name, surnames, firsts)
+        # "Tempesta back with Cheever" beside "Tempesta Racing": a team no list knows, by the
+        # words of its name before "Racing", wherever written with a capital.
+        for key, team_name in team_shorts.items():
+            position = folded.find(key)
+            while position != -1:
+                end = position + len(key)
+                if (position == 0 or folded[position - 1] == " ") and (
+                        end == len(folded) or folded[end] == " ") and \
+                        mask.find(1, position, end) == -1 and text[position].isupper():
+                    mask[position:end] = b"\x01" * (end - position)
+                    chosen.append(Mention(position, end, TEAM, team_name))
+                position = folded.find(key, end)
         # Later mentions by surname ("Armstrong", "Van der Zande"), anywhere in the article,
         # longest first, each a whole word run written with a capital.
         for key in sorted(surnames, key=len, reverse=True):

@@ -1,5 +1,5 @@
-"""Filling a pattern's slots from the names around its trigger, within its clause, and reading the
-hedges, denials and cues that qualify it."""
+"""Applying a pattern at its trigger: its clause, which of its patterns fits best (the slots are
+filled in bot.rules.fill), and the hedges, denials and cues that qualify the move."""
 
 from __future__ import annotations
 
@@ -10,48 +10,31 @@ from bot.models import MoveKind, Status
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
-    _CAR_IN_LIST,
-    _DENIALS,
     _FUTURE_MARKERS,
-    _MODEL_WORDS,
     _NOUN_USE,
     _NUMBER_WORDS,
-    _OWN_REPORT_VERBS,
     _PAST_VERBS,
-    _PRONOUNS,
     _SEAT_VERBS,
-    _SPEECH_VERBS,
-    CAR,
     PERSON,
     SERIES,
-    SLOT_KIND,
     TEAM,
     WORDS,
-    EngineBase,
     Mention,
     RawMove,
     _clause_breaks,
     _coordinated,
     _cue_between,
-    _describes_person,
     _Doc,
-    _is_list,
-    _is_make,
     _is_past_tense,
     _is_state_now,
-    _is_state_verb,
     _outside_asides,
-    _owned_make,
-    _possessive,
     _team_rank,
     _with_epithet,
 )
+from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
 
-_SUBORDINATE = WORDS["subordinators"]
 _TO_WORDS = WORDS["to_words"]
-# "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
-_OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 
 
 
@@ -64,36 +47,15 @@ def _counted(doc: _Doc, position: int) -> bool:
                for word in before)
 
 
-def _ends_with_and(gap: str) -> bool:
-    """"... for a second season and": an object phrase closed by "and" (no new subject)."""
-    words = gap.split()
-    return 1 < len(words) <= 8 and words[-1] == "and" and not _PRONOUNS & set(words)
-
-
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
-def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
-    """"X has confirmed he will join", "X denied that she is leaving": the pronoun right after
-    the subject's own speech verb is the subject. ("X said he will be driving for Y" tells
-    where he is, maybe already: no news of a move.)"""
-    if len(gap) < 2 or gap[-1] not in _PRONOUNS:
-        return False
-    verb = next((w for w in verb_phrase
-                 if w not in _AUXILIARIES and w not in ("be", "been", "being", "to")), "")
-    if _is_state_verb(verb):
-        return False
-    reporting = [w for w in gap[:-1] if w != "that"]
-    return bool(reporting) and all(w in _OWN_REPORT_VERBS or w in _DENIALS for w in reporting)
+# ", completing a line-up with": the trigger's verb is a participle after the comma.
+_PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
+_CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
-def _an_entry(doc: _Doc, mention: Mention) -> bool:
-    """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
-    named = sum(c.how in ("name", "alias") for c in mention.candidates)
-    return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
-
-
-class Slots(EngineBase):
+class Slots(SlotFilling):
     def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
         """One move per driver and direction per sentence: the one whose team is named most
         exactly (a team's name over a maker's), then the nearest trigger."""
@@ -158,153 +120,38 @@ class Slots(EngineBase):
                 break
         return left, right
 
-    def _fill_left(self, doc: _Doc, mentions: list[Mention], slot: str, t_start: int,
-                   floor: int, used: set[int], kind: MoveKind = MoveKind.JOIN) -> list[Mention]:
-        want = SLOT_KIND[slot]
-        before = [m for m in mentions
-                  if m.end <= t_start and m.start >= floor and id(m) not in used]
-        shared_subject = False
-        for mention in reversed(before):
-            if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
-                continue
-            if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
-                continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
-            if want == TEAM and mention.kind == TEAM and (
-                    _owned_make(doc, mention) or _describes_person(doc, mention, mentions)):
-                continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
-            if want == TEAM and mention.kind == TEAM and any(
-                    car.kind == CAR and 0 <= mention.start - car.end <= 2 and any(
-                        owner.kind == TEAM and _possessive(doc, owner) and
-                        0 <= car.start - owner.end <= 4 for owner in before)
-                    for car in before):
-                continue  # "Heart of Racing's No. 27 Aston Martin": the make names the car
-            if want == PERSON and mention.kind == PERSON and (
-                    doc.text.startswith(("'s", "’s"), mention.end)
-                    or doc.text.endswith(("'s", "’s"), mention.start, mention.end)):
-                continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
-            if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
-                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") or
-                    _ends_with_and(doc.folded[mention.end:t_start])):
-                # "Nissan has retained Rowland and signed Nato", "Hitech has kept Crawford for
-                # a second season and added Aron": the second verb shares the first's subject.
-                shared_subject = True
-                continue
-            if mention.kind != want:
-                return []
-            if want == PERSON and (doc.text[mention.end:t_start].strip(" ,") == "and" or
-                                   _ends_with_and(doc.folded[mention.end:t_start])) and any(
-                    m.kind == PERSON and m.start >= t_start and
-                    len(doc.folded[t_start:m.start].split()) <= 4 for m in mentions):
-                return []  # "dropped Sargeant and promoted Colapinto": an object, not a subject
-            gap = _outside_asides(doc, mention.end, t_start).split()
-            if len(gap) > self.settings["left_words"] and not shared_subject:
-                return []
-            # "makes her Daytona debut": "her" before a noun is whose, not who.
-            pronouns = [w for i, w in enumerate(gap) if w in _PRONOUNS and not (
-                w == "her" and i + 1 < len(gap))]
-            if want == PERSON and pronouns and "who" not in gap and \
-                    not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
-                         gap[0] in _SPEECH_VERBS) and not _own_report(
-                        gap, doc.folded[t_start:t_start + 40].split()[:4]):
-                # "X said that he will be driving for Y": who "he" is, the rules cannot
-                # tell; but "X announces he will retire" is X's own news.
-                return []
-            found = [mention]
-            if want == PERSON:
-                index = before.index(mention)
-                while index > 0:
-                    previous = before[index - 1]
-                    if previous.kind == SERIES and index > 1:
-                        # "A, B and former Formula 1 driver C": a series inside a description
-                        index -= 1
-                        continue
-                    between = doc.text[previous.end:found[-1].start]
-                    if previous.kind != PERSON or not _coordinated(between):
-                        break
-                    found.append(previous)
-                    index -= 1
-                found.reverse()
-                if not _is_list(doc, found):
-                    found = found[-1:]
-            return found
-        return []
+    @staticmethod
+    def _respectively(doc: _Doc, mentions: list[Mention], drivers: list[Mention],
+                      team: Mention | None, c_right: int) -> dict[int, Mention]:
+        """"A and B are staying at Ducati and Kawasaki respectively": each driver his team."""
+        if team is None or len(drivers) < 2 or \
+                doc.folded.find("respectively", team.end, c_right + 20) == -1:
+            return {}
+        teams = [team]
+        for mention in mentions:
+            if mention.start > teams[-1].end and mention.kind == TEAM and _coordinated(
+                    doc.text[teams[-1].end:mention.start]):
+                teams.append(mention)
+        if len(teams) != len(drivers):
+            return {}
+        return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
 
-    def _fill_right(self, doc: _Doc, mentions: list[Mention], slot: str, t_end: int,
-                    ceiling: int, used: set[int]) -> list[Mention]:
-        want = SLOT_KIND[slot]
-        after = [m for m in mentions if m.start >= t_end and m.end <= ceiling and id(m) not in used]
-        limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
-        for position, mention in enumerate(after):
-            if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
-                    want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
-                continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
-            if want == CAR and mention.kind == TEAM and position + 1 < len(after) and \
-                    after[position + 1].kind == CAR and \
-                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
-                continue  # "drive the Manthey PureRxcing No. 92": the car's entrant first
-            if mention.kind != want:
-                return []
-            if len(doc.folded[t_end:mention.start].split()) > limit:
-                return []
-            if want == TEAM and any(
-                    t_end <= c_start and len(doc.folded[c_end:mention.start].split()) <= 2
-                    for c_start, c_end in doc.cues.get("from_team", ())
-                    if c_end <= mention.start):
-                return []  # "returns to IndyCar after two seasons with Andretti": his past
-            if want == TEAM and _possessive(doc, mention) and position + 1 < len(after) and \
-                    after[position + 1].kind == TEAM and _an_entry(doc, after[position + 1]) and \
-                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
-                mention = after[position + 1]  # "signed for KTM's Tech3 team": the entry
-            if slot == "driver" and _possessive(doc, mention) and [
-                    w for w in doc.folded[mention.end:mention.end + 16].split()
-                    if w != "s"][:1] not in _OWNED_DEALS:
-                return []  # "Stewart-Haas names Harvick's successor": the successor is named
-            if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
-                                   _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):
-                # "Suzuki has confirmed, two years after Joan Mir won the title": a name in
-                # another clause is not the verb's object.
-                return []
-            found = [mention]
-            if want == TEAM and mention.candidates and all(
-                    c.how in ("sponsor", "manufacturer") for c in mention.candidates):
-                # "a Dallara-Honda ride ... with Meyer Shank Racing": the team's own name, when
-                # it follows in the clause, says more than a maker's.
-                for later in after[position + 1:]:
-                    if later.kind == PERSON:
-                        break
-                    if later.kind == TEAM and any(c.how in ("name", "alias")
-                                                  for c in later.candidates) and \
-                            len(doc.folded[t_end:later.start].split()) <= limit + 4 and \
-                            doc.folded[:later.start].split()[-1:] in (["with"], ["for"], ["at"]) \
-                            and not self._after_cue(doc, later, "from_team"):
-                        return [later]
-            if want == PERSON:
-                for following in after[position + 1:]:
-                    between = doc.text[found[-1].end:following.start]
-                    if following.kind == CAR and _CAR_IN_LIST.match(
-                            doc.text, found[-1].end, following.start):
-                        continue  # "A and B in the No. 25 and C with D in the No. 24"
-                    if following.kind != PERSON:
-                        break
-                    previous = max((m for m in after if m.end <= following.start),
-                                   key=lambda m: m.end)
-                    if previous.kind == CAR:
-                        # "in the No. 25 M Hybrid V8 and Philipp Eng": the car's model first
-                        between = _MODEL_WORDS.sub("", doc.text[previous.end:following.start],
-                                                   count=1)
-                        if not _coordinated(between, with_ok=True):
-                            break
-                    elif not _coordinated(between, with_ok=True) and not _coordinated(
-                            _outside_asides(doc, found[-1].end, following.start, folded=False),
-                            with_ok=True):
-                        # "for A, who made his debut in 2021, alongside B and C": the aside
-                        # about A does not break the list
-                        break
-                    found.append(following)
-                if not _is_list(doc, found):
-                    found = found[:1]
-            return found
-        return []
+    def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
+                        ) -> Mention | None:
+        """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
+        epithet opening a later clause of the sentence is the sentence's first person."""
+        if doc.folded.find(" the ", max(s_start, t_start - 40), t_start) == -1:
+            return None
+        match = _CLAUSE_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
+        if match is None:
+            return None
+        word = match.group(1)
+        first = next((m for m in doc.by_sentence[sentence]
+                      if m.kind == PERSON and m.end <= match.start()), None)
+        if first is None or not (word in self.not_names or word.endswith("-old")):
+            return None
+        return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
+                       non_driver=first.non_driver)
 
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
@@ -327,6 +174,9 @@ class Slots(EngineBase):
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
             return []  # a race, not a seat; or "the move is off"
+        if _cue_between(doc, "car_launch", s_start, t_start) and _RELATIVE_ASIDE.search(
+                doc.text, max(s_start, t_start - 80), t_start):
+            return []  # "the livery of its new car, which A and B will race": who races it
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
@@ -360,6 +210,10 @@ class Slots(EngineBase):
             stand_in = Mention(absolute.start(), absolute.end(), PERSON, first.value,
                                known=first.known, non_driver=first.non_driver)
             mentions = [m for m in mentions if not absolute.start() <= m.start < t_start]
+        if stand_in is None and absolute is None:
+            stand_in = self._clause_epithet(doc, sentence, s_start, t_start)
+            if stand_in is not None:
+                mentions = [m for m in mentions if not stand_in.start <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
@@ -378,8 +232,9 @@ class Slots(EngineBase):
         bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
-        participle = doc.text[max(0, t_start - 2):t_start].strip() == "," and \
-            doc.folded[t_start:t_end].split()[0].endswith("ing")
+        participle = (doc.text[max(0, t_start - 2):t_start].strip() == "," and
+                      doc.folded[t_start:t_end].split()[0].endswith("ing")) or \
+            _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None
         if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
                                doc.folded.startswith("to ", t_start)):
             # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha", "will
@@ -593,12 +448,16 @@ class Slots(EngineBase):
                     teammates = [m for m in teammates if m not in drivers]
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
-                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right)
+                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
+        if team is None and kind is MoveKind.LEAVE and focus is not None and any(
+                m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
+            # "Rovanperä will leave the World Rally Championship": the team he races for there
+            team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         replaced = filled.get("replaced", [None])[0]
@@ -606,10 +465,11 @@ class Slots(EngineBase):
         if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
             kind = MoveKind.REPLACE
         moves = []
+        teams = self._respectively(doc, mentions, drivers, team, c_right)
         for driver in drivers:
             moves.append(RawMove(
                 kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
-                trigger=(t_start, t_end), pattern=pattern, team=team,
+                trigger=(t_start, t_end), pattern=pattern, team=teams.get(id(driver), team),
                 team_from_context=from_context,
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,

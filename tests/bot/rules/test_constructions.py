@@ -750,3 +750,110 @@ def test_that_car_is_the_car_named_before_with_its_team() -> None:
     assert {(d, k, c) for d, k, _, c in found} == {
         ("Naoki Yamamoto", "extend", "100"), ("Tadasuke Makino", "extend", "100")}
     assert {t for _, _, t, _ in found} == {"RAYBRIG"}  # the entry as the article names it
+
+
+def test_a_title_won_in_a_makes_series_is_the_drivers_not_the_destination() -> None:
+    found = moves("Kessel Racing completes its No. 74 crew",
+                  "Daniel Serra, confirmed last month for the No. 74, is joined by GT Open "
+                  "runner-up Lucas Marin and Swiss Ferrari Challenge champion Marco Pulvirenti.",
+                  "WEC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Lucas Marin", "join", "Kessel Racing"), ("Marco Pulvirenti", "join", "Kessel Racing")}
+
+
+def test_an_epithet_subject_of_a_later_clause_is_the_sentences_first_person() -> None:
+    found = moves("Ilott keeps his IndyCar seat",
+                  "Callum Ilott will stay with Juncos Hollinger Racing next year, and the Briton "
+                  "has signed for Hertz Team Jota for the endurance races.", None)
+    assert ("Callum Ilott", "join", "Hertz Team Jota", None) in found
+
+
+def test_the_owner_of_a_decision_is_who_acts() -> None:
+    found = moves("Valdez steps up at Gresini",
+                  "Enea Bastianini had agreed to stay with Gresini Racing before Andrea "
+                  "Dovizioso's sudden decision to call time on his career.", "MotoGP")
+    assert {d for d, k, _, _ in found if k == "retire"} == {"Andrea Dovizioso"}
+
+
+def test_a_riders_team_written_as_his_title_is_the_team_he_leaves() -> None:
+    found = moves("Crutchlow to call time",
+                  "LCR Honda rider Cal Crutchlow will retire at the end of the season.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Cal Crutchlow", "retire")}
+    assert all(t and "LCR" in t for _, _, t, _ in found)
+
+
+def test_a_rider_who_will_ride_a_bike_for_a_team_joins_it() -> None:
+    found = moves("Vierge lands a WorldSBK ride",
+                  "Xavi Vierge will ride a Honda CBR1000RR-R for Petronas MIE Racing in 2024.",
+                  "WorldSBK")
+    assert {(d, k) for d, k, _, _ in found} == {("Xavi Vierge", "join")}
+    assert all(t and "MIE" in t for _, _, t, _ in found)
+
+
+def test_leaving_a_championship_is_leaving_the_team_raced_for_there() -> None:
+    found = moves("Tänak to quit rallying for circuit racing",
+                  "Ott Tänak will leave the World Rally Championship at the end of the season "
+                  "to race touring cars. Hyundai Motorsport will name his successor in "
+                  "November.", "WRC")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Ott Tänak", "leave", "Hyundai Motorsport")}
+
+
+def test_respectively_pairs_each_driver_with_his_own_team() -> None:
+    found = moves("Grid settles for 2025",
+                  "Scott Dixon and Alex Palou will stay with Chip Ganassi Racing and Team "
+                  "Penske respectively next season.", "IndyCar")
+    assert {(d, t) for d, _, t, _ in found} == {
+        ("Scott Dixon", "Chip Ganassi Racing"), ("Alex Palou", "Team Penske")}
+
+
+def test_a_headline_team_back_with_its_drivers_keeps_them_and_its_short_name_is_known() -> None:
+    found = moves("Lazarus back with Kimura and Neri for the Sprint Cup",
+                  "Silver Cup runners-up Lazarus Corse return to the GT World Challenge Europe "
+                  "with Takeshi Kimura and Fabrizio Neri.", "GTWC")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Takeshi Kimura", "extend", "Lazarus Corse"), ("Fabrizio Neri", "extend", "Lazarus Corse")}
+
+
+def test_the_drivers_of_a_car_shown_at_its_launch_are_not_news() -> None:
+    assert not moves("Sauber shows its colours",
+                     "Sauber has revealed the livery of its new C45, which Nico Hülkenberg and "
+                     "Gabriel Bortoleto will race this season.", "F1")
+    # The same verb, with no car being shown, places them.
+    assert {d for d, _, _, _ in moves(
+        "Sauber settles its line-up",
+        "Nico Hülkenberg and Gabriel Bortoleto will race for Sauber next season.", "F1")} == {
+        "Nico Hülkenberg", "Gabriel Bortoleto"}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Marquez injury update", "Marc Márquez will miss the next round after breaking his left "
+                              "hand in a crash in practice."),
+    ("Penske's pairing", "The team currently fields Scott McLaughlin and Will Power in its No. 3 "
+                         "and No. 12 cars."),
+])
+def test_a_side_or_the_way_things_are_now_is_no_move(title: str, sentence: str) -> None:
+    assert not moves(title, sentence, "IndyCar")
+
+
+def test_a_relative_clause_ending_the_sentence_is_an_aside() -> None:
+    found = moves("Andretti signs Ericsson",
+                  "Andretti Global has retained Kyle Kirkwood and signed Marcus Ericsson from "
+                  "Ganassi to replace Romain Grosjean, who is concentrating on his Lamborghini "
+                  "hypercar programme.", "IndyCar")
+    assert not {t for _, _, t, _ in found if t and "Lamborghini" in t}
+
+
+def test_what_had_been_signed_before_the_story_is_history() -> None:
+    found = moves("Bottas returns to Mercedes as reserve",
+                  "Valtteri Bottas will be Mercedes' reserve driver in 2025. The Finn raced for "
+                  "Sauber from 2022 to 2024 and had signed to drive a Cadillac in IMSA this year.",
+                  "F1")
+    assert not {t for _, _, t, _ in found if t and "Cadillac" in t}
+
+
+def test_a_participle_after_the_comma_has_the_clauses_subject() -> None:
+    found = moves("Rasmussen joins Ed Carpenter Racing",
+                  "Christian Rasmussen will join Ed Carpenter Racing next season. The Dane will "
+                  "drive the No. 20 Chevrolet that Alexander Rossi currently races, completing a "
+                  "line-up with Santino Ferrucci.", "IndyCar")
+    assert {d for d, _, _, _ in found} == {"Christian Rasmussen"}
