@@ -6,21 +6,37 @@ feed's report and never stops the others."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from bot.alerts import route_stories
-from bot.models import Article, Extraction, Feed, FetchResult, PollReport, Story, utcnow
-from bot.ports import FeedFetcher, Gazetteer, Store
+from bot.models import (
+    Article,
+    Extraction,
+    Feed,
+    FetchResult,
+    IngestedPoll,
+    PollReport,
+    Story,
+    utcnow,
+)
+from bot.ports import FeedFetcher, Gazetteer, PollToIngest, Store
 
 log = logging.getLogger(__name__)
 
 Extractor = Callable[[Article], Extraction]
 # Tells the moderators of a feed's workspace ("discord:1234"; None: the operator) something.
 FeedNotifier = Callable[[str | None, str], Awaitable[None]]
+
+# First polls finishing together are written in one transaction (Pipeline._record_together).
+# Each poll's fixed cost (a transaction, its feed's row) is most of a first poll's write, and
+# polls finish one parse apart, so the recorder waits this long for a group to gather while
+# more polls are on the way.
+GROUP_LINGER_SECONDS = 0.05
 
 # Below this the rules engine is guessing: "signed for McLaren in 2007" restated as career
 # background scores about 0.36; rumours score 0.4-0.5 and are kept, marked as rumours.
@@ -75,9 +91,13 @@ class Pipeline:
         self._known_reads = asyncio.Lock()
         self._held: set[int] = set()  # feeds claimed by this worker and still being polled
         self._to_release: set[int] = set()  # hand-backs the database refused
-        # Group commit: polls that stored nothing (304s, unchanged bodies, failures) wait
-        # here while one transaction records those before them, then go in the next.
-        self._quiet: list[tuple[int, FetchResult, asyncio.Future[bool]]] = []
+        # Group commit: polls that stored nothing (304s, unchanged bodies, failures) and
+        # first polls wait here while one transaction records those before them, then go
+        # in the next.
+        self._queued: list[tuple[PollToIngest, asyncio.Future[IngestedPoll]]] = []
+        self._group_size = max(1, concurrency // 2)
+        self._group_full = asyncio.Event()  # the group is as large as it will get soon
+        self._busy = 0  # polls holding a slot: fetching, parsing, or queued here
         self._recorder: asyncio.Task[None] | None = None
         # The database failure the last cycle met, if any (reports say "database
         # unavailable" for the feeds it cost): the caller logs an outage once, not per feed.
@@ -174,7 +194,7 @@ class Pipeline:
         host = (urlsplit(feed.url).hostname or "").lower()
         host_slots = self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host))
         try:
-            async with host_slots, self._slots:
+            async with host_slots, self._slots, self._occupied():
                 return await self._poll(feed)
         except asyncio.CancelledError:
             # Shutting down: hand the feed back so another worker polls it now.
@@ -225,12 +245,12 @@ class Pipeline:
         recorded, and read by the rules engine, without an alert (the feed is not primed)."""
         articles = tuple(replace(a, feed_id=feed.id, series=feed.series,
                                  source=feed.title or a.source) for a in result.articles)
-        async with self._slots:
+        async with self._slots, self._occupied():
             return await self._ingest(feed, replace(result, articles=articles))
 
     async def _ingest(self, feed: Feed, result: FetchResult) -> PollReport:
         if result.error is not None or result.not_modified or result.unchanged:
-            if await self._record_quiet(feed.id, result):
+            if (await self._record_together(feed.id, [], result)).disabled:
                 await self._tell_disabled(feed, result)
             return PollReport(feed_id=feed.id, url=feed.url, error=result.error,
                               not_modified=result.not_modified or result.unchanged)
@@ -247,8 +267,11 @@ class Pipeline:
         # new feed must not flood a channel with last month's news): its articles, what
         # they say and the poll itself are stored in one transaction.
         finish = None if feed.primed else result
-        ingested = await self._store.ingest_poll(feed.id, entries, utcnow(), finish=finish,
-                                                 max_failures=self._max_failures)
+        if finish is None:
+            ingested = await self._store.ingest_poll(feed.id, entries, utcnow(),
+                                                     max_failures=self._max_failures)
+        else:
+            ingested = await self._record_together(feed.id, entries, finish)
         new_articles = ingested.articles
         stories = [story for told in ingested.news for story in told]
         stored = {article.entry_id for article in new_articles}
@@ -274,39 +297,75 @@ class Pipeline:
                           story_ids=tuple(s.id for s in stories), alerts_queued=queued,
                           moves=moves)
 
-    async def _record_quiet(self, feed_id: int, result: FetchResult) -> bool:
-        """Record a poll that stored no articles; True when it disabled the feed.
+    async def _record_together(self, feed_id: int,
+                               entries: Sequence[tuple[Article, Extraction | None]],
+                               result: FetchResult) -> IngestedPoll:
+        """Store a poll that announces nothing (no articles, or a feed's first) with others.
 
         Most polls of a steady cycle are 304s: one transaction each would cost four round
-        trips to the database for two statements. Instead each waits for the recorder,
-        which writes everything that queued up while its last transaction ran: alone on a
-        quiet worker, dozens at a time on a busy one."""
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._quiet.append((feed_id, result, done))
+        trips to the database for two statements; a first poll's transaction and its
+        feed's row cost more than its twenty articles. Instead each waits for the
+        recorder, which writes everything that queued up while its last transaction ran:
+        alone on a quiet worker, dozens at a time on a busy one."""
+        done: asyncio.Future[IngestedPoll] = asyncio.get_running_loop().create_future()
+        self._queued.append(((feed_id, entries, result), done))
+        self._check_group()
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record_queued(), name="record-polls")
         return await done
 
     async def _record_queued(self) -> None:
-        while self._quiet:
-            group, self._quiet = self._quiet, []
+        while self._queued:
+            if any(entries for (_, entries, _), _ in self._queued):
+                # First polls arrive one parse apart: wait a moment for those on the way,
+                # the polls still fetching or parsing. (304s group by themselves.)
+                self._group_full.clear()
+                self._check_group()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(GROUP_LINGER_SECONDS):
+                        await self._group_full.wait()
+            group, self._queued = self._queued, []
             try:
-                disabled = await self._store.record_polls(
-                    [(feed_id, result) for feed_id, result, _ in group], utcnow(),
-                    max_failures=self._max_failures)
+                await self._write_group(group)
             except asyncio.CancelledError:  # shutting down: the waiting polls hand back
-                for _, _, done in group + self._quiet:
+                for _, done in group + self._queued:
                     done.cancel()
-                self._quiet = []
+                self._queued = []
                 raise
-            except Exception as exc:  # each poll meets it (and hands its feed back)
-                for _, _, done in group:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            for feed_id, _, done in group:
-                if not done.done():  # not cancelled meanwhile
-                    done.set_result(feed_id in disabled)
+
+    @contextlib.asynccontextmanager
+    async def _occupied(self) -> AsyncIterator[None]:
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            self._check_group()
+
+    def _check_group(self) -> None:
+        """Wake the recorder once its group is full, or no poll still on the way can join."""
+        if self._queued and (len(self._queued) >= self._group_size
+                             or len(self._queued) >= self._busy):
+            self._group_full.set()
+
+    async def _write_group(self, group: list[tuple[PollToIngest, asyncio.Future[IngestedPoll]]]
+                           ) -> None:
+        try:
+            ingested = await self._store.ingest_polls([poll for poll, _ in group], utcnow(),
+                                                      max_failures=self._max_failures)
+        except Exception as exc:
+            if len(group) > 1 and not self._is_transient(exc):
+                # A bug or one feed's bad data: each poll alone, so only its own fails.
+                for item in group:
+                    await self._write_group([item])
+                return
+            for _, done in group:  # each poll meets it (and hands its feed back)
+                if not done.done():
+                    done.set_exception(exc)
+            return
+        for (_, done), stored in zip(group, ingested, strict=True):
+            if not done.done():  # not cancelled meanwhile
+                done.set_result(stored)
 
     async def _tell_disabled(self, feed: Feed, result: FetchResult) -> None:
         """Once per disable: storage reports the disabling poll only, and a disabled feed is

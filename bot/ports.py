@@ -28,6 +28,10 @@ from bot.models import (
     TargetKind,
 )
 
+# One poll for `ArticleStore.ingest_polls`: the feed, its new entries with what the rules
+# engine read in each, and the poll's result when the poll is to be recorded with them.
+PollToIngest = tuple[int, Sequence[tuple[Article, Extraction | None]], FetchResult | None]
+
 
 class FeedFetcher(Protocol):
     async def fetch(self, feed: Feed) -> FetchResult: ...
@@ -76,12 +80,6 @@ class FeedStore(Protocol):
         poll's articles, marked processed in the same transaction."""
         ...
 
-    async def record_polls(self, polls: Sequence[tuple[int, FetchResult]], now: datetime, *,
-                           max_failures: int = 10) -> set[int]:
-        """`record_poll` for many polls that stored no articles, in one transaction; the ids
-        of the feeds it disabled."""
-        ...
-
     async def renew_feed_leases(self, feed_ids: Collection[int], *, worker: str,
                                 lease_seconds: int, now: datetime) -> set[int]:
         """Extend the worker's leases on feeds it is still polling; the ids it still held."""
@@ -121,6 +119,13 @@ class ArticleStore(Protocol):
         stored processed and the poll is recorded in that same transaction, as
         `record_poll` would; otherwise they wait, unprocessed, for `record_poll(processed=)`
         after their alerts are queued."""
+        ...
+
+    async def ingest_polls(self, polls: Sequence[PollToIngest], now: datetime, *,
+                           max_failures: int = 10) -> list[IngestedPoll]:
+        """`ingest_poll` for each of `polls` (feed id, entries, finish), all in one
+        transaction; what each stored, in the order given. The pipeline groups first polls
+        that finish together, as it groups the polls that store nothing."""
         ...
 
     async def mark_articles_processed(self, article_ids: Collection[int], now: datetime

@@ -13,10 +13,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Extraction, FetchResult, IngestedPoll, Story, utc, utcnow
+from bot.ports import PollToIngest
 from storage.base import StoreBase, insert_for
 from storage.columns import SERIES_CHARS, clip
 from storage.errors import translate_errors
-from storage.feeds import MAX_FAILURES, mark_processed, record_poll
+from storage.feeds import MAX_FAILURES, mark_processed, record_polls
 from storage.stories import record_extraction, story_of
 from storage.tables import articles, feeds, moves, stories
 
@@ -49,30 +50,29 @@ async def _known(connection: AsyncConnection, feed_id: int, keys: list[str]) -> 
     return known
 
 
-async def _insert(connection: AsyncConnection, feed_id: int,
-                  batch: list[tuple[str, Article]], now: datetime, *, processed: bool
-                  ) -> list[Article]:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING for the batch; the articles inserted, in
-    the order given. One statement built once and run with a list of parameter sets:
-    SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"), where a statement built
-    from literal values per call was compiled again every time."""
-    if not batch:
+async def _insert(connection: AsyncConnection, rows: list[tuple[int, str, Article, bool]],
+                  now: datetime) -> list[Article]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING for rows of (feed, stored entry id,
+    article, processed), of one feed or of several; the articles inserted, in the order
+    given. One statement built once and run with a list of parameter sets: SQLAlchemy sends
+    it as multi-row INSERTs ("insertmanyvalues"), where a statement built from literal
+    values per call was compiled again every time."""
+    if not rows:
         return []
     statement = _INSERT_RETURNING.get(connection.dialect.name)
     if statement is None:
         statement = _INSERT_RETURNING[connection.dialect.name] = (
             insert_for(connection, articles).on_conflict_do_nothing()
-            .returning(articles.c.id, articles.c.entry_id))
-    processed_at = now if processed else None
-    rows = await connection.execute(statement, [{
+            .returning(articles.c.id, articles.c.feed_id, articles.c.entry_id))
+    result = await connection.execute(statement, [{
         "feed_id": feed_id, "entry_id": entry_id, "title": a.title, "summary": a.summary,
         "url": a.url, "published": a.published, "series": clip(a.series, SERIES_CHARS),
-        "source": a.source, "created_at": now, "processed_at": processed_at,
+        "source": a.source, "created_at": now, "processed_at": now if processed else None,
         "recovery_claimed_at": None,
-    } for entry_id, a in batch])
-    new_ids = {row.entry_id: row.id for row in rows}
-    return [replace(a, id=new_ids[entry_id], feed_id=feed_id)
-            for entry_id, a in batch if entry_id in new_ids]
+    } for feed_id, entry_id, a, processed in rows])
+    new_ids = {(row.feed_id, row.entry_id): row.id for row in result}
+    return [replace(a, id=new_ids[feed_id, entry_id], feed_id=feed_id)
+            for feed_id, entry_id, a, _ in rows if (feed_id, entry_id) in new_ids]
 
 
 _INSERT_RETURNING: dict[str, Any] = {}
@@ -101,9 +101,9 @@ class ArticleStorage(StoreBase):
             known = await _known(connection, feed_id, list(unique))
             # A first poll's articles are never announced, so there is nothing for a dead
             # worker to leave undone: decided here, in the transaction that stores them.
-            return await _insert(connection, feed_id,
-                                 [(key, a) for key, a in unique.items() if key not in known],
-                                 utcnow(), processed=primed is False)
+            return await _insert(connection, [(feed_id, key, a, primed is False)
+                                              for key, a in unique.items() if key not in known],
+                                 utcnow())
 
     @translate_errors
     async def known_entry_ids(self, feed_id: int, entry_ids: Sequence[str]) -> set[str]:
@@ -123,31 +123,54 @@ class ArticleStorage(StoreBase):
         """`bot.ports.ArticleStore.ingest_poll`: one transaction for the whole poll, so a
         first poll of 20 entries costs one BEGIN/COMMIT and a few statements per article
         with moves, not a transaction per article."""
+        [ingested] = await self.ingest_polls([(feed_id, entries, finish)], now,
+                                             max_failures=max_failures)
+        return ingested
+
+    @translate_errors
+    async def ingest_polls(self, polls: Sequence[PollToIngest], now: datetime, *,
+                           max_failures: int = MAX_FAILURES) -> list[IngestedPoll]:
+        """`bot.ports.ArticleStore.ingest_polls`: `ingest_poll` for several polls in one
+        transaction. Their articles go in as one multi-row INSERT, and the finished polls
+        are recorded with one read of their feeds' rows and an executemany UPDATE: a poll's
+        fixed cost (the transaction, its feed's row) is shared by the group. Polls that
+        stored nothing (304s) come here too, with no entries."""
+        if not polls:
+            return []
         now = utc(now)
-        extractions: dict[str, Extraction | None] = {}
-        unique: dict[str, Article] = {}
-        for article, extraction in entries:
-            key = stored_entry_id(article.entry_id)
-            if key not in unique:
-                unique[key], extractions[key] = article, extraction
+        rows: list[tuple[int, str, Article, bool]] = []
+        extractions: dict[tuple[int, str], Extraction | None] = {}
+        for feed_id, entries, finish in polls:
+            unique: set[str] = set()
+            for article, extraction in entries:
+                key = stored_entry_id(article.entry_id)
+                if key not in unique:
+                    unique.add(key)
+                    rows.append((feed_id, key, article, finish is not None))
+                    extractions[feed_id, key] = extraction
         async with self._write() as connection:
             # Rows another worker inserted first are skipped by the unique key: only the
             # articles this transaction wrote come back, and only theirs are recorded.
-            new = await _insert(connection, feed_id, list(unique.items()), now,
-                                processed=finish is not None)
-            news: list[tuple[Story, ...]] = []
+            new = await _insert(connection, rows, now)
+            by_feed: dict[int, list[Article]] = {}
+            news: dict[int, list[tuple[Story, ...]]] = {}
             for article in new:
-                extraction = extractions[stored_entry_id(article.entry_id)]
+                assert article.feed_id is not None
+                by_feed.setdefault(article.feed_id, []).append(article)
+                extraction = extractions[article.feed_id, stored_entry_id(article.entry_id)]
                 told: list[Story] = []
                 if extraction is not None and (extraction.moves or extraction.lineup
                                                or extraction.denials):
                     told = await record_extraction(connection, article, extraction, now)
-                news.append(tuple(told))
-            disabled = False
-            if finish is not None:
-                disabled = await record_poll(connection, feed_id, finish, now,
-                                             new_entries=len(new), max_failures=max_failures)
-        return IngestedPoll(articles=tuple(new), news=tuple(news), disabled=disabled)
+                news.setdefault(article.feed_id, []).append(tuple(told))
+            finished = [(feed_id, finish) for feed_id, _, finish in polls if finish is not None]
+            disabled = await record_polls(
+                connection, finished, now, max_failures=max_failures,
+                new_entries={feed_id: len(by_feed.get(feed_id, ())) for feed_id, _ in finished})
+        return [IngestedPoll(articles=tuple(by_feed.get(feed_id, ())),
+                             news=tuple(news.get(feed_id, ())),
+                             disabled=finish is not None and feed_id in disabled)
+                for feed_id, _, finish in polls]
 
     @translate_errors
     async def mark_articles_processed(self, article_ids: Collection[int], now: datetime

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -203,16 +203,6 @@ class FeedStorage(StoreBase):
         return released
 
     @translate_errors
-    async def record_polls(self, polls: Sequence[tuple[int, FetchResult]], now: datetime, *,
-                           max_failures: int = MAX_FAILURES) -> set[int]:
-        """`record_poll` for many polls that stored no articles, in one transaction (the
-        pipeline's group commit); returns the ids of the feeds this disabled."""
-        if not polls:
-            return set()
-        async with self._write() as connection:
-            return await record_polls(connection, polls, utc(now), max_failures=max_failures)
-
-    @translate_errors
     async def record_poll(self, feed_id: int, result: FetchResult, now: datetime, *,
                           new_entries: int = 0, max_failures: int = MAX_FAILURES,
                           alerts: int = 0, processed: Collection[int] = ()) -> bool:
@@ -233,8 +223,7 @@ class FeedStorage(StoreBase):
 async def record_poll(connection: AsyncConnection, feed_id: int, result: FetchResult,
                       now: datetime, *, new_entries: int = 0, max_failures: int = MAX_FAILURES,
                       alerts: int = 0) -> bool:
-    """FeedStorage.record_poll in the caller's transaction (a first poll stores its articles
-    and its outcome in one: storage.articles.ingest_poll)."""
+    """FeedStorage.record_poll in the caller's transaction."""
     row = (await connection.execute(select(feeds).where(feeds.c.id == feed_id))).first()
     if row is None:
         return False  # removed while it was being polled
@@ -245,10 +234,14 @@ async def record_poll(connection: AsyncConnection, feed_id: int, result: FetchRe
 
 
 async def record_polls(connection: AsyncConnection, polls: Sequence[tuple[int, FetchResult]],
-                       now: datetime, *, max_failures: int = MAX_FAILURES) -> set[int]:
-    """Many polls that stored no articles (304s, unchanged bodies, failures) in the caller's
-    transaction: one SELECT of their rows, then one executemany UPDATE per set of changed
-    columns (a 304 and a failure change different ones). Returns the feeds it disabled."""
+                       now: datetime, *, max_failures: int = MAX_FAILURES,
+                       new_entries: Mapping[int, int] | None = None) -> set[int]:
+    """Many polls in the caller's transaction: one SELECT of their rows, then one
+    executemany UPDATE per set of changed columns (a 304 and a failure change different
+    ones). `new_entries`: the articles each feed's poll stored (first polls store theirs in
+    the same transaction: storage.articles.ingest_polls). Returns the feeds it disabled."""
+    if not polls:
+        return set()
     ids = sorted({feed_id for feed_id, _ in polls})
     rows: dict[int, Any] = {}
     for start in range(0, len(ids), _ID_CHUNK):
@@ -260,7 +253,9 @@ async def record_polls(connection: AsyncConnection, polls: Sequence[tuple[int, F
         row = rows.get(feed_id)
         if row is None:
             continue  # removed while it was being polled
-        changes = await _poll_changes(connection, row, result, now, max_failures=max_failures)
+        changes = await _poll_changes(
+            connection, row, result, now, max_failures=max_failures,
+            new_entries=new_entries.get(feed_id, 0) if new_entries else 0)
         if changes.get("disabled_reason"):
             disabled.add(feed_id)
         # (SQLAlchemy reserves a column's own name for its parameter: hence the prefix.)

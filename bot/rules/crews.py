@@ -24,6 +24,7 @@ from bot.rules.document import (
     _owned_make,
 )
 from bot.rules.patterns import Pattern
+from bot.rules.reading import SENTENCE, read_layer
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
                    left=(), right=(), confidence=0.75)
@@ -147,9 +148,8 @@ class Crews(EngineBase):
                 name: [c for c in spans if s_start <= c[0] < s_end]
                 for name, spans in doc.cues.items()}
             local: dict[str, list[tuple[int, int]]] = {}
-            if self._local_automaton.ready:
-                self._scan(self._local_automaton, doc.folded[s_start:s_end], s_start, 0,
-                           [], local, [], [], {}, [])
+            read_layer(self._phrases, doc.memo[("phrases",)], doc.folded,  # type: ignore[arg-type]
+                       s_start, s_end, SENTENCE, [], local, [], [], {}, [])
             for name, spans in local.items():
                 found[name] = sorted(set(found.get(name, []) + spans))
             doc.memo[key] = found

@@ -138,8 +138,9 @@ _SEASON_IN_FOR = re.compile(r"\b(?:in|for|from)\s+$")
 
 _SEASON_END_WORDS = re.compile(r"end of|after|when|once")
 
-
-_YEAR = re.compile(r"\b(?:19|20)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
+# "\b(?:19|20)...": the break before the year is checked once its "19" or "20" is read, so that
+# the search can skip straight to those digits.
+_YEAR = re.compile(r"(?:19|20)(?<!\w\d\d)(\d\d)(?:[-/–](\d\d(?:\d\d)?))?\b")
 
 
 _FE_SEASON = re.compile(
@@ -367,7 +368,7 @@ class _Doc:
         return written
 
     def sentence_of(self, position: int) -> int:
-        return max(0, bisect_right(self.starts, position) - 1)
+        return (bisect_right(self.starts, position) or 1) - 1  # (0 before the first)
 
 
 @lru_cache(maxsize=4096)
@@ -508,7 +509,7 @@ def _is_make(doc: _Doc, mention: Mention) -> bool:
     after = doc.folded[mention.end:mention.end + 24].split()[:2]
     before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
     if after and after[0] not in _MODEL_STOP and any(
-            any(ch.isdigit() for ch in word) and not _YEAR_WORD.fullmatch(word)
+            any(map(str.isdigit, word)) and not _YEAR_WORD.fullmatch(word)
             for word in after):
         return True
     return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
@@ -595,6 +596,4 @@ class EngineBase:
     rules: Rules
     settings: dict[str, int]
     not_names: frozenset[str]
-    _automaton: Phrasebook
-    _local_automaton: Phrasebook
-    _headline_automaton: Phrasebook
+    _phrases: Phrasebook  # layers: WHOLE, TITLE, SENTENCE (reading.py)

@@ -80,9 +80,9 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         # "Belgians Kobe Pauwels and Matisse Lismont": plurals open a name run too.
         self.not_names = _NOT_NAME | frozenset(single) | frozenset(f"{w}s" for w in single)
         self.settings.update({k: v for k, v in rules.settings.items() if isinstance(v, int)})
-        # Two automata: the first reads the whole article for names, triggers and the cues
-        # other sentences are searched for; the second reads only the sentences with a
-        # trigger, for the cues that qualify a move where it is stated.
+        # Two sets of phrases: the first is read in the whole article (names, triggers and the
+        # cues other sentences are searched for); the second only in the sentences with a
+        # trigger (the cues that qualify a move where it is stated).
         entries: dict[str, list[tuple[str, object]]] = {}
         local: dict[str, list[tuple[str, object]]] = {}
         for key, kind, payload in gazetteer.surface_forms():
@@ -109,8 +109,8 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
             local.setdefault(phrase, []).append(("object_kind", kind))
         for phrase in CAR_WORDS:
             entries.setdefault(phrase, []).append(("car_word", None))
-        # Headline-only patterns ("Hamilton to Ferrari") have a third automaton that reads only
-        # the title, so the body's many "to"s and "for"s cost nothing at all.
+        # Headline-only patterns ("Hamilton to Ferrari") are a third set, read only in the
+        # title, so the body's many "to"s and "for"s cost nothing at all.
         headline: dict[str, list[tuple[str, object]]] = {}
         for key, payloads in entries.items():
             kept = []
@@ -124,9 +124,8 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                         continue
                 kept.append((kind, payload))
             entries[key] = kept
-        self._automaton = Phrasebook({k: v for k, v in entries.items() if v})
-        self._local_automaton = Phrasebook(local)
-        self._headline_automaton = Phrasebook(headline)
+        # One automaton holds all three, each in a layer of its own (see reading.py).
+        self._phrases = Phrasebook({k: v for k, v in entries.items() if v}, headline, local)
 
     @classmethod
     def from_directories(cls, directories: list[Path], rules_path: Path | None = None

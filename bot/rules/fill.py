@@ -34,6 +34,9 @@ from bot.rules.document import (
 )
 
 _SUBORDINATE = WORDS["subordinators"]
+# "McLaren fans will choose ...": the team names whose people they are, not who acts.
+_TEAMS_PEOPLE = [[word] for word in ("fans", "supporters", "boss", "bosses", "chief", "engineers",
+                                     "mechanics", "staff", "insiders", "management", "principal")]
 # "Lorenzo's surprise decision to call time on his career": the owner of the decision acts.
 _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|own)\s+)?"
                            r"(?:decision|choice|plan|intention|wish)\s+$")
@@ -80,7 +83,8 @@ class SlotFilling(EngineBase):
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
             if want == TEAM and mention.kind == TEAM and (
-                    _owned_make(doc, mention) or _describes_person(doc, mention, mentions)):
+                    _owned_make(doc, mention) or _describes_person(doc, mention, mentions) or
+                    doc.folded[mention.end:mention.end + 14].split()[:1] in _TEAMS_PEOPLE):
                 continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
             if want == TEAM and mention.kind == TEAM and any(
                     car.kind == CAR and 0 <= mention.start - car.end <= 2 and any(
@@ -176,10 +180,12 @@ class SlotFilling(EngineBase):
                 # another clause is not the verb's object.
                 return []
             found = [mention]
-            if want == TEAM and mention.candidates and all(
-                    c.how in ("sponsor", "manufacturer") for c in mention.candidates):
-                # "a Dallara-Honda ride ... with Meyer Shank Racing": the team's own name, when
-                # it follows in the clause, says more than a maker's.
+            if want == TEAM and ((mention.candidates and all(
+                    c.how in ("sponsor", "manufacturer") for c in mention.candidates)) or
+                    doc.folded[t_end:mention.start].split()[-1:] in (["a"], ["an"])):
+                # "a Dallara-Honda ride ... with Meyer Shank Racing", "will ride a Ducati for
+                # Pramac": the team's own name, when it follows in the clause, says more than
+                # a maker's.
                 for later in after[position + 1:]:
                     if later.kind == PERSON:
                         break

@@ -96,6 +96,7 @@ class Gazetteer:
         self.places: dict[str, list[str]] = {}
         self.errors: list[str] = []
         self._series_by_key: dict[str, str] = {}
+        self._series_asked: dict[str, str | None] = {}
         self._teams_by_key: dict[str, list[TeamCandidate]] = {}
         self._drivers_by_key: dict[str, list[str]] = {}
         self._drivers_by_surname: dict[str, list[str]] = {}
@@ -168,6 +169,7 @@ class Gazetteer:
 
     def index(self) -> None:
         self._series_by_key = {}
+        self._series_asked = {}
         for info in self.series.values():
             for text in (info.name, *info.aliases):
                 self._series_by_key.setdefault(name_key(text), info.name)
@@ -261,10 +263,16 @@ class Gazetteer:
     # ----- the look-ups the rest of the bot uses ------------------------------------------------
 
     def canonical_series(self, text: str) -> str | None:
+        # Asked for every article with the few series names feeds are configured with: each
+        # answer is kept (name_key normalises Unicode, which costs a few microseconds).
+        if text in self._series_asked:
+            return self._series_asked[text]
         key = name_key(text)
         found = self._series_by_key.get(key)
         if found is None and key.endswith(" series"):
             found = self._series_by_key.get(key.removesuffix(" series"))
+        if len(self._series_asked) < 1024:
+            self._series_asked[text] = found
         return found
 
     def canonical_team(self, text: str, series: str | None = None) -> str | None:

@@ -28,6 +28,7 @@ from bot.rules.document import (
 from bot.rules.patterns import Pattern
 
 _CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
+_THE_CAR = re.compile(r"\bthe car\b")
 
 
 _SUBORDINATORS = frozenset(WORDS["subordinators"])
@@ -57,11 +58,12 @@ class Hedges(EngineBase):
             _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
 
     @staticmethod
-    def _car_named_before(doc: _Doc, c_left: int, c_right: int
+    def _car_named_before(doc: _Doc, c_left: int, c_right: int, the_car_too: bool = False
                           ) -> tuple[Mention | None, Mention | None]:
         """"That car keeps A and B" after "the No. 23 NISMO car": the car named last before,
-        and the team written beside it."""
-        anaphor = _CAR_ANAPHOR.search(doc.folded, c_left, c_right)
+        and the team written beside it (`the_car_too`: "the car" also refers back)."""
+        anaphor = _CAR_ANAPHOR.search(doc.folded, c_left, c_right) or (
+            _THE_CAR.search(doc.folded, c_left, c_right) if the_car_too else None)
         if anaphor is None:
             return None, None
         cars = [m for m in doc.mentions if m.kind == CAR and m.end <= anaphor.start()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from operator import attrgetter
 
 from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
@@ -14,7 +15,6 @@ from bot.rules.document import (
     _LEADING_PARTICLES,
     _NAME_RUN,
     _TEAM_WORDS,
-    _TOKEN,
     _UPPER,
     CAR,
     PERSON,
@@ -77,6 +77,43 @@ def _owner_may_hold(text: str, held: list[int]) -> bool:
     return False
 
 
+# Where an owner's "'s" may end a match of _OWNER, and the characters its name run is made of.
+_OWNER_MARK = re.compile(r"['’]s(?=\s)")
+_OWNER_START = re.compile(rf"[{_UPPER}]")
+
+
+def _run_char(char: str) -> bool:
+    return char.isalnum() or char in "_-"  # what [\w\-] matches
+
+
+def _owner_matches(text: str) -> list[re.Match[str]]:
+    """What `_OWNER.finditer(text)` finds, without trying every position of the text.
+
+    A match is a run of at most four words (word characters and hyphens, spaces or tabs
+    between) that ends at an "'s" before a space; it holds no apostrophe, so each "'s" ends at
+    most one match, and only the four words before it can start one. There the leftmost start
+    that matches is the one finditer takes."""
+    found = []
+    for mark in _OWNER_MARK.finditer(text):
+        end = mark.start()
+        low = end
+        for _ in range(4):
+            while low > 0 and _run_char(text[low - 1]):
+                low -= 1
+            blank = low
+            while blank > 0 and text[blank - 1] in " \t":
+                blank -= 1
+            if blank == low or blank == 0 or not _run_char(text[blank - 1]):
+                break
+            low = blank
+        for start in _OWNER_START.finditer(text, low, end):
+            match = _OWNER.match(text, start.start())
+            if match is not None:
+                found.append(match)
+                break
+    return found
+
+
 _RACING_VERBS = frozenset(WORDS["racing_verbs"])
 _DESCRIPTOR_SUFFIXES = frozenset(WORDS["descriptor_suffixes"])
 _AUXILIARY_OR_ADVERB = frozenset({"will", "would", "to", "is", "also", "again", "still", "now",
@@ -88,8 +125,24 @@ def _races(following: str) -> bool:
     for word in following.split()[:3]:
         if word in _AUXILIARY_OR_ADVERB:
             continue
-        return any(lemma in _RACING_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+        return _is_racing_verb(word)
     return False
+
+
+@lru_cache(maxsize=4096)
+def _is_racing_verb(word: str) -> bool:
+    return any(lemma in _RACING_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+# The bytes of the mask of masked characters. bytearray.find takes a byte value too, but then
+# builds the one-byte needle on every call, which costs nearly twice as much.
+_MASKED, _OPEN = b"\x01", b"\x00"
+_START = attrgetter("start")
+
+
+def _in_title_case(title: str) -> bool:
+    words = [w for w in title.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _opens_sentence(text: str, start: int) -> bool:
@@ -108,7 +161,7 @@ class Names(EngineBase):
         mask = bytearray(len(text) + 1)
         acronyms = self.gazetteer.acronym_keys
         for start, end, kind, payload in sorted(entity_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
-            if mask.find(1, start, end) != -1:
+            if mask.find(_MASKED, start, end) != -1:
                 continue
             if end - start <= 5 and folded[start:end] in acronyms and not text[start:end].isupper():
                 continue  # "art" in prose is not ART Grand Prix
@@ -133,27 +186,35 @@ class Names(EngineBase):
         runs: list[tuple[int, int, list[tuple[int, int]]]] = []
         # One pass over the capitalised runs serves the unknown names (in the regions asked
         # for) and the bare surnames (everywhere).
-        all_runs = list(_NAME_RUN.finditer(text))
+        all_runs = [m.span() for m in _NAME_RUN.finditer(text)]
         if len(regions) == 1:  # the usual case, without a generator per capitalised run
             r_start, r_end = regions[0]
-            matches = [m for m in all_runs if r_start <= m.start() < r_end]
+            matches = [m for m in all_runs if r_start <= m[0] < r_end]
         else:
             matches = [m for m in all_runs
-                       if any(r_start <= m.start() < r_end for r_start, r_end in regions)]
-        for match in matches:
-            if mask.find(0, match.start(), match.end()) == -1:
+                       if any(r_start <= m[0] < r_end for r_start, r_end in regions)]
+        for run_start, run_end in matches:
+            if mask.find(_OPEN, run_start, run_end) == -1:
                 continue  # wholly a gazetteer name
-            run_start = match.start()
             if text[run_start - 1:run_start] == " " and text[
                     max(0, run_start - 24):run_start].rstrip(" \t").endswith(_PARTICLES):
                 # (The pattern, anchored at its end, tries every position before the run.)
                 particles = _LEADING_PARTICLES.search(text, max(0, run_start - 24), run_start)
                 if particles:
                     run_start = particles.start()
+            # The run's words are its non-blank tokens (only spaces and tabs are between them).
+            run_words = text[run_start:run_end].split()
+            if len(run_words) < 2:
+                # Both readings below (a name no list knows, a team's name) take two words or
+                # more: a one-word run was read to no effect. (A reading of one word would
+                # have to come before this.)
+                continue
             pieces: list[list[tuple[int, int]]] = [[]]
-            for token in _TOKEN.finditer(text, run_start, match.end()):
-                t_start, t_end = token.span()
-                if mask.find(1, t_start, t_end) != -1:
+            t_end = run_start
+            for word in run_words:
+                t_start = text.find(word, t_end)
+                t_end = t_start + len(word)
+                if mask.find(_MASKED, t_start, t_end) != -1:
                     pieces.append([])
                     continue
                 pieces[-1].append((t_start, t_end))
@@ -169,7 +230,7 @@ class Names(EngineBase):
                         piece = piece[1:]
                     else:
                         break
-                if piece:
+                if len(piece) >= 2:  # (one word: read to no effect below)
                     runs.append((piece[0][0], piece[-1][1], piece))
         surnames: dict[str, str] = {}
         firsts: dict[str, list[str]] = {}
@@ -178,7 +239,7 @@ class Names(EngineBase):
         found_in_full: set[str] = set()
         # In text order, so a surname two drivers share goes to the first written (and the
         # reading is the same on every run, whatever the hash seed).
-        for name in dict.fromkeys(m.value for m in sorted(chosen, key=lambda m: m.start)
+        for name in dict.fromkeys(m.value for m in sorted(chosen, key=_START)
                                   if m.kind == PERSON):
             keys = _name_keys(name)
             if keys:  # _register, inlined: this loop runs for every name of every article
@@ -241,30 +302,30 @@ class Names(EngineBase):
                 end = position + len(key)
                 if (position == 0 or folded[position - 1] == " ") and (
                         end == len(folded) or folded[end] == " ") and \
-                        mask.find(1, position, end) == -1 and \
+                        mask.find(_MASKED, position, end) == -1 and \
                         not text[max(position - 1, text.rfind(" ", position, end)) + 1].islower():
                     mask[position:end] = b"\x01" * (end - position)
                     if text.startswith(("'s", "’s"), end):
                         end += 2
                     chosen.append(Mention(position, end, PERSON, surnames[key], known=True))
                 position = folded.find(key, end)
-        title_words = [w for w in text[:title_end].split() if w[:1].isalpha()]
-        title_case = len(title_words) >= 4 and sum(w[0].isupper() for w in title_words) >= \
-            0.8 * len(title_words)
+        title_case: bool | None = None  # worked out when first needed
         # A bare surname the article never writes in full ("Hamilton to join Ferrari"): the
         # one driver of the gazetteer it can mean, in the article's series when several share it.
         inferred: set[str] | None = None
-        for match in all_runs:
-            start, end = match.span()
-            if mask.find(1, start, end) != -1:
+        for start, end in all_runs:
+            if mask.find(_MASKED, start, end) != -1:
                 continue
             if text.endswith(("'s", "’s"), start, end):
                 end -= 2
             key = " ".join(folded[start:end].split())
             if len(key) < 4 or key in self.not_names:
                 continue
-            if _is_english_word(key) and (title_case or _opens_sentence(text, start)):
-                continue  # "Power", "Bell", "Love" open sentences as words as often as names
+            if _is_english_word(key):
+                if title_case is None:
+                    title_case = _in_title_case(text[:title_end])
+                if title_case or _opens_sentence(text, start):
+                    continue  # "Power", "Bell", "Love" open sentences as words as often as names
             driver = self.gazetteer.driver_by_surname(key, series)
             if driver is None and series is None:
                 # No series given ("Hamilton to join Ferrari" typed in): the series of the
@@ -280,7 +341,7 @@ class Names(EngineBase):
                 chosen.append(Mention(start, end, PERSON, driver, known=True))
         chosen.extend(self._car_owners(text, folded, mask, chosen, cars))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
-        chosen.sort(key=lambda m: m.start)
+        chosen.sort(key=_START)
         return chosen
 
     def _car_owners(self, text: str, folded: str, mask: bytearray, chosen: list[Mention],
@@ -288,14 +349,16 @@ class Names(EngineBase):
         """"Rowe's BMW", "Gruppe M's No. 999": whoever owns a car is its team, even a team
         no list knows. A make or a car number owned by a name makes that name a team."""
         owners: list[Mention] = []
+        if "'s" not in text and "’s" not in text:
+            return owners  # nobody owns anything
         held = sorted([start for start, _, _ in cars] + [
             m.start for m in chosen
             if m.kind == TEAM and any(c.how == "manufacturer" for c in m.candidates)])
         if not held or not _owner_may_hold(text, held):
             return owners
-        for match in _OWNER.finditer(text):
+        for match in _owner_matches(text):
             start, end = match.span(1)
-            if mask.find(1, start, end) != -1:
+            if mask.find(_MASKED, start, end) != -1:
                 continue
             key = " ".join(folded[start:end].split())
             if key in self.not_names or len(key) < 3:

@@ -22,7 +22,7 @@ from bot.rules.document import (
     car_numbers,
 )
 from bot.rules.patterns import Pattern
-from bot.rules.phrasebook import Phrasebook
+from bot.rules.phrasebook import Layers, Phrasebook
 from bot.rules.text import clean, fold, sentence_spans
 
 
@@ -53,12 +53,13 @@ class Reader(EngineBase):
         entity_hits: list[tuple[int, int, str, object]] = []
         object_kind: dict[int, tuple[int, MoveKind]] = {}
         car_words: list[tuple[int, int]] = []
-        self._scan(self._automaton, folded, 0, title_end, triggers, cues, roles, car_words,
-                   object_kind, entity_hits)
-        if title_end and self._headline_automaton.ready:
+        phrases = self._phrases
+        hits = phrases.spans(folded)
+        _scan(hits, WHOLE, triggers, cues, roles, car_words, object_kind, entity_hits)
+        if title_end and phrases.layers[TITLE]:
             headline: list[tuple[int, int, list[Pattern]]] = []
-            self._scan(self._headline_automaton, folded[:title_end], 0, title_end, headline,
-                       cues, roles, car_words, object_kind, entity_hits)
+            read_layer(phrases, hits, folded, 0, title_end, TITLE, headline, cues, roles,
+                       car_words, object_kind, entity_hits)
             if headline:
                 spans = {(t[0], t[1]): i for i, t in enumerate(triggers)}
                 for start, end, patterns in headline:
@@ -76,14 +77,14 @@ class Reader(EngineBase):
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         local_range = (0, 0)
-        if self._local_automaton.ready and sentences:
-            # One pass from the first sentence with a trigger to the last one.
+        if phrases.layers[SENTENCE] and sentences:
+            # From the first sentence with a trigger to the last one.
             first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
             last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
             s_start, s_end = sentences[first][0], sentences[last][1]
             local_range = (s_start, s_end)
-            self._scan(self._local_automaton, folded[s_start:s_end], s_start, title_end,
-                       triggers, cues, roles, car_words, object_kind, entity_hits)
+            read_layer(phrases, hits, folded, s_start, s_end, SENTENCE, triggers, cues, roles,
+                       car_words, object_kind, entity_hits)
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
@@ -95,8 +96,12 @@ class Reader(EngineBase):
         regions = [(0, len(text))] if triggers else []
         mentions = self._mentions(text, folded, entity_hits, title_end, regions, cars,
                                   series_hint)
-        asides = [m.span() for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers})
-                  for m in _ASIDE.finditer(text, *sentences[max(0, index)])]
+        asides: list[tuple[int, int]] = []
+        for index in sorted({bisect_right(starts, t[0]) - 1 for t in triggers}):
+            s_start, s_end = sentences[max(0, index)]
+            # Every aside opens with "(" or ",": a sentence with neither needs no pattern run.
+            if text.find(",", s_start, s_end) != -1 or text.find("(", s_start, s_end) != -1:
+                asides.extend(m.span() for m in _ASIDE.finditer(text, s_start, s_end))
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
@@ -119,6 +124,7 @@ class Reader(EngineBase):
                 elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
                     car_sentences.append(index)
         doc.memo[("local range",)] = local_range
+        doc.memo[("phrases",)] = hits
         # "Rahal Letterman Lanigan Racing in 2025" holds no "racing in": a trigger never starts
         # inside a name.
         names = [(m.start, m.end) for m in mentions if m.kind in (TEAM, PERSON)]
@@ -131,28 +137,43 @@ class Reader(EngineBase):
         self._mark_non_drivers(doc)
         return doc
 
-    @staticmethod
-    def _scan(automaton: Phrasebook, folded: str, offset: int, title_end: int,
-              triggers: list[tuple[int, int, list[Pattern]]],
-              cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
-              car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
-              entity_hits: list[tuple[int, int, str, object]]) -> None:
-        """One automaton pass over `folded` (which starts at `offset` in the article)."""
-        for end_index, size, payloads in automaton.matches(f" {folded} "):
-            # `start` is where the padding space before the word sits in the padded text,
-            # which is where the word starts in the unpadded one.
-            start = end_index - size + 1 + offset
-            end = end_index - 1 + offset
-            for kind, payload in payloads:  # the commonest kinds first
-                if kind in _ENTITY_KINDS:
-                    entity_hits.append((start, end, kind, payload))
-                elif kind == "cue":
-                    cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
-                elif kind == "trigger":
-                    triggers.append((start, end, payload))  # type: ignore[arg-type]
-                elif kind == "car_word":
-                    car_words.append((start, end))
-                elif kind == "role":
-                    roles.append((start, end, payload))  # type: ignore[arg-type]
-                elif start not in object_kind or object_kind[start][0] < end:
-                    object_kind[start] = (end, payload)  # type: ignore[assignment]
+
+# The layers of the engine's Phrasebook: phrases read in the whole article, in its title only,
+# and in the sentences with a trigger only.
+WHOLE, TITLE, SENTENCE = 0, 1, 2
+
+
+def read_layer(phrases: Phrasebook, hits: list[tuple[int, int, Layers]], folded: str,
+               start: int, end: int, layer: int, *sinks: object) -> None:
+    """Read the phrases of one layer in folded[start:end] into `sinks` (as _scan takes them).
+
+    `hits` are the whole article's: when the span's edges are word breaks, the phrases wholly
+    inside it are exactly those a walk over the span alone would find, in the same order, and
+    no second walk is needed."""
+    if (start == 0 or folded[start - 1] == " ") and (end == len(folded) or folded[end] == " "):
+        found = [hit for hit in hits if start <= hit[0] and hit[1] <= end and hit[2][layer]]
+    else:
+        found = phrases.spans(folded[start:end], start)
+    _scan(found, layer, *sinks)  # type: ignore[arg-type]
+
+
+def _scan(hits: list[tuple[int, int, Layers]], layer: int,
+          triggers: list[tuple[int, int, list[Pattern]]],
+          cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
+          car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
+          entity_hits: list[tuple[int, int, str, object]]) -> None:
+    """The payloads of one layer of `hits`, sorted into what the reading steps use."""
+    for start, end, layers in hits:
+        for kind, payload in layers[layer]:  # the commonest kinds first
+            if kind in _ENTITY_KINDS:
+                entity_hits.append((start, end, kind, payload))
+            elif kind == "cue":
+                cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
+            elif kind == "trigger":
+                triggers.append((start, end, payload))  # type: ignore[arg-type]
+            elif kind == "car_word":
+                car_words.append((start, end))
+            elif kind == "role":
+                roles.append((start, end, payload))  # type: ignore[arg-type]
+            elif start not in object_kind or object_kind[start][0] < end:
+                object_kind[start] = (end, payload)  # type: ignore[assignment]

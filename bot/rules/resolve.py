@@ -23,6 +23,7 @@ from bot.rules.document import (
     _coordinated,
     _Doc,
     _first_sentence,
+    _is_past_tense,
     _name_key,
     _possessive,
     _possessive_before,
@@ -145,12 +146,16 @@ class Resolver(EngineBase):
                 target["items"].extend(source["items"])  # type: ignore[union-attr]
                 target["car"] = target["car"] or source["car"]
                 target["replaced"] = target["replaced"] or source["replaced"]
-        # A move with no team joins the same driver's move in the same direction.
+        # A move with no team, or with only the article's team guessed for it ("Lawson lines
+        # up alongside Hadjar" after "Lawson sent back to Racing Bulls"), joins the same
+        # driver's move in the same direction.
         for key in list(order):
             driver, direction, team = key
-            if team:
+            if team and not all(item.team_from_context
+                                for item in merged[key]["items"]):  # type: ignore[attr-defined]
                 continue
-            others = [k for k in order if k[0] == driver and k[1] == direction and k[2]]
+            others = [k for k in order if k != key and k[0] == driver and k[1] == direction
+                      and k[2]]
             if len(others) == 1 and key in merged:
                 target = merged[others[0]]
                 source = merged.pop(key)
@@ -179,10 +184,28 @@ class Resolver(EngineBase):
                     else depart
                 merged.pop(later)
                 order.remove(later)
-        # Staying and arriving at the same team: the explicit retention is the story.
+        # Staying and arriving at the same team: the explicit retention is the story, unless
+        # the arrival is in a new championship ("will step up to Moto2 with VR46, staying with
+        # Rossi's squad": a switch between a team's programmes is a join).
         for key in list(order):
             driver, direction, team = key
             if direction == "arrive" and (driver, "stay", team) in merged:
+                new_series = any(
+                    m.kind == SERIES and 0 <= m.start - item.trigger[1] <= 3
+                    for item in merged[key]["items"]  # type: ignore[attr-defined]
+                    for m in doc.by_sentence[item.sentence])
+                dropped_key = (driver, "stay", team) if new_series else key
+                merged.pop(dropped_key)
+                order.remove(dropped_key)
+        # "Rins will ride for Yamaha ... The Spaniard joined LCR Honda this year": a later
+        # arrival elsewhere told in the simple past is where he comes from.
+        for key in list(order):
+            driver, direction, team = key
+            earlier = [k for k in order if k != key and k[0] == driver and k[1] == "arrive"
+                       and _first_sentence(merged[k]) < _first_sentence(merged[key])]
+            if direction == "arrive" and earlier and all(
+                    _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
+                    for item in merged[key]["items"]):  # type: ignore[attr-defined]
                 merged.pop(key)
                 order.remove(key)
         # "Barnard takes over from Hughes at McLaren" + "Hughes joins Maserati": Hughes comes
@@ -506,13 +529,16 @@ class Resolver(EngineBase):
             if move.status is not Status.CONFIRMED or move.kind.direction == "depart" or \
                     move.team is None or move.kind is MoveKind.REPLACE:
                 continue  # a stand-in for a race or two is not the car's line-up
-            entries.setdefault((move.driver, move.team), LineupEntry(
-                driver=move.driver, team=move.team, car=move.car, series=move.series,
-                season=move.season, role=move.role))
+            # (An entry is built only when new: a frozen one costs a few microseconds.)
+            if (move.driver, move.team) not in entries:
+                entries[(move.driver, move.team)] = LineupEntry(
+                    driver=move.driver, team=move.team, car=move.car, series=move.series,
+                    season=move.season, role=move.role)
             for mate in move.teammates:
-                entries.setdefault((mate, move.team), LineupEntry(
-                    driver=mate, team=move.team, car=move.car, series=move.series,
-                    season=move.season))
+                if (mate, move.team) not in entries:
+                    entries[(mate, move.team)] = LineupEntry(
+                        driver=mate, team=move.team, car=move.car, series=move.series,
+                        season=move.season)
         for item in seats:
             if item.status is not Status.CONFIRMED or item.team is None:
                 continue
@@ -521,6 +547,7 @@ class Resolver(EngineBase):
             team = self._team_as_written(doc, team) or team
             season = self._season(doc, [item], MoveKind.JOIN)
             for name in map(doc.name, (item.driver, *self._teammates(doc, [item]))):
-                entries.setdefault((name, team), LineupEntry(driver=name, team=team, car=car,
-                                                     series=series, season=season))
+                if (name, team) not in entries:
+                    entries[(name, team)] = LineupEntry(driver=name, team=team, car=car,
+                                                        series=series, season=season)
         return list(entries.values())

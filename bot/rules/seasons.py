@@ -61,23 +61,7 @@ class Seasons(EngineBase):
         in the move's own sentence "X will not race for Y in 2025" means a last season of
         2024, and an older year counts only right after the trigger ("moved to BMW in 2021")."""
         text = doc.text[start:end]
-        years: list[tuple[int, int]] = []
-        for match in _YEAR.finditer(text):
-            if strict and not (_SEASON_BEFORE.search(text, max(0, match.start() - 14),
-                                                     match.start())
-                               or _SEASON_AFTER.match(text, match.end())):
-                continue
-            year = 1900 + int(match.group(1)) if match.group(0).startswith("19") else \
-                2000 + int(match.group(1))
-            if match.group(2):  # "2023-24" is the season that ends in 2024
-                tail = match.group(2)
-                year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
-            years.append((match.start(), year))
-        for match in (_FE_SEASON.finditer(text) if "eason " in text else ()):
-            if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
-                number = match.group(1)
-                years.append((match.start(), 2014 + (
-                    int(number) if number.isdigit() else _NUMBER_WORDS[number])))
+        years = list(self._years_written(doc, start, end, strict))
         if doc.published is not None:
             year_now = doc.published.year
             right_after = anchor - start
@@ -113,6 +97,37 @@ class Seasons(EngineBase):
                     return year - 1
             return min(y for _, y in years)
         return max(y for _, y in years)
+
+    def _years_written(self, doc: _Doc, start: int, end: int, strict: bool
+                       ) -> list[tuple[int, int]]:
+        """(offset in the span, year) of each year and Formula E season a span writes. Kept
+        per span: a sentence is read for the season of every move in it, each with its own
+        trigger, and only what follows (the trigger's reach) differs between them."""
+        key = ("years", start, end, strict)
+        found = doc.memo.get(key)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        text = doc.text[start:end]
+        years: list[tuple[int, int]] = []
+        # Every year starts "19" or "20": most sentences need no pattern run at all.
+        for match in (_YEAR.finditer(text) if "19" in text or "20" in text else ()):
+            if strict and not (_SEASON_BEFORE.search(text, max(0, match.start() - 14),
+                                                     match.start())
+                               or _SEASON_AFTER.match(text, match.end())):
+                continue
+            year = 1900 + int(match.group(1)) if match.group(0).startswith("19") else \
+                2000 + int(match.group(1))
+            if match.group(2):  # "2023-24" is the season that ends in 2024
+                tail = match.group(2)
+                year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
+            years.append((match.start(), year))
+        for match in (_FE_SEASON.finditer(text) if "eason " in text else ()):
+            if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
+                number = match.group(1)
+                years.append((match.start(), 2014 + (
+                    int(number) if number.isdigit() else _NUMBER_WORDS[number])))
+        doc.memo[key] = years
+        return years
 
     def _role_cues(self, doc: _Doc, item: RawMove) -> tuple[list[str], list[str]]:
         """Roles named near the move: (the new role, the role the driver had before).

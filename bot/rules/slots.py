@@ -136,6 +136,25 @@ class Slots(SlotFilling):
             return {}
         return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
 
+    def _object_pronoun(self, doc: _Doc, sentence: int, t_start: int, t_end: int,
+                        patterns: list[Pattern]) -> Mention | None:
+        """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
+        object the person named last before it, in the sentence or, failing that, the one
+        the text is about."""
+        following = doc.folded[t_end:t_end + 6].split()[:1]
+        if following not in (["him"], ["her"]) or not any(
+                pattern.left[:1] == ("team",) and "driver" in pattern.right
+                for pattern in patterns):
+            return None
+        before = [m for m in doc.by_sentence[sentence]
+                  if m.kind == PERSON and m.end <= t_start and not m.non_driver]
+        name = before[-1].value if before else self._topic(doc, sentence - 1) \
+            if sentence > 0 else None
+        if name is None:
+            return None
+        start = doc.folded.index(following[0], t_end)
+        return Mention(start, start + len(following[0]), PERSON, name, known=True)
+
     def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
                         ) -> Mention | None:
         """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
@@ -158,13 +177,14 @@ class Slots(SlotFilling):
         sentence = doc.sentence_of(t_start)
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
-        if doc.first_person[sentence] is None or not any(
-                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence]):
+        pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
+        if pronoun is None and (doc.first_person[sentence] is None or not any(
+                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence])):
             stand_in = self._implied_subject(doc, sentence, t_start)
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
-        if all("driver" in pattern.right for pattern in patterns) and not any(
+        if pronoun is None and all("driver" in pattern.right for pattern in patterns) and not any(
                 m.kind == PERSON and m.start >= t_end for m in doc.by_sentence[sentence]):
             return []  # "..., the team announced on Monday": nobody is announced
         blockers = doc.cues.get("blockers", ())
@@ -174,9 +194,14 @@ class Slots(SlotFilling):
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
             return []  # a race, not a seat; or "the move is off"
-        if _cue_between(doc, "car_launch", s_start, t_start) and _RELATIVE_ASIDE.search(
-                doc.text, max(s_start, t_start - 80), t_start):
-            return []  # "the livery of its new car, which A and B will race": who races it
+        if any(s_start <= c_start and c_end <= t_start and (
+                (len(doc.folded[c_end:t_start].split()) <= 6 and
+                 not {":", ";"} & set(doc.text[c_end:t_start])) or _RELATIVE_ASIDE.search(
+                    doc.text, max(s_start, t_start - 80), t_start))
+                for c_start, c_end in doc.cues.get("car_launch", ())):
+            # "the livery of its new car, which A and B will race", "the livery A and B race
+            # in Singapore": who races the car shown, not who is new
+            return []
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
@@ -187,11 +212,13 @@ class Slots(SlotFilling):
                 # "were promoted to the top step", "moved up to second", "joined Larson in
                 # the top five"
                 return []
-        if any(pattern.kind is MoveKind.RETIRE for pattern in patterns) and any(
+        if (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
+                doc.folded.startswith("leaving ", t_start)) and any(
                 s_start <= c_start < s_end and not _counted(doc, c_start)
                 for c_start, _ in doc.cues.get("race_result", ())):
-            # "Palou wins at Laguna Seca as Herta retires": a DNF. ("retired after 97 race
-            # wins" counts a career, not a race.)
+            # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
+            # leaving Williams with a repair job". ("retired after 97 race wins" counts a
+            # career, not a race.)
             return []
         first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
@@ -216,6 +243,8 @@ class Slots(SlotFilling):
                 mentions = [m for m in mentions if not stand_in.start <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
+        if pronoun is not None:
+            mentions = sorted([*mentions, pronoun], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
         following = bisect_right(doc.trigger_starts, t_end)
@@ -368,7 +397,10 @@ class Slots(SlotFilling):
             kind = MoveKind.JOIN
         # "Iron Dames unchanged, Riberas joins Heart of Racing": a stay said of others before
         # the subject is theirs.
-        subject_start = drivers[0].start if drivers[0].start < t_start else c_left
+        # ("two drivers unchanged: A and B are joined by newcomer C": the colon opens what C
+        # is the object of.)
+        subject_start = drivers[0].start if drivers[0].start < t_start else \
+            doc.text.rfind(":", c_left, t_start) + 1 or c_left
         if kind is MoveKind.JOIN and _cue_between(doc, "retention", max(c_left, subject_start),
                                                   c_right):
             kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
@@ -406,7 +438,9 @@ class Slots(SlotFilling):
                             for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
         for c_start, c_end in doc.cues.get("programme", ()):
-            if t_end <= c_start < s_end and len(doc.folded[t_end:c_start].split()) <= 3 and \
+            if t_end <= c_start < s_end and (len(doc.folded[t_end:c_start].split()) <= 3 or any(
+                    doc.folded[m.end:c_start].split()[:1] in (["to"], ["into"], ["in"]) and
+                    len(doc.folded[m.end:c_start].split()) <= 3 for m in drivers)) and \
                     not any(m.kind == PERSON and 0 <= m.start - c_end <= 12 for m in drivers):
                 # "has joined the Mercedes junior programme": no seat. ("promoted academy
                 # driver Colapinto": the programme describes the driver.)
@@ -454,9 +488,16 @@ class Slots(SlotFilling):
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
-        if team is None and kind is MoveKind.LEAVE and focus is not None and any(
+        if team is None and kind is MoveKind.LEAVE and \
+                doc.folded[t_end:t_end + 9].strip().startswith("the car"):
+            # "Kurt Busch will not return to the car next year": the car named before
+            team, anaphor_car = self._car_named_before(doc, t_end, t_end + 9, the_car_too=True)
+        if team is None and focus is not None and (
+                kind is MoveKind.LEAVE or (kind is MoveKind.JOIN and "return" in doc.folded[
+                    t_start:t_end] and focus.start < doc.title_end)) and any(
                 m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
-            # "Rovanperä will leave the World Rally Championship": the team he races for there
+            # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
+            # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []

@@ -168,13 +168,12 @@ class TimedStore:
                 phases = self.phases()
                 phases.seconds["storage"] += finished - started
                 phases.store_calls[name].append(finished - started)
-                # A poll ends where it is recorded: alone, in a group (record_polls), or
-                # with a first poll's articles (ingest_poll with finish=).
-                if name == "record_poll" or (name == "ingest_poll"
-                                             and kwargs.get("finish") is not None):
+                # A poll ends where it is recorded: alone, or in a group (ingest_polls:
+                # polls that stored nothing, and first polls with their articles).
+                if name == "record_poll":
                     phases.finished[args[0]] = finished
-                elif name == "record_polls":
-                    for feed_id, _result in args[0]:
+                elif name == "ingest_polls":
+                    for feed_id, _entries, _result in args[0]:
                         phases.finished[feed_id] = finished
         return timed
 

@@ -102,7 +102,7 @@ class DatabaseAway:
 async def test_a_poll_the_database_failed_is_handed_back_once_it_returns(store, server,
                                                                          fetcher):
     feed = await store.add_feed(server.url("/news.xml"))
-    away = DatabaseAway(store, "ingest_poll", "release_feeds")
+    away = DatabaseAway(store, "ingest_polls", "release_feeds")
     worker = pipeline(away, fetcher, lease=600)
     [report] = await worker.poll_due()
     assert report.error is not None and report.error.startswith("database unavailable")

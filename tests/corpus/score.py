@@ -1,10 +1,12 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
-    python -m tests.corpus.score [--eval-dir DIR] [--errors] [--only dev|open|blind|written]
+    python -m tests.corpus.score [--eval-dir DIR] [--errors] [--only dev|open|blind|written|blind2]
 
-Also scores tests/corpus/written/: news summaries written for this project by a separate session
-(real drivers and moves, its own words), a check beside the corpus that was partly read for
-errors, so it flatters the engine more than the blind part does.
+Also scores tests/corpus/written/: news summaries written for this project by separate sessions
+(real drivers and moves, their own words), a check beside the corpus that was partly read for
+errors, so it flatters the engine more than the blind part does; and, as "blind2",
+tests/corpus/blind_fresh4.jsonl, written the same way after the rules it checks and, like the
+blind part, only ever scored.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -23,6 +25,8 @@ from pathlib import Path
 from bot.rules import extract_item
 from tests.corpus.split import BLIND_IDS, HERE, load
 
+BLIND_WRITTEN = HERE / "blind_fresh4.jsonl"
+
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
     blind_ids = set(BLIND_IDS.read_text().split())
@@ -33,6 +37,9 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "open": [item for item in train if item["id"] not in blind_ids],
         "blind": [item for item in train if item["id"] in blind_ids],
         "written": written,
+        # Written after this engine's rules, by a session that saw neither them nor the
+        # items above: scored, never read for errors.
+        "blind2": load(BLIND_WRITTEN) if BLIND_WRITTEN.exists() else [],
     }
 
 
@@ -52,15 +59,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=HERE.parents[2] / "shared" / "eval")
     parser.add_argument("--errors", action="store_true", help="list misreadings (not blind)")
-    parser.add_argument("--only", choices=("dev", "open", "blind", "written"))
+    parser.add_argument("--only", choices=("dev", "open", "blind", "written", "blind2"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
         if args.only and name != args.only:
             continue
-        output = score(args.eval_dir, name, items, args.errors and name != "blind")
+        if not items:
+            continue
+        hidden = name.startswith("blind")
+        output = score(args.eval_dir, name, items, args.errors and not hidden)
         lines = output.rstrip("\n").splitlines()
-        if args.errors and name != "blind":
+        if args.errors and not hidden:
             for line in lines:
                 if line.startswith(("FP", "FN")):
                     print(line)

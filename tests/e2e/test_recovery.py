@@ -191,7 +191,7 @@ async def test_a_first_polls_articles_are_never_announced_by_recovery(app, serve
     now = utcnow() + timedelta(days=1)
     # A first poll's articles, what they say and the poll are one transaction: dying in it
     # leaves nothing, and the survivor's poll is the first poll again, silent as ever.
-    await _die_polling(app, "ingest_poll", 1, now)
+    await _die_polling(app, "ingest_polls", 1, now)
 
     assert await app.pipeline.recover(now + LEASE * 10) == 0
     [survivor] = await app.pipeline.poll_due(now=now + LEASE * 2)

@@ -256,7 +256,7 @@ async def test_feeds_added_with_a_spread_fall_due_at_different_moments(store: Sq
     assert plain.next_poll_at is not None and plain.next_poll_at <= utcnow()  # due at once
 
 
-async def test_record_polls_records_many_quiet_polls_as_record_poll_would(store: SqlStore
+async def test_ingest_polls_records_many_quiet_polls_as_record_poll_would(store: SqlStore
                                                                           ) -> None:
     now = at(0) + timedelta(days=365 * 5)
     fine, failing, gone, removed, tired = [
@@ -270,14 +270,17 @@ async def test_record_polls_records_many_quiet_polls_as_record_poll_would(store:
     assert {f.id for f in claimed} == {fine.id, failing.id, gone.id, removed.id, tired.id}
     await store.remove_feed(removed.id)
     later = now + timedelta(days=1)
-    disabled = await store.record_polls([
+    quiet = [
         (fine.id, FetchResult(not_modified=True, etag='"v1"')),
         (failing.id, FetchResult(error="HTTP 503: the site has a problem")),
         (gone.id, FetchResult(error="HTTP 410 Gone", gone=True)),
         (removed.id, FetchResult(not_modified=True)),
         (tired.id, FetchResult(error="HTTP 500")),
-    ], later, max_failures=3)
-    assert disabled == {gone.id, tired.id}
+    ]
+    ingested = await store.ingest_polls([(feed_id, [], result) for feed_id, result in quiet],
+                                        later, max_failures=3)
+    assert [i.disabled for i in ingested] == [False, False, True, False, True]
+    assert all(i.articles == () and i.news == () for i in ingested)
     polled = {f.id: f for f in await store.list_feeds()}
     assert removed.id not in polled
     assert polled[fine.id].etag == '"v1"' and polled[fine.id].title == "Fine News"
@@ -289,4 +292,4 @@ async def test_record_polls_records_many_quiet_polls_as_record_poll_would(store:
     assert polled[tired.id].paused and polled[tired.id].error_count == 3
     # Every lease is released: nothing is claimed, fine is due again one interval on.
     assert await store.claim_due_feeds(later, limit=10, worker="w2", lease_seconds=60) == []
-    assert await store.record_polls([], later) == set()
+    assert await store.ingest_polls([], later) == []

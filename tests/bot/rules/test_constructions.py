@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.models import Article
+from bot.models import Article, Status
 from bot.rules import extract
 from bot.rules.patterns import expand
 
@@ -857,3 +857,123 @@ def test_a_participle_after_the_comma_has_the_clauses_subject() -> None:
                   "drive the No. 20 Chevrolet that Alexander Rossi currently races, completing a "
                   "line-up with Santino Ferrucci.", "IndyCar")
     assert {d for d, _, _, _ in found} == {"Christian Rasmussen"}
+
+
+def test_an_earlier_arrival_told_later_in_the_past_is_where_he_comes_from() -> None:
+    found = moves("Mir lands at LCR",
+                  "Joan Mir will ride for LCR Honda next season. The Spaniard joined Gresini "
+                  "Racing this year after Suzuki's withdrawal and has scored two podiums.",
+                  "MotoGP")
+    assert {(d, k, t) for d, k, t, _ in found} == {("Joan Mir", "join", "LCR Honda")}
+
+
+def test_a_driver_driving_a_teams_car_and_one_not_returning() -> None:
+    found = moves("Kenseth to open the season with Legacy",
+                  "Matt Kenseth will start his season in the Daytona 500, driving Legacy Motor "
+                  "Club's No. 42 Toyota, with Noah Gragson not returning to the team after this "
+                  "season.", "NASCAR Cup")
+    assert {(d, k, c) for d, k, _, c in found} >= {("Matt Kenseth", "join", "42")}
+    assert ("Noah Gragson", "leave") in {(d, k) for d, k, _, _ in found}
+
+
+def test_returning_to_a_championship_is_returning_to_the_team_raced_for_there() -> None:
+    found = moves("Lorenzo to make Barcelona wildcard start for Yamaha",
+                  "Jorge Lorenzo will return to MotoGP as a wildcard at the Catalan Grand Prix, "
+                  "riding a fourth factory M1.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Jorge Lorenzo", "join")}
+    assert all(t and "Yamaha" in t for _, _, t, _ in found)
+
+
+def test_not_returning_to_the_car_named_before_is_leaving_its_team() -> None:
+    found = moves("Bell takes over the No. 20",
+                  "Christopher Bell will drive Joe Gibbs Racing's No. 20 Toyota next season. "
+                  "Erik Jones will not return to the car next year.", "NASCAR Cup")
+    assert ("Erik Jones", "leave", "Joe Gibbs Racing", "20") in found
+
+
+def test_a_later_mention_with_only_the_articles_team_joins_the_named_move() -> None:
+    found = moves("Red Bull swaps Hadjar and Tsunoda",
+                  "Red Bull Racing has promoted Isack Hadjar to its senior team, with Yuki "
+                  "Tsunoda sent back to Racing Bulls. Tsunoda lines up alongside Arvid Lindblad.",
+                  "F1")
+    assert {(d, t) for d, k, t, _ in found if d == "Yuki Tsunoda"} == {
+        ("Yuki Tsunoda", "Racing Bulls")}
+
+
+def test_the_object_pronoun_of_a_teams_verb_is_the_person_named_before() -> None:
+    found = moves("Hyundai reshuffles",
+                  "Ott Tänak will not contest next season's championship. Hyundai Motorsport has "
+                  "released him from the final year of his contract.", "WRC")
+    assert ("Ott Tänak", "leave", "Hyundai Motorsport") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_stay_told_as_a_noun_is_a_spell_not_a_retention() -> None:
+    found = moves("Brown to leave Erebus",
+                  "Will Brown will leave Erebus Motorsport at the end of the season. His exit "
+                  "ends a two-season stay with Erebus Motorsport, the team having signed him for "
+                  "2022.", "Supercars")
+    assert not {(d, k) for d, k, _, _ in found if k == "extend"}
+
+
+def test_a_retention_before_a_colon_is_not_the_newcomers() -> None:
+    found = moves("Inception returns",
+                  "Inception Racing returns with two of its drivers unchanged: Brendan Iribe and "
+                  "Ollie Millroy are joined by newcomer Frederik Schandorff.", "ELMS")
+    assert ("Frederik Schandorff", "join") in {(d, k) for d, k, _, _ in found}
+
+
+def test_a_step_into_a_new_championship_with_the_same_team_is_a_join() -> None:
+    found = moves("Acosta steps up with Tech3",
+                  "Pedro Acosta will step up to MotoGP next year with Tech3, staying with Tech3 "
+                  "after two seasons in its Moto2 team.", "MotoGP")
+    assert {d for d, _, _, _ in found} == {"Pedro Acosta"}
+    assert {k for _, k, _, _ in found} <= {"join", "promote"}  # an arrival, not a stay
+
+
+def test_a_bike_ridden_for_a_team_is_not_the_team() -> None:
+    found = moves("Rabat finds a home",
+                  "Tito Rabat will ride a Kawasaki for Puccetti Racing next season.", "WorldSBK")
+    assert {(d, k) for d, k, _, _ in found} == {("Tito Rabat", "join")}
+    assert all("Puccetti" in (t or "") for _, _, t, _ in found)
+
+
+def test_a_car_driven_by_someone_is_whose_car_it_has_been() -> None:
+    found = moves("Feeney steps up at Triple Eight",
+                  "Broc Feeney will join the main game in 2022, taking over the Red Bull Ampol "
+                  "Commodore driven by seven-time champion Jamie Whincup.", "Supercars")
+    assert "Jamie Whincup" not in {d for d, k, _, _ in found if k == "join"}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Ferrari's new junior",
+     "Ferrari has signed 16-year-old Tuukka Taponen to its driver academy."),
+    ("Sargeant out in Q1",
+     "Logan Sargeant crashed out of qualifying, leaving Williams with a heavy repair job."),
+])
+def test_an_academy_place_or_a_crash_that_leaves_a_team_short_is_no_move(
+        title: str, sentence: str) -> None:
+    assert not moves(title, sentence, "F1")
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Wolff on Antonelli",
+     "Toto Wolff said Kimi Antonelli is ready to join Mercedes whenever the team needs him."),
+    ("RB media day", "Yuki Tsunoda joined Daniel Ricciardo at the RB media day in Milan."),
+    ("Livery vote",
+     "Williams fans will choose the livery Alex Albon and Logan Sargeant race in Austin."),
+])
+def test_readiness_an_event_or_a_teams_fans_choosing_is_no_move(title: str, sentence: str) -> None:
+    found = extract(Article(entry_id="c", title=title, summary=sentence, series="F1",
+                            published=DATE)).moves
+    assert not [m for m in found if m.status is Status.CONFIRMED]
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Bearman's test day", "Oliver Bearman will drive for Haas in the post-season rookie test in "
+                           "Abu Dhabi."),
+    ("Perez talks", "Red Bull Racing is in discussions with Sergio Perez over a new contract."),
+])
+def test_an_outing_or_talks_are_no_move(title: str, sentence: str) -> None:
+    found = extract(Article(entry_id="c", title=title, summary=sentence, series="F1",
+                            published=DATE)).moves
+    assert not [m for m in found if m.status is Status.CONFIRMED]
