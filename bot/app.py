@@ -21,7 +21,7 @@ from adapters.console import CONSOLE_WORKSPACE, ConsoleSender
 from bot import metrics
 from bot.commands import Commands
 from bot.config import Settings
-from bot.delivery import DeliveryReport, DeliveryWorker
+from bot.delivery import DeliveryReport, DeliveryWorker, freeze_startup_heap
 from bot.digest import DigestReport, queue_digests
 from bot.models import Destination, DestinationKind, PollReport, utcnow
 from bot.pipeline import Pipeline
@@ -561,6 +561,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None,
         if terminal is not None:
             app._background.append(asyncio.create_task(
                 console_prompt(app, stop, fd=terminal), name="console-prompt"))
+        freeze_startup_heap()  # what start-up built stays: full GCs skip it (bot/delivery)
         await stop.wait()
     finally:
         await app.close()

@@ -172,11 +172,22 @@ def changes_card(title: str, changes: Sequence[LineupChange]) -> Card:
     return Card(title=title, description="\n".join(change_line(c) for c in changes))
 
 
+def _story_mark(story: Story) -> str | None:
+    """How a line naming the story marks it: denied (and by whom), a rumour, or nothing."""
+    if story.denied_by is not None:
+        return f"{STATUS_MARK[Status.DENIED]} by {story.denied_by.name or 'a later report'}"
+    return "rumour" if story.move.status is Status.RUMOUR else None
+
+
 def driver_card(driver: str, seats: Sequence[Seat], stories: Sequence[Story]) -> Card:
-    """/driver: the driver's seats in every series, and their latest moves."""
+    """/driver: the driver's seats in every series, and their latest moves. A seat that
+    only stories shown as denied support says so too."""
+    denied = {story.id for story in stories if story.denied_by is not None}
     seat_lines = [
         " · ".join(str(x) for x in (s.series, s.season, s.team, f"#{s.car}" if s.car else None,
-                                    s.role, "rumour" if s.status is Status.RUMOUR else None)
+                                    s.role, "rumour" if s.status is Status.RUMOUR else None,
+                                    "denied" if s.story_ids and denied.issuperset(s.story_ids)
+                                    else None)
                    if x)
         for s in seats
     ]
@@ -186,7 +197,8 @@ def driver_card(driver: str, seats: Sequence[Seat], stories: Sequence[Story]) ->
             story.first_seen
         day = when.date().isoformat() if when else "?"
         source = f" ({story.source.name})" if story.source and story.source.name else ""
-        move_lines.append(f"{day} {story.summary}{source}")
+        mark = _story_mark(story)
+        move_lines.append(f"{day} {story.summary}{source}" + (f" · {mark}" if mark else ""))
     fields = []
     if seat_lines:
         fields.append(CardField(name="Seats", value="\n".join(seat_lines), inline=False))

@@ -7,9 +7,10 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, case, delete, func, or_, select, update
 
 from bot.models import Destination, Digest, OutboxEntry, OutboxItem, Story, utc, utcnow
 from storage.base import StoreBase, insert_for
@@ -45,6 +46,137 @@ _SENT_CHUNK = 500  # ids per IN (...): well under SQLite's bound-parameter limit
 
 # The actions that edit a post already sent rather than post.
 _EDITS = ("edit", "denial")
+
+
+@cache
+def _claim_statements(by_platform: bool) -> tuple[Any, Any]:
+    """The claim's two statements, built once (building and keying them cost a fan-out's
+    worker more than SQLite took to run them, every claim): the lease of due rows
+    (parameters now, limit, worker, lease_until, platforms) and the read of what was
+    leased (claimed: the ids)."""
+    newer = outbox.alias("newer")
+    superseded = (select(newer.c.id).where(
+        newer.c.story_id == outbox.c.story_id,
+        newer.c.destination_id == outbox.c.destination_id,
+        newer.c.revision > outbox.c.revision).exists())
+    post = outbox.alias("post")
+    post_unsettled = (select(post.c.id).where(
+        post.c.story_id == outbox.c.story_id,
+        post.c.destination_id == outbox.c.destination_id,
+        post.c.revision == outbox.c.revision, post.c.action == "post",
+        post.c.status == "pending").exists())
+    now = bindparam("now", type_=outbox.c.next_attempt_at.type)
+    usable = select(destinations.c.id).where(destinations.c.broken.is_(None))
+    if by_platform:
+        usable = usable.where(destinations.c.platform.in_(
+            bindparam("platforms", expanding=True)))
+    due = (select(outbox.c.id)
+           .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
+                  or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
+                  # an older revision the destination gets anyway (the rumour, now
+                  # confirmed) would only send the same alert twice; a denial edits its
+                  # own revision's post, which stays in the channel, once that post is
+                  # settled (sent: edited; dead or superseded: nothing to do)
+                  or_(and_(outbox.c.action == "denial", ~post_unsettled),
+                      and_(outbox.c.action != "denial", ~superseded)),
+                  outbox.c.destination_id.in_(usable))
+           .order_by(outbox.c.next_attempt_at, outbox.c.id)
+           .limit(bindparam("limit", type_=Integer))
+           .with_for_update(skip_locked=True))
+    lease = (update(outbox).where(outbox.c.id.in_(due))
+             .values(lease_owner=bindparam("worker"), claims=outbox.c.claims + 1,
+                     lease_until=bindparam("lease_until"))
+             .returning(outbox.c.id))
+    earlier = outbox.alias("earlier")
+    # The post of this story's earlier revision in the same place: a confirmation
+    # answers it (a reply, a thread) instead of standing alone.
+    first_post = (select(earlier.c.message_ref)
+                  .where(earlier.c.story_id == outbox.c.story_id,
+                         earlier.c.destination_id == outbox.c.destination_id,
+                         earlier.c.revision < outbox.c.revision,
+                         earlier.c.action == "post", earlier.c.status == "sent",
+                         earlier.c.message_ref.is_not(None))
+                  .order_by(earlier.c.revision).limit(1)
+                  .scalar_subquery())
+    # What an edit edits: the story's latest post there.
+    latest = outbox.alias("latest")
+    latest_post = (select(latest.c.message_ref)
+                   .where(latest.c.story_id == outbox.c.story_id,
+                          latest.c.destination_id == outbox.c.destination_id,
+                          latest.c.action == "post", latest.c.status == "sent",
+                          latest.c.message_ref.is_not(None))
+                   .order_by(latest.c.revision.desc()).limit(1)
+                   .scalar_subquery())
+    # Asked only of the rows that use them (a later revision's post, an edit): a
+    # fan-out's first posts skip both lookups. Asked of every row, each scanned the
+    # sent rows whenever the planner's statistics were older than the fan-out (all
+    # pending then), and a claim cost O(sent rows x claimed rows).
+    # What a denial edits: the post of its own revision (every post of a denied
+    # story says so, the rumour's first one included).
+    same = outbox.alias("same")
+    own_post = (select(same.c.message_ref)
+                .where(same.c.story_id == outbox.c.story_id,
+                       same.c.destination_id == outbox.c.destination_id,
+                       same.c.revision == outbox.c.revision,
+                       same.c.action == "post", same.c.status == "sent")
+                .limit(1).scalar_subquery())
+    reply_to = case((and_(outbox.c.action == "post", outbox.c.revision > 1),
+                     first_post), else_=None)
+    edit_of = case((outbox.c.action == "edit", latest_post),
+                   (outbox.c.action == "denial", own_post), else_=None)
+    read = (
+        select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
+               outbox.c.revision.label("o_revision"),
+               reply_to.label("o_reply_to"), edit_of.label("o_latest"),
+               outbox.c.action.label("o_action"),
+               outbox.c.mentions.label("o_mentions"),
+               outbox.c.claims.label("o_claims"),
+               outbox.c.digest_week.label("o_digest_week"),
+               outbox.c.body.label("o_body"), stories, *destination_columns())
+        .outerjoin(stories, stories.c.id == outbox.c.story_id)
+        .join(destinations, destinations.c.id == outbox.c.destination_id)
+        .where(outbox.c.id.in_(bindparam("claimed", expanding=True)))
+        .order_by(outbox.c.id))
+    return lease, read
+
+
+@cache
+def _settle_statements() -> tuple[Any, Any, Any]:
+    """mark_sent_many's statements, built once as the claim's are: the rows `ids` sent at
+    `now`; the older revisions of their stories superseded; each post's `ref` kept."""
+    newer = outbox.alias("newer")
+    ids = bindparam("ids", expanding=True)
+    settle = (update(outbox).where(outbox.c.id.in_(ids))
+              .values(status="sent", sent_at=bindparam("now", type_=outbox.c.sent_at.type),
+                      lease_owner=None, lease_until=None))
+    supersede = (update(outbox).where(
+        outbox.c.status == "pending", outbox.c.action != "denial",
+        select(newer.c.id).where(
+            newer.c.id.in_(bindparam("ids", expanding=True)),
+            newer.c.story_id == outbox.c.story_id,
+            newer.c.destination_id == outbox.c.destination_id,
+            newer.c.revision > outbox.c.revision).exists())
+        .values(status="superseded"))
+    keep_ref = (update(outbox).where(outbox.c.id == bindparam("row_id"))
+                .values(message_ref=bindparam("ref")))
+    return settle, supersede, keep_ref
+
+
+async def _drop_denials_shown(connection: Any, claimed: Sequence[Any]) -> None:
+    """A post claimed for its first try that read its story already denied shows the
+    denial itself: the denial's edit queued for it (storage.stories.record_denials) would
+    change nothing. Decided on the story as this claim read it: a denial committed after
+    that read still has its edit sent. A retried or reclaimed post keeps the edit: an
+    earlier try may have posted the story as it was before."""
+    shown = [and_(outbox.c.story_id == row.id, outbox.c.destination_id == row.d_id,
+                  outbox.c.revision == row.o_revision)
+             for row in claimed if row.o_action == "post" and row.id is not None
+             and row.denied_at is not None and row.o_claims == 1 and row.o_attempts == 0]
+    if shown:
+        await connection.execute(
+            update(outbox).where(outbox.c.action == "denial", outbox.c.status == "pending",
+                                 or_(*shown))
+            .values(status="superseded"))
 
 
 class OutboxStorage(StoreBase):
@@ -104,81 +236,18 @@ class OutboxStorage(StoreBase):
         """Lease due rows, oldest first. A lease that runs out (the worker died mid-send)
         makes the row claimable again: delivery is at least once."""
         now = utc(now)
-        newer = outbox.alias("newer")
-        superseded = (select(newer.c.id).where(
-            newer.c.story_id == outbox.c.story_id,
-            newer.c.destination_id == outbox.c.destination_id,
-            newer.c.revision > outbox.c.revision).exists())
-        due = (select(outbox.c.id)
-               .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now,
-                      or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now),
-                      # an older revision the destination gets anyway (the rumour, now
-                      # confirmed) would only send the same alert twice; a denial edits
-                      # its own revision's post, which stays in the channel
-                      or_(outbox.c.action == "denial", ~superseded),
-                      outbox.c.destination_id.in_(self._usable_destinations(platforms)))
-               .order_by(outbox.c.next_attempt_at, outbox.c.id)
-               .limit(limit)
-               .with_for_update(skip_locked=True))
+        lease, read = _claim_statements(platforms is not None)
         async with self._write() as connection:
-            claimed = [row.id for row in await connection.execute(
-                update(outbox).where(outbox.c.id.in_(due))
-                .values(lease_owner=worker, claims=outbox.c.claims + 1,
-                        lease_until=now + timedelta(seconds=lease_seconds))
-                .returning(outbox.c.id))]
+            claimed = [row.id for row in await connection.execute(lease, {
+                "now": now, "limit": limit, "worker": worker,
+                "lease_until": now + timedelta(seconds=lease_seconds),
+                "platforms": list(platforms or ())})]
             if not claimed:
                 return []
-            earlier = outbox.alias("earlier")
-            # The post of this story's earlier revision in the same place: a confirmation
-            # answers it (a reply, a thread) instead of standing alone.
-            first_post = (select(earlier.c.message_ref)
-                          .where(earlier.c.story_id == outbox.c.story_id,
-                                 earlier.c.destination_id == outbox.c.destination_id,
-                                 earlier.c.revision < outbox.c.revision,
-                                 earlier.c.action == "post", earlier.c.status == "sent",
-                                 earlier.c.message_ref.is_not(None))
-                          .order_by(earlier.c.revision).limit(1)
-                          .scalar_subquery())
-            # What an edit edits: the story's latest post there.
-            latest = outbox.alias("latest")
-            latest_post = (select(latest.c.message_ref)
-                           .where(latest.c.story_id == outbox.c.story_id,
-                                  latest.c.destination_id == outbox.c.destination_id,
-                                  latest.c.action == "post", latest.c.status == "sent",
-                                  latest.c.message_ref.is_not(None))
-                           .order_by(latest.c.revision.desc()).limit(1)
-                           .scalar_subquery())
-            # Asked only of the rows that use them (a later revision's post, an edit): a
-            # fan-out's first posts skip both lookups. Asked of every row, each scanned the
-            # sent rows whenever the planner's statistics were older than the fan-out (all
-            # pending then), and a claim cost O(sent rows x claimed rows).
-            # What a denial edits: the post of its own revision (every post of a denied
-            # story says so, the rumour's first one included).
-            same = outbox.alias("same")
-            own_post = (select(same.c.message_ref)
-                        .where(same.c.story_id == outbox.c.story_id,
-                               same.c.destination_id == outbox.c.destination_id,
-                               same.c.revision == outbox.c.revision,
-                               same.c.action == "post", same.c.status == "sent")
-                        .limit(1).scalar_subquery())
-            reply_to = case((and_(outbox.c.action == "post", outbox.c.revision > 1),
-                             first_post), else_=None)
-            edit_of = case((outbox.c.action == "edit", latest_post),
-                           (outbox.c.action == "denial", own_post), else_=None)
-            rows = (await connection.execute(
-                select(outbox.c.id.label("o_id"), outbox.c.attempts.label("o_attempts"),
-                       reply_to.label("o_reply_to"), edit_of.label("o_latest"),
-                       outbox.c.action.label("o_action"),
-                       outbox.c.mentions.label("o_mentions"),
-                       outbox.c.claims.label("o_claims"),
-                       outbox.c.digest_week.label("o_digest_week"),
-                       outbox.c.body.label("o_body"), stories, *destination_columns())
-                .outerjoin(stories, stories.c.id == outbox.c.story_id)
-                .join(destinations, destinations.c.id == outbox.c.destination_id)
-                .where(outbox.c.id.in_(claimed))
-                .order_by(outbox.c.id))).all()
+            rows = (await connection.execute(read, {"claimed": claimed})).all()
             also = await _source_names(connection, {row.id for row in rows
                                                     if row.id is not None})
+            await _drop_denials_shown(connection, rows)
         return [OutboxItem(id=row.o_id,
                            story=(replace(story_of(row), also_reported_by=also.get(row.id, ()))
                                   if row.id is not None else None),
@@ -189,13 +258,6 @@ class OutboxStorage(StoreBase):
                            edit=row.o_action in _EDITS,
                            edit_of=row.o_latest if row.o_action in _EDITS else None)
                 for row in rows]
-
-    @staticmethod
-    def _usable_destinations(platforms: Sequence[str] | None) -> Any:
-        query = select(destinations.c.id).where(destinations.c.broken.is_(None))
-        if platforms is not None:
-            query = query.where(destinations.c.platform.in_(list(platforms)))
-        return query
 
     @translate_errors
     async def mark_sent(self, item_id: int, now: datetime) -> None:
@@ -266,27 +328,15 @@ class OutboxStorage(StoreBase):
         if not sent:
             return
         ids = sorted(sent)
-        newer = outbox.alias("newer")
+        settle, supersede, keep_ref = _settle_statements()
         async with self._write() as connection:
             for start in range(0, len(ids), _SENT_CHUNK):
                 chunk = ids[start:start + _SENT_CHUNK]
-                await connection.execute(
-                    update(outbox).where(outbox.c.id.in_(chunk))
-                    .values(status="sent", sent_at=utc(now), lease_owner=None,
-                            lease_until=None))
-                await connection.execute(
-                    update(outbox).where(
-                        outbox.c.status == "pending", outbox.c.action != "denial",
-                        select(newer.c.id).where(
-                            newer.c.id.in_(chunk), newer.c.story_id == outbox.c.story_id,
-                            newer.c.destination_id == outbox.c.destination_id,
-                            newer.c.revision > outbox.c.revision).exists())
-                    .values(status="superseded"))
+                await connection.execute(settle, {"ids": chunk, "now": utc(now)})
+                await connection.execute(supersede, {"ids": chunk})
             refs = [{"row_id": row_id, "ref": ref} for row_id, ref in sent.items() if ref]
             if refs:
-                await connection.execute(
-                    update(outbox).where(outbox.c.id == bindparam("row_id"))
-                    .values(message_ref=bindparam("ref")), refs)
+                await connection.execute(keep_ref, refs)
 
     @translate_errors
     async def mark_failed(self, item_id: int, error: str, retry_at: datetime | None) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     Integer,
+    and_,
     bindparam,
     exists,
     false,
@@ -157,17 +158,23 @@ async def queue_source_edits(connection: AsyncConnection, story_ids: set[int],
 
 async def _queue_on_sent_posts(connection: AsyncConnection, story_ids: set[int] | list[int],
                                action: str, at: datetime,
-                               sources: Callable[[Any], Any] = lambda _posted: literal(0)
-                               ) -> None:
+                               sources: Callable[[Any], Any] = lambda _posted: literal(0),
+                               *, unsent_too: bool = False) -> None:
     """One `action` row (an edit of some kind) for every post of these stories already
-    sent; the outbox's unique key keeps a row that is already there from being doubled."""
+    sent; the outbox's unique key keeps a row that is already there from being doubled.
+
+    `unsent_too`: for the posts still pending as well (queued, or out with a worker that
+    read the story before this change): the row waits for its post to be settled
+    (OutboxStorage.claim), and is dropped there if the post's first try shows the change
+    itself."""
     posted = outbox.alias("posted")
+    sent = and_(posted.c.status == "sent", posted.c.message_ref.is_not(None))
     sent_posts = select(
         posted.c.story_id, posted.c.destination_id, posted.c.revision, literal(action),
         sources(posted), literal("pending"), literal(0), literal(at), literal(at),
         posted.c.mentions,
     ).where(posted.c.story_id.in_(sorted(story_ids)), posted.c.action == "post",
-            posted.c.status == "sent", posted.c.message_ref.is_not(None))
+            or_(sent, posted.c.status == "pending") if unsent_too else sent)
     await connection.execute(
         insert_for(connection, outbox).from_select(
             ["story_id", "destination_id", "revision", "action", "sources", "status",
@@ -210,7 +217,9 @@ async def record_denials(connection: AsyncConnection, article: Article,
         .values(**_denial_columns(article.as_source(), at)).returning(stories.c.id))]
     if not denied:
         return []
-    await _queue_on_sent_posts(connection, denied, "denial", at)
+    # A post still queued or being sent may have read the story before this denial: it
+    # gets its edit too, sent once the post is settled.
+    await _queue_on_sent_posts(connection, denied, "denial", at, unsent_too=True)
     return denied
 
 

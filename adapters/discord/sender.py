@@ -14,10 +14,12 @@ Failures become the delivery errors of bot.ports, which tell the worker what to 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import aiohttp
@@ -112,40 +114,71 @@ class WindowPace:
             self._due = due + self.interval
 
 
+@dataclass(slots=True)
+class _Counted:
+    """A request as a channel's window counts it: from when it left until it is answered,
+    then from its answer (Discord counted it on arrival, which was before the answer)."""
+
+    at: float
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class ChannelPace:
     """At most `count` requests per `window` seconds to any one channel, as Discord counts
-    them (a sliding window). Waited out before the global token is taken: discord.py would
-    otherwise sleep in its own per-channel bucket after the token was spent, and the
-    requests it then released together would bunch into the global limit."""
+    them (a sliding window, at arrival). Waited out before the global token is taken:
+    discord.py would otherwise sleep in its own per-channel bucket after the token was
+    spent, and the requests it then released together would bunch into the global limit.
+
+    A request's place in the window runs from its answer, not from when it left: one held
+    up on the way (a busy event loop, a slow network) arrives late, and a later request
+    that travels quickly would otherwise arrive inside the window it opened. That costs a
+    channel with more than `count` alerts at once a round trip per window; a fan-out, one
+    alert a channel, nothing."""
 
     def __init__(self, count: int = CHANNEL_MESSAGES, window: float = CHANNEL_WINDOW,
                  margin: float = CHANNEL_MARGIN) -> None:
         self.count = count
         self.window = window + margin
-        self._sent: dict[int, deque[float]] = {}
+        self._sent: dict[int, deque[_Counted]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
-    async def acquire(self, channel_id: int) -> None:
+    @contextlib.asynccontextmanager
+    async def turn(self, channel_id: int) -> AsyncIterator[None]:
+        """Wait for room in the channel's window; the request is made in the block."""
+        counted = await self._acquire(channel_id)
+        try:
+            yield
+        finally:
+            counted.at = asyncio.get_running_loop().time()
+            counted.answered.set()
+
+    async def _acquire(self, channel_id: int) -> _Counted:
         lock = self._locks.setdefault(channel_id, asyncio.Lock())
         async with lock:
             loop = asyncio.get_running_loop()
             sent = self._sent.setdefault(channel_id, deque())
             while True:
                 now = loop.time()
-                while sent and sent[0] <= now - self.window:
+                while sent and sent[0].answered.is_set() and sent[0].at <= now - self.window:
                     sent.popleft()
                 if len(sent) < self.count:
-                    sent.append(now)
+                    counted = _Counted(at=now)
+                    sent.append(counted)
                     break
-                await asyncio.sleep(sent[0] + self.window - now)
+                if not sent[0].answered.is_set():  # it may not even have arrived yet
+                    await sent[0].answered.wait()
+                    continue
+                await asyncio.sleep(sent[0].at + self.window - now)
         if len(self._sent) > 10_000:
             self._forget_idle()
+        return counted
 
     def _forget_idle(self) -> None:
         """Channels quiet for a whole window need no memory (a fan-out touches thousands)."""
         now = asyncio.get_running_loop().time()
         for channel_id in [c for c, sent in self._sent.items()
-                           if not sent or sent[-1] <= now - self.window]:
+                           if all(r.answered.is_set() and r.at <= now - self.window
+                                  for r in sent)]:
             lock = self._locks.get(channel_id)
             if lock is None or not lock.locked():
                 self._sent.pop(channel_id, None)
@@ -205,11 +238,11 @@ class DiscordSender:
         channel, _, message_id = ref.partition(":")
         if not (channel.isdigit() and message_id.isdigit()):
             return ref  # not a Discord post: nothing to edit
-        await self.channel_pace.acquire(int(channel))
         post = self.client.get_partial_messageable(int(channel)).get_partial_message(
             int(message_id))
         try:
-            await self._leave(post.edit(embeds=message.embeds))
+            async with self.channel_pace.turn(int(channel)):
+                await self._leave(post.edit(embeds=message.embeds))
         except discord.NotFound:
             # The post was deleted: there is nothing to edit, and the channel is fine.
             log.info("post %s to edit is gone; nothing to do", ref)
@@ -275,11 +308,11 @@ class DiscordSender:
 
     async def _send_to_channel(self, channel_id: int, message: DiscordMessage,
                                nonce: str | None = None, reply_to: str | None = None) -> str:
-        await self.channel_pace.acquire(channel_id)
         channel = self.client.get_partial_messageable(channel_id)
-        sent = await self._leave(channel.send(**message.send_kwargs(),  # type: ignore[arg-type]
-                                              nonce=nonce,
-                                              reference=_reference(reply_to, channel_id)))
+        async with self.channel_pace.turn(channel_id):
+            sent = await self._leave(channel.send(
+                **message.send_kwargs(),  # type: ignore[arg-type]
+                nonce=nonce, reference=_reference(reply_to, channel_id)))
         return f"{channel_id}:{sent.id}"
 
     async def _send_dm(self, destination: Destination, message: DiscordMessage,
@@ -290,10 +323,10 @@ class DiscordSender:
         if channel is None:
             channel = await self._leave(self.client.create_dm(discord.Object(id=user_id)))
             self._dm_channels[user_id] = channel
-        await self.channel_pace.acquire(channel.id)
-        sent = await self._leave(channel.send(**message.send_kwargs(),  # type: ignore[arg-type]
-                                              nonce=nonce,
-                                              reference=_reference(reply_to, channel.id)))
+        async with self.channel_pace.turn(channel.id):
+            sent = await self._leave(channel.send(
+                **message.send_kwargs(),  # type: ignore[arg-type]
+                nonce=nonce, reference=_reference(reply_to, channel.id)))
         return f"{channel.id}:{sent.id}"
 
     async def _deliver(self, sending: Callable[[], Awaitable[T]]) -> T:

@@ -12,15 +12,19 @@ go), so no post arrives sooner than `pace` after the one before, while a post or
 held up on the way costs the next one nothing.
 
 That still spends a round trip per post: the last post's way back (in the offset bound)
-and the next one's way there. Once the pacer has watched posts for a few seconds, it
-also knows the quickest way there: the session's trace hooks stamp when each request
-left (its bytes written; waiting for a connection or a busy event loop does not count),
+and the next one's way there. Once the pacer has watched paced posts, it also knows the
+quickest way there: the session's trace hooks stamp when each request left (its bytes
+written; waiting for a connection or a busy event loop does not count),
 and `ts - left` is the offset plus that post's way there, smallest for the quickest. The
 next post then leaves `pace` after the last one's `ts` less that quickest way, and
 arrives no sooner than `pace` after it unless it travels faster than every post of the
-last minute did (the margin covers that sliver). Not before a few seconds of watching:
-a fan-out's first posts all leave together and reach Slack one after another, and those
-first answers alone overstate the quickest way (trusted at once, they drew 429s).
+last minute did (the margin covers that sliver). Not before a post that waited for its
+channel's pace has answered: a fan-out's first posts all leave together and queue at
+Slack one after another, and those first answers alone overstate the quickest way
+(trusted at once, they drew 429s). A paced post leaves when its channel's last post
+arrived, not with the whole burst: its way there is one the later posts will share.
+Until then each pace pays a round trip; a trust waiting a fixed 3 s made a fan-out pay
+it three times instead of once (0.1 s a channel and a round at 100 ms).
 
 A call without a `ts` in its answer (an edit, an error) paces from its answer, and no
 post leaves sooner than `pace` after the call before it (a clock that jumped cannot
@@ -44,8 +48,6 @@ MARGIN_SECONDS = 0.01
 # Clocks drift apart by a few parts per million: an offset bound older than this many
 # seconds is replaced by a newer one.
 OFFSET_WINDOW_SECONDS = 60.0
-# Posts watched for this long before the quickest way there is trusted.
-TRUST_QUICKEST_AFTER_SECONDS = 3.0
 
 
 @dataclass(slots=True)
@@ -55,6 +57,7 @@ class Turn:
 
     left: float | None = None
     server_time: float | None = None
+    paced: bool = False  # it waited for the channel's last call: not part of a burst
 
     def answered_with(self, ts: object) -> None:
         try:
@@ -117,18 +120,16 @@ class ChannelPacer:
     before as Slack counts it; different keys never wait for each other."""
 
     def __init__(self, pace_seconds: float = PACE_SECONDS,
-                 margin_seconds: float = MARGIN_SECONDS,
-                 trust_after_seconds: float = TRUST_QUICKEST_AFTER_SECONDS) -> None:
+                 margin_seconds: float = MARGIN_SECONDS) -> None:
         self._pace = pace_seconds
         self._margin = margin_seconds
-        self._trust_after = trust_after_seconds
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._last: dict[Hashable, _Last] = {}
         # (Slack's clock - ours): at least ts - answer, for every post.
         self._offset = _LowerBound(OFFSET_WINDOW_SECONDS)
         # -(Slack's clock - ours + the quickest way there): left - ts at best.
         self._quickest = _LowerBound(OFFSET_WINDOW_SECONDS)
-        self._watching_since: float | None = None
+        self._trusted = False  # a paced post's way there is in `_quickest`
 
     @contextlib.asynccontextmanager
     async def turn(self, key: Hashable) -> AsyncIterator[Turn]:
@@ -137,11 +138,11 @@ class ChannelPacer:
             last = self._last.get(key)
             if last is not None and self._pace > 0:
                 # Worked out now, not at the last answer: the bounds are better by now.
-                wait = (self._pace_from(last, loop.time()) + self._pace + self._margin
+                wait = (self._pace_from(last) + self._pace + self._margin
                         - loop.time())
                 if wait > 0:
                     await asyncio.sleep(wait)
-            turn = Turn()
+            turn = Turn(paced=last is not None)
             called = loop.time()
             token = _turn.set(turn)
             try:
@@ -155,12 +156,11 @@ class ChannelPacer:
             self._offset.add(answered, turn.server_time - answered)
             if turn.left is not None:
                 self._quickest.add(answered, turn.left - turn.server_time)
-                if self._watching_since is None:
-                    self._watching_since = answered
+                self._trusted = self._trusted or turn.paced
         self._last[key] = _Last(called=called, answered=answered,
                                 server_time=turn.server_time)
 
-    def _pace_from(self, last: _Last, now: float) -> float:
+    def _pace_from(self, last: _Last) -> float:
         """The moment on our clock the channel's next pace runs from."""
         start = last.answered  # the post arrived before its answer
         if last.server_time is not None:
@@ -168,8 +168,7 @@ class ChannelPacer:
             if offset is not None:  # when it arrived, at the latest
                 start = min(start, last.server_time - offset)
             quickest = self._quickest.best()
-            if (quickest is not None and self._watching_since is not None
-                    and now - self._watching_since >= self._trust_after):
+            if quickest is not None and self._trusted:
                 # ...less the quickest way there: the next post takes at least that long.
                 start = min(start, last.server_time + quickest)
         # Never before the call: a clock that jumped cannot make it earlier.

@@ -38,7 +38,7 @@ import discord
 from adapters.discord import DiscordSender
 from adapters.slack.sender import SlackSender
 from bot.alerts import route_stories
-from bot.delivery import DeliveryWorker
+from bot.delivery import DeliveryWorker, freeze_startup_heap
 from bot.models import (
     Article,
     Destination,
@@ -234,6 +234,7 @@ async def bench_slack(latency: float, *, own_process: bool = False) -> str:
 
 async def main(which: str, latencies: list[float]) -> None:
     logging.basicConfig(level=logging.ERROR)
+    freeze_startup_heap()  # as `pitboard run` does once started
     for latency in latencies:
         if which in ("discord", "all"):
             print(await bench_discord(latency), flush=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from datetime import timedelta
 
 from bot.delivery import DeliveryWorker
@@ -162,12 +161,38 @@ async def test_different_channels_are_sent_concurrently(store):
             target=TargetKind.TEAM, value="Haas"))
     assert await store.enqueue(story, await store.matching_destinations(
         {TargetKind.TEAM: {"haas"}})) == 8
-    slow = SlowSender(0.3)
-    started = time.monotonic()
-    report = await DeliveryWorker(store, {"discord": slow}, worker_id="w").run_once()
-    assert report.sent == 8
-    assert time.monotonic() - started < 8 * 0.3 / 2  # one after another would take 2.4 s
-    assert (await DeliveryWorker(store, {"discord": slow}, worker_id="w").run_once()).sent == 0
+    meeting = MeetingSender(8)
+    report = await DeliveryWorker(store, {"discord": meeting}, worker_id="w").run_once()
+    # Each send returned only once all eight were under way: sent one after another, the
+    # first would have waited for the others in vain and failed (and been retried).
+    assert report.sent == 8 and report.retried == 0
+    assert meeting.most_at_once == 8
+    again = await DeliveryWorker(store, {"discord": meeting}, worker_id="w").run_once()
+    assert again.sent == 0
+
+
+class MeetingSender(RecordingSender):
+    """Each send waits until `parties` sends are under way at once (or fails after a
+    while): a proof of concurrency that no busy machine's timing can fake or break."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self.barrier = asyncio.Barrier(parties)
+        self.under_way = 0
+        self.most_at_once = 0
+
+    async def send(self, alert: Alert) -> None:
+        self.under_way += 1
+        self.most_at_once = max(self.most_at_once, self.under_way)
+        try:
+            async with asyncio.timeout(5):
+                await self.barrier.wait()
+        except (TimeoutError, asyncio.BrokenBarrierError) as exc:
+            await self.barrier.abort()  # the sends still to come fail at once
+            raise RetryLater("the other sends never came") from exc
+        finally:
+            self.under_way -= 1
+        await super().send(alert)
 
 
 async def test_every_failure_is_logged_with_its_channel_and_reason(store, caplog):

@@ -49,3 +49,30 @@ def test_a_fan_follows_and_asks_for_help(bot: ChatBot) -> None:
     assert "team: Action Express Racing" in bot.say("/following")
     assert "/feed add" not in bot.say("/help")
     assert "Unknown command /pitstop" in bot.say("/pitstop")
+
+
+def test_driver_and_news_mark_a_denied_story(bot: ChatBot) -> None:
+    """A move a later article denies is shown as denied wherever it is named; a move no
+    one denied is not."""
+    september, october = (datetime(2024, month, 2, 9, tzinfo=UTC) for month in (9, 10))
+    assert bot.read("Haas signs Esteban Ocon for 2025", series="F1", published=september)
+    assert bot.read("Kimi Antonelli joins Mercedes for 2025", series="F1",
+                    published=september)
+    before = bot.say("/driver Esteban Ocon")
+    assert "Esteban Ocon → Haas" in before and "Denied" not in before
+    assert not bot.read("Esteban Ocon has denied that he will join Haas next season.",
+                        series="F1", published=october)
+
+    driver = bot.say("/driver Ocon")
+    [move] = [line for line in driver.splitlines() if "Esteban Ocon → Haas" in line]
+    assert move.endswith("❌ Denied by News Example")
+    [seat] = [line for line in driver.splitlines() if "2025 · Haas" in line]
+    assert seat.endswith("· denied")
+    assert "Denied" not in bot.say("/driver Kimi Antonelli")
+
+    news = bot.say("/news").split("▌")
+    [ocon] = [card for card in news if "Esteban Ocon → Haas" in card]
+    [antonelli] = [card for card in news if "Antonelli → Mercedes" in card]
+    assert "Denied by News Example: Esteban Ocon has denied" in ocon
+    assert "❌ Denied" in ocon
+    assert "Denied" not in antonelli

@@ -4,6 +4,7 @@ the edits, the delivery worker sends them through discord.py and slack_sdk to th
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -180,3 +181,109 @@ async def test_a_confirmation_after_a_denial_stands_again(store: SqlStore) -> No
                                     replace(rumour, status=Status.CONFIRMED),),
                                     summaries=("Ocon",)))
     assert (confirmed.id, confirmed.revision, confirmed.denied_by) == (story.id, 2, None)
+
+
+async def confirmed(store: SqlStore) -> None:
+    """Ocon to Haas, confirmed: one post queued for the alerts channel."""
+    stories = await report(store, "Paddock", "c1", title="Haas signs Ocon",
+                           extraction=Extraction(moves=(Move(
+                               driver="Esteban Ocon", kind=MoveKind.JOIN, team="Haas",
+                               series="F1", season=2025, status=Status.CONFIRMED),),
+                               summaries=("Esteban Ocon → Haas",)))
+    assert await route_stories(store, stories, None) == 1
+
+
+async def test_a_denial_while_the_post_is_out_edits_it_once_it_is_settled(
+        store: SqlStore) -> None:
+    """The worker read the story before the denial and is posting it (Discord has made
+    the message, its answer is on the way back): the post then shows the move as news,
+    so the denial's edit follows it once it is settled, once."""
+    async with FakeDiscord() as fake:
+        with patched_discord_urls(fake):
+            client = discord.Client(intents=discord.Intents.none(),
+                                    allowed_mentions=discord.AllowedMentions.none())
+            await client.login(BOT_TOKEN)
+            try:
+                await store.set_alert_channel(Destination(platform="discord",
+                                                          workspace="g1", channel=CHANNEL))
+                worker = DeliveryWorker(store, {"discord": DiscordSender(client)},
+                                        worker_id="t")
+                await confirmed(store)
+                path = f"/channels/{CHANNEL}/messages"
+                fake.hold("POST", path, after_posting=True)
+                sending = asyncio.create_task(worker.run_once())
+                await fake.wait_for(lambda f: f.held())
+                await deny(store, "The Race", "d1")
+                fake.release()
+                assert (await sending).sent == 1
+                [post] = fake.requests_to("POST", path)
+                assert "Denied" not in json.dumps(post.json)  # it read the story before
+                assert (await worker.run_once()).sent == 1  # the denial's edit
+                assert (await worker.run_once()).sent == 0
+                await deny(store, "Motorsport Week", "d2")
+                assert (await worker.run_once()).sent == 0
+            finally:
+                await client.close()
+    assert len(fake.messages(CHANNEL)) == 1
+    [edit] = fake.requests_to("PATCH", f"{path}/{post.answer['id']}")
+    assert edit.json["embeds"][0]["description"].startswith(f"Denied by The Race: {DENIAL}")
+
+
+async def test_a_denial_before_the_post_is_sent_is_in_the_post_and_edits_nothing(
+        store: SqlStore) -> None:
+    """Still queued when the denial came: the post, read after it, says denied at once;
+    no edit follows, and nothing is posted as a confirmed move."""
+    async with FakeDiscord() as fake:
+        with patched_discord_urls(fake):
+            client = discord.Client(intents=discord.Intents.none(),
+                                    allowed_mentions=discord.AllowedMentions.none())
+            await client.login(BOT_TOKEN)
+            try:
+                await store.set_alert_channel(Destination(platform="discord",
+                                                          workspace="g1", channel=CHANNEL))
+                worker = DeliveryWorker(store, {"discord": DiscordSender(client)},
+                                        worker_id="t")
+                await confirmed(store)
+                await deny(store, "The Race", "d1")
+                assert (await worker.run_once()).sent == 1
+                assert (await worker.run_once()).sent == 0
+            finally:
+                await client.close()
+    [message] = fake.messages(CHANNEL)
+    embed = message["embeds"][0]
+    assert embed["description"].startswith(f"Denied by The Race: {DENIAL}")
+    assert embed["footer"]["text"].startswith("❌ Denied")
+    assert [r for r in fake.requests if r.method == "PATCH"] == []
+
+
+async def test_a_denial_between_a_lost_answer_and_the_resend_edits_the_slack_post(
+        store: SqlStore) -> None:
+    """Slack made the post but its answer was lost; the denial comes before the retry.
+    The retry finds the post (it reads as before the denial) instead of posting again, and
+    the denial's edit then updates that post, once."""
+    async with FakeSlack() as slack:
+        slack.add_workspace("T1", SLACK_TOKEN)
+        await store.set_alert_channel(Destination(
+            platform="slack", workspace="T1", channel=SLACK_CHANNEL,
+            kind=DestinationKind.CHANNEL))
+        sender = SlackSender(bot_token=SLACK_TOKEN, api_base_url=slack.api_url,
+                             pace_seconds=0)
+        try:
+            worker = DeliveryWorker(store, {"slack": sender}, worker_id="t")
+            await confirmed(store)
+            slack.lose_answer("chat.postMessage")
+            assert (await worker.run_once()).retried == 1
+            await deny(store, "The Race", "d1")
+            later = utcnow() + timedelta(hours=2)
+            assert (await worker.run_once(now=later)).sent == 1  # found, not posted again
+            assert (await worker.run_once(now=later)).sent == 1  # the denial's edit
+            assert (await worker.run_once(now=later)).sent == 0
+        finally:
+            await sender.close()
+    [post] = slack.calls_to("chat.postMessage")  # the lost answer's; no second post
+    assert not post.args["text"].startswith("Denied")
+    [update] = slack.calls_to("chat.update", ok_only=True)
+    [message] = slack.history[SLACK_CHANNEL]
+    assert update.args["ts"] == message["ts"]
+    assert update.args["text"].startswith(f"Denied by The Race: {DENIAL}")
+    assert message["text"].startswith("Denied by The Race")

@@ -78,7 +78,7 @@ async def test_once_trusted_the_quickest_way_there_spares_the_round_trip(slack: 
     round_trip = 0.3
     limits = slack.enforce_limits(Limits(per_channel_seconds=PACE, latency=round_trip))
     sender = SlackSender(bot_token=BOT_TOKEN, api_base_url=slack.api_url,
-                         pacer=ChannelPacer(PACE, trust_after_seconds=0.6))
+                         pacer=ChannelPacer(PACE))
     try:
         for n in range(8):
             await sender.send(alert("C1", n))
