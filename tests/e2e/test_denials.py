@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -87,12 +88,10 @@ async def rumour_then_confirmed(store: SqlStore, worker: DeliveryWorker) -> None
         assert (await worker.run_once()).sent == 1
 
 
-async def deny(store: SqlStore, outlet: str, entry: str, title: str = DENIAL) -> None:
-    assert confident_part(extract(Article(entry_id="x", title=title))).denials
-    assert await report(store, outlet, entry, title=title) == []  # no news, nothing posted
-
-
-async def test_a_denial_edits_every_discord_post_of_the_story_once(store: SqlStore) -> None:
+@asynccontextmanager
+async def discord_alerts(store: SqlStore) -> AsyncIterator[tuple[FakeDiscord, DeliveryWorker]]:
+    """A fake Discord, the real discord.py client logged in to it, an alerts channel set and
+    a delivery worker sending there."""
     async with FakeDiscord() as fake:
         with patched_discord_urls(fake):
             client = discord.Client(intents=discord.Intents.none(),
@@ -101,27 +100,36 @@ async def test_a_denial_edits_every_discord_post_of_the_story_once(store: SqlSto
             try:
                 await store.set_alert_channel(Destination(platform="discord",
                                                           workspace="g1", channel=CHANNEL))
-                worker = DeliveryWorker(store, {"discord": DiscordSender(client)},
-                                        worker_id="t")
-                await rumour_then_confirmed(store, worker)
-                posts = fake.requests_to("POST", f"/channels/{CHANNEL}/messages")
-                ids = [p.answer["id"] for p in posts]
-                assert len(ids) == 2
-                first_edits = fake.requests_to("PATCH", f"/channels/{CHANNEL}/messages/{ids[0]}")
-                assert len(first_edits) == 1  # the rumour's post now says confirmed
-
-                # A denial that names no story sends nothing.
-                await deny(store, "The Race", "n1",
-                           "Pierre Gasly has denied that he will join Haas next season.")
-                assert (await worker.run_once()).sent == 0
-
-                await deny(store, "The Race", "d1")
-                assert (await worker.run_once()).sent == 2  # both posts of the story
-                # ...exactly once, however many outlets repeat the denial.
-                await deny(store, "Motorsport Week", "d2")
-                assert (await worker.run_once()).sent == 0
+                yield fake, DeliveryWorker(store, {"discord": DiscordSender(client)},
+                                           worker_id="t")
             finally:
                 await client.close()
+
+
+async def deny(store: SqlStore, outlet: str, entry: str, title: str = DENIAL) -> None:
+    assert confident_part(extract(Article(entry_id="x", title=title))).denials
+    assert await report(store, outlet, entry, title=title) == []  # no news, nothing posted
+
+
+async def test_a_denial_edits_every_discord_post_of_the_story_once(store: SqlStore) -> None:
+    async with discord_alerts(store) as (fake, worker):
+        await rumour_then_confirmed(store, worker)
+        posts = fake.requests_to("POST", f"/channels/{CHANNEL}/messages")
+        ids = [p.answer["id"] for p in posts]
+        assert len(ids) == 2
+        first_edits = fake.requests_to("PATCH", f"/channels/{CHANNEL}/messages/{ids[0]}")
+        assert len(first_edits) == 1  # the rumour's post now says confirmed
+
+        # A denial that names no story sends nothing.
+        await deny(store, "The Race", "n1",
+                   "Pierre Gasly has denied that he will join Haas next season.")
+        assert (await worker.run_once()).sent == 0
+
+        await deny(store, "The Race", "d1")
+        assert (await worker.run_once()).sent == 2  # both posts of the story
+        # ...exactly once, however many outlets repeat the denial.
+        await deny(store, "Motorsport Week", "d2")
+        assert (await worker.run_once()).sent == 0
     assert len(fake.messages(CHANNEL)) == 2  # nothing posted anew
     for message_id in ids:
         edit = fake.requests_to("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")[-1]
@@ -198,32 +206,21 @@ async def test_a_denial_while_the_post_is_out_edits_it_once_it_is_settled(
     """The worker read the story before the denial and is posting it (Discord has made
     the message, its answer is on the way back): the post then shows the move as news,
     so the denial's edit follows it once it is settled, once."""
-    async with FakeDiscord() as fake:
-        with patched_discord_urls(fake):
-            client = discord.Client(intents=discord.Intents.none(),
-                                    allowed_mentions=discord.AllowedMentions.none())
-            await client.login(BOT_TOKEN)
-            try:
-                await store.set_alert_channel(Destination(platform="discord",
-                                                          workspace="g1", channel=CHANNEL))
-                worker = DeliveryWorker(store, {"discord": DiscordSender(client)},
-                                        worker_id="t")
-                await confirmed(store)
-                path = f"/channels/{CHANNEL}/messages"
-                fake.hold("POST", path, after_posting=True)
-                sending = asyncio.create_task(worker.run_once())
-                await fake.wait_for(lambda f: f.held())
-                await deny(store, "The Race", "d1")
-                fake.release()
-                assert (await sending).sent == 1
-                [post] = fake.requests_to("POST", path)
-                assert "Denied" not in json.dumps(post.json)  # it read the story before
-                assert (await worker.run_once()).sent == 1  # the denial's edit
-                assert (await worker.run_once()).sent == 0
-                await deny(store, "Motorsport Week", "d2")
-                assert (await worker.run_once()).sent == 0
-            finally:
-                await client.close()
+    async with discord_alerts(store) as (fake, worker):
+        await confirmed(store)
+        path = f"/channels/{CHANNEL}/messages"
+        fake.hold("POST", path, after_posting=True)
+        sending = asyncio.create_task(worker.run_once())
+        await fake.wait_for(lambda f: f.held())
+        await deny(store, "The Race", "d1")
+        fake.release()
+        assert (await sending).sent == 1
+        [post] = fake.requests_to("POST", path)
+        assert "Denied" not in json.dumps(post.json)  # it read the story before
+        assert (await worker.run_once()).sent == 1  # the denial's edit
+        assert (await worker.run_once()).sent == 0
+        await deny(store, "Motorsport Week", "d2")
+        assert (await worker.run_once()).sent == 0
     assert len(fake.messages(CHANNEL)) == 1
     [edit] = fake.requests_to("PATCH", f"{path}/{post.answer['id']}")
     assert edit.json["embeds"][0]["description"].startswith(f"Denied by The Race: {DENIAL}")
@@ -233,22 +230,11 @@ async def test_a_denial_before_the_post_is_sent_is_in_the_post_and_edits_nothing
         store: SqlStore) -> None:
     """Still queued when the denial came: the post, read after it, says denied at once;
     no edit follows, and nothing is posted as a confirmed move."""
-    async with FakeDiscord() as fake:
-        with patched_discord_urls(fake):
-            client = discord.Client(intents=discord.Intents.none(),
-                                    allowed_mentions=discord.AllowedMentions.none())
-            await client.login(BOT_TOKEN)
-            try:
-                await store.set_alert_channel(Destination(platform="discord",
-                                                          workspace="g1", channel=CHANNEL))
-                worker = DeliveryWorker(store, {"discord": DiscordSender(client)},
-                                        worker_id="t")
-                await confirmed(store)
-                await deny(store, "The Race", "d1")
-                assert (await worker.run_once()).sent == 1
-                assert (await worker.run_once()).sent == 0
-            finally:
-                await client.close()
+    async with discord_alerts(store) as (fake, worker):
+        await confirmed(store)
+        await deny(store, "The Race", "d1")
+        assert (await worker.run_once()).sent == 1
+        assert (await worker.run_once()).sent == 0
     [message] = fake.messages(CHANNEL)
     embed = message["embeds"][0]
     assert embed["description"].startswith(f"Denied by The Race: {DENIAL}")
