@@ -6,22 +6,18 @@ store (SQLite, or PostgreSQL with PITBOARD_TEST_DATABASE_URL) against a fake sit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 import feeds
 from bot.models import utcnow
 from bot.pipeline import Pipeline
 from bot.rules import extract, gazetteer
 from tests.e2e.procs import MOVES, move_item, quiet_item
-from tests.fakes.db import open_test_store
+from tests.fakes.db import counting, open_test_store
 from tests.fakes.feed_server import FakeFeedServer, rss
 
 # The feed below has 20 entries, 12 with a move. An article with a move costs about nine
@@ -30,35 +26,6 @@ from tests.fakes.feed_server import FakeFeedServer, rss
 # INSERT: 5.6 per article measured. Seven fails if anything starts running once per entry
 # more than it does, or the articles go back to one INSERT (or transaction) each.
 MOST_STATEMENTS_PER_ARTICLE = 7
-
-
-@dataclass
-class Counts:
-    statements: int = 0
-    commits: int = 0
-    inserts_into_articles: int = 0
-
-
-@contextmanager
-def counting(store: Any) -> Iterator[Counts]:
-    counts = Counts()
-    engine = store.engine.sync_engine
-
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        counts.statements += 1
-        if statement.lstrip().upper().startswith("INSERT INTO ARTICLES"):
-            counts.inserts_into_articles += 1
-
-    def on_commit(_conn: Any) -> None:
-        counts.commits += 1
-
-    event.listen(engine, "before_cursor_execute", on_statement)
-    event.listen(engine, "commit", on_commit)
-    try:
-        yield counts
-    finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
-        event.remove(engine, "commit", on_commit)
 
 
 @pytest.fixture
@@ -95,7 +62,7 @@ async def test_a_first_poll_is_one_transaction_with_few_statements_per_article(s
     assert report.error is None and report.new_articles == 20
     assert report.moves >= 12 and not report.announced
     assert counts.commits == 1, "a first poll is one transaction"
-    assert counts.inserts_into_articles == 1, "the articles go in as one multi-row INSERT"
+    assert counts.article_inserts == 1, "the articles go in as one multi-row INSERT"
     per_article = counts.statements / report.new_articles
     print(f"first poll: {counts.statements} statements for {report.new_articles} articles "
           f"({per_article:.1f} each), {counts.commits} transaction")
@@ -126,7 +93,7 @@ async def test_a_poll_with_two_new_entries_writes_only_those(store, site):
     # One read of the known entry ids, then: the two articles with their stories, and the
     # poll recorded with the articles marked processed (routing finds no destination here).
     assert counts.commits == 2
-    assert counts.inserts_into_articles == 1
+    assert counts.article_inserts == 1
     print(f"steady poll, 2 new entries: {counts.statements} statements")
     assert counts.statements <= 30
 

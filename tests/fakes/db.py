@@ -24,11 +24,12 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -143,3 +144,37 @@ async def truncate_all(store: SqlStore) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     async with store.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@dataclass
+class StatementCounts:
+    """What a store sent its database while `counting` watched."""
+
+    statements: int = 0
+    commits: int = 0
+    article_inserts: int = 0
+    groups: list[int] = field(default_factory=list)  # for tests that note poll groups
+
+
+@contextmanager
+def counting(store: SqlStore) -> Iterator[StatementCounts]:
+    """Count the statements, commits and INSERTs into articles a store makes, as SQLAlchemy's
+    engine events see them."""
+    counts = StatementCounts()
+    engine = store.engine.sync_engine
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        counts.statements += 1
+        if statement.lstrip().upper().startswith("INSERT INTO ARTICLES"):
+            counts.article_inserts += 1
+
+    def on_commit(_conn: Any) -> None:
+        counts.commits += 1
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    try:
+        yield counts
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "commit", on_commit)

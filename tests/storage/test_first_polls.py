@@ -5,13 +5,8 @@ fetcher, rules engine and store on SQLite and PostgreSQL, against a fake site.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-
-from sqlalchemy import event
 
 import feeds
 from bot.models import Feed, FetchResult, utcnow
@@ -19,6 +14,7 @@ from bot.pipeline import Pipeline
 from bot.rules import extract, gazetteer
 from storage import SqlStore
 from tests.e2e.procs import MOVES, move_item, quiet_item
+from tests.fakes.db import StatementCounts, counting
 from tests.fakes.feed_server import FakeFeedServer, rss
 from tests.storage.helpers import article, at, blomqvist_extraction
 
@@ -31,40 +27,10 @@ STATEMENTS_PER_GROUP = 3
 STATEMENTS_BESIDE = 8 + 15
 
 
-@dataclass
-class Counts:
-    statements: int = 0
-    commits: int = 0
-    article_inserts: int = 0
-    groups: list[int] = field(default_factory=list)
-
-
-@contextmanager
-def counting(store: SqlStore) -> Iterator[Counts]:
-    counts = Counts()
-    engine = store.engine.sync_engine
-
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        counts.statements += 1
-        if statement.lstrip().upper().startswith("INSERT INTO ARTICLES"):
-            counts.article_inserts += 1
-
-    def on_commit(_conn: Any) -> None:
-        counts.commits += 1
-
-    event.listen(engine, "before_cursor_execute", on_statement)
-    event.listen(engine, "commit", on_commit)
-    try:
-        yield counts
-    finally:
-        event.remove(engine, "before_cursor_execute", on_statement)
-        event.remove(engine, "commit", on_commit)
-
-
 class GroupsSeen:
     """The store, noting the size of each group of polls the pipeline writes."""
 
-    def __init__(self, inner: SqlStore, counts: Counts) -> None:
+    def __init__(self, inner: SqlStore, counts: StatementCounts) -> None:
         self._inner = inner
         self._counts = counts
 
@@ -187,7 +153,7 @@ async def test_one_bad_poll_in_a_group_costs_only_its_own(store: SqlStore) -> No
             ids.append((await store.add_feed(site.url(f"/f{n}.xml"))).id)
         victim = ids[2]
         async with feeds.HttpFeedFetcher(feeds.FetchSettings(allow_private=True)) as fetcher:
-            counts = Counts()
+            counts = StatementCounts()
             pipeline = Pipeline(GroupsSeen(store, counts), RemovesOne(fetcher, store, victim),
                                 extractor=extract, gazetteer=gazetteer(), worker_id="w",
                                 concurrency=12, per_host=12)
