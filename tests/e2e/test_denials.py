@@ -106,6 +106,22 @@ async def discord_alerts(store: SqlStore) -> AsyncIterator[tuple[FakeDiscord, De
                 await client.close()
 
 
+@asynccontextmanager
+async def slack_alerts(store: SqlStore) -> AsyncIterator[tuple[FakeSlack, DeliveryWorker]]:
+    """A fake Slack workspace, an alerts channel set in it and a delivery worker sending there
+    through slack_sdk."""
+    async with FakeSlack() as slack:
+        slack.add_workspace("T1", SLACK_TOKEN)
+        await store.set_alert_channel(Destination(
+            platform="slack", workspace="T1", channel=SLACK_CHANNEL,
+            kind=DestinationKind.CHANNEL))
+        sender = SlackSender(bot_token=SLACK_TOKEN, api_base_url=slack.api_url, pace_seconds=0)
+        try:
+            yield slack, DeliveryWorker(store, {"slack": sender}, worker_id="t")
+        finally:
+            await sender.close()
+
+
 async def deny(store: SqlStore, outlet: str, entry: str, title: str = DENIAL) -> None:
     assert confident_part(extract(Article(entry_id="x", title=title))).denials
     assert await report(store, outlet, entry, title=title) == []  # no news, nothing posted
@@ -141,30 +157,20 @@ async def test_a_denial_edits_every_discord_post_of_the_story_once(store: SqlSto
 
 
 async def test_a_denial_edits_the_slack_posts_once_retried_after_a_failure(store: SqlStore) -> None:
-    async with FakeSlack() as slack:
-        slack.add_workspace("T1", SLACK_TOKEN)
-        await store.set_alert_channel(Destination(
-            platform="slack", workspace="T1", channel=SLACK_CHANNEL,
-            kind=DestinationKind.CHANNEL))
-        sender = SlackSender(bot_token=SLACK_TOKEN, api_base_url=slack.api_url,
-                             pace_seconds=0)
-        try:
-            worker = DeliveryWorker(store, {"slack": sender}, worker_id="t")
-            await rumour_then_confirmed(store, worker)
-            first, second = slack.posted()
-            updates_before = len(slack.calls_to("chat.update", ok_only=True))
+    async with slack_alerts(store) as (slack, worker):
+        await rumour_then_confirmed(store, worker)
+        first, second = slack.posted()
+        updates_before = len(slack.calls_to("chat.update", ok_only=True))
 
-            await deny(store, "The Race", "d1")
-            slack.server_error("chat.update")  # the first edit fails: retried later
-            failed = await worker.run_once()
-            assert (failed.sent, failed.retried) == (1, 1)
-            assert (await worker.run_once()).sent == 0  # not due yet
-            later = await worker.run_once(now=utcnow() + timedelta(hours=2))
-            assert (later.sent, later.retried) == (1, 0)
-            await deny(store, "Motorsport Week", "d2")
-            assert (await worker.run_once(now=utcnow() + timedelta(hours=4))).sent == 0
-        finally:
-            await sender.close()
+        await deny(store, "The Race", "d1")
+        slack.server_error("chat.update")  # the first edit fails: retried later
+        failed = await worker.run_once()
+        assert (failed.sent, failed.retried) == (1, 1)
+        assert (await worker.run_once()).sent == 0  # not due yet
+        later = await worker.run_once(now=utcnow() + timedelta(hours=2))
+        assert (later.sent, later.retried) == (1, 0)
+        await deny(store, "Motorsport Week", "d2")
+        assert (await worker.run_once(now=utcnow() + timedelta(hours=4))).sent == 0
         assert len(slack.posted()) == 2
         updates = slack.calls_to("chat.update", ok_only=True)[updates_before:]
         assert sorted(u.args["ts"] for u in updates) == sorted(
@@ -247,25 +253,15 @@ async def test_a_denial_between_a_lost_answer_and_the_resend_edits_the_slack_pos
     """Slack made the post but its answer was lost; the denial comes before the retry.
     The retry finds the post (it reads as before the denial) instead of posting again, and
     the denial's edit then updates that post, once."""
-    async with FakeSlack() as slack:
-        slack.add_workspace("T1", SLACK_TOKEN)
-        await store.set_alert_channel(Destination(
-            platform="slack", workspace="T1", channel=SLACK_CHANNEL,
-            kind=DestinationKind.CHANNEL))
-        sender = SlackSender(bot_token=SLACK_TOKEN, api_base_url=slack.api_url,
-                             pace_seconds=0)
-        try:
-            worker = DeliveryWorker(store, {"slack": sender}, worker_id="t")
-            await confirmed(store)
-            slack.lose_answer("chat.postMessage")
-            assert (await worker.run_once()).retried == 1
-            await deny(store, "The Race", "d1")
-            later = utcnow() + timedelta(hours=2)
-            assert (await worker.run_once(now=later)).sent == 1  # found, not posted again
-            assert (await worker.run_once(now=later)).sent == 1  # the denial's edit
-            assert (await worker.run_once(now=later)).sent == 0
-        finally:
-            await sender.close()
+    async with slack_alerts(store) as (slack, worker):
+        await confirmed(store)
+        slack.lose_answer("chat.postMessage")
+        assert (await worker.run_once()).retried == 1
+        await deny(store, "The Race", "d1")
+        later = utcnow() + timedelta(hours=2)
+        assert (await worker.run_once(now=later)).sent == 1  # found, not posted again
+        assert (await worker.run_once(now=later)).sent == 1  # the denial's edit
+        assert (await worker.run_once(now=later)).sent == 0
     [post] = slack.calls_to("chat.postMessage")  # the lost answer's; no second post
     assert not post.args["text"].startswith("Denied")
     [update] = slack.calls_to("chat.update", ok_only=True)
