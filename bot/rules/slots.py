@@ -50,6 +50,9 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
+# "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
+_GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
+                             r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
 # "to a race seat with": the team the seat is at, named after the driver.
 _SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|ride|place|berth) "
                         r"(?:with|at|in) $")
@@ -238,6 +241,8 @@ class Slots(SlotFilling):
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
             return []  # "changed his mind about retiring": a thing talked of, not done
+        if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
+            return []  # "said joining McLaren was the best decision": a thing talked of
         mentions = self._visible(doc, sentence, t_start)
         absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
         if absolute is not None and not (absolute.group().split()[-1] in self.not_names

@@ -1028,3 +1028,14 @@ def test_who_retires_from_the_seat_a_newcomer_takes_leaves_that_seats_team() -> 
                   "Alex Albon leaves Red Bull and will drive for Williams next season. Albon "
                   "takes the place of Robert Kubica, who retires at the end of this year.", "F1")
     assert ("Robert Kubica", "retire", "Williams") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Piastri looks back",
+     "Oscar Piastri said joining McLaren was the best decision of his career."),
+    ("Meet the new signing",
+     "Fans queued for hours to meet new signing Carlos Sainz at the Williams fan zone."),
+])
+def test_a_move_talked_of_as_a_thing_or_met_at_a_fan_zone_is_no_move(
+        title: str, sentence: str) -> None:
+    assert not moves(title, sentence, "F1")
