@@ -50,6 +50,7 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
+_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) ago\b")
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
                              r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
@@ -243,6 +244,8 @@ class Slots(SlotFilling):
             return []  # "changed his mind about retiring": a thing talked of, not done
         if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
             return []  # "said joining McLaren was the best decision": a thing talked of
+        if _is_past_tense(first_word) and _LONG_AGO.search(doc.folded, s_start, s_end):
+            return []  # "Twenty years ago this week, Alonso signed for Renault": history
         mentions = self._visible(doc, sentence, t_start)
         absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
         if absolute is not None and not (absolute.group().split()[-1] in self.not_names

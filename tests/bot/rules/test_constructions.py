@@ -1039,3 +1039,12 @@ def test_who_retires_from_the_seat_a_newcomer_takes_leaves_that_seats_team() -> 
 def test_a_move_talked_of_as_a_thing_or_met_at_a_fan_zone_is_no_move(
         title: str, sentence: str) -> None:
     assert not moves(title, sentence, "F1")
+
+
+def test_a_move_told_as_years_ago_is_history_but_one_to_come_is_news() -> None:
+    assert not moves("Alonso's Renault anniversary",
+                     "Twenty years ago this week, Fernando Alonso signed for Renault.", "F1")
+    found = moves("Hulkenberg's next step",
+                  "Nico Hulkenberg, who left Renault three years ago, will join Sauber next "
+                  "season.", "F1")
+    assert ("Nico Hulkenberg", "join", "Sauber") in {(d, k, t) for d, k, t, _ in found}
