@@ -112,7 +112,12 @@ class Hedges(EngineBase):
                         not self._make_of_car(doc, m, mentions)]
             if entrants:
                 return entrants[-1]
-        return after[0] if after else teams[-1]
+        if after:
+            return after[0]
+        # "Heart of Racing's No. 27 Aston Martin will be driven by ...": the entrant, not the
+        # make that names the car
+        entrants = [m for m in teams if not self._make_of_car(doc, m, mentions)]
+        return entrants[-1] if entrants else teams[-1]
 
     @staticmethod
     def _subject_of_later_verb(doc: _Doc, team: Mention, t_start: int) -> bool:

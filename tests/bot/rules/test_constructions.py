@@ -1048,3 +1048,11 @@ def test_a_move_told_as_years_ago_is_history_but_one_to_come_is_news() -> None:
                   "Nico Hulkenberg, who left Renault three years ago, will join Sauber next "
                   "season.", "F1")
     assert ("Nico Hulkenberg", "join", "Sauber") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_the_entrant_of_a_car_named_by_its_make_is_the_team() -> None:
+    found = moves("Heart of Racing sets its WEC crew",
+                  "Heart of Racing's No. 27 Aston Martin will be driven by Daniel Mancinelli and "
+                  "Alex Riberas in 2024.", "WEC")
+    assert {(d, t, c) for d, _, t, c in found} == {
+        ("Daniel Mancinelli", "Heart of Racing", "27"), ("Alex Riberas", "Heart of Racing", "27")}
