@@ -1035,6 +1035,8 @@ def test_who_retires_from_the_seat_a_newcomer_takes_leaves_that_seats_team() -> 
      "Oscar Piastri said joining McLaren was the best decision of his career."),
     ("Meet the new signing",
      "Fans queued for hours to meet new signing Carlos Sainz at the Williams fan zone."),
+    ("Martin's title party",
+     "Jorge Martin joined the Pramac team for a title celebration in Madrid."),
 ])
 def test_a_move_talked_of_as_a_thing_or_met_at_a_fan_zone_is_no_move(
         title: str, sentence: str) -> None:
