@@ -972,6 +972,7 @@ def test_readiness_an_event_or_a_teams_fans_choosing_is_no_move(title: str, sent
     ("Bearman's test day", "Oliver Bearman will drive for Haas in the post-season rookie test in "
                            "Abu Dhabi."),
     ("Perez talks", "Red Bull Racing is in discussions with Sergio Perez over a new contract."),
+    ("Antonelli close", "Kimi Antonelli is close to being confirmed at Mercedes for 2025."),
 ])
 def test_an_outing_or_talks_are_no_move(title: str, sentence: str) -> None:
     found = extract(Article(entry_id="c", title=title, summary=sentence, series="F1",
