@@ -12,6 +12,7 @@ from bot.rules.document import (
     _SEAT_OF,
     _SPELL_AFTER,
     _TEAM_WORDS,
+    _YEAR_WORD,
     CAR,
     PERSON,
     SERIES,
@@ -257,6 +258,13 @@ class Resolver(EngineBase):
                     season < doc.published.year - 2:
                 # "signed for McLaren in 2007": career history restated (a move of the season
                 # before last is still recent news told again, and labelled as such)
+                confidence *= 0.4
+            elif doc.published is not None and all(
+                    _is_past_tense(doc.folded[i.trigger[0]:i.trigger[1]].split()[0]) and any(
+                        int(year) < doc.published.year - 2 for year in _YEAR_WORD.findall(
+                            doc.text, *doc.sentences[i.sentence])) for i in items):
+                # "In 2007 Hamilton joined McLaren": told in the past, in a sentence dated long
+                # before the news
                 confidence *= 0.4
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):

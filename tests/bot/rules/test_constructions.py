@@ -1059,3 +1059,17 @@ def test_the_entrant_of_a_car_named_by_its_make_is_the_team() -> None:
                   "Alex Riberas in 2024.", "WEC")
     assert {(d, c) for d, _, _, c in found} == {("Daniel Mancinelli", "27"), ("Alex Riberas", "27")}
     assert all(t and t.startswith("Heart of Racing") for _, _, t, _ in found)
+
+
+def test_a_move_told_in_the_past_in_a_long_ago_year_is_history() -> None:
+    assert not moves("Hamilton and Alonso, 2007",
+                     "In 2007 Lewis Hamilton joined McLaren alongside Fernando Alonso, and the "
+                     "pair fell out within months.", "F1")
+
+
+def test_continuing_to_race_for_a_team_is_a_stay() -> None:
+    found = moves("Alpine keeps its pair",
+                  "Alpine said Pierre Gasly and Esteban Ocon will continue to race for the team "
+                  "next season.", "F1")
+    assert {(d, k) for d, k, _, _ in found} == {
+        ("Pierre Gasly", "extend"), ("Esteban Ocon", "extend")}
