@@ -37,8 +37,8 @@ from bot.rules.document import (
 _SUBORDINATE = WORDS["subordinators"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.
-_TEAMS_PEOPLE = [[word] for word in ("fans", "supporters", "boss", "bosses", "chief", "engineers",
-                                     "mechanics", "staff", "insiders", "management", "principal")]
+_TEAMS_PEOPLE = frozenset({"fans", "supporters", "boss", "bosses", "chief", "engineers",
+                           "mechanics", "staff", "insiders", "management", "principal"})
 # "Lorenzo's surprise decision to call time on his career": the owner of the decision acts.
 _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|own)\s+)?"
                            r"(?:decision|choice|plan|intention|wish)\s+$")
@@ -92,7 +92,8 @@ class SlotFilling(EngineBase):
                 continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
             if want == TEAM and mention.kind == TEAM and (
                     _owned_make(doc, mention) or _describes_person(doc, mention, mentions) or
-                    doc.folded[mention.end:mention.end + 14].split()[:1] in _TEAMS_PEOPLE):
+                    next(iter(doc.folded[mention.end:mention.end + 14].split()), "")
+                    in _TEAMS_PEOPLE):
                 continue  # "Sheargold Motorsport's Am-class Mercedes-AMG lists ...": the owner
             if want == TEAM and mention.kind == TEAM and any(
                     car.kind == CAR and 0 <= mention.start - car.end <= 2 and any(

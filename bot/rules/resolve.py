@@ -35,6 +35,11 @@ from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.text import fold
 
 
+def _told_in_past(doc: _Doc, item: RawMove) -> bool:
+    """The move's verb is in the simple past ("joined", "signed")."""
+    return _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
+
+
 class Resolver(EngineBase):
     def _team_name(self, doc: _Doc, mention: Mention, car: str | None
                    ) -> tuple[str, str | None, float]:
@@ -203,11 +208,12 @@ class Resolver(EngineBase):
         # arrival elsewhere told in the simple past is where he comes from.
         for key in list(order):
             driver, direction, team = key
+            if direction != "arrive":
+                continue
             earlier = [k for k in order if k != key and k[0] == driver and k[1] == "arrive"
                        and _first_sentence(merged[k]) < _first_sentence(merged[key])]
-            if direction == "arrive" and earlier and all(
-                    _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
-                    for item in merged[key]["items"]):  # type: ignore[attr-defined]
+            if earlier and all(_told_in_past(doc, item)
+                               for item in merged[key]["items"]):  # type: ignore[attr-defined]
                 merged.pop(key)
                 order.remove(key)
         # "Barnard takes over from Hughes at McLaren" + "Hughes joins Maserati": Hughes comes
@@ -260,7 +266,7 @@ class Resolver(EngineBase):
                 # before last is still recent news told again, and labelled as such)
                 confidence *= 0.4
             elif doc.published is not None and all(
-                    _is_past_tense(doc.folded[i.trigger[0]:i.trigger[1]].split()[0]) and any(
+                    _told_in_past(doc, i) and any(
                         int(year) < doc.published.year - 2 for year in _YEAR_WORD.findall(
                             doc.text, *doc.sentences[i.sentence])) for i in items):
                 # "In 2007 Hamilton joined McLaren": told in the past, in a sentence dated long

@@ -228,17 +228,16 @@ class Slots(SlotFilling):
                 # "were promoted to the top step", "moved up to second", "joined Larson in
                 # the top five"
                 return []
+        first_word = doc.folded[t_start:t_end].split()[0]
         if (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
-                doc.folded.startswith("leaving ", t_start) or
-                ("debut" in doc.folded[t_start:t_end] and _is_past_tense(
-                    doc.folded[t_start:t_end].split()[0]))) and any(
+                first_word == "leaving" or
+                ("debut" in doc.folded[t_start:t_end] and _is_past_tense(first_word))) and any(
                 s_start <= c_start < s_end and not _counted(doc, c_start)
                 for c_start, _ in doc.cues.get("race_result", ())):
             # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
             # leaving Williams with a repair job"; "made his debut in Melbourne and finished
             # fourth". ("retired after 97 race wins" counts a career, not a race.)
             return []
-        first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
             return []  # "changed his mind about retiring": a thing talked of, not done
