@@ -218,6 +218,10 @@ class Slots(SlotFilling):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
+        if doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) and any(
+                doc.sentences[max(0, sentence - 2)][0] <= c_start < s_end
+                for c_start, _ in doc.cues.get("car_launch", ())):
+            return []  # "... unveiled its livery. A and B will race the cars in Mexico City"
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
@@ -229,16 +233,19 @@ class Slots(SlotFilling):
                 # the top five"
                 return []
         first_word = doc.folded[t_start:t_end].split()[0]
+        before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         if (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
                 first_word == "leaving" or
-                ("debut" in doc.folded[t_start:t_end] and _is_past_tense(first_word))) and any(
+                ("debut" in doc.folded[t_start:t_end] and any(
+                    _is_past_tense(word) or word.endswith("ing") for word in
+                    [*before_words[-3:], first_word]))) and any(
                 s_start <= c_start < s_end and not _counted(doc, c_start)
                 for c_start, _ in doc.cues.get("race_result", ())):
             # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
             # leaving Williams with a repair job"; "made his debut in Melbourne and finished
-            # fourth". ("retired after 97 race wins" counts a career, not a race.)
+            # fourth", "making his debut for Ducati, won the opener". ("retired after 97 race
+            # wins" counts a career, not a race.)
             return []
-        before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
             return []  # "changed his mind about retiring": a thing talked of, not done
         if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):

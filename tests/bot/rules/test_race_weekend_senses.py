@@ -1,0 +1,70 @@
+"""News that uses the words of a move without reporting one, each in words of its own: driver
+changes inside a race, debuts told with their result, talks not yet begun, and the drivers
+named at a car's launch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article, Status
+from bot.rules import extract
+
+DATE = datetime(2024, 5, 20, tzinfo=UTC)
+
+
+def confirmed(title: str, summary: str, series: str | None = None) -> set[tuple[str, str, str]]:
+    found = extract(Article(entry_id="w", title=title, summary=summary, series=series,
+                            published=DATE)).moves
+    return {(m.driver, m.kind.value, m.team) for m in found if m.status is Status.CONFIRMED}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Earl Bamber handed the No. 02 Cadillac to Alex Lynn at the last round of stops and "
+    "Lynn took over the lead when the Porsche pitted.",
+    "Will Stevens switched to intermediate tyres a lap early, and Callum Ilott took over the "
+    "No. 12 Jota Porsche for the closing stint.",
+])
+def test_a_driver_change_inside_a_race_is_no_move(sentence: str) -> None:
+    assert confirmed("Rain shuffles the order at Spa", sentence, "WEC") == set()
+
+
+def test_a_driver_change_word_does_not_hide_a_signing_in_another_sentence() -> None:
+    found = confirmed("Jota adds Callum Ilott",
+                      "Hertz Team Jota has signed Callum Ilott for the full season. He did a "
+                      "double stint in the car at the prologue.", "WEC")
+    assert ("Callum Ilott", "join", "Jota") in {(d, k, t.replace("Hertz Team ", ""))
+                                                for d, k, t in found}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Kawasaki rookie shines on Yamaha debut",
+     "Garrett Gerloff, making his debut for the Yamaha satellite squad, finished fifth in the "
+     "opening race."),
+    ("Bulega wins on Ducati debut",
+     "Nicolo Bulega won the first race of the weekend at Phillip Island."),
+])
+def test_a_debut_told_with_its_result_is_a_race_report(title: str, sentence: str) -> None:
+    assert confirmed(title, sentence, "WorldSBK") == set()
+
+
+def test_a_debut_to_come_is_still_a_move() -> None:
+    found = confirmed("Gerloff to make Yamaha debut at Assen",
+                      "Garrett Gerloff will make his debut for Yamaha at Assen next month.",
+                      "WorldSBK")
+    assert {(d, k) for d, k, _ in found} == {("Garrett Gerloff", "join")}
+
+
+def test_talks_that_have_not_begun_are_no_stay() -> None:
+    assert confirmed("Logano still weighing his options, says Penske",
+                     "Roger Penske said Joey Logano is happy at the team but that no talks "
+                     "about an extension have started yet.", "NASCAR Cup") == set()
+
+
+def test_the_drivers_named_at_a_livery_launch_race_the_cars_they_do_not_join() -> None:
+    assert confirmed("Andretti shows its new colours",
+                     "Andretti Formula E revealed its livery in Los Angeles on Friday. Jake "
+                     "Dennis and Norman Nato will race the cars in the opening round in Sao "
+                     "Paulo, the team said.",
+                     "Formula E") == set()
