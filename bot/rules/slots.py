@@ -35,6 +35,9 @@ from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
+# "returns to the cockpit after missing two rounds with a broken wrist"
+_AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:%s)\b" % "|".join(
+    map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True))) + r"(?![\w\-]| out\b)")
 
 
 
@@ -250,6 +253,10 @@ class Slots(SlotFilling):
             return []  # "changed his mind about retiring": a thing talked of, not done
         if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
             return []  # "said joining McLaren was the best decision": a thing talked of
+        if any(word.startswith("return") or word == "back"
+               for word in doc.folded[t_start:t_end].split()) and \
+                _AFTER_SETBACK.search(doc.folded, t_end, s_end):
+            return []  # "returns to his Erebus Camaro after a back injury": a comeback
         if _is_past_tense(first_word) and _LONG_AGO.search(doc.folded, s_start, s_end):
             return []  # "Twenty years ago this week, Alonso signed for Renault": history
         mentions = self._visible(doc, sentence, t_start)

@@ -68,3 +68,23 @@ def test_the_drivers_named_at_a_livery_launch_race_the_cars_they_do_not_join() -
                      "Dennis and Norman Nato will race the cars in the opening round in Sao "
                      "Paulo, the team said.",
                      "Formula E") == set()
+
+
+def test_a_return_after_an_injury_is_a_comeback_to_the_drivers_own_seat() -> None:
+    assert confirmed("Waters back in the Tickford Mustang after Perth crash",
+                     "Cam Waters returns to his Tickford Racing Mustang at Townsville after "
+                     "missing the last round with a wrist injury.", "Supercars") == set()
+
+
+def test_a_return_after_a_year_that_went_wrong_is_still_a_move() -> None:
+    found = confirmed("Waters returns to Tickford",
+                      "Cam Waters returns to Tickford Racing after a crash-filled year with "
+                      "Erebus, and after missing out on a seat at Triple Eight.", "Supercars")
+    assert {(d, k) for d, k, _ in found} == {("Cam Waters", "join")}
+
+
+def test_a_crew_told_in_the_pluperfect_is_who_drove_the_car_before() -> None:
+    assert confirmed("Lamborghini pulls out of IMSA's top class",
+                     "Lamborghini will withdraw its SC63 from IMSA after the finale, the "
+                     "manufacturer said. Drivers Romain Grosjean and Andrea Caldarelli had "
+                     "raced the No. 63 since January.", "IMSA") == set()
