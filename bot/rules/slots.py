@@ -36,8 +36,9 @@ from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
 # "returns to the cockpit after missing two rounds with a broken wrist"
-_AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:%s)\b" % "|".join(
-    map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True))) + r"(?![\w\-]| out\b)")
+_SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
+_AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
+                            r")(?![\w\-]| out\b)")
 
 
 
