@@ -46,6 +46,8 @@ _BECOMES = ("becomes ", "will become ", "has become ", "to become ",
             "is to become ", "became ")
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
+# A staff title before one of these is not the title of the name after it.
+_CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
 
 def _names_a_competition(folded: str, end: int) -> bool:
@@ -399,8 +401,10 @@ class Names(EngineBase):
                     continue
                 if c_end <= mention.start:
                     gap = doc.folded[c_end:mention.start]
+                    # ("... shuffles crew chiefs as Preece stays": a new clause between.)
                     close = len(gap.split()) <= (2 if mention.known else 3) and \
-                        not _races(doc.folded[mention.end:mention.end + 40])
+                        not _races(doc.folded[mention.end:mention.end + 40]) and \
+                        not _CLAUSE_OPENERS & set(gap.split())
                 else:
                     gap = doc.folded[mention.end:c_start]
                     words = gap.split()

@@ -4,7 +4,7 @@ filled in bot.rules.fill), and the hedges, denials and cues that qualify the mov
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from bot.models import MoveKind, Status
 from bot.rules.document import (
@@ -17,6 +17,7 @@ from bot.rules.document import (
     _SEAT_VERBS,
     PERSON,
     SERIES,
+    SLOT_KIND,
     TEAM,
     WORDS,
     Mention,
@@ -192,6 +193,19 @@ class Slots(SlotFilling):
         return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
                        non_driver=first.non_driver)
 
+    @staticmethod
+    def _headline_subject(doc: _Doc, sentence: int, s_start: int, t_start: int
+                          ) -> Mention | None:
+        """The subject a headline's verb after ", " shares with the verb before it."""
+        if t_start >= doc.title_end or doc.text[max(0, t_start - 2):t_start] != ", ":
+            return None
+        first_verb = bisect_left(doc.trigger_starts, s_start)
+        if first_verb >= len(doc.trigger_starts) or doc.trigger_starts[first_verb] >= t_start - 2:
+            return None
+        return next((m for m in doc.by_sentence[sentence]
+                     if m.kind in (PERSON, TEAM) and m.end <= doc.trigger_starts[first_verb]),
+                    None)
+
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
@@ -314,6 +328,7 @@ class Slots(SlotFilling):
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
+        headline_subject = self._headline_subject(doc, sentence, s_start, t_start)
         fills: dict[tuple[str, str, bool, frozenset[int]], list[Mention]] = {}
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
@@ -335,7 +350,12 @@ class Slots(SlotFilling):
             ok = True
             distance = 0
             for slot in pattern.left:
-                if slot == "driver" and participle:
+                if headline_subject is not None:
+                    # "Bastianini loses Ducati seat to Marquez, heads to Tech3": the headline's
+                    # second verb has its first verb's subject.
+                    found = [headline_subject] if SLOT_KIND[slot] == headline_subject.kind \
+                        else []
+                elif slot == "driver" and participle:
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
                     # subject replaces, not the name just before the comma.
                     found = self._subject(doc, mentions, t_start, c_left)

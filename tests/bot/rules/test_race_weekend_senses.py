@@ -88,3 +88,21 @@ def test_a_crew_told_in_the_pluperfect_is_who_drove_the_car_before() -> None:
                      "Lamborghini will withdraw its SC63 from IMSA after the finale, the "
                      "manufacturer said. Drivers Romain Grosjean and Andrea Caldarelli had "
                      "raced the No. 63 since January.", "IMSA") == set()
+
+
+def test_a_headlines_second_verb_after_a_comma_has_the_first_verbs_subject() -> None:
+    found = confirmed("Oliveira loses Aprilia seat to Fernandez, heads to Pramac", "", "MotoGP")
+    assert {(d, k) for d, k, _ in found if "Pramac" in _} == {("Miguel Oliveira", "join")}
+
+
+def test_a_team_headlines_second_verb_is_the_teams() -> None:
+    found = confirmed("Action Express teams up with Cadillac, keeps Derani", "", "IMSA")
+    assert {(d, k) for d, k, _ in found} == {("Pipo Derani", "extend")}
+    assert all("Action Express" in team for _, _, team in found)
+
+
+def test_a_staff_title_before_a_new_clause_is_not_the_next_names() -> None:
+    found = confirmed("Penske shuffles crew chiefs as Cindric stays",
+                      "Austin Cindric will stay with Team Penske next season, the team "
+                      "confirmed.", "NASCAR Cup")
+    assert {(d, k) for d, k, _ in found} == {("Austin Cindric", "extend")}
