@@ -110,6 +110,6 @@ def test_a_staff_title_before_a_new_clause_is_not_the_next_names() -> None:
 
 def test_a_name_opening_with_team_that_no_list_knows_is_a_team() -> None:
     found = confirmed("Gerloff stays put",
-                      "Garrett Gerloff will remain with Team Orelac Verdnatura in 2025, the Kawasaki "
-                      "satellite squad announced.", "WorldSBK")
+                      "Garrett Gerloff will remain with Team Orelac Verdnatura in 2025, the "
+                      "Kawasaki satellite squad announced.", "WorldSBK")
     assert found == {("Garrett Gerloff", "extend", "Team Orelac Verdnatura")}
