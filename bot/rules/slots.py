@@ -36,6 +36,7 @@ from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
+_SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 # "returns to the cockpit after missing two rounds with a broken wrist"
 _SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
 _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
@@ -55,7 +56,7 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
-_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) ago\b")
+_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after)\b")
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
                              r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
@@ -272,8 +273,12 @@ class Slots(SlotFilling):
                for word in doc.folded[t_start:t_end].split()) and \
                 _AFTER_SETBACK.search(doc.folded, t_end, s_end):
             return []  # "returns to his Erebus Camaro after a back injury": a comeback
-        if _is_past_tense(first_word) and _LONG_AGO.search(doc.folded, s_start, s_end):
-            return []  # "Twenty years ago this week, Alonso signed for Renault": history
+        if (_is_past_tense(first_word) or (first_word == "to" and any(
+                _is_past_tense(word) for word in before_words[-4:]))) and \
+                _LONG_AGO.search(doc.folded, s_start, s_end):
+            # "Twenty years ago this week, Alonso signed for Renault", "Ten years after he left
+            # McLaren to join Mercedes": history
+            return []
         mentions = self._visible(doc, sentence, t_start)
         absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
         if absolute is not None and not (absolute.group().split()[-1] in self.not_names
@@ -405,6 +410,13 @@ class Slots(SlotFilling):
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
+            if bare and "team" in filled and [
+                    word for word in doc.folded[t_end:filled["team"][0].start].split()
+                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT)):
+                # "Sainz holds off Norris to end Red Bull's run": "to" a verb, and the team
+                # no seat's (but "Larson to tackle Indy 500 with Arrow McLaren")
+                continue
+
             if pattern.follow and not self._followed_by(doc, pattern, filled):
                 continue
             if pattern.plural and len(filled["driver"]) < 2:

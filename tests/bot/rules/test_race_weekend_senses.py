@@ -113,3 +113,30 @@ def test_a_name_opening_with_team_that_no_list_knows_is_a_team() -> None:
                       "Garrett Gerloff will remain with Team Orelac Verdnatura in 2025, the "
                       "Kawasaki satellite squad announced.", "WorldSBK")
     assert found == {("Garrett Gerloff", "extend", "Team Orelac Verdnatura")}
+
+
+def test_being_left_in_a_state_is_not_leaving_a_team() -> None:
+    assert confirmed("Rossi denied at the Brickyard",
+                     "Alexander Rossi led until the final restart and was left frustrated in "
+                     "his Arrow McLaren after fading to fourth.", "IndyCar") == set()
+
+
+def test_a_move_dated_years_after_in_the_past_is_history() -> None:
+    assert confirmed("Vettel reflects on his switch",
+                     "Six years after he left Red Bull to join Ferrari, Sebastian Vettel says "
+                     "the move taught him patience.", "F1") == set()
+
+
+def test_a_headlines_to_before_a_verb_and_a_possessive_team_is_no_move() -> None:
+    assert confirmed("Leclerc holds off Piastri to end McLaren's winning streak", "",
+                     "F1") == set()
+    found = confirmed("Magnussen to tackle Le Mans with Cadillac", "", "WEC")
+    assert {(d, k) for d, k, _ in found} == {("Kevin Magnussen", "join")}
+
+
+def test_a_move_told_in_the_past_after_the_news_with_last_year_is_background() -> None:
+    found = confirmed("Gasly open to talks as Alpine weighs options",
+                      "Pierre Gasly says he is ready to discuss a new contract with Alpine. "
+                      "Team boss Oliver Oakes said there was no rush. Gasly joined the Enstone "
+                      "squad from AlphaTauri at the start of last year.", "F1")
+    assert found == set()
