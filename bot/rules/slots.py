@@ -37,6 +37,8 @@ from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
+_PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
+_MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 # "returns to the cockpit after missing two rounds with a broken wrist"
 _SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
 _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
@@ -434,6 +436,12 @@ class Slots(SlotFilling):
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
+        if last.start >= t_end and doc.folded[last.end:last.end + 16].split()[:1] and (
+                doc.folded[last.end:last.end + 16].split()[0] in _PLAN_NOUNS or (
+                    kind is MoveKind.LEAVE and
+                    doc.folded[last.end:last.end + 16].split()[0] in _MOVE_NOUNS)):
+            # "Red Bull drops Palou plan", "abandons Herta move": what is dropped is a plan
+            return []
         if last.start >= t_end:
             following = doc.folded[last.end:last.end + 30]
             offset = last.end + (len(following) - len(following.lstrip()))

@@ -140,3 +140,28 @@ def test_a_move_told_in_the_past_after_the_news_with_last_year_is_background() -
                       "Team boss Oliver Oakes said there was no rush. Gasly joined the Enstone "
                       "squad from AlphaTauri at the start of last year.", "F1")
     assert found == set()
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Doohan to make practice debut with Alpine at Monza",
+     "Jack Doohan will drive one of the Alpine cars in first practice at Monza."),
+    ("Williams runs reserve at winter test",
+     "Williams will run reserve driver Franco Colapinto at this week's pre-season test in "
+     "Bahrain after Logan Sargeant fell ill."),
+])
+def test_a_practice_or_test_outing_is_no_seat(title: str, sentence: str) -> None:
+    assert confirmed(title, sentence, "F1") == set()
+
+
+def test_a_team_giving_up_on_placing_a_driver_is_no_move() -> None:
+    assert confirmed("Red Bull drops Palou plan",
+                     "Red Bull has given up on placing Alex Palou at Toro Rosso for next year "
+                     "after talks stalled.", "F1") == set()
+
+
+def test_the_drivers_a_newcomer_is_joining_are_not_a_crew_announced() -> None:
+    found = confirmed("Rossi heads to McLaren",
+                      "Alexander Rossi has signed to join Arrow McLaren from 2023. The 2016 "
+                      "Indianapolis 500 winner will drive the No. 7 Chevrolet, joining Pato "
+                      "O'Ward and Felix Rosenqvist.", "IndyCar")
+    assert {d for d, _, _ in found} == {"Alexander Rossi"}
