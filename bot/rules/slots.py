@@ -412,11 +412,12 @@ class Slots(SlotFilling):
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
-            if bare and "team" in filled and [
+            if bare and ("team" not in filled or [
                     word for word in doc.folded[t_end:filled["team"][0].start].split()
-                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT)):
-                # "Sainz holds off Norris to end Red Bull's run": "to" a verb, and the team
-                # no seat's (but "Larson to tackle Indy 500 with Arrow McLaren")
+                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT))):
+                # "Sainz holds off Norris to end Red Bull's run", "X to step back and run the
+                # team": "to" a verb, and the team no seat's (but "Larson to tackle Indy 500
+                # with Arrow McLaren")
                 continue
 
             if pattern.follow and not self._followed_by(doc, pattern, filled):
@@ -521,7 +522,13 @@ class Slots(SlotFilling):
                 # "has joined the Mercedes junior programme": no seat. ("promoted academy
                 # driver Colapinto": the programme describes the driver.)
                 return []
-        for c_start, _ in doc.cues.get("non_driver", ()):
+        for c_start, c_end in doc.cues.get("non_driver", ()):
+            if first_word.endswith("ing") and s_start <= c_start and c_end <= t_start and \
+                    "as" in doc.folded[max(s_start, c_start - 8):c_start].split()[-2:] and \
+                    len(doc.folded[c_end:t_start].split()) <= 8:
+                # "take over as team principal of Triple Eight in 2022, succeeding Dane": the
+                # post is what is taken over
+                return []
             if not t_end <= c_start < s_end:
                 continue
             between = doc.folded[t_end:c_start].split()
@@ -558,7 +565,11 @@ class Slots(SlotFilling):
                     teammates = [m for m in teammates if m not in drivers]
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
-                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right, kind)
+                # "The Mercedes junior will partner Cordeel, who stays with the British team":
+                # an aside's own "the team" is not a team named outside it.
+                seen = [m for m in mentions if own_aside[0] <= m.start < own_aside[1]] \
+                    if generic and own_aside is not None else mentions
+                team = self._team_in_sentence(doc, seen, drivers, t_start, c_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):

@@ -165,3 +165,36 @@ def test_the_drivers_a_newcomer_is_joining_are_not_a_crew_announced() -> None:
                       "Indianapolis 500 winner will drive the No. 7 Chevrolet, joining Pato "
                       "O'Ward and Felix Rosenqvist.", "IndyCar")
     assert {d for d, _, _ in found} == {"Alexander Rossi"}
+
+
+def test_a_team_whose_junior_the_signing_is_is_not_the_articles_team() -> None:
+    found = confirmed("Campos signs Red Bull junior Lindblad",
+                      "Campos Racing has signed Arvid Lindblad for next season. The Red Bull "
+                      "junior will partner Josep Maria Marti, who stays with the Spanish team "
+                      "for another year.", "F2")
+    assert {(d, t) for d, _, t in found} == {("Arvid Lindblad", "Campos Racing"),
+                                              ("Josep Maria Marti", "Campos Racing")}
+
+
+def test_succeeding_someone_in_a_post_taken_over_is_no_seat() -> None:
+    found = confirmed("Van Gisbergen to step back and run the team",
+                      "Shane van Gisbergen will retire from full-time driving at the end of "
+                      "the season and take over as team principal of Triple Eight in 2025, "
+                      "succeeding Jamie Whincup.", "Supercars")
+    assert {k for _, k, _ in found} == {"retire"}
+
+
+def test_joining_others_as_a_winner_is_a_result() -> None:
+    assert confirmed("Porsche wins at Sebring",
+                     "Nick Tandy, in his first race with the team, joined Felipe Nasr and "
+                     "Dane Cameron as a winner after the Cadillac hit trouble.",
+                     "IMSA") == set()
+
+
+def test_a_team_after_a_verb_in_a_when_he_clause_is_that_clauses() -> None:
+    found = confirmed("Gerloff ends Yamaha era with shock Kawasaki move",
+                      "Garrett Gerloff will leave GRT Yamaha at the end of the season and join "
+                      "Kawasaki Racing Team from 2025. The American takes the bike that Alex "
+                      "Lowes will vacate when he moves to BMW, and will partner Axel Bassani.",
+                      "WorldSBK")
+    assert {(d, t) for d, _, t in found} == {("Garrett Gerloff", "Kawasaki Racing Team WorldSBK")}
