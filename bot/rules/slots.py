@@ -515,6 +515,8 @@ class Slots(SlotFilling):
                             for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
         for c_start, c_end in doc.cues.get("programme", ()):
+            if "from" in doc.folded[t_end:c_start].split()[:1]:
+                continue  # "whose promotion from the Ferrari academy": where he comes from
             if t_end <= c_start < s_end and (len(doc.folded[t_end:c_start].split()) <= 3 or any(
                     doc.folded[m.end:c_start].split()[:1] in (["to"], ["into"], ["in"]) and
                     len(doc.folded[m.end:c_start].split()) <= 3 for m in drivers)) and \

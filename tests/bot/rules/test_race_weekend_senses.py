@@ -197,4 +197,45 @@ def test_a_team_after_a_verb_in_a_when_he_clause_is_that_clauses() -> None:
                       "Kawasaki Racing Team from 2025. The American takes the bike that Alex "
                       "Lowes will vacate when he moves to BMW, and will partner Axel Bassani.",
                       "WorldSBK")
-    assert {(d, t) for d, _, t in found} == {("Garrett Gerloff", "Kawasaki Racing Team WorldSBK")}
+    assert {(d, t) for d, _, t in found} == {("Garrett Gerloff", "Kawasaki Racing Team WorldSBK"),
+                                              ("Alex Lowes", "BMW")}
+
+
+def test_ending_a_full_time_career_is_a_retirement() -> None:
+    found = confirmed("Bell lands in Gibbs' No. 20 as Harvick steps away",
+                      "Christopher Bell will drive for Joe Gibbs Racing, taking over from "
+                      "Kevin Harvick, who is ending his full-time Cup career this season.",
+                      "NASCAR Cup")
+    assert ("Kevin Harvick", "retire") in {(d, k) for d, k, _ in found}
+
+
+def test_a_month_named_may_is_no_hedge() -> None:
+    found = confirmed("Vandoorne stays", "Stoffel Vandoorne will stay with DS Penske, the "
+                      "team announced in May.", "Formula E")
+    assert {(d, k) for d, k, _ in found} == {("Stoffel Vandoorne", "extend")}
+
+
+def test_a_move_told_by_whose_and_its_noun_is_the_possessors() -> None:
+    found = confirmed("Buemi to join Envision",
+                      "Sebastien Buemi will race for Envision Racing next season, taking the "
+                      "seat of Nick Cassidy, whose departure Envision confirmed last week. He "
+                      "joins Robin Frijns, whose promotion from the team's reserve role was "
+                      "announced in May.", "Formula E")
+    kinds = {(d, k) for d, k, _ in found}
+    assert ("Nick Cassidy", "leave") in kinds
+    assert ("Robin Frijns", "promote") in kinds
+
+
+def test_he_opening_a_clause_of_time_after_a_persons_own_verb_is_that_person() -> None:
+    found = confirmed("Di Giannantonio lands VR46 ride",
+                      "Ducati has placed Fabio Di Giannantonio at VR46 for next season, giving "
+                      "him the bike that Marco Bezzecchi will leave behind when he moves to "
+                      "Aprilia Racing.", "MotoGP")
+    assert ("Marco Bezzecchi", "join", "Aprilia Racing") in found
+
+
+def test_a_career_ended_last_month_told_after_the_news_is_background() -> None:
+    found = confirmed("Lorenzo commits to a GT season",
+                      "Jorge Lorenzo will race a Porsche for Team Lazarus in 2026. Lorenzo "
+                      "ended his MotoGP career at Valencia last month.", "GT World Challenge")
+    assert "retire" not in {k for _, k, _ in found}
