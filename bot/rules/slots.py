@@ -197,6 +197,12 @@ class Slots(SlotFilling):
                        non_driver=first.non_driver)
 
     @staticmethod
+    def _told_as_return(doc: _Doc) -> bool:
+        """The headline tells a comeback ("returns", "back", "rejoins")."""
+        return any(word.startswith(("return", "rejoin", "comeback")) or word == "back"
+                   for word in doc.folded[:doc.title_end].split())
+
+    @staticmethod
     def _headline_subject(doc: _Doc, sentence: int, s_start: int, t_start: int
                           ) -> Mention | None:
         """The subject a headline's verb after ", " shares with the verb before it."""
@@ -478,9 +484,13 @@ class Slots(SlotFilling):
         # is the object of.)
         subject_start = drivers[0].start if drivers[0].start < t_start else \
             doc.text.rfind(":", c_left, t_start) + 1 or c_left
-        if kind is MoveKind.JOIN and _cue_between(doc, "retention", max(c_left, subject_start),
-                                                  c_right):
-            kind = MoveKind.EXTEND  # "will drive for the team again in 2026"
+        if kind is MoveKind.JOIN and any(
+                max(c_left, subject_start) <= c_start < c_right and not (
+                    doc.folded[c_start:c_end] == "again" and self._told_as_return(doc))
+                for c_start, c_end in doc.cues.get("retention", ())):
+            # "will drive for the team again in 2026"; but "Magnussen returns to Haas ... will
+            # race for Haas again this season" is a comeback
+            kind = MoveKind.EXTEND
         denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X denies he will join Y" is kept as a denial (it corrects an alert already
@@ -492,7 +502,11 @@ class Slots(SlotFilling):
             else:
                 kind = MoveKind.LEAVE
         for _c_start, c_end in doc.cues.get("background", ()):
-            if 0 <= t_start - c_end <= 30 and len(doc.folded[c_end:t_start].split()) <= 2 \
+            gap = doc.folded[c_end:t_start].split()
+            if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
+                    len(gap) <= 4 and not {",", ";"} & set(doc.text[c_end:t_start]):
+                return []  # "after losing his race seat to Perez": what happened before
+            if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
                     and not ("," in doc.text[c_end:t_start] and _RELATIVE_ASIDE.search(
                         doc.text, max(s_start, c_end - 100), c_end)):
                 # "had already been confirmed": earlier news restated. ("X, who raced for
@@ -518,7 +532,7 @@ class Slots(SlotFilling):
             if "from" in doc.folded[t_end:c_start].split()[:1]:
                 continue  # "whose promotion from the Ferrari academy": where he comes from
             if t_end <= c_start < s_end and (len(doc.folded[t_end:c_start].split()) <= 3 or any(
-                    doc.folded[m.end:c_start].split()[:1] in (["to"], ["into"], ["in"]) and
+                    doc.folded[m.end:c_start].split()[:1] in (["to"], ["into"], ["in"], ["as"]) and
                     len(doc.folded[m.end:c_start].split()) <= 3 for m in drivers)) and \
                     not any(m.kind == PERSON and 0 <= m.start - c_end <= 12 for m in drivers):
                 # "has joined the Mercedes junior programme": no seat. ("promoted academy

@@ -239,3 +239,37 @@ def test_a_career_ended_last_month_told_after_the_news_is_background() -> None:
                       "Jorge Lorenzo will race a Porsche for Team Lazarus in 2026. Lorenzo "
                       "ended his MotoGP career at Valencia last month.", "GT World Challenge")
     assert "retire" not in {k for _, k, _ in found}
+
+
+def test_a_new_boss_inheriting_a_driver_pairing_moves_no_driver() -> None:
+    assert confirmed("Mercedes names new boss",
+                     "The Austrian will inherit a driver pairing of George Russell and Andrea "
+                     "Kimi Antonelli.", "F1") == set()
+
+
+def test_a_seat_lost_before_the_news_is_background() -> None:
+    found = confirmed("Gasly back with Alpine",
+                      "Pierre Gasly spent this year as AlphaTauri's driver after losing his "
+                      "race seat to Alex Albon at Red Bull.", "F1")
+    assert ("Alex Albon", "join") not in {(d, k) for d, k, _ in found}
+
+
+def test_kept_as_part_of_a_family_is_no_seat() -> None:
+    assert confirmed("Shwartzman stays in red",
+                     "Ferrari will keep Robert Shwartzman as part of its family next year.",
+                     "F1") == set()
+
+
+def test_neither_of_whom_retained_is_an_exit() -> None:
+    found = confirmed("Hyundai rebuilds",
+                      "Hyundai signs two new drivers. They replace Dani Sordo and Craig Breen, "
+                      "neither of whom has been retained.", "WRC")
+    assert {(d, k) for d, k, _ in found if d in ("Dani Sordo", "Craig Breen")} == {
+        ("Dani Sordo", "leave"), ("Craig Breen", "leave")}
+
+
+def test_again_in_a_comeback_told_by_the_headline_is_a_return_not_a_stay() -> None:
+    found = confirmed("Grosjean returns to Haas after Magnussen injury",
+                      "Romain Grosjean will race for Haas again this season, the team said.",
+                      "F1")
+    assert {(d, k) for d, k, _ in found} == {("Romain Grosjean", "join")}
