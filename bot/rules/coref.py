@@ -65,6 +65,9 @@ class Coreference(EngineBase):
         limit = min(end, limit)
         opening = doc.folded[start:start + 40].split()[:5]
         if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
+            if opening[0] in ("his", "her") and any(
+                    m.kind == PERSON and m.start < start + 45 for m in doc.by_sentence[sentence]):
+                return None  # "His Suzuki team-mate Alex Rins has ...": Rins is the subject
             return start + len(opening[0])
         if "he" in opening[1:4] or "she" in opening[1:4]:
             # "At Yamaha he replaces Razgatlioglu", "In 2024, she moves to ...": the subject

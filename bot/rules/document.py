@@ -297,7 +297,9 @@ def _coordinated(between: str, *, with_ok: bool = False) -> bool:
     if match is None:
         return False
     words = fold(match.group("words")).split()
-    return not any(w in _LIST_BREAK for w in words)
+    # ("alongside A, replacing B": a participle opens a clause of its own.)
+    return not any(w in _LIST_BREAK or (w.endswith("ing") and "VERB" in getAllLemmas(w))
+                   for w in words)
 
 
 _NOT_NAME = WORDS["not_names"]

@@ -45,6 +45,9 @@ _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|
 # "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 _TIME_CLAUSE_OPENERS = frozenset({"when", "after", "once", "as", "before", "until"})
+# The verbs of an entry list: "lists A alongside B and C" names a crew.
+_ENTRY_VERBS = (["lists"], ["listed"], ["fields"], ["field"], ["fielded"], ["enters"],
+                ["entered"])
 
 
 def _ends_with_and(gap: str) -> bool:
@@ -214,8 +217,14 @@ class SlotFilling(EngineBase):
                             and not self._after_cue(doc, later, "from_team"):
                         return [later]
             if want == PERSON:
+                # (An entry list's verb or a car, by number or by make, says a crew is
+                # listed: "lists A alongside B and C".)
+                crew = doc.folded[max(0, t_end - 12):t_end].split()[-1:] in _ENTRY_VERBS or \
+                    any(m.kind == CAR or (m.kind == TEAM and _is_make(doc, m)) for m in mentions)
                 for following in after[position + 1:]:
                     between = doc.text[found[-1].end:following.start]
+                    if not crew and between.split()[:1] == ["alongside"]:
+                        break  # "confirms Bortoleto alongside Hulkenberg": his team-mate
                     if following.kind == CAR and _CAR_IN_LIST.match(
                             doc.text, found[-1].end, following.start):
                         continue  # "A and B in the No. 25 and C with D in the No. 24"

@@ -37,6 +37,7 @@ from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
+_CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 # "returns to the cockpit after missing two rounds with a broken wrist"
@@ -245,10 +246,14 @@ class Slots(SlotFilling):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
-        if doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) and any(
-                doc.sentences[max(0, sentence - 2)][0] <= c_start < s_end
+        if (doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) or
+                any(word.startswith(_CREW_VERB_STEMS)
+                    for word in doc.folded[t_start:t_end].split())) and any(
+                doc.sentences[max(0, sentence - 2)][0] <= c_start < t_start
                 for c_start, _ in doc.cues.get("car_launch", ())):
-            return []  # "... unveiled its livery. A and B will race the cars in Mexico City"
+            # "... unveiled its livery. A and B will race the cars in Mexico City", "...
+            # unveiled its A424. A, B and C will share the No. 35": who races the car shown
+            return []
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (

@@ -273,3 +273,38 @@ def test_again_in_a_comeback_told_by_the_headline_is_a_return_not_a_stay() -> No
                       "Romain Grosjean will race for Haas again this season, the team said.",
                       "F1")
     assert {(d, k) for d, k, _ in found} == {("Romain Grosjean", "join")}
+
+
+def test_his_team_mate_named_after_opens_a_sentence_about_the_team_mate() -> None:
+    found = confirmed("Yamaha completes line-up",
+                      "Fabio Quartararo will stay at Yamaha next year. His former Petronas "
+                      "team-mate Franco Morbidelli has been picked up by Pramac and will ride "
+                      "for the Ducati satellite squad.", "MotoGP")
+    assert ("Fabio Quartararo", "join") not in {(d, k) for d, k, _ in found}
+    assert "Franco Morbidelli" in {d for d, _, _ in found}
+
+
+def test_a_participle_after_a_comma_breaks_a_list_of_names() -> None:
+    found = confirmed("LCR signs Zarco",
+                      "Johann Zarco will ride for LCR Honda alongside Takaaki Nakagami, "
+                      "replacing Alex Rins, who moves to Yamaha.", "MotoGP")
+    assert ("Takaaki Nakagami", "join") not in {(d, k) for d, k, _ in found}
+
+
+def test_a_teams_current_drivers_are_a_line_up_not_news() -> None:
+    assert confirmed("Spire buys Live Fast's charter",
+                     "Spire Motorsports has bought Live Fast Motorsports' Cup operation. Live "
+                     "Fast's current drivers, BJ McLeod in the No. 78 and Josh Williams in the "
+                     "No. 77, were told on Monday.", "NASCAR Cup") == set()
+
+
+def test_the_team_mate_named_alongside_a_signing_is_no_signing() -> None:
+    found = confirmed("Haas confirms Bearman alongside Ocon", "", "F1")
+    assert {d for d, _, _ in found} == {"Oliver Bearman"}
+
+
+def test_the_crews_named_at_a_cars_unveiling_are_its_line_up() -> None:
+    assert confirmed("Lamborghini unveils its SC63",
+                     "Lamborghini Iron Lynx unveiled its SC63 Hypercar in Sant'Agata. Andrea "
+                     "Caldarelli, Matteo Cairoli and Romain Grosjean will share the No. 63.",
+                     "WEC") == set()
