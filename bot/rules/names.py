@@ -47,6 +47,7 @@ _BECOMES = ("becomes ", "will become ", "has become ", "to become ",
             "is to become ", "became ")
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
+_VENUE_WORDS = frozenset(WORDS["venue_words"])
 # A staff title before one of these is not the title of the name after it.
 _CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
@@ -262,6 +263,10 @@ class Names(EngineBase):
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
             folded_words = [_word_key(text, folded, a, b) for a, b in piece]
+            if folded_words[-1] in _VENUE_WORDS:
+                # "Barber Motorsports Park", "Road Atlanta Raceway": a circuit no list knows
+                mask[start:end] = b"\x01" * (end - start)
+                continue
             if len(words) >= 2 and (folded_words[0] == "team" or any(
                     w in _TEAM_WORDS and (start >= title_end or w != "gp")
                     for w in folded_words[1:])):

@@ -26,6 +26,7 @@ from bot.rules.document import (
     _coordinated,
     _cue_between,
     _Doc,
+    _is_make,
     _is_past_tense,
     _is_state_now,
     _outside_asides,
@@ -560,6 +561,18 @@ class Slots(SlotFilling):
                 return []
         status = Status.DENIED if denied else self._status(doc, t_start, t_end, s_start, s_end)
         team = (filled.get("team") or [None])[0]
+        if team is not None and team.end <= t_start and kind.direction == "arrive" and \
+                pattern.left[:1] == ("team",):
+            # "KTM promotes Acosta to MotoGP with GASGAS Tech3": the agent places the driver
+            # in a team of its own, named after him.
+            after = [m for m in mentions if drivers[-1].end < m.start < s_end and
+                     len(doc.folded[drivers[-1].end:m.start].split()) <= 5]
+            first_team = next((i for i, m in enumerate(after) if m.kind == TEAM), None)
+            if first_team is not None and not any(m.kind == PERSON for m in after[:first_team]) \
+                    and doc.folded[:after[first_team].start].split()[-1:] in (["with"], ["at"]):
+                placed = next((m for m in after[first_team:first_team + 2]
+                               if m.kind == TEAM and not _is_make(doc, m)), None)
+                team = placed or team
         if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
             # "Busch leaves Gibbs for Richard Childress Racing": the exit is half of a
             # transfer, whose other half is the move.

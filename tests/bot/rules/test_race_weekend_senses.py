@@ -308,3 +308,24 @@ def test_the_crews_named_at_a_cars_unveiling_are_its_line_up() -> None:
                      "Lamborghini Iron Lynx unveiled its SC63 Hypercar in Sant'Agata. Andrea "
                      "Caldarelli, Matteo Cairoli and Romain Grosjean will share the No. 63.",
                      "WEC") == set()
+
+
+def test_a_single_season_with_a_team_is_where_a_returning_driver_comes_from() -> None:
+    found = extract(Article(entry_id="w", title="Neuville returns to Hyundai",
+                            summary="Hyundai has confirmed that Thierry Neuville will rejoin the "
+                                    "team, returning after a single season with M-Sport Ford.",
+                            series="WRC", published=DATE)).moves
+    assert {(m.team, m.from_team) for m in found} == {("Hyundai Motorsport",
+                                                       "M-Sport Ford World Rally Team")}
+
+
+def test_a_circuit_no_list_knows_is_no_team() -> None:
+    found = confirmed("Ilott stands in again",
+                      "Callum Ilott will drive the car again at Thermal Motorsports Park this "
+                      "weekend for Arrow McLaren.", "IndyCar")
+    assert all("Park" not in team for _, _, team in found)
+
+
+def test_an_agent_placing_a_driver_with_a_team_of_its_own() -> None:
+    found = confirmed("KTM promotes Celestino Vietti to MotoGP with GASGAS Tech3", "", "MotoGP")
+    assert {(d, t) for d, _, t in found} == {("Celestino Vietti", "Tech3")}
