@@ -38,6 +38,13 @@ from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.text import fold
 
 
+def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
+    """"..., who also moved to BMW in 2021": the move's verb follows "who" in its clause."""
+    clause = doc.folded[max(doc.sentences[item.sentence][0], item.trigger[0] - 40):
+                        item.trigger[0]].split(",")[-1].split()
+    return "who" in clause
+
+
 def _told_in_past(doc: _Doc, item: RawMove) -> bool:
     """The move's verb is in the simple past ("joined", "signed")."""
     return _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
@@ -279,10 +286,16 @@ class Resolver(EngineBase):
                 # "In 2007 Hamilton joined McLaren": told in the past, in a sentence dated long
                 # before the news
                 confidence *= 0.4
-            elif all(_told_in_past(doc, i) and i.sentence >= 2 and _PAST_TIME.search(
-                    doc.folded, *doc.sentences[i.sentence]) for i in items):
-                # "Alonso joined the squad from Alpine last year", told after the news: the
-                # driver's background
+            elif doc.published is not None and all(
+                    _told_in_past(doc, i) and i.sentence >= 2 and (
+                        _PAST_TIME.search(doc.folded, *doc.sentences[i.sentence]) or (
+                            not _in_relative_clause(doc, i) and any(
+                                int(year) < doc.published.year for year in _YEAR_WORD.findall(
+                                    doc.text, *doc.sentences[i.sentence]))))
+                    for i in items):
+                # "Alonso joined the squad from Alpine last year", "He joined Alpine in 2023",
+                # told after the news: the driver's background. (A relative clause's "who
+                # moved to BMW in 2021" is recent news restated, and counted.)
                 confidence *= 0.4
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):

@@ -60,7 +60,7 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
-_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after)\b")
+_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b")
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
                              r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
@@ -199,6 +199,21 @@ class Slots(SlotFilling):
                        non_driver=first.non_driver)
 
     @staticmethod
+    def _shared_team_subject(doc: _Doc, mentions: list[Mention], c_left: int, t_start: int
+                             ) -> Mention | None:
+        """The team opening the clause, when the verb at `t_start` follows "and" after an
+        earlier verb of that team's."""
+        if doc.folded[max(c_left, t_start - 6):t_start].split()[-1:] != ["and"]:
+            return None
+        inside = [m for m in mentions if c_left <= m.start and m.end <= t_start]
+        if len(inside) < 2 or inside[0].kind != TEAM or inside[-1].kind != TEAM:
+            return None
+        earlier = bisect_left(doc.trigger_starts, inside[0].end)
+        if earlier >= len(doc.trigger_starts) or doc.trigger_starts[earlier] >= inside[-1].start:
+            return None
+        return inside[0]
+
+    @staticmethod
     def _told_as_return(doc: _Doc) -> bool:
         """The headline tells a comeback ("returns", "back", "rejoins")."""
         return any(word.startswith(("return", "rejoin", "comeback")) or word == "back"
@@ -289,7 +304,9 @@ class Slots(SlotFilling):
             return []  # "returns to his Erebus Camaro after a back injury": a comeback
         if (_is_past_tense(first_word) or (first_word == "to" and any(
                 _is_past_tense(word) for word in before_words[-4:]))) and \
-                _LONG_AGO.search(doc.folded, s_start, s_end):
+                (_LONG_AGO.search(doc.folded, s_start, s_end) or
+                 _LONG_AGO.search(doc.folded, 0, doc.title_end) or
+                 _LONG_AGO.search(doc.folded, *doc.sentences[max(0, sentence - 1)])):
             # "Twenty years ago this week, Alonso signed for Renault", "Ten years after he left
             # McLaren to join Mercedes": history
             return []
@@ -374,6 +391,11 @@ class Slots(SlotFilling):
                     # second verb has its first verb's subject.
                     found = [headline_subject] if SLOT_KIND[slot] == headline_subject.kind \
                         else []
+                elif slot == "team" and (subject := self._shared_team_subject(
+                        doc, mentions, c_left, t_start)) is not None:
+                    # "Trackhouse has taken over the RNF Aprilia operation and will field A
+                    # and B": the second verb's subject is the first's
+                    found = [subject]
                 elif slot == "driver" and participle:
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
                     # subject replaces, not the name just before the comma.
@@ -492,7 +514,8 @@ class Slots(SlotFilling):
             doc.text.rfind(":", c_left, t_start) + 1 or c_left
         if kind is MoveKind.JOIN and any(
                 max(c_left, subject_start) <= c_start < c_right and not (
-                    doc.folded[c_start:c_end] == "again" and self._told_as_return(doc))
+                    doc.folded[c_start:c_end] == "again" and (
+                        self._told_as_return(doc) or self._interim(doc, s_start, s_end)))
                 for c_start, c_end in doc.cues.get("retention", ())):
             # "will drive for the team again in 2026"; but "Magnussen returns to Haas ... will
             # race for Haas again this season" is a comeback

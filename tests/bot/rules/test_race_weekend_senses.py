@@ -329,3 +329,39 @@ def test_a_circuit_no_list_knows_is_no_team() -> None:
 def test_an_agent_placing_a_driver_with_a_team_of_its_own() -> None:
     found = confirmed("KTM promotes Celestino Vietti to MotoGP with GASGAS Tech3", "", "MotoGP")
     assert {(d, t) for d, _, t in found} == {("Celestino Vietti", "Tech3")}
+
+
+def test_taking_over_the_lead_is_a_race_position() -> None:
+    assert confirmed("Cadillac wins Sebring",
+                     "Cadillac won the 12 Hours of Sebring, with Sebastien Bourdais taking over "
+                     "the lead in the final hour.", "IMSA") == set()
+
+
+def test_again_for_an_injured_driver_is_a_stand_in_not_a_stay() -> None:
+    found = confirmed("Hendrick taps Allgaier again, this time for injured Elliott",
+                      "Justin Allgaier will drive the No. 9 at Dover this weekend as Chase "
+                      "Elliott recovers from a broken leg.", "NASCAR Cup")
+    assert "extend" not in {k for _, k, _ in found}
+
+
+def test_a_move_told_in_the_past_with_an_earlier_year_after_the_news_is_background() -> None:
+    found = confirmed("Ocon: 'I learned from being benched'",
+                      "Esteban Ocon says the year without a race seat made him stronger. He "
+                      "spoke ahead of the Dutch Grand Prix. He joined Alpine in 2023 and partners "
+                      "Pierre Gasly this season.", "F1")
+    assert found == set()
+
+
+def test_a_retrospective_headline_dates_every_past_move_in_it() -> None:
+    assert confirmed("Twenty years on: Button's first win",
+                     "Jenson Button won in Hungary for Honda. Button returned to McLaren "
+                     "later and never raced for Honda again.", "F1") == set()
+
+
+def test_a_teams_second_verb_after_and_has_the_teams_subject() -> None:
+    found = confirmed("New owners for the Pramac bikes",
+                      "Yamaha has taken over the Pramac operation and will field Miguel "
+                      "Oliveira and Jack Miller next year.", "MotoGP")
+    assert {t for _, _, t in found} <= {"Monster Energy Yamaha MotoGP", "Yamaha",
+                                         "Prima Pramac Racing", "Pramac Racing"}
+    assert {t for _, _, t in found} and not any("Pramac" in t for _, _, t in found)
