@@ -52,12 +52,24 @@ _VENUE_WORDS = frozenset(WORDS["venue_words"])
 _CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
 
-def _names_a_competition(folded: str, end: int) -> bool:
+def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
     # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
     # Nowak will race for ...": after an auxiliary, "race" is a verb.)
     following = folded[end:end + 30].split()[:2]
-    return any(word in _COMPETITION_NOUNS for word in following) and \
-        following[0] not in _AUXILIARIES
+    if any(word in _COMPETITION_NOUNS for word in following) and \
+            following[0] not in _AUXILIARIES:
+        return True
+    # "four-time champion of Argentina's Turismo Carretera": what a title is won in
+    before = folded[max(0, start - 30):start].split()[-3:] if start >= 0 else []
+    if before[-1:] in (["of"], ["in"]):
+        return any(word in _TITLE_HOLDERS for word in before[:-1])
+    # ("champion of Argentina's ...": the country's own series)
+    return len(before) >= 3 and before[-1] == "s" and before[-3:-2] in (["of"], ["in"]) and \
+        any(word in _TITLE_HOLDERS for word in folded[max(0, start - 45):start].split()[-5:])
+
+
+_TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
+                            "runner-up", "race", "races", "crown", "crowns"})
 
 
 @lru_cache(maxsize=8192)
@@ -281,7 +293,8 @@ class Names(EngineBase):
                     team_shorts.setdefault(" ".join(short), " ".join(words))
                 continue
             if " ".join(folded_words) not in surnames and start >= title_end and \
-                    2 <= len(words) <= 4 and not _names_a_competition(folded, end) and not any(
+                    2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
+                    and not any(
                         w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
                         for w in folded_words):
                 unknown.append(piece)

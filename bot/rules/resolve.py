@@ -46,8 +46,14 @@ def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
 
 
 def _told_in_past(doc: _Doc, item: RawMove) -> bool:
-    """The move's verb is in the simple past ("joined", "signed")."""
-    return _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
+    """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
+    words = doc.folded[item.trigger[0]:item.trigger[1]].split()
+    if _is_past_tense(words[0]):
+        return True
+    if words[0] in ("seat", "seats", "ride", "drive", "debut"):
+        before = doc.folded[max(0, item.trigger[0] - 40):item.trigger[0]].split()[-4:]
+        return any(_is_past_tense(word) for word in before)
+    return False
 
 
 # "Alonso joined the Silverstone squad from Alpine at the start of last year"

@@ -38,6 +38,8 @@ from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
+# "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
+_TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
@@ -302,6 +304,14 @@ class Slots(SlotFilling):
                for word in doc.folded[t_start:t_end].split()) and \
                 _AFTER_SETBACK.search(doc.folded, t_end, s_end):
             return []  # "returns to his Erebus Camaro after a back injury": a comeback
+        if first_word not in _FUTURE_MARKERS and (ago := _LONG_AGO.search(
+                doc.folded, s_start, t_start)) is not None and \
+                not {";", ":"} & set(doc.text[ago.end():t_start]):
+            return []  # "Fifteen years ago this week Rossi won ... on his debut for Yamaha"
+        if first_word == "to" and _TALKED_OF.search(
+                doc.folded, max(s_start, t_start - 80), t_start) and \
+                "," not in doc.text[max(s_start, t_start - 80):t_start]:
+            return []  # "no regrets about walking away from Red Bull in 2018 to join Renault"
         if (_is_past_tense(first_word) or (first_word == "to" and any(
                 _is_past_tense(word) for word in before_words[-4:]))) and \
                 (_LONG_AGO.search(doc.folded, s_start, s_end) or

@@ -365,3 +365,22 @@ def test_a_teams_second_verb_after_and_has_the_teams_subject() -> None:
     assert {t for _, _, t in found} <= {"Monster Energy Yamaha MotoGP", "Yamaha",
                                          "Prima Pramac Racing", "Pramac Racing"}
     assert {t for _, _, t in found} and not any("Pramac" in t for _, _, t in found)
+
+
+def test_the_series_a_champion_won_is_no_driver() -> None:
+    found = confirmed("Brazilian star joins Coyne",
+                      "Felipe Fraga, three-time champion of Brazil's Turismo Nacional, will "
+                      "race for Dale Coyne Racing next year.", "IndyCar")
+    assert {d for d, _, _ in found} == {"Felipe Fraga"}
+
+
+def test_years_ago_before_the_verb_dates_it_whatever_its_tense() -> None:
+    assert confirmed("Lorenzo anniversary",
+                     "Ten years ago this week Jorge Lorenzo won the 2008 Portuguese Grand Prix "
+                     "at Estoril on his debut for Yamaha.", "MotoGP") == set()
+
+
+def test_a_move_led_to_by_an_ing_verb_talked_of_is_no_move() -> None:
+    assert confirmed("Vettel: 'No regrets'",
+                     "Sebastian Vettel says he has no regrets about walking away from Red Bull "
+                     "at the end of 2014 to join Ferrari.", "F1") == set()
