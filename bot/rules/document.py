@@ -177,8 +177,10 @@ def _clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The clause breaks of text[start:end]. Every alternative of _CLAUSE_BREAK holds one of
     these marks, and the pattern tries every space: without a mark it need not run."""
     segment = text[start:end]
-    if not (";" in segment or "while" in segment or "whereas" in segment or "but" in segment
-            or "-" in segment or "—" in segment):
+    # (", whereas" and ", but" need a comma, " - " a blank before the dash.)
+    if not (";" in segment or "while" in segment or "—" in segment or " -" in segment
+            or "\t-" in segment or ("," in segment and ("but" in segment
+                                                        or "whereas" in segment))):
         return []
     return [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
 

@@ -62,6 +62,23 @@ _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
+def _people_reach(doc: _Doc, sentence: int) -> tuple[float, float]:
+    """Where the sentence's first-ending person ends and its last-starting person starts
+    (inf and -1 when it names nobody): read once per sentence, not once per trigger."""
+    key = ("people reach", sentence)
+    found = doc.memo.get(key)
+    if found is None:
+        first_end, last_start = float("inf"), -1
+        for m in doc.by_sentence[sentence]:
+            if m.kind == PERSON:
+                if m.end < first_end:
+                    first_end = m.end
+                if m.start > last_start:
+                    last_start = m.start
+        found = doc.memo[key] = (first_end, last_start)
+    return found  # type: ignore[return-value]
+
+
 class Slots(SlotFilling):
     def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
         """One move per driver and direction per sentence: the one whose team is named most
@@ -148,6 +165,8 @@ class Slots(SlotFilling):
         """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
         object the person named last before it, in the sentence or, failing that, the one
         the text is about."""
+        if doc.folded.find("h", t_end, t_end + 6) == -1:
+            return None  # (no "him" or "her" can follow)
         following = doc.folded[t_end:t_end + 6].split()[:1]
         if following not in (["him"], ["her"]) or not any(
                 pattern.left[:1] == ("team",) and "driver" in pattern.right
@@ -194,27 +213,29 @@ class Slots(SlotFilling):
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
         pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
-        if pronoun is None and (doc.first_person[sentence] is None or not any(
-                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence])):
+        first_end, last_start = _people_reach(doc, sentence)
+        if pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
             stand_in = self._implied_subject(doc, sentence, t_start)
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
-        if pronoun is None and all("driver" in pattern.right for pattern in patterns) and not any(
-                m.kind == PERSON and m.start >= t_end for m in doc.by_sentence[sentence]):
+        if pronoun is None and last_start < t_end and all(
+                "driver" in pattern.right for pattern in patterns):
             return []  # "..., the team announced on Monday": nobody is announced
-        blockers = doc.cues.get("blockers", ())
-        if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
-               for c_start, c_end in blockers):
+        blockers = doc.cues.get("blockers")
+        if blockers and any(c_start < t_end and t_start < c_end and
+                            not self._ends_in_name(doc, sentence, c_end)
+                            for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
             return []  # a race, not a seat; or "the move is off"
-        if any(s_start <= c_start and c_end <= t_start and (
+        launches = doc.cues.get("car_launch")
+        if launches and any(s_start <= c_start and c_end <= t_start and (
                 (len(doc.folded[c_end:t_start].split()) <= 6 and
                  not {":", ";"} & set(doc.text[c_end:t_start])) or _RELATIVE_ASIDE.search(
                     doc.text, max(s_start, t_start - 80), t_start))
-                for c_start, c_end in doc.cues.get("car_launch", ())):
+                for c_start, c_end in launches):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
@@ -229,11 +250,12 @@ class Slots(SlotFilling):
                 # the top five"
                 return []
         first_word = doc.folded[t_start:t_end].split()[0]
-        if (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
-                first_word == "leaving" or
-                ("debut" in doc.folded[t_start:t_end] and _is_past_tense(first_word))) and any(
-                s_start <= c_start < s_end and not _counted(doc, c_start)
-                for c_start, _ in doc.cues.get("race_result", ())):
+        results = doc.cues.get("race_result")
+        if results and (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
+                        first_word == "leaving" or
+                        ("debut" in doc.folded[t_start:t_end] and _is_past_tense(first_word))
+                        ) and any(s_start <= c_start < s_end and not _counted(doc, c_start)
+                                  for c_start, _ in results):
             # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
             # leaving Williams with a repair job"; "made his debut in Melbourne and finished
             # fourth". ("retired after 97 race wins" counts a career, not a race.)
