@@ -260,12 +260,15 @@ class Slots(SlotFilling):
             # leaving Williams with a repair job"; "made his debut in Melbourne and finished
             # fourth". ("retired after 97 race wins" counts a career, not a race.)
             return []
-        before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
-        if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
-            return []  # "changed his mind about retiring": a thing talked of, not done
-        if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
-            return []  # "said joining McLaren was the best decision": a thing talked of
-        if _is_past_tense(first_word) and _LONG_AGO.search(doc.folded, s_start, s_end):
+        if first_word.endswith("ing"):
+            before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
+            if before_words[-1:] and before_words[-1] in _NOUN_USE:
+                return []  # "changed his mind about retiring": a thing talked of, not done
+            if _GERUND_SUBJECT.match(doc.folded, t_end):
+                return []  # "said joining McLaren was the best decision": a thing talked of
+        # (Every match of _LONG_AGO holds "ago": without it the pattern need not run.)
+        if _is_past_tense(first_word) and doc.folded.find("ago", s_start, s_end) != -1 and \
+                _LONG_AGO.search(doc.folded, s_start, s_end):
             return []  # "Twenty years ago this week, Alonso signed for Renault": history
         mentions = self._visible(doc, sentence, t_start)
         absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
@@ -306,7 +309,8 @@ class Slots(SlotFilling):
             "", ".", ",", ";", ":", "!", "?", "\n")
         participle = (doc.text[max(0, t_start - 2):t_start].strip() == "," and
                       doc.folded[t_start:t_end].split()[0].endswith("ing")) or \
-            _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None
+            (doc.text.find(",", max(s_start, t_start - 30), t_start) != -1 and  # (its comma)
+             _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None)
         if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
                                doc.folded.startswith("to ", t_start)):
             # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha", "will
@@ -372,7 +376,7 @@ class Slots(SlotFilling):
                         break
                     continue
                 filled[slot] = found
-                used.update(id(m) for m in found)
+                used.update(map(id, found))
                 distance += t_start - found[-1].end
             if not ok:
                 continue
@@ -388,7 +392,7 @@ class Slots(SlotFilling):
                         break
                     continue
                 filled[slot] = found
-                used.update(id(m) for m in found)
+                used.update(map(id, found))
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
