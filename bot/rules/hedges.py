@@ -147,10 +147,17 @@ class Hedges(EngineBase):
     def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
                  s_start: int, s_end: int) -> bool:
         opening = drivers[0].start if drivers else s_start
-        if doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
+        if doc.folded.find("neither", max(s_start, opening - 9), opening) != -1 and \
+                doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
             return True  # "neither A nor B will be retained"
-        left_edge = max(s_start, max((d.end for d in drivers if d.end <= t_start), default=s_start))
-        for c_start, c_end in doc.cues.get("negation", ()):
+        negations = doc.cues.get("negation")
+        if not negations:
+            return False
+        left_edge = s_start
+        for driver in drivers:
+            if left_edge < driver.end <= t_start:
+                left_edge = driver.end
+        for c_start, c_end in negations:
             if c_start >= t_start and c_end <= t_end:
                 continue  # "will not return to" is itself a leave trigger
             if left_edge <= c_start and c_end <= t_start and \
