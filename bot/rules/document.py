@@ -521,7 +521,10 @@ def _is_make(doc: _Doc, mention: Mention) -> bool:
 def _owned_make(doc: _Doc, mention: Mention) -> bool:
     """"Sheargold Motorsport's Am-class Mercedes-AMG", "Rowe's BMW": a make someone owns is
     their car, and the owner is the team."""
-    before = doc.text[max(0, mention.start - 40):mention.start].split()[-3:]
+    window = doc.text[max(0, mention.start - 40):mention.start]
+    if "'s" not in window and "’s" not in window:
+        return False  # (no word before can end in "'s")
+    before = window.split()[-3:]
     return any(word.endswith(("'s", "’s")) for word in before) and not any(
         c.how == "name" for c in mention.candidates)
 

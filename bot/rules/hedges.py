@@ -128,8 +128,12 @@ class Hedges(EngineBase):
 
     @staticmethod
     def _make_of_car(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
-        named = sum(c.how in ("name", "alias") for c in team.candidates)
-        makes = sum(c.how == "manufacturer" for c in team.candidates)
+        named = makes = 0
+        for candidate in team.candidates:
+            if candidate.how == "manufacturer":
+                makes += 1
+            elif candidate.how in ("name", "alias"):
+                named += 1
         return makes > named and any(m.kind == CAR and 0 <= team.start - m.end <= 2
                                  for m in mentions)
 

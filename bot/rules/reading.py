@@ -91,8 +91,9 @@ class Reader(EngineBase):
         local_range = (0, 0)
         if phrases.layers[SENTENCE] and sentences:
             # From the first sentence with a trigger to the last one.
-            first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
-            last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
+            trigger_starts = [t[0] for t in triggers]
+            first = max(0, bisect_right(starts, min(trigger_starts)) - 1)
+            last = max(0, bisect_right(starts, max(trigger_starts)) - 1)
             s_start, s_end = sentences[first][0], sentences[last][1]
             local_range = (s_start, s_end)
             read_layer(phrases, local_hits, folded, s_start, s_end, SENTENCE, triggers, cues,

@@ -557,6 +557,7 @@ class Slots(SlotFilling):
             kind = MoveKind.REPLACE
         moves = []
         teams = self._respectively(doc, mentions, drivers, team, c_right)
+        co_drivers = tuple(d.value for d in drivers)
         for driver in drivers:
             moves.append(RawMove(
                 kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
@@ -565,6 +566,6 @@ class Slots(SlotFilling):
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,
                 car=car.value if car is not None else None, status=status,
-                teammates=teammates, co_drivers=tuple(d.value for d in drivers),
+                teammates=teammates, co_drivers=co_drivers,
             ))
         return moves
