@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from itertools import takewhile
 from operator import attrgetter
 
 from lemminflect import getAllLemmas
@@ -46,6 +47,8 @@ _BECOMES = ("becomes ", "will become ", "has become ", "to become ",
             "is to become ", "became ")
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
+# A staff title before one of these is not the title of the name after it.
+_CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
 
 def _names_a_competition(folded: str, end: int) -> bool:
@@ -221,6 +224,13 @@ class Names(EngineBase):
                 if text.endswith(("'s", "’s", "s'", "s’"), t_start, t_end):
                     pieces.append([])
             for piece in pieces:
+                if piece and _word_key(text, folded, *piece[0]) == "team":
+                    # "Team Go Eleven"; ("Team MPC R8 LMS": the car's model is not the name)
+                    named = list(takewhile(lambda token: not any(
+                        ch.isdigit() for ch in text[token[0]:token[1]]), piece))
+                    if len(named) >= 3:
+                        runs.append((named[0][0], named[-1][1], named))
+                        continue
                 while piece:
                     if len(piece) > 2 and " ".join(
                             _word_key(text, folded, *token) for token in piece[:2]
@@ -252,13 +262,15 @@ class Names(EngineBase):
         for start, end, piece in runs:
             words = [_strip_possessive(text[a:b]) for a, b in piece]
             folded_words = [_word_key(text, folded, a, b) for a, b in piece]
-            if len(words) >= 2 and any(w in _TEAM_WORDS and (start >= title_end or w != "gp")
-                                       for w in folded_words[1:]):
+            if len(words) >= 2 and (folded_words[0] == "team" or any(
+                    w in _TEAM_WORDS and (start >= title_end or w != "gp")
+                    for w in folded_words[1:])):
                 # (A headline's "at Harvest GP" is a race.)
                 chosen.append(Mention(start, end, TEAM, " ".join(words)))
                 mask[start:end] = b"\x01" * (end - start)
-                short = folded_words[:next(i for i, w in enumerate(folded_words)
-                                           if i and w in _TEAM_WORDS)]
+                short = folded_words[1:] if folded_words[0] == "team" else \
+                    folded_words[:next(i for i, w in enumerate(folded_words)
+                                       if i and w in _TEAM_WORDS)]
                 if short and len(" ".join(short)) >= 4 and not any(
                         w in self.not_names or w in _TEAM_WORDS for w in short):
                     team_shorts.setdefault(" ".join(short), " ".join(words))
@@ -404,8 +416,10 @@ class Names(EngineBase):
                     continue
                 if c_end <= mention.start:
                     gap = doc.folded[c_end:mention.start]
+                    # ("... shuffles crew chiefs as Preece stays": a new clause between.)
                     close = len(gap.split()) <= (2 if mention.known else 3) and \
-                        not _races(doc.folded[mention.end:mention.end + 40])
+                        not _races(doc.folded[mention.end:mention.end + 40]) and \
+                        not _CLAUSE_OPENERS & set(gap.split())
                 else:
                     gap = doc.folded[mention.end:c_start]
                     words = gap.split()

@@ -3,6 +3,8 @@ former teams, replaced drivers, teammates and line-ups."""
 
 from __future__ import annotations
 
+import re
+
 from bot.models import LineupEntry, Move, MoveKind, Status
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
@@ -17,6 +19,7 @@ from bot.rules.document import (
     PERSON,
     SERIES,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -38,6 +41,10 @@ from bot.rules.text import fold
 def _told_in_past(doc: _Doc, item: RawMove) -> bool:
     """The move's verb is in the simple past ("joined", "signed")."""
     return _is_past_tense(doc.folded[item.trigger[0]:item.trigger[1]].split()[0])
+
+
+# "Alonso joined the Silverstone squad from Alpine at the start of last year"
+_PAST_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["past_times"])) + r")\b")
 
 
 class Resolver(EngineBase):
@@ -271,6 +278,11 @@ class Resolver(EngineBase):
                             doc.text, *doc.sentences[i.sentence])) for i in items):
                 # "In 2007 Hamilton joined McLaren": told in the past, in a sentence dated long
                 # before the news
+                confidence *= 0.4
+            elif all(_told_in_past(doc, i) and i.sentence >= 2 and _PAST_TIME.search(
+                    doc.folded, *doc.sentences[i.sentence]) for i in items):
+                # "Alonso joined the squad from Alpine last year", told after the news: the
+                # driver's background
                 confidence *= 0.4
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):

@@ -4,7 +4,7 @@ filled in bot.rules.fill), and the hedges, denials and cues that qualify the mov
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from bot.models import MoveKind, Status
 from bot.rules.document import (
@@ -17,6 +17,7 @@ from bot.rules.document import (
     _SEAT_VERBS,
     PERSON,
     SERIES,
+    SLOT_KIND,
     TEAM,
     WORDS,
     Mention,
@@ -35,6 +36,11 @@ from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
 
 _TO_WORDS = WORDS["to_words"]
+_SEAT_AT = frozenset({"with", "for", "at", "alongside"})
+# "returns to the cockpit after missing two rounds with a broken wrist"
+_SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
+_AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
+                            r")(?![\w\-]| out\b)")
 
 
 
@@ -50,7 +56,7 @@ def _counted(doc: _Doc, position: int) -> bool:
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
-_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) ago\b")
+_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after)\b")
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
                              r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
@@ -207,6 +213,19 @@ class Slots(SlotFilling):
         return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
                        non_driver=first.non_driver)
 
+    @staticmethod
+    def _headline_subject(doc: _Doc, sentence: int, s_start: int, t_start: int
+                          ) -> Mention | None:
+        """The subject a headline's verb after ", " shares with the verb before it."""
+        if t_start >= doc.title_end or doc.text[max(0, t_start - 2):t_start] != ", ":
+            return None
+        first_verb = bisect_left(doc.trigger_starts, s_start)
+        if first_verb >= len(doc.trigger_starts) or doc.trigger_starts[first_verb] >= t_start - 2:
+            return None
+        return next((m for m in doc.by_sentence[sentence]
+                     if m.kind in (PERSON, TEAM) and m.end <= doc.trigger_starts[first_verb]),
+                    None)
+
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
@@ -239,6 +258,10 @@ class Slots(SlotFilling):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
+        if doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) and any(
+                doc.sentences[max(0, sentence - 2)][0] <= c_start < s_end
+                for c_start, _ in doc.cues.get("car_launch", ())):
+            return []  # "... unveiled its livery. A and B will race the cars in Mexico City"
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
@@ -250,26 +273,38 @@ class Slots(SlotFilling):
                 # the top five"
                 return []
         first_word = doc.folded[t_start:t_end].split()[0]
+        before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         results = doc.cues.get("race_result")
         if results and (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
                         first_word == "leaving" or
-                        ("debut" in doc.folded[t_start:t_end] and _is_past_tense(first_word))
-                        ) and any(s_start <= c_start < s_end and not _counted(doc, c_start)
-                                  for c_start, _ in results):
+                        ("debut" in doc.folded[t_start:t_end] and any(
+                            _is_past_tense(word) or word.endswith("ing") for word in
+                            [*before_words[-3:], first_word]))) and any(
+                s_start <= c_start < s_end and not _counted(doc, c_start)
+                for c_start, _ in results):
             # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
             # leaving Williams with a repair job"; "made his debut in Melbourne and finished
-            # fourth". ("retired after 97 race wins" counts a career, not a race.)
+            # fourth", "making his debut for Ducati, won the opener". ("retired after 97 race
+            # wins" counts a career, not a race.)
             return []
-        if first_word.endswith("ing"):
-            before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
-            if before_words[-1:] and before_words[-1] in _NOUN_USE:
-                return []  # "changed his mind about retiring": a thing talked of, not done
-            if _GERUND_SUBJECT.match(doc.folded, t_end):
-                return []  # "said joining McLaren was the best decision": a thing talked of
-        # (Every match of _LONG_AGO holds "ago": without it the pattern need not run.)
-        if _is_past_tense(first_word) and doc.folded.find("ago", s_start, s_end) != -1 and \
+        if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
+            return []  # "changed his mind about retiring": a thing talked of, not done
+        if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
+            return []  # "said joining McLaren was the best decision": a thing talked of
+        if any(word.startswith("return") or word == "back"
+               for word in doc.folded[t_start:t_end].split()) and \
+                _AFTER_SETBACK.search(doc.folded, t_end, s_end):
+            return []  # "returns to his Erebus Camaro after a back injury": a comeback
+        # (Every match of _LONG_AGO holds " ago" or " after": without either the pattern need
+        # not run.)
+        if (_is_past_tense(first_word) or (first_word == "to" and any(
+                _is_past_tense(word) for word in before_words[-4:]))) and (
+                doc.folded.find(" ago", s_start, s_end) != -1 or
+                doc.folded.find(" after", s_start, s_end) != -1) and \
                 _LONG_AGO.search(doc.folded, s_start, s_end):
-            return []  # "Twenty years ago this week, Alonso signed for Renault": history
+            # "Twenty years ago this week, Alonso signed for Renault", "Ten years after he left
+            # McLaren to join Mercedes": history
+            return []
         mentions = self._visible(doc, sentence, t_start)
         absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
         if absolute is not None and not (absolute.group().split()[-1] in self.not_names
@@ -325,6 +360,7 @@ class Slots(SlotFilling):
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
+        headline_subject = self._headline_subject(doc, sentence, s_start, t_start)
         fills: dict[tuple[str, str, bool, frozenset[int]], list[Mention]] = {}
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
@@ -346,7 +382,12 @@ class Slots(SlotFilling):
             ok = True
             distance = 0
             for slot in pattern.left:
-                if slot == "driver" and participle:
+                if headline_subject is not None:
+                    # "Bastianini loses Ducati seat to Marquez, heads to Tech3": the headline's
+                    # second verb has its first verb's subject.
+                    found = [headline_subject] if SLOT_KIND[slot] == headline_subject.kind \
+                        else []
+                elif slot == "driver" and participle:
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
                     # subject replaces, not the name just before the comma.
                     found = self._subject(doc, mentions, t_start, c_left)
@@ -396,6 +437,13 @@ class Slots(SlotFilling):
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
+            if bare and "team" in filled and [
+                    word for word in doc.folded[t_end:filled["team"][0].start].split()
+                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT)):
+                # "Sainz holds off Norris to end Red Bull's run": "to" a verb, and the team
+                # no seat's (but "Larson to tackle Indy 500 with Arrow McLaren")
+                continue
+
             if pattern.follow and not self._followed_by(doc, pattern, filled):
                 continue
             if pattern.plural and len(filled["driver"]) < 2:

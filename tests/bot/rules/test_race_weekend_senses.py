@@ -1,0 +1,142 @@
+"""News that uses the words of a move without reporting one, each in words of its own: driver
+changes inside a race, debuts told with their result, talks not yet begun, and the drivers
+named at a car's launch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.models import Article, Status
+from bot.rules import extract
+
+DATE = datetime(2024, 5, 20, tzinfo=UTC)
+
+
+def confirmed(title: str, summary: str, series: str | None = None) -> set[tuple[str, str, str]]:
+    found = extract(Article(entry_id="w", title=title, summary=summary, series=series,
+                            published=DATE)).moves
+    return {(m.driver, m.kind.value, m.team) for m in found if m.status is Status.CONFIRMED}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Earl Bamber handed the No. 02 Cadillac to Alex Lynn at the last round of stops and "
+    "Lynn took over the lead when the Porsche pitted.",
+    "Will Stevens switched to intermediate tyres a lap early, and Callum Ilott took over the "
+    "No. 12 Jota Porsche for the closing stint.",
+])
+def test_a_driver_change_inside_a_race_is_no_move(sentence: str) -> None:
+    assert confirmed("Rain shuffles the order at Spa", sentence, "WEC") == set()
+
+
+def test_a_driver_change_word_does_not_hide_a_signing_in_another_sentence() -> None:
+    found = confirmed("Jota adds Callum Ilott",
+                      "Hertz Team Jota has signed Callum Ilott for the full season. He did a "
+                      "double stint in the car at the prologue.", "WEC")
+    assert ("Callum Ilott", "join", "Jota") in {(d, k, t.replace("Hertz Team ", ""))
+                                                for d, k, t in found}
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Kawasaki rookie shines on Yamaha debut",
+     "Garrett Gerloff, making his debut for the Yamaha satellite squad, finished fifth in the "
+     "opening race."),
+    ("Bulega wins on Ducati debut",
+     "Nicolo Bulega won the first race of the weekend at Phillip Island."),
+])
+def test_a_debut_told_with_its_result_is_a_race_report(title: str, sentence: str) -> None:
+    assert confirmed(title, sentence, "WorldSBK") == set()
+
+
+def test_a_debut_to_come_is_still_a_move() -> None:
+    found = confirmed("Gerloff to make Yamaha debut at Assen",
+                      "Garrett Gerloff will make his debut for Yamaha at Assen next month.",
+                      "WorldSBK")
+    assert {(d, k) for d, k, _ in found} == {("Garrett Gerloff", "join")}
+
+
+def test_talks_that_have_not_begun_are_no_stay() -> None:
+    assert confirmed("Logano still weighing his options, says Penske",
+                     "Roger Penske said Joey Logano is happy at the team but that no talks "
+                     "about an extension have started yet.", "NASCAR Cup") == set()
+
+
+def test_the_drivers_named_at_a_livery_launch_race_the_cars_they_do_not_join() -> None:
+    assert confirmed("Andretti shows its new colours",
+                     "Andretti Formula E revealed its livery in Los Angeles on Friday. Jake "
+                     "Dennis and Norman Nato will race the cars in the opening round in Sao "
+                     "Paulo, the team said.",
+                     "Formula E") == set()
+
+
+def test_a_return_after_an_injury_is_a_comeback_to_the_drivers_own_seat() -> None:
+    assert confirmed("Waters back in the Tickford Mustang after Perth crash",
+                     "Cam Waters returns to his Tickford Racing Mustang at Townsville after "
+                     "missing the last round with a wrist injury.", "Supercars") == set()
+
+
+def test_a_return_after_a_year_that_went_wrong_is_still_a_move() -> None:
+    found = confirmed("Waters returns to Tickford",
+                      "Cam Waters returns to Tickford Racing after a crash-filled year with "
+                      "Erebus, and after missing out on a seat at Triple Eight.", "Supercars")
+    assert {(d, k) for d, k, _ in found} == {("Cam Waters", "join")}
+
+
+def test_a_crew_told_in_the_pluperfect_is_who_drove_the_car_before() -> None:
+    assert confirmed("Lamborghini pulls out of IMSA's top class",
+                     "Lamborghini will withdraw its SC63 from IMSA after the finale, the "
+                     "manufacturer said. Drivers Romain Grosjean and Andrea Caldarelli had "
+                     "raced the No. 63 since January.", "IMSA") == set()
+
+
+def test_a_headlines_second_verb_after_a_comma_has_the_first_verbs_subject() -> None:
+    found = confirmed("Oliveira loses Aprilia seat to Fernandez, heads to Pramac", "", "MotoGP")
+    assert {(d, k) for d, k, _ in found if "Pramac" in _} == {("Miguel Oliveira", "join")}
+
+
+def test_a_team_headlines_second_verb_is_the_teams() -> None:
+    found = confirmed("Action Express teams up with Cadillac, keeps Derani", "", "IMSA")
+    assert {(d, k) for d, k, _ in found} == {("Pipo Derani", "extend")}
+    assert all("Action Express" in team for _, _, team in found)
+
+
+def test_a_staff_title_before_a_new_clause_is_not_the_next_names() -> None:
+    found = confirmed("Penske shuffles crew chiefs as Cindric stays",
+                      "Austin Cindric will stay with Team Penske next season, the team "
+                      "confirmed.", "NASCAR Cup")
+    assert {(d, k) for d, k, _ in found} == {("Austin Cindric", "extend")}
+
+
+def test_a_name_opening_with_team_that_no_list_knows_is_a_team() -> None:
+    found = confirmed("Gerloff stays put",
+                      "Garrett Gerloff will remain with Team Orelac Verdnatura in 2025, the "
+                      "Kawasaki satellite squad announced.", "WorldSBK")
+    assert found == {("Garrett Gerloff", "extend", "Team Orelac Verdnatura")}
+
+
+def test_being_left_in_a_state_is_not_leaving_a_team() -> None:
+    assert confirmed("Rossi denied at the Brickyard",
+                     "Alexander Rossi led until the final restart and was left frustrated in "
+                     "his Arrow McLaren after fading to fourth.", "IndyCar") == set()
+
+
+def test_a_move_dated_years_after_in_the_past_is_history() -> None:
+    assert confirmed("Vettel reflects on his switch",
+                     "Six years after he left Red Bull to join Ferrari, Sebastian Vettel says "
+                     "the move taught him patience.", "F1") == set()
+
+
+def test_a_headlines_to_before_a_verb_and_a_possessive_team_is_no_move() -> None:
+    assert confirmed("Leclerc holds off Piastri to end McLaren's winning streak", "",
+                     "F1") == set()
+    found = confirmed("Magnussen to tackle Le Mans with Cadillac", "", "WEC")
+    assert {(d, k) for d, k, _ in found} == {("Kevin Magnussen", "join")}
+
+
+def test_a_move_told_in_the_past_after_the_news_with_last_year_is_background() -> None:
+    found = confirmed("Gasly open to talks as Alpine weighs options",
+                      "Pierre Gasly says he is ready to discuss a new contract with Alpine. "
+                      "Team boss Oliver Oakes said there was no rush. Gasly joined the Enstone "
+                      "squad from AlphaTauri at the start of last year.", "F1")
+    assert found == set()
