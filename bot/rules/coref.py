@@ -62,7 +62,10 @@ class Coreference(EngineBase):
             return doc.memo[key]  # type: ignore[return-value]
         start, end = doc.sentences[sentence]
         limit = min(end, limit)
-        opening = doc.folded[start:start + 40].split()[:5]
+        head = doc.folded[start:start + 40]
+        if "he" not in head and "his" not in head:
+            return None  # (each reading below needs "he", "she", "his", "her" or "the")
+        opening = head.split()[:5]
         if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
             return start + len(opening[0])
         if "he" in opening[1:4] or "she" in opening[1:4]:

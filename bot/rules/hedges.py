@@ -54,8 +54,9 @@ class Hedges(EngineBase):
     def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
         """The clause names the team only as "the team", "the squad", "its", or "the
         Brackley team", "the Italian outfit"..."""
-        return _cue_between(doc, "generic_team", c_left, c_right) or \
-            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+        return _cue_between(doc, "generic_team", c_left, c_right) or (
+            doc.folded.find("the ", t_end, c_right) != -1 and  # (what every match opens with)
+            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None)
 
     @staticmethod
     def _car_named_before(doc: _Doc, c_left: int, c_right: int, the_car_too: bool = False
@@ -87,8 +88,9 @@ class Hedges(EngineBase):
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int, kind: MoveKind = MoveKind.JOIN
                           ) -> Mention | None:
-        teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
-                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
+        teams = [m for m in mentions if m.kind == TEAM and m.start < ceiling
+                 and not self._after_cue(doc, m, "from_team")
+                 and not _possessive_of_person(doc, m, mentions)
                  and not _owned_make(doc, m) and not (
                      kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]
         if kind is MoveKind.RETIRE and drivers:
@@ -195,7 +197,8 @@ class Hedges(EngineBase):
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
         unless the article says it was made official in between."""
-        if doc.text[s_start:s_end].rstrip().endswith("?"):
+        if doc.text.find("?", s_start, s_end) != -1 and \
+                doc.text[s_start:s_end].rstrip().endswith("?"):
             return Status.RUMOUR  # "Coyne parts ways with Siegel?" asks, it does not report
         rumours = doc.cues.get("rumour")
         if not rumours:

@@ -123,7 +123,7 @@ class Slots(SlotFilling):
 
     def _visible(self, doc: _Doc, sentence: int, t_start: int) -> list[Mention]:
         s_start, s_end = doc.sentences[sentence]
-        if not any(s_start <= a < s_end for a, _ in doc.asides):
+        if not doc.asides or not any(s_start <= a < s_end for a, _ in doc.asides):
             return doc.by_sentence[sentence]
         aside = self._aside_of(doc, t_start)
         seen = []
