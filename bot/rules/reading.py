@@ -7,7 +7,6 @@ from bisect import bisect_right
 
 from bot.models import Article, MoveKind
 from bot.rules.document import (
-    _ASIDE,
     _ENTITY_KINDS,
     CAR,
     MAX_BODY,
@@ -23,6 +22,7 @@ from bot.rules.document import (
 )
 from bot.rules.patterns import Pattern
 from bot.rules.phrasebook import Layers, Phrasebook
+from bot.rules.scans import aside_spans
 from bot.rules.text import clean, fold, sentence_spans
 
 
@@ -114,7 +114,7 @@ class Reader(EngineBase):
             s_start, s_end = sentences[max(0, index)]
             # Every aside opens with "(" or ",": a sentence with neither needs no pattern run.
             if text.find(",", s_start, s_end) != -1 or text.find("(", s_start, s_end) != -1:
-                asides.extend(_asides(text, s_start, s_end))
+                asides.extend(aside_spans(text, s_start, s_end))
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
@@ -154,24 +154,6 @@ class Reader(EngineBase):
 # The layers of the engine's Phrasebook: phrases read in the whole article, in its title only,
 # and in the sentences with a trigger only.
 WHOLE, TITLE, SENTENCE = 0, 1, 2
-
-
-def _asides(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """What `_ASIDE.finditer(text, start, end)` finds, tried only where an aside can open (at
-    a "(" or a ","): the pattern has no literal to skip ahead with, and tries every position."""
-    found = []
-    position = start
-    while True:
-        comma, bracket = text.find(",", position, end), text.find("(", position, end)
-        if comma == -1 and bracket == -1:
-            return found
-        opening = bracket if comma == -1 or (bracket != -1 and bracket < comma) else comma
-        match = _ASIDE.match(text, opening, end)
-        if match is None:
-            position = opening + 1
-        else:
-            found.append(match.span())
-            position = match.end()
 
 
 def read_layer(phrases: Phrasebook, hits: list[tuple[int, int, Layers]], folded: str,

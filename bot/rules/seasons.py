@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.models import MoveKind
 from bot.rules.document import (
     _FE_SEASON,
@@ -12,7 +10,6 @@ from bot.rules.document import (
     _SEASON_BEFORE,
     _SEASON_END_WORDS,
     _SEASON_IN_FOR,
-    _YEAR,
     SERIES,
     EngineBase,
     RawMove,
@@ -20,24 +17,7 @@ from bot.rules.document import (
     _person_between,
     _words_between,
 )
-
-
-def _years_in(text: str) -> list[re.Match[str]]:
-    """What `_YEAR.finditer(text)` finds, tried only where a "19" or a "20" starts: the
-    pattern opens with an alternation, which the regex engine tries at every position."""
-    found = []
-    position = 0
-    while True:
-        nineteen, twenty = text.find("19", position), text.find("20", position)
-        if nineteen == -1 and twenty == -1:
-            return found
-        at = twenty if nineteen == -1 or (twenty != -1 and twenty < nineteen) else nineteen
-        match = _YEAR.match(text, at)
-        if match is None:
-            position = at + 1
-        else:
-            found.append(match)
-            position = match.end()
+from bot.rules.scans import year_matches
 
 
 class Seasons(EngineBase):
@@ -130,7 +110,7 @@ class Seasons(EngineBase):
         text = doc.text[start:end]
         years: list[tuple[int, int]] = []
         # Every year starts "19" or "20": most sentences need no pattern run at all.
-        for match in (_years_in(text) if "19" in text or "20" in text else ()):
+        for match in (year_matches(text) if "19" in text or "20" in text else ()):
             if strict and not (_SEASON_BEFORE.search(text, max(0, match.start() - 14),
                                                      match.start())
                                or _SEASON_AFTER.match(text, match.end())):

@@ -22,7 +22,6 @@ from bot.rules.document import (
     WORDS,
     Mention,
     RawMove,
-    _clause_breaks,
     _coordinated,
     _cue_between,
     _Doc,
@@ -34,6 +33,7 @@ from bot.rules.document import (
 )
 from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
+from bot.rules.scans import clause_breaks, people_reach
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
@@ -66,23 +66,6 @@ _SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|
 # ", completing a line-up with": the trigger's verb is a participle after the comma.
 _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
-
-
-def _people_reach(doc: _Doc, sentence: int) -> tuple[float, float]:
-    """Where the sentence's first-ending person ends and its last-starting person starts
-    (inf and -1 when it names nobody): read once per sentence, not once per trigger."""
-    key = ("people reach", sentence)
-    found = doc.memo.get(key)
-    if found is None:
-        first_end, last_start = float("inf"), -1
-        for m in doc.by_sentence[sentence]:
-            if m.kind == PERSON:
-                if m.end < first_end:
-                    first_end = m.end
-                if m.start > last_start:
-                    last_start = m.start
-        found = doc.memo[key] = (first_end, last_start)
-    return found  # type: ignore[return-value]
 
 
 class Slots(SlotFilling):
@@ -140,7 +123,7 @@ class Slots(SlotFilling):
         key = ("breaks", sentence)
         breaks = doc.memo.get(key)
         if breaks is None:
-            breaks = doc.memo[key] = _clause_breaks(doc.text, s_start, s_end)
+            breaks = doc.memo[key] = clause_breaks(doc.text, s_start, s_end)
         left, right = s_start, s_end
         for b_start, b_end in breaks:  # type: ignore[attr-defined]
             if b_end <= t_start:
@@ -171,8 +154,8 @@ class Slots(SlotFilling):
         """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
         object the person named last before it, in the sentence or, failing that, the one
         the text is about."""
-        if doc.folded.find("h", t_end, t_end + 6) == -1:
-            return None  # (no "him" or "her" can follow)
+        if doc.folded.find("h", t_end, t_end + 6) == -1:  # (no "him" or "her" follows)
+            return None
         following = doc.folded[t_end:t_end + 6].split()[:1]
         if following not in (["him"], ["her"]) or not any(
                 pattern.left[:1] == ("team",) and "driver" in pattern.right
@@ -232,7 +215,7 @@ class Slots(SlotFilling):
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
         pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
-        first_end, last_start = _people_reach(doc, sentence)
+        first_end, last_start = people_reach(doc, sentence)
         if pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
             stand_in = self._implied_subject(doc, sentence, t_start)
             if stand_in is None and (doc.first_person[sentence] is None or all(
@@ -241,10 +224,9 @@ class Slots(SlotFilling):
         if pronoun is None and last_start < t_end and all(
                 "driver" in pattern.right for pattern in patterns):
             return []  # "..., the team announced on Monday": nobody is announced
-        blockers = doc.cues.get("blockers")
-        if blockers and any(c_start < t_end and t_start < c_end and
-                            not self._ends_in_name(doc, sentence, c_end)
-                            for c_start, c_end in blockers):
+        blockers = doc.cues.get("blockers", ())
+        if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
+               for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
@@ -295,8 +277,7 @@ class Slots(SlotFilling):
                for word in doc.folded[t_start:t_end].split()) and \
                 _AFTER_SETBACK.search(doc.folded, t_end, s_end):
             return []  # "returns to his Erebus Camaro after a back injury": a comeback
-        # (Every match of _LONG_AGO holds " ago" or " after": without either the pattern need
-        # not run.)
+        # (Every match of _LONG_AGO holds " ago" or " after".)
         if (_is_past_tense(first_word) or (first_word == "to" and any(
                 _is_past_tense(word) for word in before_words[-4:]))) and (
                 doc.folded.find(" ago", s_start, s_end) != -1 or
