@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from bot.rules.document import _ASIDE, _YEAR, PERSON, _Doc
+from bot.rules.document import _ASIDE, _YEAR, PERSON, Mention, _Doc
+from bot.rules.patterns import Pattern
 
 # A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
 _CLAUSE_BREAK = re.compile(
@@ -78,3 +79,22 @@ def people_reach(doc: _Doc, sentence: int) -> tuple[float, float]:
                     last_start = m.start
         found = doc.memo[key] = (first_end, last_start)
     return found  # type: ignore[return-value]
+
+
+def driver_fillable(patterns: list[Pattern], mentions: list[Mention], c_left: int, t_start: int,
+                    t_end: int, c_right: int) -> list[Pattern]:
+    """The patterns that can fill their driver: slots._apply fills a driver before the
+    trigger only from a person named in [c_left, t_start), after it only from one in
+    [t_end, c_right), and a pattern without its driver is no reading. The others need not be
+    tried; the best of those left is the best of all."""
+    before = after = False
+    for m in mentions:
+        if m.kind == PERSON:
+            if c_left <= m.start and m.end <= t_start:
+                before = True
+            if t_end <= m.start and m.end <= c_right:
+                after = True
+    if before and after:
+        return [p for p in patterns if "driver" in p.left or "driver" in p.right]
+    return [p for p in patterns if ("driver" in p.left or "driver" in p.right) and
+            (before or "driver" not in p.left) and (after or "driver" not in p.right)]

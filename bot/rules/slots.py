@@ -33,7 +33,7 @@ from bot.rules.document import (
 )
 from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
-from bot.rules.scans import clause_breaks, people_reach
+from bot.rules.scans import clause_breaks, driver_fillable, people_reach
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
@@ -41,8 +41,6 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
 _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
                             r")(?![\w\-]| out\b)")
-
-
 
 
 def _counted(doc: _Doc, position: int) -> bool:
@@ -92,7 +90,6 @@ class Slots(SlotFilling):
                 kept.car = kept.car or item.car
         keep = {id(m) for m in best.values()}
         return [m for m in raw if id(m) in keep]
-
 
 
     def _in_cue(self, doc: _Doc, cue: str, start: int, end: int) -> bool:
@@ -319,6 +316,9 @@ class Slots(SlotFilling):
                 c_right = doc.trigger_starts[following]
                 break
             following += 1
+        patterns = driver_fillable(patterns, mentions, c_left, t_start, t_end, c_right)
+        if not patterns:
+            return []  # nobody named where any pattern takes its driver from
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
         bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
