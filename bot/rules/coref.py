@@ -12,6 +12,7 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     _coordinated,
+    _describes_person,
     _Doc,
     _is_make,
 )
@@ -175,6 +176,8 @@ class Coreference(EngineBase):
             for mention in in_title:
                 if self._after_cue(doc, mention, "from_team", 1):
                     continue  # "Hamilton to swap Mercedes for Ferrari"
+                if _describes_person(doc, mention, doc.mentions):
+                    continue  # "Hitech signs Mercedes junior Aron": whose junior he is
                 if doc.folded[max(0, mention.start - 16):mention.start].split()[-2:] and any(
                         w in _DESTINATION_WORDS
                         for w in doc.folded[max(0, mention.start - 16):mention.start].split()[-2:]):

@@ -24,7 +24,7 @@ from bot.rules.document import (
     _owned_make,
 )
 from bot.rules.patterns import Pattern
-from bot.rules.reading import SENTENCE, read_layer
+from bot.rules.reading import SENTENCE, _drop_months, read_layer
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
                    left=(), right=(), confidence=0.75)
@@ -150,6 +150,7 @@ class Crews(EngineBase):
             local: dict[str, list[tuple[int, int]]] = {}
             read_layer(self._phrases, doc.memo[("phrases",)], doc.folded,  # type: ignore[arg-type]
                        s_start, s_end, SENTENCE, [], local, [], [], {}, [])
+            _drop_months(doc.text, local)
             for name, spans in local.items():
                 found[name] = sorted(set(found.get(name, []) + spans))
             doc.memo[key] = found

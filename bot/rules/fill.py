@@ -44,6 +44,7 @@ _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|
                            r"(?:decision|choice|plan|intention|wish)\s+$")
 # "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
+_TIME_CLAUSE_OPENERS = frozenset({"when", "after", "once", "as", "before", "until"})
 
 
 def _ends_with_and(gap: str) -> bool:
@@ -64,6 +65,13 @@ def _own_report(gap: list[str], verb_phrase: list[str]) -> bool:
         return False
     reporting = [w for w in gap[:-1] if w != "that"]
     return bool(reporting) and all(w in _OWN_REPORT_VERBS or w in _DENIALS for w in reporting)
+
+
+def _pronoun_after_own_clause(gap: list[str]) -> bool:
+    """"the bike that Marquez will leave behind when he moves to": the pronoun opening a
+    clause of time after the person's own verb is that person."""
+    return len(gap) >= 3 and gap[0] in _AUXILIARIES and gap[-1] in ("he", "she") and \
+        gap[-2] in _TIME_CLAUSE_OPENERS
 
 
 def _an_entry(doc: _Doc, mention: Mention) -> bool:
@@ -128,6 +136,7 @@ class SlotFilling(EngineBase):
             pronouns = [w for i, w in enumerate(gap) if w in _PRONOUNS and not (
                 w == "her" and i + 1 < len(gap))]
             if want == PERSON and pronouns and "who" not in gap and \
+                    not _pronoun_after_own_clause(gap) and \
                     not (kind in (MoveKind.LEAVE, MoveKind.RETIRE) and gap[:1] and
                          gap[0] in _SPEECH_VERBS) and not _own_report(
                         gap, doc.folded[t_start:t_start + 40].split()[:4]):

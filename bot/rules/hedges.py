@@ -11,6 +11,7 @@ from bot.models import MoveKind, Status
 from bot.rules.document import (
     _DENIALS,
     _DESCRIBED_TEAM,
+    _PRONOUNS,
     _RUMOUR_CLAUSE_END,
     CAR,
     PERSON,
@@ -103,7 +104,8 @@ class Hedges(EngineBase):
         # "A partners B in the No. 3, and Action Express enters ...": a team that is the
         # subject of a later verb belongs to that clause.
         teams = [m for m in teams if not (m.start > t_start and self._subject_of_later_verb(
-            doc, m, t_start))]
+            doc, m, t_start)) and not (m.end <= t_start and self._object_of_earlier_verb(
+                doc, m, t_start))]
         if not teams:
             return None
         after = [m for m in teams if m.start >= t_start]
@@ -127,6 +129,20 @@ class Hedges(EngineBase):
         return index < len(doc.trigger_starts) and doc.trigger_starts[index] > t_start and \
             len(doc.folded[team.end:doc.trigger_starts[index]].split()) <= 1 and \
             not doc.text[team.end:doc.trigger_starts[index]].strip(" ").startswith(("'", "’"))
+
+    @staticmethod
+    def _object_of_earlier_verb(doc: _Doc, team: Mention, t_start: int) -> bool:
+        """"takes the R1 that A will vacate when he moves to BMW, and will partner B": a team
+        right after an earlier verb of the sentence, in a clause of its own ("when he"), is
+        that verb's."""
+        index = bisect_right(doc.trigger_starts, team.start) - 1
+        if index < 0 or doc.trigger_starts[index] >= t_start:
+            return False
+        v_start, v_end = doc.triggers[index][0], doc.triggers[index][1]
+        opening = doc.folded[max(0, v_start - 20):v_start].split()[-2:]
+        return v_end <= team.start and len(doc.folded[v_end:team.start].split()) <= 1 and \
+            len(opening) == 2 and opening[0] in _SUBORDINATORS | {"as", "once"} and \
+            opening[1] in _PRONOUNS
 
     @staticmethod
     def _make_of_car(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:

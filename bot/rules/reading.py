@@ -98,6 +98,7 @@ class Reader(EngineBase):
             local_range = (s_start, s_end)
             read_layer(phrases, local_hits, folded, s_start, s_end, SENTENCE, triggers, cues,
                        roles, car_words, object_kind, entity_hits)
+        _drop_months(text, cues)
         series_hint = None
         if article.series:
             series_hint = self.gazetteer.canonical_series(article.series) or article.series
@@ -149,6 +150,15 @@ class Reader(EngineBase):
         doc.car_sentences = car_sentences
         self._mark_non_drivers(doc)
         return doc
+
+
+def _drop_months(text: str, cues: dict[str, list[tuple[int, int]]]) -> None:
+    """"was announced in May": the month, not the hedge "may" (folded text has no capitals)."""
+    rumours = cues.get("rumour")
+    if rumours:
+        cues["rumour"] = [(start, end) for start, end in rumours
+                          if not (text[start:end] == "May" and start > 0 and
+                                  text[start - 1] not in "\n\"'‘“")]
 
 
 # The layers of the engine's Phrasebook: phrases read in the whole article, in its title only,

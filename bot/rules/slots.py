@@ -37,6 +37,8 @@ from bot.rules.scans import clause_breaks, driver_fillable, people_reach
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
+_PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
+_MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 # "returns to the cockpit after missing two rounds with a broken wrist"
 _SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
 _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
@@ -151,8 +153,6 @@ class Slots(SlotFilling):
         """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
         object the person named last before it, in the sentence or, failing that, the one
         the text is about."""
-        if doc.folded.find("h", t_end, t_end + 6) == -1:  # (no "him" or "her" follows)
-            return None
         following = doc.folded[t_end:t_end + 6].split()[:1]
         if following not in (["him"], ["her"]) or not any(
                 pattern.left[:1] == ("team",) and "driver" in pattern.right
@@ -274,11 +274,8 @@ class Slots(SlotFilling):
                for word in doc.folded[t_start:t_end].split()) and \
                 _AFTER_SETBACK.search(doc.folded, t_end, s_end):
             return []  # "returns to his Erebus Camaro after a back injury": a comeback
-        # (Every match of _LONG_AGO holds " ago" or " after".)
         if (_is_past_tense(first_word) or (first_word == "to" and any(
-                _is_past_tense(word) for word in before_words[-4:]))) and (
-                doc.folded.find(" ago", s_start, s_end) != -1 or
-                doc.folded.find(" after", s_start, s_end) != -1) and \
+                _is_past_tense(word) for word in before_words[-4:]))) and \
                 _LONG_AGO.search(doc.folded, s_start, s_end):
             # "Twenty years ago this week, Alonso signed for Renault", "Ten years after he left
             # McLaren to join Mercedes": history
@@ -418,11 +415,12 @@ class Slots(SlotFilling):
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
-            if bare and "team" in filled and [
+            if bare and ("team" not in filled or [
                     word for word in doc.folded[t_end:filled["team"][0].start].split()
-                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT)):
-                # "Sainz holds off Norris to end Red Bull's run": "to" a verb, and the team
-                # no seat's (but "Larson to tackle Indy 500 with Arrow McLaren")
+                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT))):
+                # "Sainz holds off Norris to end Red Bull's run", "X to step back and run the
+                # team": "to" a verb, and the team no seat's (but "Larson to tackle Indy 500
+                # with Arrow McLaren")
                 continue
 
             if pattern.follow and not self._followed_by(doc, pattern, filled):
@@ -442,6 +440,12 @@ class Slots(SlotFilling):
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
+        if last.start >= t_end and doc.folded[last.end:last.end + 16].split()[:1] and (
+                doc.folded[last.end:last.end + 16].split()[0] in _PLAN_NOUNS or (
+                    kind is MoveKind.LEAVE and
+                    doc.folded[last.end:last.end + 16].split()[0] in _MOVE_NOUNS)):
+            # "Red Bull drops Palou plan", "abandons Herta move": what is dropped is a plan
+            return []
         if last.start >= t_end:
             following = doc.folded[last.end:last.end + 30]
             offset = last.end + (len(following) - len(following.lstrip()))
@@ -514,6 +518,8 @@ class Slots(SlotFilling):
                             for c_start, _ in doc.cues.get("next_season", ())))):
                 return []
         for c_start, c_end in doc.cues.get("programme", ()):
+            if "from" in doc.folded[t_end:c_start].split()[:1]:
+                continue  # "whose promotion from the Ferrari academy": where he comes from
             if t_end <= c_start < s_end and (len(doc.folded[t_end:c_start].split()) <= 3 or any(
                     doc.folded[m.end:c_start].split()[:1] in (["to"], ["into"], ["in"]) and
                     len(doc.folded[m.end:c_start].split()) <= 3 for m in drivers)) and \
@@ -521,7 +527,13 @@ class Slots(SlotFilling):
                 # "has joined the Mercedes junior programme": no seat. ("promoted academy
                 # driver Colapinto": the programme describes the driver.)
                 return []
-        for c_start, _ in doc.cues.get("non_driver", ()):
+        for c_start, c_end in doc.cues.get("non_driver", ()):
+            if first_word.endswith("ing") and s_start <= c_start and c_end <= t_start and \
+                    "as" in doc.folded[max(s_start, c_start - 8):c_start].split()[-2:] and \
+                    len(doc.folded[c_end:t_start].split()) <= 8:
+                # "take over as team principal of Triple Eight in 2022, succeeding Dane": the
+                # post is what is taken over
+                return []
             if not t_end <= c_start < s_end:
                 continue
             between = doc.folded[t_end:c_start].split()
@@ -558,7 +570,11 @@ class Slots(SlotFilling):
                     teammates = [m for m in teammates if m not in drivers]
             generic = self._generic_team(doc, t_end, c_left, c_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
-                team = self._team_in_sentence(doc, mentions, drivers, t_start, c_right, kind)
+                # "The Mercedes junior will partner Cordeel, who stays with the British team":
+                # an aside's own "the team" is not a team named outside it.
+                seen = [m for m in mentions if own_aside[0] <= m.start < own_aside[1]] \
+                    if generic and own_aside is not None else mentions
+                team = self._team_in_sentence(doc, seen, drivers, t_start, c_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):

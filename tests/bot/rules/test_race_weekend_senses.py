@@ -140,3 +140,102 @@ def test_a_move_told_in_the_past_after_the_news_with_last_year_is_background() -
                       "Team boss Oliver Oakes said there was no rush. Gasly joined the Enstone "
                       "squad from AlphaTauri at the start of last year.", "F1")
     assert found == set()
+
+
+@pytest.mark.parametrize(("title", "sentence"), [
+    ("Doohan to make practice debut with Alpine at Monza",
+     "Jack Doohan will drive one of the Alpine cars in first practice at Monza."),
+    ("Williams runs reserve at winter test",
+     "Williams will run reserve driver Franco Colapinto at this week's pre-season test in "
+     "Bahrain after Logan Sargeant fell ill."),
+])
+def test_a_practice_or_test_outing_is_no_seat(title: str, sentence: str) -> None:
+    assert confirmed(title, sentence, "F1") == set()
+
+
+def test_a_team_giving_up_on_placing_a_driver_is_no_move() -> None:
+    assert confirmed("Red Bull drops Palou plan",
+                     "Red Bull has given up on placing Alex Palou at Toro Rosso for next year "
+                     "after talks stalled.", "F1") == set()
+
+
+def test_the_drivers_a_newcomer_is_joining_are_not_a_crew_announced() -> None:
+    found = confirmed("Rossi heads to McLaren",
+                      "Alexander Rossi has signed to join Arrow McLaren from 2023. The 2016 "
+                      "Indianapolis 500 winner will drive the No. 7 Chevrolet, joining Pato "
+                      "O'Ward and Felix Rosenqvist.", "IndyCar")
+    assert {d for d, _, _ in found} == {"Alexander Rossi"}
+
+
+def test_a_team_whose_junior_the_signing_is_is_not_the_articles_team() -> None:
+    found = confirmed("Campos signs Red Bull junior Lindblad",
+                      "Campos Racing has signed Arvid Lindblad for next season. The Red Bull "
+                      "junior will partner Josep Maria Marti, who stays with the Spanish team "
+                      "for another year.", "F2")
+    assert {(d, t) for d, _, t in found} == {("Arvid Lindblad", "Campos Racing"),
+                                              ("Josep Maria Marti", "Campos Racing")}
+
+
+def test_succeeding_someone_in_a_post_taken_over_is_no_seat() -> None:
+    found = confirmed("Van Gisbergen to step back and run the team",
+                      "Shane van Gisbergen will retire from full-time driving at the end of "
+                      "the season and take over as team principal of Triple Eight in 2025, "
+                      "succeeding Jamie Whincup.", "Supercars")
+    assert {k for _, k, _ in found} == {"retire"}
+
+
+def test_joining_others_as_a_winner_is_a_result() -> None:
+    assert confirmed("Porsche wins at Sebring",
+                     "Nick Tandy, in his first race with the team, joined Felipe Nasr and "
+                     "Dane Cameron as a winner after the Cadillac hit trouble.",
+                     "IMSA") == set()
+
+
+def test_a_team_after_a_verb_in_a_when_he_clause_is_that_clauses() -> None:
+    found = confirmed("Gerloff ends Yamaha era with shock Kawasaki move",
+                      "Garrett Gerloff will leave GRT Yamaha at the end of the season and join "
+                      "Kawasaki Racing Team from 2025. The American takes the bike that Alex "
+                      "Lowes will vacate when he moves to BMW, and will partner Axel Bassani.",
+                      "WorldSBK")
+    assert {(d, t) for d, _, t in found} == {("Garrett Gerloff", "Kawasaki Racing Team WorldSBK"),
+                                              ("Alex Lowes", "BMW")}
+
+
+def test_ending_a_full_time_career_is_a_retirement() -> None:
+    found = confirmed("Bell lands in Gibbs' No. 20 as Harvick steps away",
+                      "Christopher Bell will drive for Joe Gibbs Racing, taking over from "
+                      "Kevin Harvick, who is ending his full-time Cup career this season.",
+                      "NASCAR Cup")
+    assert ("Kevin Harvick", "retire") in {(d, k) for d, k, _ in found}
+
+
+def test_a_month_named_may_is_no_hedge() -> None:
+    found = confirmed("Vandoorne stays", "Stoffel Vandoorne will stay with DS Penske, the "
+                      "team announced in May.", "Formula E")
+    assert {(d, k) for d, k, _ in found} == {("Stoffel Vandoorne", "extend")}
+
+
+def test_a_move_told_by_whose_and_its_noun_is_the_possessors() -> None:
+    found = confirmed("Buemi to join Envision",
+                      "Sebastien Buemi will race for Envision Racing next season, taking the "
+                      "seat of Nick Cassidy, whose departure Envision confirmed last week. He "
+                      "joins Robin Frijns, whose promotion from the team's reserve role was "
+                      "announced in May.", "Formula E")
+    kinds = {(d, k) for d, k, _ in found}
+    assert ("Nick Cassidy", "leave") in kinds
+    assert ("Robin Frijns", "promote") in kinds
+
+
+def test_he_opening_a_clause_of_time_after_a_persons_own_verb_is_that_person() -> None:
+    found = confirmed("Di Giannantonio lands VR46 ride",
+                      "Ducati has placed Fabio Di Giannantonio at VR46 for next season, giving "
+                      "him the bike that Marco Bezzecchi will leave behind when he moves to "
+                      "Aprilia Racing.", "MotoGP")
+    assert ("Marco Bezzecchi", "join", "Aprilia Racing") in found
+
+
+def test_a_career_ended_last_month_told_after_the_news_is_background() -> None:
+    found = confirmed("Lorenzo commits to a GT season",
+                      "Jorge Lorenzo will race a Porsche for Team Lazarus in 2026. Lorenzo "
+                      "ended his MotoGP career at Valencia last month.", "GT World Challenge")
+    assert "retire" not in {k for _, k, _ in found}
