@@ -86,15 +86,16 @@ def driver_fillable(patterns: list[Pattern], mentions: list[Mention], c_left: in
     """The patterns that can fill their driver: slots._apply fills a driver before the
     trigger only from a person named in [c_left, t_start), after it only from one in
     [t_end, c_right), and a pattern without its driver is no reading. The others need not be
-    tried; the best of those left is the best of all."""
+    tried; the best of those left is the best of all. (`mentions` are in text order.)"""
     before = after = False
     for m in mentions:
         if m.kind == PERSON:
-            if c_left <= m.start and m.end <= t_start:
-                before = True
-            if t_end <= m.start and m.end <= c_right:
+            if m.end <= t_start:
+                before = before or c_left <= m.start
+            elif t_end <= m.start and m.end <= c_right:
                 after = True
+                break  # (every person before the trigger came earlier)
     if before and after:
-        return [p for p in patterns if "driver" in p.left or "driver" in p.right]
+        return patterns
     return [p for p in patterns if ("driver" in p.left or "driver" in p.right) and
             (before or "driver" not in p.left) and (after or "driver" not in p.right)]
