@@ -158,7 +158,9 @@ class Coreference(EngineBase):
         # A maker's or sponsor's name in the title ("Falken names two Porsche crews") says
         # less than a team the article names as such.
         def named_as_team(m: Mention) -> bool:
-            return (not m.candidates or any(c.how in ("name", "alias") for c in m.candidates)
+            # (A name's candidates come best first, as Gazetteer.index sorts them: it names
+            # a team as such when its first does.)
+            return (not m.candidates or m.candidates[0].how in ("name", "alias")
                     ) and not _is_make(doc, m)
 
         # (Mentions are in text order, the title's first. When the title names a team as such,

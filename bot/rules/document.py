@@ -515,14 +515,14 @@ def _owned_make(doc: _Doc, mention: Mention) -> bool:
     if "'s" not in window and "’s" not in window:
         return False  # (no word before can end in "'s")
     before = window.split()[-3:]
-    return any(word.endswith(("'s", "’s")) for word in before) and not any(
-        c.how == "name" for c in mention.candidates)
+    return any(word.endswith(("'s", "’s")) for word in before) and not (
+        mention.candidates and mention.candidates[0].how == "name")  # (best first)
 
 
 def _brand_only(item: RawMove) -> bool:
     """The move's team was named only by a sponsor's or manufacturer's name."""
-    return item.team is not None and bool(item.team.candidates) and all(
-        c.how in ("sponsor", "manufacturer") for c in item.team.candidates)
+    return item.team is not None and bool(item.team.candidates) and \
+        item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
 
 
 def _team_rank(item: RawMove) -> tuple[int, int]:

@@ -364,12 +364,9 @@ class Names(EngineBase):
         if "'s" not in text and "’s" not in text:
             return owners  # nobody owns anything
         held = [start for start, _, _ in cars]
-        for m in chosen:
-            if m.kind == TEAM:
-                for candidate in m.candidates:
-                    if candidate.how == "manufacturer":
-                        held.append(m.start)
-                        break
+        for m in chosen:  # (a maker's name is the last, worst, of a name's candidates)
+            if m.kind == TEAM and m.candidates and m.candidates[-1].how == "manufacturer":
+                held.append(m.start)
         held.sort()
         if not held or not _owner_may_hold(text, held):
             return owners
