@@ -63,7 +63,10 @@ class Coreference(EngineBase):
             return doc.memo[key]  # type: ignore[return-value]
         start, end = doc.sentences[sentence]
         limit = min(end, limit)
-        opening = doc.folded[start:start + 40].split()[:5]
+        head = doc.folded[start:start + 40]
+        if "he" not in head and "his" not in head:
+            return None  # (each reading below needs "he", "she", "his", "her" or "the")
+        opening = head.split()[:5]
         if opening[:1] in (["he"], ["she"], ["his"], ["her"]):
             if opening[0] in ("his", "her") and any(
                     m.kind == PERSON and m.start < start + 45 for m in doc.by_sentence[sentence]):
@@ -157,9 +160,22 @@ class Coreference(EngineBase):
             return None
         # A maker's or sponsor's name in the title ("Falken names two Porsche crews") says
         # less than a team the article names as such.
-        named = [m for m in teams if (not m.candidates or any(
-            c.how in ("name", "alias") for c in m.candidates)) and not _is_make(doc, m)]
-        in_title = [m for m in named or teams if m.start < doc.title_end]
+        def named_as_team(m: Mention) -> bool:
+            # (A name's candidates come best first, as Gazetteer.index sorts them: it names
+            # a team as such when its first does.)
+            return (not m.candidates or m.candidates[0].how in ("name", "alias")
+                    ) and not _is_make(doc, m)
+
+        # (Mentions are in text order, the title's first. When the title names a team as such,
+        # the body's teams are never weighed: they are not read at all.)
+        title_end = doc.title_end
+        cut = next((i for i, m in enumerate(teams) if m.start >= title_end), len(teams))
+        named = [m for m in teams[:cut] if named_as_team(m)]
+        if named:
+            in_title = named
+        else:
+            named = [m for m in teams[cut:] if named_as_team(m)]
+            in_title = [] if named else teams[:cut]
         if in_title:
             # "Bottas leaves Mercedes for multi-year Alfa Romeo deal": where the title goes.
             for mention in in_title:

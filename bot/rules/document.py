@@ -167,22 +167,6 @@ _ASIDE = re.compile(
 )
 
 
-# A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
-_CLAUSE_BREAK = re.compile(
-    r";|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
-)
-
-
-def _clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The clause breaks of text[start:end]. Every alternative of _CLAUSE_BREAK holds one of
-    these marks, and the pattern tries every space: without a mark it need not run."""
-    segment = text[start:end]
-    if not (";" in segment or "while" in segment or "whereas" in segment or "but" in segment
-            or "-" in segment or "—" in segment):
-        return []
-    return [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
-
-
 _AUXILIARIES = WORDS["auxiliaries"]
 
 
@@ -507,9 +491,17 @@ _COUNT_WORDS = WORDS["count_words"]
 
 def _is_make(doc: _Doc, mention: Mention) -> bool:
     """"two Porsche 911 GT3 Rs", "its Ferrari 499P", "a second Aston Martin Vantage GT3": a
-    make naming a car, not a team."""
-    after = doc.folded[mention.end:mention.end + 24].split()[:2]
-    before = doc.folded[max(0, mention.start - 10):mention.start].split()[-1:]
+    make naming a car, not a team. (Asked of a team several times an article: read once.)"""
+    key = ("make", mention.start, mention.end)
+    found = doc.memo.get(key)
+    if found is None:
+        found = doc.memo[key] = _reads_as_make(doc.folded, mention.start, mention.end)
+    return found  # type: ignore[return-value]
+
+
+def _reads_as_make(folded: str, start: int, end: int) -> bool:
+    after = folded[end:end + 24].split()[:2]
+    before = folded[max(0, start - 10):start].split()[-1:]
     if after and after[0] not in _MODEL_STOP and any(
             any(map(str.isdigit, word)) and not _YEAR_WORD.fullmatch(word)
             for word in after):
@@ -521,15 +513,18 @@ def _is_make(doc: _Doc, mention: Mention) -> bool:
 def _owned_make(doc: _Doc, mention: Mention) -> bool:
     """"Sheargold Motorsport's Am-class Mercedes-AMG", "Rowe's BMW": a make someone owns is
     their car, and the owner is the team."""
-    before = doc.text[max(0, mention.start - 40):mention.start].split()[-3:]
-    return any(word.endswith(("'s", "’s")) for word in before) and not any(
-        c.how == "name" for c in mention.candidates)
+    window = doc.text[max(0, mention.start - 40):mention.start]
+    if "'s" not in window and "’s" not in window:
+        return False  # (no word before can end in "'s")
+    before = window.split()[-3:]
+    return any(word.endswith(("'s", "’s")) for word in before) and not (
+        mention.candidates and mention.candidates[0].how == "name")  # (best first)
 
 
 def _brand_only(item: RawMove) -> bool:
     """The move's team was named only by a sponsor's or manufacturer's name."""
-    return item.team is not None and bool(item.team.candidates) and all(
-        c.how in ("sponsor", "manufacturer") for c in item.team.candidates)
+    return item.team is not None and bool(item.team.candidates) and \
+        item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
 
 
 def _team_rank(item: RawMove) -> tuple[int, int]:

@@ -96,7 +96,8 @@ class SlotFilling(EngineBase):
         before = [m for m in mentions
                   if m.end <= t_start and m.start >= floor and id(m) not in used]
         shared_subject = False
-        for mention in reversed(before):
+        for at in range(len(before) - 1, -1, -1):  # (nearest first; `at` is its place)
+            mention = before[at]
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
                 continue
             if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
@@ -147,7 +148,7 @@ class SlotFilling(EngineBase):
                 return []
             found = [mention]
             if want == PERSON:
-                index = before.index(mention)
+                index = at
                 while index > 0:
                     previous = before[index - 1]
                     if previous.kind == SERIES and index > 1:

@@ -55,8 +55,9 @@ class Hedges(EngineBase):
     def _generic_team(self, doc: _Doc, t_end: int, c_left: int, c_right: int) -> bool:
         """The clause names the team only as "the team", "the squad", "its", or "the
         Brackley team", "the Italian outfit"..."""
-        return _cue_between(doc, "generic_team", c_left, c_right) or \
-            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None
+        return _cue_between(doc, "generic_team", c_left, c_right) or (
+            doc.folded.find("the ", t_end, c_right) != -1 and  # (what every match opens with)
+            _DESCRIBED_TEAM.search(doc.folded, t_end, c_right) is not None)
 
     @staticmethod
     def _car_named_before(doc: _Doc, c_left: int, c_right: int, the_car_too: bool = False
@@ -88,8 +89,9 @@ class Hedges(EngineBase):
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int, kind: MoveKind = MoveKind.JOIN
                           ) -> Mention | None:
-        teams = [m for m in mentions if m.kind == TEAM and not self._after_cue(doc, m, "from_team")
-                 and not _possessive_of_person(doc, m, mentions) and m.start < ceiling
+        teams = [m for m in mentions if m.kind == TEAM and m.start < ceiling
+                 and not self._after_cue(doc, m, "from_team")
+                 and not _possessive_of_person(doc, m, mentions)
                  and not _owned_make(doc, m) and not (
                      kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]
         if kind is MoveKind.RETIRE and drivers:
@@ -144,8 +146,12 @@ class Hedges(EngineBase):
 
     @staticmethod
     def _make_of_car(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:
-        named = sum(c.how in ("name", "alias") for c in team.candidates)
-        makes = sum(c.how == "manufacturer" for c in team.candidates)
+        named = makes = 0
+        for candidate in team.candidates:
+            if candidate.how == "manufacturer":
+                makes += 1
+            elif candidate.how in ("name", "alias"):
+                named += 1
         return makes > named and any(m.kind == CAR and 0 <= team.start - m.end <= 2
                                  for m in mentions)
 
@@ -163,10 +169,17 @@ class Hedges(EngineBase):
     def _negated(self, doc: _Doc, t_start: int, t_end: int, drivers: list[Mention],
                  s_start: int, s_end: int) -> bool:
         opening = drivers[0].start if drivers else s_start
-        if doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
+        if doc.folded.find("neither", max(s_start, opening - 9), opening) != -1 and \
+                doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
             return True  # "neither A nor B will be retained"
-        left_edge = max(s_start, max((d.end for d in drivers if d.end <= t_start), default=s_start))
-        for c_start, c_end in doc.cues.get("negation", ()):
+        negations = doc.cues.get("negation")
+        if not negations:
+            return False
+        left_edge = s_start
+        for driver in drivers:
+            if left_edge < driver.end <= t_start:
+                left_edge = driver.end
+        for c_start, c_end in negations:
             if c_start >= t_start and c_end <= t_end:
                 continue  # "will not return to" is itself a leave trigger
             if left_edge <= c_start and c_end <= t_start and \
@@ -200,7 +213,8 @@ class Hedges(EngineBase):
     def _status(self, doc: _Doc, t_start: int, t_end: int, s_start: int, s_end: int) -> Status:
         """A rumour cue before the trigger, or after it in the same clause, makes a rumour,
         unless the article says it was made official in between."""
-        if doc.text[s_start:s_end].rstrip().endswith("?"):
+        if doc.text.find("?", s_start, s_end) != -1 and \
+                doc.text[s_start:s_end].rstrip().endswith("?"):
             return Status.RUMOUR  # "Coyne parts ways with Siegel?" asks, it does not report
         rumours = doc.cues.get("rumour")
         if not rumours:

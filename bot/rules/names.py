@@ -381,9 +381,11 @@ class Names(EngineBase):
         owners: list[Mention] = []
         if "'s" not in text and "’s" not in text:
             return owners  # nobody owns anything
-        held = sorted([start for start, _, _ in cars] + [
-            m.start for m in chosen
-            if m.kind == TEAM and any(c.how == "manufacturer" for c in m.candidates)])
+        held = [start for start, _, _ in cars]
+        for m in chosen:  # (a maker's name is the last, worst, of a name's candidates)
+            if m.kind == TEAM and m.candidates and m.candidates[-1].how == "manufacturer":
+                held.append(m.start)
+        held.sort()
         if not held or not _owner_may_hold(text, held):
             return owners
         for match in _owner_matches(text):

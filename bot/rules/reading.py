@@ -7,7 +7,6 @@ from bisect import bisect_right
 
 from bot.models import Article, MoveKind
 from bot.rules.document import (
-    _ASIDE,
     _ENTITY_KINDS,
     CAR,
     MAX_BODY,
@@ -23,6 +22,7 @@ from bot.rules.document import (
 )
 from bot.rules.patterns import Pattern
 from bot.rules.phrasebook import Layers, Phrasebook
+from bot.rules.scans import aside_spans
 from bot.rules.text import clean, fold, sentence_spans
 
 
@@ -32,12 +32,19 @@ def _longest(triggers: list[tuple[int, int, list[Pattern]]]
     if len(triggers) < 2:
         return triggers
     kept: list[tuple[int, int, list[Pattern]]] = []
-    for trigger in sorted(triggers, key=lambda t: (t[0] - t[1], t[0])):
+    for trigger in sorted(triggers, key=_longest_first):
         start, end = trigger[0], trigger[1]
-        if not any(start < k[1] and k[0] < end for k in kept):
+        for k in kept:
+            if start < k[1] and k[0] < end:
+                break
+        else:
             kept.append(trigger)
     kept.sort(key=lambda t: t[0])
     return kept
+
+
+def _longest_first(t: tuple[int, int, list[Pattern]]) -> tuple[int, int]:
+    return (t[0] - t[1], t[0])
 
 
 class Reader(EngineBase):
@@ -55,10 +62,15 @@ class Reader(EngineBase):
         car_words: list[tuple[int, int]] = []
         phrases = self._phrases
         hits = phrases.spans(folded)
-        _scan(hits, WHOLE, triggers, cues, roles, car_words, object_kind, entity_hits)
+        # The hits of the other layers, picked out in the same pass: read_layer keeps only
+        # those, so it walks a few hits instead of all of them.
+        title_hits: list[tuple[int, int, Layers]] = []
+        local_hits: list[tuple[int, int, Layers]] = []
+        _scan(hits, WHOLE, triggers, cues, roles, car_words, object_kind, entity_hits,
+              (title_hits, local_hits))
         if title_end and phrases.layers[TITLE]:
             headline: list[tuple[int, int, list[Pattern]]] = []
-            read_layer(phrases, hits, folded, 0, title_end, TITLE, headline, cues, roles,
+            read_layer(phrases, title_hits, folded, 0, title_end, TITLE, headline, cues, roles,
                        car_words, object_kind, entity_hits)
             if headline:
                 spans = {(t[0], t[1]): i for i, t in enumerate(triggers)}
@@ -79,12 +91,13 @@ class Reader(EngineBase):
         local_range = (0, 0)
         if phrases.layers[SENTENCE] and sentences:
             # From the first sentence with a trigger to the last one.
-            first = max(0, bisect_right(starts, min(t[0] for t in triggers)) - 1)
-            last = max(0, bisect_right(starts, max(t[0] for t in triggers)) - 1)
+            trigger_starts = [t[0] for t in triggers]
+            first = max(0, bisect_right(starts, min(trigger_starts)) - 1)
+            last = max(0, bisect_right(starts, max(trigger_starts)) - 1)
             s_start, s_end = sentences[first][0], sentences[last][1]
             local_range = (s_start, s_end)
-            read_layer(phrases, hits, folded, s_start, s_end, SENTENCE, triggers, cues, roles,
-                       car_words, object_kind, entity_hits)
+            read_layer(phrases, local_hits, folded, s_start, s_end, SENTENCE, triggers, cues,
+                       roles, car_words, object_kind, entity_hits)
         _drop_months(text, cues)
         series_hint = None
         if article.series:
@@ -102,7 +115,7 @@ class Reader(EngineBase):
             s_start, s_end = sentences[max(0, index)]
             # Every aside opens with "(" or ",": a sentence with neither needs no pattern run.
             if text.find(",", s_start, s_end) != -1 or text.find("(", s_start, s_end) != -1:
-                asides.extend(m.span() for m in _ASIDE.finditer(text, s_start, s_end))
+                asides.extend(aside_spans(text, s_start, s_end))
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
@@ -125,7 +138,7 @@ class Reader(EngineBase):
                 elif mention.kind == CAR and (not car_sentences or car_sentences[-1] != index):
                     car_sentences.append(index)
         doc.memo[("local range",)] = local_range
-        doc.memo[("phrases",)] = hits
+        doc.memo[("phrases",)] = local_hits  # (read_layer's SENTENCE layer, for crews.py)
         # "Rahal Letterman Lanigan Racing in 2025" holds no "racing in": a trigger never starts
         # inside a name.
         names = [(m.start, m.end) for m in mentions if m.kind in (TEAM, PERSON)]
@@ -157,9 +170,9 @@ def read_layer(phrases: Phrasebook, hits: list[tuple[int, int, Layers]], folded:
                start: int, end: int, layer: int, *sinks: object) -> None:
     """Read the phrases of one layer in folded[start:end] into `sinks` (as _scan takes them).
 
-    `hits` are the whole article's: when the span's edges are word breaks, the phrases wholly
-    inside it are exactly those a walk over the span alone would find, in the same order, and
-    no second walk is needed."""
+    `hits` are the whole article's (or those of them with phrases in `layer`): when the
+    span's edges are word breaks, the phrases wholly inside it are exactly those a walk over
+    the span alone would find, in the same order, and no second walk is needed."""
     if (start == 0 or folded[start - 1] == " ") and (end == len(folded) or folded[end] == " "):
         found = [hit for hit in hits if start <= hit[0] and hit[1] <= end and hit[2][layer]]
     else:
@@ -171,8 +184,17 @@ def _scan(hits: list[tuple[int, int, Layers]], layer: int,
           triggers: list[tuple[int, int, list[Pattern]]],
           cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
           car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
-          entity_hits: list[tuple[int, int, str, object]]) -> None:
-    """The payloads of one layer of `hits`, sorted into what the reading steps use."""
+          entity_hits: list[tuple[int, int, str, object]],
+          others: tuple[list[tuple[int, int, Layers]], ...] | None = None) -> None:
+    """The payloads of one layer of `hits`, sorted into what the reading steps use; with
+    `others` (a list per layer after `layer`), the hits with phrases in those layers too."""
+    if others is not None:
+        title_hits, local_hits = others
+        for hit in hits:
+            if hit[2][TITLE]:
+                title_hits.append(hit)
+            if hit[2][SENTENCE]:
+                local_hits.append(hit)
     for start, end, layers in hits:
         for kind, payload in layers[layer]:  # the commonest kinds first
             if kind in _ENTITY_KINDS:

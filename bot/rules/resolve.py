@@ -419,7 +419,12 @@ class Resolver(EngineBase):
         if key in doc.memo:
             return doc.memo[key]  # type: ignore[return-value]
         found = {item.sentence for item in items}
-        found.update(i for i, first in enumerate(doc.first_person) if first == driver)
+        firsts = doc.memo.get(("first person of",))
+        if firsts is None:  # (sentence indexes by the person each names first, read once)
+            firsts = doc.memo[("first person of",)] = {}
+            for i, first in enumerate(doc.first_person):
+                firsts.setdefault(first, []).append(i)  # type: ignore[union-attr]
+        found.update(firsts.get(driver, ()))  # type: ignore[union-attr]
         # "He ...", "The Spaniard, who ... Vowles, ..." after sentences about the driver.
         named = doc.person_sentences.get(driver)
         if named:
@@ -484,8 +489,8 @@ class Resolver(EngineBase):
                 if mention.kind != TEAM:
                     continue
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
-                        doc, mention, driver, mentions) or _ROLE_AT.match(
-                        doc.text, mention.end):
+                        doc, mention, driver, mentions) or (doc.text.startswith(
+                            ("'s", "’s"), mention.end) and _ROLE_AT.match(doc.text, mention.end)):
                     name = self._team_name(doc, mention, None)[0]
                     if name == team:
                         continue

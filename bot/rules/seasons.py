@@ -10,7 +10,6 @@ from bot.rules.document import (
     _SEASON_BEFORE,
     _SEASON_END_WORDS,
     _SEASON_IN_FOR,
-    _YEAR,
     SERIES,
     EngineBase,
     RawMove,
@@ -18,6 +17,7 @@ from bot.rules.document import (
     _person_between,
     _words_between,
 )
+from bot.rules.scans import year_matches
 
 
 class Seasons(EngineBase):
@@ -110,7 +110,7 @@ class Seasons(EngineBase):
         text = doc.text[start:end]
         years: list[tuple[int, int]] = []
         # Every year starts "19" or "20": most sentences need no pattern run at all.
-        for match in (_YEAR.finditer(text) if "19" in text or "20" in text else ()):
+        for match in (year_matches(text) if "19" in text or "20" in text else ()):
             if strict and not (_SEASON_BEFORE.search(text, max(0, match.start() - 14),
                                                      match.start())
                                or _SEASON_AFTER.match(text, match.end())):

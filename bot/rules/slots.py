@@ -22,7 +22,6 @@ from bot.rules.document import (
     WORDS,
     Mention,
     RawMove,
-    _clause_breaks,
     _coordinated,
     _cue_between,
     _Doc,
@@ -35,6 +34,7 @@ from bot.rules.document import (
 )
 from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
+from bot.rules.scans import clause_breaks, driver_fillable, people_reach
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
@@ -47,8 +47,6 @@ _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 _SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
 _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
                             r")(?![\w\-]| out\b)")
-
-
 
 
 def _counted(doc: _Doc, position: int) -> bool:
@@ -100,7 +98,6 @@ class Slots(SlotFilling):
         return [m for m in raw if id(m) in keep]
 
 
-
     def _in_cue(self, doc: _Doc, cue: str, start: int, end: int) -> bool:
         return any(start <= c_start and c_end <= end for c_start, c_end in doc.cues.get(cue, ()))
 
@@ -112,7 +109,7 @@ class Slots(SlotFilling):
 
     def _visible(self, doc: _Doc, sentence: int, t_start: int) -> list[Mention]:
         s_start, s_end = doc.sentences[sentence]
-        if not any(s_start <= a < s_end for a, _ in doc.asides):
+        if not doc.asides or not any(s_start <= a < s_end for a, _ in doc.asides):
             return doc.by_sentence[sentence]
         aside = self._aside_of(doc, t_start)
         seen = []
@@ -129,7 +126,7 @@ class Slots(SlotFilling):
         key = ("breaks", sentence)
         breaks = doc.memo.get(key)
         if breaks is None:
-            breaks = doc.memo[key] = _clause_breaks(doc.text, s_start, s_end)
+            breaks = doc.memo[key] = clause_breaks(doc.text, s_start, s_end)
         left, right = s_start, s_end
         for b_start, b_end in breaks:  # type: ignore[attr-defined]
             if b_end <= t_start:
@@ -240,14 +237,14 @@ class Slots(SlotFilling):
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
         pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
-        if pronoun is None and (doc.first_person[sentence] is None or not any(
-                m.kind == PERSON and m.end <= t_start for m in doc.by_sentence[sentence])):
+        first_end, last_start = people_reach(doc, sentence)
+        if pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
             stand_in = self._implied_subject(doc, sentence, t_start)
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
-        if pronoun is None and all("driver" in pattern.right for pattern in patterns) and not any(
-                m.kind == PERSON and m.start >= t_end for m in doc.by_sentence[sentence]):
+        if pronoun is None and last_start < t_end and all(
+                "driver" in pattern.right for pattern in patterns):
             return []  # "..., the team announced on Monday": nobody is announced
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
@@ -256,11 +253,12 @@ class Slots(SlotFilling):
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 _cue_between(doc, "called_off", s_start, s_end):
             return []  # a race, not a seat; or "the move is off"
-        if any(s_start <= c_start and c_end <= t_start and (
+        launches = doc.cues.get("car_launch")
+        if launches and any(s_start <= c_start and c_end <= t_start and (
                 (len(doc.folded[c_end:t_start].split()) <= 6 and
                  not {":", ";"} & set(doc.text[c_end:t_start])) or _RELATIVE_ASIDE.search(
                     doc.text, max(s_start, t_start - 80), t_start))
-                for c_start, c_end in doc.cues.get("car_launch", ())):
+                for c_start, c_end in launches):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
@@ -284,13 +282,14 @@ class Slots(SlotFilling):
                 return []
         first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
-        if (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
-                first_word == "leaving" or
-                ("debut" in doc.folded[t_start:t_end] and any(
-                    _is_past_tense(word) or word.endswith("ing") for word in
-                    [*before_words[-3:], first_word]))) and any(
+        results = doc.cues.get("race_result")
+        if results and (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
+                        first_word == "leaving" or
+                        ("debut" in doc.folded[t_start:t_end] and any(
+                            _is_past_tense(word) or word.endswith("ing") for word in
+                            [*before_words[-3:], first_word]))) and any(
                 s_start <= c_start < s_end and not _counted(doc, c_start)
-                for c_start, _ in doc.cues.get("race_result", ())):
+                for c_start, _ in results):
             # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
             # leaving Williams with a repair job"; "made his debut in Melbourne and finished
             # fourth", "making his debut for Ducati, won the opener". ("retired after 97 race
@@ -353,13 +352,17 @@ class Slots(SlotFilling):
                 c_right = doc.trigger_starts[following]
                 break
             following += 1
+        patterns = driver_fillable(patterns, mentions, c_left, t_start, t_end, c_right)
+        if not patterns:
+            return []  # nobody named where any pattern takes its driver from
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
         bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
         participle = (doc.text[max(0, t_start - 2):t_start].strip() == "," and
                       doc.folded[t_start:t_end].split()[0].endswith("ing")) or \
-            _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None
+            (doc.text.find(",", max(s_start, t_start - 30), t_start) != -1 and  # (its comma)
+             _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None)
         if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
                                doc.folded.startswith("to ", t_start)):
             # "Rea will leave Kawasaki at the end of the season and join Pata Yamaha", "will
@@ -436,7 +439,7 @@ class Slots(SlotFilling):
                         break
                     continue
                 filled[slot] = found
-                used.update(id(m) for m in found)
+                used.update(map(id, found))
                 distance += t_start - found[-1].end
             if not ok:
                 continue
@@ -452,7 +455,7 @@ class Slots(SlotFilling):
                         break
                     continue
                 filled[slot] = found
-                used.update(id(m) for m in found)
+                used.update(map(id, found))
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
@@ -664,6 +667,7 @@ class Slots(SlotFilling):
             kind = MoveKind.REPLACE
         moves = []
         teams = self._respectively(doc, mentions, drivers, team, c_right)
+        co_drivers = tuple(d.value for d in drivers)
         for driver in drivers:
             moves.append(RawMove(
                 kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
@@ -672,6 +676,6 @@ class Slots(SlotFilling):
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,
                 car=car.value if car is not None else None, status=status,
-                teammates=teammates, co_drivers=tuple(d.value for d in drivers),
+                teammates=teammates, co_drivers=co_drivers,
             ))
         return moves

@@ -30,6 +30,18 @@ def test_packaged_lookups() -> None:
     assert gaz.canonical_team("no such team at all") is None
 
 
+def test_a_names_team_candidates_come_best_first() -> None:
+    # The engine reads a name's best reading from its first candidate and a maker's from its
+    # last (names._car_owners, coref._focus_team, document._brand_only, resolve._resolve_team).
+    from bot.rules.gazetteer import HOW_RANK
+
+    teams = [payload for _, kind, payload in rules.gazetteer().surface_forms() if kind == "team"]
+    assert teams
+    for candidates in teams:
+        ranks = [HOW_RANK[c.how] for c in candidates]  # type: ignore[attr-defined]
+        assert ranks == sorted(ranks)
+
+
 def test_deployment_directory_merges_on_top(tmp_path: Path) -> None:
     (tmp_path / "teams").mkdir()
     (tmp_path / "teams" / "kart.toml").write_text(
