@@ -198,6 +198,16 @@ class Slots(SlotFilling):
                        non_driver=first.non_driver)
 
     @staticmethod
+    def _antecedent(doc: _Doc, mentions: list[Mention], aside: tuple[int, int] | None
+                    ) -> Mention | None:
+        """The person a ", who ..." aside is about: the one named right before it."""
+        if aside is None or doc.folded[aside[0]:aside[0] + 6].lstrip(" ,(").split()[:1] != [
+                "who"]:
+            return None
+        before = [m for m in mentions if m.end <= aside[0]]
+        return before[-1] if before and before[-1].kind == PERSON else None
+
+    @staticmethod
     def _shared_team_subject(doc: _Doc, mentions: list[Mention], c_left: int, t_start: int
                              ) -> Mention | None:
         """The team opening the clause, when the verb at `t_start` follows "and" after an
@@ -411,9 +421,13 @@ class Slots(SlotFilling):
                     found = [subject]
                 elif slot == "driver" and participle:
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
-                    # subject replaces, not the name just before the comma.
-                    found = self._subject(doc, mentions, t_start, c_left)
-                    if found and doc.first_person[sentence] is not None and \
+                    # subject replaces, not the name just before the comma. ("takes the seat
+                    # of Rins, who is heading to Yamaha to partner Quartararo": in a "who"
+                    # clause, whom it is about.)
+                    antecedent = self._antecedent(doc, mentions, own_aside)
+                    found = [antecedent] if antecedent is not None else \
+                        self._subject(doc, mentions, t_start, c_left)
+                    if antecedent is None and found and doc.first_person[sentence] is not None and \
                             c_left <= s_start + 1:
                         # "The Dane joins A and B in the No. 94, taking over from C": the
                         # epithet opening the sentence is its subject, not the object A.

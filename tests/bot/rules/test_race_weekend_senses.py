@@ -384,3 +384,12 @@ def test_a_move_led_to_by_an_ing_verb_talked_of_is_no_move() -> None:
     assert confirmed("Vettel: 'No regrets'",
                      "Sebastian Vettel says he has no regrets about walking away from Red Bull "
                      "at the end of 2014 to join Ferrari.", "F1") == set()
+
+
+def test_a_verb_in_a_who_clause_is_about_the_person_before_it() -> None:
+    found = confirmed("Mir joins LCR, takes Zarco's seat",
+                      "Joan Mir will ride for LCR Honda next year. He takes the seat of Johann "
+                      "Zarco, who is heading to Pramac Racing to partner Jorge Martin.",
+                      "MotoGP")
+    assert ("Joan Mir", "join", "Pramac Racing") not in found
+    assert ("Johann Zarco", "join") in {(d, k) for d, k, _ in found}
