@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.models import MoveKind
 from bot.rules.document import (
     _FE_SEASON,
@@ -18,6 +20,10 @@ from bot.rules.document import (
     _words_between,
 )
 from bot.rules.scans import year_matches
+
+# "2012 champion Hunter-Reay", "the 2022 Indianapolis 500 winner": a year naming a title held
+_TITLE_AFTER = re.compile(r"(?:\s+[\w'’.\-]+){0,3}?\s+(?:champion|champions|winner|winners|"
+                          r"runner-up)\b", re.I)
 
 
 class Seasons(EngineBase):
@@ -115,6 +121,8 @@ class Seasons(EngineBase):
                                                      match.start())
                                or _SEASON_AFTER.match(text, match.end())):
                 continue
+            if _TITLE_AFTER.match(text, match.end()):
+                continue  # "2012 champion Hunter-Reay": the year of a title he holds
             year = 1900 + int(match.group(1)) if match.group(0).startswith("19") else \
                 2000 + int(match.group(1))
             if match.group(2):  # "2023-24" is the season that ends in 2024

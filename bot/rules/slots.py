@@ -41,6 +41,7 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 # "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
+_LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 # "returns to the cockpit after missing two rounds with a broken wrist"
@@ -196,6 +197,25 @@ class Slots(SlotFilling):
             return None
         return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
                        non_driver=first.non_driver)
+
+    @staticmethod
+    def _with_list(doc: _Doc, mentions: list[Mention], t_start: int) -> list[Mention]:
+        """"..., with A, B and C again sharing the No. 50": the names after "with" are the
+        subject of the -ing verb right after them."""
+        people = [m for m in mentions if m.end <= t_start]
+        if not people or people[-1].kind != PERSON:
+            return []
+        gap = doc.folded[people[-1].end:t_start].split()
+        if len(gap) > 1 or (gap and gap[0] not in _LIST_ADVERBS):
+            return []
+        found = [people[-1]]
+        for previous in reversed(people[:-1]):
+            if previous.kind != PERSON or not _coordinated(doc.text[previous.end:found[0].start]):
+                break
+            found.insert(0, previous)
+        if doc.folded[max(0, found[0].start - 6):found[0].start].split()[-1:] != ["with"]:
+            return []
+        return found if len(found) > 1 else []
 
     @staticmethod
     def _antecedent(doc: _Doc, mentions: list[Mention], aside: tuple[int, int] | None
@@ -426,6 +446,7 @@ class Slots(SlotFilling):
                     # clause, whom it is about.)
                     antecedent = self._antecedent(doc, mentions, own_aside)
                     found = [antecedent] if antecedent is not None else \
+                        self._with_list(doc, mentions, t_start) or \
                         self._subject(doc, mentions, t_start, c_left)
                     if antecedent is None and found and doc.first_person[sentence] is not None and \
                             c_left <= s_start + 1:

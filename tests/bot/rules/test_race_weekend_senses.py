@@ -393,3 +393,22 @@ def test_a_verb_in_a_who_clause_is_about_the_person_before_it() -> None:
                       "MotoGP")
     assert ("Joan Mir", "join", "Pramac Racing") not in found
     assert ("Johann Zarco", "join") in {(d, k) for d, k, _ in found}
+
+
+def test_a_year_naming_a_title_held_is_not_the_season() -> None:
+    # (Read as the season, 2013 made the exit old history, and it was dropped.)
+    found = confirmed("Bourdais returns in Coyne No. 18 as team parts with Harvey",
+                      "Dale Coyne Racing has parted ways with Jack Harvey and will put 2013 "
+                      "champion Sebastien Bourdais in the No. 18 Honda for the remainder of the "
+                      "season, starting at Road America.", "IndyCar")
+    assert {(d, k) for d, k, _ in found} == {("Jack Harvey", "leave"),
+                                              ("Sebastien Bourdais", "join")}
+
+
+def test_names_after_with_are_the_subject_of_the_ing_verb_after_them() -> None:
+    found = confirmed("Porsche keeps its crews",
+                      "Kevin Estre, Andre Lotterer and Laurens Vanthoor continue in the No. 6, "
+                      "with Matt Campbell, Michael Christensen and Frederic Makowiecki again "
+                      "sharing the No. 5.", "WEC")
+    assert {d for d, _, _ in found} >= {"Matt Campbell", "Michael Christensen",
+                                         "Frederic Makowiecki"}
