@@ -170,8 +170,12 @@ class Hedges(EngineBase):
                  s_start: int, s_end: int) -> bool:
         opening = drivers[0].start if drivers else s_start
         if doc.folded.find("neither", max(s_start, opening - 9), opening) != -1 and \
-                doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"]:
-            return True  # "neither A nor B will be retained"
+                doc.folded[max(s_start, opening - 9):opening].split()[-1:] == ["neither"] and \
+                not any(drivers[0].end <= a_start <= t_start < a_end
+                        for a_start, a_end in doc.asides):
+            # "neither A nor B will be retained" (but "Neither A, who joins Sauber, nor B":
+            # the aside's verb is A's own)
+            return True
         negations = doc.cues.get("negation")
         if not negations:
             return False
@@ -223,6 +227,11 @@ class Hedges(EngineBase):
         for match in _RUMOUR_CLAUSE_END.finditer(doc.text, t_end, s_end):
             clause_end = match.start()
             break
+        for a_start, a_end in doc.asides:
+            if a_start <= t_start < a_end:
+                # "Bastianini, whose departure Ducati confirmed, is expected to ...": the
+                # hedge after the aside is not the aside's
+                clause_end = min(clause_end, a_end)
         confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
         for c_start, c_end in rumours:
             if c_start >= t_start and c_end <= t_end:

@@ -42,6 +42,9 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
+_SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "as", "once"})
+_GOING_WORDS = frozenset({"off", "heading", "moving", "joining", "leaving", "switching",
+                          "returning", "going", "bound"})
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 # "returns to the cockpit after missing two rounds with a broken wrist"
@@ -199,6 +202,18 @@ class Slots(SlotFilling):
                        non_driver=first.non_driver)
 
     @staticmethod
+    def _called_off(doc: _Doc, s_start: int, s_end: int, t_start: int) -> bool:
+        """"The move is off" in the trigger's clause. ("who is off to Aston Martin" is going;
+        "joins Alpine after the move for Piastri collapsed" calls off another move.)"""
+        for c_start, c_end in doc.cues.get("called_off", ()):
+            if not s_start <= c_start < s_end or doc.folded.startswith(" to ", c_end):
+                continue
+            low, high = sorted((t_start, c_start))
+            if not _SUBORDINATE_WORDS & set(doc.folded[low:high].split()):
+                return True
+        return False
+
+    @staticmethod
     def _with_list(doc: _Doc, mentions: list[Mention], t_start: int) -> list[Mention]:
         """"..., with A, B and C again sharing the No. 50": the names after "with" are the
         subject of the -ing verb right after them."""
@@ -281,7 +296,7 @@ class Slots(SlotFilling):
                for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
         if _cue_between(doc, "race_context", s_start, s_end) or \
-                _cue_between(doc, "called_off", s_start, s_end):
+                self._called_off(doc, s_start, s_end, t_start):
             return []  # a race, not a seat; or "the move is off"
         launches = doc.cues.get("car_launch")
         if launches and any(s_start <= c_start and c_end <= t_start and (
@@ -598,8 +613,10 @@ class Slots(SlotFilling):
             trigger = doc.folded[t_start:t_end].split()
             relative = before[before.index(pronoun) + 1:]
             verb = (relative + trigger)[0]
-            # "seat to Perez" is no infinitive; "will join" in the trigger is the future.
-            if not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (
+            # "seat to Perez" is no infinitive; "will join" in the trigger is the future;
+            # "who is off to Aston Martin" is going now.
+            going = not relative and len(trigger) > 1 and trigger[1] in _GOING_WORDS
+            if not going and not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (
                     verb in _PAST_VERBS or _is_past_tense(verb) or (
                         _is_state_now(verb) and not any(
                             clause_start <= c_start < s_end

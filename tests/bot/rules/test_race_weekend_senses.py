@@ -412,3 +412,30 @@ def test_names_after_with_are_the_subject_of_the_ing_verb_after_them() -> None:
                       "sharing the No. 5.", "WEC")
     assert {d for d, _, _ in found} >= {"Matt Campbell", "Michael Christensen",
                                          "Frederic Makowiecki"}
+
+
+def test_a_hedge_after_an_aside_is_not_the_asides() -> None:
+    found = confirmed("Ducati picks its line-up",
+                      "Jack Miller, whose departure from the factory team Ducati confirmed, is "
+                      "expected to move to KTM.", "MotoGP")
+    assert ("Jack Miller", "leave") in {(d, k) for d, k, _ in found}
+
+
+def test_who_is_off_to_a_team_is_a_move_and_another_move_collapsing_calls_off_none() -> None:
+    found = confirmed("Ricciardo lands McLaren drive",
+                      "Daniel Ricciardo fills the vacancy left by Carlos Sainz, who is off to "
+                      "Ferrari, after McLaren's move for another driver collapsed.", "F1")
+    assert ("Carlos Sainz", "join", "Ferrari") in found
+
+
+def test_a_verb_in_an_aside_after_neither_is_the_named_drivers_own() -> None:
+    found = confirmed("Haas completes line-up",
+                      "Neither Romain Grosjean, who joins Dale Coyne Racing, nor Kevin "
+                      "Magnussen will be with the team next year.", "F1")
+    assert ("Romain Grosjean", "join", "Dale Coyne Racing") in found
+
+
+def test_a_deal_yet_to_be_offered_is_no_stay() -> None:
+    assert confirmed("Gresini weighs options",
+                     "Gresini's Fabio Di Giannantonio, who has yet to be offered a new deal, "
+                     "could be the casualty.", "MotoGP") == set()
