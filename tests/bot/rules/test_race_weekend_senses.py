@@ -439,3 +439,17 @@ def test_a_deal_yet_to_be_offered_is_no_stay() -> None:
     assert confirmed("Gresini weighs options",
                      "Gresini's Fabio Di Giannantonio, who has yet to be offered a new deal, "
                      "could be the casualty.", "MotoGP") == set()
+
+
+def test_driving_a_car_one_last_time_is_a_farewell_not_a_seat() -> None:
+    found = confirmed("Busch to retire after 2025",
+                      "Kyle Busch will retire from Cup racing at the end of the 2025 season. The "
+                      "two-time champion will drive the No. 8 for Richard Childress Racing one "
+                      "last time.", "NASCAR Cup")
+    assert {k for _, k, _ in found} == {"retire"}
+
+
+def test_being_left_searching_for_a_ride_is_no_exit() -> None:
+    assert confirmed("Custer's future",
+                     "Cole Custer was left searching for a ride after Stewart-Haas Racing said "
+                     "it would close.", "NASCAR Cup") == set()
