@@ -202,6 +202,12 @@ class Slots(SlotFilling):
                        non_driver=first.non_driver)
 
     @staticmethod
+    def _object_of_verb_before(doc: _Doc, person: Mention) -> bool:
+        """The person is named right after another verb of the rules: its object."""
+        index = bisect_right(doc.trigger_starts, person.start) - 1
+        return index >= 0 and person.start - 2 <= doc.triggers[index][1] <= person.start
+
+    @staticmethod
     def _called_off(doc: _Doc, s_start: int, s_end: int, t_start: int) -> bool:
         """"The move is off" in the trigger's clause. ("who is off to Aston Martin" is going;
         "joins Alpine after the move for Piastri collapsed" calls off another move.)"""
@@ -509,6 +515,9 @@ class Slots(SlotFilling):
                 distance += found[0].start - t_end
             if not ok or "driver" not in filled:
                 continue
+            if bare and "driver" in filled and \
+                    self._object_of_verb_before(doc, filled["driver"][0]):
+                continue  # "Tander joins van Gisbergen for Red Bull": Tander's, not his
             if bare and ("team" not in filled or [
                     word for word in doc.folded[t_end:filled["team"][0].start].split()
                     if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT))):

@@ -453,3 +453,8 @@ def test_being_left_searching_for_a_ride_is_no_exit() -> None:
     assert confirmed("Custer's future",
                      "Cole Custer was left searching for a ride after Stewart-Haas Racing said "
                      "it would close.", "NASCAR Cup") == set()
+
+
+def test_a_headlines_for_after_the_object_of_a_verb_is_the_subjects() -> None:
+    found = confirmed("Lowndes joins Feeney for Triple Eight enduro campaign", "", "Supercars")
+    assert {d for d, _, _ in found} == {"Craig Lowndes"}
