@@ -127,9 +127,9 @@ class Coreference(EngineBase):
             if first is not None:
                 # "He will be team-mates with Graham Rahal": Rahal is not the subject.
                 s_start = doc.sentences[index][0]
-                early = [m for m in doc.by_sentence[index] if m.kind == PERSON]
-                if early and early[0].start - s_start <= 30 and \
-                        len(doc.folded[s_start:early[0].start].split()) <= 1:
+                early = next((m for m in doc.by_sentence[index] if m.kind == PERSON), None)
+                if early is not None and early.start - s_start <= 30 and \
+                        len(doc.folded[s_start:early.start].split()) <= 1:
                     return first
         return None
 

@@ -448,8 +448,9 @@ class Resolver(EngineBase):
         mates: list[str] = []
         own = {item.sentence for item in items}
         # "He will partner Andrea Locatelli" after the move: the driver's teammate too.
+        earliest = min(own)  # (what is added comes after it: the least stays)
         own.update(i for i in self._reference_openings(doc)
-                   if i > min(own) and self._topic(doc, i) == driver)
+                   if i > earliest and self._topic(doc, i) == driver)
         read_from, read_to = doc.memo.get(("local range",), (0, 0))  # type: ignore[misc]
         for index in sorted(own):
             s_start, s_end = doc.sentences[index]

@@ -129,8 +129,10 @@ class Seasons(EngineBase):
                 tail = match.group(2)
                 year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
             years.append((match.start(), year))
-        for match in (_FE_SEASON.finditer(text) if "eason " in text else ()):
-            if "formula e" in doc.folded or (doc.series_hint or "") == "Formula E":
+        formula_e = "eason " in text and (
+            "formula e" in doc.folded or (doc.series_hint or "") == "Formula E")
+        for match in (_FE_SEASON.finditer(text) if formula_e else ()):
+            if formula_e:
                 number = match.group(1)
                 years.append((match.start(), 2014 + (
                     int(number) if number.isdigit() else _NUMBER_WORDS[number])))
