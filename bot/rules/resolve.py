@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from lemminflect import getAllLemmas
+
 from bot.models import LineupEntry, Move, MoveKind, Status
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
@@ -37,6 +39,22 @@ from bot.rules.document import (
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.text import fold
 
+_DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{4})\b")
+
+
+def _dated_before(doc: _Doc, start: int, end: int) -> bool:
+    """The span writes a year before the news's, or a month of its year already past ("signed
+    an extension in January 2024", told in June)."""
+    assert doc.published is not None
+    if any(int(year) < doc.published.year for year in _YEAR_WORD.findall(doc.text, start, end)):
+        return True
+    return any((int(year), _MONTHS.index(month) + 1) < (doc.published.year,
+                                                         doc.published.month)
+               for month, year in _MONTH_YEAR.findall(doc.folded, start, end))
+
 
 def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
     """"..., who also moved to BMW in 2021": the move's verb follows "who" in its clause."""
@@ -48,12 +66,14 @@ def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
 def _told_in_past(doc: _Doc, item: RawMove) -> bool:
     """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
     words = doc.folded[item.trigger[0]:item.trigger[1]].split()
-    if _is_past_tense(words[0]):
-        return True
-    if words[0] in ("seat", "seats", "ride", "drive", "debut"):
-        before = doc.folded[max(0, item.trigger[0] - 40):item.trigger[0]].split()[-4:]
-        return any(_is_past_tense(word) for word in before)
-    return False
+    verb = None if words[0] in _DETERMINERS else next(
+        (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
+         and "VERB" in getAllLemmas(word)), None)
+    if verb is not None:
+        return _is_past_tense(verb)
+    # "signed a contract extension", "handed his seat to": the verb before the noun
+    before = doc.folded[max(0, item.trigger[0] - 40):item.trigger[0]].split()[-4:]
+    return any(_is_past_tense(word) for word in before)
 
 
 # "Alonso joined the Silverstone squad from Alpine at the start of last year"
@@ -295,9 +315,8 @@ class Resolver(EngineBase):
             elif doc.published is not None and all(
                     _told_in_past(doc, i) and i.sentence >= 2 and (
                         _PAST_TIME.search(doc.folded, *doc.sentences[i.sentence]) or (
-                            not _in_relative_clause(doc, i) and any(
-                                int(year) < doc.published.year for year in _YEAR_WORD.findall(
-                                    doc.text, *doc.sentences[i.sentence]))))
+                            not _in_relative_clause(doc, i) and _dated_before(
+                                doc, *doc.sentences[i.sentence])))
                     for i in items):
                 # "Alonso joined the squad from Alpine last year", "He joined Alpine in 2023",
                 # told after the news: the driver's background. (A relative clause's "who

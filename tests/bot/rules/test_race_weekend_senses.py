@@ -458,3 +458,18 @@ def test_being_left_searching_for_a_ride_is_no_exit() -> None:
 def test_a_headlines_for_after_the_object_of_a_verb_is_the_subjects() -> None:
     found = confirmed("Lowndes joins Feeney for Triple Eight enduro campaign", "", "Supercars")
     assert {d for d, _, _ in found} == {"Craig Lowndes"}
+
+
+def test_a_deal_signed_earlier_in_the_year_told_after_the_news_is_background() -> None:
+    found = extract(Article(
+        entry_id="w", title="Piastri: 'I want to win here'",
+        summary="Oscar Piastri says his future is with McLaren and he wants a title with the "
+                "team. The Australian signed a contract extension in February 2024 that runs "
+                "to 2026.", series="F1", published=datetime(2024, 8, 1, tzinfo=UTC))).moves
+    assert [m for m in found if m.status is Status.CONFIRMED] == []
+
+
+def test_winning_the_final_race_for_a_team_is_no_exit() -> None:
+    assert confirmed("Rowland crowned in London",
+                     "Oliver Rowland won the title. Jake Dennis won the final race for "
+                     "Andretti.", "Formula E") == set()
