@@ -473,3 +473,10 @@ def test_winning_the_final_race_for_a_team_is_no_exit() -> None:
     assert confirmed("Rowland crowned in London",
                      "Oliver Rowland won the title. Jake Dennis won the final race for "
                      "Andretti.", "Formula E") == set()
+
+
+def test_the_entrant_named_after_a_cars_make_is_the_team() -> None:
+    found = confirmed("Bowman's new home",
+                      "Alex Bowman will drive the No. 48 Chevrolet for Legacy Motor Club from "
+                      "2026.", "NASCAR Cup")
+    assert found == {("Alex Bowman", "join", "Legacy Motor Club")}
