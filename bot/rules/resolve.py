@@ -3,10 +3,6 @@ former teams, replaced drivers, teammates and line-ups."""
 
 from __future__ import annotations
 
-import re
-
-from lemminflect import getAllLemmas
-
 from bot.models import LineupEntry, Move, MoveKind, Status
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
@@ -16,12 +12,10 @@ from bot.rules.document import (
     _SEAT_OF,
     _SPELL_AFTER,
     _TEAM_WORDS,
-    _YEAR_WORD,
     CAR,
     PERSON,
     SERIES,
     TEAM,
-    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -29,7 +23,6 @@ from bot.rules.document import (
     _coordinated,
     _Doc,
     _first_sentence,
-    _is_past_tense,
     _name_key,
     _possessive,
     _possessive_before,
@@ -37,47 +30,8 @@ from bot.rules.document import (
     _writes,
 )
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
+from bot.rules.history import history_discount, told_in_past
 from bot.rules.text import fold
-
-_DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{4})\b")
-
-
-def _dated_before(doc: _Doc, start: int, end: int) -> bool:
-    """The span writes a year before the news's, or a month of its year already past ("signed
-    an extension in January 2024", told in June)."""
-    assert doc.published is not None
-    if any(int(year) < doc.published.year for year in _YEAR_WORD.findall(doc.text, start, end)):
-        return True
-    return any((int(year), _MONTHS.index(month) + 1) < (doc.published.year,
-                                                         doc.published.month)
-               for month, year in _MONTH_YEAR.findall(doc.folded, start, end))
-
-
-def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
-    """"..., who also moved to BMW in 2021": the move's verb follows "who" in its clause."""
-    clause = doc.folded[max(doc.sentences[item.sentence][0], item.trigger[0] - 40):
-                        item.trigger[0]].split(",")[-1].split()
-    return "who" in clause
-
-
-def _told_in_past(doc: _Doc, item: RawMove) -> bool:
-    """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
-    words = doc.folded[item.trigger[0]:item.trigger[1]].split()
-    verb = None if words[0] in _DETERMINERS else next(
-        (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
-         and "VERB" in getAllLemmas(word)), None)
-    if verb is not None:
-        return _is_past_tense(verb)
-    # "signed a contract extension", "handed his seat to": the verb before the noun
-    before = doc.folded[max(0, item.trigger[0] - 40):item.trigger[0]].split()[-4:]
-    return any(_is_past_tense(word) for word in before)
-
-
-# "Alonso joined the Silverstone squad from Alpine at the start of last year"
-_PAST_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["past_times"])) + r")\b")
 
 
 class Resolver(EngineBase):
@@ -252,7 +206,7 @@ class Resolver(EngineBase):
                 continue
             earlier = [k for k in order if k != key and k[0] == driver and k[1] == "arrive"
                        and _first_sentence(merged[k]) < _first_sentence(merged[key])]
-            if earlier and all(_told_in_past(doc, item)
+            if earlier and all(told_in_past(doc, item)
                                for item in merged[key]["items"]):  # type: ignore[attr-defined]
                 merged.pop(key)
                 order.remove(key)
@@ -300,28 +254,8 @@ class Resolver(EngineBase):
                     kind is not MoveKind.REPLACE
                 season = doc.published.year + (1 if late else 0)
             confidence = float(entry["confidence"])  # type: ignore[arg-type]
-            if season is not None and doc.published is not None and \
-                    season < doc.published.year - 2:
-                # "signed for McLaren in 2007": career history restated (a move of the season
-                # before last is still recent news told again, and labelled as such)
-                confidence *= 0.4
-            elif doc.published is not None and all(
-                    _told_in_past(doc, i) and any(
-                        int(year) < doc.published.year - 2 for year in _YEAR_WORD.findall(
-                            doc.text, *doc.sentences[i.sentence])) for i in items):
-                # "In 2007 Hamilton joined McLaren": told in the past, in a sentence dated long
-                # before the news
-                confidence *= 0.4
-            elif doc.published is not None and all(
-                    _told_in_past(doc, i) and i.sentence >= 2 and (
-                        _PAST_TIME.search(doc.folded, *doc.sentences[i.sentence]) or (
-                            not _in_relative_clause(doc, i) and _dated_before(
-                                doc, *doc.sentences[i.sentence])))
-                    for i in items):
-                # "Alonso joined the squad from Alpine last year", "He joined Alpine in 2023",
-                # told after the news: the driver's background. (A relative clause's "who
-                # moved to BMW in 2021" is recent news restated, and counted.)
-                confidence *= 0.4
+            # Career background restated ("In 2007 Hamilton joined McLaren") is no news.
+            confidence *= history_discount(doc, items, season)
             role = self._role(doc, items, kind)
             if kind is MoveKind.JOIN and self._prior_role(doc, items):
                 kind = MoveKind.PROMOTE

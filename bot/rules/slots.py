@@ -4,9 +4,10 @@ filled in bot.rules.fill), and the hedges, denials and cues that qualify the mov
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 
 from bot.models import MoveKind, Status
+from bot.rules.clauses import Clauses
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
@@ -34,15 +35,13 @@ from bot.rules.document import (
 )
 from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
-from bot.rules.scans import clause_breaks, driver_fillable, people_reach
+from bot.rules.scans import driver_fillable, people_reach
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 # "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
-_LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
-_SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "as", "once"})
 _GOING_WORDS = frozenset({"off", "heading", "moving", "joining", "leaving", "switching",
                           "returning", "going", "bound"})
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
@@ -68,15 +67,11 @@ _LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
                              r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
-# "to a race seat with": the team the seat is at, named after the driver.
-_SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|ride|place|berth) "
-                        r"(?:with|at|in) $")
 # ", completing a line-up with": the trigger's verb is a participle after the comma.
 _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
-_CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
-class Slots(SlotFilling):
+class Slots(Clauses, SlotFilling):
     def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
         """One move per driver and direction per sentence: the one whose team is named most
         exactly (a team's name over a maker's), then the nearest trigger."""
@@ -101,186 +96,6 @@ class Slots(SlotFilling):
         keep = {id(m) for m in best.values()}
         return [m for m in raw if id(m) in keep]
 
-
-    def _in_cue(self, doc: _Doc, cue: str, start: int, end: int) -> bool:
-        return any(start <= c_start and c_end <= end for c_start, c_end in doc.cues.get(cue, ()))
-
-    def _aside_of(self, doc: _Doc, position: int) -> tuple[int, int] | None:
-        for a_start, a_end in doc.asides:
-            if a_start <= position < a_end:
-                return a_start, a_end
-        return None
-
-    def _visible(self, doc: _Doc, sentence: int, t_start: int) -> list[Mention]:
-        s_start, s_end = doc.sentences[sentence]
-        if not doc.asides or not any(s_start <= a < s_end for a, _ in doc.asides):
-            return doc.by_sentence[sentence]
-        aside = self._aside_of(doc, t_start)
-        seen = []
-        for mention in doc.by_sentence[sentence]:
-            own = self._aside_of(doc, mention.start)
-            if own is not None and own != aside:
-                continue
-            seen.append(mention)
-        return seen
-
-    def _clause_bounds(self, doc: _Doc, sentence: int, t_start: int, t_end: int
-                       ) -> tuple[int, int]:
-        s_start, s_end = doc.sentences[sentence]
-        key = ("breaks", sentence)
-        breaks = doc.memo.get(key)
-        if breaks is None:
-            breaks = doc.memo[key] = clause_breaks(doc.text, s_start, s_end)
-        left, right = s_start, s_end
-        for b_start, b_end in breaks:  # type: ignore[attr-defined]
-            if b_end <= t_start:
-                left = b_end
-            elif b_start >= t_end:
-                right = b_start
-                break
-        return left, right
-
-    @staticmethod
-    def _respectively(doc: _Doc, mentions: list[Mention], drivers: list[Mention],
-                      team: Mention | None, c_right: int) -> dict[int, Mention]:
-        """"A and B are staying at Ducati and Kawasaki respectively": each driver his team."""
-        if team is None or len(drivers) < 2 or \
-                doc.folded.find("respectively", team.end, c_right + 20) == -1:
-            return {}
-        teams = [team]
-        for mention in mentions:
-            if mention.start > teams[-1].end and mention.kind == TEAM and _coordinated(
-                    doc.text[teams[-1].end:mention.start]):
-                teams.append(mention)
-        if len(teams) != len(drivers):
-            return {}
-        return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
-
-    def _object_pronoun(self, doc: _Doc, sentence: int, t_start: int, t_end: int,
-                        patterns: list[Pattern]) -> Mention | None:
-        """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
-        object the person named last before it, in the sentence or, failing that, the one
-        the text is about."""
-        following = doc.folded[t_end:t_end + 6].split()[:1]
-        if following not in (["him"], ["her"]) or not any(
-                pattern.left[:1] == ("team",) and "driver" in pattern.right
-                for pattern in patterns):
-            return None
-        before = [m for m in doc.by_sentence[sentence]
-                  if m.kind == PERSON and m.end <= t_start and not m.non_driver]
-        name = before[-1].value if before else self._topic(doc, sentence - 1) \
-            if sentence > 0 else None
-        if name is None:
-            return None
-        start = doc.folded.index(following[0], t_end)
-        return Mention(start, start + len(following[0]), PERSON, name, known=True)
-
-    @staticmethod
-    def _seat_named_after(doc: _Doc, mentions: list[Mention], start: int, c_right: int
-                          ) -> Mention | None:
-        for mention in mentions:
-            if mention.kind == TEAM and start <= mention.start < c_right and \
-                    _SEAT_WITH.search(doc.folded, start, mention.start):
-                return mention
-        return None
-
-    def _clause_epithet(self, doc: _Doc, sentence: int, s_start: int, t_start: int
-                        ) -> Mention | None:
-        """"Rossi will stay with WRT, and the Italian has signed as a BMW works driver": an
-        epithet opening a later clause of the sentence is the sentence's first person."""
-        if doc.folded.find(" the ", max(s_start, t_start - 40), t_start) == -1:
-            return None
-        match = _CLAUSE_EPITHET.search(doc.folded, max(s_start, t_start - 40), t_start)
-        if match is None:
-            return None
-        word = match.group(1)
-        first = next((m for m in doc.by_sentence[sentence]
-                      if m.kind == PERSON and m.end <= match.start()), None)
-        if first is None or not (word in self.not_names or word.endswith("-old")):
-            return None
-        return Mention(match.start(1), t_start, PERSON, first.value, known=first.known,
-                       non_driver=first.non_driver)
-
-    @staticmethod
-    def _object_of_verb_before(doc: _Doc, person: Mention) -> bool:
-        """The person is named right after another verb of the rules: its object."""
-        index = bisect_right(doc.trigger_starts, person.start) - 1
-        return index >= 0 and person.start - 2 <= doc.triggers[index][1] <= person.start
-
-    @staticmethod
-    def _called_off(doc: _Doc, s_start: int, s_end: int, t_start: int) -> bool:
-        """"The move is off" in the trigger's clause. ("who is off to Aston Martin" is going;
-        "joins Alpine after the move for Piastri collapsed" calls off another move.)"""
-        for c_start, c_end in doc.cues.get("called_off", ()):
-            if not s_start <= c_start < s_end or doc.folded.startswith(" to ", c_end):
-                continue
-            low, high = sorted((t_start, c_start))
-            if not _SUBORDINATE_WORDS & set(doc.folded[low:high].split()):
-                return True
-        return False
-
-    @staticmethod
-    def _with_list(doc: _Doc, mentions: list[Mention], t_start: int) -> list[Mention]:
-        """"..., with A, B and C again sharing the No. 50": the names after "with" are the
-        subject of the -ing verb right after them."""
-        people = [m for m in mentions if m.end <= t_start]
-        if not people or people[-1].kind != PERSON:
-            return []
-        gap = doc.folded[people[-1].end:t_start].split()
-        if len(gap) > 1 or (gap and gap[0] not in _LIST_ADVERBS):
-            return []
-        found = [people[-1]]
-        for previous in reversed(people[:-1]):
-            if previous.kind != PERSON or not _coordinated(doc.text[previous.end:found[0].start]):
-                break
-            found.insert(0, previous)
-        if doc.folded[max(0, found[0].start - 6):found[0].start].split()[-1:] != ["with"]:
-            return []
-        return found if len(found) > 1 else []
-
-    @staticmethod
-    def _antecedent(doc: _Doc, mentions: list[Mention], aside: tuple[int, int] | None
-                    ) -> Mention | None:
-        """The person a ", who ..." aside is about: the one named right before it."""
-        if aside is None or doc.folded[aside[0]:aside[0] + 6].lstrip(" ,(").split()[:1] != [
-                "who"]:
-            return None
-        before = [m for m in mentions if m.end <= aside[0]]
-        return before[-1] if before and before[-1].kind == PERSON else None
-
-    @staticmethod
-    def _shared_team_subject(doc: _Doc, mentions: list[Mention], c_left: int, t_start: int
-                             ) -> Mention | None:
-        """The team opening the clause, when the verb at `t_start` follows "and" after an
-        earlier verb of that team's."""
-        if doc.folded[max(c_left, t_start - 6):t_start].split()[-1:] != ["and"]:
-            return None
-        inside = [m for m in mentions if c_left <= m.start and m.end <= t_start]
-        if len(inside) < 2 or inside[0].kind != TEAM or inside[-1].kind != TEAM:
-            return None
-        earlier = bisect_left(doc.trigger_starts, inside[0].end)
-        if earlier >= len(doc.trigger_starts) or doc.trigger_starts[earlier] >= inside[-1].start:
-            return None
-        return inside[0]
-
-    @staticmethod
-    def _told_as_return(doc: _Doc) -> bool:
-        """The headline tells a comeback ("returns", "back", "rejoins")."""
-        return any(word.startswith(("return", "rejoin", "comeback")) or word == "back"
-                   for word in doc.folded[:doc.title_end].split())
-
-    @staticmethod
-    def _headline_subject(doc: _Doc, sentence: int, s_start: int, t_start: int
-                          ) -> Mention | None:
-        """The subject a headline's verb after ", " shares with the verb before it."""
-        if t_start >= doc.title_end or doc.text[max(0, t_start - 2):t_start] != ", ":
-            return None
-        first_verb = bisect_left(doc.trigger_starts, s_start)
-        if first_verb >= len(doc.trigger_starts) or doc.trigger_starts[first_verb] >= t_start - 2:
-            return None
-        return next((m for m in doc.by_sentence[sentence]
-                     if m.kind in (PERSON, TEAM) and m.end <= doc.trigger_starts[first_verb]),
-                    None)
 
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:

@@ -1,0 +1,78 @@
+"""Whether a move is told as history: dated long before the news, or told in the simple past
+after the news with a time long gone ("last year", "in January 2024"). Such a move is the
+driver's background, not news, and its confidence is cut below the floor."""
+
+from __future__ import annotations
+
+import re
+
+from lemminflect import getAllLemmas
+
+from bot.rules.document import _YEAR_WORD, WORDS, RawMove, _Doc, _is_past_tense
+
+_DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{4})\b")
+
+
+def _dated_before(doc: _Doc, start: int, end: int) -> bool:
+    """The span writes a year before the news's, or a month of its year already past ("signed
+    an extension in January 2024", told in June)."""
+    assert doc.published is not None
+    if any(int(year) < doc.published.year for year in _YEAR_WORD.findall(doc.text, start, end)):
+        return True
+    return any((int(year), _MONTHS.index(month) + 1) < (doc.published.year,
+                                                         doc.published.month)
+               for month, year in _MONTH_YEAR.findall(doc.folded, start, end))
+
+
+def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
+    """"..., who also moved to BMW in 2021": the move's verb follows "who" in its clause."""
+    clause = doc.folded[max(doc.sentences[item.sentence][0], item.trigger[0] - 40):
+                        item.trigger[0]].split(",")[-1].split()
+    return "who" in clause
+
+
+def told_in_past(doc: _Doc, item: RawMove) -> bool:
+    """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
+    words = doc.folded[item.trigger[0]:item.trigger[1]].split()
+    verb = None if words[0] in _DETERMINERS else next(
+        (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
+         and "VERB" in getAllLemmas(word)), None)
+    if verb is not None:
+        return _is_past_tense(verb)
+    # "signed a contract extension", "handed his seat to": the verb before the noun
+    before = doc.folded[max(0, item.trigger[0] - 40):item.trigger[0]].split()[-4:]
+    return any(_is_past_tense(word) for word in before)
+
+
+# "Alonso joined the Silverstone squad from Alpine at the start of last year"
+_PAST_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["past_times"])) + r")\b")
+
+
+def history_discount(doc: _Doc, items: list[RawMove], season: int | None) -> float:
+    """0.4 for a move told as history, 1.0 for news."""
+    if season is not None and doc.published is not None and \
+            season < doc.published.year - 2:
+        # "signed for McLaren in 2007": career history restated (a move of the season
+        # before last is still recent news told again, and labelled as such)
+        return 0.4
+    if doc.published is None:
+        return 1.0
+    if all(told_in_past(doc, i) and any(
+            int(year) < doc.published.year - 2 for year in _YEAR_WORD.findall(
+                doc.text, *doc.sentences[i.sentence])) for i in items):
+        # "In 2007 Hamilton joined McLaren": told in the past, in a sentence dated long
+        # before the news
+        return 0.4
+    if all(told_in_past(doc, i) and i.sentence >= 2 and (
+            _PAST_TIME.search(doc.folded, *doc.sentences[i.sentence]) or (
+                not _in_relative_clause(doc, i) and _dated_before(
+                    doc, *doc.sentences[i.sentence])))
+           for i in items):
+        # "Alonso joined the squad from Alpine last year", "He joined Alpine in 2023",
+        # told after the news: the driver's background. (A relative clause's "who
+        # moved to BMW in 2021" is recent news restated, and counted.)
+        return 0.4
+    return 1.0
