@@ -18,6 +18,7 @@ from bot.rules.document import (
 from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
 
+_LAUNCH_VERBS = frozenset({"launch", "launches", "launched", "launching"})
 _LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
 _SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "as", "once"})
 # "to a race seat with": the team the seat is at, named after the driver.
@@ -27,6 +28,13 @@ _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
 class Clauses(EngineBase):
+    @staticmethod
+    def _unveiled_before(doc: _Doc, start: int, end: int) -> bool:
+        """A car shown to the world in [start, end): "unveiled its A424", "the livery"; not a
+        class or a programme that "launches at Daytona"."""
+        return any(start <= c_start < end and doc.folded[c_start:c_end] not in _LAUNCH_VERBS
+                   for c_start, c_end in doc.cues.get("car_launch", ()))
+
     def _in_cue(self, doc: _Doc, cue: str, start: int, end: int) -> bool:
         return any(start <= c_start and c_end <= end for c_start, c_end in doc.cues.get(cue, ()))
 

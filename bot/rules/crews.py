@@ -74,8 +74,8 @@ class Crews(EngineBase):
             cues = self._sentence_cues(doc, index)
             if any(cues.get(name) for name in self.crew_vetoes):
                 continue
-            if any(doc.sentences[max(0, index - 2)][0] <= c_start < people[0].start
-                   for c_start, _ in doc.cues.get("car_launch", ())):
+            if self._unveiled_before(  # type: ignore[attr-defined]
+                    doc, doc.sentences[max(0, index - 2)][0], people[0].start):
                 continue  # "... unveiled its A424. A, B and C in the No. 35": the car shown
             runs: list[list[Mention]] = [[people[0]]]
             for person in people[1:]:

@@ -8,6 +8,7 @@ import re
 
 from lemminflect import getAllLemmas
 
+from bot.models import MoveKind
 from bot.rules.document import _YEAR_WORD, WORDS, RawMove, _Doc, _is_past_tense
 
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
@@ -74,5 +75,15 @@ def history_discount(doc: _Doc, items: list[RawMove], season: int | None) -> flo
         # "Alonso joined the squad from Alpine last year", "He joined Alpine in 2023",
         # told after the news: the driver's background. (A relative clause's "who
         # moved to BMW in 2021" is recent news restated, and counted.)
+        return 0.4
+    if items[0].kind is MoveKind.EXTEND and 3 <= doc.published.month <= 9 and all(
+            "continue" in doc.folded[slice(*doc.sentences[i.sentence])] and any(
+                i.trigger[1] <= c_start < doc.sentences[i.sentence][1] and
+                not doc.folded[c_start:c_end].endswith(" s") and
+                not doc.folded.startswith(" s ", c_end)
+                for c_start, c_end in doc.cues.get("this_season", ()))
+            for i in items):
+        # "said A and B would continue to race for it this season", mid-season: the seats
+        # they have, not a new deal
         return 0.4
     return 1.0

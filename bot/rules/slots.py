@@ -130,9 +130,8 @@ class Slots(Clauses, SlotFilling):
             return []
         if (doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) or
                 any(word.startswith(_CREW_VERB_STEMS)
-                    for word in doc.folded[t_start:t_end].split())) and any(
-                doc.sentences[max(0, sentence - 2)][0] <= c_start < t_start
-                for c_start, _ in doc.cues.get("car_launch", ())):
+                    for word in doc.folded[t_start:t_end].split())) and \
+                self._unveiled_before(doc, doc.sentences[max(0, sentence - 2)][0], t_start):
             # "... unveiled its livery. A and B will race the cars in Mexico City", "...
             # unveiled its A424. A, B and C will share the No. 35": who races the car shown
             return []

@@ -480,3 +480,21 @@ def test_the_entrant_named_after_a_cars_make_is_the_team() -> None:
                       "Alex Bowman will drive the No. 48 Chevrolet for Legacy Motor Club from "
                       "2026.", "NASCAR Cup")
     assert found == {("Alex Bowman", "join", "Legacy Motor Club")}
+
+
+def test_a_class_that_launches_is_no_car_unveiled() -> None:
+    found = confirmed("Cadillac sets its GTP crews",
+                      "Cadillac Racing will field Earl Bamber and Alex Lynn in the No. 02 when "
+                      "the GTP class launches at Daytona. Sebastien Bourdais and Renger van der "
+                      "Zande will share the No. 01.", "IMSA")
+    assert {d for d, _, _ in found} >= {"Sebastien Bourdais", "Renger van der Zande"}
+
+
+def test_drivers_said_to_continue_this_season_mid_season_keep_the_seats_they_have() -> None:
+    found = extract(Article(
+        entry_id="w", title="Haas sold to new owners",
+        summary="Haas has been bought by an investment firm, ending Gene Haas's ownership. "
+                "Deputy team principal Laura Mueller said the team's future was now secure and "
+                "that Esteban Ocon and Oliver Bearman would continue to race for it this season.",
+        series="F1", published=datetime(2025, 6, 10, tzinfo=UTC))).moves
+    assert [m for m in found if m.status is Status.CONFIRMED] == []
