@@ -139,7 +139,7 @@ class Slots(Clauses, SlotFilling):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
                     (len(between) <= 2 and (between[:1] in (["to"], ["into"], ["on"], ["onto"],
-                                                            ["up"]) or
+                                                            ["up"], ["at"]) or
                      (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)))
                     or (len(between) <= 6 and between[-1:] in (["in"], ["on"], ["into"]))):
                 # "were promoted to the top step", "moved up to second", "joined Larson in

@@ -498,3 +498,16 @@ def test_drivers_said_to_continue_this_season_mid_season_keep_the_seats_they_hav
                 "that Esteban Ocon and Oliver Bearman would continue to race for it this season.",
         series="F1", published=datetime(2025, 6, 10, tzinfo=UTC))).moves
     assert [m for m in found if m.status is Status.CONFIRMED] == []
+
+
+def test_a_crew_winning_the_teams_last_race_with_a_make_moves_nobody() -> None:
+    assert confirmed("Acura bows out with a win",
+                     "Meyer Shank Racing's No. 60 Acura of Tom Blomqvist and Colin Braun won "
+                     "the Petit Le Mans, the team's final race with Acura.", "IMSA") == set()
+
+
+def test_a_crew_clinching_a_title_is_a_race_report() -> None:
+    assert confirmed("United seals the crown",
+                     "Oliver Jarvis and Tom Blomqvist clinched the Asian Le Mans title for "
+                     "United Autosports, winning at Abu Dhabi in the No. 23 Oreca.",
+                     "Asian Le Mans") == set()
