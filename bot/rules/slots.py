@@ -42,6 +42,7 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 # "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
+_INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
 _GOING_WORDS = frozenset({"off", "heading", "moving", "joining", "leaving", "switching",
                           "returning", "going", "bound"})
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
@@ -352,7 +353,9 @@ class Slots(Clauses, SlotFilling):
             return []
         _, pattern, filled = best
         drivers = [m for m in filled["driver"] if not m.non_driver]
-        if not drivers:
+        if not drivers or (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
+                doc.folded[t_end:drivers[0].start].split())):
+            # "will share the car with the team's regular drivers A and B": who is there
             return []
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.

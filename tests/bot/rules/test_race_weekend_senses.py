@@ -511,3 +511,11 @@ def test_a_crew_clinching_a_title_is_a_race_report() -> None:
                      "Oliver Jarvis and Tom Blomqvist clinched the Asian Le Mans title for "
                      "United Autosports, winning at Abu Dhabi in the No. 23 Oreca.",
                      "Asian Le Mans") == set()
+
+
+def test_a_teams_regular_drivers_sharing_with_a_guest_are_no_news() -> None:
+    found = confirmed("Button to race the Rolex 24 with Wayne Taylor",
+                      "Jenson Button will race in the Rolex 24 for Wayne Taylor Racing, sharing "
+                      "the car with the team's regular drivers Ricky Taylor and Filipe "
+                      "Albuquerque.", "IMSA")
+    assert {d for d, _, _ in found} == {"Jenson Button"}
