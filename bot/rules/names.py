@@ -296,7 +296,9 @@ class Names(EngineBase):
                     2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
                     and not any(
                         w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
-                        for w in folded_words):
+                        for w in folded_words) and not any(
+                        "-" in w and w.replace("-", "").isupper() for w in words):
+                # ("Civic Type R-GT": a model's letters, not a name)
                 unknown.append(piece)
         for piece in unknown:
             name = " ".join(_strip_possessive(text[a:b]) for a, b in piece).replace("’", "'")

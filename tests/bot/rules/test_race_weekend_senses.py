@@ -519,3 +519,23 @@ def test_a_teams_regular_drivers_sharing_with_a_guest_are_no_news() -> None:
                       "the car with the team's regular drivers Ricky Taylor and Filipe "
                       "Albuquerque.", "IMSA")
     assert {d for d, _, _ in found} == {"Jenson Button"}
+
+
+def test_moving_clear_of_a_rival_in_the_standings_is_no_transfer() -> None:
+    assert confirmed("Bulega closes in",
+                     "The Aruba.it Racing rider moved clear of reigning champion Toprak "
+                     "Razgatlioglu in the standings after the summer break.",
+                     "WorldSBK") == set()
+
+
+def test_a_crew_that_stays_as_it_was_is_kept() -> None:
+    found = confirmed("Porsche sets its crews",
+                      "Porsche Penske Motorsport's #6 crew of Kevin Estre, Andre Lotterer and "
+                      "Laurens Vanthoor stays as it was after winning the title.", "WEC")
+    assert {k for _, k, _ in found} <= {"extend"}
+
+
+def test_a_cars_model_letters_are_no_name() -> None:
+    assert confirmed("Toyota unveils GR Supra GT-R500 for Super GT",
+                     "Toyota unveiled its new car at the Tokyo Auto Salon.",
+                     "Super GT") == set()
