@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from itertools import takewhile
+from itertools import pairwise, takewhile
 from operator import attrgetter
 
 from lemminflect import getAllLemmas
@@ -68,6 +68,7 @@ def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
         any(word in _TITLE_HOLDERS for word in folded[max(0, start - 45):start].split()[-5:])
 
 
+_FIRST_NAME_AND = re.compile(rf"\b([{_UPPER}][a-z\u00e0-\u00ff'’\-]+) (?:and|&) $")
 _TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
                             "runner-up", "race", "races", "crown", "crowns"})
 
@@ -374,7 +375,34 @@ class Names(EngineBase):
         chosen.extend(self._car_owners(text, folded, mask, chosen, cars))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=_START)
+        self._shared_surnames(text, chosen)
         return chosen
+
+    def _shared_surnames(self, text: str, chosen: list[Mention]) -> None:
+        """"father and son Juan Pablo and Sebastian Montoya", "brothers Alex and Marc
+        Marquez": first names coordinated before a full name share its surname."""
+        people = [m for m in chosen if m.kind == PERSON]
+        for first, full in pairwise(people):
+            if first.known or text[first.end:full.start].strip() not in ("and", "&"):
+                continue
+            surname = full.value.split()[-1]
+            if len(full.value.split()) < 2 or first.value.endswith(surname):
+                continue
+            named = self.gazetteer.canonical_driver(f"{first.value} {surname}")
+            if named is not None:
+                first.value = named
+                first.known = True
+        # (A first name no list reads alone: "brothers Alex and Marc Marquez".)
+        taken = {(m.start, m.end) for m in chosen}
+        for full in people:
+            words = full.value.split()
+            match = _FIRST_NAME_AND.search(text, max(0, full.start - 30), full.start)
+            if len(words) < 2 or match is None:
+                continue
+            named = self.gazetteer.canonical_driver(f"{match.group(1)} {words[-1]}")
+            if named is not None and match.span(1) not in taken:
+                chosen.append(Mention(match.start(1), match.end(1), PERSON, named, known=True))
+        chosen.sort(key=_START)
 
     def _car_owners(self, text: str, folded: str, mask: bytearray, chosen: list[Mention],
                     cars: list[tuple[int, int, str]]) -> list[Mention]:

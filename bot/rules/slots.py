@@ -250,6 +250,8 @@ class Slots(Clauses, SlotFilling):
                 continue
             if passive and pattern.left[:1] == ("team",) and "driver" in pattern.right:
                 continue
+            if passive and first_word == "joined" and pattern.left[:1] == ("driver",):
+                continue  # "Fassbender is joined in the No. 93 by A and B": they join him
             if pattern.title_only and bare and not any(
                     m.end <= t_start and not doc.text[m.end:t_start].strip(" '’s")
                     for m in mentions if m.kind == PERSON):

@@ -539,3 +539,18 @@ def test_a_cars_model_letters_are_no_name() -> None:
     assert confirmed("Toyota unveils GR Supra GT-R500 for Super GT",
                      "Toyota unveiled its new car at the Tokyo Auto Salon.",
                      "Super GT") == set()
+
+
+def test_first_names_coordinated_before_a_full_name_share_its_surname() -> None:
+    found = confirmed("Marquez brothers to share Gresini garage",
+                      "Gresini Racing will field brothers Alex and Marc Marquez next season.",
+                      "MotoGP")
+    assert {d for d, _, _ in found} >= {"Álex Márquez", "Marc Marquez"}
+
+
+def test_a_driver_who_is_joined_in_the_car_by_others_is_not_the_mover() -> None:
+    found = confirmed("Proton's ELMS entry",
+                      "Actor Michael Fassbender is joined in Proton's No. 93 Porsche by "
+                      "Richard Lietz and Estonian Martin Rump.", "ELMS")
+    assert "Michael Fassbender" not in {d for d, _, _ in found}
+    assert not any(d.startswith("Actor") for d, _, _ in found)
