@@ -554,3 +554,11 @@ def test_a_driver_who_is_joined_in_the_car_by_others_is_not_the_mover() -> None:
                       "Richard Lietz and Estonian Martin Rump.", "ELMS")
     assert "Michael Fassbender" not in {d for d, _, _ in found}
     assert not any(d.startswith("Actor") for d, _, _ in found)
+
+
+def test_a_move_named_as_his_move_before_which_something_happened() -> None:
+    found = confirmed("Ericsson moves to Andretti",
+                      "Marcus Ericsson will drive the No. 28 for Andretti Global. He inherits "
+                      "the car that Romain Grosjean drove this year before his move to Juncos "
+                      "Hollinger Racing.", "IndyCar")
+    assert ("Romain Grosjean", "join", "Juncos Hollinger Racing") in found
