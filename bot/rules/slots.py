@@ -43,6 +43,9 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
+# "will race the team's 2025 car", "its new car": the car as a product the team shows
+_TEAMS_OWN_CAR = re.compile(r" (?:the team s|the team's|its|their) (?:new|\d{4}) (?:car|cars|bike|"
+                            r"bikes)\b")
 _GOING_WORDS = frozenset({"off", "heading", "moving", "joining", "leaving", "switching",
                           "returning", "going", "bound"})
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
@@ -129,6 +132,9 @@ class Slots(Clauses, SlotFilling):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
+        if any(word.startswith(_CREW_VERB_STEMS) for word in doc.folded[t_start:t_end].split()) \
+                and _TEAMS_OWN_CAR.match(doc.folded, t_end):
+            return []  # "A and B will race the team's 2025 car": who drives it, not news
         if (doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) or
                 any(word.startswith(_CREW_VERB_STEMS)
                     for word in doc.folded[t_start:t_end].split())) and \

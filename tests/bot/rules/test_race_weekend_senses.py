@@ -562,3 +562,23 @@ def test_a_move_named_as_his_move_before_which_something_happened() -> None:
                       "the car that Romain Grosjean drove this year before his move to Juncos "
                       "Hollinger Racing.", "IndyCar")
     assert ("Romain Grosjean", "join", "Juncos Hollinger Racing") in found
+
+
+def test_drivers_named_for_a_teams_new_car_are_its_line_up() -> None:
+    assert confirmed("Haas unveils new title partner",
+                     "Esteban Ocon and Oliver Bearman will race the team's 2026 car.",
+                     "F1") == set()
+
+
+def test_taking_over_the_teams_car_for_the_rest_of_the_season_is_still_a_move() -> None:
+    found = confirmed("Alpine drops Doohan, Colapinto takes over",
+                      "Alpine has dropped Jack Doohan, and Franco Colapinto will race the team's "
+                      "car for the rest of the season.", "F1")
+    assert ("Franco Colapinto", "join") in {(d, k) for d, k, _ in found} or \
+        ("Franco Colapinto", "replace") in {(d, k) for d, k, _ in found}
+
+
+def test_now_lining_up_beside_a_rival_is_the_grid() -> None:
+    assert confirmed("Hamilton penalised",
+                     "Valtteri Bottas now lines up alongside Max Verstappen, with Sergio Perez "
+                     "third.", "F1") == set()
