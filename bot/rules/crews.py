@@ -122,23 +122,32 @@ class Crews(EngineBase):
                 if not _GAP_OPENING.fullmatch(doc.text, mentions[position - 1].end,
                                               person.start):
                     continue
-                following = doc.folded[person.end:person.end + 20].split()[:1]
+                # ("..., with A, B and C in the No. 6": the clause's subject may be a list.)
+                crew = [person]
+                for later in mentions[position + 1:]:
+                    if later.kind != PERSON or not _coordinated(
+                            doc.text[crew[-1].end:later.start]):
+                        break
+                    crew.append(later)
+                last = crew[-1]
+                following = doc.folded[last.end:last.end + 20].split()[:1]
                 if not following or following[0] not in _GAP_FOLLOWING:
                     continue
-                end = _GAP_END.search(doc.text, person.end, s_end)
+                end = _GAP_END.search(doc.text, last.end, s_end)
                 clause_end = end.start() if end else s_end
-                if any(person.end <= t < clause_end for t in doc.trigger_starts):
+                if any(last.end <= t < clause_end for t in doc.trigger_starts):
                     continue  # the clause has a verb of its own
-                clause = [m for m in mentions if person.end <= m.start < clause_end]
+                clause = [m for m in mentions if last.end <= m.start < clause_end]
                 cars = [m for m in clause if m.kind == CAR]
                 teams = [m for m in clause if m.kind == TEAM and not _is_make(doc, m)]
-                named.add((item.sentence, person.value))
-                found.append(RawMove(
-                    kind=item.kind, driver=person.value, driver_mention=person,
-                    sentence=item.sentence, trigger=item.trigger, pattern=GAPPED,
-                    team=teams[0] if teams else item.team,
-                    team_from_context=item.team_from_context and not teams,
-                    car=cars[0].value if cars else None))
+                for member in crew:
+                    named.add((item.sentence, member.value))
+                    found.append(RawMove(
+                        kind=item.kind, driver=member.value, driver_mention=member,
+                        sentence=item.sentence, trigger=item.trigger, pattern=GAPPED,
+                        team=teams[0] if teams else item.team,
+                        team_from_context=item.team_from_context and not teams,
+                        car=cars[0].value if cars else None))
                 break
         return found
 

@@ -77,6 +77,11 @@ def _pronoun_after_own_clause(gap: list[str]) -> bool:
         gap[-2] in _TIME_CLAUSE_OPENERS
 
 
+def _after_car(team: Mention, mentions: list[Mention]) -> bool:
+    """"the No. 6 Porsche 963": a team's name right after a car number is the car's make."""
+    return any(m.kind == CAR and 0 <= team.start - m.end <= 2 for m in mentions)
+
+
 def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
@@ -231,10 +236,12 @@ class SlotFilling(EngineBase):
                         continue  # "A and B in the No. 25 and C with D in the No. 24"
                     if following.kind == TEAM and _describes_person(doc, following, after):
                         continue  # "and Porsche Carrera Cup champion C": C's title
+                    if following.kind == TEAM and _after_car(following, after):
+                        continue  # "A and B in the No. 6 Porsche 963 and C": the car's make
                     if following.kind != PERSON:
                         break
-                    previous = max((m for m in after if m.end <= following.start),
-                                   key=lambda m: m.end)
+                    previous = max((m for m in after if m.end <= following.start and not (
+                        m.kind == TEAM and _after_car(m, after))), key=lambda m: m.end)
                     if previous.kind == CAR:
                         # "in the No. 25 M Hybrid V8 and Philipp Eng": the car's model first
                         between = _MODEL_WORDS.sub("", doc.text[previous.end:following.start],

@@ -582,3 +582,26 @@ def test_now_lining_up_beside_a_rival_is_the_grid() -> None:
     assert confirmed("Hamilton penalised",
                      "Valtteri Bottas now lines up alongside Max Verstappen, with Sergio Perez "
                      "third.", "F1") == set()
+
+
+def test_a_crew_list_runs_on_past_a_cars_make_and_model() -> None:
+    found = confirmed("BMW sets its GTP crews",
+                      "BMW M Team RLL will field Connor De Phillippi and Nick Yelloly in the "
+                      "No. 25 BMW M Hybrid V8 and Philipp Eng and Augusto Farfus in the No. 24 "
+                      "next season.", "IMSA")
+    assert {d for d, _, _ in found} == {"Connor De Phillippi", "Nick Yelloly", "Philipp Eng",
+                                         "Augusto Farfus"}
+
+
+def test_a_gapped_clause_may_name_a_whole_crew() -> None:
+    found = confirmed("Ferrari names its Hypercar crews",
+                      "Antonio Fuoco, Miguel Molina and Nicklas Nielsen will share the No. 50, "
+                      "with Alessandro Pier Guidi, James Calado and Antonio Giovinazzi in the "
+                      "No. 51.", "WEC")
+    assert {(d, c) for d, _, _, c in {(m.driver, m.kind.value, m.team, m.car) for m in extract(
+        Article(entry_id="w", title="Ferrari names its Hypercar crews",
+                summary="Antonio Fuoco, Miguel Molina and Nicklas Nielsen will share the No. 50, "
+                        "with Alessandro Pier Guidi, James Calado and Antonio Giovinazzi in the "
+                        "No. 51.", series="WEC", published=DATE)).moves}} >= {
+        ("Alessandro Pier Guidi", "51"), ("James Calado", "51"), ("Antonio Giovinazzi", "51")}
+    assert len(found) == 6
