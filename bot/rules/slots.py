@@ -452,9 +452,10 @@ class Slots(Clauses, SlotFilling):
             going = not relative and len(trigger) > 1 and trigger[1] in _GOING_WORDS
             if not going and not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (
                     verb in _PAST_VERBS or _is_past_tense(verb) or (
-                        _is_state_now(verb) and not any(
+                        _is_state_now(verb) and kind is not MoveKind.EXTEND and not any(
                             clause_start <= c_start < s_end
                             for c_start, _ in doc.cues.get("next_season", ())))):
+                # (but "will partner Fullwood, who stays for a second year": a stay told now)
                 return []
         for c_start, c_end in doc.cues.get("programme", ()):
             if "from" in doc.folded[t_end:c_start].split()[:1]:

@@ -605,3 +605,12 @@ def test_a_gapped_clause_may_name_a_whole_crew() -> None:
                         "No. 51.", series="WEC", published=DATE)).moves}} >= {
         ("Alessandro Pier Guidi", "51"), ("James Calado", "51"), ("Antonio Giovinazzi", "51")}
     assert len(found) == 6
+
+
+@pytest.mark.parametrize("aside", ["who stays for a second year", "who keeps his place",
+                                   "who has already re-signed with the squad"])
+def test_a_team_mate_who_stays_told_in_a_relative_clause_is_kept(aside: str) -> None:
+    found = confirmed("Erebus signs Le Brocq",
+                      f"Erebus Motorsport has signed Jack Le Brocq for next season. He will "
+                      f"partner Brodie Kostecki, {aside}.", "Supercars")
+    assert ("Brodie Kostecki", "extend") in {(d, k) for d, k, _ in found}
