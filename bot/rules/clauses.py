@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from bot.rules.document import (
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     _coordinated,
@@ -18,6 +19,9 @@ from bot.rules.document import (
 from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
 
+# "Returning drivers A, B and C make up the #35 crew": who is there already
+_INCUMBENTS_BEFORE = re.compile(r"\b(?:" + "|".join(WORDS["incumbent_words"]) +
+                                r"|returning) (?:drivers|riders|crew|trio|duo|pair) $")
 _LAUNCH_VERBS = frozenset({"launch", "launches", "launched", "launching"})
 _LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
 _SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "as", "once"})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from bot.models import MoveKind, Status
+from bot.rules.clauses import _INCUMBENTS_BEFORE
 from bot.rules.document import (
     _CAR_LIST_GAP,
     _FUTURE_MARKERS,
@@ -85,7 +86,8 @@ class Crews(EngineBase):
                 else:
                     runs.append([person])
             for run in runs:
-                if len(run) < 2 or len({m.value for m in run}) < 2:
+                if len(run) < 2 or len({m.value for m in run}) < 2 or _INCUMBENTS_BEFORE.search(
+                        doc.folded, max(0, run[0].start - 24), run[0].start):
                     continue
                 teams = [m for m in places if m.kind == TEAM]
                 team = min(teams, key=lambda m: abs(m.start - run[0].start)) if teams else focus

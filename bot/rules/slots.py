@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 
 from bot.models import MoveKind, Status
-from bot.rules.clauses import Clauses
+from bot.rules.clauses import _INCUMBENTS_BEFORE, Clauses
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
@@ -362,8 +362,11 @@ class Slots(Clauses, SlotFilling):
         _, pattern, filled = best
         drivers = [m for m in filled["driver"] if not m.non_driver]
         if not drivers or (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
-                doc.folded[t_end:drivers[0].start].split())):
-            # "will share the car with the team's regular drivers A and B": who is there
+                doc.folded[t_end:drivers[0].start].split())) or (
+                drivers[0].end <= t_start and _INCUMBENTS_BEFORE.search(
+                    doc.folded, max(s_start, drivers[0].start - 24), drivers[0].start)):
+            # "will share the car with the team's regular drivers A and B", "Returning
+            # drivers A, B and C make up the #35 crew": who is there
             return []
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.

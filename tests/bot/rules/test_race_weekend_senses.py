@@ -614,3 +614,10 @@ def test_a_team_mate_who_stays_told_in_a_relative_clause_is_kept(aside: str) -> 
                       f"Erebus Motorsport has signed Jack Le Brocq for next season. He will "
                       f"partner Brodie Kostecki, {aside}.", "Supercars")
     assert ("Brodie Kostecki", "extend") in {(d, k) for d, k, _ in found}
+
+
+def test_returning_drivers_who_make_up_a_crew_are_its_line_up() -> None:
+    found = confirmed("Peugeot confirms its crews",
+                      "Returning drivers Loic Duval, Gustavo Menezes and Nico Muller make up the "
+                      "#94 crew. Mikkel Jensen joins Paul di Resta in the #93.", "WEC")
+    assert not {"Loic Duval", "Gustavo Menezes", "Nico Muller"} & {d for d, _, _ in found}
