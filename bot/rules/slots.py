@@ -480,7 +480,8 @@ class Slots(Clauses, SlotFilling):
             if not t_end <= c_start < s_end:
                 continue
             between = doc.folded[t_end:c_start].split()
-            if len(between) <= 3 or (len(between) <= 10 and "as" in between[-3:]
+            if (len(between) <= 3 and "," not in doc.text[t_end:c_start]) or (
+                    len(between) <= 10 and "as" in between[-3:]
                                      and not {"driver", "rider"} & set(between)):
                 # "joins the ownership group", "promoted to team principal", "will join Aston
                 # Martin in March as managing technical partner"

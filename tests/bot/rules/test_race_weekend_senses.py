@@ -621,3 +621,9 @@ def test_returning_drivers_who_make_up_a_crew_are_its_line_up() -> None:
                       "Returning drivers Loic Duval, Gustavo Menezes and Nico Muller make up the "
                       "#94 crew. Mikkel Jensen joins Paul di Resta in the #93.", "WEC")
     assert not {"Loic Duval", "Gustavo Menezes", "Nico Muller"} & {d for d, _, _ in found}
+
+
+def test_stepping_away_from_a_seat_is_an_exit_even_beside_a_new_staff_role() -> None:
+    found = confirmed("Sato to step away from full-time IndyCar seat, joins ownership group at "
+                      "Rahal Letterman Lanigan Racing", "", "IndyCar")
+    assert ("Takuma Sato", "leave") in {(d, k) for d, k, _ in found}
