@@ -237,6 +237,11 @@ def _is_participle(word: str) -> bool:
                                  for lemma in getAllLemmas(word).get("VERB", ()))
 
 
+@lru_cache(maxsize=8192)
+def _is_verb(word: str) -> bool:
+    return "VERB" in getAllLemmas(word)
+
+
 @lru_cache(maxsize=4096)
 def _is_past_tense(word: str) -> bool:
     """"made", "lost", "spent": the simple past of some verb (and not also its present)."""
@@ -282,7 +287,7 @@ def _coordinated(between: str, *, with_ok: bool = False) -> bool:
         return False
     words = fold(match.group("words")).split()
     # ("alongside A, replacing B": a participle opens a clause of its own.)
-    return not any(w in _LIST_BREAK or (w.endswith("ing") and "VERB" in getAllLemmas(w))
+    return not any(w in _LIST_BREAK or (w.endswith("ing") and _is_verb(w))
                    for w in words)
 
 
@@ -445,10 +450,6 @@ def _is_list(doc: _Doc, names: list[Mention]) -> bool:
         doc.text[a.end:b.start].strip(" ,") for a, b in itertools.pairwise(names))
 
 
-def _first_sentence(entry: dict[str, object]) -> int:
-    return min(item.sentence for item in entry["items"])  # type: ignore[attr-defined]
-
-
 def _spelling(text: str, mentions: list[Mention], driver: str) -> str:
     """How the article spells a known driver in full: the fullest spelling it uses, the first
     of equals; a headline in capitals is no one's spelling."""
@@ -521,12 +522,6 @@ def _owned_make(doc: _Doc, mention: Mention) -> bool:
         mention.candidates and mention.candidates[0].how == "name")  # (best first)
 
 
-def _brand_only(item: RawMove) -> bool:
-    """The move's team was named only by a sponsor's or manufacturer's name."""
-    return item.team is not None and bool(item.team.candidates) and \
-        item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
-
-
 def _team_rank(item: RawMove) -> tuple[int, int]:
     if item.team is None:
         return (9, item.trigger[0])
@@ -584,7 +579,6 @@ def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Men
         return False
     return any(m.kind == PERSON and m.value == driver and 0 <= m.start - team.end <= 4
                for m in mentions)
-
 
 
 class EngineBase:

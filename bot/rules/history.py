@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import re
 
-from lemminflect import getAllLemmas
-
 from bot.models import MoveKind
-from bot.rules.document import _YEAR_WORD, WORDS, RawMove, _Doc, _is_past_tense
+from bot.rules.document import _YEAR_WORD, WORDS, RawMove, _Doc, _is_past_tense, _is_verb
 
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -40,7 +38,7 @@ def told_in_past(doc: _Doc, item: RawMove) -> bool:
     words = doc.folded[item.trigger[0]:item.trigger[1]].split()
     verb = None if words[0] in _DETERMINERS else next(
         (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
-         and "VERB" in getAllLemmas(word)), None)
+         and _is_verb(word)), None)
     if verb is not None:
         return _is_past_tense(verb)
     # "signed a contract extension", "handed his seat to": the verb before the noun

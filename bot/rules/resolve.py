@@ -19,10 +19,8 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     RawMove,
-    _brand_only,
     _coordinated,
     _Doc,
-    _first_sentence,
     _name_key,
     _possessive,
     _possessive_before,
@@ -32,6 +30,16 @@ from bot.rules.document import (
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.history import history_discount, told_in_past
 from bot.rules.text import fold
+
+
+def _first_sentence(entry: dict[str, object]) -> int:
+    return min(item.sentence for item in entry["items"])  # type: ignore[attr-defined]
+
+
+def _brand_only(item: RawMove) -> bool:
+    """The move's team was named only by a sponsor's or manufacturer's name."""
+    return item.team is not None and bool(item.team.candidates) and \
+        item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
 
 
 class Resolver(EngineBase):

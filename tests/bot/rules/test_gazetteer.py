@@ -32,7 +32,7 @@ def test_packaged_lookups() -> None:
 
 def test_a_names_team_candidates_come_best_first() -> None:
     # The engine reads a name's best reading from its first candidate and a maker's from its
-    # last (names._car_owners, coref._focus_team, document._brand_only, resolve._resolve_team).
+    # last (names._car_owners, coref._focus_team, resolve._brand_only, resolve._resolve_team).
     from bot.rules.gazetteer import HOW_RANK
 
     teams = [payload for _, kind, payload in rules.gazetteer().surface_forms() if kind == "team"]
