@@ -204,7 +204,9 @@ class Hedges(EngineBase):
         return False
 
     def _is_denial(self, doc: _Doc, start: int, end: int) -> bool:
-        return doc.folded[start:end] in _DENIALS and not self._is_trigger(doc, start, end)
+        # ("was ruled out with a fractured hand", "ruled out of the race": unfit, not denied)
+        return doc.folded[start:end] in _DENIALS and not self._is_trigger(doc, start, end) \
+            and not doc.folded.startswith((" with ", " of ", " through "), end)
 
     @staticmethod
     def _is_trigger(doc: _Doc, start: int, end: int) -> bool:

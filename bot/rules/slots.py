@@ -43,6 +43,7 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
+_HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
 _TEAMS_OWN_CAR = re.compile(r" (?:the team s|the team's|its|their) (?:new|\d{4}) (?:car|cars|bike|"
                             r"bikes)\b")
@@ -167,6 +168,8 @@ class Slots(Clauses, SlotFilling):
             # fourth", "making his debut for Ducati, won the opener". ("retired after 97 race
             # wins" counts a career, not a race.)
             return []
+        if first_word in ("has", "have") and _HABIT.search(doc.folded, t_end, s_end):
+            return []  # "Bradl has stood in for Marquez many times since 2020": a habit
         if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
             return []  # "changed his mind about retiring": a thing talked of, not done
         if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):

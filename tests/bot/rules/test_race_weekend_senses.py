@@ -627,3 +627,13 @@ def test_stepping_away_from_a_seat_is_an_exit_even_beside_a_new_staff_role() -> 
     found = confirmed("Sato to step away from full-time IndyCar seat, joins ownership group at "
                       "Rahal Letterman Lanigan Racing", "", "IndyCar")
     assert ("Takuma Sato", "leave") in {(d, k) for d, k, _ in found}
+
+
+def test_ruled_out_with_an_injury_is_no_denial_and_a_habit_is_no_season() -> None:
+    found = confirmed("Pirro steps in for injured Bagnaia at Ducati Lenovo",
+                      "Ducati test rider Michele Pirro will replace Francesco Bagnaia in the "
+                      "Ducati Lenovo Team at the Catalan Grand Prix, after the Italian was ruled "
+                      "out with a fractured right hand sustained in his crash with Marc Marquez "
+                      "at Jerez. Pirro has stood in for Bagnaia many times since 2020.",
+                      "MotoGP")
+    assert ("Michele Pirro", "replace") in {(d, k) for d, k, _ in found}
