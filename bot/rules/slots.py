@@ -43,6 +43,7 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
+_RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 _HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
 _TEAMS_OWN_CAR = re.compile(r" (?:the team s|the team's|its|their) (?:new|\d{4}) (?:car|cars|bike|"
@@ -433,7 +434,10 @@ class Slots(Clauses, SlotFilling):
                 return []
             else:
                 kind = MoveKind.LEAVE
-        for _c_start, c_end in doc.cues.get("background", ()):
+        for c_start, c_end in doc.cues.get("background", ()):
+            if doc.folded[max(0, c_start - 12):c_start].split()[-1:] and \
+                    doc.folded[max(0, c_start - 12):c_start].split()[-1] in _RECENTLY:
+                continue  # "days after it terminated Mazepin's contract": recent news
             gap = doc.folded[c_end:t_start].split()
             if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
                     len(gap) <= 4 and not {",", ";"} & set(doc.text[c_end:t_start]):

@@ -637,3 +637,14 @@ def test_ruled_out_with_an_injury_is_no_denial_and_a_habit_is_no_season() -> Non
                       "at Jerez. Pirro has stood in for Bagnaia many times since 2020.",
                       "MotoGP")
     assert ("Michele Pirro", "replace") in {(d, k) for d, k, _ in found}
+
+
+def test_a_move_days_before_the_news_is_news_but_weeks_before_is_background() -> None:
+    found = confirmed("Bearman returns to Haas",
+                      "Oliver Bearman will race for Haas, the team announcing it days after it "
+                      "terminated Kevin Magnussen's contract.", "F1")
+    assert ("Kevin Magnussen", "leave") in {(d, k) for d, k, _ in found}
+    found = confirmed("Schumacher joins Mercedes as reserve",
+                      "Mick Schumacher will be Mercedes' reserve driver, weeks after Haas chose "
+                      "Nico Hulkenberg to replace him.", "F1")
+    assert "Nico Hulkenberg" not in {d for d, _, _ in found}
