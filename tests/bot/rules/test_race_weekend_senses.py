@@ -648,3 +648,10 @@ def test_a_move_days_before_the_news_is_news_but_weeks_before_is_background() ->
                       "Mick Schumacher will be Mercedes' reserve driver, weeks after Haas chose "
                       "Nico Hulkenberg to replace him.", "F1")
     assert "Nico Hulkenberg" not in {d for d, _, _ in found}
+
+
+def test_no_reason_to_leave_is_no_exit() -> None:
+    assert confirmed("Norris dismisses Red Bull talk",
+                     "Lando Norris says he is happy at McLaren and has no reason to leave, "
+                     "despite Red Bull boss Christian Horner saying he would like to sign him.",
+                     "F1") == set()
