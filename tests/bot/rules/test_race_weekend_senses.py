@@ -655,3 +655,17 @@ def test_no_reason_to_leave_is_no_exit() -> None:
                      "Lando Norris says he is happy at McLaren and has no reason to leave, "
                      "despite Red Bull boss Christian Horner saying he would like to sign him.",
                      "F1") == set()
+
+
+def test_a_front_runner_in_a_series_is_no_hedge() -> None:
+    found = confirmed("Brown confirmed as Tander's successor at Triple Eight",
+                      "The Super2 front-runner steps up to replace veteran Garth Tander, who "
+                      "will stop racing full-time at the end of this season.", "Supercars")
+    assert ("Garth Tander", "retire") in {(d, k) for d, k, _ in found}
+
+
+def test_dropping_down_to_drive_a_car_says_where() -> None:
+    found = confirmed("Custer heads back to Xfinity",
+                      "Cole Custer will drop down to drive Haas Factory Team's No. 00 Ford in the "
+                      "Xfinity Series next year.", "NASCAR Cup")
+    assert {(d, k) for d, k, _ in found} == {("Cole Custer", "join")}
