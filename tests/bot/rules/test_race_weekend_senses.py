@@ -669,3 +669,11 @@ def test_dropping_down_to_drive_a_car_says_where() -> None:
                       "Cole Custer will drop down to drive Haas Factory Team's No. 00 Ford in the "
                       "Xfinity Series next year.", "NASCAR Cup")
     assert {(d, k) for d, k, _ in found} == {("Cole Custer", "join")}
+
+
+@pytest.mark.parametrize("aside", ["who claimed the title last year", "a title candidate",
+                                   "part of the team's plans"])
+def test_words_that_only_look_like_hedges_do_not_hedge(aside: str) -> None:
+    found = confirmed("Hauger joins MP", f"Dennis Hauger, {aside}, joins MP Motorsport for next "
+                      "season.", "F2")
+    assert ("Dennis Hauger", "join") in {(d, k) for d, k, _ in found}
