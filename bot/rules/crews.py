@@ -86,8 +86,7 @@ class Crews(EngineBase):
                 else:
                     runs.append([person])
             for run in runs:
-                if len(run) < 2 or len({m.value for m in run}) < 2 or _INCUMBENTS_BEFORE.search(
-                        doc.folded, max(0, run[0].start - 24), run[0].start):
+                if len(run) < 2 or len({m.value for m in run}) < 2:
                     continue
                 teams = [m for m in places if m.kind == TEAM]
                 team = min(teams, key=lambda m: abs(m.start - run[0].start)) if teams else focus
@@ -95,7 +94,9 @@ class Crews(EngineBase):
                     continue
                 kind = MoveKind.EXTEND if cues.get("retention") else MoveKind.JOIN
                 # "Boutsen's No. 9 has A, B and C": who sits where now, not who is new there.
-                pattern = CREW_LINEUP if any(
+                # ("Returning drivers A, B and C make up the #35 crew": who is there already)
+                pattern = CREW_LINEUP if _INCUMBENTS_BEFORE.search(
+                    doc.folded, max(0, run[0].start - 24), run[0].start) or any(
                     _having_now(doc, start, end) for name in self.crew_lineups
                     for start, end in cues.get(name, ())) else CREW_LIST
                 names = tuple(m.value for m in run)

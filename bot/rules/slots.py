@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import _INCUMBENTS_BEFORE, Clauses
@@ -134,16 +135,15 @@ class Slots(Clauses, SlotFilling):
             # "the livery of its new car, which A and B will race", "the livery A and B race
             # in Singapore": who races the car shown, not who is new
             return []
-        if any(word.startswith(_CREW_VERB_STEMS) for word in doc.folded[t_start:t_end].split()) \
-                and _TEAMS_OWN_CAR.match(doc.folded, t_end):
-            return []  # "A and B will race the team's 2025 car": who drives it, not news
-        if (doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"], ["the", "cars"]) or
-                any(word.startswith(_CREW_VERB_STEMS)
-                    for word in doc.folded[t_start:t_end].split())) and \
-                self._unveiled_before(doc, doc.sentences[max(0, sentence - 2)][0], t_start):
-            # "... unveiled its livery. A and B will race the cars in Mexico City", "...
-            # unveiled its A424. A, B and C will share the No. 35": who races the car shown
-            return []
+        # Who races the car shown, not who is new: a line-up. ("A and B will race the team's
+        # 2025 car"; "... unveiled its livery. A and B will race the cars in Mexico City",
+        # "... unveiled its A424. A, B and C will share the No. 35")
+        crew_verb = any(word.startswith(_CREW_VERB_STEMS)
+                        for word in doc.folded[t_start:t_end].split())
+        seats_only = (crew_verb and _TEAMS_OWN_CAR.match(doc.folded, t_end) is not None) or (
+            (crew_verb or doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"],
+                                                                        ["the", "cars"])) and
+            self._unveiled_before(doc, doc.sentences[max(0, sentence - 2)][0], t_start))
         for c_start, _ in doc.cues.get("race_position", ()):
             between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
             if between is not None and (
@@ -365,13 +365,15 @@ class Slots(Clauses, SlotFilling):
             return []
         _, pattern, filled = best
         drivers = [m for m in filled["driver"] if not m.non_driver]
-        if not drivers or (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
+        if not drivers:
+            return []
+        if (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
                 doc.folded[t_end:drivers[0].start].split())) or (
                 drivers[0].end <= t_start and _INCUMBENTS_BEFORE.search(
                     doc.folded, max(s_start, drivers[0].start - 24), drivers[0].start)):
             # "will share the car with the team's regular drivers A and B", "Returning
-            # drivers A, B and C make up the #35 crew": who is there
-            return []
+            # drivers A, B and C make up the #35 crew": who is there, a line-up
+            seats_only = True
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
@@ -569,7 +571,9 @@ class Slots(Clauses, SlotFilling):
         for driver in drivers:
             moves.append(RawMove(
                 kind=kind, driver=driver.value, driver_mention=driver, sentence=sentence,
-                trigger=(t_start, t_end), pattern=pattern, team=teams.get(id(driver), team),
+                trigger=(t_start, t_end),
+                pattern=replace(pattern, lineup_only=True) if seats_only else pattern,
+                team=teams.get(id(driver), team),
                 team_from_context=from_context,
                 replaced=replaced.value if replaced is not None and replaced.value != driver.value
                 else None,

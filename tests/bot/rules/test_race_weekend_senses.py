@@ -677,3 +677,14 @@ def test_words_that_only_look_like_hedges_do_not_hedge(aside: str) -> None:
     found = confirmed("Hauger joins MP", f"Dennis Hauger, {aside}, joins MP Motorsport for next "
                       "season.", "F2")
     assert ("Dennis Hauger", "join") in {(d, k) for d, k, _ in found}
+
+
+def test_the_crew_named_at_a_launch_stays_in_the_line_up() -> None:
+    extraction = extract(Article(
+        entry_id="w", title="Lamborghini unveils its SC63",
+        summary="Lamborghini Iron Lynx unveiled its SC63 Hypercar in Sant'Agata. Andrea "
+                "Caldarelli, Matteo Cairoli and Romain Grosjean will share the No. 63.",
+        series="WEC", published=DATE))
+    assert [m for m in extraction.moves if m.status is Status.CONFIRMED] == []
+    assert {"Andrea Caldarelli", "Matteo Cairoli", "Romain Grosjean"} <= {
+        entry.driver for entry in extraction.lineup}
