@@ -419,7 +419,8 @@ class Slots(Clauses, SlotFilling):
         subject_start = drivers[0].start if drivers[0].start < t_start else \
             doc.text.rfind(":", c_left, t_start) + 1 or c_left
         if kind is MoveKind.JOIN and any(
-                max(c_left, subject_start) <= c_start < c_right and not (
+                max(c_left, subject_start) <= c_start < c_right and
+                self._aside_of(doc, c_start) in (None, own_aside) and not (
                     doc.folded[c_start:c_end] == "again" and (
                         self._told_as_return(doc) or self._interim(doc, s_start, s_end)))
                 for c_start, c_end in doc.cues.get("retention", ())):

@@ -688,3 +688,22 @@ def test_the_crew_named_at_a_launch_stays_in_the_line_up() -> None:
     assert [m for m in extraction.moves if m.status is Status.CONFIRMED] == []
     assert {"Andrea Caldarelli", "Matteo Cairoli", "Romain Grosjean"} <= {
         entry.driver for entry in extraction.lineup}
+
+
+def test_signing_new_contracts_is_a_stay_and_a_team_mates_new_deal_is_his_own() -> None:
+    found = confirmed("Leclerc and Sainz commit to Ferrari",
+                      "Charles Leclerc and Carlos Sainz have both signed new contracts with "
+                      "Ferrari that keep the pair together until the end of 2024.", "F1")
+    assert {(d, k) for d, k, _ in found} == {("Charles Leclerc", "extend"),
+                                              ("Carlos Sainz", "extend")}
+    found = confirmed("Hamilton to Ferrari",
+                      "Ferrari said Lewis Hamilton would partner Charles Leclerc, who signed a "
+                      "new deal last week.", "F1")
+    assert ("Lewis Hamilton", "join") in {(d, k) for d, k, _ in found}
+
+
+def test_a_penalty_and_a_promotion_to_a_maiden_podium_are_a_race() -> None:
+    assert confirmed("Norris promoted to maiden podium after Perez penalty",
+                     "Lando Norris was promoted to third after Sergio Perez was handed a "
+                     "five-second time penalty, giving the McLaren driver his first podium.",
+                     "F1") == set()
