@@ -707,3 +707,10 @@ def test_a_penalty_and_a_promotion_to_a_maiden_podium_are_a_race() -> None:
                      "Lando Norris was promoted to third after Sergio Perez was handed a "
                      "five-second time penalty, giving the McLaren driver his first podium.",
                      "F1") == set()
+
+
+def test_sharing_a_car_to_a_win_is_a_race_report() -> None:
+    assert confirmed("Bourdais wins the Rolex 24",
+                     "Sebastien Bourdais added the Rolex 24 to his Sebring win, sharing the No. "
+                     "5 Cadillac with Joao Barbosa and Filipe Albuquerque as rain ended the race "
+                     "early.", "IMSA") == set()
