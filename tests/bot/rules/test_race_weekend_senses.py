@@ -714,3 +714,15 @@ def test_sharing_a_car_to_a_win_is_a_race_report() -> None:
                      "Sebastien Bourdais added the Rolex 24 to his Sebring win, sharing the No. "
                      "5 Cadillac with Joao Barbosa and Filipe Albuquerque as rain ended the race "
                      "early.", "IMSA") == set()
+
+
+def test_a_driver_released_overnight_from_hospital_has_not_left_his_team() -> None:
+    assert confirmed("Herta in hospital after crash",
+                     "Colton Herta was taken to hospital after a heavy crash at Detroit but was "
+                     "released overnight, Andretti Global said.", "IndyCar") == set()
+
+
+def test_joining_a_simulator_programme_is_no_seat() -> None:
+    assert confirmed("Dennis joins Andretti's simulator programme",
+                     "Jake Dennis will take part in an esports event for the team.",
+                     "Formula E") == set()
