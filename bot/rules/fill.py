@@ -180,6 +180,10 @@ class SlotFilling(EngineBase):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
                     want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
                 continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
+            if want == PERSON and mention.kind == TEAM and position + 1 < len(after) and \
+                    after[position + 1].kind == CAR and \
+                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:
+                continue  # "joined in Proton's No. 93 Porsche by A and B": whose car
             if want == CAR and mention.kind == TEAM and position + 1 < len(after) and \
                     after[position + 1].kind == CAR and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:

@@ -726,3 +726,12 @@ def test_joining_a_simulator_programme_is_no_seat() -> None:
     assert confirmed("Dennis joins Andretti's simulator programme",
                      "Jake Dennis will take part in an esports event for the team.",
                      "Formula E") == set()
+
+
+def test_the_drivers_after_joined_in_the_car_by_are_the_movers() -> None:
+    found = confirmed("Lowndes to co-drive with Feeney at Bathurst",
+                      "Craig Lowndes will partner Broc Feeney in Triple Eight's No. 88 at "
+                      "Bathurst, the team has confirmed. Will Brown will be joined in the No. 87 "
+                      "by Scott Pye.", "Supercars")
+    assert ("Scott Pye", "join") in {(d, k) for d, k, _ in found}
+    assert "Will Brown" not in {d for d, _, _ in found}
