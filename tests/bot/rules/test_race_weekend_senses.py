@@ -735,3 +735,11 @@ def test_the_drivers_after_joined_in_the_car_by_are_the_movers() -> None:
                       "by Scott Pye.", "Supercars")
     assert ("Scott Pye", "join") in {(d, k) for d, k, _ in found}
     assert "Will Brown" not in {d for d, _, _ in found}
+
+
+def test_the_crews_of_other_entries_a_new_car_races_alongside_are_no_news() -> None:
+    found = confirmed("Hanson joins AF Corse's third Ferrari",
+                      "The No. 83 will race alongside the factory Ferrari entries of Antonio "
+                      "Fuoco, Miguel Molina and Nicklas Nielsen, and James Calado and Antonio "
+                      "Giovinazzi.", "WEC")
+    assert not {"Antonio Fuoco", "Miguel Molina", "James Calado"} & {d for d, _, _ in found}
