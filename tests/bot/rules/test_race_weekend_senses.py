@@ -743,3 +743,10 @@ def test_the_crews_of_other_entries_a_new_car_races_alongside_are_no_news() -> N
                       "Fuoco, Miguel Molina and Nicklas Nielsen, and James Calado and Antonio "
                       "Giovinazzi.", "WEC")
     assert not {"Antonio Fuoco", "Miguel Molina", "James Calado"} & {d for d, _, _ in found}
+
+
+def test_wanting_to_return_is_a_wish_not_a_move() -> None:
+    found = confirmed("Ricciardo eyes a return",
+                      "Daniel Ricciardo, who is testing for the team next week, has made no "
+                      "secret of wanting to return to McLaren.", "F1")
+    assert found == set()
