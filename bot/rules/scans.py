@@ -28,40 +28,33 @@ def clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
 
 
-def aside_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """What `_ASIDE.finditer(text, start, end)` finds, tried only where an aside can open (at
-    a "(" or a ","): the pattern has no literal to skip ahead with, and tries every position."""
+def _matches_from(pattern: re.Pattern[str], opener: str, other_opener: str, text: str,
+                  start: int, end: int) -> list[re.Match[str]]:
+    """What `pattern.finditer(text, start, end)` finds, tried only where one of its two
+    openers starts: a pattern with no literal to skip ahead with is tried at every position."""
     found = []
     position = start
     while True:
-        comma, bracket = text.find(",", position, end), text.find("(", position, end)
-        if comma == -1 and bracket == -1:
+        first, other = text.find(opener, position, end), text.find(other_opener, position, end)
+        if first == -1 and other == -1:
             return found
-        opening = bracket if comma == -1 or (bracket != -1 and bracket < comma) else comma
-        match = _ASIDE.match(text, opening, end)
-        if match is None:
-            position = opening + 1
-        else:
-            found.append(match.span())
-            position = match.end()
-
-
-def year_matches(text: str) -> list[re.Match[str]]:
-    """What `_YEAR.finditer(text)` finds, tried only where a "19" or a "20" starts: the
-    pattern opens with an alternation, which the regex engine tries at every position."""
-    found = []
-    position = 0
-    while True:
-        nineteen, twenty = text.find("19", position), text.find("20", position)
-        if nineteen == -1 and twenty == -1:
-            return found
-        at = twenty if nineteen == -1 or (twenty != -1 and twenty < nineteen) else nineteen
-        match = _YEAR.match(text, at)
+        at = first if other == -1 or (first != -1 and first < other) else other
+        match = pattern.match(text, at, end)
         if match is None:
             position = at + 1
         else:
             found.append(match)
             position = match.end()
+
+
+def aside_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """What `_ASIDE.finditer(text, start, end)` finds: an aside opens at a "(" or a ","."""
+    return [match.span() for match in _matches_from(_ASIDE, ",", "(", text, start, end)]
+
+
+def year_matches(text: str) -> list[re.Match[str]]:
+    """What `_YEAR.finditer(text)` finds: a year starts with "19" or "20"."""
+    return _matches_from(_YEAR, "19", "20", text, 0, len(text))
 
 
 def people_reach(doc: _Doc, sentence: int) -> tuple[float, float]:
