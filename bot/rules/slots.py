@@ -109,14 +109,14 @@ class Slots(Clauses, SlotFilling):
         sentence = doc.sentence_of(t_start)
         s_start, s_end = doc.sentences[sentence]
         stand_in = None
-        pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
+        object_pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
         first_end, last_start = people_reach(doc, sentence)
-        if pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
+        if object_pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
             stand_in = self._implied_subject(doc, sentence, t_start)
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
-        if pronoun is None and last_start < t_end and all(
+        if object_pronoun is None and last_start < t_end and all(
                 "driver" in pattern.right for pattern in patterns):
             return []  # "..., the team announced on Monday": nobody is announced
         blockers = doc.cues.get("blockers", ())
@@ -126,6 +126,8 @@ class Slots(Clauses, SlotFilling):
         if _cue_between(doc, "race_context", s_start, s_end) or \
                 self._called_off(doc, s_start, s_end, t_start):
             return []  # a race, not a seat; or "the move is off"
+        trigger_words = doc.folded[t_start:t_end].split()
+        first_word = trigger_words[0]
         launches = doc.cues.get("car_launch")
         if launches and any(s_start <= c_start and c_end <= t_start and (
                 (len(doc.folded[c_end:t_start].split()) <= 6 and
@@ -138,8 +140,7 @@ class Slots(Clauses, SlotFilling):
         # Who races the car shown, not who is new: a line-up. ("A and B will race the team's
         # 2025 car"; "... unveiled its livery. A and B will race the cars in Mexico City",
         # "... unveiled its A424. A, B and C will share the No. 35")
-        crew_verb = any(word.startswith(_CREW_VERB_STEMS)
-                        for word in doc.folded[t_start:t_end].split())
+        crew_verb = any(word.startswith(_CREW_VERB_STEMS) for word in trigger_words)
         seats_only = (crew_verb and _TEAMS_OWN_CAR.match(doc.folded, t_end) is not None) or (
             (crew_verb or doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"],
                                                                         ["the", "cars"])) and
@@ -149,12 +150,11 @@ class Slots(Clauses, SlotFilling):
             if between is not None and (
                     (len(between) <= 2 and (between[:1] in (["to"], ["into"], ["on"], ["onto"],
                                                             ["up"], ["at"]) or
-                     (not between and doc.folded[t_start:t_end].split()[-1] in _TO_WORDS)))
+                     (not between and trigger_words[-1] in _TO_WORDS)))
                     or (len(between) <= 6 and between[-1:] in (["in"], ["on"], ["into"]))):
                 # "were promoted to the top step", "moved up to second", "joined Larson in
                 # the top five"
                 return []
-        first_word = doc.folded[t_start:t_end].split()[0]
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         results = doc.cues.get("race_result")
         if results and (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
@@ -175,8 +175,7 @@ class Slots(Clauses, SlotFilling):
             return []  # "changed his mind about retiring": a thing talked of, not done
         if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
             return []  # "said joining McLaren was the best decision": a thing talked of
-        if any(word.startswith("return") or word == "back"
-               for word in doc.folded[t_start:t_end].split()) and \
+        if any(word.startswith("return") or word == "back" for word in trigger_words) and \
                 _AFTER_SETBACK.search(doc.folded, t_end, s_end):
             return []  # "returns to his Erebus Camaro after a back injury": a comeback
         if first_word not in _FUTURE_MARKERS and (ago := _LONG_AGO.search(
@@ -214,8 +213,8 @@ class Slots(Clauses, SlotFilling):
                 mentions = [m for m in mentions if not stand_in.start <= m.start < t_start]
         if stand_in is not None:
             mentions = sorted([stand_in, *mentions], key=lambda m: m.start)
-        if pronoun is not None:
-            mentions = sorted([*mentions, pronoun], key=lambda m: m.start)
+        if object_pronoun is not None:
+            mentions = sorted([*mentions, object_pronoun], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
         following = bisect_right(doc.trigger_starts, t_end)
@@ -236,7 +235,7 @@ class Slots(Clauses, SlotFilling):
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
         participle = (doc.text[max(0, t_start - 2):t_start].strip() == "," and
-                      doc.folded[t_start:t_end].split()[0].endswith("ing")) or \
+                      first_word.endswith("ing")) or \
             (doc.text.find(",", max(s_start, t_start - 30), t_start) != -1 and  # (its comma)
              _PARTICIPLE_BEFORE.search(doc.text, max(s_start, t_start - 30), t_start) is not None)
         if not participle and (doc.folded[c_left:t_start].split()[-1:] == ["and"] or
@@ -377,10 +376,9 @@ class Slots(Clauses, SlotFilling):
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
-        if last.start >= t_end and doc.folded[last.end:last.end + 16].split()[:1] and (
-                doc.folded[last.end:last.end + 16].split()[0] in _PLAN_NOUNS or (
-                    kind is MoveKind.LEAVE and
-                    doc.folded[last.end:last.end + 16].split()[0] in _MOVE_NOUNS)):
+        word_after = doc.folded[last.end:last.end + 16].split()[:1]
+        if last.start >= t_end and word_after and (word_after[0] in _PLAN_NOUNS or (
+                kind is MoveKind.LEAVE and word_after[0] in _MOVE_NOUNS)):
             # "Red Bull drops Palou plan", "abandons Herta move": what is dropped is a plan
             return []
         if last.start >= t_end:
@@ -438,8 +436,7 @@ class Slots(Clauses, SlotFilling):
             else:
                 kind = MoveKind.LEAVE
         for c_start, c_end in doc.cues.get("background", ()):
-            if doc.folded[max(0, c_start - 12):c_start].split()[-1:] and \
-                    doc.folded[max(0, c_start - 12):c_start].split()[-1] in _RECENTLY:
+            if _RECENTLY.intersection(doc.folded[max(0, c_start - 12):c_start].split()[-1:]):
                 continue  # "days after it terminated Mazepin's contract": recent news
             gap = doc.folded[c_end:t_start].split()
             if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
@@ -457,13 +454,13 @@ class Slots(Clauses, SlotFilling):
         before = doc.folded[clause_start:t_start].split()
         pronoun = "who" if "who" in before else "which" if "which" in before else None
         if pronoun is not None:
-            trigger = doc.folded[t_start:t_end].split()
             relative = before[before.index(pronoun) + 1:]
-            verb = (relative + trigger)[0]
+            verb = (relative + trigger_words)[0]
             # "seat to Perez" is no infinitive; "will join" in the trigger is the future;
             # "who is off to Aston Martin" is going now.
-            going = not relative and len(trigger) > 1 and trigger[1] in _GOING_WORDS
-            if not going and not _FUTURE_MARKERS & (set(relative) | set(trigger) - {"to"}) and (
+            going = not relative and len(trigger_words) > 1 and trigger_words[1] in _GOING_WORDS
+            future = _FUTURE_MARKERS & (set(relative) | set(trigger_words) - {"to"})
+            if not going and not future and (
                     verb in _PAST_VERBS or _is_past_tense(verb) or (
                         _is_state_now(verb) and kind is not MoveKind.EXTEND and not any(
                             clause_start <= c_start < s_end
