@@ -316,15 +316,17 @@ async def test_uninstall_event_removes_the_installation(slack, commands, databas
                           api_base_url=slack.api_url)
     try:
         async with serve(build_web_app(app)) as url:
+            running = asyncio.all_tasks()
             assert await post_event(url, {"type": "app_uninstalled"}, team="T2") == 200
-            # Bolt runs the listener after acking; poll the store until it has.
-            for _ in range(250):
-                bot = await oauth.installation_store.async_find_bot(enterprise_id=None,
-                                                                    team_id="T2")
-                if bot is None:
-                    break
-                await asyncio.sleep(0.02)
-            assert bot is None
+            # Bolt runs the listener after acking, and it deletes the bot and then the
+            # installation: wait for all the event started, or the store's engine would be
+            # closed under the second delete.
+            started = asyncio.all_tasks() - running
+            if started:
+                await asyncio.wait(started, timeout=5)
+            store = oauth.installation_store
+            assert await store.async_find_bot(enterprise_id=None, team_id="T2") is None
+            assert await store.async_find_installation(enterprise_id=None, team_id="T2") is None
     finally:
         await oauth.close()
 
