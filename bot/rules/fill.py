@@ -35,6 +35,7 @@ from bot.rules.document import (
 )
 
 _SUBORDINATE = WORDS["subordinators"]
+_MAKERS_GROUP = WORDS["makers_group"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.
 _TEAMS_PEOPLE = frozenset({"fans", "supporters", "boss", "bosses", "chief", "engineers",
@@ -86,6 +87,13 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
+
+
+def _makers_group(doc: _Doc, mention: Mention) -> bool:
+    """"Nissan's fold", "KTM's stable": a maker's family of teams, not one of them."""
+    following = doc.folded[mention.end:mention.end + 24].split()
+    return _possessive(doc, mention) and bool(following) and \
+        following[following[0] == "s"] in _MAKERS_GROUP
 
 
 def _opens_clause(following: str) -> bool:
@@ -213,10 +221,11 @@ class SlotFilling(EngineBase):
             found = [mention]
             if want == TEAM and ((mention.candidates and all(
                     c.how in ("sponsor", "manufacturer") for c in mention.candidates)) or
-                    doc.folded[t_end:mention.start].split()[-1:] in (["a"], ["an"])):
+                    doc.folded[t_end:mention.start].split()[-1:] in (["a"], ["an"]) or
+                    _makers_group(doc, mention)):
                 # "a Dallara-Honda ride ... with Meyer Shank Racing", "will ride a Ducati for
-                # Pramac": the team's own name, when it follows in the clause, says more than
-                # a maker's.
+                # Pramac", "returns to KTM's stable with Tech3": the team's own name, when it
+                # follows in the clause, says more than a maker's.
                 for later in after[position + 1:]:
                     if later.kind == PERSON:
                         break
