@@ -29,3 +29,13 @@ def test_a_makers_stable_goes_to_the_team_named_after_it(sentence: str, series: 
                                                          team: str) -> None:
     found = confirmed("Line-ups take shape", sentence, series)
     assert {t for _, kind, t in found if kind == "join"} == {team}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Liam Lawson was dropped back to Racing Bulls after two rounds.",
+    "Jack Miller, dropped back to Pramac for 2025, said he was fine.",
+])
+def test_a_driver_dropped_back_to_a_team_joins_it(sentence: str) -> None:
+    found = confirmed("Drivers swap seats", sentence)
+    assert {kind for _, kind, team in found if team.startswith(("Racing Bulls", "Pramac"))} == \
+        {"join"}
