@@ -94,6 +94,8 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                     # that race.
                     local.setdefault(f"at {key}", []).extend(
                         [("cue", "one_race"), ("role", "part-time")])
+        for key, candidates in gazetteer.short_team_names(self.not_names).items():
+            entries.setdefault(key, []).append(("team", candidates))
         for key, patterns in rules.patterns_by_trigger.items():
             entries.setdefault(key, []).append(("trigger", patterns))
         for cue_class, phrases in rules.cues.items():

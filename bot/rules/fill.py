@@ -205,6 +205,13 @@ class SlotFilling(EngineBase):
                     for c_start, c_end in doc.cues.get("from_team", ())
                     if c_end <= mention.start):
                 return []  # "returns to IndyCar after two seasons with Andretti": his past
+            if want == TEAM and any(
+                    t_end <= c_start and c_end <= mention.start and
+                    not doc.folded[t_end:c_start].split()
+                    for c_start, c_end in doc.cues.get("generic_team", ())):
+                # "returns to the family team after a decade with Corvette": the slot is
+                # filled by the team the article is about, not by a name further on
+                return []
             if want == TEAM and _possessive(doc, mention) and position + 1 < len(after) and \
                     after[position + 1].kind == TEAM and _an_entry(doc, after[position + 1]) and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:

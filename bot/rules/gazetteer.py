@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lemminflect import getAllLemmas
+
 from bot.models import name_key
 from bot.rules.text import fold
 
@@ -223,6 +225,33 @@ class Gazetteer:
                     if driver.name not in bucket:
                         bucket.append(driver.name)
 
+
+    def short_team_names(self, not_names: frozenset[str]) -> dict[str, tuple[TeamCandidate, ...]]:
+        """"D'station" for D'station Racing, "Kondo" for Kondo Racing: a team's name without
+        its trailing generic word, where that is no English word, none of `not_names` ("American
+        Racing" is not "American") and names nothing else; keyed as surface_forms keys them."""
+        taken = set(self._teams_by_key) | set(self._drivers_by_key) | set(
+            self._drivers_by_surname) | set(self._series_by_key) | {
+            name_key(text) for name, aliases in (*self.staff.items(), *self.places.items())
+            for text in (name, *aliases)}
+        first_names = {key.split()[0] for key in self._drivers_by_key if " " in key}
+        shorts: dict[str, list[TeamCandidate]] = {}
+        for team in self.teams.values():
+            words = team.name.split()
+            while len(words) > 1 and fold(words[-1]).casefold() in _GENERIC_SUFFIXES:
+                words = words[:-1]
+            if len(words) == len(team.name.split()):
+                continue
+            key = name_key(" ".join(words))
+            if len(key) < 4 or key in taken or key.split()[-1] in _FUNCTION_WORDS or all(
+                    _is_english(w) or w in not_names or w in _FUNCTION_WORDS
+                    for w in key.split()) or (" " not in key and key in first_names):
+                continue  # ("Heart of", "Riley" of Riley Motorsports: a first name too)
+            bucket = shorts.setdefault(key, [])
+            if not any(c.team == team.name and c.series == team.series for c in bucket):
+                bucket.append(TeamCandidate(team.name, team.series, "alias"))
+        return {fold_key(key): tuple(bucket) for key, bucket in shorts.items()}
+
     # ----- what the engine's automaton is built from ----------------------------------------
 
     def surface_forms(self) -> Iterator[tuple[str, str, object]]:
@@ -352,6 +381,19 @@ def _surname(words: list[str]) -> str:
     while start > 1 and words[start - 1] in _SURNAME_PARTICLES:
         start -= 1
     return " ".join(words[start:])
+
+
+# The words a team's name may end with that say only what it is: "Kondo Racing" is "Kondo".
+_GENERIC_SUFFIXES = frozenset(("racing", "motorsport", "motorsports", "team", "competition",
+                               "autosport", "autosports", "engineering"))
+
+
+_FUNCTION_WORDS = frozenset(("of", "the", "by", "and", "s", "de", "di", "da", "del", "la",
+                             "le", "van", "von", "for", "at"))
+
+
+def _is_english(word: str) -> bool:
+    return bool(getAllLemmas(word))
 
 
 def _is_acronym(text: str) -> bool:

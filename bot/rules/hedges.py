@@ -34,6 +34,12 @@ _THE_CAR = re.compile(r"\bthe car\b")
 
 
 _SUBORDINATORS = frozenset(WORDS["subordinators"])
+_ERA_WORDS = WORDS["era_words"]
+
+
+def _era_of(doc: _Doc, team: Mention) -> bool:
+    """"after his Corvette years", "her Ganassi days": a team naming a time of one's past."""
+    return doc.folded[team.end:team.end + 16].split()[:1] in ([w] for w in _ERA_WORDS)
 # "Williams reserve Aitken handed debut": a role inside a team may be where the move is.
 _IN_TEAM_ROLES = frozenset({"reserve", "test", "development", "junior", "juniors", "academy"})
 
@@ -93,6 +99,7 @@ class Hedges(EngineBase):
         teams = [m for m in mentions if m.kind == TEAM and m.start < ceiling
                  and not self._after_cue(doc, m, "from_team")
                  and not _possessive_of_person(doc, m, mentions)
+                 and not _era_of(doc, m)
                  and not _owned_make(doc, m) and not (
                      kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]
         if kind is MoveKind.RETIRE and drivers:

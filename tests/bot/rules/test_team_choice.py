@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.models import Article, Status
-from bot.rules import extract
+from bot.rules import default_engine, extract
 
 DATE = datetime(2024, 10, 2, tzinfo=UTC)
 
@@ -39,3 +39,41 @@ def test_a_driver_dropped_back_to_a_team_joins_it(sentence: str) -> None:
     found = confirmed("Drivers swap seats", sentence)
     assert {kind for _, kind, team in found if team.startswith(("Racing Bulls", "Pramac"))} == \
         {"join"}
+
+
+@pytest.mark.parametrize(("title", "sentence", "series", "team"), [
+    ("Fujii joins D'station for the new season",
+     "Tomonobu Fujii will race for D'station in Super GT this year.", "Super GT",
+     "D'station Racing"),
+    ("Cetilar keeps faith with Italians", "Antonio Fuoco will drive for Cetilar next year.",
+     "WEC", "Cetilar Racing"),
+])
+def test_a_team_written_without_its_generic_last_word_is_still_the_team(
+        title: str, sentence: str, series: str, team: str) -> None:
+    assert {t for _, kind, t in confirmed(title, sentence, series) if kind == "join"} == {team}
+
+
+def test_the_family_team_is_the_team_of_the_article_not_the_one_left() -> None:
+    found = confirmed("WTR brings Ricky Taylor home",
+                      "Ricky Taylor is going back to the family team after a decade with Team "
+                      "Penske.", "IMSA")
+    assert {(d, t) for d, kind, t in found if kind == "join"} == {("Ricky Taylor", "WTR")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jordan Taylor will rejoin his father's team after his Corvette Racing years, Wayne Taylor "
+    "Racing said.",
+    "Jordan Taylor returns to his father's team after his Penske days, Wayne Taylor Racing said.",
+])
+def test_a_team_naming_a_time_of_ones_past_is_not_the_destination(sentence: str) -> None:
+    found = confirmed("Taylor goes home", sentence, "IMSA")
+    assert {t for _, kind, t in found if kind == "join"} == {"Wayne Taylor Racing"}
+
+
+def test_short_team_names_leave_out_words_that_name_something_else() -> None:
+    engine = default_engine()
+    shorts = engine.gazetteer.short_team_names(engine.not_names)
+    assert "d station" in shorts
+    # "Heart of Racing Team" is not "Heart of"; "Riley Motorsports" not every Riley;
+    # "American Racing" not every American.
+    assert not {"heart of", "riley", "american"} & set(shorts)
