@@ -169,7 +169,10 @@ class SlotFilling(EngineBase):
                         index -= 1
                         continue
                     between = doc.text[previous.end:found[-1].start]
-                    if previous.kind != PERSON or not _coordinated(between):
+                    if previous.kind != PERSON or not (_coordinated(between) or _coordinated(
+                            _outside_asides(doc, previous.end, found[-1].start, folded=False))):
+                        # ("A, in his first full season, and B share the No. 9": the aside
+                        # about A does not break the list.)
                         break
                     found.append(previous)
                     index -= 1

@@ -1073,3 +1073,10 @@ def test_continuing_to_race_for_a_team_is_a_stay() -> None:
                   "next season.", "F1")
     assert {(d, k) for d, k, _, _ in found} == {
         ("Pierre Gasly", "extend"), ("Esteban Ocon", "extend")}
+
+
+def test_an_aside_about_the_first_driver_does_not_break_a_crew_list() -> None:
+    found = moves("Paul Miller Racing sets its GTD Pro line-up",
+                  "Bryan Sellers, in his first full season in the class, and Madison Snow will "
+                  "share the No. 1 BMW.", "IMSA")
+    assert {"Bryan Sellers", "Madison Snow"} <= {driver for driver, *_ in found}
