@@ -14,6 +14,7 @@ from bot.rules.document import (
     CAR,
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -35,6 +36,9 @@ CREW_LINEUP = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} 
                       left=(), right=(), confidence=0.75, lineup_only=True)
 
 
+# A headline with one of these announces crews: "BMW names WRT Hypercar crews, Marciello among six"
+_CREW_WORDS = WORDS["crew_words"]
+
 # "A is named in the No. 777, and B in its No. 74": the second clause drops the verb it shares.
 _GAP_OPENING = re.compile(r"\s*(?:,\s*(?:and|while|with)|;|;\s*and)\s+$")
 _GAP_FOLLOWING = frozenset({"in", "at", "with", "for", "the", "its", "his", "her", "their", "a",
@@ -49,6 +53,15 @@ def _having_now(doc: _Doc, start: int, end: int) -> bool:
     before = doc.folded[max(0, start - 12):start].split()[-1:]
     return not any(_is_participle(word) for word in following) and \
         not set(before) & _FUTURE_MARKERS
+
+
+def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
+    """"ELMS entry: Piquet joins record field ... Proton has one car for A, B and C": a crew
+    listed without a verb, in an article whose headline names other drivers and no crews, is
+    the field around the news, not news of its own."""
+    named = {m.value for m in doc.mentions if m.start < doc.title_end and m.kind == PERSON}
+    return bool(named) and not named & {m.value for m in run} and not _CREW_WORDS & set(
+        doc.folded[:doc.title_end].split())
 
 
 class Crews(EngineBase):
@@ -98,7 +111,8 @@ class Crews(EngineBase):
                 pattern = CREW_LINEUP if _INCUMBENTS_BEFORE.search(
                     doc.folded, max(0, run[0].start - 24), run[0].start) or any(
                     _having_now(doc, start, end) for name in self.crew_lineups
-                    for start, end in cues.get(name, ())) else CREW_LIST
+                    for start, end in cues.get(name, ())) or _news_is_elsewhere(
+                    doc, run) else CREW_LIST
                 names = tuple(m.value for m in run)
                 for person in run:
                     found.append(RawMove(

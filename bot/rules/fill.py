@@ -189,8 +189,11 @@ class SlotFilling(EngineBase):
         limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
         for position, mention in enumerate(after):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
-                    want == PERSON and mention.kind == TEAM and _is_make(doc, mention)):
-                continue  # "brings an Aston Martin Vantage GT3 for A, B and C"
+                    want == PERSON and mention.kind == TEAM and (
+                        _is_make(doc, mention) or _after_car(mention, after))):
+                # "brings an Aston Martin Vantage GT3 for A, B and C", "is joined in the
+                # No. 93 Porsche by A and B"
+                continue
             if want == PERSON and mention.kind == TEAM and position + 1 < len(after) and \
                     after[position + 1].kind == CAR and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:

@@ -1080,3 +1080,27 @@ def test_an_aside_about_the_first_driver_does_not_break_a_crew_list() -> None:
                   "Bryan Sellers, in his first full season in the class, and Madison Snow will "
                   "share the No. 1 BMW.", "IMSA")
     assert {"Bryan Sellers", "Madison Snow"} <= {driver for driver, *_ in found}
+
+
+def test_a_crew_listed_under_a_headline_about_other_drivers_is_the_field_not_news() -> None:
+    found = moves("Le Mans entry: Button and Vergne lead a record Hypercar field",
+                  "Jenson Button joins Hertz Team Jota for the race. Cool Racing: Malthe "
+                  "Jakobsen, Reshad de Gerus and Ritomo Miyata in the No. 37 Oreca.", "WEC")
+    assert not {"Malthe Jakobsen", "Reshad de Gerus", "Ritomo Miyata"} & {
+        driver for driver, *_ in found}
+
+
+def test_a_crew_listed_under_a_headline_announcing_crews_is_news() -> None:
+    found = moves("Cool Racing names its Le Mans crew",
+                  "Cool Racing: Malthe Jakobsen, Reshad de Gerus and Ritomo Miyata in the "
+                  "No. 37 Oreca.", "WEC")
+    assert {"Malthe Jakobsen", "Reshad de Gerus", "Ritomo Miyata"} <= {
+        driver for driver, *_ in found}
+
+
+def test_the_drivers_after_joined_in_a_car_named_with_its_make_are_the_movers() -> None:
+    # (A headline about other drivers: the verb, not a crew list, must name them.)
+    found = moves("Le Mans entry: Button and Vergne lead a record Hypercar field",
+                  "Nicolas Lapierre is joined in Cool Racing's No. 37 Porsche by Malthe "
+                  "Jakobsen and Ritomo Miyata.", "WEC")
+    assert {"Malthe Jakobsen", "Ritomo Miyata"} <= {driver for driver, *_ in found}
