@@ -45,6 +45,7 @@ class Pattern:
     follow: frozenset[str] = frozenset()  # one of these words must come right after the slots
     plural: bool = False  # a crew in the present ("A and B drive the No. 7") names several
     vetoed_by: tuple[str, ...] = ()  # cue classes that, in the sentence, make it no move
+    mates: bool = False  # the drivers are someone's co-drivers: seats unless the title names them
 
 
 @dataclass(slots=True)
@@ -129,7 +130,8 @@ def expand(phrase: str) -> list[str]:
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
                     clause_end: bool = False, lineup_only: bool = False,
                     follow: frozenset[str] = frozenset(), plural: bool = False,
-                    vetoed_by: tuple[str, ...] = ()) -> list[tuple[str, Pattern]]:
+                    vetoed_by: tuple[str, ...] = (), mates: bool = False
+                    ) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
     # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
@@ -158,7 +160,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
             pattern = shared[(left, right)] = Pattern(
                 kind=kind, text=written, left=left, right=right, title_only=title_only,
                 confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
-                follow=follow, plural=plural, vetoed_by=vetoed_by)
+                follow=follow, plural=plural, vetoed_by=vetoed_by, mates=mates)
         compiled.append((key, pattern))
     return compiled
 
@@ -197,11 +199,13 @@ def build_rules(data: dict[str, object]) -> Rules:
         follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
         plural = bool(group.get("plural", False))
         vetoed_by = tuple(str(c) for c in group.get("vetoed_by", []))
+        mates = bool(group.get("mates", False))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
                                                 lineup_only=lineup_only, follow=follow,
-                                                plural=plural, vetoed_by=vetoed_by):
+                                                plural=plural, vetoed_by=vetoed_by,
+                                                mates=mates):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

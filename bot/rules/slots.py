@@ -373,6 +373,10 @@ class Slots(Clauses, SlotFilling):
             # "will share the car with the team's regular drivers A and B", "Returning
             # drivers A, B and C make up the #35 crew": who is there, a line-up
             seats_only = True
+        if pattern.mates and not {m.value for m in drivers} & {
+                m.value for m in doc.mentions if m.start < doc.title_end and m.kind == PERSON}:
+            # "Hartley will share the car with Buemi and Nakajima": the news is Hartley's
+            seats_only = True
         kind = pattern.kind
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]

@@ -149,11 +149,13 @@ def test_a_team_brings_a_car_for_its_crew() -> None:
     assert {d for d, k, *_ in found if k == "join"} == {"Ross Gunn", "Alex Riberas"}
 
 
-def test_sharing_the_car_with_places_the_partner_too() -> None:
-    found = moves("Castroneves back for the Rolex 24",
-                  "Helio Castroneves will race Meyer Shank Racing's No. 60 Acura at Daytona, "
-                  "sharing the car with Tom Blomqvist.", "IMSA")
-    assert {d for d, k, *_ in found if k == "join"} == {"Helio Castroneves", "Tom Blomqvist"}
+def test_sharing_the_car_with_places_the_partner_in_the_line_up() -> None:
+    extraction = extract(Article(
+        entry_id="s", title="Castroneves back for the Rolex 24",
+        summary="Helio Castroneves will race Meyer Shank Racing's No. 60 Acura at Daytona, "
+                "sharing the car with Tom Blomqvist.", series="IMSA", published=DATE))
+    assert {m.driver for m in extraction.moves if m.kind.value == "join"} == {"Helio Castroneves"}
+    assert ("Tom Blomqvist", "60") in {(seat.driver, seat.car) for seat in extraction.lineup}
 
 
 def test_a_name_in_another_clause_is_not_the_verb_s_object() -> None:
@@ -1104,3 +1106,15 @@ def test_the_drivers_after_joined_in_a_car_named_with_its_make_are_the_movers() 
                   "Nicolas Lapierre is joined in Cool Racing's No. 37 Porsche by Malthe "
                   "Jakobsen and Ritomo Miyata.", "WEC")
     assert {"Malthe Jakobsen", "Ritomo Miyata"} <= {driver for driver, *_ in found}
+
+
+def test_co_drivers_after_share_the_car_with_are_a_line_up_unless_the_headline_names_them() -> None:
+    summary = ("Earl Bamber will race the No. 2 Cadillac at Le Mans, sharing the car with Alex "
+               "Lynn and Richard Westbrook.")
+    article = Article(entry_id="m", title="Bamber gets Le Mans call", summary=summary,
+                      series="WEC", published=DATE)
+    extraction = extract(article)
+    assert {m.driver for m in extraction.moves} == {"Earl Bamber"}
+    assert {"Alex Lynn", "Richard Westbrook"} <= {seat.driver for seat in extraction.lineup}
+    named = moves("Bamber and Lynn get Le Mans call", summary, "WEC")
+    assert {"Earl Bamber", "Alex Lynn"} <= {driver for driver, *_ in named}

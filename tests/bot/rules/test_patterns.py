@@ -51,6 +51,23 @@ def test_a_group_s_follow_words_must_come_after_its_slots() -> None:
     assert other == ()
 
 
+def test_a_group_of_mates_places_its_drivers_in_the_line_up_unless_the_title_names_them(
+        ) -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["move"].append({"kind": "join", "mates": True,
+                         "patterns": ["(shoulder to shoulder with) {driver}"]})
+    engine = Engine(gazetteer(), build_rules(data))
+    summary = "Lewis Hamilton joins Ferrari, shoulder to shoulder with Charles Leclerc."
+    quiet = engine.extract(Article(entry_id="p", title="Ferrari news", summary=summary,
+                                   series="F1"))
+    assert "Charles Leclerc" not in {m.driver for m in quiet.moves}
+    assert "Charles Leclerc" in {seat.driver for seat in quiet.lineup}
+    named = engine.extract(Article(entry_id="p", title="Hamilton and Leclerc: Ferrari's pair",
+                                   summary=summary, series="F1"))
+    assert "Charles Leclerc" in {m.driver for m in named.moves}
+
+
 def test_a_verb_added_by_its_lemma_is_read_in_every_tense() -> None:
     with RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
