@@ -1118,3 +1118,10 @@ def test_co_drivers_after_share_the_car_with_are_a_line_up_unless_the_headline_n
     assert {"Alex Lynn", "Richard Westbrook"} <= {seat.driver for seat in extraction.lineup}
     named = moves("Bamber and Lynn get Le Mans call", summary, "WEC")
     assert {"Earl Bamber", "Alex Lynn"} <= {driver for driver, *_ in named}
+
+
+def test_joining_the_trio_named_before_is_a_seat_in_their_car() -> None:
+    found = moves("Cadillac completes its Daytona crew",
+                  "Sebastien Bourdais, Renger van der Zande and Scott Dixon are retained, and "
+                  "Alex Palou joins the trio.", "IMSA")
+    assert ("Alex Palou", "join") in {(driver, kind) for driver, kind, *_ in found}
