@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
+from bot.models import MoveKind
 from bot.rules.document import (
     _DESTINATION_WORDS,
     _REFERENCE_WORDS,
@@ -11,11 +13,19 @@ from bot.rules.document import (
     TEAM,
     EngineBase,
     Mention,
+    RawMove,
     _coordinated,
     _describes_person,
     _Doc,
     _is_make,
 )
+from bot.rules.text import fold
+
+
+def _written_name(doc: _Doc, mention: Mention) -> bool:
+    """The mention writes a word of the person's name (not "the Briton", not "he")."""
+    written = set(doc.folded[mention.start:mention.end].split())
+    return any(word in written for word in fold(mention.value).split())
 
 
 class Coreference(EngineBase):
@@ -39,6 +49,26 @@ class Coreference(EngineBase):
             doc.folded[start:span_end].split()[-1:] in (["he"], ["she"]) else start
         return Mention(max(start, word_start), min(span_end, t_start), PERSON, name,
                        known=True, non_driver=name in self._non_drivers(doc))
+
+    def _leaves_of_the_replaced(self, doc: _Doc, raw: list[RawMove]) -> None:
+        """"A takes B's seat at Dragon. The former Le Mans winner and the team parted ways":
+        an epithet read as A would have A leave the team he joins; it is B who left."""
+        replaced = {(item.driver, self._team_key(doc, item)): item.replaced for item in raw
+                    if item.kind.direction == "arrive" and item.replaced
+                    and not item.team_from_context}
+        if not replaced:
+            return
+        for position, item in enumerate(raw):
+            if item.kind is not MoveKind.LEAVE or _written_name(doc, item.driver_mention):
+                continue
+            other = replaced.get((item.driver, self._team_key(doc, item)))
+            if other is not None:
+                mention = item.driver_mention
+                raw[position] = replace(item, driver=other, driver_mention=Mention(
+                    mention.start, mention.end, PERSON, other, known=True))
+
+    def _team_key(self, doc: _Doc, item: RawMove) -> str | None:
+        return self._team_name(doc, item.team, None)[0] if item.team is not None else None
 
     def _nationality(self, name: str) -> str | None:
         info = self.gazetteer.drivers.get(name)

@@ -150,6 +150,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
             raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
         raw.extend(self._crew_lists(doc, raw, focus))
         raw.extend(self._gapped(doc, raw))
+        self._leaves_of_the_replaced(doc, raw)
         denied = [item for item in raw if item.status is Status.DENIED]
         raw = [item for item in raw if item.status is not Status.DENIED]
         denials = tuple(self._finish(doc, denied, focus)) if denied else ()

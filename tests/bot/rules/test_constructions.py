@@ -1125,3 +1125,12 @@ def test_joining_the_trio_named_before_is_a_seat_in_their_car() -> None:
                   "Sebastien Bourdais, Renger van der Zande and Scott Dixon are retained, and "
                   "Alex Palou joins the trio.", "IMSA")
     assert ("Alex Palou", "join") in {(driver, kind) for driver, kind, *_ in found}
+
+
+def test_an_epithet_that_parts_ways_after_a_seat_is_taken_is_the_driver_replaced() -> None:
+    found = moves("Nato takes Vergne's seat for the finale",
+                  "DS Penske has named Norman Nato for the last two races, replacing "
+                  "Jean-Eric Vergne. The former champion and the team parted ways after the "
+                  "previous round.", "Formula E")
+    assert ("Jean-Eric Vergne", "leave") in {(driver, kind) for driver, kind, *_ in found}
+    assert ("Norman Nato", "leave") not in {(driver, kind) for driver, kind, *_ in found}
