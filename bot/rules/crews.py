@@ -58,7 +58,8 @@ def _having_now(doc: _Doc, start: int, end: int) -> bool:
 def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     """"ELMS entry: Piquet joins record field ... Proton has one car for A, B and C": a crew
     listed without a verb, in an article whose headline names other drivers and no crews, is
-    the field around the news, not news of its own."""
+    the field around the news, not news of its own. (A crew said to be unchanged is news of a
+    stay wherever it is told.)"""
     named = {m.value for m in doc.mentions if m.start < doc.title_end and m.kind == PERSON}
     return bool(named) and not named & {m.value for m in run} and not _CREW_WORDS & set(
         doc.folded[:doc.title_end].split())
@@ -111,8 +112,8 @@ class Crews(EngineBase):
                 pattern = CREW_LINEUP if _INCUMBENTS_BEFORE.search(
                     doc.folded, max(0, run[0].start - 24), run[0].start) or any(
                     _having_now(doc, start, end) for name in self.crew_lineups
-                    for start, end in cues.get(name, ())) or _news_is_elsewhere(
-                    doc, run) else CREW_LIST
+                    for start, end in cues.get(name, ())) or (
+                    kind is MoveKind.JOIN and _news_is_elsewhere(doc, run)) else CREW_LIST
                 names = tuple(m.value for m in run)
                 for person in run:
                     found.append(RawMove(

@@ -1134,3 +1134,11 @@ def test_an_epithet_that_parts_ways_after_a_seat_is_taken_is_the_driver_replaced
                   "previous round.", "Formula E")
     assert ("Jean-Eric Vergne", "leave") in {(driver, kind) for driver, kind, *_ in found}
     assert ("Norman Nato", "leave") not in {(driver, kind) for driver, kind, *_ in found}
+
+
+def test_an_unchanged_crew_is_a_stay_even_under_a_headline_about_another_driver() -> None:
+    found = moves("Lynn replaces Bamber in Cadillac's No. 2",
+                  "Alex Lynn will race the No. 2 for Cadillac next year. The No. 3 crew of "
+                  "Sebastien Bourdais, Renger van der Zande and Scott Dixon is unchanged.", "WEC")
+    assert {("Sebastien Bourdais", "extend"), ("Scott Dixon", "extend")} <= {
+        (driver, kind) for driver, kind, *_ in found}
