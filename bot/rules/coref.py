@@ -219,6 +219,9 @@ class Coreference(EngineBase):
                     return mention
             return in_title[0]
         teams = named or teams
+        # "leave Corvette Racing to rejoin ... Taylor spent four seasons with Corvette": the
+        # team left, however often named, is not the one the article is about.
+        teams = [m for m in teams if not self._after_cue(doc, m, "from_team")] or teams
         counts: dict[str, int] = {}
         for mention in teams:
             key = self._team_name(doc, mention, None)[0]

@@ -77,3 +77,11 @@ def test_short_team_names_leave_out_words_that_name_something_else() -> None:
     # "Heart of Racing Team" is not "Heart of"; "Riley Motorsports" not every Riley;
     # "American Racing" not every American.
     assert not {"heart of", "riley", "american"} & set(shorts)
+
+
+def test_the_team_a_driver_leaves_is_not_the_article_s_team_however_often_named() -> None:
+    found = confirmed("Aitken heads home to a new squad",
+                      "Jack Aitken will leave Action Express Racing to join Wayne Taylor Racing "
+                      "in 2025. Aitken spent three seasons with Action Express. Ricky Taylor "
+                      "and Filipe Albuquerque remain in the sister No. 10.", "IMSA")
+    assert {t for d, kind, t in found if kind == "extend"} == {"Wayne Taylor Racing"}
