@@ -44,6 +44,10 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
+# "will be driven by its WEC crew of A, B and C": a crew the team has already (a new one is
+# said to be new).
+_OWN_CREW = re.compile(r"\b(?:its|their|the team s) (?!new )(?:[a-z0-9\-]+ ){0,2}"
+                       r"(?:crew|drivers|riders|pairing|trio|duo|quartet|line-up|lineup) of $")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 _HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
@@ -366,8 +370,9 @@ class Slots(Clauses, SlotFilling):
         drivers = [m for m in filled["driver"] if not m.non_driver]
         if not drivers:
             return []
-        if (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
-                doc.folded[t_end:drivers[0].start].split())) or (
+        if (drivers[0].start >= t_end and (_INCUMBENT_WORDS & set(
+                doc.folded[t_end:drivers[0].start].split()) or _OWN_CREW.search(
+                doc.folded, max(s_start, t_start - 30), drivers[0].start))) or (
                 drivers[0].end <= t_start and _INCUMBENTS_BEFORE.search(
                     doc.folded, max(s_start, drivers[0].start - 24), drivers[0].start)):
             # "will share the car with the team's regular drivers A and B", "Returning

@@ -1142,3 +1142,14 @@ def test_an_unchanged_crew_is_a_stay_even_under_a_headline_about_another_driver(
                   "Sebastien Bourdais, Renger van der Zande and Scott Dixon is unchanged.", "WEC")
     assert {("Sebastien Bourdais", "extend"), ("Scott Dixon", "extend")} <= {
         (driver, kind) for driver, kind, *_ in found}
+
+
+@pytest.mark.parametrize(("sentence", "movers"), [
+    ("The No. 5 will be driven by its IMSA crew of Mathieu Jaminet, Nick Tandy and Dane "
+     "Cameron.", set()),
+    ("The No. 5 will be driven by its new crew of Mathieu Jaminet, Nick Tandy and Dane Cameron.",
+     {"Mathieu Jaminet", "Nick Tandy", "Dane Cameron"}),
+])
+def test_a_crew_the_team_already_has_is_a_line_up(sentence: str, movers: set[str]) -> None:
+    found = moves("Penske sets its Daytona entries", sentence, "IMSA")
+    assert {driver for driver, *_ in found} == movers
