@@ -438,6 +438,15 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> b
     return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
+_MAKERS_GROUP = WORDS["makers_group"]
+
+
+def _makers_group(doc: _Doc, mention: Mention) -> bool:
+    """"Nissan's fold", "the Ford camp": a maker's family of teams, not one of them."""
+    following = doc.folded[mention.end:mention.end + 24].split()
+    return len(following) > 1 and following[following[0] == "s"] in _MAKERS_GROUP
+
+
 def _possessive(doc: _Doc, mention: Mention) -> bool:
     return doc.text.startswith(("'s", "’s"), mention.end) or doc.text.endswith(
         ("'s", "’s"), mention.start, mention.end)

@@ -29,13 +29,13 @@ from bot.rules.document import (
     _is_make,
     _is_state_now,
     _is_state_verb,
+    _makers_group,
     _outside_asides,
     _owned_make,
     _possessive,
 )
 
 _SUBORDINATE = WORDS["subordinators"]
-_MAKERS_GROUP = WORDS["makers_group"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.
 _TEAMS_PEOPLE = frozenset({"fans", "supporters", "boss", "bosses", "chief", "engineers",
@@ -87,13 +87,6 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     """"Tech3": a team by its own name, not a make ("Proton's Porsche squad" is Proton's)."""
     named = sum(c.how in ("name", "alias") for c in mention.candidates)
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
-
-
-def _makers_group(doc: _Doc, mention: Mention) -> bool:
-    """"Nissan's fold", "KTM's stable": a maker's family of teams, not one of them."""
-    following = doc.folded[mention.end:mention.end + 24].split()
-    return _possessive(doc, mention) and bool(following) and \
-        following[following[0] == "s"] in _MAKERS_GROUP
 
 
 def _opens_clause(following: str) -> bool:

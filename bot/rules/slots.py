@@ -30,6 +30,7 @@ from bot.rules.document import (
     _is_make,
     _is_past_tense,
     _is_state_now,
+    _makers_group,
     _outside_asides,
     _team_rank,
     _with_epithet,
@@ -383,6 +384,8 @@ class Slots(Clauses, SlotFilling):
             # "Hartley will share the car with Buemi and Nakajima": the news is Hartley's
             seats_only = True
         kind = pattern.kind
+        if kind is MoveKind.EXTEND and "team" in filled and _makers_group(doc, filled["team"][0]):
+            return []  # "staying in the Ford camp" with another team: no stay with a team
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
         word_after = doc.folded[last.end:last.end + 16].split()[:1]

@@ -85,3 +85,10 @@ def test_the_team_a_driver_leaves_is_not_the_article_s_team_however_often_named(
                       "in 2025. Aitken spent three seasons with Action Express. Ricky Taylor "
                       "and Filipe Albuquerque remain in the sister No. 10.", "IMSA")
     assert {t for d, kind, t in found if kind == "extend"} == {"Wayne Taylor Racing"}
+
+
+def test_staying_in_a_makers_camp_is_no_stay_with_a_team() -> None:
+    found = confirmed("Front Row lands Briscoe",
+                      "Chase Briscoe will drive for Front Row Motorsports next year, staying in "
+                      "the Ford camp after Stewart-Haas Racing closes its doors.", "NASCAR Cup")
+    assert {(kind, t) for _, kind, t in found} == {("join", "Front Row Motorsports")}
