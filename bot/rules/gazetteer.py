@@ -34,6 +34,7 @@ class TeamInfo:
     manufacturers: list[str] = field(default_factory=list)
     cars: list[str] = field(default_factory=list)
     colour: int | None = None
+    bases: list[str] = field(default_factory=list)  # "the Woking team"
 
 
 @dataclass(slots=True)
@@ -144,9 +145,8 @@ class Gazetteer:
                 continue
             key = (str(series), str(entry["name"]))
             team = self.teams.setdefault(key, TeamInfo(name=key[1], series=key[0]))
-            # A team's base names it in prose as its aliases do ("the Woking team").
-            team.aliases = _merge(team.aliases, _strings(entry.get("aliases"))
-                                  + _strings(entry.get("bases")))
+            team.aliases = _merge(team.aliases, _strings(entry.get("aliases")))
+            team.bases = _merge(team.bases, _strings(entry.get("bases")))
             team.sponsors = _merge(team.sponsors, _strings(entry.get("sponsors")))
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
@@ -176,8 +176,13 @@ class Gazetteer:
             for text in (info.name, *info.aliases):
                 self._series_by_key.setdefault(name_key(text), info.name)
         self._teams_by_key = {}
+        places = {name_key(text) for name, aliases in self.places.items()
+                  for text in (name, *aliases)}
         for team in self.teams.values():
-            for how, names in (("name", [team.name]), ("alias", team.aliases),
+            # A team's base names it in prose as its aliases do ("the Woking team"), unless
+            # the base is also a circuit ("will race at Silverstone").
+            bases = [b for b in team.bases if name_key(b) not in places]
+            for how, names in (("name", [team.name]), ("alias", [*team.aliases, *bases]),
                                ("sponsor", team.sponsors), ("manufacturer", team.manufacturers)):
                 for text in names:
                     bucket = self._teams_by_key.setdefault(name_key(text), [])

@@ -92,3 +92,12 @@ def test_staying_in_a_makers_camp_is_no_stay_with_a_team() -> None:
                       "Chase Briscoe will drive for Front Row Motorsports next year, staying in "
                       "the Ford camp after Stewart-Haas Racing closes its doors.", "NASCAR Cup")
     assert {(kind, t) for _, kind, t in found} == {("join", "Front Row Motorsports")}
+
+
+def test_a_teams_base_that_is_also_a_circuit_is_the_circuit() -> None:
+    found = confirmed("Drugovich keeps his MP seat",
+                      "Felipe Drugovich will stay with MP Motorsport for the rest of the season "
+                      "and will race at Silverstone this weekend.", "F2")
+    assert {t for _, _, t in found} == {"MP Motorsport"}
+    engine = default_engine()
+    assert engine.gazetteer.team_candidates("Woking")  # a base that is no circuit still names
