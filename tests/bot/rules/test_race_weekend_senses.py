@@ -750,3 +750,16 @@ def test_wanting_to_return_is_a_wish_not_a_move() -> None:
                       "Daniel Ricciardo, who is testing for the team next week, has made no "
                       "secret of wanting to return to McLaren.", "F1")
     assert found == set()
+
+
+def test_taking_a_title_fight_to_the_final_race_for_a_team_is_no_exit() -> None:
+    assert confirmed("Sutton edges Hill to the crown",
+                     "Ash Sutton is champion again. Jake Hill took the fight to the final race "
+                     "for Laser Tools Racing but came up short.", "BTCC") == set()
+
+
+def test_a_company_named_in_capitals_is_nobody() -> None:
+    found = confirmed("Ingram commits to Excelr8 for another year",
+                      "Tom Ingram will stay with Excelr8 Motorsport in 2025. Bristol Street "
+                      "Motors continues as the team's title partner.", "BTCC")
+    assert {d for d, _, _ in found} == {"Tom Ingram"}
