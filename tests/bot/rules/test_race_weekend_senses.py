@@ -763,3 +763,9 @@ def test_a_company_named_in_capitals_is_nobody() -> None:
                       "Tom Ingram will stay with Excelr8 Motorsport in 2025. Bristol Street "
                       "Motors continues as the team's title partner.", "BTCC")
     assert {d for d, _, _ in found} == {"Tom Ingram"}
+
+
+def test_joining_a_club_of_record_holders_is_no_move() -> None:
+    found = confirmed("Newgarden joins three-time club with Penske win",
+                      "Josef Newgarden won again for Team Penske on Sunday.", "IndyCar")
+    assert found == set()
