@@ -157,6 +157,12 @@ _MASKED, _OPEN = b"\x01", b"\x00"
 _START = attrgetter("start")
 
 
+# "six GR Supras", "two Porsche 963s": what is counted is a car, never a person.
+_COUNTED = [[word] for word in ("two", "three", "four", "five", "six", "seven", "eight",
+                                 "nine", "ten", "eleven", "twelve", "2", "3", "4", "5", "6",
+                                 "7", "8", "9", "10", "11", "12")]
+
+
 def _in_title_case(title: str) -> bool:
     words = [w for w in title.split() if w[:1].isalpha()]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
@@ -295,6 +301,7 @@ class Names(EngineBase):
                 continue
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
+                    and folded[max(0, start - 12):start].split()[-1:] not in _COUNTED \
                     and not any(
                         w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
                         for w in folded_words) and not any(

@@ -1153,3 +1153,10 @@ def test_an_unchanged_crew_is_a_stay_even_under_a_headline_about_another_driver(
 def test_a_crew_the_team_already_has_is_a_line_up(sentence: str, movers: set[str]) -> None:
     found = moves("Penske sets its Daytona entries", sentence, "IMSA")
     assert {driver for driver, *_ in found} == movers
+
+
+def test_a_counted_model_is_no_driver() -> None:
+    found = moves("Toyota sets its GT500 line-up",
+                  "Toyota will field six GR Supras in 2025, and Ritomo Miyata joins TOM'S.",
+                  "Super GT")
+    assert "GR Supras" not in {driver for driver, *_ in found}
