@@ -395,10 +395,18 @@ def _name_keys(name: str) -> tuple[str, ...]:
     keys = [" ".join(words), " ".join(words[1:])]
     if words[-1] in ("jr", "sr", "ii", "iii") and len(words) > 2:
         keys.append(" ".join(words[1:-1]))
-    if len(words) > 2 and words[1] in (
-            "van", "von", "de", "der", "da", "di", "du", "dos", "del", "la", "le"):
+    if len(words) > 2 and words[-1] not in ("jr", "sr", "ii", "iii"):
+        # "António Félix da Costa" is "da Costa" and "Costa"; "Juan Pablo Montoya" "Montoya"
+        particle = next((i for i in range(1, len(words) - 1) if words[i] in _NAME_PARTICLES),
+                        None)
+        if particle is not None and particle > 1:
+            keys.append(" ".join(words[particle:]))
         keys.append(words[-1])
-    return tuple(keys)
+    return tuple(dict.fromkeys(keys))
+
+
+_NAME_PARTICLES = frozenset(("van", "von", "de", "der", "da", "di", "du", "dos", "del", "la",
+                             "le"))
 
 
 @lru_cache(maxsize=16384)

@@ -1160,3 +1160,11 @@ def test_a_counted_model_is_no_driver() -> None:
                   "Toyota will field six GR Supras in 2025, and Ritomo Miyata joins TOM'S.",
                   "Super GT")
     assert "GR Supras" not in {driver for driver, *_ in found}
+
+
+def test_a_surname_after_two_given_names_refers_back_to_the_full_name() -> None:
+    found = moves("Andretti confirms da Costa and Montoya",
+                  "Andretti Global has signed António Félix da Costa and Juan Pablo Montoya "
+                  "for the Indianapolis 500. Montoya last raced there in 2022, and da Costa "
+                  "makes his oval debut.", "IndyCar")
+    assert {driver for driver, *_ in found} == {"António Félix da Costa", "Juan Pablo Montoya"}
