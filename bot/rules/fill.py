@@ -89,6 +89,15 @@ def _an_entry(doc: _Doc, mention: Mention) -> bool:
     return named > 0 and named >= sum(c.how == "manufacturer" for c in mention.candidates)
 
 
+def _singular_who(gap: list[str], trigger_words: list[str]) -> bool:
+    """The gap before a verb ends a relative clause in the singular: "... who takes"."""
+    if "who" not in gap:
+        return False
+    verb = [*gap[len(gap) - gap[::-1].index("who"):], *trigger_words][:1]
+    return bool(verb) and (verb[0] in ("is", "has", "was", "does") or (
+        verb[0].endswith("s") and not verb[0].endswith("ss")))
+
+
 def _opens_clause(following: str) -> bool:
     """The words after a name make it a subject: "D drives for", "D will race", "D is"."""
     word = following.split()[:1]
@@ -170,7 +179,10 @@ class SlotFilling(EngineBase):
                     found.append(previous)
                     index -= 1
                 found.reverse()
-                if not _is_list(doc, found):
+                if not _is_list(doc, found) or (len(found) > 1 and _singular_who(
+                        gap, doc.folded[t_start:t_start + 20].split())):
+                    # ("joins A, B and C, the champion who takes over the No. 8": the
+                    # relative clause is about C alone; "A and B, who stay" about both.)
                     found = found[-1:]
             return found
         return []

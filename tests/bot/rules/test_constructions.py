@@ -1168,3 +1168,16 @@ def test_a_surname_after_two_given_names_refers_back_to_the_full_name() -> None:
                   "for the Indianapolis 500. Montoya last raced there in 2022, and da Costa "
                   "makes his oval debut.", "IndyCar")
     assert {driver for driver, *_ in found} == {"António Félix da Costa", "Juan Pablo Montoya"}
+
+
+@pytest.mark.parametrize(("sentence", "stays"), [
+    ("Will Stevens and Norman Nato, who stay with the team after their Spa win, will be joined "
+     "in the No. 12 by Alex Lynn.", {"Will Stevens", "Norman Nato"}),
+    ("Will Stevens and Norman Nato, who stays with the team after his Spa win, will be joined "
+     "in the No. 12 by Alex Lynn.", {"Norman Nato"}),
+])
+def test_a_relative_clause_in_the_singular_is_about_the_last_name_of_a_list(
+        sentence: str, stays: set[str]) -> None:
+    found = moves("Jota sets its line-up", f"Hertz Team Jota has named its drivers. {sentence}",
+                  "WEC")
+    assert {driver for driver, kind, *_ in found if kind == "extend"} == stays
