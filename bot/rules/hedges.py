@@ -99,6 +99,7 @@ class Hedges(EngineBase):
         teams = [m for m in mentions if m.kind == TEAM and m.start < ceiling
                  and not self._after_cue(doc, m, "from_team")
                  and not _possessive_of_person(doc, m, mentions)
+                 and not _describes_person(doc, m, mentions)
                  and not _era_of(doc, m)
                  and not _owned_make(doc, m) and not (
                      kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]

@@ -101,3 +101,10 @@ def test_a_teams_base_that_is_also_a_circuit_is_the_circuit() -> None:
     assert {t for _, _, t in found} == {"MP Motorsport"}
     engine = default_engine()
     assert engine.gazetteer.team_candidates("Woking")  # a base that is no circuit still names
+
+
+def test_a_team_written_as_a_drivers_title_is_not_the_team_he_stays_with() -> None:
+    found = confirmed("ART completes its F3 line-up",
+                      "ART Grand Prix has finalised its line-up. Alpine academy driver Nikola "
+                      "Tsolov stays on for a second season.", "F3")
+    assert {t for d, kind, t in found if d == "Nikola Tsolov"} == {"ART Grand Prix"}
