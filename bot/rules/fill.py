@@ -36,6 +36,8 @@ from bot.rules.document import (
 )
 
 _SUBORDINATE = WORDS["subordinators"]
+_HELD_ROLES = WORDS["held_roles"]
+_THINGS = WORDS["team_things"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.
 _TEAMS_PEOPLE = frozenset({"fans", "supporters", "boss", "bosses", "chief", "engineers",
@@ -96,6 +98,12 @@ def _singular_who(gap: list[str], trigger_words: list[str]) -> bool:
     verb = [*gap[len(gap) - gap[::-1].index("who"):], *trigger_words][:1]
     return bool(verb) and (verb[0] in ("is", "has", "was", "does") or (
         verb[0].endswith("s") and not verb[0].endswith("ss")))
+
+
+def _held_role_before(gap: list[str]) -> bool:
+    """"... alongside his role as": a role the driver holds names its own team."""
+    return any(word in ("his", "her", "their") and gap[i + 1] in _HELD_ROLES
+               for i, word in enumerate(gap[:-1]))
 
 
 def _opens_clause(following: str) -> bool:
@@ -216,6 +224,12 @@ class SlotFilling(EngineBase):
                     for c_start, c_end in doc.cues.get("from_team", ())
                     if c_end <= mention.start):
                 return []  # "returns to IndyCar after two seasons with Andretti": his past
+            if want == TEAM and (_held_role_before(doc.folded[t_end:mention.start].split()) or (
+                    _possessive(doc, mention) and not _THINGS.isdisjoint([w for w in doc.folded[
+                        mention.end:mention.end + 30].split() if w != "s"][:2]))):
+                # "will contest the season alongside his role as Mercedes' reserve", "to stay
+                # with Ganassi's Cup equipment": the team of another role, the owner of a thing
+                return []
             if want == TEAM and any(
                     t_end <= c_start and c_end <= mention.start and
                     not doc.folded[t_end:c_start].split()

@@ -108,3 +108,16 @@ def test_a_team_written_as_a_drivers_title_is_not_the_team_he_stays_with() -> No
                       "ART Grand Prix has finalised its line-up. Alpine academy driver Nikola "
                       "Tsolov stays on for a second season.", "F3")
     assert {t for d, kind, t in found if d == "Nikola Tsolov"} == {"ART Grand Prix"}
+
+
+@pytest.mark.parametrize(("sentence", "moves"), [
+    ("Nyck de Vries will contest the full WEC season alongside his role as Mahindra's Formula E "
+     "driver.", set()),
+    ("Daniel Suarez will stay with Ganassi's Cup equipment when Trackhouse Racing takes it over.",
+     set()),
+    ("Helio Castroneves will stay with Meyer Shank Racing in a new role once he retires.", set()),
+])
+def test_a_team_tied_to_another_role_or_thing_is_not_the_move_s(
+        sentence: str, moves: set[tuple[str, str]]) -> None:
+    found = confirmed("Driver news", sentence)
+    assert {(kind, t) for _, kind, t in found if kind in ("join", "extend")} == moves
