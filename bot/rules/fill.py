@@ -34,6 +34,7 @@ from bot.rules.document import (
     _owned_make,
     _possessive,
 )
+from bot.rules.text import fold
 
 _SUBORDINATE = WORDS["subordinators"]
 _HELD_ROLES = WORDS["held_roles"]
@@ -224,6 +225,12 @@ class SlotFilling(EngineBase):
                     for c_start, c_end in doc.cues.get("from_team", ())
                     if c_end <= mention.start):
                 return []  # "returns to IndyCar after two seasons with Andretti": his past
+            if want == TEAM and "," in doc.text[t_end:mention.start] and fold(
+                    doc.text[t_end:mention.start].rsplit(",", 1)[1]).split()[:1] in (
+                    [word] for word in (*_SUBORDINATE, "as")):
+                # "stays with a familiar powertrain, as Envision is a customer": the team is
+                # in a clause of its own
+                return []
             if want == TEAM and (_held_role_before(doc.folded[t_end:mention.start].split()) or (
                     _possessive(doc, mention) and not _THINGS.isdisjoint([w for w in doc.folded[
                         mention.end:mention.end + 30].split() if w != "s"][:2]))):

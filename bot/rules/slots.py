@@ -45,6 +45,7 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
+_SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|whereas) ")
 # "will be driven by its WEC crew of A, B and C": a crew the team has already (a new one is
 # said to be new).
 _OWN_CREW = re.compile(r"\b(?:its|their|the team s) (?!new )(?:[a-z0-9\-]+ ){0,2}"
@@ -543,13 +544,17 @@ class Slots(Clauses, SlotFilling):
                             break
                         teammates.append(following)
                     teammates = [m for m in teammates if m not in drivers]
-            generic = self._generic_team(doc, t_end, c_left, c_right)
+            # "Cassidy stays with a familiar powertrain, as Envision is a customer of the
+            # British manufacturer": the clause after ", as" has its own team and subject.
+            subordinate = _SUBORDINATE_CLAUSE.search(doc.text, t_end, c_right)
+            own_right = subordinate.start() if subordinate else c_right
+            generic = self._generic_team(doc, t_end, c_left, own_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
                 # "The Mercedes junior will partner Cordeel, who stays with the British team":
                 # an aside's own "the team" is not a team named outside it.
                 seen = [m for m in mentions if own_aside[0] <= m.start < own_aside[1]] \
                     if generic and own_aside is not None else mentions
-                team = self._team_in_sentence(doc, seen, drivers, t_start, c_right, kind)
+                team = self._team_in_sentence(doc, seen, drivers, t_start, own_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
                 if team is None and (generic or teammates or "team" not in pattern.right):

@@ -121,3 +121,11 @@ def test_a_team_tied_to_another_role_or_thing_is_not_the_move_s(
         sentence: str, moves: set[tuple[str, str]]) -> None:
     found = confirmed("Driver news", sentence)
     assert {(kind, t) for _, kind, t in found if kind in ("join", "extend")} == moves
+
+
+def test_a_team_in_a_clause_after_as_is_not_the_team_of_the_verb_before() -> None:
+    found = confirmed("Evans swaps Jaguar for Porsche",
+                      "Mitch Evans will drive for Porsche next season. Evans stays with a "
+                      "familiar team culture, as Andretti is a customer of the German "
+                      "manufacturer.", "Formula E")
+    assert ("extend", "Andretti") not in {(kind, t[:8]) for _, kind, t in found}
