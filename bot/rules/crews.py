@@ -138,7 +138,11 @@ class Crews(EngineBase):
                         position == 0:
                     continue
                 if not _GAP_OPENING.fullmatch(doc.text, mentions[position - 1].end,
-                                              person.start):
+                                              person.start) and not (
+                        mentions[position - 1].kind == CAR and doc.text[
+                            mentions[position - 1].end:person.start].strip() == "and"):
+                    # ("A and B stay in the No. 10 and C and D in the No. 40": after a car,
+                    # "and" alone opens the gapped clause.)
                     continue
                 # ("..., with A, B and C in the No. 6": the clause's subject may be a list.)
                 crew = [person]

@@ -1181,3 +1181,20 @@ def test_a_relative_clause_in_the_singular_is_about_the_last_name_of_a_list(
     found = moves("Jota sets its line-up", f"Hertz Team Jota has named its drivers. {sentence}",
                   "WEC")
     assert {driver for driver, kind, *_ in found if kind == "extend"} == stays
+
+
+def test_a_signing_restated_in_a_whose_clause_is_the_move() -> None:
+    found = moves("Coyne completes its line-up with Rasmussen",
+                  "Christian Rasmussen will drive Dale Coyne Racing's No. 18 next year, joining "
+                  "rookie Jacob Abel, whose signing for the No. 51 was announced in October.",
+                  "IndyCar")
+    assert ("Jacob Abel", "join", "51") in {(d, k, car) for d, k, _, car in found}
+
+
+def test_after_a_car_and_alone_opens_a_gapped_clause() -> None:
+    found = moves("Cadillac keeps its crews",
+                  "Action Express Racing keeps an unchanged line-up. Pipo Derani and Jack "
+                  "Aitken stay in the No. 31 and Tom Blomqvist and Jordan Taylor in the No. 311.",
+                  "IMSA")
+    assert {("Tom Blomqvist", "311"), ("Jordan Taylor", "311")} <= {
+        (d, car) for d, k, _, car in found if k == "extend"}
