@@ -74,6 +74,13 @@ def _counted(doc: _Doc, position: int) -> bool:
 
 
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
+_CLAUSE_BREAK = re.compile(r", (?:and|but|while) |; ")
+
+
+def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
+    """"..., with whom he won the Rolex 24, and Dixon will join the pair": a cue in a clause
+    before the trigger's, closed by ", and", is not about the trigger's move."""
+    return position < t_start and _CLAUSE_BREAK.search(doc.text, position, t_start) is not None
 
 
 _LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b")
@@ -275,6 +282,7 @@ class Slots(Clauses, SlotFilling):
                 continue
             if pattern.vetoed_by and any(
                     s_start <= c_start < s_end and not _counted(doc, c_start)
+                    and not _other_clause(doc, c_start, t_start)
                     for name in pattern.vetoed_by for c_start, _ in doc.cues.get(name, ())):
                 continue  # "Toyota's No. 7, shared by A, B and C, held off ...": a race
             filled: dict[str, list[Mention]] = {}

@@ -769,3 +769,11 @@ def test_joining_a_club_of_record_holders_is_no_move() -> None:
     found = confirmed("Newgarden joins three-time club with Penske win",
                       "Josef Newgarden won again for Team Penske on Sunday.", "IndyCar")
     assert found == set()
+
+
+def test_a_race_won_in_an_earlier_clause_does_not_veto_a_move_after_and() -> None:
+    found = confirmed("Bamber joins Ganassi's IMSA squad",
+                      "Earl Bamber will partner Alex Lynn at Chip Ganassi Racing. Lynn moves "
+                      "across from Wayne Taylor Racing, with whom he won at Sebring, and Scott "
+                      "McLaughlin will join the pair for the endurance rounds.", "IMSA")
+    assert ("Scott McLaughlin", "join") in {(d, k) for d, k, _ in found}
