@@ -158,7 +158,8 @@ _ASIDE = re.compile(
     r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
     r"until|aged|formerly|previously|like|once|then)\b[^,;()\n]{0,200},"
     r"|,[ \t]+(?:who|whose)\b[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
-    r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their))\b[^,;()\n]{0,45},"
+    r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their)|new[ \t]+to)\b"
+    r"[^,;()\n]{0,45},"
     # ", Porsche's first American factory driver,": a possessive title in apposition
     r"|,[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2}['’]s[ \t][^,;()\n]{0,45},"
     r"|,[ \t]+(?:the[ \t]+)?(?:(?:younger|older|elder|big|little|twin|late)[ \t]+)?"

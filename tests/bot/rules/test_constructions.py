@@ -1198,3 +1198,28 @@ def test_after_a_car_and_alone_opens_a_gapped_clause() -> None:
                   "IMSA")
     assert {("Tom Blomqvist", "311"), ("Jordan Taylor", "311")} <= {
         (d, car) for d, k, _, car in found if k == "extend"}
+
+
+def test_an_aside_new_to_the_brand_does_not_break_a_list() -> None:
+    found = moves("Porsche completes its crews",
+                  "Porsche Penske Motorsport has named its crews. Kevin Estre, new to the "
+                  "programme from the GT ranks, and Laurens Vanthoor join the already-confirmed "
+                  "Andre Lotterer in the No. 6.", "WEC")
+    assert {"Kevin Estre", "Laurens Vanthoor"} <= {driver for driver, *_ in found}
+
+
+def test_new_recruits_in_a_line_up_are_movers() -> None:
+    found = moves("Peugeot names its Hypercar roster",
+                  "Peugeot has named its drivers. Paul di Resta joins existing drivers Jean-Eric "
+                  "Vergne and Mikkel Jensen, plus new recruits Loic Duval and Nico Mueller.", "WEC")
+    assert {"Loic Duval", "Nico Mueller"} <= {driver for driver, *_ in found}
+    assert "Mikkel Jensen" not in {driver for driver, *_ in found}
+
+
+def test_a_crew_taking_a_car_is_a_crew_announced() -> None:
+    found = moves("Ferrari names its 499P drivers",
+                  "Antonio Fuoco, Miguel Molina and Nicklas Nielsen share the No. 50, while "
+                  "Alessandro Pier Guidi, James Calado and Antonio Giovinazzi take the No. 51.",
+                  "WEC")
+    assert {("James Calado", "51"), ("Antonio Giovinazzi", "51")} <= {
+        (driver, car) for driver, _, _, car in found}
