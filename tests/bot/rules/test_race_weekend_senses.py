@@ -777,3 +777,13 @@ def test_a_race_won_in_an_earlier_clause_does_not_veto_a_move_after_and() -> Non
                       "across from Wayne Taylor Racing, with whom he won at Sebring, and Scott "
                       "McLaughlin will join the pair for the endurance rounds.", "IMSA")
     assert ("Scott McLaughlin", "join") in {(d, k) for d, k, _ in found}
+
+
+def test_a_first_test_handed_to_a_driver_is_an_outing_not_a_seat() -> None:
+    assert confirmed("Pourchaire handed first F1 test by Sauber",
+                     "Theo Pourchaire will drive a Formula 1 car for the first time when Sauber "
+                     "gives him a test at Barcelona next month.", "F1") == set()
+    found = confirmed("Sauber signs Pourchaire",
+                      "Sauber has signed Theo Pourchaire as its reserve driver for 2024. He "
+                      "will also get a test at Barcelona.", "F1")
+    assert ("Theo Pourchaire", "join") in {(d, k) for d, k, _ in found}
