@@ -484,6 +484,11 @@ class Names(EngineBase):
                                        .lstrip().startswith((",", "is", "as", "was")))
                     # "Latvala will become team principal": named to a post, staff now.
                     close = close or (len(words) <= 3 and gap.lstrip().startswith(_BECOMES))
+                    # "Chris Gayle, who has been Ty Gibbs's crew chief, ...": the post named in
+                    # his own relative clause
+                    close = close or (words[:1] == ["who"] and words[1:2] in (
+                        ["is"], ["was"], ["has"], ["had"]) and len(words) <= 8 and not any(
+                        w in ("driver", "drivers", "rider", "riders", "and") for w in words))
                     # "Adrian Newey will join Aston Martin in March as managing technical
                     # partner": the post he is named to, said after the move. (A known driver
                     # "continues representing the team as an ambassador" is still a driver.)

@@ -787,3 +787,10 @@ def test_a_first_test_handed_to_a_driver_is_an_outing_not_a_seat() -> None:
                       "Sauber has signed Theo Pourchaire as its reserve driver for 2024. He "
                       "will also get a test at Barcelona.", "F1")
     assert ("Theo Pourchaire", "join") in {(d, k) for d, k, _ in found}
+
+
+def test_a_person_whose_relative_clause_names_a_staff_post_is_no_driver() -> None:
+    assert confirmed("Penske reshuffles its pit boxes",
+                     "Team Penske has moved Jonathan Hassler to Joey Logano's No. 22. Brian "
+                     "Wilson, who has been Austin Cindric's crew chief, moves across to take "
+                     "over the No. 12.", "NASCAR Cup") == set()
