@@ -448,6 +448,16 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> b
 
 
 _MAKERS_GROUP = WORDS["makers_group"]
+# "joining WSR after two seasons racing BMWs for Ciceley": a team named after this is the team
+# of a spell behind the driver.
+_AFTER_A_SPELL = re.compile(r"\bafter (?:[a-z0-9\-]+ ){0,3}(?:seasons?|years?|campaigns?|spells?|"
+                            r"stints?|decades?)\b")
+
+
+def after_a_spell(doc: _Doc, start: int, team: Mention) -> bool:
+    """The team is named in the phrase of a spell behind the driver, between `start` and it."""
+    spell = _AFTER_A_SPELL.search(doc.folded, start, team.start)
+    return spell is not None and "," not in doc.text[spell.end():team.start]
 
 
 def _makers_group(doc: _Doc, mention: Mention) -> bool:

@@ -33,11 +33,13 @@ from bot.rules.document import (
     _outside_asides,
     _owned_make,
     _possessive,
+    after_a_spell,
 )
 from bot.rules.text import fold
 
 _SUBORDINATE = WORDS["subordinators"]
 _HELD_ROLES = WORDS["held_roles"]
+
 _THINGS = WORDS["team_things"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.
@@ -230,6 +232,10 @@ class SlotFilling(EngineBase):
                     [word] for word in (*_SUBORDINATE, "as")):
                 # "stays with a familiar powertrain, as Envision is a customer": the team is
                 # in a clause of its own
+                return []
+            if want == TEAM and after_a_spell(doc, t_end, mention):
+                # "joining WSR after two seasons racing BMWs for Ciceley": the team of the
+                # spell behind him
                 return []
             if want == TEAM and (_held_role_before(doc.folded[t_end:mention.start].split()) or (
                     _possessive(doc, mention) and not _THINGS.isdisjoint([w for w in doc.folded[

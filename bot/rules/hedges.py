@@ -26,6 +26,7 @@ from bot.rules.document import (
     _owned_make,
     _possessive,
     _possessive_of_person,
+    after_a_spell,
 )
 from bot.rules.patterns import Pattern
 
@@ -101,6 +102,7 @@ class Hedges(EngineBase):
                  and not _possessive_of_person(doc, m, mentions)
                  and not _describes_person(doc, m, mentions)
                  and not _era_of(doc, m)
+                 and not (m.start > t_start and after_a_spell(doc, t_start, m))
                  and not _owned_make(doc, m) and not (
                      kind.direction == "arrive" and _titled_elsewhere(doc, m, mentions))]
         if kind is MoveKind.RETIRE and drivers:

@@ -129,3 +129,10 @@ def test_a_team_in_a_clause_after_as_is_not_the_team_of_the_verb_before() -> Non
                       "familiar team culture, as Andretti is a customer of the German "
                       "manufacturer.", "Formula E")
     assert ("extend", "Andretti") not in {(kind, t[:8]) for _, kind, t in found}
+
+
+def test_a_team_named_after_a_spell_behind_the_driver_is_where_he_comes_from() -> None:
+    found = confirmed("Sutton joins the Bedford squad",
+                      "NAPA Racing UK will run three cars, with Ash Sutton joining the Bedford "
+                      "team after four seasons racing Infinitis for Laser Tools Racing.", "BTCC")
+    assert "Laser Tools Racing" not in {t for _, kind, t in found if kind == "join"}
