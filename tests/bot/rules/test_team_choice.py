@@ -132,7 +132,8 @@ def test_a_team_in_a_clause_after_as_is_not_the_team_of_the_verb_before() -> Non
 
 
 def test_a_team_named_after_a_spell_behind_the_driver_is_where_he_comes_from() -> None:
-    found = confirmed("Sutton joins the Bedford squad",
-                      "NAPA Racing UK will run three cars, with Ash Sutton joining the Bedford "
-                      "team after four seasons racing Infinitis for Laser Tools Racing.", "BTCC")
-    assert "Laser Tools Racing" not in {t for _, kind, t in found if kind == "join"}
+    found = confirmed("Rowbottom joins Team Dynamics",
+                      "Team Dynamics will expand its line-up, with Dan Rowbottom joining the "
+                      "Worcestershire team after two seasons racing Cupras for his family's "
+                      "Power Maxed Racing outfit.", "BTCC")
+    assert {t for _, kind, t in found if kind == "join"} == {"Team Dynamics"}
