@@ -276,6 +276,8 @@ _LIST_GAP_WITH = re.compile(r"^\s*(?:with|alongside|and)\s+(?P<words>(?:[\w'’.
 
 
 _LIST_BREAK = WORDS["list_breaks"]
+# "A and reigning champion B": participles that describe a name, not open a clause.
+_ADJECTIVE_PARTICIPLES = WORDS["adjective_participles"]
 
 
 def _coordinated(between: str, *, with_ok: bool = False) -> bool:
@@ -288,8 +290,8 @@ def _coordinated(between: str, *, with_ok: bool = False) -> bool:
         return False
     words = fold(match.group("words")).split()
     # ("alongside A, replacing B": a participle opens a clause of its own.)
-    return not any(w in _LIST_BREAK or (w.endswith("ing") and _is_verb(w))
-                   for w in words)
+    return not any(w in _LIST_BREAK or (w.endswith("ing") and _is_verb(w) and
+                                        w not in _ADJECTIVE_PARTICIPLES) for w in words)
 
 
 _NOT_NAME = WORDS["not_names"]

@@ -1223,3 +1223,11 @@ def test_a_crew_taking_a_car_is_a_crew_announced() -> None:
                   "WEC")
     assert {("James Calado", "51"), ("Antonio Giovinazzi", "51")} <= {
         (driver, car) for driver, _, _, car in found}
+
+
+def test_a_descriptive_participle_before_a_name_keeps_a_list_whole() -> None:
+    found = moves("Two new faces for United",
+                  "Ben Hanley, who raced in IndyCar until last year, and reigning Le Mans Cup "
+                  "champion Nico Pino will join Paul di Resta in United Autosports' Oreca.",
+                  "ELMS")
+    assert {"Ben Hanley", "Nico Pino"} <= {driver for driver, *_ in found}
