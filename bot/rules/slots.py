@@ -581,6 +581,13 @@ class Slots(Clauses, SlotFilling):
             team, from_context = focus, True
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
+        if from_context and kind in (MoveKind.PROMOTE, MoveKind.JOIN) and \
+                "return" not in doc.folded[t_start:t_end] and any(
+                m.kind == SERIES and 0 <= m.start - t_end <= 2 for m in mentions) and not any(
+                m.kind == TEAM and t_end <= m.start < c_right for m in mentions):
+            # "Ogura, who steps up to MotoGP next season": a move up to a series, the team it
+            # is with not named (the one the article is about is the one he leaves)
+            return []
         if kind.direction == "arrive" and team is not None and team.end <= t_start:
             # "Ferrari has promoted Bearman to a race seat with Haas": the seat's team
             team = self._seat_named_after(doc, mentions, drivers[-1].end, c_right) or team

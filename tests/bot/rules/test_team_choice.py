@@ -137,3 +137,14 @@ def test_a_team_named_after_a_spell_behind_the_driver_is_where_he_comes_from() -
                       "Worcestershire team after two seasons racing Cupras for his family's "
                       "Power Maxed Racing outfit.", "BTCC")
     assert {t for _, kind, t in found if kind == "join"} == {"Team Dynamics"}
+
+
+def test_a_step_up_to_a_series_names_no_team_of_its_own() -> None:
+    found = confirmed("Aldeguer clinches the Moto2 title",
+                      "Fermin Aldeguer became Moto2 champion at Motegi for Boscoscuro. Aldeguer, "
+                      "who steps up to MotoGP next season, dedicated the title to the team.",
+                      "Moto2")
+    assert found == set()
+    named = confirmed("Maloney moves up",
+                      "Zane Maloney will graduate to Formula 2 next year with Carlin.", "F2")
+    assert {t for _, _, t in named} == {"Carlin"}
