@@ -277,7 +277,8 @@ class SlotFilling(EngineBase):
                     if later.kind == TEAM and any(c.how in ("name", "alias")
                                                   for c in later.candidates) and \
                             len(doc.folded[t_end:later.start].split()) <= limit + 4 and \
-                            doc.folded[:later.start].split()[-1:] in (["with"], ["for"], ["at"]) \
+                            doc.folded[max(0, later.start - 12):later.start].split()[-1:] in (
+                                ["with"], ["for"], ["at"], ["by"], ["team"]) \
                             and not self._after_cue(doc, later, "from_team"):
                         return [later]
             if want == PERSON:

@@ -148,3 +148,10 @@ def test_a_step_up_to_a_series_names_no_team_of_its_own() -> None:
     named = confirmed("Maloney moves up",
                       "Zane Maloney will graduate to Formula 2 next year with Carlin.", "F2")
     assert {t for _, _, t in named} == {"Carlin"}
+
+
+def test_a_makes_car_run_by_a_team_goes_to_the_team() -> None:
+    found = confirmed("Vesti lands a DTM drive",
+                      "Frederik Vesti will race in the DTM this year in a Ferrari 296 run by "
+                      "customer team Hitech.", "DTM")
+    assert {t for _, _, t in found} == {"Hitech"}
