@@ -8,6 +8,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from bot.rules.document import (
+    _NUMBER_WORDS,
     PERSON,
     TEAM,
     WORDS,
@@ -29,6 +30,30 @@ _SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "a
 _SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|ride|place|berth) "
                         r"(?:with|at|in) $")
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
+
+
+_SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|whereas) ")
+# "will be driven by its WEC crew of A, B and C": a crew the team has already (a new one is
+# said to be new).
+_OWN_CREW = re.compile(r"\b(?:its|their|the team s) (?!new )(?:[a-z0-9\-]+ ){0,2}"
+                       r"(?:crew|drivers|riders|pairing|trio|duo|quartet|line-up|lineup) of $")
+
+
+def _counted(doc: _Doc, position: int) -> bool:
+    """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
+    won the race in 2021", a relative clause, the person's history."""
+    before = doc.folded[max(0, position - 16):position].split()[-2:]
+    return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
+               for word in before)
+
+
+_CLAUSE_BREAK = re.compile(r", (?:and|but|while) |; ")
+
+
+def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
+    """"..., with whom he won the Rolex 24, and Dixon will join the pair": a cue in a clause
+    before the trigger's, closed by ", and", is not about the trigger's move."""
+    return position < t_start and _CLAUSE_BREAK.search(doc.text, position, t_start) is not None
 
 
 class Clauses(EngineBase):

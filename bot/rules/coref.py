@@ -15,8 +15,10 @@ from bot.rules.document import (
     Mention,
     RawMove,
     _coordinated,
-    _describes_person,
     _Doc,
+)
+from bot.rules.team_context import (
+    _describes_person,
     _is_make,
 )
 from bot.rules.text import fold

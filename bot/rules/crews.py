@@ -19,14 +19,16 @@ from bot.rules.document import (
     Mention,
     RawMove,
     _coordinated,
-    _describes_person,
     _Doc,
-    _is_make,
     _is_participle,
-    _owned_make,
 )
 from bot.rules.patterns import Pattern
 from bot.rules.reading import SENTENCE, _drop_months, read_layer
+from bot.rules.team_context import (
+    _describes_person,
+    _is_make,
+    _owned_make,
+)
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
                    left=(), right=(), confidence=0.75)

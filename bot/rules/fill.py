@@ -23,16 +23,18 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     _coordinated,
-    _describes_person,
     _Doc,
     _is_list,
-    _is_make,
     _is_state_now,
     _is_state_verb,
-    _makers_group,
     _outside_asides,
-    _owned_make,
     _possessive,
+)
+from bot.rules.team_context import (
+    _describes_person,
+    _is_make,
+    _makers_group,
+    _owned_make,
     after_a_spell,
 )
 from bot.rules.text import fold

@@ -20,15 +20,17 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     _cue_between,
-    _describes_person,
     _Doc,
+    _possessive,
+)
+from bot.rules.patterns import Pattern
+from bot.rules.team_context import (
+    _describes_person,
     _is_make,
     _owned_make,
-    _possessive,
     _possessive_of_person,
     after_a_spell,
 )
-from bot.rules.patterns import Pattern
 
 _CAR_ANAPHOR = re.compile(r"\b(?:that|this|the same) (?:car|entry)\b")
 _THE_CAR = re.compile(r"\bthe car\b")

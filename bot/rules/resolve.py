@@ -23,12 +23,14 @@ from bot.rules.document import (
     _Doc,
     _name_key,
     _possessive,
-    _possessive_before,
     _strip_possessive,
     _writes,
 )
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.history import history_discount, told_in_past
+from bot.rules.team_context import (
+    _possessive_before,
+)
 from bot.rules.text import fold
 
 

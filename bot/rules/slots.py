@@ -8,13 +8,19 @@ from bisect import bisect_right
 from dataclasses import replace
 
 from bot.models import MoveKind, Status
-from bot.rules.clauses import _INCUMBENTS_BEFORE, Clauses
+from bot.rules.clauses import (
+    _INCUMBENTS_BEFORE,
+    _OWN_CREW,
+    _SUBORDINATE_CLAUSE,
+    Clauses,
+    _counted,
+    _other_clause,
+)
 from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
     _FUTURE_MARKERS,
     _NOUN_USE,
-    _NUMBER_WORDS,
     _PAST_VERBS,
     _SEAT_VERBS,
     PERSON,
@@ -27,10 +33,8 @@ from bot.rules.document import (
     _coordinated,
     _cue_between,
     _Doc,
-    _is_make,
     _is_past_tense,
     _is_state_now,
-    _makers_group,
     _outside_asides,
     _team_rank,
     _with_epithet,
@@ -38,6 +42,10 @@ from bot.rules.document import (
 from bot.rules.fill import SlotFilling
 from bot.rules.patterns import Pattern
 from bot.rules.scans import driver_fillable, people_reach
+from bot.rules.team_context import (
+    _is_make,
+    _makers_group,
+)
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
@@ -45,11 +53,6 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
-_SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|whereas) ")
-# "will be driven by its WEC crew of A, B and C": a crew the team has already (a new one is
-# said to be new).
-_OWN_CREW = re.compile(r"\b(?:its|their|the team s) (?!new )(?:[a-z0-9\-]+ ){0,2}"
-                       r"(?:crew|drivers|riders|pairing|trio|duo|quartet|line-up|lineup) of $")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 _HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
@@ -65,24 +68,7 @@ _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
                             r")(?![\w\-]| out\b)")
 
 
-def _counted(doc: _Doc, position: int) -> bool:
-    """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
-    won the race in 2021", a relative clause, the person's history."""
-    before = doc.folded[max(0, position - 16):position].split()[-2:]
-    return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
-               for word in before)
-
-
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
-_CLAUSE_BREAK = re.compile(r", (?:and|but|while) |; ")
-
-
-def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
-    """"..., with whom he won the Rolex 24, and Dixon will join the pair": a cue in a clause
-    before the trigger's, closed by ", and", is not about the trigger's move."""
-    return position < t_start and _CLAUSE_BREAK.search(doc.text, position, t_start) is not None
-
-
 _LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b")
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
