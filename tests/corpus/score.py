@@ -1,14 +1,14 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|blind3|blind4|blind5]
+        [--only dev|open|blind|written|blind2|blind3|blind4|blind5|blind6]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
 errors, so it flatters the engine more than the blind part does; and, as "blind2",
 tests/corpus/blind_fresh4.jsonl, written the same way after the rules it checks and, like the
-blind part, only ever scored; and "blind3", "blind4" and "blind5", tests/corpus/
-blind_fresh6.jsonl, blind_fresh10.jsonl and blind_fresh13.jsonl, the same three times more.
+blind part, only ever scored; and "blind3" to "blind6", tests/corpus/blind_fresh6.jsonl,
+blind_fresh10.jsonl, blind_fresh13.jsonl and blind_fresh17.jsonl, the same four times more.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -32,6 +32,7 @@ BLIND_WRITTEN_LATER = HERE / "blind_fresh6.jsonl"
 BLIND_WRITTEN_LAST = HERE / "blind_fresh10.jsonl"
 # Written in a later session, after the rules fed by written/fresh11, and never read.
 BLIND_LATER_SESSION = HERE / "blind_fresh13.jsonl"
+BLIND_LATER_SESSION_2 = HERE / "blind_fresh17.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -50,8 +51,10 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind3": load(BLIND_WRITTEN_LATER) if BLIND_WRITTEN_LATER.exists() else [],
         # And once more, written near the end of that session: scored once, at its end.
         "blind4": load(BLIND_WRITTEN_LAST) if BLIND_WRITTEN_LAST.exists() else [],
-        # And in the session after that, before its first rule: scored, never read.
+        # And twice in the session after that (the first before its first rule): scored,
+        # never read.
         "blind5": load(BLIND_LATER_SESSION) if BLIND_LATER_SESSION.exists() else [],
+        "blind6": load(BLIND_LATER_SESSION_2) if BLIND_LATER_SESSION_2.exists() else [],
     }
 
 
@@ -72,7 +75,8 @@ def main() -> None:
     parser.add_argument("--eval-dir", type=Path, default=HERE.parents[2] / "shared" / "eval")
     parser.add_argument("--errors", action="store_true", help="list misreadings (not blind)")
     parser.add_argument("--only", choices=("dev", "open", "blind", "written", "blind2",
-                                               "blind3", "blind4", "blind5"))
+                                               "blind3", "blind4", "blind5",
+                                               "blind6"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
