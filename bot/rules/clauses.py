@@ -14,8 +14,10 @@ from bot.rules.document import (
     WORDS,
     EngineBase,
     Mention,
+    RawMove,
     _coordinated,
     _Doc,
+    _team_rank,
 )
 from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
@@ -57,6 +59,30 @@ def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
 
 
 class Clauses(EngineBase):
+    def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
+        """One move per driver and direction per sentence: the one whose team is named most
+        exactly (a team's name over a maker's), then the nearest trigger."""
+        best: dict[tuple[int, str, str, tuple[int, int] | None], RawMove] = {}
+
+        def key_of(item: RawMove) -> tuple[int, str, str, tuple[int, int] | None]:
+            # "Johnson, who is heading to IndyCar with Ganassi, will race AXR's No. 48": the
+            # aside tells another move than the sentence around it.
+            return (item.sentence, item.driver, item.kind.direction,
+                    self._aside_of(doc, item.trigger[0]))
+
+        for item in raw:
+            key = key_of(item)
+            current = best.get(key)
+            if current is None or _team_rank(item) < _team_rank(current):
+                best[key] = item
+        for item in raw:  # what the dropped ones knew is not lost
+            kept = best[key_of(item)]
+            if kept is not item:
+                kept.replaced = kept.replaced or item.replaced
+                kept.car = kept.car or item.car
+        keep = {id(m) for m in best.values()}
+        return [m for m in raw if id(m) in keep]
+
     @staticmethod
     def _unveiled_before(doc: _Doc, start: int, end: int) -> bool:
         """A car shown to the world in [start, end): "unveiled its A424", "the livery"; not a

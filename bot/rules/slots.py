@@ -36,7 +36,6 @@ from bot.rules.document import (
     _is_past_tense,
     _is_state_now,
     _outside_asides,
-    _team_rank,
     _with_epithet,
 )
 from bot.rules.fill import SlotFilling
@@ -78,31 +77,6 @@ _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)
 
 
 class Slots(Clauses, SlotFilling):
-    def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
-        """One move per driver and direction per sentence: the one whose team is named most
-        exactly (a team's name over a maker's), then the nearest trigger."""
-        best: dict[tuple[int, str, str, tuple[int, int] | None], RawMove] = {}
-
-        def key_of(item: RawMove) -> tuple[int, str, str, tuple[int, int] | None]:
-            # "Johnson, who is heading to IndyCar with Ganassi, will race AXR's No. 48": the
-            # aside tells another move than the sentence around it.
-            return (item.sentence, item.driver, item.kind.direction,
-                    self._aside_of(doc, item.trigger[0]))
-
-        for item in raw:
-            key = key_of(item)
-            current = best.get(key)
-            if current is None or _team_rank(item) < _team_rank(current):
-                best[key] = item
-        for item in raw:  # what the dropped ones knew is not lost
-            kept = best[key_of(item)]
-            if kept is not item:
-                kept.replaced = kept.replaced or item.replaced
-                kept.car = kept.car or item.car
-        keep = {id(m) for m in best.values()}
-        return [m for m in raw if id(m) in keep]
-
-
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
