@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import replace
 
@@ -22,6 +23,9 @@ from bot.rules.team_context import (
     _is_make,
 )
 from bot.rules.text import fold
+
+_WORKS_TEAM = re.compile(r"\bthe (?:factory|works) (?:team|squad|outfit|operation)\b")
+_WORKS_NAME = re.compile(r"\b(?:factory|works)\b")
 
 
 def _written_name(doc: _Doc, mention: Mention) -> bool:
@@ -68,6 +72,29 @@ class Coreference(EngineBase):
                 mention = item.driver_mention
                 raw[position] = replace(item, driver=other, driver_mention=Mention(
                     mention.start, mention.end, PERSON, other, known=True))
+
+    def _works_team(self, doc: _Doc, start: int, end: int, focus: Mention | None
+                    ) -> Mention | None:
+        """"Binder and Miller stay at the factory team" in a story about Tech3: the one works
+        team the article names that is not the team it is about."""
+        if _WORKS_TEAM.search(doc.folded, start, end) is None:
+            return None
+        if focus is None:
+            return None
+        focus_name = self._team_name(doc, focus, None)[0]
+        focus_info = self.gazetteer.team_info(focus_name)
+        makes = set(focus_info.manufacturers) if focus_info is not None else set()
+        works: dict[str, Mention] = {}
+        for mention in doc.mentions:
+            if mention.kind == TEAM:
+                name = self._team_name(doc, mention, None)[0]
+                info = self.gazetteer.team_info(name)
+                # (the works team of the same make: "the factory team" in a Ducati story
+                # about Ducati's own team is that team)
+                if name != focus_name and info is not None and \
+                        makes & set(info.manufacturers) and _WORKS_NAME.search(fold(name)):
+                    works.setdefault(name, mention)
+        return next(iter(works.values())) if len(works) == 1 else None
 
     def _team_key(self, doc: _Doc, item: RawMove) -> str | None:
         return self._team_name(doc, item.team, None)[0] if item.team is not None else None

@@ -525,6 +525,8 @@ class Slots(Clauses, SlotFilling):
                 team = self._team_in_sentence(doc, seen, drivers, t_start, own_right, kind)
                 if team is None and generic:
                     team, anaphor_car = self._car_named_before(doc, c_left, c_right)
+                if team is None and generic:
+                    team = self._works_team(doc, t_end, own_right, focus)
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True

@@ -155,3 +155,14 @@ def test_a_makes_car_run_by_a_team_goes_to_the_team() -> None:
                       "Frederik Vesti will race in the DTM this year in a Ferrari 296 run by "
                       "customer team Hitech.", "DTM")
     assert {t for _, _, t in found} == {"Hitech"}
+
+
+def test_the_factory_team_in_a_story_about_a_satellite_team_is_the_makers_own() -> None:
+    found = confirmed("Tech3 signs Vinales",
+                      "KTM has placed Maverick Vinales at the GasGas Factory Racing Tech3 team "
+                      "for 2025. Brad Binder and Pedro Acosta stay at the factory team.", "MotoGP")
+    assert {t for d, kind, t in found if kind == "extend"} == {"Red Bull KTM Factory Racing"}
+    own = confirmed("Ducati keeps Bagnaia",
+                    "Francesco Bagnaia will ride for the Ducati Lenovo Team in 2025, staying at "
+                    "the factory team for a sixth season.", "MotoGP")
+    assert {t for _, _, t in own} == {"Ducati Lenovo Team"}
