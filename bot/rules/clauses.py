@@ -35,10 +35,6 @@ _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
 _SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|whereas) ")
-# "will be driven by its WEC crew of A, B and C": a crew the team has already (a new one is
-# said to be new).
-_OWN_CREW = re.compile(r"\b(?:its|their|the team s) (?!new )(?:[a-z0-9\-]+ ){0,2}"
-                       r"(?:crew|drivers|riders|pairing|trio|duo|quartet|line-up|lineup) of $")
 
 
 def _counted(doc: _Doc, position: int) -> bool:

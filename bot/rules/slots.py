@@ -10,7 +10,6 @@ from dataclasses import replace
 from bot.models import MoveKind, Status
 from bot.rules.clauses import (
     _INCUMBENTS_BEFORE,
-    _OWN_CREW,
     _SUBORDINATE_CLAUSE,
     Clauses,
     _counted,
@@ -340,9 +339,8 @@ class Slots(Clauses, SlotFilling):
         drivers = [m for m in filled["driver"] if not m.non_driver]
         if not drivers:
             return []
-        if (drivers[0].start >= t_end and (_INCUMBENT_WORDS & set(
-                doc.folded[t_end:drivers[0].start].split()) or _OWN_CREW.search(
-                doc.folded, max(s_start, t_start - 30), drivers[0].start))) or (
+        if (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
+                doc.folded[t_end:drivers[0].start].split())) or (
                 drivers[0].end <= t_start and _INCUMBENTS_BEFORE.search(
                     doc.folded, max(s_start, drivers[0].start - 24), drivers[0].start)):
             # "will share the car with the team's regular drivers A and B", "Returning

@@ -1144,15 +1144,14 @@ def test_an_unchanged_crew_is_a_stay_even_under_a_headline_about_another_driver(
         (driver, kind) for driver, kind, *_ in found}
 
 
-@pytest.mark.parametrize(("sentence", "movers"), [
-    ("The No. 5 will be driven by its IMSA crew of Mathieu Jaminet, Nick Tandy and Dane "
-     "Cameron.", set()),
-    ("The No. 5 will be driven by its new crew of Mathieu Jaminet, Nick Tandy and Dane Cameron.",
-     {"Mathieu Jaminet", "Nick Tandy", "Dane Cameron"}),
-])
-def test_a_crew_the_team_already_has_is_a_line_up(sentence: str, movers: set[str]) -> None:
-    found = moves("Penske sets its Daytona entries", sentence, "IMSA")
-    assert {driver for driver, *_ in found} == movers
+def test_a_teams_own_crew_in_its_one_off_entry_are_movers() -> None:
+    # A one-off entry is a seat for each of its drivers, even when they race for the team
+    # elsewhere ("driven by its IMSA crew of A, B and C" at Le Mans).
+    found = moves("Penske brings a third car to Le Mans",
+                  "Porsche Penske Motorsport will enter a third 963 at Le Mans, the No. 4, "
+                  "driven by its IMSA crew of Mathieu Jaminet, Nick Tandy and Dane Cameron.",
+                  "WEC")
+    assert {"Mathieu Jaminet", "Nick Tandy", "Dane Cameron"} <= {driver for driver, *_ in found}
 
 
 def test_a_counted_model_is_no_driver() -> None:
