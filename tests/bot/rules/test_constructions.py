@@ -1230,3 +1230,11 @@ def test_a_descriptive_participle_before_a_name_keeps_a_list_whole() -> None:
                   "champion Nico Pino will join Paul di Resta in United Autosports' Oreca.",
                   "ELMS")
     assert {"Ben Hanley", "Nico Pino"} <= {driver for driver, *_ in found}
+
+
+def test_stepping_back_from_full_time_racing_is_a_retirement() -> None:
+    found = moves("Kaulig gives Allmendinger the No. 16 again",
+                  "AJ Allmendinger will drive Kaulig Racing's No. 16 next season, taking over "
+                  "from Justin Haley, who is stepping back from full-time racing at the end of "
+                  "the year.", "NASCAR Cup")
+    assert ("Justin Haley", "retire") in {(driver, kind) for driver, kind, *_ in found}
