@@ -61,3 +61,11 @@ def test_a_verb_form_after_a_determiner_is_a_noun_not_a_move() -> None:
                  "Enrico Cardile will join Ferrari from next year. Charles Leclerc said the "
                  "signing showed Ferrari's ambition.")
     assert "Charles Leclerc" not in {m.driver for m in found.moves}
+
+
+def test_being_close_to_agreeing_a_deal_is_talk_not_a_move() -> None:
+    found = extract(Article(entry_id="r", title="Albon weighs his options",
+                            summary="Alex Albon is close to agreeing a deal to race for Sauber "
+                                    "in 2026, though he says nothing has been decided.",
+                            series="F1", published=datetime(2025, 3, 1, tzinfo=UTC))).moves
+    assert not [m for m in found if m.status.value == "confirmed"]
