@@ -33,9 +33,31 @@ def _in_relative_clause(doc: _Doc, item: RawMove) -> bool:
     return "who" in clause
 
 
+def _participle_clause(doc: _Doc, item: RawMove) -> list[str] | None:
+    """"Mercedes had bought the team, bringing in Schumacher": the words of the clause before
+    the comma a participle trigger follows, whose tense it has (None for other triggers)."""
+    first = doc.folded[item.trigger[0]:item.trigger[1]].split()[0]
+    if not first.endswith("ing") or doc.text[max(0, item.trigger[0] - 2):item.trigger[0]].strip(
+            ) != ",":
+        return None
+    s_start = doc.sentences[item.sentence][0]
+    comma = doc.text.rfind(",", s_start, item.trigger[0])
+    return doc.folded[max(s_start, doc.text.rfind(",", s_start, comma) + 1):comma].split()
+
+
+def told_in_pluperfect(doc: _Doc, item: RawMove) -> bool:
+    """"... had bought the team, bringing in A and B": what had happened before the story."""
+    clause = _participle_clause(doc, item)
+    return clause is not None and "had" in clause
+
+
 def told_in_past(doc: _Doc, item: RawMove) -> bool:
     """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
     words = doc.folded[item.trigger[0]:item.trigger[1]].split()
+    clause = _participle_clause(doc, item)
+    if clause is not None:
+        return "had" in clause or (not {"has", "have", "will", "is", "are"} & set(clause) and any(
+            _is_past_tense(word) for word in clause))
     verb = None if words[0] in _DETERMINERS else next(
         (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
          and _is_verb(word)), None)
@@ -59,6 +81,8 @@ def history_discount(doc: _Doc, items: list[RawMove], season: int | None) -> flo
         return 0.4
     if doc.published is None:
         return 1.0
+    if all(told_in_pluperfect(doc, i) for i in items):
+        return 0.4
     if all(told_in_past(doc, i) and any(
             int(year) < doc.published.year - 2 for year in _YEAR_WORD.findall(
                 doc.text, *doc.sentences[i.sentence])) for i in items):

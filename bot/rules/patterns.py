@@ -46,6 +46,7 @@ class Pattern:
     plural: bool = False  # a crew in the present ("A and B drive the No. 7") names several
     vetoed_by: tuple[str, ...] = ()  # cue classes that, in the sentence, make it no move
     mates: bool = False  # the drivers are someone's co-drivers: seats unless the title names them
+    after_comma: bool = False  # a participle opening a phrase: ", signing A and B for 2026"
 
 
 @dataclass(slots=True)
@@ -130,8 +131,8 @@ def expand(phrase: str) -> list[str]:
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
                     clause_end: bool = False, lineup_only: bool = False,
                     follow: frozenset[str] = frozenset(), plural: bool = False,
-                    vetoed_by: tuple[str, ...] = (), mates: bool = False
-                    ) -> list[tuple[str, Pattern]]:
+                    vetoed_by: tuple[str, ...] = (), mates: bool = False,
+                    after_comma: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
     # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
@@ -160,7 +161,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
             pattern = shared[(left, right)] = Pattern(
                 kind=kind, text=written, left=left, right=right, title_only=title_only,
                 confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
-                follow=follow, plural=plural, vetoed_by=vetoed_by, mates=mates)
+                follow=follow, plural=plural, vetoed_by=vetoed_by, mates=mates,
+                after_comma=after_comma)
         compiled.append((key, pattern))
     return compiled
 
@@ -200,12 +202,13 @@ def build_rules(data: dict[str, object]) -> Rules:
         plural = bool(group.get("plural", False))
         vetoed_by = tuple(str(c) for c in group.get("vetoed_by", []))
         mates = bool(group.get("mates", False))
+        after_comma = bool(group.get("after_comma", False))
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
                                                 lineup_only=lineup_only, follow=follow,
                                                 plural=plural, vetoed_by=vetoed_by,
-                                                mates=mates):
+                                                mates=mates, after_comma=after_comma):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

@@ -239,6 +239,8 @@ class Slots(Clauses, SlotFilling):
                 continue  # "Hamilton to Ferrari", but not "Bearman tests for Haas"
             if pattern.clause_end and not ends_clause:
                 continue
+            if pattern.after_comma and doc.text[max(0, t_start - 2):t_start].strip() != ",":
+                continue
             if pattern.vetoed_by and any(
                     s_start <= c_start < s_end and not _counted(doc, c_start)
                     and not _other_clause(doc, c_start, t_start)

@@ -1238,3 +1238,14 @@ def test_stepping_back_from_full_time_racing_is_a_retirement() -> None:
                   "from Justin Haley, who is stepping back from full-time racing at the end of "
                   "the year.", "NASCAR Cup")
     assert ("Justin Haley", "retire") in {(driver, kind) for driver, kind, *_ in found}
+
+
+@pytest.mark.parametrize(("summary", "movers"), [
+    ("Haas has chosen experience for next season, signing Esteban Ocon and Oliver Bearman.",
+     {"Esteban Ocon", "Oliver Bearman"}),
+    ("Within a year Mercedes had bought the team, bringing in Michael Schumacher.", set()),
+])
+def test_a_teams_participle_after_a_comma_has_the_tense_of_its_clause(
+        summary: str, movers: set[str]) -> None:
+    found = moves("A look at the grid", summary, "F1")
+    assert {driver for driver, *_ in found} == movers

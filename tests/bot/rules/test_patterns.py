@@ -68,6 +68,22 @@ def test_a_group_of_mates_places_its_drivers_in_the_line_up_unless_the_title_nam
     assert "Charles Leclerc" in {m.driver for m in named.moves}
 
 
+def test_a_group_after_a_comma_reads_its_words_only_after_one() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["move"].append({"kind": "join", "after_comma": True,
+                         "patterns": ["{team} enlisting {driver}"]})
+    engine = Engine(gazetteer(), build_rules(data))
+
+    def movers(summary: str) -> set[str]:
+        return {m.driver for m in engine.extract(Article(entry_id="p", title="Ferrari news",
+                                                         summary=summary, series="F1")).moves}
+
+    assert movers("Ferrari has rebuilt its line-up, enlisting Lewis Hamilton.") == {
+        "Lewis Hamilton"}
+    assert movers("Ferrari has rebuilt its line-up enlisting Lewis Hamilton.") == set()
+
+
 def test_a_verb_added_by_its_lemma_is_read_in_every_tense() -> None:
     with RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
