@@ -54,7 +54,28 @@ def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
     return position < t_start and _CLAUSE_BREAK.search(doc.text, position, t_start) is not None
 
 
+# ", driving a Ferrari 488 for AF Corse": a participle phrase that goes on with the verb's
+# subject and names the team it drives for.
+_DRIVING_PHRASE = re.compile(r",?\s*(?:driving|racing|riding|competing|piloting)\b")
+
+
 class Clauses(EngineBase):
+    @staticmethod
+    def _team_of_participle_after(doc: _Doc, mentions: list[Mention], c_right: int,
+                                  s_end: int) -> Mention | None:
+        """"Albon will race in the DTM this year, driving a Ferrari for AF Corse": the team
+        named with "for" or "with" in the participle phrase right after the clause."""
+        phrase = _DRIVING_PHRASE.match(doc.text, c_right)
+        if phrase is None or "," not in doc.text[max(0, c_right - 3):phrase.end()]:
+            return None
+        end = doc.text.find(",", phrase.end(), s_end)
+        for mention in mentions:
+            if mention.kind == TEAM and phrase.end() <= mention.start < (
+                    end if end != -1 else s_end) and doc.folded[
+                    max(0, mention.start - 6):mention.start].split()[-1:] in (["for"], ["with"]):
+                return mention
+        return None
+
     def _one_per_sentence(self, doc: _Doc, raw: list[RawMove]) -> list[RawMove]:
         """One move per driver and direction per sentence: the one whose team is named most
         exactly (a team's name over a maker's), then the nearest trigger."""

@@ -15,6 +15,7 @@ from bot.rules.document import (
     _AUXILIARIES,
     _LEADING_PARTICLES,
     _NAME_RUN,
+    _SPEECH_VERBS,
     _TEAM_WORDS,
     _UPPER,
     CAR,
@@ -469,9 +470,11 @@ class Names(EngineBase):
                 if c_end <= mention.start:
                     gap = doc.folded[c_end:mention.start]
                     # ("... shuffles crew chiefs as Preece stays": a new clause between.)
+                    # ("The team principal said de Vries brought ...": whom the boss spoke of.)
                     close = len(gap.split()) <= (2 if mention.known else 3) and \
                         not _races(doc.folded[mention.end:mention.end + 40]) and \
-                        not _CLAUSE_OPENERS & set(gap.split())
+                        not _CLAUSE_OPENERS & set(gap.split()) and \
+                        not _SPEECH_VERBS & set(gap.split())
                 else:
                     gap = doc.folded[mention.end:c_start]
                     words = gap.split()

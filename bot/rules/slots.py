@@ -541,6 +541,8 @@ class Slots(Clauses, SlotFilling):
             # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
             # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True
+        if team is None and "team" in pattern.right:
+            team = self._team_of_participle_after(doc, mentions, c_right, s_end)
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         if from_context and kind in (MoveKind.PROMOTE, MoveKind.JOIN) and \

@@ -1249,3 +1249,18 @@ def test_a_teams_participle_after_a_comma_has_the_tense_of_its_clause(
         summary: str, movers: set[str]) -> None:
     found = moves("A look at the grid", summary, "F1")
     assert {driver for driver, *_ in found} == movers
+
+
+def test_a_driving_phrase_after_the_clause_names_its_team() -> None:
+    found = moves("Vesti heads to the DTM",
+                  "Frederik Vesti will race in the DTM this year, driving a Ferrari 296 GT3 for "
+                  "Emil Frey Racing.", "DTM")
+    assert {(driver, team) for driver, _, team, _ in found} == {
+        ("Frederik Vesti", "Emil Frey Racing")}
+
+
+def test_whom_a_team_principal_speaks_of_is_still_a_driver() -> None:
+    found = moves("Mahindra brings Buemi back",
+                  "Sebastien Buemi is returning to Formula E with Mahindra Racing for the new "
+                  "season. The team principal said Buemi brought calm.", "Formula E")
+    assert ("Sebastien Buemi", "join") in {(driver, kind) for driver, kind, *_ in found}
