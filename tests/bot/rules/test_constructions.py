@@ -1264,3 +1264,10 @@ def test_whom_a_team_principal_speaks_of_is_still_a_driver() -> None:
                   "Sebastien Buemi is returning to Formula E with Mahindra Racing for the new "
                   "season. The team principal said Buemi brought calm.", "Formula E")
     assert ("Sebastien Buemi", "join") in {(driver, kind) for driver, kind, *_ in found}
+
+
+def test_a_driver_replaced_by_another_in_the_passive_is_the_others_arrival() -> None:
+    found = moves("RNF news",
+                  "WithU Yamaha RNF confirmed that Darryn Binder will be replaced by Cal "
+                  "Crutchlow next season.", "MotoGP")
+    assert {(driver, kind) for driver, kind, *_ in found} == {("Cal Crutchlow", "join")}
