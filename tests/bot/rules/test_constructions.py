@@ -1271,3 +1271,13 @@ def test_a_driver_replaced_by_another_in_the_passive_is_the_others_arrival() -> 
                   "WithU Yamaha RNF confirmed that Darryn Binder will be replaced by Cal "
                   "Crutchlow next season.", "MotoGP")
     assert {(driver, kind) for driver, kind, *_ in found} == {("Cal Crutchlow", "join")}
+
+
+def test_becoming_a_teams_reserve_driver_is_a_seat_with_that_role() -> None:
+    found = extract(Article(entry_id="b", title="Toyota names its reserve",
+                            summary="Super Formula champion Sho Tsuboi becomes Toyota's test "
+                                    "and reserve driver for next season.", series="WEC",
+                            published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.role) for m in found] == [("Sho Tsuboi", "join", "reserve")]
+    assert moves("Toyota reshuffles", "Kamui Kobayashi becomes Toyota's team principal.",
+                 "WEC") == set()
