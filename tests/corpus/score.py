@@ -1,14 +1,15 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|blind3|blind4|blind5|blind6]
+        [--only dev|open|blind|written|blind2|...|blind7]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
 errors, so it flatters the engine more than the blind part does; and, as "blind2",
 tests/corpus/blind_fresh4.jsonl, written the same way after the rules it checks and, like the
-blind part, only ever scored; and "blind3" to "blind6", tests/corpus/blind_fresh6.jsonl,
-blind_fresh10.jsonl, blind_fresh13.jsonl and blind_fresh17.jsonl, the same four times more.
+blind part, only ever scored; and "blind3" to "blind7", tests/corpus/blind_fresh6.jsonl,
+blind_fresh10.jsonl, blind_fresh13.jsonl, blind_fresh17.jsonl and blind_fresh18.jsonl, the same
+five times more.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -33,6 +34,7 @@ BLIND_WRITTEN_LAST = HERE / "blind_fresh10.jsonl"
 # Written in a later session, after the rules fed by written/fresh11, and never read.
 BLIND_LATER_SESSION = HERE / "blind_fresh13.jsonl"
 BLIND_LATER_SESSION_2 = HERE / "blind_fresh17.jsonl"
+BLIND_LATER_SESSION_3 = HERE / "blind_fresh18.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -51,10 +53,11 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind3": load(BLIND_WRITTEN_LATER) if BLIND_WRITTEN_LATER.exists() else [],
         # And once more, written near the end of that session: scored once, at its end.
         "blind4": load(BLIND_WRITTEN_LAST) if BLIND_WRITTEN_LAST.exists() else [],
-        # And twice in the session after that (the first before its first rule): scored,
-        # never read.
+        # And three times in the session after that (the first before its first rule):
+        # scored, never read.
         "blind5": load(BLIND_LATER_SESSION) if BLIND_LATER_SESSION.exists() else [],
         "blind6": load(BLIND_LATER_SESSION_2) if BLIND_LATER_SESSION_2.exists() else [],
+        "blind7": load(BLIND_LATER_SESSION_3) if BLIND_LATER_SESSION_3.exists() else [],
     }
 
 
@@ -76,7 +79,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list misreadings (not blind)")
     parser.add_argument("--only", choices=("dev", "open", "blind", "written", "blind2",
                                                "blind3", "blind4", "blind5",
-                                               "blind6"))
+                                               "blind6", "blind7"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
