@@ -23,8 +23,10 @@ from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
 
 # "Returning drivers A, B and C make up the #35 crew": who is there already
-_INCUMBENTS_BEFORE = re.compile(r"\b(?:" + "|".join(WORDS["incumbent_words"]) +
-                                r"|returning) (?:drivers|riders|crew|trio|duo|pair) $")
+# ("23XI regulars A and B", "the team's full-time drivers A, B and C": those it has.)
+_INCUMBENTS_BEFORE = re.compile(r"\b(?:(?:" + "|".join(WORDS["incumbent_words"]) +
+                                r"|returning|(?:the team s|its|their) (?:full-time|current)) "
+                                r"(?:drivers|riders|crew|trio|duo|pair)|regulars|incumbents) $")
 _LAUNCH_VERBS = frozenset({"launch", "launches", "launched", "launching"})
 _LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
 _SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "as", "once"})

@@ -105,6 +105,14 @@ def _singular_who(gap: list[str], trigger_words: list[str]) -> bool:
         verb[0].endswith("s") and not verb[0].endswith("ss")))
 
 
+def _of_whom(gap: list[str]) -> str | None:
+    """"the last of whom": which of a list a relative clause is about."""
+    if "whom" not in gap:
+        return None
+    at = gap.index("whom")
+    return gap[at - 2] if at >= 2 and gap[at - 1] == "of" else None
+
+
 def _held_role_before(gap: list[str]) -> bool:
     """"... alongside his role as": a role the driver holds names its own team."""
     return any(word in ("his", "her", "their") and gap[i + 1] in _HELD_ROLES
@@ -192,11 +200,15 @@ class SlotFilling(EngineBase):
                     found.append(previous)
                     index -= 1
                 found.reverse()
-                if not _is_list(doc, found) or (len(found) > 1 and _singular_who(
-                        gap, doc.folded[t_start:t_start + 20].split())):
-                    # ("joins A, B and C, the champion who takes over the No. 8": the
-                    # relative clause is about C alone; "A and B, who stay" about both.)
+                if not _is_list(doc, found) or (len(found) > 1 and (_singular_who(
+                        gap, doc.folded[t_start:t_start + 20].split()) or
+                        _of_whom(gap) in ("last", "latter"))):
+                    # ("joins A, B and C, the champion who takes over the No. 8", "A, B and
+                    # C, the last of whom joined from Andretti": the relative clause is about
+                    # C alone; "A and B, who stay" about both.)
                     found = found[-1:]
+                elif len(found) > 1 and _of_whom(gap) in ("first", "former"):
+                    found = found[:1]
             return found
         return []
 

@@ -1281,3 +1281,16 @@ def test_becoming_a_teams_reserve_driver_is_a_seat_with_that_role() -> None:
     assert [(m.driver, m.kind.value, m.role) for m in found] == [("Sho Tsuboi", "join", "reserve")]
     assert moves("Toyota reshuffles", "Kamui Kobayashi becomes Toyota's team principal.",
                  "WEC") == set()
+
+
+@pytest.mark.parametrize("sentence", [
+    "Trackhouse regulars Ross Chastain and Daniel Suarez drive the team's No. 1 and No. 99 "
+    "this season.",
+    "He will line up alongside the team's full-time drivers Pato O'Ward, Christian Lundgaard and "
+    "Nolan Siegel, the last of whom joined from Andretti over the winter.",
+])
+def test_drivers_a_team_already_has_are_no_movers(sentence: str) -> None:
+    found = moves("A one-off for the 500", f"Jimmie Johnson will race a third car. {sentence}",
+                  "NASCAR Cup")
+    assert not {"Ross Chastain", "Daniel Suarez", "Pato O'Ward", "Christian Lundgaard"} & {
+        driver for driver, *_ in found}
