@@ -272,6 +272,9 @@ class SlotFilling(EngineBase):
                     w for w in doc.folded[mention.end:mention.end + 16].split()
                     if w != "s"][:1] not in _OWNED_DEALS:
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
+            if want == PERSON and doc.folded[t_end:mention.start].split()[:1] in (["it"],
+                                                                                  ["them"]):
+                return []  # "the two teams that will run it, among them A and B": the car
             if want == PERSON and (doc.text[t_end:mention.start].lstrip().startswith(",") or
                                    _SUBORDINATE & set(doc.folded[t_end:mention.start].split())):
                 # "Suzuki has confirmed, two years after Joan Mir won the title": a name in

@@ -1294,3 +1294,11 @@ def test_drivers_a_team_already_has_are_no_movers(sentence: str) -> None:
                   "NASCAR Cup")
     assert not {"Ross Chastain", "Daniel Suarez", "Pato O'Ward", "Christian Lundgaard"} & {
         driver for driver, *_ in found}
+
+
+def test_a_team_verb_whose_object_is_it_names_no_driver_after() -> None:
+    found = moves("Cadillac shows its hypercar",
+                  "The car has covered test miles in the hands of drivers from Chip Ganassi "
+                  "Racing and Action Express Racing, the two teams that will run it, among them "
+                  "Sebastien Bourdais and Pipo Derani.", "IMSA")
+    assert found == set()
