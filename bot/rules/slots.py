@@ -530,6 +530,13 @@ class Slots(Clauses, SlotFilling):
                 if team is None and (generic or teammates or "team" not in pattern.right):
                     team = focus
                     from_context = True
+        if team is not None and focus is not None and kind is MoveKind.LEAVE and \
+                team.start > t_end and any(m.kind == SERIES and t_end <= m.start < team.start and
+                                           len(doc.folded[t_end:m.start].split()) <= 1
+                                           for m in mentions):
+            # "Lotterer is leaving Formula E to concentrate on Porsche's Hypercar programme":
+            # he leaves the series, and with it the team he races for there
+            team, from_context = focus, True
         if team is None and kind is MoveKind.LEAVE and \
                 doc.folded[t_end:t_end + 9].strip().startswith("the car"):
             # "Kurt Busch will not return to the car next year": the car named before

@@ -794,3 +794,16 @@ def test_a_person_whose_relative_clause_names_a_staff_post_is_no_driver() -> Non
                      "Team Penske has moved Jonathan Hassler to Joey Logano's No. 22. Brian "
                      "Wilson, who has been Austin Cindric's crew chief, moves across to take "
                      "over the No. 12.", "NASCAR Cup") == set()
+
+
+def test_going_back_to_back_is_two_wins_not_a_return() -> None:
+    assert confirmed("Palou goes back-to-back at Ganassi",
+                     "Alex Palou won the Indianapolis 500 again on Sunday.", "IndyCar") == set()
+
+
+def test_leaving_a_series_to_race_elsewhere_leaves_the_team_raced_for_there() -> None:
+    found = confirmed("Da Costa joins Jaguar",
+                      "Antonio Felix da Costa will partner Mitch Evans at Jaguar TCS Racing, "
+                      "replacing Nick Cassidy, who is leaving Formula E to concentrate on "
+                      "Toyota's Hypercar programme.", "Formula E")
+    assert ("Nick Cassidy", "leave", "Jaguar TCS Racing") in found
