@@ -51,6 +51,7 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
+_RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the)\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 _HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
@@ -512,6 +513,8 @@ class Slots(Clauses, SlotFilling):
                             break
                         teammates.append(following)
                     teammates = [m for m in teammates if m not in drivers]
+                    if teammates and _RECORD_COMPANY.match(doc.folded, teammates[-1].end):
+                        return []  # "joins Rouse and Turkington as the only four-time champions"
             # "Cassidy stays with a familiar powertrain, as Envision is a customer of the
             # British manufacturer": the clause after ", as" has its own team and subject.
             subordinate = _SUBORDINATE_CLAUSE.search(doc.text, t_end, c_right)

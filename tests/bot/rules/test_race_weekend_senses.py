@@ -807,3 +807,9 @@ def test_leaving_a_series_to_race_elsewhere_leaves_the_team_raced_for_there() ->
                       "replacing Nick Cassidy, who is leaving Formula E to concentrate on "
                       "Toyota's Hypercar programme.", "Formula E")
     assert ("Nick Cassidy", "leave", "Jaguar TCS Racing") in found
+
+
+def test_joining_record_holders_as_the_only_ones_is_no_move() -> None:
+    assert confirmed("Turkington seals a fourth title",
+                     "Colin Turkington is champion again with Team BMW. He joins Andy Rouse and "
+                     "Ash Sutton as the only drivers to have won four titles.", "BTCC") == set()
