@@ -547,7 +547,9 @@ class Slots(Clauses, SlotFilling):
         if team is None and focus is not None and (
                 kind is MoveKind.LEAVE or (kind is MoveKind.JOIN and "return" in doc.folded[
                     t_start:t_end] and focus.start < doc.title_end)) and any(
-                m.kind == SERIES and 0 <= m.start - t_end <= 5 for m in mentions):
+                m.kind == SERIES and 0 <= m.start - t_end <= 5 and (
+                    not focus.candidates or any(c.series == m.value for c in focus.candidates))
+                for m in mentions):
             # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
             # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True

@@ -166,3 +166,17 @@ def test_the_factory_team_in_a_story_about_a_satellite_team_is_the_makers_own() 
                     "Francesco Bagnaia will ride for the Ducati Lenovo Team in 2025, staying at "
                     "the factory team for a sixth season.", "MotoGP")
     assert {t for _, _, t in own} == {"Ducati Lenovo Team"}
+
+
+def test_a_team_titling_the_partner_is_not_the_movers_team() -> None:
+    found = confirmed("Prema fast-tracks Antonelli",
+                      "Andrea Kimi Antonelli will race in Formula 2 next year, partnering "
+                      "Ferrari junior Oliver Bearman.", "F2")
+    assert "Ferrari" not in {t for _, _, t in found}
+
+
+def test_returning_to_another_series_is_no_return_to_the_headlines_team() -> None:
+    found = confirmed("Jensen gets Peugeot WEC call as Magnussen returns to F1",
+                      "Peugeot has promoted reserve driver Mikkel Jensen into its race line-up.",
+                      "WEC")
+    assert "Kevin Magnussen" not in {d for d, _, _ in found}
