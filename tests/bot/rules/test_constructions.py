@@ -1302,3 +1302,10 @@ def test_a_team_verb_whose_object_is_it_names_no_driver_after() -> None:
                   "Racing and Action Express Racing, the two teams that will run it, among them "
                   "Sebastien Bourdais and Pipo Derani.", "IMSA")
     assert found == set()
+
+
+def test_a_co_driver_moving_with_the_driver_moves_too() -> None:
+    found = moves("Solberg joins Toyota",
+                  "Oliver Solberg will drive for Toyota Gazoo Racing in 2026. His co-driver "
+                  "Elliott Edmondson moves with him.", "WRC")
+    assert ("Elliott Edmondson", "join") in {(driver, kind) for driver, kind, *_ in found}
