@@ -24,6 +24,9 @@ from bot.rules.team_context import (
 )
 from bot.rules.text import fold
 
+_CURRENT_TEAM = re.compile(r"\b(?:in (?:his|her) (?:first|second|third|fourth|fifth|sixth|"
+                           r"seventh|eighth|ninth|tenth|current|debut|rookie) (?:season|year) "
+                           r"(?:with|at)|currently (?:races|rides|drives|competes) (?:for|with))")
 _WORKS_TEAM = re.compile(r"\bthe (?:factory|works) (?:team|squad|outfit|operation)\b")
 _WORKS_NAME = re.compile(r"\b(?:factory|works)\b")
 
@@ -95,6 +98,17 @@ class Coreference(EngineBase):
                         makes & set(info.manufacturers) and _WORKS_NAME.search(fold(name)):
                     works.setdefault(name, mention)
         return next(iter(works.values())) if len(works) == 1 else None
+
+    @staticmethod
+    def _current_team(doc: _Doc) -> Mention | None:
+        """The team a sentence says the driver is with now: "in his first season with
+        Petronas", "currently races for Pramac"."""
+        for match in _CURRENT_TEAM.finditer(doc.folded):
+            team = next((m for m in doc.mentions if m.kind == TEAM and
+                         0 <= m.start - match.end() <= 1), None)
+            if team is not None:
+                return team
+        return None
 
     def _team_key(self, doc: _Doc, item: RawMove) -> str | None:
         return self._team_name(doc, item.team, None)[0] if item.team is not None else None

@@ -180,3 +180,12 @@ def test_returning_to_another_series_is_no_return_to_the_headlines_team() -> Non
                       "Peugeot has promoted reserve driver Mikkel Jensen into its race line-up.",
                       "WEC")
     assert "Kevin Magnussen" not in {d for d, _, _ in found}
+
+
+def test_a_retirement_is_from_the_team_the_driver_is_with_now() -> None:
+    found = confirmed("Crutchlow calls time on his career",
+                      "Cal Crutchlow will retire from MotoGP at the end of the season. The "
+                      "34-year-old, in his first season with LCR Honda after years in the "
+                      "factory team, said he had hoped to continue. His Crutchlow Racing squad "
+                      "will step up to Moto2 next year.", "MotoGP")
+    assert {(kind, t) for _, kind, t in found} == {("retire", "LCR Honda")}
