@@ -197,7 +197,7 @@ _PRONOUNS = WORDS["pronouns"]
 
 # "the Brackley team", "the Italian outfit", "the Woking-based squad": a team by description.
 _DESCRIBED_TEAM = re.compile(
-    r"\bthe (?:[a-z0-9]+ ){1,2}(?:team|squad|outfit|organisation|organization|operation|"
+    r"\bthe (?:[a-z0-9]+ ){1,3}(?:team|squad|outfit|organisation|organization|operation|"
     r"stable|marque|manufacturer|factory|entrant|brand)\b")
 
 

@@ -189,3 +189,10 @@ def test_a_retirement_is_from_the_team_the_driver_is_with_now() -> None:
                       "factory team, said he had hoped to continue. His Crutchlow Racing squad "
                       "will step up to Moto2 next year.", "MotoGP")
     assert {(kind, t) for _, kind, t in found} == {("retire", "LCR Honda")}
+
+
+def test_the_team_owned_by_a_make_is_the_team_named_before_not_the_owner() -> None:
+    found = confirmed("Tsunoda replaces Lawson at Racing Bulls",
+                      "Yuki Tsunoda will race for Racing Bulls until the end of the season, with "
+                      "Isack Hadjar dropped by the Red Bull-owned team after Monza.", "F1")
+    assert ("Isack Hadjar", "leave", "Racing Bulls") in found
