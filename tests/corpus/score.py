@@ -1,15 +1,15 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind7]
+        [--only dev|open|blind|written|blind2|...|blind8]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
 errors, so it flatters the engine more than the blind part does; and, as "blind2",
 tests/corpus/blind_fresh4.jsonl, written the same way after the rules it checks and, like the
-blind part, only ever scored; and "blind3" to "blind7", tests/corpus/blind_fresh6.jsonl,
-blind_fresh10.jsonl, blind_fresh13.jsonl, blind_fresh17.jsonl and blind_fresh18.jsonl, the same
-five times more.
+blind part, only ever scored; and "blind3" to "blind8", tests/corpus/blind_fresh6.jsonl,
+blind_fresh10.jsonl, blind_fresh13.jsonl, blind_fresh17.jsonl, blind_fresh18.jsonl and
+blind_fresh19.jsonl, the same six times more.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -35,6 +35,7 @@ BLIND_WRITTEN_LAST = HERE / "blind_fresh10.jsonl"
 BLIND_LATER_SESSION = HERE / "blind_fresh13.jsonl"
 BLIND_LATER_SESSION_2 = HERE / "blind_fresh17.jsonl"
 BLIND_LATER_SESSION_3 = HERE / "blind_fresh18.jsonl"
+BLIND_LATER_SESSION_4 = HERE / "blind_fresh19.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -53,11 +54,12 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind3": load(BLIND_WRITTEN_LATER) if BLIND_WRITTEN_LATER.exists() else [],
         # And once more, written near the end of that session: scored once, at its end.
         "blind4": load(BLIND_WRITTEN_LAST) if BLIND_WRITTEN_LAST.exists() else [],
-        # And three times in the session after that (the first before its first rule):
-        # scored, never read.
+        # And four times in the session after that (the first before its first rule, the
+        # last after nearly all of them): scored, never read.
         "blind5": load(BLIND_LATER_SESSION) if BLIND_LATER_SESSION.exists() else [],
         "blind6": load(BLIND_LATER_SESSION_2) if BLIND_LATER_SESSION_2.exists() else [],
         "blind7": load(BLIND_LATER_SESSION_3) if BLIND_LATER_SESSION_3.exists() else [],
+        "blind8": load(BLIND_LATER_SESSION_4) if BLIND_LATER_SESSION_4.exists() else [],
     }
 
 
@@ -79,7 +81,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list misreadings (not blind)")
     parser.add_argument("--only", choices=("dev", "open", "blind", "written", "blind2",
                                                "blind3", "blind4", "blind5",
-                                               "blind6", "blind7"))
+                                               "blind6", "blind7", "blind8"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
