@@ -25,7 +25,7 @@ from bot.rules.scans import clause_breaks
 # "Returning drivers A, B and C make up the #35 crew": who is there already
 # ("23XI regulars A and B", "the team's full-time drivers A, B and C": those it has.)
 _INCUMBENTS_BEFORE = re.compile(r"\b(?:(?:" + "|".join(WORDS["incumbent_words"]) +
-                                r"|returning|(?:the team s|its|their) (?:full-time|current)) "
+                                r"|returning|(?:the team s|its|their) (?:full[ -]time|current)) "
                                 r"(?:drivers|riders|crew|trio|duo|pair)|regulars|incumbents) $")
 _LAUNCH_VERBS = frozenset({"launch", "launches", "launched", "launching"})
 _LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
@@ -59,6 +59,11 @@ def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
 # ", driving a Ferrari 488 for AF Corse": a participle phrase that goes on with the verb's
 # subject and names the team it drives for.
 _DRIVING_PHRASE = re.compile(r",?\s*(?:driving|racing|riding|competing|piloting)\b")
+
+
+# "join RLL's full-time trio of Rahal, Lundgaard and Harvey": the crew the team has
+_HELD_CREW = re.compile(r"\b(?:[a-z0-9\-]+ s|its|their) (?:full[ -]time|current|regular|existing) "
+                        r"(?:drivers|riders|trio|duo|pair|pairing|line-up|lineup|crew) of ?$")
 
 
 class Clauses(EngineBase):

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import (
+    _HELD_CREW,
     _INCUMBENTS_BEFORE,
     _SUBORDINATE_CLAUSE,
     Clauses,
@@ -342,8 +343,9 @@ class Slots(Clauses, SlotFilling):
         drivers = [m for m in filled["driver"] if not m.non_driver]
         if not drivers:
             return []
-        if (drivers[0].start >= t_end and _INCUMBENT_WORDS & set(
-                doc.folded[t_end:drivers[0].start].split())) or (
+        if (drivers[0].start >= t_end and (_INCUMBENT_WORDS & set(
+                doc.folded[t_end:drivers[0].start].split()) or _HELD_CREW.search(
+                doc.folded, max(s_start, t_start - 40), t_end))) or (
                 drivers[0].end <= t_start and _INCUMBENTS_BEFORE.search(
                     doc.folded, max(s_start, drivers[0].start - 24), drivers[0].start)):
             # "will share the car with the team's regular drivers A and B", "Returning

@@ -1309,3 +1309,17 @@ def test_a_co_driver_moving_with_the_driver_moves_too() -> None:
                   "Oliver Solberg will drive for Toyota Gazoo Racing in 2026. His co-driver "
                   "Elliott Edmondson moves with him.", "WRC")
     assert ("Elliott Edmondson", "join") in {(driver, kind) for driver, kind, *_ in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "She will carry the No. 44 and join RLL's full-time trio of Graham Rahal, Christian "
+    "Lundgaard and Jack Harvey for the month.",
+    "She will line up alongside the team's full-time drivers Graham Rahal, Christian Lundgaard "
+    "and Jack Harvey.",
+])
+def test_a_teams_full_time_crew_is_the_crew_it_has(sentence: str) -> None:
+    found = moves("Legge back at the Brickyard with Rahal Letterman Lanigan",
+                  f"Katherine Legge will race a fourth RLL car at the Indianapolis 500. {sentence}",
+                  "IndyCar")
+    assert not {"Graham Rahal", "Christian Lundgaard", "Jack Harvey"} & {
+        driver for driver, *_ in found}
