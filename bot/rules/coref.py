@@ -80,9 +80,7 @@ class Coreference(EngineBase):
                     ) -> Mention | None:
         """"Binder and Miller stay at the factory team" in a story about Tech3: the one works
         team the article names that is not the team it is about."""
-        if _WORKS_TEAM.search(doc.folded, start, end) is None:
-            return None
-        if focus is None:
+        if focus is None or _WORKS_TEAM.search(doc.folded, start, end) is None:
             return None
         focus_name = self._team_name(doc, focus, None)[0]
         focus_info = self.gazetteer.team_info(focus_name)

@@ -21,6 +21,7 @@ from bot.rules.document import (
     _coordinated,
     _Doc,
     _is_participle,
+    _title_people,
 )
 from bot.rules.patterns import Pattern
 from bot.rules.reading import SENTENCE, _drop_months, read_layer
@@ -62,7 +63,7 @@ def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     listed without a verb, in an article whose headline names other drivers and no crews, is
     the field around the news, not news of its own. (A crew said to be unchanged is news of a
     stay wherever it is told.)"""
-    named = {m.value for m in doc.mentions if m.start < doc.title_end and m.kind == PERSON}
+    named = _title_people(doc)
     return bool(named) and not named & {m.value for m in run} and not _CREW_WORDS & set(
         doc.folded[:doc.title_end].split())
 

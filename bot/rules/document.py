@@ -454,6 +454,15 @@ def _possessive(doc: _Doc, mention: Mention) -> bool:
         ("'s", "’s"), mention.start, mention.end)
 
 
+def _title_people(doc: _Doc) -> frozenset[str]:
+    """The people the headline names: the news is theirs (read once an article)."""
+    found = doc.memo.get(("title people",))
+    if found is None:
+        found = doc.memo[("title people",)] = frozenset(
+            m.value for m in doc.mentions if m.start < doc.title_end and m.kind == PERSON)
+    return found  # type: ignore[return-value]
+
+
 def _is_list(doc: _Doc, names: list[Mention]) -> bool:
     """"A and B", "A, B and C": a list ends with a word. "Arrow McLaren releases Malukas,
     Pourchaire takes over" is two clauses, not a list."""

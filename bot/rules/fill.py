@@ -41,7 +41,6 @@ from bot.rules.text import fold
 
 _SUBORDINATE = WORDS["subordinators"]
 _HELD_ROLES = WORDS["held_roles"]
-
 _THINGS = WORDS["team_things"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
 # "McLaren fans will choose ...": the team names whose people they are, not who acts.

@@ -53,11 +53,11 @@ def told_in_pluperfect(doc: _Doc, item: RawMove) -> bool:
 
 def told_in_past(doc: _Doc, item: RawMove) -> bool:
     """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
-    words = doc.folded[item.trigger[0]:item.trigger[1]].split()
     clause = _participle_clause(doc, item)
     if clause is not None:
         return "had" in clause or (not {"has", "have", "will", "is", "are"} & set(clause) and any(
             _is_past_tense(word) for word in clause))
+    words = doc.folded[item.trigger[0]:item.trigger[1]].split()
     verb = None if words[0] in _DETERMINERS else next(
         (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
          and _is_verb(word)), None)

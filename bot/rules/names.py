@@ -15,6 +15,7 @@ from bot.rules.document import (
     _AUXILIARIES,
     _LEADING_PARTICLES,
     _NAME_RUN,
+    _NUMBER_WORDS,
     _SPEECH_VERBS,
     _TEAM_WORDS,
     _UPPER,
@@ -159,9 +160,9 @@ _START = attrgetter("start")
 
 
 # "six GR Supras", "two Porsche 963s": what is counted is a car, never a person.
-_COUNTED = [[word] for word in ("two", "three", "four", "five", "six", "seven", "eight",
-                                 "nine", "ten", "eleven", "twelve", "2", "3", "4", "5", "6",
-                                 "7", "8", "9", "10", "11", "12")]
+_COUNTED = [[word] for word, number in (*_NUMBER_WORDS.items(),
+                                         *((str(n), n) for n in range(2, 13)))
+            if 2 <= number <= 12]
 
 
 def _in_title_case(title: str) -> bool:

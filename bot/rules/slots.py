@@ -36,6 +36,7 @@ from bot.rules.document import (
     _is_past_tense,
     _is_state_now,
     _outside_asides,
+    _title_people,
     _with_epithet,
 )
 from bot.rules.fill import SlotFilling
@@ -351,8 +352,7 @@ class Slots(Clauses, SlotFilling):
             # "will share the car with the team's regular drivers A and B", "Returning
             # drivers A, B and C make up the #35 crew": who is there, a line-up
             seats_only = True
-        if pattern.mates and not {m.value for m in drivers} & {
-                m.value for m in doc.mentions if m.start < doc.title_end and m.kind == PERSON}:
+        if pattern.mates and _title_people(doc).isdisjoint(m.value for m in drivers):
             # "Hartley will share the car with Buemi and Nakajima": the news is Hartley's
             seats_only = True
         kind = pattern.kind
