@@ -122,14 +122,13 @@ class Hedges(EngineBase):
         if not teams:
             return None
         after = [m for m in teams if m.start >= t_start]
-        if after and self._make_of_car(doc, after[0], mentions) and any(
-                not self._make_of_car(doc, m, mentions) and not _is_make(doc, m)
-                for m in after[1:]):
+        if after and self._make_of_car(doc, after[0], mentions):
             # "will drive the No. 8 Chevrolet for Richard Childress Racing": the entrant
             # named after the car's make
-            return next(m for m in after[1:] if not self._make_of_car(doc, m, mentions)
-                        and not _is_make(doc, m))
-        if after and self._make_of_car(doc, after[0], mentions):
+            entrant = next((m for m in after[1:] if not self._make_of_car(doc, m, mentions)
+                            and not _is_make(doc, m)), None)
+            if entrant is not None:
+                return entrant
             # "Winward's champions A and B will again drive the No. 48 Mercedes-AMG": the make
             # names the car; the entrant named before is the team.
             entrants = [m for m in teams if m.start < t_start and
