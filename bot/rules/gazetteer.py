@@ -10,10 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lemminflect import getAllLemmas
-
 from bot.models import name_key
-from bot.rules.text import fold
+from bot.rules.text import fold, is_english_word
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +247,7 @@ class Gazetteer:
                 continue
             key = name_key(" ".join(words))
             if len(key) < 4 or key in taken or key.split()[-1] in _FUNCTION_WORDS or all(
-                    _is_english(w) or w in not_names or w in _FUNCTION_WORDS
+                    is_english_word(w) or w in not_names or w in _FUNCTION_WORDS
                     for w in key.split()) or (" " not in key and key in first_names):
                 continue  # ("Heart of", "Riley" of Riley Motorsports: a first name too)
             bucket = shorts.setdefault(key, [])
@@ -395,10 +393,6 @@ _GENERIC_SUFFIXES = frozenset(("racing", "motorsport", "motorsports", "team", "c
 
 _FUNCTION_WORDS = frozenset(("of", "the", "by", "and", "s", "de", "di", "da", "del", "la",
                              "le", "van", "von", "for", "at"))
-
-
-def _is_english(word: str) -> bool:
-    return bool(getAllLemmas(word))
 
 
 def _is_acronym(text: str) -> bool:

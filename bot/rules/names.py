@@ -34,7 +34,7 @@ from bot.rules.document import (
     _strip_possessive,
     _word_key,
 )
-from bot.rules.text import fold
+from bot.rules.text import fold, is_english_word
 
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
 _OWNER = re.compile(
@@ -73,11 +73,6 @@ def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
 _FIRST_NAME_AND = re.compile(rf"\b([{_UPPER}][a-z\u00e0-\u00ff'’\-]+) (?:and|&) $")
 _TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
                             "runner-up", "race", "races", "crown", "crowns"})
-
-
-@lru_cache(maxsize=8192)
-def _is_english_word(word: str) -> bool:
-    return " " not in word and bool(getAllLemmas(word))
 
 
 def _owner_may_hold(text: str, held: list[int]) -> bool:
@@ -363,7 +358,7 @@ class Names(EngineBase):
             key = " ".join(folded[start:end].split())
             if len(key) < 4 or key in self.not_names:
                 continue
-            if _is_english_word(key):
+            if is_english_word(key):
                 if title_case is None:
                     title_case = _in_title_case(text[:title_end])
                 if title_case or _opens_sentence(text, start):

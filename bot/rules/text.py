@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from lemminflect import getAllLemmas
+
 # Latin letters that Unicode does not decompose into a base letter and a mark.
 _PLAIN = {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h",
           "ŧ": "t", "ß": "s", "æ": "a", "Æ": "a", "œ": "o", "Œ": "o", "þ": "t", "ð": "d"}
@@ -136,3 +138,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+@lru_cache(maxsize=8192)
+def is_english_word(word: str) -> bool:
+    """One word the English lexicon knows ("power", "bell"): in prose it may be no name."""
+    return " " not in word and bool(getAllLemmas(word))
