@@ -31,6 +31,7 @@ from bot.rules.document import (
     _possessive,
 )
 from bot.rules.team_context import (
+    _after_car,
     _describes_person,
     _is_make,
     _makers_group,
@@ -82,11 +83,6 @@ def _pronoun_after_own_clause(gap: list[str]) -> bool:
     clause of time after the person's own verb is that person."""
     return len(gap) >= 3 and gap[0] in _AUXILIARIES and gap[-1] in ("he", "she") and \
         gap[-2] in _TIME_CLAUSE_OPENERS
-
-
-def _after_car(team: Mention, mentions: list[Mention]) -> bool:
-    """"the No. 6 Porsche 963": a team's name right after a car number is the car's make."""
-    return any(m.kind == CAR and 0 <= team.start - m.end <= 2 for m in mentions)
 
 
 def _an_entry(doc: _Doc, mention: Mention) -> bool:

@@ -25,6 +25,7 @@ from bot.rules.document import (
 )
 from bot.rules.patterns import Pattern
 from bot.rules.team_context import (
+    _after_car,
     _describes_person,
     _is_make,
     _owned_make,
@@ -171,8 +172,7 @@ class Hedges(EngineBase):
                 makes += 1
             elif candidate.how in ("name", "alias"):
                 named += 1
-        return makes > named and any(m.kind == CAR and 0 <= team.start - m.end <= 2
-                                 for m in mentions)
+        return makes > named and _after_car(team, mentions)
 
     def _after_cue(self, doc: _Doc, mention: Mention, cue: str, words: int = 2) -> bool:
         ends = doc.memo.get(("cue ends", cue))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.rules.document import _YEAR_WORD, PERSON, WORDS, Mention, _Doc
+from bot.rules.document import _YEAR_WORD, CAR, PERSON, WORDS, Mention, _Doc
 
 _MAKERS_GROUP = WORDS["makers_group"]
 # "joining WSR after two seasons racing BMWs for Ciceley": a team named after this is the team
@@ -90,3 +90,8 @@ def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Men
         return False
     return any(m.kind == PERSON and m.value == driver and 0 <= m.start - team.end <= 4
                for m in mentions)
+
+
+def _after_car(team: Mention, mentions: list[Mention]) -> bool:
+    """"the No. 6 Porsche 963": a team's name right after a car number is the car's make."""
+    return any(m.kind == CAR and 0 <= team.start - m.end <= 2 for m in mentions)
