@@ -182,6 +182,15 @@ def load_rules(path: Path) -> Rules:
     return build_rules(data)
 
 
+def _flag(group: dict[str, object], name: str) -> bool:
+    """A [[move]] group's yes-or-no setting: `mates = "yes"` is a mistake worth naming, not
+    a truthy string."""
+    value = group.get(name, False)
+    if not isinstance(value, bool):
+        raise RulesError(f"[[move]] {name} must be true or false, not {value!r}")
+    return value
+
+
 def build_rules(data: dict[str, object]) -> Rules:
     rules = Rules()
     groups = data.get("move")
@@ -195,14 +204,14 @@ def build_rules(data: dict[str, object]) -> Rules:
         except ValueError as exc:
             raise RulesError(f"[[move]] kind {group.get('kind')!r} is not a move kind") from exc
         confidence = float(group.get("confidence", 0.9))
-        title_only = bool(group.get("title_only", False))
-        clause_end = bool(group.get("clause_end", False))
-        lineup_only = bool(group.get("lineup_only", False))
+        title_only = _flag(group, "title_only")
+        clause_end = _flag(group, "clause_end")
+        lineup_only = _flag(group, "lineup_only")
         follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
-        plural = bool(group.get("plural", False))
+        plural = _flag(group, "plural")
         vetoed_by = tuple(str(c) for c in group.get("vetoed_by", []))
-        mates = bool(group.get("mates", False))
-        after_comma = bool(group.get("after_comma", False))
+        mates = _flag(group, "mates")
+        after_comma = _flag(group, "after_comma")
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,

@@ -129,3 +129,12 @@ def test_a_group_veto_silences_its_patterns_in_a_sentence_with_the_cue() -> None
     group["vetoed_by"] = ["no such class"]
     with pytest.raises(RulesError, match="no such class"):
         build_rules(data)
+
+
+@pytest.mark.parametrize("flag", ["mates", "after_comma", "lineup_only"])
+def test_a_groups_yes_or_no_setting_written_as_text_is_named_as_an_error(flag: str) -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["move"].append({"kind": "join", flag: "false", "patterns": ["{driver} pens {team}"]})
+    with pytest.raises(RulesError, match=f"{flag} must be true or false"):
+        build_rules(data)
