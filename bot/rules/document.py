@@ -238,6 +238,13 @@ def _is_participle(word: str) -> bool:
                                  for lemma in getAllLemmas(word).get("VERB", ()))
 
 
+@lru_cache(maxsize=4096)
+def _is_finite(word: str) -> bool:
+    """"steps", "took": the present third person or the simple past of some verb."""
+    return any(word in getInflection(lemma, "VBZ") or word in getInflection(lemma, "VBD")
+               for lemma in getAllLemmas(word).get("VERB", ()))
+
+
 @lru_cache(maxsize=8192)
 def _is_verb(word: str) -> bool:
     return "VERB" in getAllLemmas(word)

@@ -24,8 +24,8 @@ from bot.rules.document import (
     Mention,
     _coordinated,
     _Doc,
+    _is_finite,
     _is_list,
-    _is_state_now,
     _is_state_verb,
     _outside_asides,
     _possessive,
@@ -115,9 +115,10 @@ def _held_role_before(gap: list[str]) -> bool:
 
 
 def _opens_clause(following: str) -> bool:
-    """The words after a name make it a subject: "D drives for", "D will race", "D is"."""
+    """The words after a name make it a subject: "D drives for", "D will race", "D is", "D
+    steps in"."""
     word = following.split()[:1]
-    return bool(word) and (word[0] in _FINITE_AUXILIARIES or _is_state_now(word[0]))
+    return bool(word) and (word[0] in _FINITE_AUXILIARIES or _is_finite(word[0]))
 
 
 class SlotFilling(EngineBase):

@@ -1026,6 +1026,16 @@ def test_a_name_after_a_comma_and_that_has_its_own_verb_leaves_the_list() -> Non
     assert "Craig Lowndes" not in {d for d, _, _, _ in found}
 
 
+@pytest.mark.parametrize("verb", ["steps in", "took the seat", "moves up"])
+def test_a_name_after_comma_and_with_any_finite_verb_of_its_own_leaves_the_list(
+        verb: str) -> None:
+    found = moves("Haas releases Magnussen",
+                  f"Haas has released Kevin Magnussen, and Oliver Bearman {verb} for the final "
+                  "three rounds.", "F1")
+    assert ("Kevin Magnussen", "leave", "Haas") in {(d, k, t) for d, k, t, _ in found}
+    assert ("Oliver Bearman", "leave") not in {(d, k) for d, k, _, _ in found}
+
+
 def test_who_retires_from_the_seat_a_newcomer_takes_leaves_that_seats_team() -> None:
     found = moves("Albon leaves Red Bull for a Williams seat",
                   "Alex Albon leaves Red Bull and will drive for Williams next season. Albon "
