@@ -104,7 +104,11 @@ class Resolver(EngineBase):
         for item in raw:
             sentences_of.setdefault(item.driver, set()).add(item.sentence)
         for item in raw:
-            car = item.car or self._car_for(doc, item, sentences_of[item.driver])
+            # A car read from the move's own sentence outranks one an earlier statement of
+            # the move found elsewhere ("Kaulig moves Hemric up" + "..., where he will drive
+            # the No. 31" + "He spent this year in the No. 11").
+            car_here = item.car or self._car_in_own_sentence(doc, item)
+            car = car_here or self._car_elsewhere(doc, item, sentences_of[item.driver])
             team, series, certainty = ("", doc.series_hint, 1.0)
             if item.team is not None:
                 team, series, certainty = self._team_name(doc, item.team, car)
@@ -122,7 +126,8 @@ class Resolver(EngineBase):
                     item.team is not None and certainty <= 0.7) else set()
                 entry = {"kind": item.kind, "team": team or None, "series": series,
                          "alternatives": alternatives, "brand": _brand_only(item),
-                         "car": car, "replaced": item.replaced, "status": item.status,
+                         "car": car, "car_here": car_here is not None,
+                         "replaced": item.replaced, "status": item.status,
                          "confidence": confidence, "items": [item],
                          "teammates": list(item.teammates)}
                 merged[key] = entry
@@ -133,6 +138,8 @@ class Resolver(EngineBase):
             if item.status is Status.CONFIRMED:
                 entry["status"] = Status.CONFIRMED
             entry["confidence"] = max(entry["confidence"], confidence)  # type: ignore[type-var]
+            if car_here is not None and not entry["car_here"]:
+                entry["car"], entry["car_here"] = car_here, True
             entry["car"] = entry["car"] or car
             entry["replaced"] = entry["replaced"] or item.replaced
             # The lead states the move; a later "stood in for" is background, but a later
@@ -321,6 +328,9 @@ class Resolver(EngineBase):
                  ) -> str | None:
         """The car number stated for this driver: in the move's clause, else a sentence that
         names the driver and one car and nobody else."""
+        return self._car_in_own_sentence(doc, item) or self._car_elsewhere(doc, item, busy)
+
+    def _car_in_own_sentence(self, doc: _Doc, item: RawMove) -> str | None:
         c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
@@ -345,6 +355,18 @@ class Resolver(EngineBase):
                 low, high = sorted((anchor, car.start))
                 if not any(low < o.start < high for o in others):
                     return car.value
+        if not cars:
+            # "..., where he will drive the No. 31 Chevrolet": the move's own sentence, when it
+            # names one car and nobody else, says the car before any other sentence does.
+            numbers = {m.value for m in mentions if m.kind == CAR}
+            if len(numbers) == 1 and all(
+                    m.value == item.driver or m.value in item.co_drivers
+                    for m in mentions if m.kind == PERSON):
+                return numbers.pop()
+        return None
+
+    def _car_elsewhere(self, doc: _Doc, item: RawMove, busy: set[int] | frozenset[int]
+                       ) -> str | None:
         about: set[int] | None = None
         for index in doc.car_sentences:
             sentence_mentions = doc.by_sentence[index]

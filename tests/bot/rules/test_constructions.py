@@ -1333,3 +1333,11 @@ def test_a_teams_full_time_crew_is_the_crew_it_has(sentence: str) -> None:
                   "IndyCar")
     assert not {"Graham Rahal", "Christian Lundgaard", "Jack Harvey"} & {
         driver for driver, *_ in found}
+
+
+def test_the_car_in_the_moves_own_sentence_outranks_a_car_driven_before() -> None:
+    found = moves("Trackhouse moves Zilisch up to Cup",
+                  "Trackhouse Racing will promote Connor Zilisch to the Cup Series next year, "
+                  "where he will drive the No. 88 Chevrolet. He has spent this season in the "
+                  "No. 1 Xfinity car.", "NASCAR Cup")
+    assert {(d, car) for d, _, _, car in found} == {("Connor Zilisch", "88")}
