@@ -357,6 +357,10 @@ class _Doc:
     trigger_starts: list[int] = field(default_factory=list)
     first_person: list[str | None] = field(default_factory=list)  # per sentence
     person_sentences: dict[str, set[int]] = field(default_factory=dict)
+    # A shorter phrase at the same start that a trigger displaced: read when the longer one
+    # fills nothing ("have parted ways" when "have parted ways with" finds no name after it).
+    shorter: dict[tuple[int, int], list[tuple[int, int, list[Pattern]]]] = field(
+        default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
     spelled: dict[str, str] = field(default_factory=dict)  # gazetteer name -> as written
 

@@ -147,7 +147,15 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
             doc.focus = self._team_name(doc, focus, None)[0]
         raw: list[RawMove] = []
         for t_start, t_end, patterns in doc.triggers:
-            raw.extend(self._apply(doc, t_start, t_end, patterns, focus))
+            found = self._apply(doc, t_start, t_end, patterns, focus)
+            for s_start, s_end, s_patterns in doc.shorter.get((t_start, t_end), ()):
+                # (only a phrase whose slots all come before it: "A and Yamaha have parted
+                # ways with immediate effect", where the longer phrase wants a name after)
+                ending = [pattern for pattern in s_patterns if not pattern.right]
+                if found or not ending:
+                    break
+                found = self._apply(doc, s_start, s_end, ending, focus)
+            raw.extend(found)
         raw.extend(self._crew_lists(doc, raw, focus))
         raw.extend(self._gapped(doc, raw))
         self._leaves_of_the_replaced(doc, raw)

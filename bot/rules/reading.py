@@ -26,9 +26,11 @@ from bot.rules.scans import aside_spans
 from bot.rules.text import clean, fold, sentence_spans
 
 
-def _longest(triggers: list[tuple[int, int, list[Pattern]]]
+def _longest(triggers: list[tuple[int, int, list[Pattern]]],
+             shorter: dict[tuple[int, int], list[tuple[int, int, list[Pattern]]]]
              ) -> list[tuple[int, int, list[Pattern]]]:
-    """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to")."""
+    """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to").
+    A displaced phrase that starts where the longer one does goes into `shorter`."""
     if len(triggers) < 2:
         return triggers
     kept: list[tuple[int, int, list[Pattern]]] = []
@@ -36,6 +38,8 @@ def _longest(triggers: list[tuple[int, int, list[Pattern]]]
         start, end = trigger[0], trigger[1]
         for k in kept:
             if start < k[1] and k[0] < end:
+                if start == k[0]:
+                    shorter.setdefault((k[0], k[1]), []).append(trigger)
                 break
         else:
             kept.append(trigger)
@@ -117,10 +121,12 @@ class Reader(EngineBase):
             if text.find(",", s_start, s_end) != -1 or text.find("(", s_start, s_end) != -1:
                 asides.extend(aside_spans(text, s_start, s_end))
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
+        shorter: dict[tuple[int, int], list[tuple[int, int, list[Pattern]]]] = {}
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
                    mentions=mentions, by_sentence=by_sentence, cues=cues, roles=roles,
-                   triggers=_longest(triggers), object_kind=object_kind, asides=asides,
+                   triggers=_longest(triggers, shorter), shorter=shorter,
+                   object_kind=object_kind, asides=asides,
                    series_seen={m.value for m in mentions if m.kind == SERIES})
         index = 0
         last = len(sentences) - 1

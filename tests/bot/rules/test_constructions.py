@@ -1341,3 +1341,11 @@ def test_the_car_in_the_moves_own_sentence_outranks_a_car_driven_before() -> Non
                   "where he will drive the No. 88 Chevrolet. He has spent this season in the "
                   "No. 1 Xfinity car.", "NASCAR Cup")
     assert {(d, car) for d, _, _, car in found} == {("Connor Zilisch", "88")}
+
+
+@pytest.mark.parametrize("rest", ["with immediate effect", "with a race to go",
+                                  "with regret on both sides"])
+def test_a_driver_and_team_parting_keep_their_exit_when_no_name_follows_with(rest: str) -> None:
+    found = moves("Aston Martin news",
+                  f"Lance Stroll and Aston Martin have parted company {rest}.", "F1")
+    assert ("Lance Stroll", "leave", "Aston Martin") in {(d, k, t) for d, k, t, _ in found}
