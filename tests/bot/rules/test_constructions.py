@@ -1349,3 +1349,12 @@ def test_a_driver_and_team_parting_keep_their_exit_when_no_name_follows_with(res
     found = moves("Aston Martin news",
                   f"Lance Stroll and Aston Martin have parted company {rest}.", "F1")
     assert ("Lance Stroll", "leave", "Aston Martin") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("verb", ["stepping away from", "stepping aside from"])
+def test_stepping_away_from_a_teams_car_is_leaving_the_team_not_racing(verb: str) -> None:
+    found = moves("Rahal news",
+                  f"Graham Rahal will not race full-time next year, {verb} the Rahal Letterman "
+                  "Lanigan Racing No. 15 after a long spell.", "IndyCar")
+    assert {(d, k, t, c) for d, k, t, c in found} == {
+        ("Graham Rahal", "leave", "Rahal Letterman Lanigan Racing", "15")}
