@@ -70,6 +70,8 @@ _AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
 
 
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
+# ", with the team hoping he will be a front-runner again": a clause of its own after the move
+_CLAUSE_AFTER = re.compile(r",\s+(?:with|while|whereas|as)\s")
 _LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b")
 # "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
 _GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
@@ -403,6 +405,7 @@ class Slots(Clauses, SlotFilling):
         if kind is MoveKind.JOIN and any(
                 max(c_left, subject_start) <= c_start < c_right and
                 self._aside_of(doc, c_start) in (None, own_aside) and not (
+                    c_start >= t_end and _CLAUSE_AFTER.search(doc.text, t_end, c_start)) and not (
                     doc.folded[c_start:c_end] == "again" and (
                         self._told_as_return(doc) or self._interim(doc, s_start, s_end)))
                 for c_start, c_end in doc.cues.get("retention", ())):

@@ -1358,3 +1358,10 @@ def test_stepping_away_from_a_teams_car_is_leaving_the_team_not_racing(verb: str
                   "Lanigan Racing No. 15 after a long spell.", "IndyCar")
     assert {(d, k, t, c) for d, k, t, c in found} == {
         ("Graham Rahal", "leave", "Rahal Letterman Lanigan Racing", "15")}
+
+
+def test_again_in_a_clause_of_its_own_after_the_move_keeps_it_an_arrival() -> None:
+    found = moves("Ingram switches to Excelr8",
+                  "Tom Ingram will drive for Excelr8 Motorsport next year, with the team hoping "
+                  "he can make it a title contender again.", "BTCC")
+    assert ("Tom Ingram", "join", "Excelr8 Motorsport") in {(d, k, t) for d, k, t, _ in found}
