@@ -5,15 +5,41 @@ can add names or correct facts without touching the packaged data."""
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
+
 from bot.models import name_key
 from bot.rules.text import fold, is_english_word
 
 log = logging.getLogger(__name__)
+
+# ("Illes Balears [Islas Baleares]": two names of one place)
+_BRACKETS = re.compile(r"\s*\[|\]")
+_PLACE_PARTICLES = frozenset({"of", "and", "the", "de", "del", "da", "do", "dos", "das", "la",
+                              "le", "el"})
+
+
+def iso_place_names() -> set[str]:
+    """Countries and their regions as ISO 3166 names them ("Northern Ireland", "New South
+    Wales", "Costa Rica"): places, never a new driver ("the 25-year-old from Northern
+    Ireland"). Only names of several capitalised words: one word ("Jordan", "Georgia") is as
+    often a person's name."""
+    names: set[str] = set()
+    written = [getattr(country, attribute, None) for country in pycountry.countries
+               for attribute in ("name", "common_name", "official_name")]
+    written += [region.name for region in pycountry.subdivisions]
+    for text in written:
+        for part in _BRACKETS.split(text or ""):
+            words = part.strip(" ,").split()
+            if len(words) > 1 and all(word[:1].isupper() or word in _PLACE_PARTICLES
+                                      for word in words):
+                names.add(" ".join(words))
+    return names
 
 
 @dataclass(slots=True)
@@ -122,6 +148,8 @@ class Gazetteer:
                 log.warning("gazetteer file %s skipped: %s", path, exc)
                 continue
             gazetteer.add(data, origin=str(path))
+        for place in iso_place_names():
+            gazetteer.places.setdefault(place, [])
         gazetteer.index()
         return gazetteer
 

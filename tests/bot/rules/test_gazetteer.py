@@ -121,3 +121,17 @@ def test_packaged_data_loads_cleanly() -> None:
     assert len(gaz.series_names()) >= 15 and len(gaz.driver_names()) >= 300
     for team in gaz.teams.values():
         assert team.series in gaz.series, (team.name, team.series)
+
+
+@pytest.mark.parametrize("region", ["Northern Ireland", "New South Wales", "Costa Rica"])
+def test_a_country_or_region_of_several_words_is_a_place_not_a_new_driver(region: str) -> None:
+    assert region in rules.gazetteer().places
+    found = rules.extract(Article(
+        entry_id="p", title="M-Sport news", series="WRC",
+        summary=f"M-Sport Ford has confirmed the 22-year-old from {region} in its second car "
+                "for next season.")).moves
+    assert region not in {m.driver for m in found}
+
+
+def test_a_one_word_country_stays_free_to_be_a_name() -> None:
+    assert "Jordan" not in rules.gazetteer().places  # Jordan Taylor, Jordan King
