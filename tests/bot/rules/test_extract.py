@@ -92,6 +92,17 @@ MOVES = [
                  "Andre Lotterer and Frederic Makowiecki are out, and Julien Andlauer is in.",
                  "WEC", {("Andre Lotterer", "leave", None), ("Frederic Makowiecki", "leave", None),
                          ("Julien Andlauer", "join", None)}, id="out-and-in"),
+    pytest.param("Alpine news", "Alpine has tied Pierre Gasly to the team until 2028.", "F1",
+                 {("Pierre Gasly", "extend", "Alpine")}, id="team-ties-driver-to-it"),
+    pytest.param("Hyundai news", "Ott Tanak will remain behind the wheel of Hyundai "
+                 "Motorsport's third car next year.", "WRC",
+                 {("Ott Tanak", "extend", "Hyundai Motorsport")}, id="remain-behind-the-wheel"),
+    pytest.param("Thierry Neuville, Hyundai extend partnership", "", "WRC",
+                 {("Thierry Neuville", "extend", "Hyundai Motorsport")},
+                 id="driver-and-team-extend-partnership"),
+    pytest.param("Mahindra news", "Nyck de Vries will not be part of Mahindra's line-up next "
+                 "season.", "Formula E", {("Nyck de Vries", "leave", "Mahindra Racing")},
+                 id="will-not-be-part-of"),
     pytest.param("Juncos Hollinger and Romain Grosjean split at once, Agustin Canapino steps in",
                  "", "IndyCar", {("Agustin Canapino", "join", "Juncos Hollinger Racing")},
                  id="steps-in-ending-its-clause"),
