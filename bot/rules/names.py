@@ -481,11 +481,15 @@ class Names(EngineBase):
                         for w in words)
                     close = close and (not mention.known or doc.text[mention.end:c_start]
                                        .lstrip().startswith((",", "is", "as", "was")))
+                    # ("Castroneves, who remains a co-owner of Meyer Shank": a driver the
+                    # gazetteer knows keeps driving whatever else his relative clause adds.)
+                    close = close and not (mention.known and words[:1] == ["who"] and not " ".join(
+                        words[1:]).startswith(_BECOMES))
                     # "Latvala will become team principal": named to a post, staff now.
                     close = close or (len(words) <= 3 and gap.lstrip().startswith(_BECOMES))
                     # "Chris Gayle, who has been Ty Gibbs's crew chief, ...": the post named in
                     # his own relative clause
-                    close = close or (words[:1] == ["who"] and words[1:2] in (
+                    close = close or (not mention.known and words[:1] == ["who"] and words[1:2] in (
                         ["is"], ["was"], ["has"], ["had"]) and len(words) <= 8 and not any(
                         w in ("driver", "drivers", "rider", "riders", "and") for w in words))
                     # "Adrian Newey will join Aston Martin in March as managing technical

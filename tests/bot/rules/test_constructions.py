@@ -1365,3 +1365,13 @@ def test_again_in_a_clause_of_its_own_after_the_move_keeps_it_an_arrival() -> No
                   "Tom Ingram will drive for Excelr8 Motorsport next year, with the team hoping "
                   "he can make it a title contender again.", "BTCC")
     assert ("Tom Ingram", "join", "Excelr8 Motorsport") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_known_driver_whose_relative_clause_names_another_role_still_drives() -> None:
+    found = moves("Johnson to attempt the Daytona 500",
+                  "Jimmie Johnson will drive the No. 84 Toyota for Legacy Motor Club in the "
+                  "Daytona 500. Johnson, who remains a co-owner of the team, last raced there "
+                  "in 2023.", "NASCAR Cup")
+    assert ("Jimmie Johnson", "join", "Legacy Motor Club") in {
+        (d, k, t) for d, k, t, _ in found}
+
