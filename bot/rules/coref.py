@@ -249,16 +249,23 @@ class Coreference(EngineBase):
             in_title = [] if named else teams[:cut]
         if in_title:
             # "Bottas leaves Mercedes for multi-year Alfa Romeo deal": where the title goes.
+            kept = []
             for mention in in_title:
                 if self._after_cue(doc, mention, "from_team", 1):
                     continue  # "Hamilton to swap Mercedes for Ferrari"
                 if _describes_person(doc, mention, doc.mentions):
                     continue  # "Hitech signs Mercedes junior Aron": whose junior he is
+                kept.append(mention)
                 if doc.folded[max(0, mention.start - 16):mention.start].split()[-2:] and any(
                         w in _DESTINATION_WORDS
                         for w in doc.folded[max(0, mention.start - 16):mention.start].split()[-2:]):
                     return mention
-            return in_title[0]
+            body = [m for m in teams[cut:] if named_as_team(m)]
+            if kept or not body:
+                return in_title[0]
+            # "Rebellion names ex-Porsche duo": the title's only team is where they came from;
+            # the body says which team the article is about.
+            named = body
         teams = named or teams
         # "leave Corvette Racing to rejoin ... Taylor spent four seasons with Corvette": the
         # team left, however often named, is not the one the article is about.

@@ -196,3 +196,20 @@ def test_the_team_owned_by_a_make_is_the_team_named_before_not_the_owner() -> No
                       "Yuki Tsunoda will race for Racing Bulls until the end of the season, with "
                       "Isack Hadjar dropped by the Red Bull-owned team after Monza.", "F1")
     assert ("Isack Hadjar", "leave", "Racing Bulls") in found
+
+
+def test_a_title_whose_only_team_is_where_drivers_came_from_leaves_the_body_to_say() -> None:
+    found = confirmed("Ex-Porsche pair named among new crews",
+                      "Iron Lynx has confirmed its drivers for the WEC season. Franck Perera "
+                      "and Andrea Caldarelli stay on in the squad's second car.", "WEC")
+    assert {(d, k, t) for d, k, t in found} == {("Franck Perera", "extend", "Iron Lynx"),
+                                                ("Andrea Caldarelli", "extend", "Iron Lynx")}
+
+
+def test_an_aside_of_how_drivers_were_left_without_a_seat_names_no_team_of_theirs() -> None:
+    found = confirmed("Proton crews",
+                      "Proton Competition confirmed its crews on Tuesday. Kevin Estre and "
+                      "Laurens Vanthoor, left without a seat by Porsche's withdrawal, join the "
+                      "German team's No. 99 car.", "WEC")
+    assert {(d, k, t) for d, k, t in found} == {("Kevin Estre", "join", "Proton Competition"),
+                                                ("Laurens Vanthoor", "join", "Proton Competition")}
