@@ -24,6 +24,7 @@ from bot.rules.scans import clause_breaks
 
 # "Returning drivers A, B and C make up the #35 crew": who is there already
 # ("23XI regulars A and B", "the team's full-time drivers A, B and C": those it has.)
+_INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
 _INCUMBENTS_BEFORE = re.compile(r"\b(?:(?:" + "|".join(WORDS["incumbent_words"]) +
                                 r"|returning|(?:the team s|its|their) (?:full[ -]time|current)) "
                                 r"(?:drivers|riders|crew|trio|duo|pair)|regulars|incumbents) $")
@@ -64,6 +65,18 @@ _DRIVING_PHRASE = re.compile(r",?\s*(?:driving|racing|riding|competing|piloting)
 # "join RLL's full-time trio of Rahal, Lundgaard and Harvey": the crew the team has
 _HELD_CREW = re.compile(r"\b(?:[a-z0-9\-]+ s|its|their) (?:full[ -]time|current|regular|existing) "
                         r"(?:drivers|riders|trio|duo|pair|pairing|line-up|lineup|crew) of ?$")
+
+
+def _incumbents(doc: _Doc, drivers: list[Mention], s_start: int, t_start: int,
+                t_end: int) -> bool:
+    """The drivers are named as those the team already has: "the team's regular drivers A and
+    B", "its full-time trio of A, B and C", "Returning drivers A, B and C"."""
+    first = drivers[0]
+    if first.start >= t_end:
+        return bool(_INCUMBENT_WORDS & set(doc.folded[t_end:first.start].split()) or
+                    _HELD_CREW.search(doc.folded, max(s_start, t_start - 40), t_end))
+    return first.end <= t_start and _INCUMBENTS_BEFORE.search(
+        doc.folded, max(s_start, first.start - 24), first.start) is not None
 
 
 class Clauses(EngineBase):

@@ -9,11 +9,10 @@ from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import (
-    _HELD_CREW,
-    _INCUMBENTS_BEFORE,
     _SUBORDINATE_CLAUSE,
     Clauses,
     _counted,
+    _incumbents,
     _other_clause,
 )
 from bot.rules.document import (
@@ -52,7 +51,6 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 # "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
 _TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
-_INCUMBENT_WORDS = frozenset(WORDS["incumbent_words"])
 _RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the)\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 _HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
@@ -346,13 +344,11 @@ class Slots(Clauses, SlotFilling):
         drivers = [m for m in filled["driver"] if not m.non_driver]
         if not drivers:
             return []
-        if (drivers[0].start >= t_end and (_INCUMBENT_WORDS & set(
-                doc.folded[t_end:drivers[0].start].split()) or _HELD_CREW.search(
-                doc.folded, max(s_start, t_start - 40), t_end))) or (
-                drivers[0].end <= t_start and _INCUMBENTS_BEFORE.search(
-                    doc.folded, max(s_start, drivers[0].start - 24), drivers[0].start)):
+        if pattern.kind is not MoveKind.EXTEND and _incumbents(doc, drivers, s_start, t_start,
+                                                                t_end):
             # "will share the car with the team's regular drivers A and B", "Returning
-            # drivers A, B and C make up the #35 crew": who is there, a line-up
+            # drivers A, B and C make up the #35 crew": who is there, a line-up (but a team
+            # that "keeps its regular pairing of A and B" retains them)
             seats_only = True
         if pattern.mates and _title_people(doc).isdisjoint(m.value for m in drivers):
             # "Hartley will share the car with Buemi and Nakajima": the news is Hartley's

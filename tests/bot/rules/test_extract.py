@@ -100,6 +100,11 @@ MOVES = [
     pytest.param("Thierry Neuville, Hyundai extend partnership", "", "WRC",
                  {("Thierry Neuville", "extend", "Hyundai Motorsport")},
                  id="driver-and-team-extend-partnership"),
+    pytest.param("Proton news", "Proton Competition keeps its regular pairing of Giorgio Roda "
+                 "and Gianmaria Bruni for next season.", "WEC",
+                 {("Giorgio Roda", "extend", "Proton Competition"),
+                  ("Gianmaria Bruni", "extend", "Proton Competition")},
+                 id="keeps-its-regular-pairing-of"),
     pytest.param("Mahindra news", "Nyck de Vries will not be part of Mahindra's line-up next "
                  "season.", "Formula E", {("Nyck de Vries", "leave", "Mahindra Racing")},
                  id="will-not-be-part-of"),
