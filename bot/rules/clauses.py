@@ -42,10 +42,11 @@ _SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|w
 
 def _counted(doc: _Doc, position: int) -> bool:
     """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
-    won the race in 2021", a relative clause, the person's history."""
+    won the race in 2021", a relative clause, and "after winning the title", the person's or
+    the crew's history."""
     before = doc.folded[max(0, position - 16):position].split()[-2:]
     return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
-               for word in before)
+               for word in before) or before[-1:] in (["after"], ["since"])
 
 
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while) |; ")

@@ -813,3 +813,18 @@ def test_joining_record_holders_as_the_only_ones_is_no_move() -> None:
     assert confirmed("Turkington seals a fourth title",
                      "Colin Turkington is champion again with Team BMW. He joins Andy Rouse and "
                      "Ash Sutton as the only drivers to have won four titles.", "BTCC") == set()
+
+
+def test_a_crew_named_by_its_noun_that_won_a_race_is_who_raced_not_a_seat() -> None:
+    assert not confirmed("Rowe wins at the Nurburgring",
+                         "The Rowe Racing trio of Augusto Farfus, Nick Yelloly and Jesse Krohn "
+                         "won the Nurburgring 24 Hours on Sunday.", "GTWC")
+
+
+def test_a_win_after_which_a_crew_stays_together_is_its_history() -> None:
+    found = confirmed("Ferrari keeps its winners",
+                      "Ferrari's No. 51 crew of Alessandro Pier Guidi, James Calado and "
+                      "Antonio Giovinazzi stays as it was after winning at Le Mans.", "WEC")
+    assert {(d, k) for d, k, _ in found} == {("Alessandro Pier Guidi", "extend"),
+                                            ("James Calado", "extend"),
+                                            ("Antonio Giovinazzi", "extend")}
