@@ -213,3 +213,10 @@ def test_an_aside_of_how_drivers_were_left_without_a_seat_names_no_team_of_their
                       "German team's No. 99 car.", "WEC")
     assert {(d, k, t) for d, k, t in found} == {("Kevin Estre", "join", "Proton Competition"),
                                                 ("Laurens Vanthoor", "join", "Proton Competition")}
+
+
+def test_the_partner_in_an_aside_that_runs_the_team_is_not_another_team_joined() -> None:
+    found = confirmed("Vanwall names its crew",
+                      "Floyd Vanwall Racing, run in partnership with ByKolles, will field Tom "
+                      "Dillmann and Esteban Guerrieri next season.", "WEC")
+    assert {t for _, _, t in found} == {"Floyd Vanwall Racing Team"}
