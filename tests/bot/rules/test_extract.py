@@ -100,6 +100,9 @@ MOVES = [
     pytest.param("Thierry Neuville, Hyundai extend partnership", "", "WRC",
                  {("Thierry Neuville", "extend", "Hyundai Motorsport")},
                  id="driver-and-team-extend-partnership"),
+    pytest.param("Toyota news", "Sami Pajari will spearhead Toyota Gazoo Racing's second-team "
+                 "campaign next year.", "WRC", {("Sami Pajari", "join", None)},
+                 id="spearhead-a-teams-campaign"),
     pytest.param("Proton news", "Proton Competition keeps its regular pairing of Giorgio Roda "
                  "and Gianmaria Bruni for next season.", "WEC",
                  {("Giorgio Roda", "extend", "Proton Competition"),
