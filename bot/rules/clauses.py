@@ -37,6 +37,11 @@ _SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 
+# The words that may follow an epithet the verb has for its object ("signed the Briton to
+# drive", "released the Dane after"): an adjective ("the British livery") is followed by a noun.
+_AFTER_OBJECT = frozenset({"to", "for", "in", "on", "at", "as", "with", "from", "until", "after",
+                           "and", "ahead", "next", "this", "through", "despite", "who"})
+
 _SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|whereas) ")
 
 
@@ -184,11 +189,24 @@ class Clauses(EngineBase):
 
     def _object_pronoun(self, doc: _Doc, sentence: int, t_start: int, t_end: int,
                         patterns: list[Pattern]) -> Mention | None:
-        """"Tänak's future is unclear after Hyundai released him": the team's verb has for its
-        object the person named last before it, in the sentence or, failing that, the one
-        the text is about."""
-        following = doc.folded[t_end:t_end + 6].split()[:1]
-        if following not in (["him"], ["her"]) or not any(
+        """"Tänak's future is unclear after Hyundai released him", "Toyota has signed the
+        Northern Irishman": the team's verb has for its object the person named last before
+        it, in the sentence or, failing that, the one the text is about (of the epithet's
+        nationality, where it has one)."""
+        following = doc.folded[t_end:t_end + 8].split()[:1]
+        epithet = None
+        if following == ["the"]:
+            after_the = doc.folded.index("the", t_end) + 4
+            age = re.match(r"\d+ ", doc.folded[after_the:after_the + 4])  # "the 28 year old"
+            if age is not None:
+                after_the += age.end()
+            epithet = next(((c_start, c_end) for c_start, c_end in doc.cues.get("epithet", ())
+                            if c_start == after_the), None)
+            if epithet is not None and doc.folded[epithet[1]:epithet[1] + 12].split()[:1] not in (
+                    [], *([word] for word in _AFTER_OBJECT)) and \
+                    doc.text[epithet[1]:epithet[1] + 1] not in ",.;:":
+                epithet = None  # "keeps the British racing green livery": an adjective
+        if (following not in (["him"], ["her"]) and epithet is None) or not any(
                 pattern.left[:1] == ("team",) and "driver" in pattern.right
                 for pattern in patterns):
             return None
@@ -196,10 +214,15 @@ class Clauses(EngineBase):
                   if m.kind == PERSON and m.end <= t_start and not m.non_driver]
         name = before[-1].value if before else self._topic(doc, sentence - 1) \
             if sentence > 0 else None
+        country = self.rules.nationalities.get(doc.folded[slice(*epithet)]) if epithet else None
+        if country is not None and (name is None or self._nationality(name) not in (None,
+                                                                                    country)):
+            name = self._named_from(doc, sentence + 1, country) or name
         if name is None:
             return None
         start = doc.folded.index(following[0], t_end)
-        return Mention(start, start + len(following[0]), PERSON, name, known=True)
+        return Mention(start, epithet[1] if epithet else start + len(following[0]), PERSON, name,
+                       known=True)
 
     @staticmethod
     def _seat_named_after(doc: _Doc, mentions: list[Mention], start: int, c_right: int

@@ -1375,3 +1375,18 @@ def test_a_known_driver_whose_relative_clause_names_another_role_still_drives() 
     assert ("Jimmie Johnson", "join", "Legacy Motor Club") in {
         (d, k, t) for d, k, t, _ in found}
 
+
+
+@pytest.mark.parametrize("epithet", ["the Northern Irishman", "the 28-year-old", "the Dane"])
+def test_an_epithet_as_the_object_of_a_teams_verb_is_the_driver_named_before(
+        epithet: str) -> None:
+    found = moves("Breen back in the WRC",
+                  "Craig Breen has been without a drive since the summer. Hyundai Motorsport "
+                  f"has signed {epithet} to drive its third car next season.", "WRC")
+    assert ("Craig Breen", "join", "Hyundai Motorsport") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_nationality_word_before_a_noun_is_an_adjective_not_the_object() -> None:
+    assert not moves("Williams livery launch",
+                     "Williams showed its FW47 with Alex Albon and Carlos Sainz, and the car "
+                     "keeps the British racing blue of last year.", "F1")
