@@ -11,8 +11,10 @@ from bot.rules.document import _YEAR_WORD, CAR, PERSON, WORDS, Mention, _Doc
 _MAKERS_GROUP = WORDS["makers_group"]
 # "joining WSR after two seasons racing BMWs for Ciceley": a team named after this is the team
 # of a spell behind the driver.
-_AFTER_A_SPELL = re.compile(r"\bafter (?:[a-z0-9\-]+ ){0,3}(?:seasons?|years?|campaigns?|spells?|"
-                            r"stints?|decades?)\b")
+# "after two seasons with Andretti", "after racing for DS Virgin last season"
+_AFTER_A_SPELL = re.compile(r"\bafter (?:(?:[a-z0-9\-]+ ){0,3}(?:seasons?|years?|campaigns?|"
+                            r"spells?|stints?|decades?)|racing|driving|riding|competing|"
+                            r"spending)\b")
 
 
 def after_a_spell(doc: _Doc, start: int, team: Mention) -> bool:

@@ -139,6 +139,14 @@ def test_a_team_named_after_a_spell_behind_the_driver_is_where_he_comes_from() -
     assert {t for _, kind, t in found if kind == "join"} == {"Team Dynamics"}
 
 
+@pytest.mark.parametrize("spell", ["racing for", "competing for", "riding for"])
+def test_a_team_after_a_gerund_of_racing_is_a_spell_behind_the_driver(spell: str) -> None:
+    found = confirmed("Nissan brings back Buemi",
+                      f"Sebastien Buemi returns to Formula E after {spell} Envision Racing, and "
+                      "will drive for Nissan from the next round.", "Formula E")
+    assert "Envision Racing" not in {t for _, kind, t in found if kind == "join"}
+
+
 def test_a_step_up_to_a_series_names_no_team_of_its_own() -> None:
     found = confirmed("Aldeguer clinches the Moto2 title",
                       "Fermin Aldeguer became Moto2 champion at Motegi for Boscoscuro. Aldeguer, "
