@@ -73,6 +73,19 @@ _HELD_CREW = re.compile(r"\b(?:[a-z0-9\-]+ s|its|their) (?:full[ -]time|current|
                         r"(?:drivers|riders|trio|duo|pair|pairing|line-up|lineup|crew) of ?$")
 
 
+# "has joined Haas as reserve, 24 hours after driving first practice for Alpine": a phrase of
+# what came before, after the move
+_EARLIER_PHRASE = re.compile(r"\b(?:after|before|since|having) [a-z]+ing\b")
+
+
+def _race_in_clause(doc: _Doc, s_start: int, s_end: int, t_end: int) -> bool:
+    """The sentence tells of a race or an outing ("pole position", "first practice"), other than
+    in a phrase after the move of what the driver did before it."""
+    return any(s_start <= c_start < s_end and not (
+        c_start >= t_end and _EARLIER_PHRASE.search(doc.folded, t_end, c_start))
+        for c_start, _ in doc.cues.get("race_context", ()))
+
+
 def _incumbents(doc: _Doc, drivers: list[Mention], s_start: int, t_start: int,
                 t_end: int) -> bool:
     """The drivers are named as those the team already has: "the team's regular drivers A and

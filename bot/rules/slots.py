@@ -14,6 +14,7 @@ from bot.rules.clauses import (
     _counted,
     _incumbents,
     _other_clause,
+    _race_in_clause,
 )
 from bot.rules.document import (
     _AUXILIARIES,
@@ -30,7 +31,6 @@ from bot.rules.document import (
     Mention,
     RawMove,
     _coordinated,
-    _cue_between,
     _Doc,
     _is_past_tense,
     _is_state_now,
@@ -98,7 +98,7 @@ class Slots(Clauses, SlotFilling):
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
                for c_start, c_end in blockers):
             return []  # "returns to racing", but not "returns to Racing Bulls"
-        if _cue_between(doc, "race_context", s_start, s_end) or \
+        if _race_in_clause(doc, s_start, s_end, t_end) or \
                 self._called_off(doc, s_start, s_end, t_start):
             return []  # a race, not a seat; or "the move is off"
         trigger_words = doc.folded[t_start:t_end].split()

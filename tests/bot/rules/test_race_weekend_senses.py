@@ -828,3 +828,16 @@ def test_a_win_after_which_a_crew_stays_together_is_its_history() -> None:
     assert {(d, k) for d, k, _ in found} == {("Alessandro Pier Guidi", "extend"),
                                             ("James Calado", "extend"),
                                             ("Antonio Giovinazzi", "extend")}
+
+
+def test_an_outing_told_after_the_move_as_what_came_before_does_not_hide_the_move() -> None:
+    found = confirmed("Reserve news",
+                      "Ayumu Iwasa has joined Racing Bulls as its reserve driver, a day after "
+                      "driving first practice for Red Bull at the Japanese Grand Prix.", "F1")
+    assert ("Ayumu Iwasa", "join", "Racing Bulls") in found
+
+
+def test_an_outing_in_the_moves_own_clause_is_still_an_outing() -> None:
+    assert not confirmed("Iwasa in practice",
+                         "Ayumu Iwasa will drive for Racing Bulls in first practice at the "
+                         "Japanese Grand Prix.", "F1")
