@@ -86,6 +86,22 @@ def _race_in_clause(doc: _Doc, s_start: int, s_end: int, t_end: int) -> bool:
         for c_start, _ in doc.cues.get("race_context", ()))
 
 
+# "will make the jump to the Cup Series as the full-time driver of JTG's No. 47": the seat named
+# by the role the driver takes
+_ROLE_OF = re.compile(r"\bas (?:the|a|an|its|their) (?:[a-z\-]+ ){0,2}(?:driver|rider) "
+                      r"(?:of|for|at|with) $")
+
+
+def _team_of_role_after(doc: _Doc, mentions: list[Mention], t_end: int, c_right: int
+                        ) -> Mention | None:
+    """The team of "as the full-time driver of Team" later in the move's clause."""
+    for mention in mentions:
+        if mention.kind == TEAM and t_end <= mention.start < c_right and _ROLE_OF.search(
+                doc.folded, max(t_end, mention.start - 40), mention.start):
+            return mention
+    return None
+
+
 def _incumbents(doc: _Doc, drivers: list[Mention], s_start: int, t_start: int,
                 t_end: int) -> bool:
     """The drivers are named as those the team already has: "the team's regular drivers A and

@@ -472,8 +472,10 @@ class Resolver(EngineBase):
         for index in sorted(nearby):
             mentions = doc.by_sentence[index]
             for mention in mentions:
-                if mention.kind != TEAM:
-                    continue
+                if mention.kind != TEAM or (doc.series_hint and mention.candidates and all(
+                        c.how == "sponsor" and c.series != doc.series_hint
+                        for c in mention.candidates)):
+                    continue  # "a Whelen Modified Tour champion": a sponsor of another series
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
                         doc, mention, driver, mentions) or (doc.text.startswith(
                             ("'s", "’s"), mention.end) and _ROLE_AT.match(doc.text, mention.end)):

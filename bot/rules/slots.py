@@ -15,6 +15,7 @@ from bot.rules.clauses import (
     _incumbents,
     _other_clause,
     _race_in_clause,
+    _team_of_role_after,
 )
 from bot.rules.document import (
     _AUXILIARIES,
@@ -555,7 +556,8 @@ class Slots(Clauses, SlotFilling):
             # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True
         if team is None and "team" in pattern.right:
-            team = self._team_of_participle_after(doc, mentions, c_right, s_end)
+            team = self._team_of_participle_after(doc, mentions, c_right, s_end) or \
+                _team_of_role_after(doc, mentions, t_end, c_right)
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         if from_context and kind in (MoveKind.PROMOTE, MoveKind.JOIN) and \

@@ -228,3 +228,20 @@ def test_the_partner_in_an_aside_that_runs_the_team_is_not_another_team_joined()
                       "Floyd Vanwall Racing, run in partnership with ByKolles, will field Tom "
                       "Dillmann and Esteban Guerrieri next season.", "WEC")
     assert {t for _, _, t in found} == {"Floyd Vanwall Racing Team"}
+
+
+def test_the_team_of_the_role_taken_later_in_the_clause_is_the_moves() -> None:
+    found = confirmed("Nemechek steps up",
+                      "John Hunter Nemechek will make the jump to the Cup Series next year as "
+                      "the full-time driver of Legacy Motor Club's No. 42 Toyota.", "NASCAR Cup")
+    assert found == {("John Hunter Nemechek", "join", "Legacy Motor Club")}
+
+
+def test_a_sponsor_of_another_series_is_no_team_the_driver_came_from() -> None:
+    found = extract(Article(
+        entry_id="s", title="Preece gets his chance", series="NASCAR Cup", published=DATE,
+        summary="Ryan Preece will race in the Cup Series next year as the full-time driver of "
+                "Stewart-Haas Racing's No. 41. The 27-year-old from Ohio, a Whelen Modified "
+                "Tour champion who won a Truck race at Bristol this season, takes over the "
+                "car.")).moves
+    assert [m.from_team for m in found] == [None]
