@@ -264,5 +264,9 @@ class Hedges(EngineBase):
         return Status.CONFIRMED
 
     def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
-        return _cue_between(doc, "interim", s_start, s_end) or \
-            _cue_between(doc, "one_race", s_start, s_end)
+        # ("The teenager, who won at Phoenix this spring, takes over the car": a venue in an
+        # aside is where something else happened.)
+        return _cue_between(doc, "interim", s_start, s_end) or any(
+            s_start <= c_start < s_end and not any(a_start <= c_start < a_end
+                                                   for a_start, a_end in doc.asides)
+            for c_start, _ in doc.cues.get("one_race", ()))

@@ -1390,3 +1390,13 @@ def test_a_nationality_word_before_a_noun_is_an_adjective_not_the_object() -> No
     assert not moves("Williams livery launch",
                      "Williams showed its FW47 with Alex Albon and Carlos Sainz, and the car "
                      "keeps the British racing blue of last year.", "F1")
+
+
+def test_taking_over_the_car_from_a_driver_replaces_him_for_good() -> None:
+    found = extract(Article(
+        entry_id="c", series="NASCAR Xfinity", published=DATE, title="Kaulig adds Love",
+        summary="Kaulig Racing has signed Jesse Love to drive its No. 16 full-time next season. "
+                "The teenager, who won at Talladega this spring, takes over the car from AJ "
+                "Allmendinger.")).moves
+    assert [(m.driver, m.kind.value, m.replaces) for m in found] == [
+        ("Jesse Love", "join", "AJ Allmendinger")]

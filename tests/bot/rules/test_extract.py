@@ -108,6 +108,9 @@ MOVES = [
                  {("Giorgio Roda", "extend", "Proton Competition"),
                   ("Gianmaria Bruni", "extend", "Proton Competition")},
                  id="keeps-its-regular-pairing-of"),
+    pytest.param("Legacy news", "Legacy Motor Club said in August that Erik Jones would not "
+                 "be back after four years.", "NASCAR Cup", {("Erik Jones", "leave", None)},
+                 id="would-not-be-back"),
     pytest.param("Mahindra news", "Nyck de Vries will not be part of Mahindra's line-up next "
                  "season.", "Formula E", {("Nyck de Vries", "leave", "Mahindra Racing")},
                  id="will-not-be-part-of"),
