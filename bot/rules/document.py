@@ -158,7 +158,8 @@ _ASIDE = re.compile(
     r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
     r"until|aged|formerly|previously|like|once|then|left|in[ \t]+partnership|"
     r"(?:run|operated)[ \t]+(?:in[ \t]+partnership|jointly|alongside))\b[^,;()\n]{0,200},"
-    r"|,[ \t]+(?:who|whose)\b[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
+    r"|,[ \t]+(?:who|whose|in[ \t]+partnership|(?:run|operated)[ \t]+in[ \t]+partnership)\b"
+    r"[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
     r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their)|new[ \t]+to)\b"
     r"[^,;()\n]{0,45},"
     # ", Porsche's first American factory driver,": a possessive title in apposition

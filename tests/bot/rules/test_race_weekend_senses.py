@@ -841,3 +841,13 @@ def test_an_outing_in_the_moves_own_clause_is_still_an_outing() -> None:
     assert not confirmed("Iwasa in practice",
                          "Ayumu Iwasa will drive for Racing Bulls in first practice at the "
                          "Japanese Grand Prix.", "F1")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Oscar Piastri came from the back after a gearbox change to finish fourth, promoted after "
+    "George Russell was given a five-second penalty.",
+    "Fernando Alonso was later handed a ten-second penalty for a collision, which promoted "
+    "Williams' Alex Albon - who had started from the back - to ninth.",
+])
+def test_a_penalty_that_reorders_a_race_promotes_nobody_to_a_seat(sentence: str) -> None:
+    assert not confirmed("Verstappen leads Red Bull one-two at Suzuka", sentence, "F1")

@@ -245,3 +245,10 @@ def test_a_sponsor_of_another_series_is_no_team_the_driver_came_from() -> None:
                 "Tour champion who won a Truck race at Bristol this season, takes over the "
                 "car.")).moves
     assert [m.from_team for m in found] == [None]
+
+
+def test_a_partner_that_runs_the_car_named_at_the_end_of_the_sentence_is_no_team() -> None:
+    found = confirmed("Coyne keeps Rasmussen",
+                      "Christian Rasmussen will stay with Dale Coyne Racing and switch to the "
+                      "No. 18 Honda, run in partnership with Rick Ware Racing.", "IndyCar")
+    assert {t for _, _, t in found} == {"Dale Coyne Racing"}
