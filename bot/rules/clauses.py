@@ -10,6 +10,7 @@ from bisect import bisect_left, bisect_right
 from bot.rules.document import (
     _NUMBER_WORDS,
     PERSON,
+    SERIES,
     TEAM,
     WORDS,
     EngineBase,
@@ -100,6 +101,17 @@ def _team_of_role_after(doc: _Doc, mentions: list[Mention], t_end: int, c_right:
                 doc.folded, max(t_end, mention.start - 40), mention.start):
             return mention
     return None
+
+
+_STEP_UP = re.compile(r"\b(?:move|moves|moving|step|steps|stepping|graduate|graduates|"
+                      r"graduating) up (?:to|into) $")
+
+
+def _steps_up_to_series(doc: _Doc, mentions: list[Mention], t_end: int, s_end: int) -> bool:
+    """A stay said with a step up to another series in the same sentence: a switch between
+    the team's programmes."""
+    return any(m.kind == SERIES and t_end <= m.start < s_end and _STEP_UP.search(
+        doc.folded, max(t_end, m.start - 24), m.start) for m in mentions)
 
 
 def _incumbents(doc: _Doc, drivers: list[Mention], s_start: int, t_start: int,

@@ -15,6 +15,7 @@ from bot.rules.clauses import (
     _incumbents,
     _other_clause,
     _race_in_clause,
+    _steps_up_to_series,
     _team_of_role_after,
 )
 from bot.rules.document import (
@@ -393,6 +394,8 @@ class Slots(Clauses, SlotFilling):
             # "steps up to MotoGP with Trackhouse", "steps up to Hypercar": a new series or
             # class, which is a join.
             kind = MoveKind.JOIN
+        if kind is MoveKind.EXTEND and _steps_up_to_series(doc, mentions, t_end, s_end):
+            kind = MoveKind.JOIN  # "will stay with Aspar in 2025 but move up to Moto2"
         # "Iron Dames unchanged, Riberas joins Heart of Racing": a stay said of others before
         # the subject is theirs.
         # ("two drivers unchanged: A and B are joined by newcomer C": the colon opens what C

@@ -252,3 +252,11 @@ def test_a_partner_that_runs_the_car_named_at_the_end_of_the_sentence_is_no_team
                       "Christian Rasmussen will stay with Dale Coyne Racing and switch to the "
                       "No. 18 Honda, run in partnership with Rick Ware Racing.", "IndyCar")
     assert {t for _, _, t in found} == {"Dale Coyne Racing"}
+
+
+def test_a_stay_with_a_step_up_to_another_series_is_an_arrival_in_the_new_programme() -> None:
+    found = confirmed("Rueda moves up with Ajo",
+                      "Jose Antonio Rueda will stay with Red Bull KTM Ajo next year but move up "
+                      "to Moto2.", "Moto3")
+    assert {(d, k) for d, k, _ in found} in ({("Jose Antonio Rueda", "join")},
+                                             {("Jose Antonio Rueda", "promote")})
