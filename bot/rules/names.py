@@ -216,6 +216,8 @@ class Names(EngineBase):
         for run_start, run_end in matches:
             if mask.find(_OPEN, run_start, run_end) == -1:
                 continue  # wholly a gazetteer name
+            if self._unknown_team_around_a_make(text, folded, run_start, run_end, chosen, mask):
+                continue
             if text[run_start - 1:run_start] == " " and text[
                     max(0, run_start - 24):run_start].rstrip(" \t").endswith(_PARTICLES):
                 # (The pattern, anchored at its end, tries every position before the run.)
@@ -445,6 +447,28 @@ class Names(EngineBase):
         for key in keys:
             surnames.setdefault(key, name)
         firsts.setdefault(keys[0].split(" ", 1)[0], []).append(name)
+
+    @staticmethod
+    def _unknown_team_around_a_make(text: str, folded: str, run_start: int, run_end: int,
+                                    chosen: list[Mention], mask: bytearray) -> bool:
+        """"the Yamaha Motoxracing WorldSBK Team", "Petronas Sepang Racing": a team no list
+        knows, written around a maker's, a sponsor's or a series' name and ending in a team
+        word, is that team, not the maker's team. Replaces the names inside it in `chosen`."""
+        words = folded[run_start:run_end].split()
+        if len(words) < 3 or words[-1] not in _TEAM_WORDS:
+            return False
+        inner = [m for m in chosen if run_start <= m.start and m.end <= run_end]
+        if not inner or any(m.kind not in (TEAM, SERIES) or (m.kind == TEAM and (
+                not m.candidates or m.candidates[0].how not in ("sponsor", "manufacturer",
+                                                                "alias") or
+                len(fold(m.value).split()) > 1)) for m in inner):
+            return False  # ("Red Bull KTM Factory Racing" is a name the gazetteer has)
+        for m in inner:
+            chosen.remove(m)
+        name = " ".join(_strip_possessive(word) for word in text[run_start:run_end].split())
+        chosen.append(Mention(run_start, run_end, TEAM, name))
+        mask[run_start:run_end] = b"\x01" * (run_end - run_start)
+        return True
 
     def _mark_non_drivers(self, doc: _Doc) -> None:
         # Staff the gazetteer knows are nobody's driver, by full name or by surname.

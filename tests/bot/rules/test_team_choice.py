@@ -260,3 +260,15 @@ def test_a_stay_with_a_step_up_to_another_series_is_an_arrival_in_the_new_progra
                       "to Moto2.", "Moto3")
     assert {(d, k) for d, k, _ in found} in ({("Jose Antonio Rueda", "join")},
                                              {("Jose Antonio Rueda", "promote")})
+
+
+def test_a_team_no_list_knows_written_around_a_makers_name_is_that_team() -> None:
+    found = confirmed("Ray's new home",
+                      "Bradley Ray will ride for the Yamaha Motoxracing WorldSBK Team next "
+                      "season.", "WorldSBK")
+    assert found == {("Bradley Ray", "join", "Yamaha Motoxracing WorldSBK Team")}
+
+
+def test_a_team_the_gazetteer_knows_in_full_keeps_its_own_name() -> None:
+    assert confirmed("Verstappen news", "Max Verstappen will stay at Red Bull Racing.",
+                     "F1") == {("Max Verstappen", "extend", "Red Bull Racing")}
