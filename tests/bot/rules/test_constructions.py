@@ -1400,3 +1400,12 @@ def test_taking_over_the_car_from_a_driver_replaces_him_for_good() -> None:
                 "Allmendinger.")).moves
     assert [(m.driver, m.kind.value, m.replaces) for m in found] == [
         ("Jesse Love", "join", "AJ Allmendinger")]
+
+
+def test_after_and_the_second_verb_shares_the_subject_when_the_name_before_is_an_object() -> None:
+    found = moves("Jaguar picks Cassidy to replace Bird alongside Evans",
+                  "Jaguar has promoted one of its own to fill the vacancy in its Formula E "
+                  "line-up, naming Nick Cassidy as Mitch Evans's team-mate for season 12. He "
+                  "takes over the seat left by Sam Bird and will race alongside 2022-23 "
+                  "runner-up Evans in the Jaguar TCS Racing team.", "Formula E")
+    assert {d for d, k, _, _ in found if k == "join"} == {"Nick Cassidy"}
