@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 
 from bot.models import MoveKind
-from bot.rules.document import _YEAR_WORD, WORDS, RawMove, _Doc, _is_past_tense, _is_verb
+from bot.rules.document import (
+    _FUTURE_MARKERS,
+    _NOUN_USE,
+    _YEAR_WORD,
+    WORDS,
+    RawMove,
+    _Doc,
+    _is_past_tense,
+    _is_verb,
+)
 
 _DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
@@ -109,3 +118,48 @@ def history_discount(doc: _Doc, items: list[RawMove], season: int | None) -> flo
         # they have, not a new deal
         return 0.4
     return 1.0
+
+
+# "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
+_TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
+_HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
+# "returns to the cockpit after missing two rounds with a broken wrist"
+_SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
+_AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
+                            r")(?![\w\-]| out\b)")
+_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b")
+# "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
+_GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
+                             r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
+
+
+def talked_of_or_long_ago(doc: _Doc, sentence: int, t_start: int, t_end: int,
+                          trigger_words: list[str], before_words: list[str]) -> bool:
+    """The trigger's move is a habit, a thing talked of, a comeback from a setback, or told of
+    a time years ago: no move of now."""
+    s_start, s_end = doc.sentences[sentence]
+    first_word = trigger_words[0]
+    if first_word in ("has", "have") and _HABIT.search(doc.folded, t_end, s_end):
+        return True  # "Bradl has stood in for Marquez many times since 2020": a habit
+    if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
+        return True  # "changed his mind about retiring": a thing talked of, not done
+    if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
+        return True  # "said joining McLaren was the best decision": a thing talked of
+    if any(word.startswith("return") or word == "back" for word in trigger_words) and \
+            _AFTER_SETBACK.search(doc.folded, t_end, s_end):
+        return True  # "returns to his Erebus Camaro after a back injury": a comeback
+    if first_word not in _FUTURE_MARKERS and (ago := _LONG_AGO.search(
+            doc.folded, s_start, t_start)) is not None and \
+            not {";", ":"} & set(doc.text[ago.end():t_start]):
+        return True  # "Fifteen years ago this week Rossi won ... on his debut for Yamaha"
+    if first_word == "to" and _TALKED_OF.search(
+            doc.folded, max(s_start, t_start - 80), t_start) and \
+            "," not in doc.text[max(s_start, t_start - 80):t_start]:
+        return True  # "no regrets about walking away from Red Bull in 2018 to join Renault"
+    # "Twenty years ago this week, Alonso signed for Renault", "Ten years after he left
+    # McLaren to join Mercedes": history
+    return (_is_past_tense(first_word) or (first_word == "to" and any(
+        _is_past_tense(word) for word in before_words[-4:]))) and bool(
+        _LONG_AGO.search(doc.folded, s_start, s_end) or
+        _LONG_AGO.search(doc.folded, 0, doc.title_end) or
+        _LONG_AGO.search(doc.folded, *doc.sentences[max(0, sentence - 1)]))

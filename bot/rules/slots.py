@@ -22,7 +22,6 @@ from bot.rules.document import (
     _AUXILIARIES,
     _BE_WORDS,
     _FUTURE_MARKERS,
-    _NOUN_USE,
     _PAST_VERBS,
     _SEAT_VERBS,
     PERSON,
@@ -41,6 +40,7 @@ from bot.rules.document import (
     _with_epithet,
 )
 from bot.rules.fill import SlotFilling
+from bot.rules.history import talked_of_or_long_ago
 from bot.rules.patterns import Pattern
 from bot.rules.scans import driver_fillable, people_reach
 from bot.rules.team_context import (
@@ -50,12 +50,9 @@ from bot.rules.team_context import (
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
-# "regrets about walking away from Red Bull to join Renault": a move talked of as a thing
-_TALKED_OF = re.compile(r"\b(?:" + "|".join(WORDS["talked_of"]) + r") [a-z]+ing\b")
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the)\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
-_HABIT = re.compile(r"\b(?:many|several|numerous|countless) times\b|\bsince (?:19|20)\d\d\b")
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
 _TEAMS_OWN_CAR = re.compile(r" (?:the team s|the team's|its|their) (?:new|\d{4}) (?:car|cars|bike|"
                             r"bikes)\b")
@@ -63,19 +60,11 @@ _GOING_WORDS = frozenset({"off", "heading", "moving", "joining", "leaving", "swi
                           "returning", "going", "bound"})
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
-# "returns to the cockpit after missing two rounds with a broken wrist"
-_SETBACKS = "|".join(map(re.escape, sorted(WORDS["setbacks"], key=len, reverse=True)))
-_AFTER_SETBACK = re.compile(r"\bafter (?:[\w'’\-]+ ){0,5}?(?:" + _SETBACKS +
-                            r")(?![\w\-]| out\b)")
 
 
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 # ", with the team hoping he will be a front-runner again": a clause of its own after the move
 _CLAUSE_AFTER = re.compile(r",\s+(?:with|while|whereas|as)\s")
-_LONG_AGO = re.compile(r"\b(?:years|seasons|decades|a decade) (?:ago|after|on)\b")
-# "joining McLaren was the best decision": the -ing form is a noun, the subject of "was".
-_GERUND_SUBJECT = re.compile(r" (?:[\w'’\-]+ ){1,4}(?:was|is|has been|had been|would be|"
-                             r"will be|remains) (?:the|a|an|his|her|my|their|one)\b")
 # ", completing a line-up with": the trigger's verb is a participle after the comma.
 _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
 
@@ -146,30 +135,7 @@ class Slots(Clauses, SlotFilling):
             # fourth", "making his debut for Ducati, won the opener". ("retired after 97 race
             # wins" counts a career, not a race.)
             return []
-        if first_word in ("has", "have") and _HABIT.search(doc.folded, t_end, s_end):
-            return []  # "Bradl has stood in for Marquez many times since 2020": a habit
-        if first_word.endswith("ing") and before_words[-1:] and before_words[-1] in _NOUN_USE:
-            return []  # "changed his mind about retiring": a thing talked of, not done
-        if first_word.endswith("ing") and _GERUND_SUBJECT.match(doc.folded, t_end):
-            return []  # "said joining McLaren was the best decision": a thing talked of
-        if any(word.startswith("return") or word == "back" for word in trigger_words) and \
-                _AFTER_SETBACK.search(doc.folded, t_end, s_end):
-            return []  # "returns to his Erebus Camaro after a back injury": a comeback
-        if first_word not in _FUTURE_MARKERS and (ago := _LONG_AGO.search(
-                doc.folded, s_start, t_start)) is not None and \
-                not {";", ":"} & set(doc.text[ago.end():t_start]):
-            return []  # "Fifteen years ago this week Rossi won ... on his debut for Yamaha"
-        if first_word == "to" and _TALKED_OF.search(
-                doc.folded, max(s_start, t_start - 80), t_start) and \
-                "," not in doc.text[max(s_start, t_start - 80):t_start]:
-            return []  # "no regrets about walking away from Red Bull in 2018 to join Renault"
-        if (_is_past_tense(first_word) or (first_word == "to" and any(
-                _is_past_tense(word) for word in before_words[-4:]))) and \
-                (_LONG_AGO.search(doc.folded, s_start, s_end) or
-                 _LONG_AGO.search(doc.folded, 0, doc.title_end) or
-                 _LONG_AGO.search(doc.folded, *doc.sentences[max(0, sentence - 1)])):
-            # "Twenty years ago this week, Alonso signed for Renault", "Ten years after he left
-            # McLaren to join Mercedes": history
+        if talked_of_or_long_ago(doc, sentence, t_start, t_end, trigger_words, before_words):
             return []
         mentions = self._visible(doc, sentence, t_start)
         absolute = _with_epithet(doc.folded, max(s_start, t_start - 40), t_start)
