@@ -1,7 +1,7 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind10]
+        [--only dev|open|blind|written|blind2|...|blind11]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
@@ -9,8 +9,9 @@ errors, so it flatters the engine more than the blind part does; and, as "blind2
 tests/corpus/blind_fresh4.jsonl, written the same way after the rules it checks and, like the
 blind part, only ever scored; and "blind3" to "blind8", tests/corpus/blind_fresh6.jsonl,
 blind_fresh10.jsonl, blind_fresh13.jsonl, blind_fresh17.jsonl, blind_fresh18.jsonl and
-blind_fresh19.jsonl, the same six times more; and "blind9" and "blind10",
-tests/corpus/blind_fresh23.jsonl and blind_fresh25.jsonl, twice more a session later.
+blind_fresh19.jsonl, the same six times more; and "blind9" to "blind11",
+tests/corpus/blind_fresh23.jsonl, blind_fresh25.jsonl and blind_fresh26.jsonl, three times more
+a session later.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -40,6 +41,7 @@ BLIND_LATER_SESSION_4 = HERE / "blind_fresh19.jsonl"
 # Written in the session after that: one before its first rule, one soon after.
 BLIND_THIRD_SESSION = HERE / "blind_fresh23.jsonl"
 BLIND_THIRD_SESSION_2 = HERE / "blind_fresh25.jsonl"
+BLIND_THIRD_SESSION_3 = HERE / "blind_fresh26.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -68,6 +70,8 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         # entry-list stories: scored, never read.
         "blind9": load(BLIND_THIRD_SESSION) if BLIND_THIRD_SESSION.exists() else [],
         "blind10": load(BLIND_THIRD_SESSION_2) if BLIND_THIRD_SESSION_2.exists() else [],
+        # And once more at that session's end, after nearly all of its rules.
+        "blind11": load(BLIND_THIRD_SESSION_3) if BLIND_THIRD_SESSION_3.exists() else [],
     }
 
 
@@ -90,7 +94,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("dev", "open", "blind", "written", "blind2",
                                                "blind3", "blind4", "blind5",
                                                "blind6", "blind7", "blind8", "blind9",
-                                               "blind10"))
+                                               "blind10", "blind11"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
