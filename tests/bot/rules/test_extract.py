@@ -108,6 +108,9 @@ MOVES = [
                  {("Giorgio Roda", "extend", "Proton Competition"),
                   ("Gianmaria Bruni", "extend", "Proton Competition")},
                  id="keeps-its-regular-pairing-of"),
+    pytest.param("Haas news", "Haas has signed Esteban Ocon. His arrival means Kevin Magnussen "
+                 "loses his seat after seven seasons with the team.", "F1",
+                 {("Kevin Magnussen", "leave", "Haas")}, id="loses-his-seat-after"),
     pytest.param("Legacy news", "Legacy Motor Club said in August that Erik Jones would not "
                  "be back after four years.", "NASCAR Cup", {("Erik Jones", "leave", None)},
                  id="would-not-be-back"),
