@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pycountry
@@ -24,7 +25,8 @@ _PLACE_PARTICLES = frozenset({"of", "and", "the", "de", "del", "da", "do", "dos"
                               "le", "el"})
 
 
-def iso_place_names() -> set[str]:
+@cache  # (ISO data does not change while the bot runs; a gazetteer reload need not reread it)
+def iso_place_names() -> frozenset[str]:
     """Countries and their regions as ISO 3166 names them ("Northern Ireland", "New South
     Wales", "Costa Rica"): places, never a new driver ("the 25-year-old from Northern
     Ireland"). Only names of several capitalised words: one word ("Jordan", "Georgia") is as
@@ -39,7 +41,7 @@ def iso_place_names() -> set[str]:
             if len(words) > 1 and all(word[:1].isupper() or word in _PLACE_PARTICLES
                                       for word in words):
                 names.add(" ".join(words))
-    return names
+    return frozenset(names)
 
 
 @dataclass(slots=True)

@@ -267,6 +267,5 @@ class Hedges(EngineBase):
         # ("The teenager, who won at Phoenix this spring, takes over the car": a venue in an
         # aside is where something else happened.)
         return _cue_between(doc, "interim", s_start, s_end) or any(
-            s_start <= c_start < s_end and not any(a_start <= c_start < a_end
-                                                   for a_start, a_end in doc.asides)
+            s_start <= c_start < s_end and self._aside_of(doc, c_start) is None
             for c_start, _ in doc.cues.get("one_race", ()))

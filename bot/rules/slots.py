@@ -192,7 +192,8 @@ class Slots(Clauses, SlotFilling):
             participle = bool(before) and (before[-1].kind != PERSON or (
                 doc.folded[c_left:t_start].split()[-1:] == ["and"] and
                 _RELATIVE_ASIDE.match(doc.text, before[-1].end) is not None) or
-                doc.folded[:before[-1].start].split()[-1:] in (["by"], ["from"]))
+                doc.folded[max(0, before[-1].start - 16):before[-1].start].split()[-1:] in (
+                    ["by"], ["from"]))
         # "will be paired with X": a team's verb after a form of "be" is passive, and its
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
