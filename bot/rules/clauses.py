@@ -126,6 +126,14 @@ def _incumbents(doc: _Doc, drivers: list[Mention], s_start: int, t_start: int,
         doc.folded, max(s_start, first.start - 24), first.start) is not None
 
 
+def _who_after(doc: _Doc, aside: tuple[int, int], mention: Mention, t_start: int) -> bool:
+    """"..., where he will partner Gerloff, who stays on for a second season": the person
+    closing an aside is the subject of the "who" clause that follows it."""
+    return mention.kind == PERSON and not doc.text[mention.end:aside[1]].strip(" ,") and \
+        doc.folded[aside[1]:t_start].split()[:1] == ["who"] and \
+        len(doc.folded[aside[1]:t_start].split()) <= 3
+
+
 class Clauses(EngineBase):
     @staticmethod
     def _team_of_participle_after(doc: _Doc, mentions: list[Mention], c_right: int,
@@ -191,7 +199,7 @@ class Clauses(EngineBase):
         seen = []
         for mention in doc.by_sentence[sentence]:
             own = self._aside_of(doc, mention.start)
-            if own is not None and own != aside:
+            if own is not None and own != aside and not _who_after(doc, own, mention, t_start):
                 continue
             seen.append(mention)
         return seen

@@ -43,7 +43,7 @@ SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 
 
-_WORD = rf"[{_UPPER}][\w'’\-]*"
+_WORD = rf"(?:\d+(?=[{_UPPER}]))?[{_UPPER}][\w'’\-]*"
 
 
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin|al)"

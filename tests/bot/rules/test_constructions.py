@@ -1409,3 +1409,17 @@ def test_after_and_the_second_verb_shares_the_subject_when_the_name_before_is_an
                   "takes over the seat left by Sam Bird and will race alongside 2022-23 "
                   "runner-up Evans in the Jaguar TCS Racing team.", "Formula E")
     assert {d for d, k, _, _ in found if k == "join"} == {"Nick Cassidy"}
+
+
+def test_a_who_clause_after_an_aside_is_about_the_person_closing_the_aside() -> None:
+    found = moves("Lowes moves across to the satellite Kawasaki squad",
+                  "Alex Lowes will switch to the Puccetti Racing squad next year, where he "
+                  "will team up with Tito Rabat, who stays on for a third season.", "WorldSBK")
+    assert ("Tito Rabat", "extend") in {(d, k) for d, k, _, _ in found}
+
+
+def test_a_team_name_may_open_with_a_digit_led_word() -> None:
+    found = moves("Veteran finds a Nordschleife ride",
+                  "Kenneth Heyer joins 4T Motorsport for the Nürburgring 24 Hours in May.",
+                  "Nürburgring 24h")
+    assert ("Kenneth Heyer", "join", "4T Motorsport") in {(d, k, t) for d, k, t, _ in found}
