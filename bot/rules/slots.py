@@ -492,6 +492,8 @@ class Slots(Clauses, SlotFilling):
             # British manufacturer": the clause after ", as" has its own team and subject.
             subordinate = _SUBORDINATE_CLAUSE.search(doc.text, t_end, c_right)
             own_right = subordinate.start() if subordinate else c_right
+            if trigger_words[-1] == "from" and kind.direction == "arrive":
+                own_right = t_start  # "Harvey arrives from Meyer Shank": what follows is whence
             generic = self._generic_team(doc, t_end, c_left, own_right)
             if teammates or generic or not (set(pattern.left) | set(pattern.right)) & {"team"}:
                 # "The Mercedes junior will partner Cordeel, who stays with the British team":

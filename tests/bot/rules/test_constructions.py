@@ -1423,3 +1423,20 @@ def test_a_team_name_may_open_with_a_digit_led_word() -> None:
                   "Kenneth Heyer joins 4T Motorsport for the Nürburgring 24 Hours in May.",
                   "Nürburgring 24h")
     assert ("Kenneth Heyer", "join", "4T Motorsport") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_arriving_from_a_team_is_a_join_of_the_team_the_text_is_about() -> None:
+    found = moves("Dale Coyne completes its line-up",
+                  "Dale Coyne Racing has signed Rinus VeeKay for next season. He will race "
+                  "alongside Jacob Abel, who arrives from Abel Motorsports in Indy NXT.", "IndyCar")
+    assert ("Jacob Abel", "join", "Dale Coyne Racing") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("whence", [
+    "Andretti Global", "Akkodis ASP, where he drove a Lexus last year",
+    "Ten Kate Racing – Yamaha after two seasons"])
+def test_no_team_after_arrives_from_is_where_the_driver_goes(whence: str) -> None:
+    found = moves("Coyne completes its line-up",
+                  "Dale Coyne Racing has signed Rinus VeeKay for next season. He will race "
+                  f"alongside Jacob Abel, who arrives from {whence}.")
+    assert {t for d, _, t, _ in found if d == "Jacob Abel"} == {"Dale Coyne Racing"}
