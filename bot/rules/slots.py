@@ -397,6 +397,10 @@ class Slots(Clauses, SlotFilling):
             if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
                     len(gap) <= 4 and not {",", ";"} & set(doc.text[c_end:t_start]):
                 return []  # "after losing his race seat to Perez": what happened before
+            if doc.folded[c_end - 7:c_end] == "already" and gap[:1] != ["been"] and \
+                    doc.folded[max(0, c_end - 16):c_end].split()[-2:-1] in (
+                        ["has"], ["have"], ["had"]):
+                continue  # "who has already signed to join 23XI": a move told again
             if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
                     and not ("," in doc.text[c_end:t_start] and _RELATIVE_ASIDE.search(
                         doc.text, max(s_start, c_end - 100), c_end)):

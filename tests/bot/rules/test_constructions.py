@@ -1440,3 +1440,20 @@ def test_no_team_after_arrives_from_is_where_the_driver_goes(whence: str) -> Non
                   "Dale Coyne Racing has signed Rinus VeeKay for next season. He will race "
                   f"alongside Jacob Abel, who arrives from {whence}.")
     assert {t for d, _, t, _ in found if d == "Jacob Abel"} == {"Dale Coyne Racing"}
+
+
+def test_a_move_told_with_has_already_is_still_the_move() -> None:
+    found = moves("Kaulig fills its No. 16",
+                  "AJ Allmendinger takes over the No. 16 Chevrolet next season from Daniel "
+                  "Hemric, who has already agreed to join Legacy Motor Club.", "NASCAR")
+    assert ("Daniel Hemric", "join", "Legacy Motor Club") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("summary", [
+    "Romain Dumas will drive the No. 24 at Le Mans, joining the already confirmed Nick Tandy "
+    "and Frederic Makowiecki.",
+    "Nick Tandy, already signed until 2026, said he was confident in the car's progress.",
+])
+def test_already_before_a_participle_describes_a_driver_and_moves_nobody(summary: str) -> None:
+    assert not {d for d, _, _, _ in moves("Le Mans entry news", summary, "WEC")} & {
+        "Nick Tandy", "Frederic Makowiecki"}
