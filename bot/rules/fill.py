@@ -132,8 +132,11 @@ class SlotFilling(EngineBase):
             mention = before[at]
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR):
                 continue
-            if want == TEAM and mention.kind == TEAM and self._after_cue(doc, mention, "from_team"):
-                continue  # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team
+            if want == TEAM and mention.kind == TEAM and self._after_cue(
+                    doc, mention, "from_team") and doc.text[mention.end:t_start].strip(" -‑"):
+                # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team (but
+                # "from the Andretti-bound Ericsson": the word on the name is the move's)
+                continue
             if want == TEAM and mention.kind == TEAM and (
                     _owned_make(doc, mention) or _describes_person(doc, mention, mentions) or
                     next(iter(doc.folded[mention.end:mention.end + 14].split()), "")

@@ -50,6 +50,7 @@ _BECOMES = ("becomes ", "will become ", "has become ", "to become ",
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
 _VENUE_WORDS = frozenset(WORDS["venue_words"])
+_DETERMINERS = [[word] for word in WORDS["determiners"]]
 # A staff title before one of these is not the title of the name after it.
 _CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
@@ -301,6 +302,7 @@ class Names(EngineBase):
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
                     and folded[max(0, start - 12):start].split()[-1:] not in _COUNTED \
+                    and folded[max(0, start - 8):start].split()[-1:] not in _DETERMINERS \
                     and not any(
                         w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
                         for w in folded_words) and not any(

@@ -1457,3 +1457,17 @@ def test_a_move_told_with_has_already_is_still_the_move() -> None:
 def test_already_before_a_participle_describes_a_driver_and_moves_nobody(summary: str) -> None:
     assert not {d for d, _, _, _ in moves("Le Mans entry news", summary, "WEC")} & {
         "Nick Tandy", "Frederic Makowiecki"}
+
+
+def test_a_team_bound_driver_after_from_is_headed_to_that_team() -> None:
+    found = moves("Ganassi fills the No. 10",
+                  "Chip Ganassi Racing has promoted Kyffin Simpson, who takes over the No. 10 "
+                  "next season from the McLaren-bound Alex Palou.", "IndyCar")
+    assert ("Alex Palou", "join", "McLaren") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_capitalised_run_after_a_determiner_is_no_driver() -> None:
+    found = moves("Ford confirms new Supercars challenger",
+                  "Ford will enter the Supercars Championship next season with the XR Falcon, "
+                  "becoming the second manufacturer on the grid alongside Chevrolet.", "Supercars")
+    assert not found
