@@ -253,6 +253,10 @@ class Hedges(EngineBase):
                 # "Bastianini, whose departure Ducati confirmed, is expected to ...": the
                 # hedge after the aside is not the aside's
                 clause_end = min(clause_end, a_end)
+        if doc.text[t_start - 1:t_start] in "-‑" and doc.folded[t_start:t_end] == "bound":
+            # "who had hoped to sign him as the successor to Ferrari-bound Lewis Hamilton":
+            # an adjective's move is hedged only by a word inside its own noun phrase.
+            s_start = max(s_start, t_start - 25)
         confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
         for c_start, c_end in rumours:
             if c_start >= t_start and c_end <= t_end:

@@ -302,6 +302,9 @@ class Slots(Clauses, SlotFilling):
 
             if pattern.follow and not self._followed_by(doc, pattern, filled):
                 continue
+            if doc.text[t_start - 1:t_start] in "-‑" and pattern.left[:1] == ("team",) and (
+                    "team" not in filled or filled["team"][-1].end != t_start - 1):
+                continue  # "NASCAR-bound van Gisbergen": the word the suffix is on is the team
             if pattern.plural and len(filled["driver"]) < 2:
                 continue  # "Ragan drives the No. 38 for Front Row": where he is, not news
             missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)

@@ -1471,3 +1471,19 @@ def test_a_capitalised_run_after_a_determiner_is_no_driver() -> None:
                   "Ford will enter the Supercars Championship next season with the XR Falcon, "
                   "becoming the second manufacturer on the grid alongside Chevrolet.", "Supercars")
     assert not found
+
+
+def test_a_hedge_of_the_clause_does_not_reach_a_team_bound_adjective() -> None:
+    found = extract(Article(
+        entry_id="c", series="MotoGP", published=DATE, title="Marquez stays at Ducati",
+        summary="Marc Marquez will ride for Ducati next year, a blow to Honda, which had hoped "
+                "to lure him back as the replacement for the Aprilia-bound Jorge Martin.")).moves
+    assert ("Jorge Martin", "Aprilia Racing", Status.CONFIRMED) in {
+        (m.driver, m.team, m.status) for m in found}
+
+
+def test_bound_for_a_series_names_no_team() -> None:
+    found = moves("Brown heads to Triple Eight",
+                  "Will Brown will race for Triple Eight Race Engineering next year, taking the "
+                  "seat of the IndyCar-bound Scott McLaughlin.", "Supercars")
+    assert "Scott McLaughlin" not in {d for d, k, _, _ in found if k == "join"}
