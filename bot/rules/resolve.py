@@ -252,9 +252,10 @@ class Resolver(EngineBase):
                 if leave_key and leave_key[2] and leave_key[2] != team and \
                         merged[leave_key]["status"] is Status.CONFIRMED and \
                         entry["status"] is Status.CONFIRMED:
+                    # "will leave GRT Yamaha ... and join Bonovo BMW" under "swaps Yamaha for
+                    # BMW": one transfer, whichever name of where he comes from was read.
                     from_team = from_team or leave_key[2]
-                    if from_team == leave_key[2]:
-                        dropped.add(leave_key)
+                    dropped.add(leave_key)
             replaced = entry["replaced"] or (
                 self._replaced(doc, items) if direction == "arrive" else None)
             if kind is MoveKind.JOIN and replaced and any(

@@ -1487,3 +1487,11 @@ def test_bound_for_a_series_names_no_team() -> None:
                   "Will Brown will race for Triple Eight Race Engineering next year, taking the "
                   "seat of the IndyCar-bound Scott McLaughlin.", "Supercars")
     assert "Scott McLaughlin" not in {d for d, k, _, _ in found if k == "join"}
+
+
+def test_leaving_one_team_to_join_another_is_one_transfer() -> None:
+    found = extract(Article(
+        entry_id="c", series="WorldSBK", published=DATE, title="Rabat swaps Kawasaki for BMW",
+        summary="Tito Rabat will leave Kawasaki Puccetti Racing at the end of this season after "
+                "two years with the Italian team and join Bonovo Action BMW for 2025.")).moves
+    assert [(m.driver, m.kind.value) for m in found] == [("Tito Rabat", "join")]
