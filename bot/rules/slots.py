@@ -405,8 +405,9 @@ class Slots(Clauses, SlotFilling):
                         ["has"], ["have"], ["had"]):
                 continue  # "who has already signed to join 23XI": a move told again
             if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
-                    and not ("," in doc.text[c_end:t_start] and _RELATIVE_ASIDE.search(
-                        doc.text, max(s_start, c_end - 100), c_end)):
+                    and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
+                        doc.text, max(s_start, c_end - 100), c_end) or
+                        self._aside_of(doc, c_start) is not None)):
                 # "had already been confirmed": earlier news restated. ("X, who raced for
                 # them before, will take over": the comma closes the aside.)
                 return []

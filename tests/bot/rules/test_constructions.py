@@ -1495,3 +1495,14 @@ def test_leaving_one_team_to_join_another_is_one_transfer() -> None:
         summary="Tito Rabat will leave Kawasaki Puccetti Racing at the end of this season after "
                 "two years with the Italian team and join Bonovo Action BMW for 2025.")).moves
     assert [(m.driver, m.kind.value) for m in found] == [("Tito Rabat", "join")]
+
+
+@pytest.mark.parametrize("exit_sentence", [
+    "Michele Pirro, a Ducati test rider since 2013, will leave at the end of the season.",
+    "Michele Pirro leaves after a single season.",
+    "Michele Pirro will leave when the season ends.",
+])
+def test_an_exit_with_the_team_unsaid_is_from_the_team_of_the_text(exit_sentence: str) -> None:
+    found = moves("Barni picks Petrucci",
+                  f"Barni Racing has signed Danilo Petrucci for 2025. {exit_sentence}", "WorldSBK")
+    assert ("Michele Pirro", "leave", "Barni Racing") in {(d, k, t) for d, k, t, _ in found}
