@@ -60,6 +60,9 @@ def told_in_pluperfect(doc: _Doc, item: RawMove) -> bool:
     return clause is not None and "had" in clause
 
 
+_MODALS = frozenset(("would", "could", "should", "might"))
+
+
 def told_in_past(doc: _Doc, item: RawMove) -> bool:
     """The move's verb is in the simple past ("joined", "signed"; "handed his seat to")."""
     clause = _participle_clause(doc, item)
@@ -71,7 +74,9 @@ def told_in_past(doc: _Doc, item: RawMove) -> bool:
         (word for word in words if word not in ("seat", "seats", "ride", "drive", "debut")
          and _is_verb(word)), None)
     if verb is not None:
-        return _is_past_tense(verb)
+        # ("was told he would not be retained": a modal looks ahead from the past, it tells
+        # no past move)
+        return verb not in _MODALS and _is_past_tense(verb)
     # "signed a contract extension", "handed his seat to": the verb before the noun
     before = doc.folded[max(0, item.trigger[0] - 40):item.trigger[0]].split()[-4:]
     return any(_is_past_tense(word) for word in before)

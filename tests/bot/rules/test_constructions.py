@@ -1506,3 +1506,11 @@ def test_an_exit_with_the_team_unsaid_is_from_the_team_of_the_text(exit_sentence
     found = moves("Barni picks Petrucci",
                   f"Barni Racing has signed Danilo Petrucci for 2025. {exit_sentence}", "WorldSBK")
     assert ("Michele Pirro", "leave", "Barni Racing") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_decision_reported_in_the_past_with_would_is_news() -> None:
+    found = moves("Haley joins Spire",
+                  "Justin Haley will drive the No. 7 for Spire Motorsports next season. He "
+                  "replaces Corey LaJoie, who was told last month that he would not be retained.",
+                  "NASCAR")
+    assert ("Corey LaJoie", "leave", "Spire Motorsports") in {(d, k, t) for d, k, t, _ in found}
