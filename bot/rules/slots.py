@@ -52,6 +52,7 @@ _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the)\b")
+_RECENT_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["recent_times"])) + r")\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
 _TEAMS_OWN_CAR = re.compile(r" (?:the team s|the team's|its|their) (?:new|\d{4}) (?:car|cars|bike|"
@@ -423,7 +424,11 @@ class Slots(Clauses, SlotFilling):
             # "who is off to Aston Martin" is going now.
             going = not relative and len(trigger_words) > 1 and trigger_words[1] in _GOING_WORDS
             future = _FUTURE_MARKERS & (set(relative) | set(trigger_words) - {"to"})
-            if not going and not future and (
+            # ("partner Leclerc, who signed a new deal last week": a stay told as news)
+            told_now = kind is MoveKind.EXTEND and (
+                {"has", "have", "recently"} & set(relative) or
+                _RECENT_TIME.search(doc.folded, clause_start, s_end) is not None)
+            if not going and not future and not told_now and (
                     verb in _PAST_VERBS or _is_past_tense(verb) or (
                         _is_state_now(verb) and kind is not MoveKind.EXTEND and not any(
                             clause_start <= c_start < s_end

@@ -1514,3 +1514,22 @@ def test_a_decision_reported_in_the_past_with_would_is_news() -> None:
                   "replaces Corey LaJoie, who was told last month that he would not be retained.",
                   "NASCAR")
     assert ("Corey LaJoie", "leave", "Spire Motorsports") in {(d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("clause", [
+    "who signed a new deal last week",
+    "who agreed a two-year extension on Tuesday",
+    "who renewed with the team earlier this season",
+])
+def test_a_stay_told_now_in_a_who_clause_is_the_partner_s_extension(clause: str) -> None:
+    found = moves("Williams confirms Sainz",
+                  "Williams has signed Carlos Sainz for 2025. He will partner Alex Albon, "
+                  f"{clause}.", "F1")
+    assert ("Alex Albon", "extend", "Williams") in {(d, k, t) for d, k, t, _ in found}
+
+
+def test_a_stay_told_in_a_who_clause_years_ago_is_history() -> None:
+    found = moves("Williams confirms Sainz",
+                  "Williams has signed Carlos Sainz for 2025. He will partner Alex Albon, who "
+                  "signed a new deal with the team back in 2019.", "F1")
+    assert "Alex Albon" not in {d for d, _, _, _ in found}
