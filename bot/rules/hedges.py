@@ -41,6 +41,16 @@ _SUBORDINATORS = frozenset(WORDS["subordinators"])
 _ERA_WORDS = WORDS["era_words"]
 
 
+def _clause_closed(doc: _Doc, s_start: int, c_end: int, t_start: int) -> bool:
+    """A semicolon, or a colon after a clause of its own (not a headline's "Report:"), between
+    a cue and the trigger: the cue is the closed clause's."""
+    for mark in (";", ":"):
+        at = doc.text.find(mark, c_end, t_start)
+        if at != -1 and (mark == ";" or len(doc.folded[s_start:at].split()) >= 4):
+            return True
+    return False
+
+
 def _era_of(doc: _Doc, team: Mention) -> bool:
     """"after his Corvette years", "her Ganassi days": a team naming a time of one's past."""
     return doc.folded[team.end:team.end + 16].split()[:1] in ([w] for w in _ERA_WORDS)
@@ -261,6 +271,8 @@ class Hedges(EngineBase):
         for c_start, c_end in rumours:
             if c_start >= t_start and c_end <= t_end:
                 continue
+            if c_end <= t_start and _clause_closed(doc, s_start, c_end, t_start):
+                continue  # "Bautista is not ready to stop yet: he will continue with Ducati"
             if s_start <= c_start and c_end <= min(clause_end, t_end + 60):
                 if c_end <= t_start and any(c_end <= c <= t_start for c in confirmations):
                     continue  # "Amid rumours ..., Aprilia has made it official that ..."

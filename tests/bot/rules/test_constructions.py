@@ -1533,3 +1533,18 @@ def test_a_stay_told_in_a_who_clause_years_ago_is_history() -> None:
                   "Williams has signed Carlos Sainz for 2025. He will partner Alex Albon, who "
                   "signed a new deal with the team back in 2019.", "F1")
     assert "Alex Albon" not in {d for d, _, _, _ in found}
+
+
+def test_a_hedge_in_a_clause_closed_by_a_colon_does_not_reach_the_next() -> None:
+    found = extract(Article(
+        entry_id="c", series="MotoGP", published=DATE, title="Espargaro races on",
+        summary="Aleix Espargaro is not ready to stop yet: the veteran will continue with "
+                "Aprilia Racing for one more season.")).moves
+    assert ("Aleix Espargaro", Status.CONFIRMED) in {(m.driver, m.status) for m in found}
+
+
+def test_a_headline_report_colon_still_hedges() -> None:
+    found = extract(Article(
+        entry_id="c", series="F1", published=DATE, title="Rumour: Sainz to Williams",
+        summary="")).moves
+    assert all(m.status is not Status.CONFIRMED for m in found)
