@@ -12,11 +12,13 @@ from bot.rules.document import (
     _REFERENCE_WORDS,
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     RawMove,
     _coordinated,
     _Doc,
+    _is_participle,
 )
 from bot.rules.team_context import (
     _describes_person,
@@ -29,6 +31,9 @@ _CURRENT_TEAM = re.compile(r"\b(?:in (?:his|her) (?:first|second|third|fourth|fi
                            r"(?:with|at)|currently (?:races|rides|drives|competes) (?:for|with))")
 _WORKS_TEAM = re.compile(r"\bthe (?:factory|works) (?:team|squad|outfit|operation)\b")
 _WORKS_NAME = re.compile(r"\b(?:factory|works)\b")
+# Words that open a clause of its own inside a sentence ("after López was drafted ...").
+_OPENERS = re.compile(r"\b(?:" + "|".join(sorted(WORDS["subordinators"] - {"who", "whose",
+                                                                         "which"})) + r")\b")
 
 
 def _written_name(doc: _Doc, mention: Mention) -> bool:
@@ -224,6 +229,26 @@ class Coreference(EngineBase):
                 break
             found.append(following)
         return found
+
+    def _own_subject(self, doc: _Doc, mentions: list[Mention], t_start: int, floor: int
+                     ) -> list[Mention]:
+        """The subject of the clause the words at `t_start` end: after the last comma or
+        subordinator that a person follows ("after López was drafted into Toyota's line-up in
+        place of Conway"), or the person a participle phrase after a comma describes ("Russell,
+        confirmed at Mercedes in place of Bottas"); else the sentence clause's first."""
+        openers = [m.end() for m in _OPENERS.finditer(doc.folded, floor, t_start)] + [
+            at + 1 for at, char in enumerate(doc.text[floor:t_start], floor) if char == ","]
+        for opener in sorted(openers, reverse=True):
+            after = self._subject(doc, mentions, t_start, opener)
+            if after:
+                return after
+            following = doc.folded[opener:opener + 24].split()[:1]
+            if doc.text[opener - 1] == "," and following and _is_participle(following[0]):
+                described = [m for m in mentions if m.kind == PERSON and
+                             0 <= opener - 1 - m.end <= 1]
+                if described:
+                    return described
+        return self._subject(doc, mentions, t_start, floor)
 
     def _focus_team(self, doc: _Doc) -> Mention | None:
         teams = [m for m in doc.mentions if m.kind == TEAM]

@@ -235,6 +235,9 @@ class Slots(Clauses, SlotFilling):
                     # "Trackhouse has taken over the RNF Aprilia operation and will field A
                     # and B": the second verb's subject is the first's
                     found = [subject]
+                elif slot == "driver" and pattern.subject and not participle:
+                    # "Guintoli will race the GSX-RR at Austria in place of Mir"
+                    found = self._own_subject(doc, mentions, t_start, c_left)
                 elif slot == "driver" and participle:
                     # "Lawson will race alongside Verstappen, replacing Perez": the clause's
                     # subject replaces, not the name just before the comma. ("takes the seat

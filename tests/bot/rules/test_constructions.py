@@ -1548,3 +1548,28 @@ def test_a_headline_report_colon_still_hedges() -> None:
         entry_id="c", series="F1", published=DATE, title="Rumour: Sainz to Williams",
         summary="")).moves
     assert all(m.status is not Status.CONFIRMED for m in found)
+
+
+def test_in_place_of_gives_the_clause_subject_the_seat_not_the_nearest_name() -> None:
+    found = extract(Article(
+        entry_id="c", series="MotoGP", published=DATE, title="Ducati news",
+        summary="Ducati Lenovo Team test rider Michele Pirro will race the spare bike at this "
+                "weekend's Styrian Grand Prix in place of Francesco Bagnaia, who is recovering "
+                "from a broken wrist suffered in a crash at the Misano test on Monday.")).moves
+    assert [(m.driver, m.kind.value, m.team, m.replaces) for m in found] == [
+        ("Michele Pirro", "replace", "Ducati Lenovo Team", "Francesco Bagnaia")]
+
+
+@pytest.mark.parametrize(("summary", "subject"), [
+    ("Audi Sport has called up Mattia Drudi for the Spa 24 Hours after Ricardo Feller was "
+     "drafted into the factory line-up in place of the injured Kelvin van der Linde.",
+     "Ricardo Feller"),
+    ("Stroll takes the seat of Esteban Ocon, confirmed a day earlier at Alpine as Pierre Gasly's "
+     "team-mate in place of Fernando Alonso.", "Esteban Ocon"),
+])
+def test_in_place_of_inside_a_clause_of_its_own_has_that_clause_s_subject(
+        summary: str, subject: str) -> None:
+    found = extract(Article(entry_id="c", published=DATE, title="Seat news",
+                            summary=summary)).moves
+    replaced = {"Ricardo Feller": "Kelvin van der Linde", "Esteban Ocon": "Fernando Alonso"}
+    assert [m.driver for m in found if m.replaces == replaced[subject]][-1:] == [subject]
