@@ -404,6 +404,8 @@ class Slots(Clauses, SlotFilling):
             if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
                     len(gap) <= 4 and not {",", ";"} & set(doc.text[c_end:t_start]):
                 return []  # "after losing his race seat to Perez": what happened before
+            if gap[:1] == ["all"] and doc.folded[c_start:c_end] == "after":
+                continue  # "will start the Indy 500 after all, replacing Wilson": an idiom
             if doc.folded[c_end - 7:c_end] == "already" and gap[:1] != ["been"] and \
                     doc.folded[max(0, c_end - 16):c_end].split()[-2:-1] in (
                         ["has"], ["have"], ["had"]):

@@ -1573,3 +1573,11 @@ def test_in_place_of_inside_a_clause_of_its_own_has_that_clause_s_subject(
                             summary=summary)).moves
     replaced = {"Ricardo Feller": "Kelvin van der Linde", "Esteban Ocon": "Fernando Alonso"}
     assert [m.driver for m in found if m.replaces == replaced[subject]][-1:] == [subject]
+
+
+def test_after_all_is_no_background_word() -> None:
+    found = moves("Hunter-Reay gets a late Indy 500 call",
+                  "Ryan Hunter-Reay will start the Indianapolis 500 after all, replacing the "
+                  "injured Santino Ferrucci in Juncos Hollinger Racing's No. 78 Chevrolet.",
+                  "IndyCar")
+    assert ("Ryan Hunter-Reay", "replace") in {(d, k) for d, k, _, _ in found}
