@@ -1581,3 +1581,10 @@ def test_after_all_is_no_background_word() -> None:
                   "injured Santino Ferrucci in Juncos Hollinger Racing's No. 78 Chevrolet.",
                   "IndyCar")
     assert ("Ryan Hunter-Reay", "replace") in {(d, k) for d, k, _, _ in found}
+
+
+def test_drafted_into_a_car_is_a_seat_in_it() -> None:
+    found = moves("Porsche calls on Jaminet",
+                  "Porsche Penske Motorsport will be without Kevin Estre at Fuji, so Mathieu "
+                  "Jaminet has been drafted into the No. 6.", "WEC")
+    assert ("Mathieu Jaminet", "6") in {(d, car) for d, _, _, car in found}
