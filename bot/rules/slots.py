@@ -406,10 +406,6 @@ class Slots(Clauses, SlotFilling):
                 return []  # "after losing his race seat to Perez": what happened before
             if gap[:1] == ["all"] and doc.folded[c_start:c_end] == "after":
                 continue  # "will start the Indy 500 after all, replacing Wilson": an idiom
-            if doc.folded[c_end - 7:c_end] == "already" and gap[:1] != ["been"] and \
-                    doc.folded[max(0, c_end - 16):c_end].split()[-2:-1] in (
-                        ["has"], ["have"], ["had"]):
-                continue  # "who has already signed to join 23XI": a move told again
             if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
                     and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
                         doc.text, max(s_start, c_end - 100), c_end) or

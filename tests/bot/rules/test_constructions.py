@@ -1442,13 +1442,6 @@ def test_no_team_after_arrives_from_is_where_the_driver_goes(whence: str) -> Non
     assert {t for d, _, t, _ in found if d == "Jacob Abel"} == {"Dale Coyne Racing"}
 
 
-def test_a_move_told_with_has_already_is_still_the_move() -> None:
-    found = moves("Kaulig fills its No. 16",
-                  "AJ Allmendinger takes over the No. 16 Chevrolet next season from Daniel "
-                  "Hemric, who has already agreed to join Legacy Motor Club.", "NASCAR")
-    assert ("Daniel Hemric", "join", "Legacy Motor Club") in {(d, k, t) for d, k, t, _ in found}
-
-
 @pytest.mark.parametrize("summary", [
     "Romain Dumas will drive the No. 24 at Le Mans, joining the already confirmed Nick Tandy "
     "and Frederic Makowiecki.",
