@@ -173,6 +173,26 @@ def _opens_sentence(text: str, start: int) -> bool:
     return position < 0 or text[position] in '.!?\n:"“'
 
 
+def _sponsor_and_make(text: str, chosen: list[Mention]) -> list[Mention]:
+    """"Petronas Yamaha", "Monster Yamaha": a sponsor's name next to a maker's names the team
+    that has both, when the two names share teams and neither names a team outright."""
+    merged: list[Mention] = []
+    for mention in chosen:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.kind == TEAM == mention.kind and \
+                text[previous.end:mention.start] == " " and \
+                {c.how for c in previous.candidates} == {"sponsor"} and \
+                "manufacturer" in {c.how for c in mention.candidates}:
+            makes = {(c.team, c.series) for c in mention.candidates}
+            both = tuple(c for c in previous.candidates if (c.team, c.series) in makes)
+            if both:
+                merged[-1] = Mention(previous.start, mention.end, TEAM,
+                                     text[previous.start:mention.end], candidates=both)
+                continue
+        merged.append(mention)
+    return merged
+
+
 class Names(EngineBase):
     def _mentions(self, text: str, folded: str, entity_hits: list[tuple[int, int, str, object]],
                   title_end: int, regions: list[tuple[int, int]],
@@ -383,6 +403,7 @@ class Names(EngineBase):
         chosen.extend(self._car_owners(text, folded, mask, chosen, cars))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=_START)
+        chosen = _sponsor_and_make(text, chosen)
         self._shared_surnames(text, chosen)
         return chosen
 

@@ -272,3 +272,11 @@ def test_a_team_no_list_knows_written_around_a_makers_name_is_that_team() -> Non
 def test_a_team_the_gazetteer_knows_in_full_keeps_its_own_name() -> None:
     assert confirmed("Verstappen news", "Max Verstappen will stay at Red Bull Racing.",
                      "F1") == {("Max Verstappen", "extend", "Red Bull Racing")}
+
+
+def test_a_sponsor_next_to_a_maker_names_the_team_that_has_both() -> None:
+    found = extract(Article(
+        entry_id="c", series="MotoGP", published=datetime(2019, 7, 1, tzinfo=UTC),
+        title="Satellite squad completes its line-up",
+        summary="The Petronas Yamaha squad has signed Franco Morbidelli for next season.")).moves
+    assert [(m.driver, m.team) for m in found] == [("Franco Morbidelli", "Petronas Yamaha SRT")]
