@@ -51,7 +51,9 @@ from bot.rules.team_context import (
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
-_RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the)\b")
+_RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the|"
+                             r"an? \w+-time|an? \w+ time)\b")
+_OBJECT_OPENERS = (["his"], ["her"], ["its"], ["their"], ["the"], ["a"], ["an"])
 _RECENT_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["recent_times"])) + r")\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
@@ -83,6 +85,11 @@ class Slots(Clauses, SlotFilling):
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
+        record = _RECORD_COMPANY.search(doc.folded, t_end, s_end)
+        if record is not None and all("driver" in pattern.left for pattern in patterns) and sum(
+                1 for m in doc.by_sentence[sentence]
+                if m.kind == PERSON and t_end <= m.start and m.end <= record.start()) >= 2:
+            return []  # "joins A.J. Foyt, Al Unser and Rick Mears as the only four-time winners"
         if object_pronoun is None and last_start < t_end and all(
                 "driver" in pattern.right for pattern in patterns):
             return []  # "..., the team announced on Monday": nobody is announced
@@ -215,6 +222,9 @@ class Slots(Clauses, SlotFilling):
                 continue
             if pattern.after_comma and doc.text[max(0, t_start - 2):t_start].strip() != ",":
                 continue
+            if not pattern.right and len(trigger_words) == 1 and \
+                    doc.folded[t_end:t_end + 8].split()[:1] in _OBJECT_OPENERS:
+                continue  # "retained his BTCC title": a verb with an object is no passive
             if pattern.vetoed_by and any(
                     s_start <= c_start < s_end and not _counted(doc, c_start)
                     and not _other_clause(doc, c_start, t_start)

@@ -851,3 +851,22 @@ def test_an_outing_in_the_moves_own_clause_is_still_an_outing() -> None:
 ])
 def test_a_penalty_that_reorders_a_race_promotes_nobody_to_a_seat(sentence: str) -> None:
     assert not confirmed("Verstappen leads Red Bull one-two at Suzuka", sentence, "F1")
+
+
+def test_retaining_a_title_is_no_retention_of_a_seat() -> None:
+    found = extract(Article(
+        entry_id="c", series="BTCC", published=datetime(2024, 10, 13, tzinfo=UTC),
+        title="Sutton seals another crown",
+        summary="Ash Sutton retained his British Touring Car Championship title at Brands Hatch "
+                "on Sunday, the Laser Tools Racing driver coming through a three-way fight.")).moves
+    assert not found
+
+
+@pytest.mark.parametrize("summary", [
+    "Scott Dixon joins A.J. Foyt, Al Unser and Rick Mears as the only four-time winners.",
+    "Ash Sutton joins Andy Rouse as a four-time champion.",
+])
+def test_joining_a_record_s_company_is_no_move(summary: str) -> None:
+    found = extract(Article(entry_id="c", published=datetime(2024, 10, 13, tzinfo=UTC),
+                            title="A record day", summary=summary)).moves
+    assert not found
