@@ -1581,3 +1581,18 @@ def test_drafted_into_a_car_is_a_seat_in_it() -> None:
                   "Porsche Penske Motorsport will be without Kevin Estre at Fuji, so Mathieu "
                   "Jaminet has been drafted into the No. 6.", "WEC")
     assert ("Mathieu Jaminet", "6") in {(d, car) for d, _, _, car in found}
+
+
+def test_a_team_opting_to_run_a_driver_signs_him() -> None:
+    found = moves("Suninen out at M-Sport",
+                  "M-Sport Ford has instead opted to run Adrien Fourmaux alongside Gus Greensmith "
+                  "in its second car next year.", "WRC")
+    assert ("Adrien Fourmaux", "join") in {(d, k) for d, k, _, _ in found}
+
+
+def test_serving_as_reserve_driver_is_a_reserve_seat_in_the_team_of_the_text() -> None:
+    found = extract(Article(
+        entry_id="c", series="F1", published=DATE, title="Williams settles its 2025 roster",
+        summary="Williams confirmed its driver roster for next season on Friday. Luke Browning, "
+                "who tested for the team in Abu Dhabi, will serve as reserve driver.")).moves
+    assert ("Luke Browning", "Williams", "reserve") in {(m.driver, m.team, m.role) for m in found}
