@@ -416,6 +416,9 @@ class Slots(Clauses, SlotFilling):
                 return []  # "after losing his race seat to Perez": what happened before
             if gap[:1] == ["all"] and doc.folded[c_start:c_end] == "after":
                 continue  # "will start the Indy 500 after all, replacing Wilson": an idiom
+            if doc.folded[c_start:c_end] == "since" and doc.folded[
+                    max(0, c_start - 6):c_start].split()[-1:] in (["has"], ["have"]):
+                continue  # "who has since agreed a deal with Aprilia": since then, now news
             if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
                     and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
                         doc.text, max(s_start, c_end - 100), c_end) or

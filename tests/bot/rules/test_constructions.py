@@ -1596,3 +1596,15 @@ def test_serving_as_reserve_driver_is_a_reserve_seat_in_the_team_of_the_text() -
         summary="Williams confirmed its driver roster for next season on Friday. Luke Browning, "
                 "who tested for the team in Abu Dhabi, will serve as reserve driver.")).moves
     assert ("Luke Browning", "Williams", "reserve") in {(m.driver, m.team, m.role) for m in found}
+
+
+@pytest.mark.parametrize("clause", [
+    "who has since agreed a two-year deal with Kawasaki Racing Team",
+    "whose move to Kawasaki Racing Team was confirmed last week",
+])
+def test_a_deal_told_in_a_relative_clause_is_the_named_driver_s_move(clause: str) -> None:
+    found = moves("BMW picks Toprak",
+                  "BMW has signed Toprak Razgatlioglu, ending weeks of debate over whether it "
+                  f"would choose him or Alex Lowes, {clause}.", "WorldSBK")
+    assert ("Alex Lowes", "join", "Kawasaki Racing Team WorldSBK") in {
+        (d, k, t) for d, k, t, _ in found}
