@@ -41,6 +41,9 @@ from bot.rules.team_context import (
 from bot.rules.text import fold
 
 _SUBORDINATE = WORDS["subordinators"]
+# What a team wins with a driver, named between its verb and the driver: the object is the result.
+_RESULT_NOUNS = frozenset(("title", "titles", "win", "wins", "victory", "victories", "crown",
+                           "crowns", "podium", "podiums", "poles"))
 _HELD_ROLES = WORDS["held_roles"]
 _THINGS = WORDS["team_things"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})
@@ -273,6 +276,9 @@ class SlotFilling(EngineBase):
                     w for w in doc.folded[mention.end:mention.end + 16].split()
                     if w != "s"][:1] not in _OWNED_DEALS:
                 return []  # "Stewart-Haas names Harvick's successor": the successor is named
+            if want == PERSON and doc.folded[t_end:mention.start].split()[-1:] == ["with"] and \
+                    _RESULT_NOUNS & set(doc.folded[t_end:mention.start].split()):
+                return []  # "a career that brought seven Cup titles with Johnson": won with him
             if want == PERSON and doc.folded[t_end:mention.start].split()[:1] in (["it"],
                                                                                   ["them"]):
                 return []  # "the two teams that will run it, among them A and B": the car

@@ -870,3 +870,13 @@ def test_joining_a_record_s_company_is_no_move(summary: str) -> None:
     found = extract(Article(entry_id="c", published=datetime(2024, 10, 13, tzinfo=UTC),
                             title="A record day", summary=summary)).moves
     assert not found
+
+
+def test_results_won_with_a_driver_make_no_move_of_his() -> None:
+    found = extract(Article(
+        entry_id="c", series="NASCAR Cup", published=datetime(2024, 10, 13, tzinfo=UTC),
+        title="Stevens moves upstairs at Gibbs",
+        summary="Adam Stevens will step off the pit box to become Joe Gibbs Racing's director of "
+                "competition, ending a crew-chief career that brought two Cup titles with Kyle "
+                "Busch.")).moves
+    assert "Kyle Busch" not in {m.driver for m in found}
