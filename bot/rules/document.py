@@ -50,7 +50,7 @@ _PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin
 
 
 _NAME_RUN = re.compile(
-    rf"{_WORD}(?:[ \t]+(?:&[ \t]+)?(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
+    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
 )
 
 

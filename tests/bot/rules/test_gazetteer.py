@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -136,10 +135,3 @@ def test_a_country_or_region_of_several_words_is_a_place_not_a_new_driver(region
 
 def test_a_one_word_country_stays_free_to_be_a_name() -> None:
     assert "Jordan" not in rules.gazetteer().places  # Jordan Taylor, Jordan King
-
-
-def test_a_team_no_list_knows_may_join_two_names_with_an_ampersand() -> None:
-    found = rules.extract(Article(entry_id="c", title="Rookie finds a ride", series="IndyCar",
-                            published=datetime(2024, 9, 12, tzinfo=UTC),
-                            summary="Callum Hedge joins Abel & Foyt Motorsport for 2025.")).moves
-    assert [(m.driver, m.team) for m in found] == [("Callum Hedge", "Abel & Foyt Motorsport")]
