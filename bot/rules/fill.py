@@ -41,9 +41,7 @@ from bot.rules.team_context import (
 from bot.rules.text import fold
 
 _SUBORDINATE = WORDS["subordinators"]
-# What a team wins with a driver, named between its verb and the driver: the object is the result.
-_RESULT_NOUNS = frozenset(("title", "titles", "win", "wins", "victory", "victories", "crown",
-                           "crowns", "podium", "podiums", "poles"))
+_RESULT_NOUNS = WORDS["result_nouns"]
 _HELD_ROLES = WORDS["held_roles"]
 _THINGS = WORDS["team_things"]
 _FINITE_AUXILIARIES = frozenset({"will", "is", "are", "has", "have", "was", "were", "had", "would"})

@@ -42,7 +42,7 @@ _ERA_WORDS = WORDS["era_words"]
 
 
 def _clause_closed(doc: _Doc, s_start: int, c_end: int, t_start: int) -> bool:
-    """A semicolon, or a colon after a clause of its own (not a headline's "Report:"), between
+    """A semicolon, or a colon after a clause of its own (not a headline's "Rumour:"), between
     a cue and the trigger: the cue is the closed clause's."""
     for mark in (";", ":"):
         at = doc.text.find(mark, c_end, t_start)

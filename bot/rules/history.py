@@ -60,7 +60,7 @@ def told_in_pluperfect(doc: _Doc, item: RawMove) -> bool:
     return clause is not None and "had" in clause
 
 
-_MODALS = frozenset(("would", "could", "should", "might"))
+_MODALS = WORDS["modals"]
 
 
 def told_in_past(doc: _Doc, item: RawMove) -> bool:

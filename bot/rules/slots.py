@@ -53,7 +53,8 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the|"
                              r"an? \w+-time|an? \w+ time)\b")
-_OBJECT_OPENERS = (["his"], ["her"], ["its"], ["their"], ["the"], ["a"], ["an"])
+# "retained his title": a determiner or possessive right after a one-word trigger opens its object
+_OBJECT_OPENERS = [[word] for word in (*WORDS["determiners"], "his", "her")]
 _RECENT_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["recent_times"])) + r")\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
