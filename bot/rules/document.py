@@ -462,6 +462,11 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> b
     return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
+def _hyphened(text: str, position: int) -> bool:
+    """The word at `position` is joined by a hyphen to the one before ("Ferrari-bound")."""
+    return position > 0 and text[position - 1] in "-‑"
+
+
 def _possessive(doc: _Doc, mention: Mention) -> bool:
     return doc.text.startswith(("'s", "’s"), mention.end) or doc.text.endswith(
         ("'s", "’s"), mention.start, mention.end)

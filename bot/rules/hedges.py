@@ -21,6 +21,7 @@ from bot.rules.document import (
     Mention,
     _cue_between,
     _Doc,
+    _hyphened,
     _possessive,
 )
 from bot.rules.patterns import Pattern
@@ -263,7 +264,7 @@ class Hedges(EngineBase):
                 # "Bastianini, whose departure Ducati confirmed, is expected to ...": the
                 # hedge after the aside is not the aside's
                 clause_end = min(clause_end, a_end)
-        if doc.text[t_start - 1:t_start] in "-‑" and doc.folded[t_start:t_end] == "bound":
+        if _hyphened(doc.text, t_start) and doc.folded[t_start:t_end] == "bound":
             # "who had hoped to sign him as the successor to Ferrari-bound Lewis Hamilton":
             # an adjective's move is hedged only by a word inside its own noun phrase.
             s_start = max(s_start, t_start - 25)

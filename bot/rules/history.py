@@ -18,7 +18,7 @@ from bot.rules.document import (
     _is_verb,
 )
 
-_DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its"})
+_DETERMINERS = frozenset({*WORDS["determiners"], "his", "her"})
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{4})\b")

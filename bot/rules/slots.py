@@ -33,6 +33,7 @@ from bot.rules.document import (
     RawMove,
     _coordinated,
     _Doc,
+    _hyphened,
     _is_past_tense,
     _is_state_now,
     _outside_asides,
@@ -40,7 +41,7 @@ from bot.rules.document import (
     _with_epithet,
 )
 from bot.rules.fill import SlotFilling
-from bot.rules.history import talked_of_or_long_ago
+from bot.rules.history import _DETERMINERS, talked_of_or_long_ago
 from bot.rules.patterns import Pattern
 from bot.rules.scans import driver_fillable, people_reach
 from bot.rules.team_context import (
@@ -53,8 +54,6 @@ _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the|"
                              r"an? \w+-time|an? \w+ time)\b")
-# "retained his title": a determiner or possessive right after a one-word trigger opens its object
-_OBJECT_OPENERS = [[word] for word in (*WORDS["determiners"], "his", "her")]
 _RECENT_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["recent_times"])) + r")\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
@@ -86,8 +85,8 @@ class Slots(Clauses, SlotFilling):
             if stand_in is None and (doc.first_person[sentence] is None or all(
                     "driver" in pattern.left for pattern in patterns)):
                 return []  # nobody named or meant where the pattern wants its driver
-        record = _RECORD_COMPANY.search(doc.folded, t_end, s_end)
-        if record is not None and all("driver" in pattern.left for pattern in patterns) and sum(
+        if all("driver" in pattern.left for pattern in patterns) and (
+                record := _RECORD_COMPANY.search(doc.folded, t_end, s_end)) is not None and sum(
                 1 for m in doc.by_sentence[sentence]
                 if m.kind == PERSON and t_end <= m.start and m.end <= record.start()) >= 2:
             return []  # "joins A.J. Foyt, Al Unser and Rick Mears as the only four-time winners"
@@ -183,6 +182,10 @@ class Slots(Clauses, SlotFilling):
         if not patterns:
             return []  # nobody named where any pattern takes its driver from
         best: tuple[int, Pattern, dict[str, list[Mention]]] | None = None
+        # "retained his title": a determiner right after a one-word trigger opens its object
+        object_follows = len(trigger_words) == 1 and next(
+            iter(doc.folded[t_end:t_end + 8].split()), "") in _DETERMINERS
+        hyphened = _hyphened(doc.text, t_start)
         bare = doc.folded[t_start:t_end] in ("to", "for")
         ends_clause = t_end >= len(doc.text) or doc.text[t_end:t_end + 2].lstrip(" ")[:1] in (
             "", ".", ",", ";", ":", "!", "?", "\n")
@@ -223,8 +226,7 @@ class Slots(Clauses, SlotFilling):
                 continue
             if pattern.after_comma and doc.text[max(0, t_start - 2):t_start].strip() != ",":
                 continue
-            if not pattern.right and len(trigger_words) == 1 and \
-                    doc.folded[t_end:t_end + 8].split()[:1] in _OBJECT_OPENERS:
+            if not pattern.right and object_follows:
                 continue  # "retained his BTCC title": a verb with an object is no passive
             if pattern.vetoed_by and any(
                     s_start <= c_start < s_end and not _counted(doc, c_start)
@@ -317,7 +319,7 @@ class Slots(Clauses, SlotFilling):
 
             if pattern.follow and not self._followed_by(doc, pattern, filled):
                 continue
-            if doc.text[t_start - 1:t_start] in "-‑" and pattern.left[:1] == ("team",) and (
+            if hyphened and pattern.left[:1] == ("team",) and (
                     "team" not in filled or filled["team"][-1].end != t_start - 1):
                 continue  # "NASCAR-bound van Gisbergen": the word the suffix is on is the team
             if pattern.plural and len(filled["driver"]) < 2:
