@@ -84,6 +84,22 @@ def test_a_group_after_a_comma_reads_its_words_only_after_one() -> None:
     assert movers("Ferrari has rebuilt its line-up enlisting Lewis Hamilton.") == set()
 
 
+@pytest.mark.parametrize(("subject", "mover"), [(True, "Antonio Giovinazzi"),
+                                                 (False, "Charles Leclerc")])
+def test_a_group_of_the_clause_s_subject_gives_the_move_to_the_subject(subject: bool,
+                                                                      mover: str) -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["move"].append({"kind": "replace", "subject": subject,
+                         "patterns": ["{driver} as cover for {replaced}"]})
+    engine = Engine(gazetteer(), build_rules(data))
+    found = engine.extract(Article(
+        entry_id="p", title="Ferrari news", series="F1",
+        summary="Antonio Giovinazzi will race the car at Monza alongside Charles Leclerc as "
+                "cover for Carlos Sainz.")).moves
+    assert [m.driver for m in found if m.replaces == "Carlos Sainz"] == [mover]
+
+
 def test_a_verb_added_by_its_lemma_is_read_in_every_tense() -> None:
     with RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
@@ -131,7 +147,7 @@ def test_a_group_veto_silences_its_patterns_in_a_sentence_with_the_cue() -> None
         build_rules(data)
 
 
-@pytest.mark.parametrize("flag", ["mates", "after_comma", "lineup_only"])
+@pytest.mark.parametrize("flag", ["mates", "after_comma", "lineup_only", "subject"])
 def test_a_groups_yes_or_no_setting_written_as_text_is_named_as_an_error(flag: str) -> None:
     with RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
