@@ -220,7 +220,8 @@ class SlotFilling(EngineBase):
         for position, mention in enumerate(after):
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
                     want == PERSON and mention.kind == TEAM and (
-                        _is_make(doc, mention) or _after_car(mention, after))):
+                        _is_make(doc, mention) or _after_car(mention, after) or
+                        _describes_person(doc, mention, after[position + 1:]))):
                 # "brings an Aston Martin Vantage GT3 for A, B and C", "is joined in the
                 # No. 93 Porsche by A and B"
                 continue

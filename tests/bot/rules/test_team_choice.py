@@ -183,6 +183,18 @@ def test_a_team_titling_the_partner_is_not_the_movers_team() -> None:
     assert "Ferrari" not in {t for _, _, t in found}
 
 
+@pytest.mark.parametrize(("sentence", "series", "driver", "team"), [
+    ("Van Amersfoort has signed Alpine academy driver Nikola Tsolov for next season.", "F3",
+     "Nikola Tsolov", "Van Amersfoort Racing"),
+    ("Trident will run McLaren protégé Ugo Ugochukwu in Formula 3 next year.", "F3",
+     "Ugo Ugochukwu", "Trident"),
+])
+def test_a_team_titling_the_signed_driver_is_no_object_of_the_signing(
+        sentence: str, series: str, driver: str, team: str) -> None:
+    found = confirmed("Junior ladder", sentence, series)
+    assert {(d, t) for d, kind, t in found if kind == "join"} == {(driver, team)}
+
+
 def test_returning_to_another_series_is_no_return_to_the_headlines_team() -> None:
     found = confirmed("Jensen gets Peugeot WEC call as Magnussen returns to F1",
                       "Peugeot has promoted reserve driver Mikkel Jensen into its race line-up.",
