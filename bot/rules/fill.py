@@ -152,8 +152,15 @@ class SlotFilling(EngineBase):
             if want == PERSON and mention.kind == PERSON and (
                     doc.text.startswith(("'s", "’s"), mention.end)
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)) and \
-                    not _DECISION_GAP.match(doc.folded, mention.end, t_start):
-                continue  # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject
+                    not _DECISION_GAP.match(doc.folded, mention.end, t_start) and \
+                    doc.text[mention.end:t_start].strip(" '’") and not (
+                        kind is MoveKind.LEAVE and [w for w in doc.folded[
+                            mention.end:mention.end + 16].split() if w != "s"][:1]
+                        in _OWNED_DEALS):
+                # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject (but
+                # "Bottas's contract with Sauber will not be renewed" is Bottas's exit, and a
+                # pattern may itself open with the possessive: "Antonelli's move to")
+                continue
             if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
                     doc.text[mention.end:t_start].strip(" ,") in ("and", "") or
                     _ends_with_and(doc.folded[mention.end:t_start])):

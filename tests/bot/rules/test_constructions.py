@@ -1608,3 +1608,44 @@ def test_a_deal_told_in_a_relative_clause_is_the_named_driver_s_move(clause: str
                   f"would choose him or Alex Lowes, {clause}.", "WorldSBK")
     assert ("Alex Lowes", "join", "Kawasaki Racing Team WorldSBK") in {
         (d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize(("sentence", "series", "driver", "team"), [
+    ("Pierre Gasly has secured a seat with Alpine for the next two seasons.", "F1",
+     "Pierre Gasly", "Alpine"),
+    ("Kyle Kirkwood earned a full-time drive at Andretti Autosport last week.", "IndyCar",
+     "Kyle Kirkwood", "Andretti Autosport"),
+])
+def test_securing_or_earning_a_seat_with_a_team_is_a_seat_there(
+        sentence: str, series: str, driver: str, team: str) -> None:
+    found = moves("Seat confirmed", sentence, series)
+    assert {(d, t) for d, kind, t, _ in found if kind == "join"} == {(driver, team)}
+
+
+def test_calling_time_on_a_career_named_by_its_series_is_a_retirement() -> None:
+    found = moves("Veteran bows out", "Denny Hamlin has called time on his NASCAR career.",
+                  "NASCAR")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Denny Hamlin", "retire")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Stoffel Vandoorne's contract with DS Penske will not be renewed.",
+    "Stoffel Vandoorne's deal with DS Penske won't be extended beyond this season.",
+])
+def test_a_drivers_own_contract_not_renewed_is_his_exit(sentence: str) -> None:
+    found = moves("Formula E market", sentence, "Formula E")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Stoffel Vandoorne", "leave")}
+
+
+def test_a_move_told_as_the_drivers_possession_is_his_move() -> None:
+    found = moves("Market latest", "Oliver Bearman's move to Haas was announced on Sunday.",
+                  "F1")
+    assert {(d, kind, t) for d, kind, t, _ in found} == {("Oliver Bearman", "join", "Haas")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Questions linger over Logan Sargeant's future at Williams.",
+    "Vowles discussed Sargeant's future at Williams after the race.",
+])
+def test_a_drivers_future_at_a_team_is_no_stay(sentence: str) -> None:
+    assert not moves("Paddock talk", sentence, "F1")
