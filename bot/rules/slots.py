@@ -95,8 +95,11 @@ class Slots(Clauses, SlotFilling):
             return []  # "..., the team announced on Monday": nobody is announced
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
-               for c_start, c_end in blockers):
-            return []  # "returns to racing", but not "returns to Racing Bulls"
+               and not t_start < c_start < c_end <= t_end for c_start, c_end in blockers):
+            # "returns to racing", but not "returns to Racing Bulls"; nor a blocker inside
+            # the trigger after its first word, which the phrase was written around ("has
+            # extended his stay at"; but "now lines up", opening it, still blocks)
+            return []
         if _race_in_clause(doc, s_start, s_end, t_end) or \
                 self._called_off(doc, s_start, s_end, t_start):
             return []  # a race, not a seat; or "the move is off"
@@ -411,6 +414,8 @@ class Slots(Clauses, SlotFilling):
             else:
                 kind = MoveKind.LEAVE
         for c_start, c_end in doc.cues.get("background", ()):
+            if c_start < s_start:
+                continue  # "... after Misano. He will be replaced by ...": another sentence's
             if _RECENTLY.intersection(doc.folded[max(0, c_start - 12):c_start].split()[-1:]):
                 continue  # "days after it terminated Mazepin's contract": recent news
             gap = doc.folded[c_end:t_start].split()

@@ -1649,3 +1649,43 @@ def test_a_move_told_as_the_drivers_possession_is_his_move() -> None:
 ])
 def test_a_drivers_future_at_a_team_is_no_stay(sentence: str) -> None:
     assert not moves("Paddock talk", sentence, "F1")
+
+
+def test_a_background_word_in_the_sentence_before_does_not_reach_the_next_one() -> None:
+    found = moves("Pramac update",
+                  "Jorge Martin will leave Pramac after Valencia. He will be replaced by Franco "
+                  "Morbidelli for the final rounds.", "MotoGP")
+    assert "Franco Morbidelli" in {d for d, _, _, _ in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Alex Marquez has extended his stay at Gresini until the end of 2026.",
+    "Alex Marquez has signed on for another two years at Gresini.",
+])
+def test_a_stay_told_by_its_length_is_a_retention(sentence: str) -> None:
+    found = moves("Gresini news", sentence, "MotoGP")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Alex Marquez", "extend")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Isack Hadjar is Racing Bulls' first signing for next season.",
+    "Isack Hadjar will be a Racing Bulls driver next season.",
+    "Isack Hadjar gets the nod at Racing Bulls.",
+])
+def test_a_driver_named_as_a_teams_signing_or_driver_joins_it(sentence: str) -> None:
+    found = moves("Racing Bulls news", sentence, "F1")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Isack Hadjar", "join")}
+
+
+def test_a_good_driver_of_a_team_in_reported_speech_is_no_signing() -> None:
+    assert not moves("Paddock talk", "Marko said Hadjar would be a good Racing Bulls driver.",
+                     "F1")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nyck de Vries and Mahindra have agreed to go their separate ways.",
+    "Mahindra and Nyck de Vries will go their separate ways at the end of the season.",
+])
+def test_driver_and_team_going_their_separate_ways_is_an_exit(sentence: str) -> None:
+    found = moves("Formula E market", sentence, "Formula E")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Nyck de Vries", "leave")}
