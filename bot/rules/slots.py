@@ -73,6 +73,23 @@ _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)
 
 
 class Slots(Clauses, SlotFilling):
+    @staticmethod
+    def _kept_by_verb_before(doc: _Doc, s_start: int, t_start: int,
+                             mentions: list[Mention]) -> bool:
+        """A crew told as a noun ("crew of", "pairing of") is the object of a retaining verb
+        just before it: its noun phrase opens right after the verb, with nothing named between
+        ("has kept its crew of", but not "stay in the No. 12 and are joined by")."""
+        index = bisect_right(doc.trigger_starts, t_start - 1) - 1
+        if index < 0:
+            return False
+        start, end, patterns = doc.triggers[index]
+        gap = doc.folded[end:t_start].split()
+        return s_start <= start and end <= t_start and \
+            all(p.kind is MoveKind.EXTEND for p in patterns) and \
+            0 < len(gap) <= 6 and gap[0] in _DETERMINERS and "and" not in gap and \
+            not any(end <= m.start < t_start for m in mentions) and \
+            not {",", ";", ":"} & set(doc.text[end:t_start])
+
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
@@ -403,6 +420,9 @@ class Slots(Clauses, SlotFilling):
             # "will drive for the team again in 2026"; but "Magnussen returns to Haas ... will
             # race for Haas again this season" is a comeback
             kind = MoveKind.EXTEND
+        if kind is MoveKind.JOIN and not pattern.left and \
+                self._kept_by_verb_before(doc, s_start, t_start, mentions):
+            kind = MoveKind.EXTEND  # "has kept its Le Mans-winning crew of A, B and C"
         denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X denies he will join Y" is kept as a denial (it corrects an alert already

@@ -1689,3 +1689,21 @@ def test_a_good_driver_of_a_team_in_reported_speech_is_no_signing() -> None:
 def test_driver_and_team_going_their_separate_ways_is_an_exit(sentence: str) -> None:
     found = moves("Formula E market", sentence, "Formula E")
     assert {(d, kind) for d, kind, _, _ in found} == {("Nyck de Vries", "leave")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Peugeot has kept its trio of Paul di Resta, Mikkel Jensen and Jean-Eric Vergne.",
+    "Peugeot retains its experienced line-up of Paul di Resta, Mikkel Jensen and Jean-Eric "
+    "Vergne for next season.",
+])
+def test_a_crew_kept_as_the_object_of_a_retaining_verb_stays(sentence: str) -> None:
+    found = moves("Peugeot settles its crews", sentence, "WEC")
+    assert {(d, kind) for d, kind, _, _ in found} == {
+        ("Paul di Resta", "extend"), ("Mikkel Jensen", "extend"), ("Jean-Eric Vergne", "extend")}
+
+
+def test_a_newcomer_joined_to_drivers_who_stay_still_joins() -> None:
+    found = moves("Peugeot settles its crews",
+                  "Paul di Resta and Mikkel Jensen stay in the No. 94 and are joined by Loic "
+                  "Duval.", "WEC")
+    assert ("Loic Duval", "join") in {(d, kind) for d, kind, _, _ in found}
