@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from bot.models import MoveKind
 from bot.rules.document import (
     _NUMBER_WORDS,
     PERSON,
@@ -20,6 +21,7 @@ from bot.rules.document import (
     _Doc,
     _team_rank,
 )
+from bot.rules.history import _DETERMINERS
 from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
 
@@ -44,6 +46,7 @@ _AFTER_OBJECT = frozenset({"to", "for", "in", "on", "at", "as", "with", "from", 
                            "and", "ahead", "next", "this", "through", "despite", "who"})
 
 _SUBORDINATE_CLAUSE = re.compile(r", (?:as|while|because|since|although|though|whereas) ")
+_RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 
 
 def _counted(doc: _Doc, position: int) -> bool:
@@ -132,6 +135,48 @@ def _who_after(doc: _Doc, aside: tuple[int, int], mention: Mention, t_start: int
     return mention.kind == PERSON and not doc.text[mention.end:aside[1]].strip(" ,") and \
         doc.folded[aside[1]:t_start].split()[:1] == ["who"] and \
         len(doc.folded[aside[1]:t_start].split()) <= 3
+
+
+def _kept_by_verb_before(doc: _Doc, s_start: int, t_start: int,
+                         mentions: list[Mention]) -> bool:
+    """A crew told as a noun ("crew of", "pairing of") is the object of a retaining verb
+    just before it: its noun phrase opens right after the verb, with nothing named between
+    ("has kept its crew of", but not "stay in the No. 12 and are joined by")."""
+    index = bisect_right(doc.trigger_starts, t_start - 1) - 1
+    if index < 0:
+        return False
+    start, end, patterns = doc.triggers[index]
+    gap = doc.folded[end:t_start].split()
+    return s_start <= start and end <= t_start and \
+        all(p.kind is MoveKind.EXTEND for p in patterns) and \
+        0 < len(gap) <= 6 and gap[0] in _DETERMINERS and "and" not in gap and \
+        not any(end <= m.start < t_start for m in mentions) and \
+        not {",", ";", ":"} & set(doc.text[end:t_start])
+
+
+def _car_shown_before(doc: _Doc, s_start: int, t_start: int) -> bool:
+    """A car launch just before the trigger in its sentence: "the livery of its new car, which
+    A and B will race", "the livery A and B race in Singapore" tell who races the car shown,
+    not who is new."""
+    return any(s_start <= c_start and c_end <= t_start and (
+        (len(doc.folded[c_end:t_start].split()) <= 6 and
+         not {":", ";"} & set(doc.text[c_end:t_start])) or _RELATIVE_ASIDE.search(
+            doc.text, max(s_start, t_start - 80), t_start))
+        for c_start, c_end in doc.cues.get("car_launch", ()))
+
+
+def _race_position_after(doc: _Doc, t_end: int, s_end: int, ends_in_to: bool) -> bool:
+    """A race position right after the trigger: "were promoted to the top step", "moved up to
+    second", "joined Larson in the top five"."""
+    for c_start, _ in doc.cues.get("race_position", ()):
+        if not t_end <= c_start < s_end:
+            continue
+        between = doc.folded[t_end:c_start].split()
+        if (len(between) <= 2 and (between[:1] in (["to"], ["into"], ["on"], ["onto"], ["up"],
+                                                   ["at"]) or (not between and ends_in_to))) \
+                or (len(between) <= 6 and between[-1:] in (["in"], ["on"], ["into"])):
+            return True
+    return False
 
 
 class Clauses(EngineBase):

@@ -9,12 +9,16 @@ from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import (
+    _RELATIVE_ASIDE,
     _SUBORDINATE_CLAUSE,
     Clauses,
+    _car_shown_before,
     _counted,
     _incumbents,
+    _kept_by_verb_before,
     _other_clause,
     _race_in_clause,
+    _race_position_after,
     _steps_up_to_series,
     _team_of_role_after,
 )
@@ -65,7 +69,6 @@ _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 
 
-_RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 # ", with the team hoping he will be a front-runner again": a clause of its own after the move
 _CLAUSE_AFTER = re.compile(r",\s+(?:with|while|whereas|as)\s")
 # ", completing a line-up with": the trigger's verb is a participle after the comma.
@@ -73,23 +76,6 @@ _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)
 
 
 class Slots(Clauses, SlotFilling):
-    @staticmethod
-    def _kept_by_verb_before(doc: _Doc, s_start: int, t_start: int,
-                             mentions: list[Mention]) -> bool:
-        """A crew told as a noun ("crew of", "pairing of") is the object of a retaining verb
-        just before it: its noun phrase opens right after the verb, with nothing named between
-        ("has kept its crew of", but not "stay in the No. 12 and are joined by")."""
-        index = bisect_right(doc.trigger_starts, t_start - 1) - 1
-        if index < 0:
-            return False
-        start, end, patterns = doc.triggers[index]
-        gap = doc.folded[end:t_start].split()
-        return s_start <= start and end <= t_start and \
-            all(p.kind is MoveKind.EXTEND for p in patterns) and \
-            0 < len(gap) <= 6 and gap[0] in _DETERMINERS and "and" not in gap and \
-            not any(end <= m.start < t_start for m in mentions) and \
-            not {",", ";", ":"} & set(doc.text[end:t_start])
-
     def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
@@ -122,15 +108,8 @@ class Slots(Clauses, SlotFilling):
             return []  # a race, not a seat; or "the move is off"
         trigger_words = doc.folded[t_start:t_end].split()
         first_word = trigger_words[0]
-        launches = doc.cues.get("car_launch")
-        if launches and any(s_start <= c_start and c_end <= t_start and (
-                (len(doc.folded[c_end:t_start].split()) <= 6 and
-                 not {":", ";"} & set(doc.text[c_end:t_start])) or _RELATIVE_ASIDE.search(
-                    doc.text, max(s_start, t_start - 80), t_start))
-                for c_start, c_end in launches):
-            # "the livery of its new car, which A and B will race", "the livery A and B race
-            # in Singapore": who races the car shown, not who is new
-            return []
+        if _car_shown_before(doc, s_start, t_start):
+            return []  # "the livery of its new car, which A and B will race"
         # Who races the car shown, not who is new: a line-up. ("A and B will race the team's
         # 2025 car"; "... unveiled its livery. A and B will race the cars in Mexico City",
         # "... unveiled its A424. A, B and C will share the No. 35")
@@ -139,16 +118,8 @@ class Slots(Clauses, SlotFilling):
             (crew_verb or doc.folded[t_end:t_end + 10].split()[:2] in (["the", "car"],
                                                                         ["the", "cars"])) and
             self._unveiled_before(doc, doc.sentences[max(0, sentence - 2)][0], t_start))
-        for c_start, _ in doc.cues.get("race_position", ()):
-            between = doc.folded[t_end:c_start].split() if t_end <= c_start < s_end else None
-            if between is not None and (
-                    (len(between) <= 2 and (between[:1] in (["to"], ["into"], ["on"], ["onto"],
-                                                            ["up"], ["at"]) or
-                     (not between and trigger_words[-1] in _TO_WORDS)))
-                    or (len(between) <= 6 and between[-1:] in (["in"], ["on"], ["into"]))):
-                # "were promoted to the top step", "moved up to second", "joined Larson in
-                # the top five"
-                return []
+        if _race_position_after(doc, t_end, s_end, trigger_words[-1] in _TO_WORDS):
+            return []  # "were promoted to the top step", "moved up to second"
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
         results = doc.cues.get("race_result")
         if results and (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
@@ -421,7 +392,7 @@ class Slots(Clauses, SlotFilling):
             # race for Haas again this season" is a comeback
             kind = MoveKind.EXTEND
         if kind is MoveKind.JOIN and not pattern.left and \
-                self._kept_by_verb_before(doc, s_start, t_start, mentions):
+                _kept_by_verb_before(doc, s_start, t_start, mentions):
             kind = MoveKind.EXTEND  # "has kept its Le Mans-winning crew of A, B and C"
         denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
