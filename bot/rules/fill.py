@@ -53,6 +53,8 @@ _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|
                            r"(?:decision|choice|plan|intention|wish)\s+$")
 # "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
+# "Bottas's contract with Sauber", "Hulkenberg's Haas deal": the possessive owns a deal
+_OWN_DEAL_AFTER = re.compile(r" *s +(?:[a-z0-9]+ +){0,3}?(?:contract|deal|agreement)\b")
 _TIME_CLAUSE_OPENERS = frozenset({"when", "after", "once", "as", "before", "until"})
 # The verbs of an entry list: "lists A alongside B and C" names a crew.
 _ENTRY_VERBS = (["lists"], ["listed"], ["fields"], ["field"], ["fielded"], ["enters"],
@@ -154,9 +156,8 @@ class SlotFilling(EngineBase):
                     or doc.text.endswith(("'s", "’s"), mention.start, mention.end)) and \
                     not _DECISION_GAP.match(doc.folded, mention.end, t_start) and \
                     doc.text[mention.end:t_start].strip(" '’") and not (
-                        kind is MoveKind.LEAVE and [w for w in doc.folded[
-                            mention.end:mention.end + 16].split() if w != "s"][:1]
-                        in _OWNED_DEALS):
+                        kind in (MoveKind.LEAVE, MoveKind.EXTEND) and _OWN_DEAL_AFTER.match(
+                            doc.folded, mention.end)):
                 # "Felipe Nasr, Cameron's co-champion, will ...": Nasr is the subject (but
                 # "Bottas's contract with Sauber will not be renewed" is Bottas's exit, and a
                 # pattern may itself open with the possessive: "Antonelli's move to")

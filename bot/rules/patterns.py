@@ -83,6 +83,7 @@ def verb_forms(lemma: str, voice: str = "active") -> tuple[str, ...]:
               f"are to {base}", f"is {gerund}", f"are {gerund}", f"was {gerund}",
               f"will be {gerund}", f"is now {gerund}", f"now {third}", f"will now {base}",
               f"will also {base}", f"also {third}", f"will again {base}", f"again {third}",
+              f"will once again {base}",
               # "had moved" is what happened before the news: background, left out.
               *(f"{aux} {p}" for p in participle for aux in ("has", "have", "has now"))]
     nonfinite = [f"to {base}", gerund, *(f"having {p}" for p in participle)]
@@ -91,6 +92,7 @@ def verb_forms(lemma: str, voice: str = "active") -> tuple[str, ...]:
         # ahead; in the present or past they are where a driver is or was.
         return (f"will {base}", f"would {base}", f"to {base}", f"is to {base}", f"are to {base}",
                 f"will be {gerund}", f"will now {base}", f"will also {base}", f"will again {base}",
+                f"will once again {base}",
                 f"will continue to {base}", f"is going to {base}", f"going to {base}")
     if voice == "agent":
         # A team doing it to a driver ("Haas signs Bearman"): no bare "sign" or "signing",

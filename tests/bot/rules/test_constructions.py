@@ -1707,3 +1707,27 @@ def test_a_newcomer_joined_to_drivers_who_stay_still_joins() -> None:
                   "Paul di Resta and Mikkel Jensen stay in the No. 94 and are joined by Loic "
                   "Duval.", "WEC")
     assert ("Loic Duval", "join") in {(d, kind) for d, kind, _, _ in found}
+
+
+def test_an_adverb_phrase_between_auxiliary_and_verb_keeps_the_verb() -> None:
+    found = moves("Same pair again", "Pierre Gasly and Jack Doohan will once again drive for "
+                  "Alpine next season.", "F1")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Pierre Gasly", "extend"),
+                                                      ("Jack Doohan", "extend")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Yuki Tsunoda has been handed a new two-year contract by RB.",
+    "Yuki Tsunoda is to remain an RB driver next season.",
+    "Yuki Tsunoda's RB contract has been extended until the end of 2025.",
+])
+def test_a_stay_told_by_the_contract_or_the_seat_kept(sentence: str) -> None:
+    found = moves("Tsunoda stays", sentence, "F1")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Yuki Tsunoda", "extend")}
+
+
+def test_remaining_a_makers_driver_elsewhere_is_where_he_is_not_news() -> None:
+    found = moves("Calado's new seat",
+                  "Jaguar has signed James Calado for Formula E. The Briton remains a Ferrari "
+                  "factory driver.", "Formula E")
+    assert ("James Calado", "extend") not in {(d, kind) for d, kind, _, _ in found}
