@@ -133,6 +133,18 @@ _RACING_VERBS = frozenset(WORDS["racing_verbs"])
 _DESCRIPTOR_SUFFIXES = frozenset(WORDS["descriptor_suffixes"])
 _AUXILIARY_OR_ADVERB = frozenset({"will", "would", "to", "is", "also", "again", "still", "now",
                                   "then", "himself", "herself", "s"})
+_HEADLINE_MOVE_VERBS = frozenset(WORDS["headline_move_verbs"])
+
+
+def _move_verb_follows(following: str) -> bool:
+    """The words after a headline's opening word are a move ("to race", "signs", "will
+    leave"), so the word is its subject, however English it looks ("Button", "Power")."""
+    for word in following.split()[:3]:
+        if word in _AUXILIARY_OR_ADVERB:
+            continue
+        return any(lemma in _HEADLINE_MOVE_VERBS
+                   for lemma in getAllLemmas(word).get("VERB", ()))
+    return False
 
 
 def _races(following: str) -> bool:
@@ -380,13 +392,19 @@ class Names(EngineBase):
             if text.endswith(("'s", "’s"), start, end):
                 end -= 2
             key = " ".join(folded[start:end].split())
-            if len(key) < 4 or key in self.not_names:
-                continue
+            if key in self.not_names or len(key) < 3 or (len(key) == 3 and (
+                    text[start:end].isupper() or is_english_word(key) or
+                    key in self.gazetteer.acronym_keys)):
+                continue  # ("Rea" and "Mir" are names; "Red", and "Abt" for ABT, are not)
             if is_english_word(key):
                 if title_case is None:
                     title_case = _in_title_case(text[:title_end])
-                if title_case or _opens_sentence(text, start):
-                    continue  # "Power", "Bell", "Love" open sentences as words as often as names
+                if (title_case or _opens_sentence(text, start)) and not (
+                        start == 0 and series is not None and
+                        _move_verb_follows(folded[end:end + 30])):
+                    # "Power", "Bell", "Love" open sentences as words as often as names (but
+                    # "Button to race Jota Porsche" opens a headline with its subject)
+                    continue
             driver = self.gazetteer.driver_by_surname(key, series)
             if driver is None and series is None:
                 # No series given ("Hamilton to join Ferrari" typed in): the series of the

@@ -1731,3 +1731,22 @@ def test_remaining_a_makers_driver_elsewhere_is_where_he_is_not_news() -> None:
                   "Jaguar has signed James Calado for Formula E. The Briton remains a Ferrari "
                   "factory driver.", "Formula E")
     assert ("James Calado", "extend") not in {(d, kind) for d, kind, _, _ in found}
+
+
+@pytest.mark.parametrize(("title", "summary", "series", "expected"), [
+    # a three-letter surname
+    ("Mir to leave Honda at season's end", "The 2020 champion will race elsewhere next year.",
+     "MotoGP", ("Joan Mir", "leave")),
+    # a surname that is also an English word, opening the headline with a move verb
+    ("Power signs new Penske deal", "The Australian has extended his contract.", "IndyCar",
+     ("Will Power", "extend")),
+])
+def test_a_headline_names_its_driver_by_a_short_or_english_surname(
+        title: str, summary: str, series: str, expected: tuple[str, str]) -> None:
+    assert expected in {(d, kind) for d, kind, _, _ in moves(title, summary, series)}
+
+
+def test_an_english_word_opening_a_headline_without_a_move_verb_is_no_driver() -> None:
+    found = moves("Power unit rules to change", "Team Penske will run Josef Newgarden next "
+                  "year.", "IndyCar")
+    assert "Will Power" not in {d for d, _, _, _ in found}
