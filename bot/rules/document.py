@@ -468,8 +468,11 @@ def _hyphened(text: str, position: int) -> bool:
 
 
 def _possessive(doc: _Doc, mention: Mention) -> bool:
+    """"Ganassi's", and a name ending in s with the apostrophe alone ("Hendrick Motorsports'")."""
     return doc.text.startswith(("'s", "’s"), mention.end) or doc.text.endswith(
-        ("'s", "’s"), mention.start, mention.end)
+        ("'s", "’s"), mention.start, mention.end) or (
+        doc.text.endswith("s", mention.start, mention.end) and
+        doc.text.startswith(("' ", "’ "), mention.end))
 
 
 def _title_people(doc: _Doc) -> frozenset[str]:

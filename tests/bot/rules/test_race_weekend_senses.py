@@ -880,3 +880,13 @@ def test_results_won_with_a_driver_make_no_move_of_his() -> None:
                 "competition, ending a crew-chief career that brought two Cup titles with Kyle "
                 "Busch.")).moves
     assert "Kyle Busch" not in {m.driver for m in found}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lando Norris moved to McLaren's preferred strategy and took the lead.",
+    "Chase Elliott left Hendrick Motorsports' hauler after the drivers' meeting.",
+])
+def test_a_teams_thing_after_a_move_verb_is_no_move_to_the_team(sentence: str) -> None:
+    found = extract(Article(entry_id="t", title="Race day", summary=sentence,
+                            published=DATE)).moves
+    assert not found
