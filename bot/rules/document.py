@@ -160,6 +160,8 @@ _ASIDE = re.compile(
     r"(?:run|operated)[ \t]+(?:in[ \t]+partnership|jointly|alongside))\b[^,;()\n]{0,200},"
     r"|,[ \t]+(?:who|whose|in[ \t]+partnership|(?:run|operated)[ \t]+in[ \t]+partnership)\b"
     r"[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
+    # ", taking over from Ricciardo,": a participle's phrase between the subject and its verb
+    r"|,[ \t]+[a-z]+ing\b[^,;()\n]{0,80},(?=[ \t]+(?:will|would|has|have|is|are|was|were|had)\b)"
     r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their)|new[ \t]+to)\b"
     r"[^,;()\n]{0,45},"
     # ", Porsche's first American factory driver,": a possessive title in apposition

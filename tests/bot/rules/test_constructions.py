@@ -1750,3 +1750,10 @@ def test_an_english_word_opening_a_headline_without_a_move_verb_is_no_driver() -
     found = moves("Power unit rules to change", "Team Penske will run Josef Newgarden next "
                   "year.", "IndyCar")
     assert "Will Power" not in {d for d, _, _, _ in found}
+
+
+def test_a_participle_phrase_between_subject_and_verb_is_an_aside() -> None:
+    found = moves("Ganassi update", "Kyffin Simpson, stepping in for Marcus Armstrong, will race "
+                  "for Chip Ganassi Racing at Toronto.", "IndyCar")
+    assert "Marcus Armstrong" not in {d for d, _, _, _ in found}
+    assert "Kyffin Simpson" in {d for d, _, _, _ in found}
