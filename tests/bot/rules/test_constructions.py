@@ -1757,3 +1757,15 @@ def test_a_participle_phrase_between_subject_and_verb_is_an_aside() -> None:
                   "for Chip Ganassi Racing at Toronto.", "IndyCar")
     assert "Marcus Armstrong" not in {d for d, _, _, _ in found}
     assert "Kyffin Simpson" in {d for d, _, _, _ in found}
+
+
+def test_taking_a_seat_at_a_team_is_a_seat_there() -> None:
+    found = moves("Third driver named", "Nicklas Nielsen takes the third seat in Ferrari's "
+                  "No. 50.", "WEC")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Nicklas Nielsen", "join")}
+
+
+def test_continuing_as_a_teams_driver_is_a_stay() -> None:
+    found = moves("Meyer Shank keeps its driver", "Tom Blomqvist will continue as a full-time "
+                  "driver for Meyer Shank Racing.", "IMSA")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Tom Blomqvist", "extend")}
