@@ -53,8 +53,10 @@ _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|
                            r"(?:decision|choice|plan|intention|wish)\s+$")
 # "Haas has terminated Mazepin's contract": the driver's own deal is the object, not a seat.
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
-# "Bottas's contract with Sauber", "Hulkenberg's Haas deal": the possessive owns a deal
-_OWN_DEAL_AFTER = re.compile(r" *s +(?:[a-z0-9]+ +){0,3}?(?:contract|deal|agreement)\b")
+# "Bottas's contract with Sauber", "Hulkenberg's Haas deal", "Ocon's time at Alpine": the
+# possessive owns a deal or a spell
+_OWN_DEAL_AFTER = re.compile(r" *s +(?:[a-z0-9]+ +){0,3}?(?:contract|deal|agreement|time|stint|"
+                             r"spell|tenure|association|partnership)\b")
 _TIME_CLAUSE_OPENERS = frozenset({"when", "after", "once", "as", "before", "until"})
 # The verbs of an entry list: "lists A alongside B and C" names a crew.
 _ENTRY_VERBS = (["lists"], ["listed"], ["fields"], ["field"], ["fielded"], ["enters"],
@@ -138,7 +140,8 @@ class SlotFilling(EngineBase):
             if want == TEAM and mention.kind == TEAM and self._after_cue(
                     doc, mention, "from_team") and doc.text[mention.end:t_start].strip(" -‑"):
                 # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team (but
-                # "from the Andretti-bound Ericsson": the word on the name is the move's)
+                # "from the Andretti-bound Ericsson": the word on the name is the move's; and
+                # the past is what an exit leaves: "his time at Andretti will come to an end")
                 continue
             if want == TEAM and mention.kind == TEAM and (
                     _owned_make(doc, mention) or _describes_person(doc, mention, mentions) or

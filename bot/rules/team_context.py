@@ -61,8 +61,14 @@ def _owned_make(doc: _Doc, mention: Mention) -> bool:
     if "'s" not in window and "’s" not in window:
         return False  # (no word before can end in "'s")
     before = window.split()[-3:]
-    return any(word.endswith(("'s", "’s")) for word in before) and not (
+    owner = next((i for i in range(len(before) - 1, -1, -1)
+                  if before[i].endswith(("'s", "’s"))), None)
+    # ("Herta's time at Andretti": a preposition between says where, not whose.)
+    return owner is not None and _PREPOSITIONS.isdisjoint(before[owner + 1:]) and not (
         mention.candidates and mention.candidates[0].how == "name")  # (best first)
+
+
+_PREPOSITIONS = frozenset({"at", "with", "for", "to", "in", "from", "by"})
 
 
 def _possessive_of_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool:

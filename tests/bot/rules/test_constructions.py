@@ -1769,3 +1769,18 @@ def test_continuing_as_a_teams_driver_is_a_stay() -> None:
     found = moves("Meyer Shank keeps its driver", "Tom Blomqvist will continue as a full-time "
                   "driver for Meyer Shank Racing.", "IMSA")
     assert {(d, kind) for d, kind, _, _ in found} == {("Tom Blomqvist", "extend")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Andretti and Colton Herta have mutually agreed to end their partnership after 2025.",
+    "Colton Herta's time at Andretti will come to an end after this season.",
+])
+def test_an_end_to_a_drivers_partnership_or_time_with_a_team_is_his_exit(sentence: str) -> None:
+    found = moves("Herta news", sentence, "IndyCar")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Colton Herta", "leave")}
+
+
+def test_attempting_a_race_with_a_team_is_a_seat_there() -> None:
+    found = moves("Indy 500 entry", "Jimmie Johnson will attempt the Indianapolis 500 with "
+                  "Chip Ganassi Racing next year.", "IndyCar")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Jimmie Johnson", "join")}
