@@ -140,8 +140,7 @@ class SlotFilling(EngineBase):
             if want == TEAM and mention.kind == TEAM and self._after_cue(
                     doc, mention, "from_team") and doc.text[mention.end:t_start].strip(" -‑"):
                 # "ex-Ganassi driver Felix Rosenqvist": his past, not the move's team (but
-                # "from the Andretti-bound Ericsson": the word on the name is the move's; and
-                # the past is what an exit leaves: "his time at Andretti will come to an end")
+                # "from the Andretti-bound Ericsson": the word on the name is the move's)
                 continue
             if want == TEAM and mention.kind == TEAM and (
                     _owned_make(doc, mention) or _describes_person(doc, mention, mentions) or
