@@ -1784,3 +1784,11 @@ def test_attempting_a_race_with_a_team_is_a_seat_there() -> None:
     found = moves("Indy 500 entry", "Jimmie Johnson will attempt the Indianapolis 500 with "
                   "Chip Ganassi Racing next year.", "IndyCar")
     assert {(d, kind) for d, kind, _, _ in found} == {("Jimmie Johnson", "join")}
+
+
+def test_a_car_driven_by_a_crew_in_the_present_is_a_line_up_not_news() -> None:
+    found = extract(Article(entry_id="c", title="Entry list", series="WEC", published=DATE,
+                            summary="Cetilar's No. 47 is shared by Antonio Fuoco and Roberto "
+                                    "Lacorte this season."))
+    assert not found.moves
+    assert {entry.driver for entry in found.lineup} == {"Antonio Fuoco", "Roberto Lacorte"}
