@@ -1792,3 +1792,18 @@ def test_a_car_driven_by_a_crew_in_the_present_is_a_line_up_not_news() -> None:
                                     "Lacorte this season."))
     assert not found.moves
     assert {entry.driver for entry in found.lineup} == {"Antonio Fuoco", "Roberto Lacorte"}
+
+
+def test_a_team_mate_starting_his_nth_season_is_where_he_is_not_news() -> None:
+    found = extract(Article(entry_id="c", title="Haas signs Ocon", series="F1", published=DATE,
+                            summary="Esteban Ocon joins Haas, where he partners Oliver Bearman, "
+                                    "who starts his second season with the team."))
+    assert {(m.driver, m.kind.value) for m in found.moves} == {("Esteban Ocon", "join")}
+    assert "Oliver Bearman" in {entry.driver for entry in found.lineup}
+
+
+def test_a_pairing_starting_its_nth_year_together_stays() -> None:
+    found = moves("Porsche unchanged", "Kevin Estre and Laurens Vanthoor start their third year "
+                  "together in Porsche Penske Motorsport's No. 6.", "WEC")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Kevin Estre", "extend"),
+                                                      ("Laurens Vanthoor", "extend")}
