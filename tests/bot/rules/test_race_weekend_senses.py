@@ -890,3 +890,10 @@ def test_a_teams_thing_after_a_move_verb_is_no_move_to_the_team(sentence: str) -
     found = extract(Article(entry_id="t", title="Race day", summary=sentence,
                             published=DATE)).moves
     assert not found
+
+
+def test_a_past_that_did_not_happen_is_no_move() -> None:
+    found = extract(Article(entry_id="t", title="What might have been",
+                            summary="Nico Hulkenberg would have joined Renault a year earlier "
+                                    "had Force India released him.", published=DATE))
+    assert not found.moves
