@@ -165,6 +165,14 @@ def _car_shown_before(doc: _Doc, s_start: int, t_start: int) -> bool:
         for c_start, c_end in doc.cues.get("car_launch", ()))
 
 
+def _describes_object(doc: _Doc, index: int, t_end: int) -> bool:
+    """The trigger at `index` opens the noun phrase right after a verb ("succeeds the retiring
+    Harvick"): it describes the verb's object rather than starting a clause of its own."""
+    start, _, patterns = doc.triggers[index]
+    return all(not p.left for p in patterns) and \
+        len(doc.folded[t_end:start].split()) == 0 and doc.folded.startswith("the ", start)
+
+
 def _race_position_after(doc: _Doc, t_end: int, s_end: int, ends_in_to: bool) -> bool:
     """A race position right after the trigger: "were promoted to the top step", "moved up to
     second", "joined Larson in the top five"."""

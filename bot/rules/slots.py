@@ -14,6 +14,7 @@ from bot.rules.clauses import (
     Clauses,
     _car_shown_before,
     _counted,
+    _describes_object,
     _incumbents,
     _kept_by_verb_before,
     _other_clause,
@@ -165,7 +166,8 @@ class Slots(Clauses, SlotFilling):
             # ("for A, who made his debut in 2021, alongside B": an aside's verb owns only
             # the aside.)
             aside = self._aside_of(doc, doc.trigger_starts[following])
-            if aside is None or aside == own_aside:
+            if (aside is None or aside == own_aside) and not _describes_object(
+                    doc, following, t_end):
                 c_right = doc.trigger_starts[following]
                 break
             following += 1

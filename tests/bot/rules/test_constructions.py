@@ -1807,3 +1807,9 @@ def test_a_pairing_starting_its_nth_year_together_stays() -> None:
                   "together in Porsche Penske Motorsport's No. 6.", "WEC")
     assert {(d, kind) for d, kind, _, _ in found} == {("Kevin Estre", "extend"),
                                                       ("Laurens Vanthoor", "extend")}
+
+
+def test_a_verb_keeps_its_object_described_by_a_move_word() -> None:
+    found = moves("Harvick successor named", "Chase Briscoe succeeds the retiring Kevin Harvick "
+                  "in the No. 4 at Stewart-Haas Racing.", "NASCAR")
+    assert ("Chase Briscoe", "join") in {(d, kind) for d, kind, _, _ in found}
