@@ -317,12 +317,13 @@ class SlotFilling(EngineBase):
             if want == PERSON:
                 # (An entry list's verb or a car, by number or by make, says a crew is
                 # listed: "lists A alongside B and C".)
-                crew = doc.folded[max(0, t_end - 12):t_end].split()[-1:] in _ENTRY_VERBS or \
-                    any(m.kind == CAR or (m.kind == TEAM and _is_make(doc, m)) for m in mentions)
+                entry_verb = doc.folded[max(0, t_end - 12):t_end].split()[-1:] in _ENTRY_VERBS
                 for following in after[position + 1:]:
                     between = doc.text[found[-1].end:following.start]
-                    if not crew and between.split()[:1] == ["alongside"]:
-                        break  # "confirms Bortoleto alongside Hulkenberg": his team-mate
+                    if not entry_verb and between.split()[:1] == ["alongside"]:
+                        # "confirms Bortoleto alongside Hulkenberg", "has added De Vries
+                        # alongside Kobayashi and Conway in the No. 7": his team-mates
+                        break
                     if following.kind == CAR and _CAR_IN_LIST.match(
                             doc.text, found[-1].end, following.start):
                         continue  # "A and B in the No. 25 and C with D in the No. 24"

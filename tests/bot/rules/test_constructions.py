@@ -1813,3 +1813,15 @@ def test_a_verb_keeps_its_object_described_by_a_move_word() -> None:
     found = moves("Harvick successor named", "Chase Briscoe succeeds the retiring Kevin Harvick "
                   "in the No. 4 at Stewart-Haas Racing.", "NASCAR")
     assert ("Chase Briscoe", "join") in {(d, kind) for d, kind, _, _ in found}
+
+
+def test_drivers_alongside_a_signing_in_a_named_car_are_his_team_mates() -> None:
+    found = moves("Third driver named", "Ferrari has added Robert Shwartzman alongside Antonio "
+                  "Fuoco and Miguel Molina in the No. 50.", "WEC")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Robert Shwartzman", "join")}
+
+
+def test_a_team_completing_its_line_up_by_adding_a_driver_signs_him() -> None:
+    found = moves("Line-up complete", "Peugeot has completed its line-up by adding Loic Duval "
+                  "for next season.", "WEC")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Loic Duval", "join")}
