@@ -1825,3 +1825,13 @@ def test_a_team_completing_its_line_up_by_adding_a_driver_signs_him() -> None:
     found = moves("Line-up complete", "Peugeot has completed its line-up by adding Loic Duval "
                   "for next season.", "WEC")
     assert {(d, kind) for d, kind, _, _ in found} == {("Loic Duval", "join")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Fernando Alonso confirmed his retirement from Formula 1.",
+    "Fernando Alonso has brought the curtain down on his F1 career.",
+    "Fernando Alonso said next year will be his final season as a full-time driver.",
+])
+def test_a_retirement_in_other_words(sentence: str) -> None:
+    assert {(d, kind) for d, kind, _, _ in moves("Veteran to stop", sentence, "F1")} == {
+        ("Fernando Alonso", "retire")}
