@@ -31,6 +31,8 @@ _CURRENT_TEAM = re.compile(r"\b(?:in (?:his|her) (?:first|second|third|fourth|fi
                            r"(?:with|at)|currently (?:races|rides|drives|competes) (?:for|with))")
 _WORKS_TEAM = re.compile(r"\bthe (?:factory|works) (?:team|squad|outfit|operation)\b")
 _WORKS_NAME = re.compile(r"\b(?:factory|works)\b")
+# A headline's second clause: "Kirkwood lands Andretti seat as Rossi heads to McLaren"
+_TITLE_CLAUSE_BREAK = re.compile(r" (?:as|while|after|with) |[,;:]")
 # Words that open a clause of its own inside a sentence ("after López was drafted ...").
 _OPENERS = re.compile(r"\b(?:" + "|".join(sorted(WORDS["subordinators"] - {"who", "whose",
                                                                          "which"})) + r")\b")
@@ -281,6 +283,12 @@ class Coreference(EngineBase):
                 if _describes_person(doc, mention, doc.mentions):
                     continue  # "Hitech signs Mercedes junior Aron": whose junior he is
                 kept.append(mention)
+                if len(kept) > 1 and kept[0].start > 0 and _TITLE_CLAUSE_BREAK.search(
+                        doc.text, kept[0].end, mention.start):
+                    # "A lands Andretti's No. 27 as Rossi heads to McLaren": the destination of
+                    # a second clause is not the story's team. (A title opening with a name
+                    # may open with a person read as a team: "Nakajima hangs up helmet as".)
+                    continue
                 if doc.folded[max(0, mention.start - 16):mention.start].split()[-2:] and any(
                         w in _DESTINATION_WORDS
                         for w in doc.folded[max(0, mention.start - 16):mention.start].split()[-2:]):

@@ -292,3 +292,15 @@ def test_a_sponsor_next_to_a_maker_names_the_team_that_has_both() -> None:
         title="Satellite squad completes its line-up",
         summary="The Petronas Yamaha squad has signed Franco Morbidelli for next season.")).moves
     assert [(m.driver, m.team) for m in found] == [("Franco Morbidelli", "Petronas Yamaha SRT")]
+
+
+def test_a_headlines_second_clause_does_not_give_the_story_its_team() -> None:
+    # The team of the story is what a move with its team unsaid ("He takes over from ...")
+    # falls back on: the headline's main clause has it, not its "as ..." clause.
+    engine = default_engine()
+    doc = engine._read(Article(
+        entry_id="t", series="IndyCar", published=DATE,
+        title="Ericsson lands Andretti's No. 28 as Grosjean heads to Juncos Hollinger Racing",
+        summary="He takes over from Romain Grosjean."))
+    focus = engine._focus_team(doc)
+    assert focus is not None and focus.value == "Andretti"
