@@ -90,10 +90,11 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                 entries.setdefault(key, []).append((kind, payload))
                 if kind == "place":
                     # "Kubica replaces Räikkönen at Zandvoort", "Raikkonen drives
-                    # Trackhouse's No. 91 at Watkins Glen": a move at a race venue is for
-                    # that race.
-                    local.setdefault(f"at {key}", []).extend(
-                        [("cue", "one_race"), ("role", "part-time")])
+                    # Trackhouse's No. 91 at Watkins Glen", "in Jeddah": a move at a race
+                    # venue is for that race.
+                    for preposition in ("at", "in"):
+                        local.setdefault(f"{preposition} {key}", []).extend(
+                            [("cue", "one_race"), ("role", "part-time")])
         for key, candidates in gazetteer.short_team_names(self.not_names).items():
             entries.setdefault(key, []).append(("team", candidates))
         for key, patterns in rules.patterns_by_trigger.items():

@@ -1835,3 +1835,20 @@ def test_a_team_completing_its_line_up_by_adding_a_driver_signs_him() -> None:
 def test_a_retirement_in_other_words(sentence: str) -> None:
     assert {(d, kind) for d, kind, _, _ in moves("Veteran to stop", sentence, "F1")} == {
         ("Fernando Alonso", "retire")}
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jack Doohan will replace Pierre Gasly at Alpine for the Japanese Grand Prix.",
+    "Jack Doohan will drive for Alpine in Suzuka in place of Pierre Gasly.",
+])
+def test_a_seat_taken_for_a_named_race_is_a_stand_in(sentence: str) -> None:
+    found = extract(Article(entry_id="c", title="Alpine change", summary=sentence,
+                            series="F1", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.role) for m in found] == [
+        ("Jack Doohan", "replace", "part-time")]
+
+
+def test_racing_until_the_injured_driver_is_fit_again_is_no_stay() -> None:
+    found = moves("Lawson called up", "Liam Lawson will race for RB until Daniel Ricciardo is "
+                  "fit again.", "F1")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Liam Lawson", "join")}
