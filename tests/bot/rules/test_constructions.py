@@ -1852,3 +1852,11 @@ def test_racing_until_the_injured_driver_is_fit_again_is_no_stay() -> None:
     found = moves("Lawson called up", "Liam Lawson will race for RB until Daniel Ricciardo is "
                   "fit again.", "F1")
     assert {(d, kind) for d, kind, _, _ in found} == {("Liam Lawson", "join")}
+
+
+def test_a_reserve_post_to_come_is_a_seat_and_one_held_is_not_news() -> None:
+    assert {(d, kind) for d, kind, _, _ in moves(
+        "Reserve named", "Frederik Vesti will be Mercedes' reserve driver next year.", "F1")} == {
+        ("Frederik Vesti", "join")}
+    assert not moves("Reserve speaks", "Frederik Vesti is Mercedes' reserve driver and tested "
+                     "at Silverstone.", "F1")
