@@ -48,6 +48,7 @@ class Pattern:
     mates: bool = False  # the drivers are someone's co-drivers: seats unless the title names them
     after_comma: bool = False  # a participle opening a phrase: ", signing A and B for 2026"
     subject: bool = False  # the driver is the clause's subject: "A will race ... in place of B"
+    adjacent: bool = False  # the slots after the words follow at once: "switches from Ferrari"
 
 
 @dataclass(slots=True)
@@ -135,8 +136,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                     clause_end: bool = False, lineup_only: bool = False,
                     follow: frozenset[str] = frozenset(), plural: bool = False,
                     vetoed_by: tuple[str, ...] = (), mates: bool = False,
-                    after_comma: bool = False, subject: bool = False
-                    ) -> list[tuple[str, Pattern]]:
+                    after_comma: bool = False, subject: bool = False,
+                    adjacent: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
     # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
@@ -166,7 +167,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                 kind=kind, text=written, left=left, right=right, title_only=title_only,
                 confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
                 follow=follow, plural=plural, vetoed_by=vetoed_by, mates=mates,
-                after_comma=after_comma, subject=subject)
+                after_comma=after_comma, subject=subject, adjacent=adjacent)
         compiled.append((key, pattern))
     return compiled
 
@@ -217,13 +218,14 @@ def build_rules(data: dict[str, object]) -> Rules:
         mates = _flag(group, "mates")
         after_comma = _flag(group, "after_comma")
         subject = _flag(group, "subject")
+        adjacent = _flag(group, "adjacent")
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
                                                 lineup_only=lineup_only, follow=follow,
                                                 plural=plural, vetoed_by=vetoed_by,
                                                 mates=mates, after_comma=after_comma,
-                                                subject=subject):
+                                                subject=subject, adjacent=adjacent):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

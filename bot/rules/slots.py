@@ -317,6 +317,10 @@ class Slots(Clauses, SlotFilling):
                 continue  # "NASCAR-bound van Gisbergen": the word the suffix is on is the team
             if pattern.plural and len(filled["driver"]) < 2:
                 continue  # "Ragan drives the No. 38 for Front Row": where he is, not news
+            if pattern.adjacent and any(slot not in filled or doc.folded[
+                    t_end:filled[slot][0].start].split() not in ([], ["the"])
+                    for slot in pattern.right):
+                continue  # "moves from the No. 3 to Kondo's No. 24": no team right after
             missing = sum(1 for slot in (*pattern.left, *pattern.right) if slot not in filled)
             score = missing * 10_000 + distance
             if best is None or score < best[0]:
@@ -491,13 +495,15 @@ class Slots(Clauses, SlotFilling):
                                if m.kind == TEAM and not _is_make(doc, m)), None)
                 team = placed or team
         if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
-            # "Busch leaves Gibbs for Richard Childress Racing": the exit is half of a
-            # transfer, whose other half is the move.
+            # "Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to
+            # Williams": the exit is half of a transfer, whose other half is the move.
             onward = [m for m in mentions if m.kind == TEAM and m.start > team.end and
-                      doc.folded[team.end:m.start].split()[-3:][:1] == ["for"] and
+                      doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
                       len(doc.folded[team.end:m.start].split()) <= 3]
             if onward:
                 kind, team = MoveKind.JOIN, onward[0]
+            elif pattern.adjacent:
+                return []  # "switched from Yamaha": a switch says where to, or tells nothing
         from_context = False
         anaphor_car: Mention | None = None
         teammates: list[Mention] = []

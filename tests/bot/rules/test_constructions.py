@@ -1860,3 +1860,21 @@ def test_a_reserve_post_to_come_is_a_seat_and_one_held_is_not_news() -> None:
         ("Frederik Vesti", "join")}
     assert not moves("Reserve speaks", "Frederik Vesti is Mercedes' reserve driver and tested "
                      "at Silverstone.", "F1")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nico Hulkenberg swaps Haas for Sauber next season.",
+    "Nico Hulkenberg will switch from Haas to Sauber next season.",
+    "Nico Hulkenberg makes the switch from Haas to Sauber next season.",
+    "Sauber has lured Nico Hulkenberg from Haas.",
+])
+def test_a_switch_from_one_team_to_another_is_a_transfer(sentence: str) -> None:
+    found = extract(Article(entry_id="c", title="Market", summary=sentence, series="F1",
+                            published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.team, m.from_team) for m in found] == [
+        ("Nico Hulkenberg", "join", "Sauber", "Haas")]
+
+
+def test_a_switch_told_without_its_destination_team_is_no_exit() -> None:
+    assert not moves("Class change", "Matt Campbell moves from IMSA to the WEC next season.",
+                     "WEC")

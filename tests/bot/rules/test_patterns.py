@@ -154,3 +154,9 @@ def test_a_groups_yes_or_no_setting_written_as_text_is_named_as_an_error(flag: s
     data["move"].append({"kind": "join", flag: "false", "patterns": ["{driver} pens {team}"]})
     with pytest.raises(RulesError, match=f"{flag} must be true or false"):
         build_rules(data)
+
+
+def test_an_adjacent_flag_written_as_text_is_named_as_an_error() -> None:
+    with pytest.raises(RulesError, match="adjacent"):
+        build_rules({"move": [{"kind": "leave", "adjacent": "yes",
+                               "patterns": ["{driver} (switches from) {team}"]}]})
