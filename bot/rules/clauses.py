@@ -173,6 +173,15 @@ def _describes_object(doc: _Doc, index: int, t_end: int) -> bool:
         len(doc.folded[t_end:start].split()) == 0 and doc.folded.startswith("the ", start)
 
 
+def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention | None:
+    """"Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to Williams":
+    the team an exit goes on to, which makes it half of a transfer whose other half is the
+    move."""
+    return next((m for m in mentions if m.kind == TEAM and m.start > team.end and
+                 doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
+                 len(doc.folded[team.end:m.start].split()) <= 3), None)
+
+
 def _race_position_after(doc: _Doc, t_end: int, s_end: int, ends_in_to: bool) -> bool:
     """A race position right after the trigger: "were promoted to the top step", "moved up to
     second", "joined Larson in the top five"."""

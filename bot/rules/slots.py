@@ -17,6 +17,7 @@ from bot.rules.clauses import (
     _describes_object,
     _incumbents,
     _kept_by_verb_before,
+    _onward_team,
     _other_clause,
     _race_in_clause,
     _race_position_after,
@@ -495,13 +496,8 @@ class Slots(Clauses, SlotFilling):
                                if m.kind == TEAM and not _is_make(doc, m)), None)
                 team = placed or team
         if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
-            # "Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to
-            # Williams": the exit is half of a transfer, whose other half is the move.
-            onward = [m for m in mentions if m.kind == TEAM and m.start > team.end and
-                      doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
-                      len(doc.folded[team.end:m.start].split()) <= 3]
-            if onward:
-                kind, team = MoveKind.JOIN, onward[0]
+            if (onward := _onward_team(doc, mentions, team)) is not None:
+                kind, team = MoveKind.JOIN, onward
             elif pattern.adjacent:
                 return []  # "switched from Yamaha": a switch says where to, or tells nothing
         from_context = False
