@@ -488,9 +488,11 @@ def _title_people(doc: _Doc) -> frozenset[str]:
 
 def _is_list(doc: _Doc, names: list[Mention]) -> bool:
     """"A and B", "A, B and C": a list ends with a word. "Arrow McLaren releases Malukas,
-    Pourchaire takes over" is two clauses, not a list."""
+    Pourchaire takes over" is two clauses, not a list; but names that open their sentence
+    are one ("Russell, Hamilton to stay at Mercedes")."""
     return len(names) < 2 or any(
-        doc.text[a.end:b.start].strip(" ,") for a, b in itertools.pairwise(names))
+        doc.text[a.end:b.start].strip(" ,") for a, b in itertools.pairwise(names)) or \
+        not doc.text[doc.sentences[doc.sentence_of(names[0].start)][0]:names[0].start].strip()
 
 
 def _spelling(text: str, mentions: list[Mention], driver: str) -> str:

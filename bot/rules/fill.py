@@ -58,6 +58,8 @@ _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 _OWN_DEAL_AFTER = re.compile(r" *s +(?:[a-z0-9]+ +){0,3}?(?:contract|deal|agreement|time|stint|"
                              r"spell|tenure|association|partnership)\b")
 _TIME_CLAUSE_OPENERS = frozenset({"when", "after", "once", "as", "before", "until"})
+# A headline's verbless predicates: "Lawson in", "Magnussen out", "Sainz to Williams"
+_HEADLINE_PREDICATES = (["in"], ["out"], ["to"], ["back"], ["set"], ["up"], ["off"])
 # The verbs of an entry list: "lists A alongside B and C" names a crew.
 _ENTRY_VERBS = (["lists"], ["listed"], ["fields"], ["field"], ["fielded"], ["enters"],
                 ["entered"])
@@ -351,7 +353,12 @@ class SlotFilling(EngineBase):
                             doc.folded[following.end:following.end + 16]):
                         break  # "... and C, and 2016 winner D drives for Triple Eight": D's own
                     found.append(following)
-                if not _is_list(doc, found):
+                if not _is_list(doc, found) and (found[-1].start >= doc.title_end or _opens_clause(
+                        doc.folded[found[-1].end:found[-1].end + 16]) or doc.folded[
+                        found[-1].end:found[-1].end + 8].split()[:1] in _HEADLINE_PREDICATES):
+                    # ("confirms Norris, Piastri for 2025": a headline's list; but "releases
+                    # Malukas, Pourchaire takes over" and "drops Ricciardo, Lawson in" are two
+                    # clauses)
                     found = found[:1]
             return found
         return []

@@ -1878,3 +1878,17 @@ def test_a_switch_from_one_team_to_another_is_a_transfer(sentence: str) -> None:
 def test_a_switch_told_without_its_destination_team_is_no_exit() -> None:
     assert not moves("Class change", "Matt Campbell moves from IMSA to the WEC next season.",
                      "WEC")
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Leclerc, Hamilton to stay at Ferrari", {("Charles Leclerc", "extend"),
+                                            ("Lewis Hamilton", "extend")}),
+    ("Ferrari confirms Leclerc, Hamilton for 2026", {("Charles Leclerc", "join"),
+                                                   ("Lewis Hamilton", "join")}),
+    ("Ferrari drops Leclerc, Hamilton in from Austin", {("Charles Leclerc", "leave")}),
+])
+def test_a_headlines_comma_list_of_surnames(title: str, expected: set[tuple[str, str]]) -> None:
+    found = {(d, kind) for d, kind, _, _ in moves(title, "", "F1")}
+    assert expected <= found
+    if len(expected) == 1:
+        assert ("Lewis Hamilton", "leave") not in found
