@@ -1892,3 +1892,11 @@ def test_a_headlines_comma_list_of_surnames(title: str, expected: set[tuple[str,
     assert expected <= found
     if len(expected) == 1:
         assert ("Lewis Hamilton", "leave") not in found
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Bottas, Sauber agree multi-year deal", ("Valtteri Bottas", "join")),
+    ("Stroll retained by Aston Martin", ("Lance Stroll", "extend")),
+])
+def test_headline_shapes_of_a_signing(title: str, expected: tuple[str, str]) -> None:
+    assert expected in {(d, kind) for d, kind, _, _ in moves(title, "", "F1")}
