@@ -302,10 +302,11 @@ class SlotFilling(EngineBase):
             if want == TEAM and ((mention.candidates and all(
                     c.how in ("sponsor", "manufacturer") for c in mention.candidates)) or
                     doc.folded[t_end:mention.start].split()[-1:] in (["a"], ["an"]) or
-                    _makers_group(doc, mention)):
+                    _makers_group(doc, mention) or _after_car(mention, after)):
                 # "a Dallara-Honda ride ... with Meyer Shank Racing", "will ride a Ducati for
-                # Pramac", "returns to KTM's stable with Tech3": the team's own name, when it
-                # follows in the clause, says more than a maker's.
+                # Pramac", "returns to KTM's stable with Tech3", "the No. 19 Toyota for Joe
+                # Gibbs Racing": the team's own name, when it follows in the clause, says more
+                # than a maker's.
                 for later in after[position + 1:]:
                     if later.kind == PERSON:
                         break

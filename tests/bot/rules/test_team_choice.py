@@ -304,3 +304,9 @@ def test_a_headlines_second_clause_does_not_give_the_story_its_team() -> None:
         summary="He takes over from Romain Grosjean."))
     focus = engine._focus_team(doc)
     assert focus is not None and focus.value == "Andretti"
+
+
+def test_a_make_after_a_car_number_gives_way_to_the_entrant_named_after_it() -> None:
+    found = confirmed("Bell news", "Christopher Bell will be behind the wheel of the No. 20 "
+                      "Toyota for Joe Gibbs Racing.", "NASCAR")
+    assert found == {("Christopher Bell", "join", "Joe Gibbs Racing")}
