@@ -1900,3 +1900,9 @@ def test_a_headlines_comma_list_of_surnames(title: str, expected: set[tuple[str,
 ])
 def test_headline_shapes_of_a_signing(title: str, expected: tuple[str, str]) -> None:
     assert expected in {(d, kind) for d, kind, _, _ in moves(title, "", "F1")}
+
+
+def test_a_driver_joining_in_a_with_clause_joins_the_team_of_the_sentence() -> None:
+    found = moves("Line-up set", "Meyer Shank Racing will again field Tom Blomqvist and Colin "
+                  "Braun, with Scott Dixon joining for the endurance rounds.", "IMSA")
+    assert ("Scott Dixon", "join", "Meyer Shank Racing") in {(d, k, t) for d, k, t, _ in found}
