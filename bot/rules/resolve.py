@@ -6,17 +6,12 @@ from __future__ import annotations
 from bot.models import LineupEntry, Move, MoveKind, Status
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
-    _HIS_BEFORE,
-    _HIS_TEAM,
-    _ROLE_AT,
     _SEAT_OF,
-    _SPELL_AFTER,
     _TEAM_WORDS,
     CAR,
     PERSON,
     SERIES,
     TEAM,
-    EngineBase,
     Mention,
     RawMove,
     _coordinated,
@@ -28,9 +23,7 @@ from bot.rules.document import (
 )
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.history import history_discount, told_in_past
-from bot.rules.team_context import (
-    _possessive_before,
-)
+from bot.rules.origins import Origins
 from bot.rules.text import fold
 
 
@@ -44,7 +37,7 @@ def _brand_only(item: RawMove) -> bool:
         item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
 
 
-class Resolver(EngineBase):
+class Resolver(Origins):
     def _team_name(self, doc: _Doc, mention: Mention, car: str | None
                    ) -> tuple[str, str | None, float]:
         """Canonical team, its series, and a confidence factor for how sure the name is."""
@@ -462,91 +455,6 @@ class Resolver(EngineBase):
                     chain.append(nxt)
                 mates.extend(m.value for m in chain if m.value != driver and not m.non_driver)
         return list(dict.fromkeys(mates))
-
-    def _from_team(self, doc: _Doc, items: list[RawMove], team: str) -> str | None:
-        driver = items[0].driver
-        found: list[tuple[bool, str]] = []
-        about = self._sentences_about(doc, items)
-        # A sentence that names nobody, right after one about the driver, is about them too.
-        nearby = set(about) | {i + 1 for i in about if i + 1 < len(doc.sentences)
-                               and not doc.first_person[i + 1]}
-        for index in sorted(nearby):
-            mentions = doc.by_sentence[index]
-            for mention in mentions:
-                if mention.kind != TEAM or (doc.series_hint and mention.candidates and all(
-                        c.how == "sponsor" and c.series != doc.series_hint
-                        for c in mention.candidates)):
-                    continue  # "a Whelen Modified Tour champion": a sponsor of another series
-                if self._after_cue(doc, mention, "from_team") or _possessive_before(
-                        doc, mention, driver, mentions) or (doc.text.startswith(
-                            ("'s", "’s"), mention.end) and _ROLE_AT.match(doc.text, mention.end)):
-                    name = self._team_name(doc, mention, None)[0]
-                    if name == team:
-                        continue
-                    # "taking over from Hughes, who has left to join Maserati": Hughes left.
-                    people = [m for m in mentions if m.kind == PERSON and m.end <= mention.start]
-                    if people and people[-1].value != driver:
-                        continue
-                    # A sentence about the driver alone says it best: "A and B join, having
-                    # left X and Y" is vaguer than "B moves on after seven seasons with Y".
-                    alone = len({m.value for m in people}) <= 1
-                    if alone:
-                        return name
-                    found.append((alone, name))
-        if found:
-            return found[0][1]
-        spell = self._past_spell_team(doc, nearby, driver, team)
-        if spell is not None:
-            return spell
-        # "Meyer Shank Racing, his sports car team, has put that program on hiatus";
-        # "during his Rahal Letterman Lanigan Racing spell": the nearest person named before
-        # (or the driver the sentence is about) is the one whose team it was.
-        nearby |= doc.person_sentences.get(driver, set())
-        for index in sorted(nearby):
-            s_start, s_end = doc.sentences[index]
-            folded = f" {doc.folded[s_start:s_end]} "
-            if " his " not in folded and " her " not in folded:
-                continue  # both shapes below need "his" or "her"
-            for mention in doc.by_sentence[index]:
-                if mention.kind != TEAM:
-                    continue
-                his_team = _HIS_TEAM.match(doc.text, mention.end) or (
-                    _HIS_BEFORE.search(doc.text, max(0, mention.start - 8), mention.start)
-                    and _SPELL_AFTER.match(doc.text, mention.end))
-                if not his_team:
-                    continue
-                name = self._team_name(doc, mention, None)[0]
-                people = [m for m in doc.by_sentence[index]
-                          if m.kind == PERSON and m.end <= mention.start]
-                if name != team and (people[-1].value == driver if people
-                                     else index in about or index - 1 in about):
-                    return name
-        return None
-
-    def _past_spell_team(self, doc: _Doc, sentences: set[int], driver: str, team: str
-                         ) -> str | None:
-        """"The 20-year-old is racing for the Truck title with Kyle Busch Motorsports this
-        season": where a sentence about the driver says they spent or spend their racing."""
-        spells = doc.cues.get("past_spell", ())
-        if not spells:
-            return None
-        for index in sorted(sentences):
-            s_start, s_end = doc.sentences[index]
-            cue_ends = [end for start, end in spells if s_start <= start < s_end]
-            if not cue_ends:
-                continue
-            for mention in doc.by_sentence[index]:
-                if mention.kind != TEAM or mention.start < cue_ends[0]:
-                    continue
-                if doc.folded[max(s_start, mention.start - 6):mention.start].split()[-1:] not in (
-                        ["with"], ["for"], ["at"]):
-                    continue
-                people = {m.value for m in doc.by_sentence[index]
-                          if m.kind == PERSON and m.end <= mention.start}
-                name = self._team_name(doc, mention, None)[0]
-                if name != team and people <= {driver}:
-                    return name
-        return None
 
     def _replaced(self, doc: _Doc, items: list[RawMove]) -> str | None:
         driver = items[0].driver

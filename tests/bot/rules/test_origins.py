@@ -70,3 +70,19 @@ def test_a_bare_surname_with_no_series_given_is_read_in_the_series_of_its_teams(
         headline: str, expected: tuple[str, str, str]) -> None:
     found = moves(headline)
     assert expected in {(m.driver, m.kind.value, m.team) for m in found}
+
+
+def test_any_sentence_naming_the_driver_may_say_where_he_comes_from() -> None:
+    found = moves("ART completes its F3 line-up",
+                  "ART Grand Prix will field Gabriele Mini, Christian Mansell and Nikola Tsolov "
+                  "in Formula 3 next year. Mini stays on as the team's leader, while Tsolov "
+                  "switches from Campos.", "F3")
+    assert {m.driver: m.from_team for m in found}.get("Nikola Tsolov") == "Campos Racing"
+
+
+def test_drivers_leaving_teams_respectively_are_paired_in_order() -> None:
+    found = moves("New pairing for Maserati",
+                  "Maserati MSG will field Jake Hughes and Stoffel Vandoorne next season. The "
+                  "two are leaving McLaren and DS Penske respectively.", "Formula E")
+    origins = {m.driver: m.from_team for m in found}
+    assert origins.get("Jake Hughes") != "DS Penske"
