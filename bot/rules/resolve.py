@@ -387,6 +387,12 @@ class Resolver(Origins):
                 # "The New Zealander takes over the #66"; "The Pole will share the No. 83
                 # with A and B".
                 return numbers.pop()
+        # "Corvette will race with a C8.R shared by A, B and C. The car will carry No. 33.":
+        # the article's only car, where it names one team and no other driver's car
+        cars = {m.value for m in doc.mentions if m.kind == CAR}
+        if len(cars) == 1 and len({self._team_name(doc, m, None)[0] for m in doc.mentions
+                                   if m.kind == TEAM}) == 1:
+            return cars.pop()
         return None
 
     def _sentences_about(self, doc: _Doc, items: list[RawMove]) -> list[int]:

@@ -86,3 +86,10 @@ def test_drivers_leaving_teams_respectively_are_paired_in_order() -> None:
                   "two are leaving McLaren and DS Penske respectively.", "Formula E")
     origins = {m.driver: m.from_team for m in found}
     assert origins.get("Jake Hughes") != "DS Penske"
+
+
+def test_the_articles_only_car_is_the_car_of_its_only_teams_moves() -> None:
+    found = moves("Iron Lynx pair confirmed", "Iron Lynx will field Matteo Cressoni and "
+                  "Claudio Schiavoni next season. Their car will carry No. 60.", "WEC")
+    assert {m.driver: m.car for m in found} == {"Matteo Cressoni": "60",
+                                                 "Claudio Schiavoni": "60"}
