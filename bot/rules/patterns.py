@@ -58,6 +58,7 @@ class Rules:
     roles: dict[str, list[str]] = field(default_factory=dict)  # role -> folded phrases
     role_priority: list[str] = field(default_factory=list)
     default_role: dict[str, str] = field(default_factory=dict)
+    one_off_series: frozenset[str] = frozenset()  # events of their own: a seat is part-time
     settings: dict[str, int | float] = field(default_factory=dict)
     object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
     crew_vetoes: list[str] = field(default_factory=list)  # cue classes that veto a crew list
@@ -237,6 +238,7 @@ def build_rules(data: dict[str, object]) -> Rules:
             rules.roles[role] = sorted({fold_key(fold(p)) for w in phrases for p in expand(w)})
         rules.role_priority = list(roles.get("priority", list(rules.roles)))
         rules.default_role = dict(roles.get("default", {}))
+        rules.one_off_series = frozenset(str(s) for s in roles.get("one_off_series", []))
     object_kind = data.get("object_kind", {})
     if isinstance(object_kind, dict):
         for kind_name, phrases in object_kind.items():

@@ -93,3 +93,9 @@ def test_the_articles_only_car_is_the_car_of_its_only_teams_moves() -> None:
                   "Claudio Schiavoni next season. Their car will carry No. 60.", "WEC")
     assert {m.driver: m.car for m in found} == {"Matteo Cressoni": "60",
                                                  "Claudio Schiavoni": "60"}
+
+
+def test_a_seat_in_a_race_of_its_own_is_part_time() -> None:
+    found = moves("Rowe names its crew", "Rowe Racing has signed Augusto Farfus for the "
+                  "race.", "Nürburgring 24h")
+    assert [(m.driver, m.role) for m in found] == [("Augusto Farfus", "part-time")]
