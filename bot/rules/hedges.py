@@ -280,6 +280,13 @@ class Hedges(EngineBase):
                 return Status.RUMOUR
         return Status.CONFIRMED
 
+    def _stands_in(self, doc: _Doc, s_start: int, s_end: int, replaced: Mention | None
+                   ) -> bool:
+        """An arrival for a while: someone named as replaced and the sentence interim, or an
+        absence in the sentence ("while Jones recovers", "misses Spa")."""
+        return (replaced is not None and self._interim(doc, s_start, s_end)) or \
+            _cue_between(doc, "absence", s_start, s_end)
+
     def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
         # ("The teenager, who won at Phoenix this spring, takes over the car": a venue in an
         # aside is where something else happened.)

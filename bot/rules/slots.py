@@ -580,7 +580,7 @@ class Slots(Clauses, SlotFilling):
             team = self._seat_named_after(doc, mentions, drivers[-1].end, c_right) or team
         replaced = filled.get("replaced", [None])[0]
         car = filled.get("car", [anaphor_car])[0]
-        if kind is MoveKind.JOIN and replaced is not None and self._interim(doc, s_start, s_end):
+        if kind is MoveKind.JOIN and self._stands_in(doc, s_start, s_end, replaced):
             kind = MoveKind.REPLACE
         moves = []
         teams = self._respectively(doc, mentions, drivers, team, c_right)
