@@ -55,8 +55,8 @@ _DECISION_GAP = re.compile(r"\s*(?:s\s+)?(?:(?:surprise|shock|sudden|late|final|
 _OWNED_DEALS = (["contract"], ["deal"], ["agreement"])
 # "Bottas's contract with Sauber", "Hulkenberg's Haas deal", "Ocon's time at Alpine": the
 # possessive owns a deal or a spell
-_OWN_DEAL_AFTER = re.compile(r" *s +(?:[a-z0-9]+ +){0,3}?(?:contract|deal|agreement|time|stint|"
-                             r"spell|tenure|association|partnership)\b")
+_OWN_DEAL_AFTER = re.compile(r" *s +(?:[a-z0-9]+ +){0,3}?(?:contract|deal|agreement|future|time|"
+                             r"stint|spell|tenure|association|partnership)\b")
 _TIME_CLAUSE_OPENERS = frozenset({"when", "after", "once", "as", "before", "until"})
 # A headline's verbless predicates: "Lawson in", "Magnussen out", "Sainz to Williams"
 _HEADLINE_PREDICATES = (["in"], ["out"], ["to"], ["back"], ["set"], ["up"], ["off"])

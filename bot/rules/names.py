@@ -387,8 +387,11 @@ class Names(EngineBase):
         # one driver of the gazetteer it can mean, in the article's series when several share it.
         inferred: set[str] | None = None
         for start, end in all_runs:
-            if mask.find(_MASKED, start, end) != -1:
-                continue
+            if (masked := mask.find(_MASKED, start, end)) != -1:
+                # "Albon's Williams future": a possessive name before a known team's name
+                if masked == start or not text.endswith(("'s ", "’s "), start, masked):
+                    continue
+                end = masked - 1
             if text.endswith(("'s", "’s"), start, end):
                 end -= 2
             key = " ".join(folded[start:end].split())

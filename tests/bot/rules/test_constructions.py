@@ -1913,3 +1913,12 @@ def test_an_arrival_while_another_driver_recovers_is_a_stand_in() -> None:
                             published=DATE, summary="John Hunter Nemechek will drive Legacy "
                             "Motor Club's No. 43 this weekend while Erik Jones recovers.")).moves
     assert [(m.driver, m.kind.value) for m in found] == [("John Hunter Nemechek", "replace")]
+
+
+@pytest.mark.parametrize("title", [
+    "Gasly tied down by Alpine until 2026",
+    "Gasly locked in at Alpine",
+    "Gasly's Alpine future secured",
+])
+def test_a_stay_told_as_a_driver_tied_down_or_secured(title: str) -> None:
+    assert {(d, kind) for d, kind, _, _ in moves(title, "", "F1")} == {("Pierre Gasly", "extend")}
