@@ -1922,3 +1922,9 @@ def test_an_arrival_while_another_driver_recovers_is_a_stand_in() -> None:
 ])
 def test_a_stay_told_as_a_driver_tied_down_or_secured(title: str) -> None:
     assert {(d, kind) for d, kind, _, _ in moves(title, "", "F1")} == {("Pierre Gasly", "extend")}
+
+
+def test_a_new_agreement_with_the_team_is_a_stay() -> None:
+    found = moves("Bagnaia stays", "Francesco Bagnaia has signed a new two-year agreement with "
+                  "the Ducati Lenovo Team.", "MotoGP")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Francesco Bagnaia", "extend")}
