@@ -35,8 +35,8 @@ _LAUNCH_VERBS = frozenset({"launch", "launches", "launched", "launching"})
 _LIST_ADVERBS = frozenset({"again", "also", "still", "now", "both", "all"})
 _SUBORDINATE_WORDS = frozenset({"after", "because", "since", "when", "while", "as", "once"})
 # "to a race seat with": the team the seat is at, named after the driver.
-_SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+)? (?:seat|drive|ride|place|berth) "
-                        r"(?:with|at|in) $")
+_SEAT_WITH = re.compile(r"\bto (?:a|an|the|his|her)(?: [a-z\-]+){0,3} (?:seat|drive|ride|place|"
+                        r"berth) (?:with|at|in) $")
 _CLAUSE_EPITHET = re.compile(r"(?:,|\band|\bbut|\bwhile) the ([a-z0-9\-]+) $")
 
 

@@ -310,3 +310,9 @@ def test_a_make_after_a_car_number_gives_way_to_the_entrant_named_after_it() -> 
     found = confirmed("Bell news", "Christopher Bell will be behind the wheel of the No. 20 "
                       "Toyota for Joe Gibbs Racing.", "NASCAR")
     assert found == {("Christopher Bell", "join", "Joe Gibbs Racing")}
+
+
+def test_a_seat_described_at_length_is_at_the_team_named_after_it() -> None:
+    found = confirmed("Academy graduate placed", "Red Bull has promoted Isack Hadjar to a "
+                      "full-time race seat at Racing Bulls for 2025.", "F1")
+    assert {t for d, _, t in found if d == "Isack Hadjar"} == {"Racing Bulls"}
