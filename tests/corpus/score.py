@@ -1,7 +1,7 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind14]
+        [--only dev|open|blind|written|blind2|...|blind15]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
@@ -12,8 +12,8 @@ blind_fresh10.jsonl, blind_fresh13.jsonl, blind_fresh17.jsonl, blind_fresh18.jso
 blind_fresh19.jsonl, the same six times more; and "blind9" to "blind11",
 tests/corpus/blind_fresh23.jsonl, blind_fresh25.jsonl and blind_fresh26.jsonl, three times more
 a session later; and "blind12" and "blind13", tests/corpus/blind_fresh27.jsonl and
-blind_fresh28.jsonl, twice more in the session after; and "blind14",
-tests/corpus/blind_fresh29.jsonl, once more in the session after that.
+blind_fresh28.jsonl, twice more in the session after; and "blind14" and "blind15",
+tests/corpus/blind_fresh29.jsonl and blind_fresh30.jsonl, twice more in the session after that.
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -50,6 +50,8 @@ BLIND_FOURTH_SESSION = HERE / "blind_fresh27.jsonl"
 BLIND_FOURTH_SESSION_2 = HERE / "blind_fresh28.jsonl"
 # Written early in the session after that, once its first rules were in.
 BLIND_FIFTH_SESSION = HERE / "blind_fresh29.jsonl"
+# Written in the same session while its rules were being made; scored once, at its end.
+BLIND_FIFTH_SESSION_2 = HERE / "blind_fresh30.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -83,6 +85,7 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind12": load(BLIND_FOURTH_SESSION) if BLIND_FOURTH_SESSION.exists() else [],
         "blind13": load(BLIND_FOURTH_SESSION_2) if BLIND_FOURTH_SESSION_2.exists() else [],
         "blind14": load(BLIND_FIFTH_SESSION) if BLIND_FIFTH_SESSION.exists() else [],
+        "blind15": load(BLIND_FIFTH_SESSION_2) if BLIND_FIFTH_SESSION_2.exists() else [],
     }
 
 
@@ -106,7 +109,7 @@ def main() -> None:
                                                "blind3", "blind4", "blind5",
                                                "blind6", "blind7", "blind8", "blind9",
                                                "blind10", "blind11", "blind12",
-                                               "blind13", "blind14"))
+                                               "blind13", "blind14", "blind15"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
