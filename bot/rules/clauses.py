@@ -182,13 +182,6 @@ def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention |
                  len(doc.folded[team.end:m.start].split()) <= 3), None)
 
 
-def _with_participle(doc: _Doc, driver: Mention, first_word: str) -> bool:
-    """"will field A and B, with C joining for the endurance rounds": a participle after
-    "with" and its driver, whose team is that of the clause the "with" hangs on."""
-    return first_word.endswith("ing") and doc.folded[
-        max(0, driver.start - 6):driver.start].split()[-1:] == ["with"]
-
-
 def _race_position_after(doc: _Doc, t_end: int, s_end: int, ends_in_to: bool) -> bool:
     """A race position right after the trigger: "were promoted to the top step", "moved up to
     second", "joined Larson in the top five"."""

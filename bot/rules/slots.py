@@ -23,7 +23,6 @@ from bot.rules.clauses import (
     _race_position_after,
     _steps_up_to_series,
     _team_of_role_after,
-    _with_participle,
 )
 from bot.rules.document import (
     _AUXILIARIES,
@@ -102,8 +101,9 @@ class Slots(Clauses, SlotFilling):
         blockers = doc.cues.get("blockers", ())
         if any(c_start < t_end and t_start < c_end and not self._ends_in_name(doc, sentence, c_end)
                and not t_start < c_start < c_end <= t_end for c_start, c_end in blockers):
-            # "returns to racing", but not "returns to Racing Bulls"; nor a blocker inside the
-            # trigger after its first word ("has extended his stay at", not "now lines up")
+            # "returns to racing", but not "returns to Racing Bulls"; nor a blocker inside
+            # the trigger after its first word, which the phrase was written around ("has
+            # extended his stay at"; but "now lines up", opening it, still blocks)
             return []
         if _race_in_clause(doc, s_start, s_end, t_end) or \
                 self._called_off(doc, s_start, s_end, t_start):
@@ -561,8 +561,6 @@ class Slots(Clauses, SlotFilling):
         if team is None and "team" in pattern.right:
             team = self._team_of_participle_after(doc, mentions, c_right, s_end) or \
                 _team_of_role_after(doc, mentions, t_end, c_right)
-        if team is None and _with_participle(doc, drivers[0], first_word):
-            team = self._team_in_sentence(doc, mentions, drivers, t_start, drivers[0].start, kind)
         if team is None and kind not in (MoveKind.RETIRE,):
             return []
         if from_context and kind in (MoveKind.PROMOTE, MoveKind.JOIN) and \

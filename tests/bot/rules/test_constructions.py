@@ -1902,12 +1902,6 @@ def test_headline_shapes_of_a_signing(title: str, expected: tuple[str, str]) -> 
     assert expected in {(d, kind) for d, kind, _, _ in moves(title, "", "F1")}
 
 
-def test_a_driver_joining_in_a_with_clause_joins_the_team_of_the_sentence() -> None:
-    found = moves("Line-up set", "Meyer Shank Racing will again field Tom Blomqvist and Colin "
-                  "Braun, with Scott Dixon joining for the endurance rounds.", "IMSA")
-    assert ("Scott Dixon", "join", "Meyer Shank Racing") in {(d, k, t) for d, k, t, _ in found}
-
-
 def test_an_arrival_while_another_driver_recovers_is_a_stand_in() -> None:
     found = extract(Article(entry_id="c", title="Stand-in named", series="NASCAR",
                             published=DATE, summary="John Hunter Nemechek will drive Legacy "
