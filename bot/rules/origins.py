@@ -32,12 +32,13 @@ class Origins(EngineBase):
         if spell is not None:
             return spell
         # ("A and B leave X and Y respectively": pairs that the finish reads together.)
-        elsewhere = {i for i in doc.person_sentences.get(driver, set()) - nearby
+        named_in = doc.person_sentences.get(driver, set())
+        elsewhere = {i for i in named_in - nearby
                      if "respectively" not in doc.folded[slice(*doc.sentences[i])]}
         # "Meyer Shank Racing, his sports car team, has put that program on hiatus";
         # "during his Rahal Letterman Lanigan Racing spell": the nearest person named before
         # (or the driver the sentence is about) is the one whose team it was.
-        nearby |= doc.person_sentences.get(driver, set())
+        nearby |= named_in
         for index in sorted(nearby):
             s_start, s_end = doc.sentences[index]
             folded = f" {doc.folded[s_start:s_end]} "

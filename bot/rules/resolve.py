@@ -388,12 +388,15 @@ class Resolver(Origins):
                 # with A and B".
                 return numbers.pop()
         # "Corvette will race with a C8.R shared by A, B and C. The car will carry No. 33.":
-        # the article's only car, where it names one team and no other driver's car
-        cars = {m.value for m in doc.mentions if m.kind == CAR}
-        if len(cars) == 1 and len({self._team_name(doc, m, None)[0] for m in doc.mentions
-                                   if m.kind == TEAM}) == 1:
-            return cars.pop()
-        return None
+        # the article's only car, where it names one team and no other driver's car (read
+        # once an article, not once a move)
+        key = ("only car",)
+        if key not in doc.memo:
+            cars = {m.value for m in doc.mentions if m.kind == CAR}
+            doc.memo[key] = cars.pop() if len(cars) == 1 and len(
+                {self._team_name(doc, m, None)[0] for m in doc.mentions if m.kind == TEAM}
+            ) == 1 else None
+        return doc.memo[key]  # type: ignore[return-value]
 
     def _sentences_about(self, doc: _Doc, items: list[RawMove]) -> list[int]:
         """The move's sentences, those whose first person is the driver, and a following
