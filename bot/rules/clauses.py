@@ -416,10 +416,14 @@ class Clauses(EngineBase):
         if doc.folded[max(c_left, t_start - 6):t_start].split()[-1:] != ["and"]:
             return None
         inside = [m for m in mentions if c_left <= m.start and m.end <= t_start]
-        if len(inside) < 2 or inside[0].kind != TEAM or inside[-1].kind != TEAM:
+        if not inside or inside[0].kind != TEAM or any(m.kind == PERSON for m in inside):
             return None
+        # ("Cool Racing will race in the LMP2 class of the ELMS this year, and has signed A":
+        # the first verb may take a series or nothing, and the team may be far back.)
         earlier = bisect_left(doc.trigger_starts, inside[0].end)
-        if earlier >= len(doc.trigger_starts) or doc.trigger_starts[earlier] >= inside[-1].start:
+        if earlier >= len(doc.trigger_starts) or doc.trigger_starts[earlier] >= t_start - 4 or (
+                inside[-1].kind == TEAM and len(inside) > 1 and
+                doc.trigger_starts[earlier] >= inside[-1].start):
             return None
         return inside[0]
 

@@ -367,6 +367,15 @@ def test_a_teams_second_verb_after_and_has_the_teams_subject() -> None:
     assert {t for _, _, t in found} and not any("Pramac" in t for _, _, t in found)
 
 
+def test_a_teams_second_verb_after_a_long_first_clause_has_the_teams_subject() -> None:
+    found = confirmed("Graff moves up a class",
+                      "Graff Racing will enter the LMP2 category of the Asian Le Mans Series for "
+                      "the first time this winter, and has hired Eduardo Barrichello for its "
+                      "Oreca.", "Asian Le Mans Series")
+    assert {(d, k) for d, k, _ in found} == {("Eduardo Barrichello", "join")}
+    assert all("Graff" in t for _, _, t in found)
+
+
 def test_the_series_a_champion_won_is_no_driver() -> None:
     found = confirmed("Brazilian star joins Coyne",
                       "Felipe Fraga, three-time champion of Brazil's Turismo Nacional, will "
