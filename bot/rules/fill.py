@@ -247,7 +247,11 @@ class SlotFilling(EngineBase):
                 continue  # "drive the Manthey PureRxcing No. 92": the car's entrant first
             if mention.kind != want:
                 return []
-            if len(doc.folded[t_end:mention.start].split()) > limit:
+            # (a name passed over on the way to a team counts as one word: "will contest the
+            # full 2023 NASCAR Craftsman Truck Series in the No. 11 Toyota Tundra for Tricon")
+            if len(doc.folded[t_end:mention.start].split()) - (want != PERSON and sum(
+                    len(doc.folded[m.start:m.end].split()) - 1 for m in after[:position])
+                    ) > limit:
                 return []
             if want == TEAM and any(
                     t_end <= c_start and len(doc.folded[c_end:mention.start].split()) <= 2

@@ -1922,3 +1922,12 @@ def test_a_new_agreement_with_the_team_is_a_stay() -> None:
     found = moves("Bagnaia stays", "Francesco Bagnaia has signed a new two-year agreement with "
                   "the Ducati Lenovo Team.", "MotoGP")
     assert {(d, kind) for d, kind, _, _ in found} == {("Francesco Bagnaia", "extend")}
+
+
+def test_a_driver_running_part_of_a_schedule_for_a_team_joins_it_part_time() -> None:
+    found = extract(Article(
+        entry_id="c", title="Road-course ace adds Xfinity outings",
+        summary="Connor Zilisch will run a partial 2025 Xfinity schedule for JR Motorsports.",
+        series="NASCAR Xfinity", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.team, m.role) for m in found] == [
+        ("Connor Zilisch", "join", "JR Motorsports", "part-time")]

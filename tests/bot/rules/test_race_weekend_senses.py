@@ -376,6 +376,14 @@ def test_a_teams_second_verb_after_a_long_first_clause_has_the_teams_subject() -
     assert all("Graff" in t for _, _, t in found)
 
 
+def test_names_passed_over_on_the_way_to_the_team_count_as_one_word_each() -> None:
+    found = confirmed("Rookie lands Xfinity seat",
+                      "William Sawalich will contest the entire 2025 NASCAR Xfinity Series "
+                      "schedule in the No. 18 Toyota GR Supra for Joe Gibbs Racing.",
+                      "NASCAR Xfinity")
+    assert ("William Sawalich", "join", "Joe Gibbs Racing") in found
+
+
 def test_the_series_a_champion_won_is_no_driver() -> None:
     found = confirmed("Brazilian star joins Coyne",
                       "Felipe Fraga, three-time champion of Brazil's Turismo Nacional, will "
