@@ -164,6 +164,9 @@ _ASIDE = re.compile(
     r"|,[ \t]+[a-z]+ing\b[^,;()\n]{0,80},(?=[ \t]+(?:will|would|has|have|is|are|was|were|had)\b)"
     r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their)|new[ \t]+to)\b"
     r"[^,;()\n]{0,45},"
+    # ", the British driver who won Le Mans in 2020 and raced for Cadillac in 2024,": a
+    # description with a relative clause of its own runs longer
+    r"|,[ \t]+(?:a|an|the)\b[^,;()\n]{0,45}\b(?:who|whose)\b[^,;()\n]{0,150},"
     # ", Porsche's first American factory driver,": a possessive title in apposition
     r"|,[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2}['’]s[ \t][^,;()\n]{0,45},"
     r"|,[ \t]+(?:the[ \t]+)?(?:(?:younger|older|elder|big|little|twin|late)[ \t]+)?"

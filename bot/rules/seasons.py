@@ -168,7 +168,11 @@ class Seasons(EngineBase):
                 # Further off, a role is the driver's only while nobody else is named between:
                 # "A will make his debut with T in 2024, driving the No. 20 on road courses".
                 continue
-            before_name = r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1
+            # ("A, who has been Williams' reserve driver, will make his debut": an aside
+            # between the name and the verb says what he was.)
+            before_name = (r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1
+                           ) or any(anchor.end <= a_start < r_start < a_end <= item.trigger[0]
+                                    for a_start, a_end in doc.asides)
             after_prior = any(s_start <= p_start and p_end <= r_start and
                               len(doc.folded[p_end:r_start].split()) <= 5
                               for p_start, p_end in prior_cues)

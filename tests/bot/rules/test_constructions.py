@@ -1931,3 +1931,18 @@ def test_a_driver_running_part_of_a_schedule_for_a_team_joins_it_part_time() -> 
         series="NASCAR Xfinity", published=DATE)).moves
     assert [(m.driver, m.kind.value, m.team, m.role) for m in found] == [
         ("Connor Zilisch", "join", "JR Motorsports", "part-time")]
+
+
+def test_a_long_description_with_a_relative_clause_is_an_aside_about_the_subject() -> None:
+    found = moves("Endurance veteran changes camps",
+                  "Harry Tincknell, the Englishman who won his class at Le Mans in 2014 and "
+                  "raced for Proton in 2024, joins Ford Multimatic for 2025.", "WEC")
+    assert {(d, k) for d, k, _, _ in found} == {("Harry Tincknell", "join")}
+
+
+def test_a_role_told_in_an_aside_between_the_name_and_the_verb_is_the_one_he_had() -> None:
+    found = extract(Article(
+        entry_id="c", title="Haas gives its reserve a race seat",
+        summary="Ryo Hirakawa, who has been the team's reserve driver, will race for Haas "
+                "next season.", series="F1", published=DATE)).moves
+    assert [(m.driver, m.role) for m in found] == [("Ryo Hirakawa", "full-time")]
