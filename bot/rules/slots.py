@@ -491,7 +491,9 @@ class Slots(Clauses, SlotFilling):
                      len(doc.folded[drivers[-1].end:m.start].split()) <= 5]
             first_team = next((i for i, m in enumerate(after) if m.kind == TEAM), None)
             if first_team is not None and not any(m.kind == PERSON for m in after[:first_team]) \
-                    and doc.folded[:after[first_team].start].split()[-1:] in (["with"], ["at"]):
+                    and doc.folded[:after[first_team].start].split()[-1:] in (
+                        ["with"], ["at"], ["to"], ["into"]):
+                # ("Nissan has moved Chiyo to NDDP Racing": where it places him)
                 placed = next((m for m in after[first_team:first_team + 2]
                                if m.kind == TEAM and not _is_make(doc, m)), None)
                 team = placed or team

@@ -1946,3 +1946,20 @@ def test_a_role_told_in_an_aside_between_the_name_and_the_verb_is_the_one_he_had
         summary="Ryo Hirakawa, who has been the team's reserve driver, will race for Haas "
                 "next season.", series="F1", published=DATE)).moves
     assert [(m.driver, m.role) for m in found] == [("Ryo Hirakawa", "full-time")]
+
+
+def test_a_maker_moving_its_driver_to_a_customer_team_places_him_there() -> None:
+    found = moves("Toyota reshuffles its GT500 crews",
+                  "Toyota Gazoo Racing has moved Sena Sakaguchi to Team Cerumo for 2025.",
+                  "Super GT")
+    assert {(d, k) for d, k, _, _ in found} == {("Sena Sakaguchi", "join")}
+    assert all("Cerumo" in t for _, _, t, _ in found)
+
+
+def test_a_role_after_from_his_is_the_one_he_leaves() -> None:
+    found = extract(Article(
+        entry_id="c", title="Haas hands Hirakawa a race seat",
+        summary="Haas has given Ryo Hirakawa a race seat for next season, promoting the "
+                "Japanese driver from his reserve role.", series="F1", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.role) for m in found] == [
+        ("Ryo Hirakawa", "promote", "full-time")]
