@@ -57,7 +57,9 @@ def _reads_as_make(folded: str, start: int, end: int) -> bool:
 def _owned_make(doc: _Doc, mention: Mention) -> bool:
     """"Sheargold Motorsport's Am-class Mercedes-AMG", "Rowe's BMW": a make someone owns is
     their car, and the owner is the team."""
-    window = doc.text[max(0, mention.start - 40):mention.start]
+    # (within its own sentence: a headline's "M-Sport's new signing" owns nothing after it)
+    window = doc.text[max(doc.sentences[doc.sentence_of(mention.start)][0],
+                          mention.start - 40):mention.start]
     if "'s" not in window and "’s" not in window:
         return False  # (no word before can end in "'s")
     before = window.split()[-3:]

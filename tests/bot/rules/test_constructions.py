@@ -1963,3 +1963,21 @@ def test_a_role_after_from_his_is_the_one_he_leaves() -> None:
                 "Japanese driver from his reserve role.", series="F1", published=DATE)).moves
     assert [(m.driver, m.kind.value, m.role) for m in found] == [
         ("Ryo Hirakawa", "promote", "full-time")]
+
+
+@pytest.mark.parametrize(("title", "sentence", "series"), [
+    ("Rahal's new Indy Lights graduate", "Louis Foster will spend the 2025 IndyCar season "
+     "with Rahal Letterman Lanigan Racing.", "IndyCar"),
+    ("Second Puma settled", "M-Sport Ford has entrusted its second Puma Rally1 to Grégoire "
+     "Munster for 2025.", "WRC"),
+])
+def test_a_season_spent_with_a_team_or_a_car_entrusted_to_a_driver_places_him(
+        title: str, sentence: str, series: str) -> None:
+    assert [k for _, k, _, _ in moves(title, sentence, series)] == ["join"]
+
+
+def test_a_possessive_in_the_headline_owns_nothing_in_the_next_sentence() -> None:
+    found = moves("Hyundai's new recruit",
+                  "Hyundai Shell Mobis WRT has signed Adrien Fourmaux for the 2025 season.",
+                  "WRC")
+    assert [(d, k) for d, k, _, _ in found] == [("Adrien Fourmaux", "join")]
