@@ -24,6 +24,7 @@ from bot.rules.document import (
 from bot.rules.history import _DETERMINERS
 from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
+from bot.rules.team_context import _is_make
 
 # "Returning drivers A, B and C make up the #35 crew": who is there already
 # ("23XI regulars A and B", "the team's full-time drivers A, B and C": those it has.)
@@ -180,6 +181,21 @@ def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention |
     return next((m for m in mentions if m.kind == TEAM and m.start > team.end and
                  doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
                  len(doc.folded[team.end:m.start].split()) <= 3), None)
+
+
+def _team_placed_after(doc: _Doc, mentions: list[Mention], driver: Mention, s_end: int
+                       ) -> Mention | None:
+    """"KTM promotes Acosta to MotoGP with GASGAS Tech3", "Nissan has moved Chiyo to NDDP
+    Racing": the team of its own an agent places the driver in, named after him."""
+    after = [m for m in mentions if driver.end < m.start < s_end and
+             len(doc.folded[driver.end:m.start].split()) <= 5]
+    first_team = next((i for i, m in enumerate(after) if m.kind == TEAM), None)
+    if first_team is None or any(m.kind == PERSON for m in after[:first_team]) or \
+            doc.folded[:after[first_team].start].split()[-1:] not in (
+                ["with"], ["at"], ["to"], ["into"]):
+        return None
+    return next((m for m in after[first_team:first_team + 2]
+                 if m.kind == TEAM and not _is_make(doc, m)), None)
 
 
 def _race_position_after(doc: _Doc, t_end: int, s_end: int, ends_in_to: bool) -> bool:

@@ -23,6 +23,7 @@ from bot.rules.clauses import (
     _race_position_after,
     _steps_up_to_series,
     _team_of_role_after,
+    _team_placed_after,
 )
 from bot.rules.document import (
     _AUXILIARIES,
@@ -51,7 +52,6 @@ from bot.rules.history import _DETERMINERS, talked_of_or_long_ago
 from bot.rules.patterns import Pattern
 from bot.rules.scans import driver_fillable, people_reach
 from bot.rules.team_context import (
-    _is_make,
     _makers_group,
 )
 
@@ -204,6 +204,9 @@ class Slots(Clauses, SlotFilling):
         # subject is who it was done to.
         passive = doc.folded[max(s_start, t_start - 12):t_start].split()[-1:] in _BE_WORDS
         headline_subject = self._headline_subject(doc, sentence, s_start, t_start)
+        launch_object = any(t_end <= c_start < s_end and
+                            len(doc.folded[t_end:c_start].split()) <= 2
+                            for c_start, _ in doc.cues.get("car_launch", ()))
         fills: dict[tuple[str, str, bool, frozenset[int]], list[Mention]] = {}
         for pattern in patterns:
             if pattern.title_only and t_start >= doc.title_end:
@@ -222,6 +225,8 @@ class Slots(Clauses, SlotFilling):
                 continue
             if not pattern.right and object_follows:
                 continue  # "retained his BTCC title": a verb with an object is no passive
+            if pattern.right[:1] == ("driver",) and launch_object:
+                continue  # "unveiled the livery of the GR010 that A and B will race": a thing
             if pattern.vetoed_by and any(
                     s_start <= c_start < s_end and not _counted(doc, c_start)
                     and not _other_clause(doc, c_start, t_start)
@@ -485,18 +490,7 @@ class Slots(Clauses, SlotFilling):
         team = (filled.get("team") or [None])[0]
         if team is not None and team.end <= t_start and kind.direction == "arrive" and \
                 pattern.left[:1] == ("team",):
-            # "KTM promotes Acosta to MotoGP with GASGAS Tech3": the agent places the driver
-            # in a team of its own, named after him.
-            after = [m for m in mentions if drivers[-1].end < m.start < s_end and
-                     len(doc.folded[drivers[-1].end:m.start].split()) <= 5]
-            first_team = next((i for i, m in enumerate(after) if m.kind == TEAM), None)
-            if first_team is not None and not any(m.kind == PERSON for m in after[:first_team]) \
-                    and doc.folded[:after[first_team].start].split()[-1:] in (
-                        ["with"], ["at"], ["to"], ["into"]):
-                # ("Nissan has moved Chiyo to NDDP Racing": where it places him)
-                placed = next((m for m in after[first_team:first_team + 2]
-                               if m.kind == TEAM and not _is_make(doc, m)), None)
-                team = placed or team
+            team = _team_placed_after(doc, mentions, drivers[-1], s_end) or team
         if kind is MoveKind.LEAVE and team is not None and team.start >= t_end:
             if (onward := _onward_team(doc, mentions, team)) is not None:
                 kind, team = MoveKind.JOIN, onward

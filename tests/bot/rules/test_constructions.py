@@ -1981,3 +1981,9 @@ def test_a_possessive_in_the_headline_owns_nothing_in_the_next_sentence() -> Non
                   "Hyundai Shell Mobis WRT has signed Adrien Fourmaux for the 2025 season.",
                   "WRC")
     assert [(d, k) for d, k, _, _ in found] == [("Adrien Fourmaux", "join")]
+
+
+def test_a_team_unveiling_a_car_that_its_drivers_will_race_signs_nobody() -> None:
+    assert moves("Williams shows its FW47",
+                 "Williams unveiled the new livery of the FW47 that Carlos Sainz and Alex "
+                 "Albon will race this year.", "F1") == set()
