@@ -269,9 +269,12 @@ class Hedges(EngineBase):
             # an adjective's move is hedged only by a word inside its own noun phrase.
             s_start = max(s_start, t_start - 25)
         confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
+        confirming = doc.cues.get("confirmation", ())
         for c_start, c_end in rumours:
             if c_start >= t_start and c_end <= t_end:
                 continue
+            if any(f_start <= c_start and c_end <= f_end for f_start, f_end in confirming):
+                continue  # "after the team exercised an option on his contract": taken up
             if c_end <= t_start and _clause_closed(doc, s_start, c_end, t_start):
                 continue  # "Bautista is not ready to stop yet: he will continue with Ducati"
             if s_start <= c_start and c_end <= min(clause_end, t_end + 60):

@@ -261,8 +261,9 @@ class Resolver(Origins):
                         kind is MoveKind.EXTEND and season < doc.published.year)):
                 # No season written (or a stay dated before the news): the season the news is
                 # for, which late in a year is the next one.
-                late = doc.published.month >= self.settings["next_season_month"] and \
-                    kind is not MoveKind.REPLACE
+                late = doc.published.month >= self.settings[
+                    "next_season_month_stay" if kind is MoveKind.EXTEND else "next_season_month"
+                ] and kind is not MoveKind.REPLACE
                 season = doc.published.year + (1 if late else 0)
             confidence = float(entry["confidence"])  # type: ignore[arg-type]
             # Career background restated ("In 2007 Hamilton joined McLaren") is no news.

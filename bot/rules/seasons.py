@@ -26,6 +26,10 @@ _TITLE_AFTER = re.compile(r"(?:\s+[\w'’.\-]+){0,3}?\s+(?:champion|champions|wi
                           r"runner-up)\b", re.I)
 
 
+_CONTRACT_END = re.compile(r"\b(?:through|until|till|thru|up to)(?:\s+the)?(?:\s+end\s+of)?"
+                           r"(?:\s+the)?\s+$", re.I)
+
+
 class Seasons(EngineBase):
     def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
         """The first season in the new seat; for a leave or retirement the last one."""
@@ -91,6 +95,10 @@ class Seasons(EngineBase):
             latest = self._season_in(doc, 0, len(doc.text), False, strict=True, relative=False)
             if latest is not None:
                 years.append((0, latest - (1 if departing else 0)))
+        if not departing:
+            # "will remain with Penske through 2026", "a deal until the end of 2027": the year
+            # a contract runs to, not the first season in the seat
+            years = [(p, y) for p, y in years if not _CONTRACT_END.search(text, max(0, p - 28), p)]
         if not years:
             return None
         if departing:

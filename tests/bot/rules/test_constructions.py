@@ -1987,3 +1987,29 @@ def test_a_team_unveiling_a_car_that_its_drivers_will_race_signs_nobody() -> Non
     assert moves("Williams shows its FW47",
                  "Williams unveiled the new livery of the FW47 that Carlos Sainz and Alex "
                  "Albon will race this year.", "F1") == set()
+
+
+def test_the_year_a_contract_runs_to_is_not_the_first_season_of_the_stay() -> None:
+    found = extract(Article(
+        entry_id="c", title="Pramac keeps its rider",
+        summary="Jorge Martin has signed a new deal with Pramac that runs until the end of 2026.",
+        series="MotoGP", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.season) for m in found] == [
+        ("Jorge Martin", "extend", 2025)]
+
+
+def test_a_stay_told_in_the_summer_is_for_the_next_season() -> None:
+    found = extract(Article(
+        entry_id="c", title="Tickford keeps Waters",
+        summary="Cameron Waters has re-signed with Tickford Racing.", series="Supercars",
+        published=datetime(2024, 7, 2, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in found] == [("Cameron Waters", 2025)]
+
+
+def test_an_option_taken_up_is_a_contract_not_a_maybe() -> None:
+    found = extract(Article(
+        entry_id="c", title="Ganassi keeps Armstrong",
+        summary="Marcus Armstrong will stay with Chip Ganassi Racing next season after the team "
+                "exercised its option on his contract.", series="IndyCar",
+        published=DATE)).moves
+    assert [(m.driver, m.status) for m in found] == [("Marcus Armstrong", Status.CONFIRMED)]
