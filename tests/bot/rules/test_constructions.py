@@ -2008,8 +2008,8 @@ def test_a_stay_told_in_the_summer_is_for_the_next_season() -> None:
 
 def test_an_option_taken_up_is_a_contract_not_a_maybe() -> None:
     found = extract(Article(
-        entry_id="c", title="Ganassi keeps Armstrong",
-        summary="Marcus Armstrong will stay with Chip Ganassi Racing next season after the team "
-                "exercised its option on his contract.", series="IndyCar",
+        entry_id="c", title="Penske keeps Power",
+        summary="Will Power stays with Team Penske for 2025 after the team exercised its "
+                "option on him.", series="IndyCar",
         published=DATE)).moves
-    assert [(m.driver, m.status) for m in found] == [("Marcus Armstrong", Status.CONFIRMED)]
+    assert [(m.driver, m.status) for m in found] == [("Will Power", Status.CONFIRMED)]
