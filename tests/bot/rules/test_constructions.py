@@ -2013,3 +2013,26 @@ def test_an_option_taken_up_is_a_contract_not_a_maybe() -> None:
                 "option on him.", series="IndyCar",
         published=DATE)).moves
     assert [(m.driver, m.status) for m in found] == [("Will Power", Status.CONFIRMED)]
+
+
+def test_a_team_mate_continuing_alongside_stays_too() -> None:
+    found = moves("Envision keeps its pair",
+                  "Sebastien Buemi is staying at Envision Racing for next season, with Robin "
+                  "Frijns continuing alongside him.", "Formula E")
+    assert {(d, k) for d, k, _, _ in found} == {("Sebastien Buemi", "extend"),
+                                                ("Robin Frijns", "extend")}
+
+
+def test_a_further_season_with_a_team_is_a_stay() -> None:
+    assert {k for _, k, _, _ in moves(
+        "Rast carries on", "René Rast will contest a further season of the DTM with Schubert "
+        "Motorsport.", "DTM")} == {"extend"}
+
+
+def test_ending_his_stay_at_a_team_says_where_he_comes_from() -> None:
+    found = extract(Article(
+        entry_id="c", title="Morbidelli signs for Pramac",
+        summary="Franco Morbidelli has signed a one-year contract with Pramac Racing, ending his "
+                "time with Yamaha.", series="MotoGP", published=DATE)).moves
+    assert [(m.driver, m.from_team) for m in found] == [
+        ("Franco Morbidelli", "Monster Energy Yamaha MotoGP")]
