@@ -2036,3 +2036,9 @@ def test_ending_his_stay_at_a_team_says_where_he_comes_from() -> None:
                 "time with Yamaha.", series="MotoGP", published=DATE)).moves
     assert [(m.driver, m.from_team) for m in found] == [
         ("Franco Morbidelli", "Monster Energy Yamaha MotoGP")]
+
+
+def test_a_drivers_time_at_a_team_being_over_is_an_exit() -> None:
+    assert {(d, k) for d, k, _, _ in moves(
+        "Sauber era ends", "Zhou Guanyu's time at Sauber is over, the team said on Thursday.",
+        "F1")} == {("Zhou Guanyu", "leave")}
