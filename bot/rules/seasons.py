@@ -72,6 +72,7 @@ class Seasons(EngineBase):
         2024, and an older year counts only right after the trigger ("moved to BMW in 2021")."""
         text = doc.text[start:end]
         years = list(self._years_written(doc, start, end, strict))
+        written = {position for position, _ in years}
         if doc.published is not None:
             year_now = doc.published.year
             right_after = anchor - start
@@ -104,6 +105,8 @@ class Seasons(EngineBase):
         if departing:
             prefix = text.lower()
             for position, year in years:
+                if position not in written:
+                    continue  # "dropped for the rest of the season": this one, as it says
                 before = prefix[max(0, position - 12):position]
                 future = doc.published is None or year >= doc.published.year
                 if (not strict or future) and _SEASON_IN_FOR.search(before) and \

@@ -2042,3 +2042,12 @@ def test_a_drivers_time_at_a_team_being_over_is_an_exit() -> None:
     assert {(d, k) for d, k, _, _ in moves(
         "Sauber era ends", "Zhou Guanyu's time at Sauber is over, the team said on Thursday.",
         "F1")} == {("Zhou Guanyu", "leave")}
+
+
+def test_a_driver_dropped_for_the_rest_of_the_season_leaves_in_this_one() -> None:
+    found = extract(Article(
+        entry_id="c", title="Coyne changes drivers",
+        summary="Dale Coyne Racing has dropped Nolan Siegel for the rest of the season.",
+        series="IndyCar", published=datetime(2024, 6, 20, tzinfo=UTC))).moves
+    assert [(m.driver, m.kind.value, m.season) for m in found] == [
+        ("Nolan Siegel", "leave", 2024)]
