@@ -96,6 +96,12 @@ class Seasons(EngineBase):
             latest = self._season_in(doc, 0, len(doc.text), False, strict=True, relative=False)
             if latest is not None:
                 years.append((0, latest - (1 if departing else 0)))
+        if years and doc.asides:
+            # "A, who ran a partial schedule for the team this year, will drive the No. 19":
+            # an aside's time is its own
+            years = [(p, y) for p, y in years if not any(
+                a_start <= start + p < a_end and not a_start <= anchor < a_end
+                for a_start, a_end in doc.asides)]
         if not departing:
             # "will remain with Penske through 2026", "a deal until the end of 2027": the year
             # a contract runs to, not the first season in the seat

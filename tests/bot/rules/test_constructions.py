@@ -2051,3 +2051,12 @@ def test_a_driver_dropped_for_the_rest_of_the_season_leaves_in_this_one() -> Non
         series="IndyCar", published=datetime(2024, 6, 20, tzinfo=UTC))).moves
     assert [(m.driver, m.kind.value, m.season) for m in found] == [
         ("Nolan Siegel", "leave", 2024)]
+
+
+def test_a_time_told_in_an_aside_is_not_the_seasons() -> None:
+    found = extract(Article(
+        entry_id="c", title="Legacy promotes its young driver",
+        summary="Carson Kvapil, who ran a handful of races for the team this year, will drive "
+                "the No. 84 for Legacy Motor Club full-time.", series="NASCAR Cup",
+        published=datetime(2024, 11, 5, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in found] == [("Carson Kvapil", 2025)]
