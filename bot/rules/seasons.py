@@ -30,6 +30,10 @@ _CONTRACT_END = re.compile(r"\b(?:through|until|till|thru|up to)(?:\s+the)?(?:\s
                            r"(?:\s+the)?\s+$", re.I)
 
 
+# "in 2024 and 2025", "for the 2025 and 2026 seasons": the later year of a pair is not the first
+_SECOND_OF_PAIR = re.compile(r"\b(?:19|20)\d\d\s*(?:and|&|to|-|–)\s*$")
+
+
 class Seasons(EngineBase):
     def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
         """The first season in the new seat; for a leave or retirement the last one."""
@@ -105,7 +109,8 @@ class Seasons(EngineBase):
         if not departing:
             # "will remain with Penske through 2026", "a deal until the end of 2027": the year
             # a contract runs to, not the first season in the seat
-            years = [(p, y) for p, y in years if not _CONTRACT_END.search(text, max(0, p - 28), p)]
+            years = [(p, y) for p, y in years if not _CONTRACT_END.search(text, max(0, p - 28), p)
+                     and not _SECOND_OF_PAIR.search(text, max(0, p - 12), p)]
         if not years:
             return None
         if departing:

@@ -2060,3 +2060,11 @@ def test_a_time_told_in_an_aside_is_not_the_seasons() -> None:
                 "the No. 84 for Legacy Motor Club full-time.", series="NASCAR Cup",
         published=datetime(2024, 11, 5, tzinfo=UTC))).moves
     assert [(m.driver, m.season) for m in found] == [("Carson Kvapil", 2025)]
+
+
+def test_the_first_of_two_seasons_named_together_is_the_first_in_the_seat() -> None:
+    found = extract(Article(
+        entry_id="c", title="Gresini signs Aldeguer",
+        summary="Fermin Aldeguer will ride for Gresini Racing in 2025 and 2026.",
+        series="MotoGP", published=datetime(2024, 6, 5, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in found] == [("Fermin Aldeguer", 2025)]
