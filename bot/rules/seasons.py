@@ -34,6 +34,11 @@ _CONTRACT_END = re.compile(r"\b(?:through|until|till|thru|up to)(?:\s+the)?(?:\s
 _SECOND_OF_PAIR = re.compile(r"\b(?:19|20)\d\d\s*(?:and|&|to|-|–)\s*$")
 
 
+_MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4}
+_MONTH_AHEAD = re.compile(r"\b(?:in|from|by|until|next|this coming|early|late)\s+"
+                          r"(January|February|March|April)\b", re.I)
+
+
 class Seasons(EngineBase):
     def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
         """The first season in the new seat; for a leave or retirement the last one."""
@@ -90,6 +95,11 @@ class Seasons(EngineBase):
             for c_start, _ in doc.cues.get("this_season", ()):
                 if start <= c_start < end:
                     years.append((c_start - start, year_now))
+            if not departing and ("uary" in text or "arch" in text or "pril" in text):
+                # "for the Rolex 24 in January", told in December: the coming year's January
+                for match in _MONTH_AHEAD.finditer(text):
+                    if _MONTHS[match.group(1).lower()] < doc.published.month - 2:
+                        years.append((match.start(), year_now + 1))
             for c_start, _ in doc.cues.get("season_end", ()):
                 if start <= c_start < end:
                     # Leaving "when the season ends" ends this season; arriving starts the next.

@@ -2068,3 +2068,11 @@ def test_the_first_of_two_seasons_named_together_is_the_first_in_the_seat() -> N
         summary="Fermin Aldeguer will ride for Gresini Racing in 2025 and 2026.",
         series="MotoGP", published=datetime(2024, 6, 5, tzinfo=UTC))).moves
     assert [(m.driver, m.season) for m in found] == [("Fermin Aldeguer", 2025)]
+
+
+def test_a_month_already_gone_this_year_is_next_years() -> None:
+    found = extract(Article(
+        entry_id="c", title="Action Express adds an endurance driver",
+        summary="Action Express Racing has added Will Stevens for the Rolex 24 in January.",
+        series="IMSA", published=datetime(2024, 9, 20, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in found] == [("Will Stevens", 2025)]
