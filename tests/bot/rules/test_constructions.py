@@ -2076,3 +2076,14 @@ def test_a_month_already_gone_this_year_is_next_years() -> None:
         summary="Action Express Racing has added Will Stevens for the Rolex 24 in January.",
         series="IMSA", published=datetime(2024, 9, 20, tzinfo=UTC))).moves
     assert [(m.driver, m.season) for m in found] == [("Will Stevens", 2025)]
+
+
+def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> None:
+    def roles(summary: str) -> list[str | None]:
+        return [m.role for m in extract(Article(
+            entry_id="c", title="Rally seat", summary=summary, series="WRC",
+            published=DATE)).moves]
+    assert roles("Hyundai Motorsport will run Dani Sordo in four rallies next season.") == [
+        "part-time"]
+    assert roles("Dani Sordo will drive for Hyundai Motorsport next season after contesting "
+                 "four rallies for the team this year.") == ["full-time"]
