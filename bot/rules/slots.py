@@ -486,6 +486,8 @@ class Slots(Clauses, SlotFilling):
                 # "joins the ownership group", "promoted to team principal", "will join Aston
                 # Martin in March as managing technical partner"
                 return []
+        if any(0 <= c_start - t_end <= 1 for c_start, _ in doc.cues.get("unnamed_team", ())):
+            return []  # "who have moved to different teams": no team to follow
         status = Status.DENIED if denied else self._status(doc, t_start, t_end, s_start, s_end)
         team = (filled.get("team") or [None])[0]
         if team is not None and team.end <= t_start and kind.direction == "arrive" and \

@@ -2087,3 +2087,10 @@ def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> N
         "part-time"]
     assert roles("Dani Sordo will drive for Hyundai Motorsport next season after contesting "
                  "four rallies for the team this year.") == ["full-time"]
+
+
+def test_a_move_to_a_team_left_unnamed_is_no_move_to_the_story_team() -> None:
+    found = moves("Inter Europol rebuilds",
+                  "Inter Europol Competition has lost both its drivers, Jakub Smiechowski and "
+                  "Albert Costa, who have moved to different teams.", "WEC")
+    assert not any(k == "join" and "Inter Europol" in t for _, k, t, _ in found)
