@@ -14,7 +14,6 @@ from bot.rules.document import (
     CAR,
     PERSON,
     TEAM,
-    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -39,9 +38,6 @@ CREW_LINEUP = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} 
                       left=(), right=(), confidence=0.75, lineup_only=True)
 
 
-# A headline with one of these announces crews: "BMW names WRT Hypercar crews, Marciello among six"
-_CREW_WORDS = WORDS["crew_words"]
-
 # "A is named in the No. 777, and B in its No. 74": the second clause drops the verb it shares.
 _GAP_OPENING = re.compile(r"\s*(?:,\s*(?:and|while|with)|;|;\s*and)\s+$")
 _GAP_FOLLOWING = frozenset({"in", "at", "with", "for", "the", "its", "his", "her", "their", "a",
@@ -60,12 +56,11 @@ def _having_now(doc: _Doc, start: int, end: int) -> bool:
 
 def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     """"ELMS entry: Piquet joins record field ... Proton has one car for A, B and C": a crew
-    listed without a verb, in an article whose headline names other drivers and no crews, is
-    the field around the news, not news of its own. (A crew said to be unchanged is news of a
-    stay wherever it is told.)"""
-    named = _title_people(doc)
-    return bool(named) and not named & {m.value for m in run} and not _CREW_WORDS & set(
-        doc.folded[:doc.title_end].split())
+    listed without a verb, whom the headline does not name, is the field around the news,
+    not news of its own, even in a story about crews ("Aston Martin completes its crews ...
+    The single IMSA entry goes to A and B"): real news tells a signing with a verb. (A crew
+    said to be unchanged is news of a stay wherever it is told.)"""
+    return not _title_people(doc) & {m.value for m in run}
 
 
 class Crews(EngineBase):
