@@ -49,6 +49,7 @@ class Pattern:
     after_comma: bool = False  # a participle opening a phrase: ", signing A and B for 2026"
     subject: bool = False  # the driver is the clause's subject: "A will race ... in place of B"
     adjacent: bool = False  # the slots after the words follow at once: "switches from Ferrari"
+    crew: bool = False  # a crew by its noun: news if a verb takes it or the title names it
 
 
 @dataclass(slots=True)
@@ -138,7 +139,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                     follow: frozenset[str] = frozenset(), plural: bool = False,
                     vetoed_by: tuple[str, ...] = (), mates: bool = False,
                     after_comma: bool = False, subject: bool = False,
-                    adjacent: bool = False) -> list[tuple[str, Pattern]]:
+                    adjacent: bool = False, crew: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
     # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
@@ -168,7 +169,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                 kind=kind, text=written, left=left, right=right, title_only=title_only,
                 confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
                 follow=follow, plural=plural, vetoed_by=vetoed_by, mates=mates,
-                after_comma=after_comma, subject=subject, adjacent=adjacent)
+                after_comma=after_comma, subject=subject, adjacent=adjacent, crew=crew)
         compiled.append((key, pattern))
     return compiled
 
@@ -220,13 +221,15 @@ def build_rules(data: dict[str, object]) -> Rules:
         after_comma = _flag(group, "after_comma")
         subject = _flag(group, "subject")
         adjacent = _flag(group, "adjacent")
+        crew = _flag(group, "crew")
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
                                                 lineup_only=lineup_only, follow=follow,
                                                 plural=plural, vetoed_by=vetoed_by,
                                                 mates=mates, after_comma=after_comma,
-                                                subject=subject, adjacent=adjacent):
+                                                subject=subject, adjacent=adjacent,
+                                                crew=crew):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

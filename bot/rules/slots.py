@@ -406,6 +406,10 @@ class Slots(Clauses, SlotFilling):
         if kind is MoveKind.JOIN and not pattern.left and \
                 _kept_by_verb_before(doc, s_start, t_start, mentions):
             kind = MoveKind.EXTEND  # "has kept its Le Mans-winning crew of A, B and C"
+        if pattern.crew and kind is MoveKind.JOIN and not any(
+                c_left <= start < t_start for start in doc.trigger_starts) and \
+                _title_people(doc).isdisjoint(m.value for m in drivers):
+            seats_only = True  # "The No. 8 crew of A, B and C": the crew as it stands
         denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X denies he will join Y" is kept as a denial (it corrects an alert already

@@ -2102,3 +2102,15 @@ def test_a_move_to_a_team_left_unnamed_is_no_move_to_the_story_team() -> None:
                   "Inter Europol Competition has lost both its drivers, Jakub Smiechowski and "
                   "Albert Costa, who have moved to different teams.", "WEC")
     assert not any(k == "join" and "Inter Europol" in t for _, k, t, _ in found)
+
+
+def test_a_crew_named_by_its_noun_with_no_verb_taking_it_is_the_crew_as_it_stands() -> None:
+    found = extract(Article(
+        entry_id="c", title="Estre moves to Porsche's No. 5",
+        summary="Kevin Estre joins the No. 5 for next season. The sister No. 6 crew of Laurens "
+                "Vanthoor, Matt Campbell and Mathieu Jaminet completes the programme.",
+        series="WEC", published=DATE))
+    assert not {"Laurens Vanthoor", "Matt Campbell", "Mathieu Jaminet"} & {
+        m.driver for m in found.moves}
+    assert {"Laurens Vanthoor", "Matt Campbell", "Mathieu Jaminet"} <= {
+        seat.driver for seat in found.lineup}
