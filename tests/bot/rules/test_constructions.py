@@ -2114,3 +2114,12 @@ def test_a_crew_named_by_its_noun_with_no_verb_taking_it_is_the_crew_as_it_stand
         m.driver for m in found.moves}
     assert {"Laurens Vanthoor", "Matt Campbell", "Mathieu Jaminet"} <= {
         seat.driver for seat in found.lineup}
+
+
+def test_returning_for_another_year_and_extending_ones_own_contract_are_stays() -> None:
+    assert {(d, k) for d, k, _, _ in moves(
+        "Penske settles 2025", "Josef Newgarden returns for a seventh season at Team Penske.",
+        "IndyCar")} == {("Josef Newgarden", "extend")}
+    assert ("Cameron Waters", "extend") in {(d, k) for d, k, _, _ in moves(
+        "Tickford adds a rookie", "Kai Allen will partner Cameron Waters, who has extended "
+        "his own contract with Tickford Racing.", "Supercars")}
