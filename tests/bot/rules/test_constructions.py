@@ -2123,3 +2123,18 @@ def test_returning_for_another_year_and_extending_ones_own_contract_are_stays() 
     assert ("Cameron Waters", "extend") in {(d, k) for d, k, _, _ in moves(
         "Tickford adds a rookie", "Kai Allen will partner Cameron Waters, who has extended "
         "his own contract with Tickford Racing.", "Supercars")}
+
+
+@pytest.mark.parametrize(("title", "summary", "series", "expected"), [
+    ("Martin seals factory Aprilia move", "The champion will ride alongside Bezzecchi from "
+     "2025.", "MotoGP", ("Jorge Martín", "join")),
+    ("Pedrosa gets Jerez wildcard", "Dani Pedrosa will make a wildcard appearance for KTM at "
+     "Jerez.", "MotoGP", ("Dani Pedrosa", "join")),
+    ("Antonelli fast-tracked into F2 by Prema", "The Mercedes junior skips F3 entirely.", "F2",
+     ("Andrea Kimi Antonelli", "join")),
+    ("Ricciardo replaced by Lawson at RB", "Lawson takes over from the United States Grand "
+     "Prix.", "F1", ("Liam Lawson", "join")),
+])
+def test_headline_shorthand_for_a_done_deal(title: str, summary: str, series: str,
+                                             expected: tuple[str, str]) -> None:
+    assert expected in {(d, k) for d, k, _, _ in moves(title, summary, series)}
