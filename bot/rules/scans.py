@@ -13,6 +13,10 @@ from bot.rules.patterns import Pattern
 # A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
 _CLAUSE_BREAK = re.compile(
     r";|,[ \t]+while\b|[ \t]while\b|,[ \t]+whereas\b|,[ \t]+but\b|[ \t]-[ \t]|—"
+    # ", as Kubica joins AF Corse": "as" opening a clause with a subject and verb of its own
+    # (not ", as reserve driver")
+    r"|,[ \t]+as(?=(?:[ \t]+[A-Z][\w'’.\-]*){1,3}[ \t]+(?:will|has|is|are|joins|moves|heads|"
+    r"signs|takes|leaves|stays|returns|switches|replaces|steps|makes|gets|lands)\b)"
 )
 
 
@@ -23,7 +27,8 @@ def clause_breaks(text: str, start: int, end: int) -> list[tuple[int, int]]:
     # (", whereas" and ", but" need a comma, " - " a blank before the dash.)
     if not (";" in segment or "while" in segment or "—" in segment or " -" in segment
             or "\t-" in segment or ("," in segment and ("but" in segment
-                                                        or "whereas" in segment))):
+                                                        or "whereas" in segment
+                                                        or ", as " in segment))):
         return []
     return [m.span() for m in _CLAUSE_BREAK.finditer(text, start, end)]
 

@@ -2138,3 +2138,9 @@ def test_returning_for_another_year_and_extending_ones_own_contract_are_stays() 
 def test_headline_shorthand_for_a_done_deal(title: str, summary: str, series: str,
                                              expected: tuple[str, str]) -> None:
     assert expected in {(d, k) for d, k, _, _ in moves(title, summary, series)}
+
+
+def test_as_opening_a_clause_with_its_own_subject_closes_the_clause_before() -> None:
+    found = moves("Hypercar line-ups", "Ferrari keeps its trio in the No. 51, as Nicklas "
+                  "Nielsen joins AF Corse's privateer No. 83 with Yifei Ye.", "WEC")
+    assert {(d, k, car) for d, k, _, car in found} == {("Nicklas Nielsen", "join", "83")}
