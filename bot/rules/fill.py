@@ -237,6 +237,10 @@ class SlotFilling(EngineBase):
                 # "brings an Aston Martin Vantage GT3 for A, B and C", "is joined in the
                 # No. 93 Porsche by A and B"
                 continue
+            if want == PERSON and mention.kind == PERSON and _possessive(doc, mention) and \
+                    position + 1 < len(after) and after[position + 1].kind == PERSON and \
+                    len(doc.folded[mention.end:after[position + 1].start].split()) <= 3:
+                continue  # "has signed Ocon's replacement Doohan": whose replacement
             if want == PERSON and mention.kind == TEAM and position + 1 < len(after) and \
                     after[position + 1].kind == CAR and \
                     len(doc.folded[mention.end:after[position + 1].start].split()) <= 1:

@@ -2144,3 +2144,9 @@ def test_as_opening_a_clause_with_its_own_subject_closes_the_clause_before() -> 
     found = moves("Hypercar line-ups", "Ferrari keeps its trio in the No. 51, as Nicklas "
                   "Nielsen joins AF Corse's privateer No. 83 with Yifei Ye.", "WEC")
     assert {(d, k, car) for d, k, _, car in found} == {("Nicklas Nielsen", "join", "83")}
+
+
+def test_a_driver_named_as_someones_replacement_is_the_one_signed() -> None:
+    found = moves("Sauber fills its seat", "Sauber has signed Valtteri Bottas's replacement "
+                  "Gabriel Bortoleto for next season.", "F1")
+    assert {(d, k) for d, k, _, _ in found} == {("Gabriel Bortoleto", "join")}
