@@ -2150,3 +2150,10 @@ def test_a_driver_named_as_someones_replacement_is_the_one_signed() -> None:
     found = moves("Sauber fills its seat", "Sauber has signed Valtteri Bottas's replacement "
                   "Gabriel Bortoleto for next season.", "F1")
     assert {(d, k) for d, k, _, _ in found} == {("Gabriel Bortoleto", "join")}
+
+
+def test_a_companion_joining_him_after_the_move_joins_the_same_team() -> None:
+    found = moves("F2 grid fills", "Richard Verschoor moves to Trident, with Arvid Lindblad "
+                  "joining him, as Prema signs Sebastian Montoya.", "F2")
+    assert ("Arvid Lindblad", "join") in {(d, k) for d, k, _, _ in found}
+    assert all("Trident" in t for d, _, t, _ in found if d == "Arvid Lindblad")
