@@ -2157,3 +2157,13 @@ def test_a_companion_joining_him_after_the_move_joins_the_same_team() -> None:
                   "joining him, as Prema signs Sebastian Montoya.", "F2")
     assert ("Arvid Lindblad", "join") in {(d, k) for d, k, _, _ in found}
     assert all("Trident" in t for d, _, t, _ in found if d == "Arvid Lindblad")
+
+
+def test_a_driver_whose_seat_is_taken_comes_from_that_team() -> None:
+    found = extract(Article(
+        entry_id="c", title="Coyne signs Rasmussen",
+        summary="Christian Rasmussen takes the seat of Jack Harvey at Dale Coyne Racing. Harvey "
+                "is heading to Juncos Hollinger Racing.", series="IndyCar",
+        published=DATE)).moves
+    assert ("Jack Harvey", "Dale Coyne Racing") in {
+        (m.driver, m.from_team) for m in found if m.kind.direction == "arrive"}
