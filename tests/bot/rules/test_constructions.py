@@ -1997,23 +1997,6 @@ def test_a_team_unveiling_a_car_that_its_drivers_will_race_signs_nobody() -> Non
                  "Albon will race this year.", "F1") == set()
 
 
-def test_the_year_a_contract_runs_to_is_not_the_first_season_of_the_stay() -> None:
-    found = extract(Article(
-        entry_id="c", title="Pramac keeps its rider",
-        summary="Jorge Martin has signed a new deal with Pramac that runs until the end of 2026.",
-        series="MotoGP", published=DATE)).moves
-    assert [(m.driver, m.kind.value, m.season) for m in found] == [
-        ("Jorge Martin", "extend", 2025)]
-
-
-def test_a_stay_told_in_the_summer_is_for_the_next_season() -> None:
-    found = extract(Article(
-        entry_id="c", title="Tickford keeps Waters",
-        summary="Cameron Waters has re-signed with Tickford Racing.", series="Supercars",
-        published=datetime(2024, 7, 2, tzinfo=UTC))).moves
-    assert [(m.driver, m.season) for m in found] == [("Cameron Waters", 2025)]
-
-
 def test_an_option_taken_up_is_a_contract_not_a_maybe() -> None:
     found = extract(Article(
         entry_id="c", title="Penske keeps Power",
@@ -2052,38 +2035,32 @@ def test_a_drivers_time_at_a_team_being_over_is_an_exit() -> None:
         "F1")} == {("Zhou Guanyu", "leave")}
 
 
-def test_a_driver_dropped_for_the_rest_of_the_season_leaves_in_this_one() -> None:
-    found = extract(Article(
-        entry_id="c", title="Coyne changes drivers",
-        summary="Dale Coyne Racing has dropped Nolan Siegel for the rest of the season.",
-        series="IndyCar", published=datetime(2024, 6, 20, tzinfo=UTC))).moves
-    assert [(m.driver, m.kind.value, m.season) for m in found] == [
-        ("Nolan Siegel", "leave", 2024)]
-
-
-def test_a_time_told_in_an_aside_is_not_the_seasons() -> None:
-    found = extract(Article(
-        entry_id="c", title="Legacy promotes its young driver",
-        summary="Carson Kvapil, who ran a handful of races for the team this year, will drive "
-                "the No. 84 for Legacy Motor Club full-time.", series="NASCAR Cup",
-        published=datetime(2024, 11, 5, tzinfo=UTC))).moves
-    assert [(m.driver, m.season) for m in found] == [("Carson Kvapil", 2025)]
-
-
-def test_the_first_of_two_seasons_named_together_is_the_first_in_the_seat() -> None:
-    found = extract(Article(
-        entry_id="c", title="Gresini signs Aldeguer",
-        summary="Fermin Aldeguer will ride for Gresini Racing in 2025 and 2026.",
-        series="MotoGP", published=datetime(2024, 6, 5, tzinfo=UTC))).moves
-    assert [(m.driver, m.season) for m in found] == [("Fermin Aldeguer", 2025)]
-
-
-def test_a_month_already_gone_this_year_is_next_years() -> None:
-    found = extract(Article(
-        entry_id="c", title="Action Express adds an endurance driver",
-        summary="Action Express Racing has added Will Stevens for the Rolex 24 in January.",
-        series="IMSA", published=datetime(2024, 9, 20, tzinfo=UTC))).moves
-    assert [(m.driver, m.season) for m in found] == [("Will Stevens", 2025)]
+@pytest.mark.parametrize(("summary", "series", "published", "expected"), [
+    # the year a contract runs to is not the first season of the stay
+    ("Jorge Martin has signed a new deal with Pramac that runs until the end of 2026.",
+     "MotoGP", DATE, ("Jorge Martin", "extend", 2025)),
+    # a stay told in the summer is for the next season
+    ("Cameron Waters has re-signed with Tickford Racing.", "Supercars",
+     datetime(2024, 7, 2, tzinfo=UTC), ("Cameron Waters", "extend", 2025)),
+    # dropped for the rest of the season: he leaves in this one
+    ("Dale Coyne Racing has dropped Nolan Siegel for the rest of the season.", "IndyCar",
+     datetime(2024, 6, 20, tzinfo=UTC), ("Nolan Siegel", "leave", 2024)),
+    # a time told in an aside is the aside's
+    ("Carson Kvapil, who ran a handful of races for the team this year, will drive the No. 84 "
+     "for Legacy Motor Club full-time.", "NASCAR Cup", datetime(2024, 11, 5, tzinfo=UTC),
+     ("Carson Kvapil", "join", 2025)),
+    # of two seasons named together the first is the first in the seat
+    ("Fermin Aldeguer will ride for Gresini Racing in 2025 and 2026.", "MotoGP",
+     datetime(2024, 6, 5, tzinfo=UTC), ("Fermin Aldeguer", "join", 2025)),
+    # a month already gone this year is next year's
+    ("Action Express Racing has added Will Stevens for the Rolex 24 in January.", "IMSA",
+     datetime(2024, 9, 20, tzinfo=UTC), ("Will Stevens", "join", 2025)),
+])
+def test_the_season_a_move_is_for(summary: str, series: str, published: datetime,
+                                  expected: tuple[str, str, int]) -> None:
+    found = extract(Article(entry_id="c", title="Driver news", summary=summary, series=series,
+                            published=published)).moves
+    assert [(m.driver, m.kind.value, m.season) for m in found] == [expected]
 
 
 def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> None:
