@@ -2144,3 +2144,12 @@ def test_a_driver_whose_seat_is_taken_comes_from_that_team() -> None:
         published=DATE)).moves
     assert ("Jack Harvey", "Dale Coyne Racing") in {
         (m.driver, m.from_team) for m in found if m.kind.direction == "arrive"}
+
+
+def test_the_team_a_driver_won_his_title_with_is_where_he_comes_from() -> None:
+    found = extract(Article(
+        entry_id="c", title="Meyer Shank signs the Indy NXT champion",
+        summary="Louis Foster, who clinched the Indy NXT title with Andretti Global this year, "
+                "will race for Rahal Letterman Lanigan Racing in 2025.", series="IndyCar",
+        published=DATE)).moves
+    assert [(m.driver, m.from_team) for m in found] == [("Louis Foster", "Andretti Global")]
