@@ -3,6 +3,8 @@ seven seasons with Andretti"), a spell the text tells, or "his" team named in pa
 
 from __future__ import annotations
 
+import re
+
 from bot.rules.document import (
     _HIS_BEFORE,
     _HIS_TEAM,
@@ -15,6 +17,10 @@ from bot.rules.document import (
     _Doc,
 )
 from bot.rules.team_context import _possessive_before
+
+# "signs for Honda after Suzuki exit", "following his Yamaha departure": the team a leaving
+# noun follows
+_EXIT_AFTER = re.compile(r" +s? *(?:exit|departure|split|release|axing|sacking)\b")
 
 
 class Origins(EngineBase):
@@ -100,7 +106,10 @@ class Origins(EngineBase):
                     continue  # "a Whelen Modified Tour champion": a sponsor of another series
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
                         doc, mention, driver, mentions) or (doc.text.startswith(
-                            ("'s", "’s"), mention.end) and _ROLE_AT.match(doc.text, mention.end)):
+                            ("'s", "’s"), mention.end) and _ROLE_AT.match(doc.text, mention.end)
+                        ) or (_EXIT_AFTER.match(doc.folded, mention.end) is not None and
+                        doc.folded[max(0, mention.start - 16):mention.start].split()[-1:] in (
+                            ["after"], ["following"], ["his"], ["her"])):
                     name = self._team_name(doc, mention, None)[0]
                     if name == team:
                         continue

@@ -2153,3 +2153,11 @@ def test_the_team_a_driver_won_his_title_with_is_where_he_comes_from() -> None:
                 "will race for Rahal Letterman Lanigan Racing in 2025.", series="IndyCar",
         published=DATE)).moves
     assert [(m.driver, m.from_team) for m in found] == [("Louis Foster", "Andretti Global")]
+
+
+def test_a_team_named_before_an_exit_noun_is_where_he_comes_from() -> None:
+    found = extract(Article(
+        entry_id="c", title="Rins lands LCR ride after Suzuki exit",
+        summary="Alex Rins will ride for LCR Honda in 2023.", series="MotoGP",
+        published=DATE)).moves
+    assert [(m.driver, m.from_team) for m in found] == [("Alex Rins", "Team Suzuki Ecstar")]
