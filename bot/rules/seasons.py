@@ -215,7 +215,10 @@ class Seasons(EngineBase):
     def _role(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> str | None:
         if kind is MoveKind.REPLACE:
             return "part-time"
-        found = [role for item in items for role in self._role_cues(doc, item)[0]]
+        # The move's own sentence says it best: "will race full-time next season" is not
+        # undone by "a part-time programme" told of this year further on.
+        found = self._role_cues(doc, items[0])[0] or [
+            role for item in items[1:] for role in self._role_cues(doc, item)[0]]
         if kind in (MoveKind.RETIRE, MoveKind.LEAVE):
             # "will retire after the finale at Phoenix": the last race of a seat, not a one-off.
             found = [role for role in found if role != "part-time"]

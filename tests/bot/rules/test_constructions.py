@@ -2161,3 +2161,12 @@ def test_a_team_named_before_an_exit_noun_is_where_he_comes_from() -> None:
         summary="Alex Rins will ride for LCR Honda in 2023.", series="MotoGP",
         published=DATE)).moves
     assert [(m.driver, m.from_team) for m in found] == [("Alex Rins", "Team Suzuki Ecstar")]
+
+
+def test_the_role_the_moves_own_sentence_gives_wins_over_a_past_one_told_later() -> None:
+    found = extract(Article(
+        entry_id="c", title="Rasmussen gets a full season",
+        summary="Christian Rasmussen will race full-time for Ed Carpenter Racing next season. "
+                "The 23-year-old made his debut with the team this year, a part-time programme "
+                "of road and street courses.", series="IndyCar", published=DATE)).moves
+    assert [(m.driver, m.role) for m in found] == [("Christian Rasmussen", "full-time")]
