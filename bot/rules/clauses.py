@@ -191,7 +191,7 @@ def _team_placed_after(doc: _Doc, mentions: list[Mention], driver: Mention, s_en
              len(doc.folded[driver.end:m.start].split()) <= 5]
     first_team = next((i for i, m in enumerate(after) if m.kind == TEAM), None)
     if first_team is None or any(m.kind == PERSON for m in after[:first_team]) or \
-            doc.folded[:after[first_team].start].split()[-1:] not in (
+            doc.folded[driver.end:after[first_team].start].split()[-1:] not in (
                 ["with"], ["at"], ["to"], ["into"]):
         return None
     return next((m for m in after[first_team:first_team + 2]

@@ -268,8 +268,8 @@ class Hedges(EngineBase):
             # "who had hoped to sign him as the successor to Ferrari-bound Lewis Hamilton":
             # an adjective's move is hedged only by a word inside its own noun phrase.
             s_start = max(s_start, t_start - 25)
-        confirmations = [c for c, _ in doc.cues.get("confirmation", ()) if s_start <= c < t_start]
         confirming = doc.cues.get("confirmation", ())
+        confirmations = [c for c, _ in confirming if s_start <= c < t_start]
         for c_start, c_end in rumours:
             if c_start >= t_start and c_end <= t_end:
                 continue

@@ -12,15 +12,24 @@ from bot.rules.document import (
     _SPELL_AFTER,
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
+    Mention,
     RawMove,
     _Doc,
 )
 from bot.rules.team_context import _possessive_before
 
-# "signs for Honda after Suzuki exit", "following his Yamaha departure": the team a leaving
-# noun follows
-_EXIT_AFTER = re.compile(r" +s? *(?:exit|departure|split|release|axing|sacking)\b")
+_EXIT_AFTER = re.compile(r" +s? *(?:" + "|".join(map(re.escape, sorted(WORDS["exit_nouns"])))
+                         + r")\b")
+_EXIT_OPENERS = (["after"], ["following"], ["his"], ["her"])
+
+
+def _named_before_an_exit(doc: _Doc, mention: Mention) -> bool:
+    """"signs for Honda after Suzuki exit", "following his Yamaha departure": the team a
+    leaving noun follows."""
+    return _EXIT_AFTER.match(doc.folded, mention.end) is not None and \
+        doc.folded[max(0, mention.start - 16):mention.start].split()[-1:] in _EXIT_OPENERS
 
 
 class Origins(EngineBase):
@@ -107,9 +116,7 @@ class Origins(EngineBase):
                 if self._after_cue(doc, mention, "from_team") or _possessive_before(
                         doc, mention, driver, mentions) or (doc.text.startswith(
                             ("'s", "’s"), mention.end) and _ROLE_AT.match(doc.text, mention.end)
-                        ) or (_EXIT_AFTER.match(doc.folded, mention.end) is not None and
-                        doc.folded[max(0, mention.start - 16):mention.start].split()[-1:] in (
-                            ["after"], ["following"], ["his"], ["her"])):
+                        ) or _named_before_an_exit(doc, mention):
                     name = self._team_name(doc, mention, None)[0]
                     if name == team:
                         continue
