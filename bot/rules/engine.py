@@ -83,7 +83,9 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
     def __init__(self, gazetteer: Gazetteer, rules: Rules) -> None:
         self.gazetteer = gazetteer
         self.rules = rules
-        self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6}
+        # (rules.toml's own values: a moderator's rules file without them still reads)
+        self.settings = {"left_words": 14, "right_words": 10, "right_driver_words": 6,
+                         "next_season_month": 10, "next_season_month_stay": 6}
         # Cue classes any one of which, in a sentence, says a list of drivers there is no
         # crew announced (a race, a rumour, a denial, staff, the past).
         self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)

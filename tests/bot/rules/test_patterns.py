@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,17 @@ def test_no_module_of_the_rules_engine_is_over_600_lines() -> None:
     sizes = {path.name: len(path.read_text(encoding="utf-8").splitlines())
              for path in folder.glob("*.py")}
     assert {name: size for name, size in sizes.items() if size > 600} == {}
+
+
+def test_a_rules_file_without_the_season_months_falls_back_to_the_defaults() -> None:
+    # A moderator's own rules.toml written before these settings existed still reads dated
+    # news: the engine knows when a season turns without being told.
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    del data["settings"]["next_season_month"], data["settings"]["next_season_month_stay"]
+    engine = Engine(gazetteer(), build_rules(data))
+    found = engine.extract(Article(
+        entry_id="p", title="Tickford keeps Waters", series="Supercars",
+        summary="Cameron Waters has re-signed with Tickford Racing.",
+        published=datetime(2024, 7, 2, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in found] == [("Cameron Waters", 2025)]
