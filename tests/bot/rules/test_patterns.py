@@ -149,7 +149,8 @@ def test_a_group_veto_silences_its_patterns_in_a_sentence_with_the_cue() -> None
         build_rules(data)
 
 
-@pytest.mark.parametrize("flag", ["mates", "after_comma", "lineup_only", "subject"])
+@pytest.mark.parametrize("flag", ["mates", "after_comma", "lineup_only", "subject", "adjacent",
+                                  "crew"])
 def test_a_groups_yes_or_no_setting_written_as_text_is_named_as_an_error(flag: str) -> None:
     with RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
