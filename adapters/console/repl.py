@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 import threading
 from typing import TextIO
@@ -65,9 +66,14 @@ class ConsoleSession:
 
 
 async def _readline(stdin: TextIO) -> str:
-    """One line from `stdin`, read in a daemon thread of its own: ctrl-C cancels the wait
+    """One line from `stdin`, read in a daemon thread of its own: ctrl-C ends the wait
     and the program leaves at once. (asyncio.to_thread's pool thread would be joined at
-    exit, so leaving needed one more Enter.)"""
+    exit, so leaving needed one more Enter.)
+
+    ctrl-C is caught by the loop itself while it waits. The kernel may hand the signal to
+    any thread (this reader, a database worker), and asyncio.run's own handler then runs
+    only once the main thread wakes, which an idle loop never does: the loop's handler
+    writes to its wake-up pipe and so wakes it whichever thread took the signal."""
     loop = asyncio.get_running_loop()
     answer: asyncio.Future[str] = loop.create_future()
 
@@ -87,5 +93,17 @@ async def _readline(stdin: TextIO) -> str:
         with contextlib.suppress(RuntimeError):  # the loop is gone: the program left
             loop.call_soon_threadsafe(settle, line)
 
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        loop.add_signal_handler(signal.SIGINT, lambda: settle(KeyboardInterrupt()))
+        caught = True
+    except (NotImplementedError, RuntimeError, ValueError):
+        caught = False  # off the main thread, or Windows: asyncio.run's handler stays
     threading.Thread(target=read, name="console-input", daemon=True).start()
-    return await answer
+    try:
+        return await answer
+    finally:
+        if caught:
+            loop.remove_signal_handler(signal.SIGINT)
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)  # asyncio.run's, for what follows
