@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from bot.models import MoveKind
 from bot.rules.document import (
@@ -315,7 +316,7 @@ class Clauses(EngineBase):
         return {id(driver): own for driver, own in zip(drivers, teams, strict=True)}
 
     def _object_pronoun(self, doc: _Doc, sentence: int, t_start: int, t_end: int,
-                        patterns: list[Pattern]) -> Mention | None:
+                        patterns: Sequence[Pattern]) -> Mention | None:
         """"Tänak's future is unclear after Hyundai released him", "Toyota has signed the
         Northern Irishman": the team's verb has for its object the person named last before
         it, in the sentence or, failing that, the one the text is about (of the epithet's
@@ -329,8 +330,9 @@ class Clauses(EngineBase):
                 after_the += age.end()
             epithet = next(((c_start, c_end) for c_start, c_end in doc.cues.get("epithet", ())
                             if c_start == after_the), None)
-            if epithet is not None and doc.folded[epithet[1]:epithet[1] + 12].split()[:1] not in (
-                    [], *([word] for word in _AFTER_OBJECT)) and \
+            # (a word after it, and none that can follow an object)
+            if epithet is not None and not _AFTER_OBJECT.issuperset(
+                    doc.folded[epithet[1]:epithet[1] + 12].split()[:1]) and \
                     doc.text[epithet[1]:epithet[1] + 1] not in ",.;:":
                 epithet = None  # "keeps the British racing green livery": an adjective
         if (following not in (["him"], ["her"]) and epithet is None) or not any(
@@ -339,8 +341,8 @@ class Clauses(EngineBase):
             return None
         before = [m for m in doc.by_sentence[sentence]
                   if m.kind == PERSON and m.end <= t_start and not m.non_driver]
-        name = before[-1].value if before else self._topic(doc, sentence - 1) \
-            if sentence > 0 else None
+        name = before[-1].value if before else (
+            self._topic(doc, sentence - 1) if sentence > 0 else None)
         country = self.rules.nationalities.get(doc.folded[slice(*epithet)]) if epithet else None
         if country is not None and (name is None or self._nationality(name) not in (None,
                                                                                     country)):

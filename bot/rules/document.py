@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -223,8 +224,8 @@ _STATE_VERBS = WORDS["state_verbs"]
 @lru_cache(maxsize=4096)
 def _is_state_now(word: str) -> bool:
     """"partners", "drives", "form": the present simple of a verb that tells where one is."""
-    return any(lemma in _STATE_VERBS and word in (*getInflection(lemma, "VBZ"),
-                                                  *getInflection(lemma, "VBP"))
+    return any(lemma in _STATE_VERBS and (
+        word in getInflection(lemma, "VBZ") or word in getInflection(lemma, "VBP"))
                for lemma in getAllLemmas(word).get("VERB", ()))
 
 
@@ -355,7 +356,7 @@ class _Doc:
     by_sentence: list[list[Mention]]
     cues: dict[str, list[tuple[int, int]]]
     roles: list[tuple[int, int, str]]
-    triggers: list[tuple[int, int, list[Pattern]]]
+    triggers: list[tuple[int, int, Sequence[Pattern]]]
     object_kind: dict[int, tuple[int, MoveKind]]
     asides: list[tuple[int, int]]
     series_seen: set[str]
@@ -366,7 +367,7 @@ class _Doc:
     person_sentences: dict[str, set[int]] = field(default_factory=dict)
     # A shorter phrase at the same start that a trigger displaced: read when the longer one
     # fills nothing ("have parted ways" when "have parted ways with" finds no name after it).
-    shorter: dict[tuple[int, int], list[tuple[int, int, list[Pattern]]]] = field(
+    shorter: dict[tuple[int, int], list[tuple[int, int, Sequence[Pattern]]]] = field(
         default_factory=dict)
     memo: dict[tuple[object, ...], object] = field(default_factory=dict)
     spelled: dict[str, str] = field(default_factory=dict)  # gazetteer name -> as written

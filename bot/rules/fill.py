@@ -253,7 +253,7 @@ class SlotFilling(EngineBase):
                 return []
             # (a name passed over on the way to a team counts as one word: "will contest the
             # full 2023 NASCAR Craftsman Truck Series in the No. 11 Toyota Tundra for Tricon")
-            if len(doc.folded[t_end:mention.start].split()) - (want != PERSON and sum(
+            if len(doc.folded[t_end:mention.start].split()) - (0 if want == PERSON else sum(
                     len(doc.folded[m.start:m.end].split()) - 1 for m in after[:position])
                     ) > limit:
                 return []

@@ -248,15 +248,14 @@ class Gazetteer:
         self._drivers_by_surname = {}
         for driver in self.drivers.values():
             for text in (driver.name, *driver.aliases):
-                bucket = self._drivers_by_key.setdefault(name_key(text), [])
-                if driver.name not in bucket:
-                    bucket.append(driver.name)
-                words = fold_key(text).split()
-                if len(words) >= 2:
-                    surname = _surname(words)
-                    bucket = self._drivers_by_surname.setdefault(surname, [])
-                    if driver.name not in bucket:
-                        bucket.append(driver.name)
+                by_name = self._drivers_by_key.setdefault(name_key(text), [])
+                if driver.name not in by_name:
+                    by_name.append(driver.name)
+                name_words = fold_key(text).split()
+                if len(name_words) >= 2:
+                    by_surname = self._drivers_by_surname.setdefault(_surname(name_words), [])
+                    if driver.name not in by_surname:
+                        by_surname.append(driver.name)
 
 
     def short_team_names(self, not_names: frozenset[str]) -> dict[str, tuple[TeamCandidate, ...]]:

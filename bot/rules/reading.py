@@ -4,6 +4,7 @@ mentions in them."""
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 
 from bot.models import Article, MoveKind
 from bot.rules.document import (
@@ -26,14 +27,14 @@ from bot.rules.scans import aside_spans
 from bot.rules.text import clean, fold, sentence_spans
 
 
-def _longest(triggers: list[tuple[int, int, list[Pattern]]],
-             shorter: dict[tuple[int, int], list[tuple[int, int, list[Pattern]]]]
-             ) -> list[tuple[int, int, list[Pattern]]]:
+def _longest(triggers: list[tuple[int, int, Sequence[Pattern]]],
+             shorter: dict[tuple[int, int], list[tuple[int, int, Sequence[Pattern]]]]
+             ) -> list[tuple[int, int, Sequence[Pattern]]]:
     """Overlapping triggers: the longest phrase speaks ("will not return to" over "return to").
     A displaced phrase that starts where the longer one does goes into `shorter`."""
     if len(triggers) < 2:
         return triggers
-    kept: list[tuple[int, int, list[Pattern]]] = []
+    kept: list[tuple[int, int, Sequence[Pattern]]] = []
     for trigger in sorted(triggers, key=_longest_first):
         start, end = trigger[0], trigger[1]
         for k in kept:
@@ -47,7 +48,7 @@ def _longest(triggers: list[tuple[int, int, list[Pattern]]],
     return kept
 
 
-def _longest_first(t: tuple[int, int, list[Pattern]]) -> tuple[int, int]:
+def _longest_first(t: tuple[int, int, Sequence[Pattern]]) -> tuple[int, int]:
     return (t[0] - t[1], t[0])
 
 
@@ -60,7 +61,7 @@ class Reader(EngineBase):
         title_end = len(title)
         cues: dict[str, list[tuple[int, int]]] = {}
         roles: list[tuple[int, int, str]] = []
-        triggers: list[tuple[int, int, list[Pattern]]] = []
+        triggers: list[tuple[int, int, Sequence[Pattern]]] = []
         entity_hits: list[tuple[int, int, str, object]] = []
         object_kind: dict[int, tuple[int, MoveKind]] = {}
         car_words: list[tuple[int, int]] = []
@@ -73,7 +74,7 @@ class Reader(EngineBase):
         _scan(hits, WHOLE, triggers, cues, roles, car_words, object_kind, entity_hits,
               (title_hits, local_hits))
         if title_end and phrases.layers[TITLE]:
-            headline: list[tuple[int, int, list[Pattern]]] = []
+            headline: list[tuple[int, int, Sequence[Pattern]]] = []
             read_layer(phrases, title_hits, folded, 0, title_end, TITLE, headline, cues, roles,
                        car_words, object_kind, entity_hits)
             if headline:
@@ -121,7 +122,7 @@ class Reader(EngineBase):
             if text.find(",", s_start, s_end) != -1 or text.find("(", s_start, s_end) != -1:
                 asides.extend(aside_spans(text, s_start, s_end))
         by_sentence: list[list[Mention]] = [[] for _ in sentences]
-        shorter: dict[tuple[int, int], list[tuple[int, int, list[Pattern]]]] = {}
+        shorter: dict[tuple[int, int], list[tuple[int, int, Sequence[Pattern]]]] = {}
         doc = _Doc(text=text, folded=folded, title_end=title_end, sentences=sentences,
                    starts=starts, published=published, series_hint=series_hint,
                    mentions=mentions, by_sentence=by_sentence, cues=cues, roles=roles,
@@ -187,7 +188,7 @@ def read_layer(phrases: Phrasebook, hits: list[tuple[int, int, Layers]], folded:
 
 
 def _scan(hits: list[tuple[int, int, Layers]], layer: int,
-          triggers: list[tuple[int, int, list[Pattern]]],
+          triggers: list[tuple[int, int, Sequence[Pattern]]],
           cues: dict[str, list[tuple[int, int]]], roles: list[tuple[int, int, str]],
           car_words: list[tuple[int, int]], object_kind: dict[int, tuple[int, MoveKind]],
           entity_hits: list[tuple[int, int, str, object]],

@@ -3,6 +3,8 @@ former teams, replaced drivers, teammates and line-ups."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from bot.models import LineupEntry, Move, MoveKind, Status
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
@@ -87,8 +89,9 @@ class Resolver(Origins):
         if len(teams) == 1:
             chosen = top[0]
             return chosen.team, chosen.series, 1.0 if chosen.how in ("name", "alias") else 0.9
-        series = {c.series for c in top}
-        return mention.value, (series.pop() if len(series) == 1 else doc.series_hint), 0.7
+        series_left = {c.series for c in top}
+        return mention.value, (series_left.pop() if len(series_left) == 1
+                               else doc.series_hint), 0.7
 
     def _finish(self, doc: _Doc, raw: list[RawMove], focus: Mention | None) -> list[Move]:
         merged: dict[tuple[str, str, str], dict[str, object]] = {}
@@ -143,12 +146,13 @@ class Resolver(Origins):
             entry["teammates"].extend(item.teammates)  # type: ignore[union-attr]
         # "Cadillac" (two Cadillac entries) beside "Action Express Racing": the same move.
         for key in list(order):
-            alternatives = merged[key]["alternatives"] if key in merged else set()
-            if not alternatives:
+            other_teams = cast("set[str]", merged[key]["alternatives"]) if key in merged \
+                else set()
+            if not other_teams:
                 continue
             driver, direction, _team = key
             targets = [k for k in order if k != key and k[0] == driver and k[1] == direction
-                       and k[2] in alternatives]  # type: ignore[operator]
+                       and k[2] in other_teams]
             if targets:
                 target = merged[targets[0]]
                 source = merged.pop(key)
@@ -411,8 +415,8 @@ class Resolver(Origins):
         firsts = doc.memo.get(("first person of",))
         if firsts is None:  # (sentence indexes by the person each names first, read once)
             firsts = doc.memo[("first person of",)] = {}
-            for i, first in enumerate(doc.first_person):
-                firsts.setdefault(first, []).append(i)  # type: ignore[union-attr]
+            for i, first_named in enumerate(doc.first_person):
+                firsts.setdefault(first_named, []).append(i)  # type: ignore[union-attr]
         found.update(firsts.get(driver, ()))  # type: ignore[union-attr]
         # "He ...", "The Spaniard, who ... Vowles, ..." after sentences about the driver.
         named = doc.person_sentences.get(driver)
@@ -440,7 +444,7 @@ class Resolver(Origins):
         earliest = min(own)  # (what is added comes after it: the least stays)
         own.update(i for i in self._reference_openings(doc)
                    if i > earliest and self._topic(doc, i) == driver)
-        read_from, read_to = doc.memo.get(("local range",), (0, 0))  # type: ignore[misc]
+        read_from, read_to = cast("tuple[int, int]", doc.memo.get(("local range",), (0, 0)))
         for index in sorted(own):
             s_start, s_end = doc.sentences[index]
             people = [m for m in doc.by_sentence[index] if m.kind == PERSON]

@@ -6,6 +6,8 @@ in its docstring) gives: the readings do not change, only their cost."""
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Sequence
 
 from bot.rules.document import _ASIDE, _YEAR, PERSON, Mention, _Doc
 from bot.rules.patterns import Pattern
@@ -37,7 +39,7 @@ def _matches_from(pattern: re.Pattern[str], opener: str, other_opener: str, text
                   start: int, end: int) -> list[re.Match[str]]:
     """What `pattern.finditer(text, start, end)` finds, tried only where one of its two
     openers starts: a pattern with no literal to skip ahead with is tried at every position."""
-    found = []
+    found: list[re.Match[str]] = []
     position = start
     while True:
         first, other = text.find(opener, position, end), text.find(other_opener, position, end)
@@ -62,13 +64,13 @@ def year_matches(text: str) -> list[re.Match[str]]:
     return _matches_from(_YEAR, "19", "20", text, 0, len(text))
 
 
-def people_reach(doc: _Doc, sentence: int) -> tuple[float, float]:
+def people_reach(doc: _Doc, sentence: int) -> tuple[int, int]:
     """Where the sentence's first-ending person ends and its last-starting person starts
-    (inf and -1 when it names nobody): read once per sentence, not once per trigger."""
+    (past any text and -1 when it names nobody): read once per sentence, not once per trigger."""
     key = ("people reach", sentence)
     found = doc.memo.get(key)
     if found is None:
-        first_end, last_start = float("inf"), -1
+        first_end, last_start = sys.maxsize, -1
         for m in doc.by_sentence[sentence]:
             if m.kind == PERSON:
                 if m.end < first_end:
@@ -79,8 +81,8 @@ def people_reach(doc: _Doc, sentence: int) -> tuple[float, float]:
     return found  # type: ignore[return-value]
 
 
-def driver_fillable(patterns: list[Pattern], mentions: list[Mention], c_left: int, t_start: int,
-                    t_end: int, c_right: int) -> list[Pattern]:
+def driver_fillable(patterns: Sequence[Pattern], mentions: list[Mention], c_left: int, t_start: int,
+                    t_end: int, c_right: int) -> Sequence[Pattern]:
     """The patterns that can fill their driver: slots._apply fills a driver before the
     trigger only from a person named in [c_left, t_start), after it only from one in
     [t_end, c_right), and a pattern without its driver is no reading. The others need not be

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.models import MoveKind, Status
@@ -78,7 +79,7 @@ _PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)
 
 
 class Slots(Clauses, SlotFilling):
-    def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: list[Pattern],
+    def _apply(self, doc: _Doc, t_start: int, t_end: int, patterns: Sequence[Pattern],
                focus: Mention | None) -> list[RawMove]:
         sentence = doc.sentence_of(t_start)
         s_start, s_end = doc.sentences[sentence]
@@ -161,17 +162,17 @@ class Slots(Clauses, SlotFilling):
             mentions = sorted([*mentions, object_pronoun], key=lambda m: m.start)
         c_left, c_right = self._clause_bounds(doc, sentence, t_start, t_end)
         # "who has left to join Maserati": a later trigger owns what follows it.
-        following = bisect_right(doc.trigger_starts, t_end)
+        next_trigger = bisect_right(doc.trigger_starts, t_end)
         own_aside = self._aside_of(doc, t_start)
-        while following < len(doc.trigger_starts) and doc.trigger_starts[following] < c_right:
+        while next_trigger < len(doc.trigger_starts) and doc.trigger_starts[next_trigger] < c_right:
             # ("for A, who made his debut in 2021, alongside B": an aside's verb owns only
             # the aside.)
-            aside = self._aside_of(doc, doc.trigger_starts[following])
+            aside = self._aside_of(doc, doc.trigger_starts[next_trigger])
             if (aside is None or aside == own_aside) and not _describes_object(
-                    doc, following, t_end):
-                c_right = doc.trigger_starts[following]
+                    doc, next_trigger, t_end):
+                c_right = doc.trigger_starts[next_trigger]
                 break
-            following += 1
+            next_trigger += 1
         patterns = driver_fillable(patterns, mentions, c_left, t_start, t_end, c_right)
         if not patterns:
             return []  # nobody named where any pattern takes its driver from
@@ -270,10 +271,8 @@ class Slots(Clauses, SlotFilling):
                     # Many patterns share a trigger and ask for the same slot: fill it once.
                     key = ("L", slot, pattern.kind is MoveKind.LEAVE or
                            pattern.kind is MoveKind.RETIRE, frozenset(used))
-                    found = fills.get(key)
-                    if found is None:
-                        found = fills[key] = self._fill_left(doc, mentions, slot, t_start,
-                                                             c_left, used, pattern.kind)
+                    found = fills[key] if key in fills else fills.setdefault(key, self._fill_left(
+                        doc, mentions, slot, t_start, c_left, used, pattern.kind))
                 if not found:
                     # A team's verb with no team before it ("Experienced names such as Bottas")
                     # is a noun, or someone else's verb, unless "the team" or "it" is the subject.
@@ -291,10 +290,8 @@ class Slots(Clauses, SlotFilling):
                 continue
             for slot in pattern.right:
                 key = ("R", slot, False, frozenset(used))
-                found = fills.get(key)
-                if found is None:
-                    found = fills[key] = self._fill_right(doc, mentions, slot, t_end, c_right,
-                                                          used)
+                found = fills[key] if key in fills else fills.setdefault(key, self._fill_right(
+                    doc, mentions, slot, t_end, c_right, used))
                 if not found:
                     if slot in ("driver", "replaced", "car"):
                         ok = False
@@ -308,9 +305,9 @@ class Slots(Clauses, SlotFilling):
             if bare and "driver" in filled and \
                     self._object_of_verb_before(doc, filled["driver"][0]):
                 continue  # "Tander joins van Gisbergen for Red Bull": Tander's, not his
-            if bare and ("team" not in filled or [
+            if bare and ("team" not in filled or not _SEAT_AT.issuperset([
                     word for word in doc.folded[t_end:filled["team"][0].start].split()
-                    if word != "the"][-1:] not in ([], *([word] for word in _SEAT_AT))):
+                    if word != "the"][-1:])):
                 # "Sainz holds off Norris to end Red Bull's run", "X to step back and run the
                 # team": "to" a verb, and the team no seat's (but "Larson to tackle Indy 500
                 # with Arrow McLaren")
@@ -365,10 +362,10 @@ class Slots(Clauses, SlotFilling):
                 # "McLaren announced that Hughes was leaving": the clause's own verb decides,
                 # read by its own trigger if it has one; "... confirms Lawson will partner
                 # Verstappen" still announces a seat.
-                verb = following.split()[1:2]
-                if not verb or verb[0] not in _SEAT_VERBS:
+                clause_verb = following.split()[1:2]
+                if not clause_verb or clause_verb[0] not in _SEAT_VERBS:
                     return []
-                kind = _SEAT_VERBS[verb[0]] or kind
+                kind = _SEAT_VERBS[clause_verb[0]] or kind
         for team_mention in filled.get("team", ())[:1]:
             # "Piastri signs McLaren extension", "Norris confirms McLaren exit": the word after
             # the team names what was signed.
@@ -444,10 +441,10 @@ class Slots(Clauses, SlotFilling):
         # "Van Gisbergen, who left the team last year, watched", "Albon, who lost his seat to
         # Perez, will drive": a relative clause in the past is the person's history.
         clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)
-        before = doc.folded[clause_start:t_start].split()
-        pronoun = "who" if "who" in before else "which" if "which" in before else None
+        clause_words = doc.folded[clause_start:t_start].split()
+        pronoun = "who" if "who" in clause_words else "which" if "which" in clause_words else None
         if pronoun is not None:
-            relative = before[before.index(pronoun) + 1:]
+            relative = clause_words[clause_words.index(pronoun) + 1:]
             verb = (relative + trigger_words)[0]
             # "seat to Perez" is no infinitive; "will join" in the trigger is the future;
             # "who is off to Aston Martin" is going now.
@@ -493,7 +490,7 @@ class Slots(Clauses, SlotFilling):
         if any(0 <= c_start - t_end <= 1 for c_start, _ in doc.cues.get("unnamed_team", ())):
             return []  # "who have moved to different teams": no team to follow
         status = Status.DENIED if denied else self._status(doc, t_start, t_end, s_start, s_end)
-        team = (filled.get("team") or [None])[0]
+        team = next(iter(filled.get("team", ())), None)
         if team is not None and team.end <= t_start and kind.direction == "arrive" and \
                 pattern.left[:1] == ("team",):
             team = _team_placed_after(doc, mentions, drivers[-1], s_end) or team
@@ -512,11 +509,11 @@ class Slots(Clauses, SlotFilling):
                     kind in (MoveKind.JOIN, MoveKind.EXTEND):
                     # "joins A and B", not "joins A, who stays, in the team formed by C"
                     teammates = [after[0]]
-                    for following in after[1:]:
-                        if following.kind != PERSON or not _coordinated(_outside_asides(
-                                doc, teammates[-1].end, following.start, folded=False)):
+                    for next_named in after[1:]:
+                        if next_named.kind != PERSON or not _coordinated(_outside_asides(
+                                doc, teammates[-1].end, next_named.start, folded=False)):
                             break
-                        teammates.append(following)
+                        teammates.append(next_named)
                     teammates = [m for m in teammates if m not in drivers]
                     if teammates and _RECORD_COMPANY.match(doc.folded, teammates[-1].end):
                         return []  # "joins Rouse and Turkington as the only four-time champions"
