@@ -54,8 +54,11 @@ _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 def _counted(doc: _Doc, position: int) -> bool:
     """"97 race wins", "two podiums": a number just before makes it a career's tally; "who
     won the race in 2021", a relative clause, and "after winning the title", the person's or
-    the crew's history."""
-    before = doc.folded[max(0, position - 16):position].split()[-2:]
+    the crew's history. (A number the clause's comma closes is no tally: "driving the No. 84,
+    finished fifth".)"""
+    start = max(0, position - 16)
+    start = max(start, doc.text.rfind(",", start, position) + 1)
+    before = doc.folded[start:position].split()[-2:]
     return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
                for word in before) or before[-1:] in (["after"], ["since"])
 

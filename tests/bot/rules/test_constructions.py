@@ -529,6 +529,13 @@ def test_the_same_trio_returning_is_a_stay() -> None:
     assert {k for _, k, _, _ in found} == {"extend"}
 
 
+def test_the_same_drivers_counted_are_a_stay() -> None:
+    found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
+                  "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
+                  "Mathieu Jaminet in the No. 6.", "IMSA")
+    assert {k for _, k, _, _ in found} == {"extend"} and len(found) == 4
+
+
 @pytest.mark.parametrize("origin", ["Sargeant switches from Carlin.",
                                     "Sargeant spent his rookie season with Carlin.",
                                     "Sargeant has raced for Carlin since 2023."])

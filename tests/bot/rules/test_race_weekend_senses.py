@@ -49,6 +49,13 @@ def test_a_debut_told_with_its_result_is_a_race_report(title: str, sentence: str
     assert confirmed(title, sentence, "WorldSBK") == set()
 
 
+def test_a_car_number_before_a_result_is_no_tally() -> None:
+    # "97 race wins" counts a career; "the No. 47, finished" only names the car that raced
+    assert confirmed("Blaney wins at Talladega",
+                     "Ryan Blaney won at Talladega. Ricky Stenhouse Jr., driving JTG "
+                     "Daugherty Racing's No. 47, finished ninth.", "NASCAR Cup") == set()
+
+
 def test_a_debut_to_come_is_still_a_move() -> None:
     found = confirmed("Gerloff to make Yamaha debut at Assen",
                       "Garrett Gerloff will make his debut for Yamaha at Assen next month.",
