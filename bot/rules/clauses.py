@@ -178,6 +178,14 @@ def _describes_object(doc: _Doc, index: int, t_end: int) -> bool:
         len(doc.folded[t_end:start].split()) == 0 and doc.folded.startswith("the ", start)
 
 
+def _opens_longer_cue(doc: _Doc, index: int) -> bool:
+    """The trigger at `index` is the first word of a longer cue ("for" in "for a ninth
+    season"): the cue's phrase, not a verb that opens a clause of its own."""
+    start, end, _ = doc.triggers[index]
+    return any(c_start == start and c_end > end
+               for cues in doc.cues.values() for c_start, c_end in cues)
+
+
 def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention | None:
     """"Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to Williams":
     the team an exit goes on to, which makes it half of a transfer whose other half is the

@@ -19,6 +19,7 @@ from bot.rules.clauses import (
     _incumbents,
     _kept_by_verb_before,
     _onward_team,
+    _opens_longer_cue,
     _other_clause,
     _race_in_clause,
     _race_position_after,
@@ -169,7 +170,7 @@ class Slots(Clauses, SlotFilling):
             # the aside.)
             aside = self._aside_of(doc, doc.trigger_starts[next_trigger])
             if (aside is None or aside == own_aside) and not _describes_object(
-                    doc, next_trigger, t_end):
+                    doc, next_trigger, t_end) and not _opens_longer_cue(doc, next_trigger):
                 c_right = doc.trigger_starts[next_trigger]
                 break
             next_trigger += 1

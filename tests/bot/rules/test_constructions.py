@@ -529,6 +529,12 @@ def test_the_same_trio_returning_is_a_stay() -> None:
     assert {k for _, k, _, _ in found} == {"extend"}
 
 
+def test_a_count_of_seasons_after_a_headline_preposition_is_a_stay() -> None:
+    # "for" opens "for a third season" here, not a clause of its own
+    found = moves("Kirkwood to race for Andretti for a third season", "", "IndyCar")
+    assert {(d, k) for d, k, _, _ in found} == {("Kyle Kirkwood", "extend")}
+
+
 def test_the_same_drivers_counted_are_a_stay() -> None:
     found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
                   "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
