@@ -39,7 +39,9 @@ CREW_LINEUP = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} 
 
 
 # "A is named in the No. 777, and B in its No. 74": the second clause drops the verb it shares.
-_GAP_OPENING = re.compile(r"\s*(?:,\s*(?:and|while|with)|;|;\s*and)\s+$")
+# (after the first clause's own time or place: "in the No. 93 next season, with A and B ...")
+_GAP_OPENING = re.compile(r"(?:\s+(?:next|this|in|for|from)\s+(?:season|year|20\d\d))?"
+                          r"\s*(?:,\s*(?:and|while|with)|;|;\s*and)\s+$")
 _GAP_FOLLOWING = frozenset({"in", "at", "with", "for", "the", "its", "his", "her", "their", "a",
                             "an", "alongside"})
 _GAP_END = re.compile(r",\s*(?:and|while|but)\b|;|\.\s")

@@ -535,6 +535,15 @@ def test_a_count_of_seasons_after_a_headline_preposition_is_a_stay() -> None:
     assert {(d, k) for d, k, _, _ in found} == {("Kyle Kirkwood", "extend")}
 
 
+def test_a_gapped_crew_after_the_first_crews_season_is_read() -> None:
+    found = moves("Alpine names its 2025 crews", "Alpine will run Paul-Loup Chatin and Ferdinand "
+                  "Habsburg in the No. 35 in 2025, with Mick Schumacher and Jules Gounon in the "
+                  "No. 36.", "WEC")
+    assert {(d, c) for d, _, _, c in found} == {
+        ("Paul-Loup Chatin", "35"), ("Ferdinand Habsburg", "35"),
+        ("Mick Schumacher", "36"), ("Jules Gounon", "36")}
+
+
 def test_the_same_drivers_counted_are_a_stay() -> None:
     found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
                   "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
