@@ -544,6 +544,15 @@ def test_a_gapped_crew_after_the_first_crews_season_is_read() -> None:
         ("Mick Schumacher", "36"), ("Jules Gounon", "36")}
 
 
+def test_a_driver_choosing_a_team_joins_it() -> None:
+    found = moves("Vinales picks Tech3 for 2025", "Maverick Vinales has opted for Tech3 after "
+                  "three seasons at Aprilia.", "MotoGP")
+    assert {(d, k) for d, k, _, _ in found} == {("Maverick Vinales", "join")}
+    # ("has chosen to" chooses a deed, not the team named after it)
+    assert moves("Binder skips test", "Brad Binder has chosen to miss the Red Bull KTM "
+                 "Factory Racing test at Jerez.", "MotoGP") == set()
+
+
 def test_the_same_drivers_counted_are_a_stay() -> None:
     found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
                   "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
