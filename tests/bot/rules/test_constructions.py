@@ -553,6 +553,15 @@ def test_a_driver_choosing_a_team_joins_it() -> None:
                  "Factory Racing test at Jerez.", "MotoGP") == set()
 
 
+@pytest.mark.parametrize("sentence", [
+    "Matt Neal has called time on his BTCC career after 25 seasons.",
+    "Matt Neal has ended his professional racing career after 25 seasons.",
+])
+def test_a_career_ended_in_any_tense_is_a_retirement(sentence: str) -> None:
+    found = moves("Neal steps back", sentence, "BTCC")
+    assert {(d, k) for d, k, _, _ in found} == {("Matt Neal", "retire")}
+
+
 def test_the_same_drivers_counted_are_a_stay() -> None:
     found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
                   "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
