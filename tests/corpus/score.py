@@ -1,7 +1,7 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind17]
+        [--only dev|open|blind|written|blind2|...|blind19]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
@@ -15,7 +15,9 @@ a session later; and "blind12" and "blind13", tests/corpus/blind_fresh27.jsonl a
 blind_fresh28.jsonl, twice more in the session after; and "blind14" and "blind15",
 tests/corpus/blind_fresh29.jsonl and blind_fresh30.jsonl, twice more in the session after that; and
 "blind16" and "blind17", tests/corpus/blind_fresh32.jsonl and blind_fresh31.jsonl, twice more in
-the session after that (blind17 scored only at its end).
+the session after that (blind17 scored only at its end); and "blind18" and "blind19",
+tests/corpus/blind_fresh33.jsonl and blind_fresh34.jsonl, twice more in the session after that
+(both scored only at its end).
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. The blind part (tests/corpus/blind_ids.txt) is only ever scored:
@@ -58,6 +60,10 @@ BLIND_FIFTH_SESSION_2 = HERE / "blind_fresh30.jsonl"
 BLIND_SIXTH_SESSION = HERE / "blind_fresh32.jsonl"
 # Written in the same session while its rules were being made; scored once, at its end.
 BLIND_SIXTH_SESSION_2 = HERE / "blind_fresh31.jsonl"
+# Written at the start of the session after that, while its rules were being made; both
+# scored once, at its end.
+BLIND_SEVENTH_SESSION = HERE / "blind_fresh33.jsonl"
+BLIND_SEVENTH_SESSION_2 = HERE / "blind_fresh34.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -94,6 +100,8 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind15": load(BLIND_FIFTH_SESSION_2) if BLIND_FIFTH_SESSION_2.exists() else [],
         "blind16": load(BLIND_SIXTH_SESSION) if BLIND_SIXTH_SESSION.exists() else [],
         "blind17": load(BLIND_SIXTH_SESSION_2) if BLIND_SIXTH_SESSION_2.exists() else [],
+        "blind18": load(BLIND_SEVENTH_SESSION) if BLIND_SEVENTH_SESSION.exists() else [],
+        "blind19": load(BLIND_SEVENTH_SESSION_2) if BLIND_SEVENTH_SESSION_2.exists() else [],
     }
 
 
@@ -118,7 +126,8 @@ def main() -> None:
                                                "blind6", "blind7", "blind8", "blind9",
                                                "blind10", "blind11", "blind12",
                                                "blind13", "blind14", "blind15",
-                                               "blind16", "blind17"))
+                                               "blind16", "blind17", "blind18",
+                                               "blind19"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
