@@ -253,9 +253,15 @@ class Gazetteer:
                     by_name.append(driver.name)
                 name_words = fold_key(text).split()
                 if len(name_words) >= 2:
-                    by_surname = self._drivers_by_surname.setdefault(_surname(name_words), [])
-                    if driver.name not in by_surname:
-                        by_surname.append(driver.name)
+                    surnames = {_surname(name_words)}
+                    # "Hunter-Reay" alone is Ryan Hunter-Reay: a hyphened surname is one name
+                    last = text.split()[-1]
+                    if "-" in last.strip("-"):
+                        surnames.add(fold_key(last))
+                    for surname in surnames:
+                        by_surname = self._drivers_by_surname.setdefault(surname, [])
+                        if driver.name not in by_surname:
+                            by_surname.append(driver.name)
 
 
     def short_team_names(self, not_names: frozenset[str]) -> dict[str, tuple[TeamCandidate, ...]]:

@@ -562,6 +562,18 @@ def test_a_career_ended_in_any_tense_is_a_retirement(sentence: str) -> None:
     assert {(d, k) for d, k, _, _ in found} == {("Matt Neal", "retire")}
 
 
+def test_a_last_race_ahead_is_a_retirement_and_a_car_left_an_exit() -> None:
+    assert {(d, k) for d, k, _, _ in moves("Lorenzo to bow out at Valencia", "", "MotoGP")} == {
+        ("Jorge Lorenzo", "retire")}
+    found = moves("Hunter-Reay steps out of Ed Carpenter Racing's No. 20", "", "IndyCar")
+    assert {(d, k) for d, k, _, _ in found} == {("Ryan Hunter-Reay", "leave")}
+
+
+def test_a_hyphened_surname_alone_names_its_driver() -> None:
+    found = moves("Hunter-Reay lands Ed Carpenter Racing seat", "", "IndyCar")
+    assert {(d, k) for d, k, _, _ in found} == {("Ryan Hunter-Reay", "join")}
+
+
 def test_the_same_drivers_counted_are_a_stay() -> None:
     found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
                   "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
