@@ -574,6 +574,11 @@ def test_a_hyphened_surname_alone_names_its_driver() -> None:
     assert {(d, k) for d, k, _, _ in found} == {("Ryan Hunter-Reay", "join")}
 
 
+def test_a_driver_locked_in_with_a_team_stays() -> None:
+    found = moves("Herrin locked in with Warhorse HSBK Ducati for 2025", "", "MotoAmerica")
+    assert {(d, k) for d, k, _, _ in found} == {("Josh Herrin", "extend")}
+
+
 def test_the_same_drivers_counted_are_a_stay() -> None:
     found = moves("Porsche keeps its crews", "Porsche Penske Motorsport will run the same four "
                   "drivers next year: Felipe Nasr and Nick Tandy in the No. 7, Dane Cameron and "
