@@ -482,6 +482,8 @@ class Slots(Clauses, SlotFilling):
             if not t_end <= c_start < s_end:
                 continue
             between = doc.folded[t_end:c_start].split()
+            if kind is MoveKind.RETIRE and "become" in between:
+                continue  # "ended his career to become team principal": the post comes after
             if (len(between) <= 3 and "," not in doc.text[t_end:c_start]) or (
                     len(between) <= 10 and "as" in between[-3:]
                                      and not {"driver", "rider"} & set(between)):

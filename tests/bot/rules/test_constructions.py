@@ -567,6 +567,9 @@ def test_choosing_to_do_something_chooses_no_team() -> None:
 @pytest.mark.parametrize("sentence", [
     "Matt Neal has called time on his BTCC career after 25 seasons.",
     "Matt Neal has ended his professional racing career after 25 seasons.",
+    # the post taken up after it is where he goes next, not what this move is about
+    "Matt Neal has ended his full-time driving career to become team principal of Team "
+    "Dynamics.",
 ])
 def test_a_career_ended_in_any_tense_is_a_retirement(sentence: str) -> None:
     found = moves("Neal steps back", sentence, "BTCC")
