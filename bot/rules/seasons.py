@@ -19,6 +19,7 @@ from bot.rules.document import (
     _person_between,
     _words_between,
 )
+from bot.rules.history import _MONTHS
 from bot.rules.scans import year_matches
 
 # "2012 champion Hunter-Reay", "the 2022 Indianapolis 500 winner": a year naming a title held
@@ -34,9 +35,9 @@ _CONTRACT_END = re.compile(r"\b(?:through|until|till|thru|up to)(?:\s+the)?(?:\s
 _SECOND_OF_PAIR = re.compile(r"\b(?:19|20)\d\d\s*(?:and|&|to|-|–)\s*$")
 
 
-_MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4}
+# January to April named after the news: months of the coming year when told late in one
 _MONTH_AHEAD = re.compile(r"\b(?:in|from|by|until|next|this coming|early|late)\s+"
-                          r"(January|February|March|April)\b", re.I)
+                          r"(" + "|".join(_MONTHS[:4]) + r")\b", re.I)
 
 
 class Seasons(EngineBase):
@@ -98,7 +99,7 @@ class Seasons(EngineBase):
             if not departing and ("uary" in text or "arch" in text or "pril" in text):
                 # "for the Rolex 24 in January", told in December: the coming year's January
                 for match in _MONTH_AHEAD.finditer(text):
-                    if _MONTHS[match.group(1).lower()] < doc.published.month - 2:
+                    if _MONTHS.index(match.group(1).lower()) + 1 < doc.published.month - 2:
                         years.append((match.start(), year_now + 1))
             for c_start, _ in doc.cues.get("season_end", ()):
                 if start <= c_start < end:
