@@ -96,6 +96,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
                   if " " not in phrase]
         # "Belgians Kobe Pauwels and Matisse Lismont": plurals open a name run too.
         self.not_names = _NOT_NAME | frozenset(single) | frozenset(f"{w}s" for w in single)
+        self.first_names = gazetteer.first_names()
         self.settings.update({k: v for k, v in rules.settings.items() if isinstance(v, int)})
         # Two sets of phrases: the first is read in the whole article (names, triggers and the
         # cues other sentences are searched for); the second only in the sentences with a

@@ -272,7 +272,7 @@ class Gazetteer:
             self._drivers_by_surname) | set(self._series_by_key) | {
             name_key(text) for name, aliases in (*self.staff.items(), *self.places.items())
             for text in (name, *aliases)}
-        first_names = {key.split()[0] for key in self._drivers_by_key if " " in key}
+        first_names = self.first_names()
         shorts: dict[str, list[TeamCandidate]] = {}
         for team in self.teams.values():
             words = team.name.split()
@@ -400,6 +400,10 @@ class Gazetteer:
 
     def driver_names(self) -> list[str]:
         return sorted(self.drivers)
+
+    def first_names(self) -> frozenset[str]:
+        """The first words of the drivers' names, as name_key writes them ("kazuki")."""
+        return frozenset(key.split()[0] for key in self._drivers_by_key if " " in key)
 
     def vehicle(self, series: str | None) -> str:
         info = self.series.get(series or "")

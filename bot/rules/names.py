@@ -57,10 +57,11 @@ _CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
 def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
     # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
-    # Nowak will race for ...": after an auxiliary, "race" is a verb.)
+    # Nowak will race for ...", "signed Jan Nowak to race for ...": after an auxiliary or
+    # "to", "race" is a verb.)
     following = folded[end:end + 30].split()[:2]
     if any(word in _COMPETITION_NOUNS for word in following) and \
-            following[0] not in _AUXILIARIES:
+            following[0] not in _AUXILIARIES and following[0] != "to":
         return True
     # "four-time champion of Argentina's Turismo Carretera": what a title is won in
     before = folded[max(0, start - 30):start].split()[-3:] if start >= 0 else []
@@ -69,6 +70,20 @@ def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
     # ("champion of Argentina's ...": the country's own series)
     return len(before) >= 3 and before[-1] == "s" and before[-3:-2] in (["of"], ["in"]) and \
         any(word in _TITLE_HOLDERS for word in folded[max(0, start - 45):start].split()[-5:])
+
+
+def _named_like_the_team(text: str, folded: str, start: int, end: int,
+                         first_names: frozenset[str]) -> bool:
+    """A one-word team name right after a capitalised first name that opens a run of capitals
+    is that person's surname ("Kazuki Nakajima"; not the sponsor's "Arctic Wolf Honda")."""
+    if start < 2 or text[start - 1] != " " or " " in folded[start:end]:
+        return False
+    before = text.rfind(" ", 0, start - 1) + 1
+    word = text[before:start - 1]
+    if not (word[:1].isupper() and word.isalpha() and folded[before:start - 1] in first_names):
+        return False
+    previous = text[max(0, before - 30):before].split()[-1:]
+    return not previous or not previous[0][:1].isupper()
 
 
 _FIRST_NAME_AND = re.compile(rf"\b([{_UPPER}][a-z\u00e0-\u00ff'’\-]+) (?:and|&) $")
@@ -218,6 +233,9 @@ class Names(EngineBase):
                 continue
             if end - start <= 5 and folded[start:end] in acronyms and not text[start:end].isupper():
                 continue  # "art" in prose is not ART Grand Prix
+            if kind == "team" and _named_like_the_team(text, folded, start, end,
+                                                        self.first_names):
+                continue  # "Kazuki Nakajima", "Ty Gibbs": a person, read as a name below
             mask[start:end] = b"\x01" * (end - start)
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))
@@ -331,10 +349,13 @@ class Names(EngineBase):
                         w in self.not_names or w in _TEAM_WORDS for w in short):
                     team_shorts.setdefault(" ".join(short), " ".join(words))
                 continue
+            # (What counts or determines a run is in its own line: a headline ending "gets
+            # RCR's No. 2" does not count the body's first name.)
+            line_start = text.rfind("\n", 0, start) + 1
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
-                    and folded[max(0, start - 12):start].split()[-1:] not in _COUNTED \
-                    and folded[max(0, start - 8):start].split()[-1:] not in _DETERMINERS \
+                    and folded[max(line_start, start - 12):start].split()[-1:] not in _COUNTED \
+                    and folded[max(line_start, start - 8):start].split()[-1:] not in _DETERMINERS \
                     and not any(
                         w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
                         for w in folded_words) and not any(
