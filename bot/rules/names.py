@@ -12,7 +12,6 @@ from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
 
 from bot.rules.document import (
-    _AUXILIARIES,
     _LEADING_PARTICLES,
     _NAME_RUN,
     _NUMBER_WORDS,
@@ -34,6 +33,7 @@ from bot.rules.document import (
     _strip_possessive,
     _word_key,
 )
+from bot.rules.name_shapes import _in_a_persons_name, _names_a_competition
 from bot.rules.text import fold, is_english_word
 
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
@@ -48,49 +48,13 @@ _OWNER_REACH = 62
 _BECOMES = ("becomes ", "will become ", "has become ", "to become ",
             "is to become ", "became ")
 
-_COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
 _VENUE_WORDS = frozenset(WORDS["venue_words"])
 _DETERMINERS = [[word] for word in WORDS["determiners"]]
 # A staff title before one of these is not the title of the name after it.
 _CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
 
-def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
-    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
-    # Nowak will race for ...", "signed Jan Nowak to race for ...": after an auxiliary or
-    # "to", "race" is a verb.)
-    following = folded[end:end + 30].split()[:2]
-    if any(word in _COMPETITION_NOUNS for word in following) and \
-            following[0] not in _AUXILIARIES and following[0] != "to":
-        return True
-    # "four-time champion of Argentina's Turismo Carretera": what a title is won in
-    before = folded[max(0, start - 30):start].split()[-3:] if start >= 0 else []
-    if before[-1:] in (["of"], ["in"]):
-        return any(word in _TITLE_HOLDERS for word in before[:-1])
-    # ("champion of Argentina's ...": the country's own series)
-    return len(before) >= 3 and before[-1] == "s" and before[-3:-2] in (["of"], ["in"]) and \
-        any(word in _TITLE_HOLDERS for word in folded[max(0, start - 45):start].split()[-5:])
-
-
-def _named_like_the_team(text: str, folded: str, start: int, end: int,
-                         first_names: frozenset[str]) -> bool:
-    """A one-word team name right after a capitalised first name that opens a run of capitals
-    is that person's surname ("Kazuki Nakajima"; not the sponsor's "Arctic Wolf Honda")."""
-    if start < 2 or text[start - 1] != " " or " " in folded[start:end]:
-        return False
-    before = text.rfind(" ", 0, start - 1) + 1
-    word = text[before:start - 1]
-    if not (word[:1].isupper() and word.isalpha() and folded[before:start - 1] in first_names):
-        return False
-    previous = text[max(0, before - 30):before].split()[-1:]
-    return not previous or not previous[0][:1].isupper()
-
-
 _FIRST_NAME_AND = re.compile(rf"\b([{_UPPER}][a-z\u00e0-\u00ff'’\-]+) (?:and|&) $")
-_TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
-                            "runner-up", "race", "races", "crown", "crowns"})
-
-
 def _owner_may_hold(text: str, held: list[int]) -> bool:
     """Whether some "'s" has a car or a make within an owner's reach after it. The owner
     pattern has no literal to start from, so it tries every position of the text; most
@@ -233,9 +197,9 @@ class Names(EngineBase):
                 continue
             if end - start <= 5 and folded[start:end] in acronyms and not text[start:end].isupper():
                 continue  # "art" in prose is not ART Grand Prix
-            if kind == "team" and _named_like_the_team(text, folded, start, end,
-                                                        self.first_names):
-                continue  # "Kazuki Nakajima", "Ty Gibbs": a person, read as a name below
+            if kind in ("team", "place") and _in_a_persons_name(text, folded, start, end,
+                                                                 self.first_names):
+                continue  # "Kazuki Nakajima", "Austin Hill": a person, read as a name below
             mask[start:end] = b"\x01" * (end - start)
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))

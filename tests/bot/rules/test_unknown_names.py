@@ -39,3 +39,24 @@ def test_a_first_name_before_a_one_word_team_name_is_a_person_of_that_name() -> 
                   "Naoki Nakajima moves up from Super Formula Lights to join him.",
                   "Super Formula")
     assert ("Naoki Nakajima", "join", "Nakajima Racing") in found
+
+
+def test_a_first_and_middle_name_before_a_one_word_team_name_are_a_persons_name() -> None:
+    found = moves("Nakajima Racing promotes its junior",
+                  "Nakajima Racing will promote Naoki Ren Nakajima from its junior team next "
+                  "season.", "Super Formula")
+    assert ("Naoki Ren Nakajima", "promote", "Nakajima Racing") in found
+
+
+def test_a_first_name_that_is_also_a_town_opens_a_persons_name() -> None:
+    found = moves("Hattori names its 2026 driver",
+                  "Hattori Racing Enterprises has named Austin Pellegrino as the full-time "
+                  "driver of its No. 16 Toyota for next season.", "NASCAR Truck")
+    assert ("Austin Pellegrino", "join", "Hattori Racing Enterprises") in found
+
+
+def test_a_crew_role_written_before_a_name_is_no_part_of_it() -> None:
+    found = moves("Tanak back at M-Sport",
+                  "Ott Tänak will drive for M-Sport Ford in next year's World Rally "
+                  "Championship. Co-driver Kaarel Jõesaar moves with him.", "WRC")
+    assert "Kaarel Jõesaar" in {driver for driver, _, _ in found}

@@ -1,0 +1,50 @@
+"""What a run of capitals names: a person (whose name may hold a team's or a town's), or a
+championship ("the FIM JuniorGP Moto3 standings")."""
+
+from __future__ import annotations
+
+from bot.rules.document import _AUXILIARIES, WORDS
+from bot.rules.text import fold
+
+_COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
+_TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
+                            "runner-up", "race", "races", "crown", "crowns"})
+
+
+def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
+    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
+    # Nowak will race for ...", "signed Jan Nowak to race for ...": after an auxiliary or
+    # "to", "race" is a verb.)
+    following = folded[end:end + 30].split()[:2]
+    if any(word in _COMPETITION_NOUNS for word in following) and \
+            following[0] not in _AUXILIARIES and following[0] != "to":
+        return True
+    # "four-time champion of Argentina's Turismo Carretera": what a title is won in
+    before = folded[max(0, start - 30):start].split()[-3:] if start >= 0 else []
+    if before[-1:] in (["of"], ["in"]):
+        return any(word in _TITLE_HOLDERS for word in before[:-1])
+    # ("champion of Argentina's ...": the country's own series)
+    return len(before) >= 3 and before[-1] == "s" and before[-3:-2] in (["of"], ["in"]) and \
+        any(word in _TITLE_HOLDERS for word in folded[max(0, start - 45):start].split()[-5:])
+
+
+def _in_a_persons_name(text: str, folded: str, start: int, end: int,
+                       first_names: frozenset[str]) -> bool:
+    """Whether a one-word team's or place's name is part of a person's name: a run of capitals
+    opened by a first name, with the word the last of it ("Kazuki Nakajima", "Michael Ruben
+    Rinaldi") or the first name itself before a surname ("Austin Hill", "Jordan Tyler").
+    A run opened by another capital is a sponsor's or a team's ("Arctic Wolf Honda")."""
+    if " " in folded[start:end]:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    words = text[max(line_start, start - 40):start].split(" ")[:-1] if start > line_start \
+        and text[start - 1] == " " else []
+    run: list[str] = []
+    while words and words[-1][:1].isupper() and words[-1].isalpha() and len(run) < 3:
+        run.insert(0, words.pop())
+    following = text[end:end + 30].split(" ", 2)[1:2] if text[end:end + 1] == " " else []
+    if not run and following and following[0][:1].isupper() and following[0].isalpha():
+        run = [text[start:end]]  # the first name is the word itself
+    if not run or fold(run[0]) not in first_names:
+        return False
+    return not words or not words[-1][:1].isupper()
