@@ -270,7 +270,12 @@ class Names(EngineBase):
                             _word_key(text, folded, *token) for token in piece[:2]
                     ) in self.rules.nationalities:
                         piece = piece[2:]  # "New Zealander Andy Higgins"
-                    elif _word_key(text, folded, *piece[0]) in self.not_names:
+                    elif _word_key(text, folded, *piece[0]) in self.not_names and not (
+                            len(piece) == 2 and piece[0][0] == run_start and
+                            _word_key(text, folded, *piece[0]) in self.first_names and
+                            folded[max(0, run_start - 8):run_start].split()[-1:]
+                            not in _DETERMINERS):
+                        # ("Dane Cameron", but "the Dane Cameron" and "Dane Kevin Magnussen")
                         piece = piece[1:]
                     else:
                         break
@@ -321,13 +326,16 @@ class Names(EngineBase):
                     and folded[max(line_start, start - 12):start].split()[-1:] not in _COUNTED \
                     and folded[max(line_start, start - 8):start].split()[-1:] not in _DETERMINERS \
                     and not any(
-                        w in self.not_names or len(w) < 2 or any(ch.isdigit() for ch in w)
-                        for w in folded_words) and not any(
+                        (w in self.not_names and not (at == 0 and w in self.first_names))
+                        or len(w) < 2 or any(ch.isdigit() for ch in w)
+                        for at, w in enumerate(folded_words)) and not any(
                         "-" in w and w.replace("-", "").isupper() for w in words):
                 # ("Civic Type R-GT": a model's letters, not a name)
                 unknown.append(piece)
         for piece in unknown:
             name = " ".join(_strip_possessive(text[a:b]) for a, b in piece).replace("’", "'")
+            if fold(name) in surnames:
+                continue  # "Van der Linde" after "Sheldon van der Linde": read as a surname below
             first = _name_words(name)[0]
             # "Marcus Amstrong" in an article about Marcus Armstrong is a typo, not a new driver.
             for known in firsts.get(first, []):

@@ -60,3 +60,25 @@ def test_a_crew_role_written_before_a_name_is_no_part_of_it() -> None:
                   "Ott Tänak will drive for M-Sport Ford in next year's World Rally "
                   "Championship. Co-driver Kaarel Jõesaar moves with him.", "WRC")
     assert "Kaarel Jõesaar" in {driver for driver, _, _ in found}
+
+
+def test_a_first_name_that_is_also_a_demonym_opens_a_name_of_two_words() -> None:
+    found = moves("Holm heads to Meyer Shank",
+                  "Dane Holm will race Meyer Shank Racing's Acura full-time next season.",
+                  "IMSA")
+    assert ("Dane Holm", "join", "Meyer Shank Racing") in found
+
+
+def test_kin_written_before_a_name_is_no_part_of_it() -> None:
+    found = moves("Wayne Taylor Racing keeps its No. 10 crew",
+                  "Wayne Taylor Racing confirmed its plans for next season on Monday. Brother "
+                  "Tomas Vidal stays in the No. 10 alongside Filipe Albuquerque.", "IMSA")
+    assert "Tomas Vidal" in {driver for driver, _, _ in found}
+    assert not any(driver.startswith("Brother") for driver, _, _ in found)
+
+
+def test_a_surname_with_particles_opening_a_sentence_is_the_driver_named_before() -> None:
+    found = moves("Rowe Racing adds two for the DTM",
+                  "Marco Wittmann will race for Walkenhorst with Sheldon van der Berg. Van der "
+                  "Berg and Timo Glock have signed with Rowe Racing for the DTM.", "DTM")
+    assert ("Sheldon van der Berg", "join", "Rowe Racing") in found
