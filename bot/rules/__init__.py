@@ -123,10 +123,12 @@ def article_from_item(item: dict[str, Any]) -> Article:
     )
 
 
-def extract_item(item: dict[str, Any], *, include_rumours: bool = False) -> dict[str, Any]:
+def extract_item(item: dict[str, Any], *, include_rumours: bool = False,
+                 engine: Engine | None = None) -> dict[str, Any]:
     """One `pitboard extract` output line. Rumours are left out unless asked for: the corpus
-    labels (and a fan reading an alert) count only what the article states as fact."""
-    extraction = extract(article_from_item(item))
+    labels (and a fan reading an alert) count only what the article states as fact. The
+    default engine reads it unless another is given."""
+    extraction = (engine or default_engine()).extract(article_from_item(item))
     pairs = [(m, s) for m, s in zip(extraction.moves, extraction.summaries, strict=True)
              if include_rumours or m.status is Status.CONFIRMED]
     return {

@@ -82,3 +82,18 @@ def test_a_surname_with_particles_opening_a_sentence_is_the_driver_named_before(
                   "Marco Wittmann will race for Walkenhorst with Sheldon van der Berg. Van der "
                   "Berg and Timo Glock have signed with Rowe Racing for the DTM.", "DTM")
     assert ("Sheldon van der Berg", "join", "Rowe Racing") in found
+
+
+def test_the_corpus_can_be_read_with_its_labelled_drivers_unknown() -> None:
+    from bot.rules import extract_item
+    from tests.corpus.score import engine_without_their_drivers
+
+    item = {"id": "u1", "title": "Sauber keeps its pair", "series": "F1", "date": "2025-09-01",
+            "summary": "Valtteri Bottas will partner Zhou Guanyu at Sauber next year.",
+            "moves": [{"driver": "Valtteri Bottas", "kind": "join", "team": "Sauber"}]}
+    engine = engine_without_their_drivers([item])
+    assert "Valtteri Bottas" not in engine.gazetteer.drivers
+    assert "Zhou Guanyu" in engine.gazetteer.drivers  # only the labelled drivers go
+    read = extract_item(item, engine=engine)
+    assert ("Valtteri Bottas", "join", "Sauber") in {
+        (m["driver"], m["kind"], m["team"]) for m in read["moves"]}
