@@ -316,3 +316,11 @@ def test_a_seat_described_at_length_is_at_the_team_named_after_it() -> None:
     found = confirmed("Academy graduate placed", "Red Bull has promoted Isack Hadjar to a "
                       "full-time race seat at Racing Bulls for 2025.", "F1")
     assert {t for d, _, t in found if d == "Isack Hadjar"} == {"Racing Bulls"}
+
+
+def test_an_organisations_name_in_a_lower_class_story_is_its_team_in_that_class() -> None:
+    # "VR46" runs a team in MotoGP, Moto2 and Moto3: a Moto2 story's VR46 is its Moto2 team
+    found = confirmed("Lenti to move up with VR46",
+                      "Fabio Lenti will step up to Moto2 next year with VR46.", "Moto2")
+    assert {team for _, kind, team in found if kind in ("join", "promote")} == \
+        {"Sky Racing Team VR46"}
