@@ -72,6 +72,7 @@ def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
 
 
 _FIRST_NAME_AND = re.compile(rf"\b([{_UPPER}][a-z\u00e0-\u00ff'’\-]+) (?:and|&) $")
+_AND_BEFORE_NAME = ("and ", "& ", "and \n", "& \n")  # how a _FIRST_NAME_AND match can end
 _TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
                             "runner-up", "race", "races", "crown", "crowns"})
 
@@ -445,6 +446,10 @@ class Names(EngineBase):
         # (A first name no list reads alone: "brothers Alex and Marc Marquez".)
         taken = {(m.start, m.end) for m in chosen}
         for full in people:
+            # The pattern ends in "and " or "& " right before the name ($ may also match
+            # before a final line break): without one, no search over 30 characters.
+            if not text.endswith(_AND_BEFORE_NAME, 0, full.start):
+                continue
             words = full.value.split()
             match = _FIRST_NAME_AND.search(text, max(0, full.start - 30), full.start)
             if len(words) < 2 or match is None:
