@@ -241,7 +241,9 @@ class Names(EngineBase):
         # One pass over the capitalised runs serves the unknown names (in the regions asked
         # for) and the bare surnames (everywhere).
         all_runs = [m.span() for m in _NAME_RUN.finditer(text)]
-        if len(regions) == 1:  # the usual case, without a generator per capitalised run
+        if regions == [(0, len(text))]:  # the usual case: the whole text, every run
+            matches = all_runs
+        elif len(regions) == 1:  # without a generator per capitalised run
             r_start, r_end = regions[0]
             matches = [m for m in all_runs if r_start <= m[0] < r_end]
         else:

@@ -85,12 +85,12 @@ class Slots(Clauses, SlotFilling):
         stand_in = None
         object_pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
         first_end, last_start = people_reach(doc, sentence)
+        driver_left = all("driver" in pattern.left for pattern in patterns)  # (asked twice)
         if object_pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
             stand_in = self._implied_subject(doc, sentence, t_start)
-            if stand_in is None and (doc.first_person[sentence] is None or all(
-                    "driver" in pattern.left for pattern in patterns)):
+            if stand_in is None and (doc.first_person[sentence] is None or driver_left):
                 return []  # nobody named or meant where the pattern wants its driver
-        if all("driver" in pattern.left for pattern in patterns) and (
+        if driver_left and (
                 record := record_company(doc.folded, t_end, s_end)) is not None and sum(
                 1 for m in doc.by_sentence[sentence]
                 if m.kind == PERSON and t_end <= m.start and m.end <= record.start()) >= 2:
