@@ -446,7 +446,7 @@ class Names(EngineBase):
                 first.value = named
                 first.known = True
         # (A first name no list reads alone: "brothers Alex and Marc Marquez".)
-        taken = {(m.start, m.end) for m in chosen}
+        taken: set[tuple[int, int]] | None = None  # (built when first needed: rarely)
         for full in people:
             # The pattern ends in "and " or "& " right before the name ($ may also match
             # before a final line break): without one, no search over 30 characters.
@@ -457,7 +457,11 @@ class Names(EngineBase):
             if len(words) < 2 or match is None:
                 continue
             named = self.gazetteer.canonical_driver(f"{match.group(1)} {words[-1]}")
-            if named is not None and match.span(1) not in taken:
+            if named is None:
+                continue
+            if taken is None:
+                taken = {(m.start, m.end) for m in chosen}
+            if match.span(1) not in taken:
                 chosen.append(Mention(match.start(1), match.end(1), PERSON, named, known=True))
         chosen.sort(key=_START)
 
