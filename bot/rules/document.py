@@ -50,8 +50,12 @@ _WORD = rf"(?:\d+(?=[{_UPPER}]))?[{_UPPER}][\w'’\-]*"
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin|al)"
 
 
+# _WORD as a run's first word, written to open with one character class: the regex engine
+# then skips to the next digit or capital in C instead of trying the whole pattern at every
+# position of the text (twice as fast). A digit opens it only when digits run into a capital.
+_FIRST_WORD = rf"[\d{_UPPER}](?:(?<=\d)\d*[{_UPPER}]|(?<!\d))[\w'’\-]*"
 _NAME_RUN = re.compile(
-    rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
+    rf"{_FIRST_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
 )
 
 

@@ -55,6 +55,9 @@ _CLAUSE_OPENERS = frozenset({"as", *WORDS["subordinators"]})
 
 
 _FIRST_NAME_AND = re.compile(rf"\b([{_UPPER}][a-z\u00e0-\u00ff'’\-]+) (?:and|&) $")
+_AND_BEFORE_NAME = ("and ", "& ", "and \n", "& \n")  # how a _FIRST_NAME_AND match can end
+
+
 def _owner_may_hold(text: str, held: list[int]) -> bool:
     """Whether some "'s" has a car or a make within an owner's reach after it. The owner
     pattern has no literal to start from, so it tries every position of the text; most
@@ -222,7 +225,9 @@ class Names(EngineBase):
         # One pass over the capitalised runs serves the unknown names (in the regions asked
         # for) and the bare surnames (everywhere).
         all_runs = [m.span() for m in _NAME_RUN.finditer(text)]
-        if len(regions) == 1:  # the usual case, without a generator per capitalised run
+        if regions == [(0, len(text))]:  # the usual case: the whole text, every run
+            matches = all_runs
+        elif len(regions) == 1:  # without a generator per capitalised run
             r_start, r_end = regions[0]
             matches = [m for m in all_runs if r_start <= m[0] < r_end]
         else:
@@ -436,14 +441,22 @@ class Names(EngineBase):
                 first.value = named
                 first.known = True
         # (A first name no list reads alone: "brothers Alex and Marc Marquez".)
-        taken = {(m.start, m.end) for m in chosen}
+        taken: set[tuple[int, int]] | None = None  # (built when first needed: rarely)
         for full in people:
+            # The pattern ends in "and " or "& " right before the name ($ may also match
+            # before a final line break): without one, no search over 30 characters.
+            if not text.endswith(_AND_BEFORE_NAME, 0, full.start):
+                continue
             words = full.value.split()
             match = _FIRST_NAME_AND.search(text, max(0, full.start - 30), full.start)
             if len(words) < 2 or match is None:
                 continue
             named = self.gazetteer.canonical_driver(f"{match.group(1)} {words[-1]}")
-            if named is not None and match.span(1) not in taken:
+            if named is None:
+                continue
+            if taken is None:
+                taken = {(m.start, m.end) for m in chosen}
+            if match.span(1) not in taken:
                 chosen.append(Mention(match.start(1), match.end(1), PERSON, named, known=True))
         chosen.sort(key=_START)
 

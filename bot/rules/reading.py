@@ -195,19 +195,24 @@ def _scan(hits: list[tuple[int, int, Layers]], layer: int,
           others: tuple[list[tuple[int, int, Layers]], ...] | None = None) -> None:
     """The payloads of one layer of `hits`, sorted into what the reading steps use; with
     `others` (a list per layer after `layer`), the hits with phrases in those layers too."""
-    if others is not None:
-        title_hits, local_hits = others
-        for hit in hits:
-            if hit[2][TITLE]:
+    title_hits, local_hits = others if others is not None else ([], [])
+    for hit in hits:  # (one walk sorts both the payloads and the hits of the other layers)
+        start, end, layers = hit
+        if others is not None:
+            if layers[TITLE]:
                 title_hits.append(hit)
-            if hit[2][SENTENCE]:
+            if layers[SENTENCE]:
                 local_hits.append(hit)
-    for start, end, layers in hits:
         for kind, payload in layers[layer]:  # the commonest kinds first
             if kind in _ENTITY_KINDS:
                 entity_hits.append((start, end, kind, payload))
             elif kind == "cue":
-                cues.setdefault(payload, []).append((start, end))  # type: ignore[arg-type]
+                # (get before setdefault: no empty list built for a cue class already seen)
+                cue_spans = cues.get(payload)  # type: ignore[call-overload]
+                if cue_spans is None:
+                    cues[payload] = [(start, end)]  # type: ignore[index]
+                else:
+                    cue_spans.append((start, end))
             elif kind == "trigger":
                 triggers.append((start, end, payload))  # type: ignore[arg-type]
             elif kind == "car_word":

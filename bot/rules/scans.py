@@ -99,3 +99,19 @@ def driver_fillable(patterns: Sequence[Pattern], mentions: list[Mention], c_left
         return patterns
     return [p for p in patterns if ("driver" in p.left or "driver" in p.right) and
             (before or "driver" not in p.left) and (after or "driver" not in p.right)]
+
+
+_RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the|"
+                             r"an? \w+-time|an? \w+ time)\b")
+# _RECORD_COMPANY without its leading blanks: in a span exactly when _RECORD_COMPANY is, and
+# quick to rule one out, for its literal "a" lets the regex engine skip ahead in C.
+_RECORD_WORDS = re.compile(r"a(?:s|mong) (?:the only|the first|the last|one of|only the|"
+                           r"an? \w+-time|an? \w+ time)\b")
+
+
+def record_company(folded: str, start: int, end: int) -> re.Match[str] | None:
+    """What `_RECORD_COMPANY.search(folded, start, end)` finds ("as the only four-time
+    winners"), searched for only in a span that has its words."""
+    if _RECORD_WORDS.search(folded, start, end) is None:
+        return None
+    return _RECORD_COMPANY.search(folded, start, end)

@@ -52,7 +52,7 @@ from bot.rules.document import (
 from bot.rules.fill import SlotFilling
 from bot.rules.history import _DETERMINERS, talked_of_or_long_ago
 from bot.rules.patterns import Pattern
-from bot.rules.scans import driver_fillable, people_reach
+from bot.rules.scans import _RECORD_COMPANY, driver_fillable, people_reach, record_company
 from bot.rules.team_context import (
     _makers_group,
 )
@@ -60,8 +60,6 @@ from bot.rules.team_context import (
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
-_RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the|"
-                             r"an? \w+-time|an? \w+ time)\b")
 _RECENT_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["recent_times"])) + r")\b")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
@@ -87,13 +85,13 @@ class Slots(Clauses, SlotFilling):
         stand_in = None
         object_pronoun = self._object_pronoun(doc, sentence, t_start, t_end, patterns)
         first_end, last_start = people_reach(doc, sentence)
+        driver_left = all("driver" in pattern.left for pattern in patterns)  # (asked twice)
         if object_pronoun is None and (doc.first_person[sentence] is None or first_end > t_start):
             stand_in = self._implied_subject(doc, sentence, t_start)
-            if stand_in is None and (doc.first_person[sentence] is None or all(
-                    "driver" in pattern.left for pattern in patterns)):
+            if stand_in is None and (doc.first_person[sentence] is None or driver_left):
                 return []  # nobody named or meant where the pattern wants its driver
-        if all("driver" in pattern.left for pattern in patterns) and (
-                record := _RECORD_COMPANY.search(doc.folded, t_end, s_end)) is not None and sum(
+        if driver_left and (
+                record := record_company(doc.folded, t_end, s_end)) is not None and sum(
                 1 for m in doc.by_sentence[sentence]
                 if m.kind == PERSON and t_end <= m.start and m.end <= record.start()) >= 2:
             return []  # "joins A.J. Foyt, Al Unser and Rick Mears as the only four-time winners"
