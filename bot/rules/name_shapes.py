@@ -32,8 +32,8 @@ def _in_a_persons_name(text: str, folded: str, start: int, end: int,
                        first_names: frozenset[str]) -> bool:
     """Whether a one-word team's or place's name is part of a person's name: a run of capitals
     opened by a first name, with the word the last of it ("Kazuki Nakajima", "Michael Ruben
-    Rinaldi") or the first name itself before a surname ("Austin Hill", "Jordan Tyler").
-    A run opened by another capital is a sponsor's or a team's ("Arctic Wolf Honda")."""
+    Rinaldi") or the first name itself before a surname ("Austin Hill"). A run opened by
+    another capital is a sponsor's or a team's ("Arctic Wolf Honda")."""
     if " " in folded[start:end]:
         return False
     line_start = text.rfind("\n", 0, start) + 1

@@ -271,13 +271,14 @@ class Names(EngineBase):
                         runs.append((named[0][0], named[-1][1], named))
                         continue
                 while piece:
+                    opening = _word_key(text, folded, *piece[0])
                     if len(piece) > 2 and " ".join(
                             _word_key(text, folded, *token) for token in piece[:2]
                     ) in self.rules.nationalities:
                         piece = piece[2:]  # "New Zealander Andy Higgins"
-                    elif _word_key(text, folded, *piece[0]) in self.not_names and not (
+                    elif opening in self.not_names and not (
                             len(piece) == 2 and piece[0][0] == run_start and
-                            _word_key(text, folded, *piece[0]) in self.first_names and
+                            opening in self.first_names and
                             folded[max(0, run_start - 8):run_start].split()[-1:]
                             not in _DETERMINERS):
                         # ("Dane Cameron", but "the Dane Cameron" and "Dane Kevin Magnussen")
