@@ -2224,3 +2224,17 @@ def test_the_role_the_moves_own_sentence_gives_wins_over_a_past_one_told_later()
                 "The 23-year-old made his debut with the team this year, a part-time programme "
                 "of road and street courses.", series="IndyCar", published=DATE)).moves
     assert [(m.driver, m.role) for m in found] == [("Christian Rasmussen", "full-time")]
+
+
+@pytest.mark.parametrize(("summary", "series", "expected"), [
+    ("Campos has put pen to paper with Tomas Lindqvist for next season.", "F2",
+     ("Tomas Lindqvist", "join", "Campos Racing")),
+    ("Mathieu Jaminet has re-upped with Porsche Penske Motorsport for another season.", "IMSA",
+     ("Mathieu Jaminet", "extend", "Porsche Penske Motorsport")),
+    ("Fermin Aldeguer has earned a promotion to MotoGP with Gresini Racing for next season.",
+     "Moto2", ("Fermin Aldeguer", "join", "Gresini Racing")),
+])
+def test_idioms_of_signing_staying_and_stepping_up(summary: str, series: str,
+                                                   expected: tuple[str, str, str]) -> None:
+    assert expected in {(d, kind, team) for d, kind, team, _ in moves("Line-up news", summary,
+                                                                       series)}
