@@ -2233,8 +2233,10 @@ def test_the_role_the_moves_own_sentence_gives_wins_over_a_past_one_told_later()
      ("Mathieu Jaminet", "extend", "Porsche Penske Motorsport")),
     ("Fermin Aldeguer has earned a promotion to MotoGP with Gresini Racing for next season.",
      "Moto2", ("Fermin Aldeguer", "join", "Gresini Racing")),
+    ("Jean-Eric Vergne has bid farewell to DS Penske after six seasons with the team.",
+     "Formula E", ("Jean-Eric Vergne", "leave", "DS Penske")),
 ])
-def test_idioms_of_signing_staying_and_stepping_up(summary: str, series: str,
+def test_idioms_of_signing_staying_leaving_and_stepping_up(summary: str, series: str,
                                                    expected: tuple[str, str, str]) -> None:
     assert expected in {(d, kind, team) for d, kind, team, _ in moves("Line-up news", summary,
                                                                        series)}
