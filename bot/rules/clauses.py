@@ -72,6 +72,20 @@ def _other_clause(doc: _Doc, position: int, t_start: int) -> bool:
     return position < t_start and _CLAUSE_BREAK.search(doc.text, position, t_start) is not None
 
 
+def _cues_allow(doc: _Doc, pattern: Pattern, s_start: int, s_end: int, t_start: int) -> bool:
+    """Whether the sentence's cues let the pattern read: none of its veto classes in the
+    trigger's clause ("Toyota's No. 7, shared by A, B and C, held off ...": a race), and one of
+    its licence classes before the trigger, if it has any ("newcomer Dragon Racing fields a
+    Ferrari for A": only a new entry's present-tense crew is news)."""
+    if any(s_start <= c_start < s_end and not _counted(doc, c_start)
+           and not _other_clause(doc, c_start, t_start)
+           for name in pattern.vetoed_by for c_start, _ in doc.cues.get(name, ())):
+        return False
+    return not pattern.licensed_by or any(
+        s_start <= c_start < t_start
+        for name in pattern.licensed_by for c_start, _ in doc.cues.get(name, ()))
+
+
 # ", driving a Ferrari 488 for AF Corse": a participle phrase that goes on with the verb's
 # subject and names the team it drives for.
 _DRIVING_PHRASE = re.compile(r",?\s*(?:driving|racing|riding|competing|piloting)\b")

@@ -45,6 +45,7 @@ class Pattern:
     follow: frozenset[str] = frozenset()  # one of these words must come right after the slots
     plural: bool = False  # a crew in the present ("A and B drive the No. 7") names several
     vetoed_by: tuple[str, ...] = ()  # cue classes that, in the sentence, make it no move
+    licensed_by: tuple[str, ...] = ()  # cue classes one of which must come before the words
     mates: bool = False  # the drivers are someone's co-drivers: seats unless the title names them
     after_comma: bool = False  # a participle opening a phrase: ", signing A and B for 2026"
     subject: bool = False  # the driver is the clause's subject: "A will race ... in place of B"
@@ -137,7 +138,8 @@ def expand(phrase: str) -> list[str]:
 def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidence: float,
                     clause_end: bool = False, lineup_only: bool = False,
                     follow: frozenset[str] = frozenset(), plural: bool = False,
-                    vetoed_by: tuple[str, ...] = (), mates: bool = False,
+                    vetoed_by: tuple[str, ...] = (), licensed_by: tuple[str, ...] = (),
+                    mates: bool = False,
                     after_comma: bool = False, subject: bool = False,
                     adjacent: bool = False, crew: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
@@ -168,7 +170,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
             pattern = shared[(left, right)] = Pattern(
                 kind=kind, text=written, left=left, right=right, title_only=title_only,
                 confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
-                follow=follow, plural=plural, vetoed_by=vetoed_by, mates=mates,
+                follow=follow, plural=plural, vetoed_by=vetoed_by, licensed_by=licensed_by,
+                mates=mates,
                 after_comma=after_comma, subject=subject, adjacent=adjacent, crew=crew)
         compiled.append((key, pattern))
     return compiled
@@ -217,6 +220,7 @@ def build_rules(data: dict[str, object]) -> Rules:
         follow = frozenset(fold_key(fold(str(w))) for w in group.get("follow", []))
         plural = _flag(group, "plural")
         vetoed_by = tuple(str(c) for c in group.get("vetoed_by", []))
+        licensed_by = tuple(str(c) for c in group.get("licensed_by", []))
         mates = _flag(group, "mates")
         after_comma = _flag(group, "after_comma")
         subject = _flag(group, "subject")
@@ -227,6 +231,7 @@ def build_rules(data: dict[str, object]) -> Rules:
                                                 confidence=confidence, clause_end=clause_end,
                                                 lineup_only=lineup_only, follow=follow,
                                                 plural=plural, vetoed_by=vetoed_by,
+                                                licensed_by=licensed_by,
                                                 mates=mates, after_comma=after_comma,
                                                 subject=subject, adjacent=adjacent,
                                                 crew=crew):
@@ -268,10 +273,12 @@ def build_rules(data: dict[str, object]) -> Rules:
                 raise RulesError(f"[crew_lists] {key} names no cue class: {unknown[0]!r}")
     for patterns in rules.patterns_by_trigger.values():
         for pattern in patterns:
-            unknown = [c for c in pattern.vetoed_by if c not in rules.cues]
-            if unknown:
-                raise RulesError(f"pattern {pattern.text!r}: vetoed_by names no cue class: "
-                                 f"{unknown[0]!r}")
+            for key, named in (("vetoed_by", pattern.vetoed_by),
+                               ("licensed_by", pattern.licensed_by)):
+                unknown = [c for c in named if c not in rules.cues]
+                if unknown:
+                    raise RulesError(f"pattern {pattern.text!r}: {key} names no cue class: "
+                                     f"{unknown[0]!r}")
     settings = data.get("settings", {})
     if isinstance(settings, dict):
         rules.settings = {k: v for k, v in settings.items() if isinstance(v, int | float)}

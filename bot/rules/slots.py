@@ -15,12 +15,12 @@ from bot.rules.clauses import (
     Clauses,
     _car_shown_before,
     _counted,
+    _cues_allow,
     _describes_object,
     _incumbents,
     _kept_by_verb_before,
     _onward_team,
     _opens_longer_cue,
-    _other_clause,
     _race_in_clause,
     _race_position_after,
     _steps_up_to_series,
@@ -227,10 +227,8 @@ class Slots(Clauses, SlotFilling):
                 continue  # "retained his BTCC title": a verb with an object is no passive
             if pattern.right[:1] == ("driver",) and launch_object:
                 continue  # "unveiled the livery of the GR010 that A and B will race": a thing
-            if pattern.vetoed_by and any(
-                    s_start <= c_start < s_end and not _counted(doc, c_start)
-                    and not _other_clause(doc, c_start, t_start)
-                    for name in pattern.vetoed_by for c_start, _ in doc.cues.get(name, ())):
+            if (pattern.vetoed_by or pattern.licensed_by) and \
+                    not _cues_allow(doc, pattern, s_start, s_end, t_start):
                 continue  # "Toyota's No. 7, shared by A, B and C, held off ...": a race
             filled: dict[str, list[Mention]] = {}
             used: set[int] = set()

@@ -2240,3 +2240,14 @@ def test_idioms_of_signing_staying_leaving_and_stepping_up(summary: str, series:
                                                    expected: tuple[str, str, str]) -> None:
     assert expected in {(d, kind, team) for d, kind, team, _ in moves("Line-up news", summary,
                                                                        series)}
+
+
+def test_a_new_entrys_crew_in_the_present_is_news_and_an_existing_entrys_is_not() -> None:
+    new = moves("Entry list out",
+                "Newcomer Falcon Racing fields a Ferrari 296 GT3 for Tomas Keller alongside "
+                "Luca Bertoni and Marco Venti.", "Asian Le Mans Series")
+    assert {(d, kind) for d, kind, _, _ in new} == {
+        ("Tomas Keller", "join"), ("Luca Bertoni", "join"), ("Marco Venti", "join")}
+    assert not moves("Entry list out",
+                     "Falcon Racing fields a Ferrari 296 GT3 for Tomas Keller alongside Luca "
+                     "Bertoni and Marco Venti.", "Asian Le Mans Series")

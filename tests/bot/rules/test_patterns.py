@@ -149,6 +149,25 @@ def test_a_group_veto_silences_its_patterns_in_a_sentence_with_the_cue() -> None
         build_rules(data)
 
 
+def test_a_group_licence_lets_its_patterns_read_only_after_the_cue() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    data["cues"]["scoop"] = ["exclusive"]
+    data["move"].append({"kind": "join", "licensed_by": ["scoop"],
+                         "patterns": ["{driver} pens {team}"]})
+    engine = Engine(gazetteer(), build_rules(data))
+
+    def read(summary: str) -> list[str]:
+        story = Article(entry_id="p", series="F1", title="Ferrari news", summary=summary)
+        return [m.driver for m in engine.extract(story).moves]
+
+    assert read("Exclusive: Lewis Hamilton pens Ferrari for next season.") == ["Lewis Hamilton"]
+    assert read("Lewis Hamilton pens Ferrari for next season.") == []
+    data["move"][-1]["licensed_by"] = ["no such class"]
+    with pytest.raises(RulesError, match="licensed_by names no cue class"):
+        build_rules(data)
+
+
 @pytest.mark.parametrize("flag", ["mates", "after_comma", "lineup_only", "subject", "adjacent",
                                   "crew"])
 def test_a_groups_yes_or_no_setting_written_as_text_is_named_as_an_error(flag: str) -> None:
