@@ -53,7 +53,8 @@ _PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|das|del|della|la|le|ten|ter|bin
 # _WORD as a run's first word, written to open with one character class: the regex engine
 # then skips to the next digit or capital in C instead of trying the whole pattern at every
 # position of the text (twice as fast). A digit opens it only when digits run into a capital.
-_FIRST_WORD = rf"[\d{_UPPER}](?:(?<=\d)\d*[{_UPPER}]|(?<!\d))[\w'’\-]*"
+# Initials ("J.J. Yeley", "A.J. Foyt") open a run as one word.
+_FIRST_WORD = rf"[\d{_UPPER}](?:(?<=\d)\d*[{_UPPER}]|(?<!\d))(?:\.(?:[{_UPPER}]\.)+|[\w'’\-]*)"
 _NAME_RUN = re.compile(
     rf"{_FIRST_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD}|Jr\.?|Sr\.?|II|III|IV))*"
 )

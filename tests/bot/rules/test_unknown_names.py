@@ -97,3 +97,10 @@ def test_the_corpus_can_be_read_with_its_labelled_drivers_unknown() -> None:
     read = extract_item(item, engine=engine)
     assert ("Valtteri Bottas", "join", "Sauber") in {
         (m["driver"], m["kind"], m["team"]) for m in read["moves"]}
+
+
+def test_initials_open_a_name() -> None:
+    found = moves("Ware signs Yeller",
+                  "Rick Ware Racing has signed J.J. Yeller to drive the No. 51 next season.",
+                  "NASCAR Cup")
+    assert ("J.J. Yeller", "join", "Rick Ware Racing") in found
