@@ -7,7 +7,6 @@ hedges, seasons (when and as what), resolve (teams, merging, line-ups)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from bot.models import Article, Extraction, Move, Status
@@ -52,20 +51,6 @@ def _one_entry_per_move(doc: _Doc, moves: list[Move]) -> list[Move]:
         elif _naming(doc, move) > _naming(doc, twin):
             kept[kept.index(twin)] = move
     return kept
-
-
-def _from_the_seat_taken(moves: list[Move]) -> list[Move]:
-    """"Armstrong takes the place of Malukas, who is heading to Foyt": whoever's seat another
-    driver takes comes from the team of that seat, when the text gave him no origin of his
-    own."""
-    seat_of = {move.replaces: move.team for move in moves
-               if move.kind.direction == "arrive" and move.replaces and move.team}
-    if not seat_of:
-        return moves
-    return [replace(move, from_team=seat_of[move.driver]) if (
-        move.driver in seat_of and move.kind.direction == "arrive" and move.from_team is None
-        and move.team and not _team_words(move.team) & _team_words(seat_of[move.driver]))
-        else move for move in moves]
 
 
 def _team_words(team: str) -> set[str]:
@@ -189,7 +174,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         # career background): such a move is no news at all.
         floor = self.rules.settings.get("min_confidence", 0.0)
         moves = [m for m in (self._finish(doc, raw, focus) if raw else []) if m.confidence >= floor]
-        moves = _from_the_seat_taken(_one_entry_per_move(doc, moves))
+        moves = _one_entry_per_move(doc, moves)
         lineup = self._lineup(doc, moves, seats)
         if not moves and not lineup:
             return Extraction(denials=denials)

@@ -225,11 +225,16 @@ class Resolver(Origins):
                 merged.pop(key)
                 order.remove(key)
         # "Barnard takes over from Hughes at McLaren" + "Hughes joins Maserati": Hughes comes
-        # from McLaren.
+        # from McLaren; so does "Armstrong takes the place of Malukas, who is heading to Foyt",
+        # where the replaced driver is found in the move's sentences.
         seat_left: dict[str, str] = {}
         for key in order:
-            if key[1] == "arrive" and key[2] and merged[key]["replaced"]:
-                seat_left.setdefault(str(merged[key]["replaced"]), key[2])
+            if key[1] == "arrive":
+                # (whom the move names as replaced, or whom its sentences say it replaces)
+                merged[key]["replaced"] = merged[key]["replaced"] or self._replaced(
+                    doc, merged[key]["items"])  # type: ignore[arg-type]
+                if key[2] and merged[key]["replaced"]:
+                    seat_left.setdefault(str(merged[key]["replaced"]), key[2])
         moves: list[Move] = []
         leaves = {(k[0]): k for k in order if k[1] == "depart" and
                   merged[k]["kind"] is MoveKind.LEAVE}
@@ -253,8 +258,7 @@ class Resolver(Origins):
                     # BMW": one transfer, whichever name of where he comes from was read.
                     from_team = from_team or leave_key[2]
                     dropped.add(leave_key)
-            replaced = entry["replaced"] or (
-                self._replaced(doc, items) if direction == "arrive" else None)
+            replaced = entry["replaced"]
             if kind is MoveKind.JOIN and replaced and any(
                     self._interim(doc, *doc.sentences[item.sentence]) for item in items):
                 # "Alpine will run Colapinto in place of Doohan for the next five grands prix"
