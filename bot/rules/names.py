@@ -324,13 +324,15 @@ class Names(EngineBase):
                         w in self.not_names or w in _TEAM_WORDS for w in short):
                     team_shorts.setdefault(" ".join(short), " ".join(words))
                 continue
-            # (What counts or determines a run is in its own line: a headline ending "gets
-            # RCR's No. 2" does not count the body's first name.)
-            line_start = text.rfind("\n", 0, start) + 1
+            # (What counts or determines a run is in its own clause: a headline ending "gets
+            # RCR's No. 2" does not count the body's first name, nor "in season nine:" the
+            # name after the colon.)
+            near = max(0, start - 12)
+            near = max(near, *(text.rfind(mark, near, start) + 1 for mark in "\n:;"))
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
-                    and folded[max(line_start, start - 12):start].split()[-1:] not in _COUNTED \
-                    and folded[max(line_start, start - 8):start].split()[-1:] not in _DETERMINERS \
+                    and folded[near:start].split()[-1:] not in _COUNTED \
+                    and folded[max(near, start - 8):start].split()[-1:] not in _DETERMINERS \
                     and not any(
                         (w in self.not_names and not (at == 0 and w in self.first_names))
                         or len(w) < 2 or any(ch.isdigit() for ch in w)

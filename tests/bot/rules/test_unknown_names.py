@@ -104,3 +104,10 @@ def test_initials_open_a_name() -> None:
                   "Rick Ware Racing has signed J.J. Yeller to drive the No. 51 next season.",
                   "NASCAR Cup")
     assert ("J.J. Yeller", "join", "Rick Ware Racing") in found
+
+
+def test_a_number_before_a_colon_does_not_count_the_name_after_it() -> None:
+    found = moves("DS Penske lands two champions",
+                  "DS Penske will field two champions in season nine: Jean-Luc Verdier and "
+                  "reigning title holder Stoffel Vandoorne.", "Formula E")
+    assert ("Jean-Luc Verdier", "join", "DS Penske") in found
