@@ -1,7 +1,7 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind19]
+        [--only dev|open|blind|written|blind2|...|blind21]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
@@ -17,7 +17,9 @@ tests/corpus/blind_fresh29.jsonl and blind_fresh30.jsonl, twice more in the sess
 "blind16" and "blind17", tests/corpus/blind_fresh32.jsonl and blind_fresh31.jsonl, twice more in
 the session after that (blind17 scored only at its end); and "blind18" and "blind19",
 tests/corpus/blind_fresh33.jsonl and blind_fresh34.jsonl, twice more in the session after that
-(both scored only at its end).
+(both scored only at its end); and "blind20" and "blind21", tests/corpus/blind_fresh35.jsonl
+(all from the less-known series, where many drivers are in no list) and blind_fresh36.jsonl,
+twice more in the session after that (both scored only at its end).
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. With `--unknown-drivers`, each part is read by an engine whose
@@ -72,6 +74,9 @@ BLIND_SIXTH_SESSION_2 = HERE / "blind_fresh31.jsonl"
 # scored once, at its end.
 BLIND_SEVENTH_SESSION = HERE / "blind_fresh33.jsonl"
 BLIND_SEVENTH_SESSION_2 = HERE / "blind_fresh34.jsonl"
+# Written in the session after that, once its rules were nearly all in; scored at its end.
+BLIND_EIGHTH_SESSION = HERE / "blind_fresh35.jsonl"
+BLIND_EIGHTH_SESSION_2 = HERE / "blind_fresh36.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -110,6 +115,8 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind17": load(BLIND_SIXTH_SESSION_2) if BLIND_SIXTH_SESSION_2.exists() else [],
         "blind18": load(BLIND_SEVENTH_SESSION) if BLIND_SEVENTH_SESSION.exists() else [],
         "blind19": load(BLIND_SEVENTH_SESSION_2) if BLIND_SEVENTH_SESSION_2.exists() else [],
+        "blind20": load(BLIND_EIGHTH_SESSION) if BLIND_EIGHTH_SESSION.exists() else [],
+        "blind21": load(BLIND_EIGHTH_SESSION_2) if BLIND_EIGHTH_SESSION_2.exists() else [],
     }
 
 
@@ -146,7 +153,7 @@ def main() -> None:
                                                "blind10", "blind11", "blind12",
                                                "blind13", "blind14", "blind15",
                                                "blind16", "blind17", "blind18",
-                                               "blind19"))
+                                               "blind19", "blind20", "blind21"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     parser.add_argument("--unknown-drivers", action="store_true",
                         help="read each part with its labelled drivers out of the gazetteer")
