@@ -160,6 +160,20 @@ def _in_title_case(title: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
+_OWNER_TITLES = frozenset({"owner", "co-owner", "co owner", "team owner"})
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|&)\s*")
+
+
+def _owner_in_a_crew(doc: _Doc, mention: Mention, c_start: int, c_end: int) -> bool:
+    """"brings an Aston Martin for team owner Satoshi Hoshino, Tomonobu Fujii and Ross Gunn":
+    an owner named first in a list of drivers races himself, as many sportscar owners do."""
+    if c_end > mention.start or doc.folded[c_start:c_end] not in _OWNER_TITLES:
+        return False
+    listed = _LIST_GOES_ON.match(doc.text, mention.end)
+    return listed is not None and any(
+        other.kind == PERSON and other.start == listed.end() for other in doc.mentions)
+
+
 def _opens_sentence(text: str, start: int) -> bool:
     position = start - 1
     while position >= 0 and text[position] in " \t":
@@ -578,7 +592,8 @@ class Names(EngineBase):
                         w in ("driver", "drivers", "rider", "riders", "and", "alongside")
                         for w in words))
                 if close and not _person_between(doc, min(c_end, mention.end),
-                                                 max(c_start, mention.start), mention):
+                                                 max(c_start, mention.start), mention) and \
+                        not _owner_in_a_crew(doc, mention, c_start, c_end):
                     non_drivers.add(mention.value)
         for mention in doc.mentions:
             if mention.kind == PERSON and mention.value in non_drivers:

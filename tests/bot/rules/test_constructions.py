@@ -2251,3 +2251,15 @@ def test_a_new_entrys_crew_in_the_present_is_news_and_an_existing_entrys_is_not(
     assert not moves("Entry list out",
                      "Falcon Racing fields a Ferrari 296 GT3 for Tomas Keller alongside Luca "
                      "Bertoni and Marco Venti.", "Asian Le Mans Series")
+
+
+def test_an_owner_named_first_in_a_list_of_drivers_races_himself() -> None:
+    found = moves("Entry list out",
+                  "New team Kessler Racing brings an Aston Martin Vantage GT3 for team owner "
+                  "Hiro Tanabe, Kenji Oda and Ross Gunn.", "Asian Le Mans Series")
+    assert {d for d, kind, _, _ in found if kind == "join"} == {
+        "Hiro Tanabe", "Kenji Oda", "Ross Gunn"}
+    # (an owner who only speaks is no driver)
+    assert {d for d, _, _, _ in moves(
+        "Haas keeps Bearman", "Team owner Gene Haas said Oliver Bearman will race for Haas "
+        "next season.", "F1")} == {"Oliver Bearman"}
