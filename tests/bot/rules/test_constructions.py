@@ -2235,6 +2235,8 @@ def test_the_role_the_moves_own_sentence_gives_wins_over_a_past_one_told_later()
      "Moto2", ("Fermin Aldeguer", "join", "Gresini Racing")),
     ("Jean-Eric Vergne has bid farewell to DS Penske after six seasons with the team.",
      "Formula E", ("Jean-Eric Vergne", "leave", "DS Penske")),
+    ("Stefan Bradl will make a wildcard appearance at the Sachsenring in June, Honda has "
+     "confirmed.", "MotoGP", ("Stefan Bradl", "join", "Honda")),
 ])
 def test_idioms_of_signing_staying_leaving_and_stepping_up(summary: str, series: str,
                                                    expected: tuple[str, str, str]) -> None:
