@@ -101,12 +101,11 @@ def driver_fillable(patterns: Sequence[Pattern], mentions: list[Mention], c_left
             (before or "driver" not in p.left) and (after or "driver" not in p.right)]
 
 
-_RECORD_COMPANY = re.compile(r" *(?:as|among) (?:the only|the first|the last|one of|only the|"
-                             r"an? \w+-time|an? \w+ time)\b")
+_RECORD = r" (?:the only|the first|the last|one of|only the|an? \w+-time|an? \w+ time)\b"
+_RECORD_COMPANY = re.compile(r" *(?:as|among)" + _RECORD)
 # _RECORD_COMPANY without its leading blanks: in a span exactly when _RECORD_COMPANY is, and
 # quick to rule one out, for its literal "a" lets the regex engine skip ahead in C.
-_RECORD_WORDS = re.compile(r"a(?:s|mong) (?:the only|the first|the last|one of|only the|"
-                           r"an? \w+-time|an? \w+ time)\b")
+_RECORD_WORDS = re.compile(r"a(?:s|mong)" + _RECORD)
 
 
 def record_company(folded: str, start: int, end: int) -> re.Match[str] | None:
