@@ -268,8 +268,10 @@ class Slots(Clauses, SlotFilling):
                     # Many patterns share a trigger and ask for the same slot: fill it once.
                     key = ("L", slot, pattern.kind is MoveKind.LEAVE or
                            pattern.kind is MoveKind.RETIRE, frozenset(used))
-                    found = fills[key] if key in fills else fills.setdefault(key, self._fill_left(
-                        doc, mentions, slot, t_start, c_left, used, pattern.kind))
+                    if key not in fills:
+                        fills[key] = self._fill_left(doc, mentions, slot, t_start, c_left, used,
+                                                     pattern.kind)
+                    found = fills[key]
                 if not found:
                     # A team's verb with no team before it ("Experienced names such as Bottas")
                     # is a noun, or someone else's verb, unless "the team" or "it" is the subject.
@@ -287,8 +289,9 @@ class Slots(Clauses, SlotFilling):
                 continue
             for slot in pattern.right:
                 key = ("R", slot, False, frozenset(used))
-                found = fills[key] if key in fills else fills.setdefault(key, self._fill_right(
-                    doc, mentions, slot, t_end, c_right, used))
+                if key not in fills:
+                    fills[key] = self._fill_right(doc, mentions, slot, t_end, c_right, used)
+                found = fills[key]
                 if not found:
                     if slot in ("driver", "replaced", "car"):
                         ok = False
