@@ -53,9 +53,7 @@ from bot.rules.fill import SlotFilling
 from bot.rules.history import _DETERMINERS, talked_of_or_long_ago
 from bot.rules.patterns import Pattern
 from bot.rules.scans import _RECORD_COMPANY, driver_fillable, people_reach, record_company
-from bot.rules.team_context import (
-    _makers_group,
-)
+from bot.rules.team_context import _makers_group
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
@@ -428,9 +426,12 @@ class Slots(Clauses, SlotFilling):
                 return []  # "after losing his race seat to Perez": what happened before
             if gap[:1] == ["all"] and doc.folded[c_start:c_end] == "after":
                 continue  # "will start the Indy 500 after all, replacing Wilson": an idiom
-            if doc.folded[c_start:c_end] == "since" and doc.folded[
-                    max(0, c_start - 6):c_start].split()[-1:] in (["has"], ["have"]):
-                continue  # "who has since agreed a deal with Aprilia": since then, now news
+            if doc.folded[max(0, c_start - 6):c_start].split()[-1:] in (["has"], ["have"]) and (
+                    doc.folded[c_start:c_end] == "since" or (trigger_words[0] == "to" and
+                    gap[-1:] and gap[-1] in WORDS["commitment_verbs"])):
+                # "who has since agreed a deal with Aprilia": since then, now news; "who has
+                # already agreed to join Trackhouse": a move still to come
+                continue
             if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
                     and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
                         doc.text, max(s_start, c_end - 100), c_end) or

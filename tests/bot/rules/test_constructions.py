@@ -402,6 +402,20 @@ def test_a_past_verb_reporting_what_is_to_come_is_still_news() -> None:
     assert ("Logan Sargeant", "join", "Williams", None) in found
 
 
+@pytest.mark.parametrize(("aside", "expected"), [
+    ("who has already agreed to join Trackhouse Racing in 2026", {"Trackhouse Racing"}),
+    ("who has already signed to race for Trackhouse Racing from 2026", {"Trackhouse Racing"}),
+    # A plan overtaken by events ("had signed to ...") stays history.
+    ("who had already signed to race for Trackhouse Racing in 2025", set()),
+])
+def test_a_move_agreed_before_the_news_and_still_to_come_is_news(
+        aside: str, expected: set[str]) -> None:
+    found = moves("Kaulig keeps Hocevar",
+                  f"Kaulig Racing has kept Carson Hocevar for 2026. Its other driver, Sam Mayer, "
+                  f"{aside}, finished fifth at Kansas.", "NASCAR Cup")
+    assert {t for d, _, t, _ in found if d == "Sam Mayer"} == expected
+
+
 def test_a_driver_named_to_a_post_is_staff() -> None:
     assert not moves("Wurz takes charge",
                      "Alexander Wurz will become team principal of Williams next season, "
