@@ -47,4 +47,5 @@ def _in_a_persons_name(text: str, folded: str, start: int, end: int,
         run = [text[start:end]]  # the first name is the word itself
     if not run or fold(run[0]) not in first_names:
         return False
-    return not words or not words[-1][:1].isupper()
+    # ("Buemi, Naoki Nakajima": a word the punctuation closes is no part of the run)
+    return not words or not words[-1][:1].isupper() or not words[-1][-1:].isalnum()

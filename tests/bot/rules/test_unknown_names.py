@@ -37,6 +37,10 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
      "Nakajima Racing will keep Daiki Oyamada for a third season, while rookie Naoki Nakajima "
      "moves up from Super Formula Lights to join him.", "Super Formula",
      ("Naoki Nakajima", "join", "Nakajima Racing")),
+    # ... also after a name the comma of a list closes
+    ("Nakajima Racing keeps its crew",
+     "Nakajima Racing will keep Daiki Oyamada, Naoki Nakajima and Riku Tsuboi for next season.",
+     "Super Formula", ("Naoki Nakajima", "extend", "Nakajima Racing")),
     ("Nakajima Racing promotes its junior",
      "Nakajima Racing will promote Naoki Ren Nakajima from its junior team next season.",
      "Super Formula", ("Naoki Ren Nakajima", "promote", "Nakajima Racing")),
