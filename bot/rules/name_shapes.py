@@ -7,6 +7,7 @@ from bot.rules.document import _AUXILIARIES, WORDS
 from bot.rules.text import fold
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
+_TIME_DETERMINERS = WORDS["time_determiners"]
 _TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
                             "runner-up", "race", "races", "crown", "crowns"})
 
@@ -14,10 +15,11 @@ _TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title
 def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
     # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
     # Nowak will race for ...", "signed Jan Nowak to race for ...": after an auxiliary or
-    # "to", "race" is a verb.)
+    # "to", "race" is a verb; "Jan Nowak next season" is a time.)
     following = folded[end:end + 30].split()[:2]
     if any(word in _COMPETITION_NOUNS for word in following) and \
-            following[0] not in _AUXILIARIES and following[0] != "to":
+            following[0] not in _AUXILIARIES and following[0] != "to" and \
+            following[0] not in _TIME_DETERMINERS:
         return True
     # "four-time champion of Argentina's Turismo Carretera": what a title is won in
     before = folded[max(0, start - 30):start].split()[-3:] if start >= 0 else []

@@ -24,6 +24,10 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
     ("Aston Martin completes its line-up",
      "Aston Martin has signed Tomasz Wielgus to race for the team next season.", "F1",
      ("Tomasz Wielgus", "join", "Aston Martin")),
+    # "next season" after a name is a time, not the name of a championship ("Wielgus season")
+    ("Envision keeps one, adds one",
+     "Envision Racing will field Robin Frijns and Tomasz Wielgus next season.", "Formula E",
+     ("Tomasz Wielgus", "join", "Envision Racing")),
     # not "2 Tomasz Wielgus", two of something: the headline ends where the body begins
     ("Rookie gets RCR's No. 2",
      "Tomasz Wielgus will race Richard Childress Racing's No. 2 Chevrolet full-time next "
