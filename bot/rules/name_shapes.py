@@ -1,9 +1,10 @@
-"""What a run of capitals names: a person (whose name may hold a team's or a town's), or a
-championship ("the FIM JuniorGP Moto3 standings")."""
+"""What a run of capitals names: a person (whose name may hold a team's or a town's), a
+championship ("the FIM JuniorGP Moto3 standings"), or a team by its sponsor's and maker's names
+("Petronas Yamaha")."""
 
 from __future__ import annotations
 
-from bot.rules.document import _AUXILIARIES, WORDS
+from bot.rules.document import _AUXILIARIES, TEAM, WORDS, Mention
 from bot.rules.text import fold
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
@@ -51,3 +52,23 @@ def _in_a_persons_name(text: str, folded: str, start: int, end: int,
         return False
     # ("Buemi, Naoki Nakajima": a word the punctuation closes is no part of the run)
     return not words or not words[-1][:1].isupper() or not words[-1][-1:].isalnum()
+
+
+def _sponsor_and_make(text: str, chosen: list[Mention]) -> list[Mention]:
+    """"Petronas Yamaha", "Monster Yamaha": a sponsor's name next to a maker's names the team
+    that has both, when the two names share teams and neither names a team outright."""
+    merged: list[Mention] = []
+    for mention in chosen:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.kind == TEAM == mention.kind and \
+                text[previous.end:mention.start] == " " and \
+                {c.how for c in previous.candidates} == {"sponsor"} and \
+                "manufacturer" in {c.how for c in mention.candidates}:
+            makes = {(c.team, c.series) for c in mention.candidates}
+            both = tuple(c for c in previous.candidates if (c.team, c.series) in makes)
+            if both:
+                merged[-1] = Mention(previous.start, mention.end, TEAM,
+                                     text[previous.start:mention.end], candidates=both)
+                continue
+        merged.append(mention)
+    return merged

@@ -33,7 +33,7 @@ from bot.rules.document import (
     _strip_possessive,
     _word_key,
 )
-from bot.rules.name_shapes import _in_a_persons_name, _names_a_competition
+from bot.rules.name_shapes import _in_a_persons_name, _names_a_competition, _sponsor_and_make
 from bot.rules.text import fold, is_english_word
 
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
@@ -179,26 +179,6 @@ def _opens_sentence(text: str, start: int) -> bool:
     while position >= 0 and text[position] in " \t":
         position -= 1
     return position < 0 or text[position] in '.!?\n:"“'
-
-
-def _sponsor_and_make(text: str, chosen: list[Mention]) -> list[Mention]:
-    """"Petronas Yamaha", "Monster Yamaha": a sponsor's name next to a maker's names the team
-    that has both, when the two names share teams and neither names a team outright."""
-    merged: list[Mention] = []
-    for mention in chosen:
-        previous = merged[-1] if merged else None
-        if previous is not None and previous.kind == TEAM == mention.kind and \
-                text[previous.end:mention.start] == " " and \
-                {c.how for c in previous.candidates} == {"sponsor"} and \
-                "manufacturer" in {c.how for c in mention.candidates}:
-            makes = {(c.team, c.series) for c in mention.candidates}
-            both = tuple(c for c in previous.candidates if (c.team, c.series) in makes)
-            if both:
-                merged[-1] = Mention(previous.start, mention.end, TEAM,
-                                     text[previous.start:mention.end], candidates=both)
-                continue
-        merged.append(mention)
-    return merged
 
 
 class Names(EngineBase):
@@ -364,7 +344,9 @@ class Names(EngineBase):
                 if fuzz.ratio(fold(name), fold(known)) >= 88:
                     name = known
                     break
-            chosen.append(Mention(piece[0][0], piece[-1][1], PERSON, name,
+            # (The name ends before its "'s", as a listed name does: "Wielgus's switch to".)
+            end = piece[-1][1] - 2 * text.endswith(("'s", "’s"), *piece[-1])
+            chosen.append(Mention(piece[0][0], end, PERSON, name,
                                   known=name in self.gazetteer.drivers))
             mask[piece[0][0]:piece[-1][1]] = b"\x01" * (piece[-1][1] - piece[0][0])
             self._register(name, surnames, firsts)

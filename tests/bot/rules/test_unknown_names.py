@@ -28,6 +28,10 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
     ("Envision keeps one, adds one",
      "Envision Racing will field Robin Frijns and Tomasz Wielgus next season.", "Formula E",
      ("Tomasz Wielgus", "join", "Envision Racing")),
+    # a possessive name is the driver of the move noun after it
+    ("Hattori taps Hill",
+     "Hattori Racing Enterprises has signed Austin Hill, filling the seat left by Tomasz "
+     "Wielgus's move to GMS Racing.", "NASCAR Truck", ("Tomasz Wielgus", "join", "GMS Racing")),
     # not "2 Tomasz Wielgus", two of something: the headline ends where the body begins
     ("Rookie gets RCR's No. 2",
      "Tomasz Wielgus will race Richard Childress Racing's No. 2 Chevrolet full-time next "
