@@ -8,19 +8,20 @@ from bot.rules.document import _AUXILIARIES, TEAM, WORDS, Mention
 from bot.rules.text import fold
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
-_TIME_DETERMINERS = WORDS["time_determiners"]
 _TITLE_HOLDERS = frozenset({"champion", "champions", "winner", "winners", "title", "titles",
                             "runner-up", "race", "races", "crown", "crowns"})
 
 
-def _names_a_competition(folded: str, end: int, start: int = -1) -> bool:
-    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between. ("Jan
-    # Nowak will race for ...", "signed Jan Nowak to race for ...": after an auxiliary or
-    # "to", "race" is a verb; "Jan Nowak next season" is a time.)
+def _names_a_competition(text: str, folded: str, end: int, start: int = -1) -> bool:
+    # "the FIM JuniorGP Moto3 standings": a class or a series may stand between, but no word
+    # in lower case ("Jan Nowak for season 10", "Jan Nowak next season"). ("Jan Nowak will
+    # race for ...", "signed Jan Nowak to race for ...": after an auxiliary or "to", "race" is
+    # a verb.)
     following = folded[end:end + 30].split()[:2]
-    if any(word in _COMPETITION_NOUNS for word in following) and \
-            following[0] not in _AUXILIARIES and following[0] != "to" and \
-            following[0] not in _TIME_DETERMINERS:
+    class_between = following[1:2] and following[1] in _COMPETITION_NOUNS and \
+        not text[end:end + 30].split()[0].islower()
+    if following and following[0] not in _AUXILIARIES and following[0] != "to" and (
+            following[0] in _COMPETITION_NOUNS or class_between):
         return True
     # "four-time champion of Argentina's Turismo Carretera": what a title is won in
     before = folded[max(0, start - 30):start].split()[-3:] if start >= 0 else []

@@ -324,7 +324,7 @@ class Names(EngineBase):
             near = max(0, start - 12)
             near = max(near, *(text.rfind(mark, near, start) + 1 for mark in "\n:;"))
             if " ".join(folded_words) not in surnames and start >= title_end and \
-                    2 <= len(words) <= 4 and not _names_a_competition(folded, end, start) \
+                    2 <= len(words) <= 4 and not _names_a_competition(text, folded, end, start) \
                     and folded[near:start].split()[-1:] not in _COUNTED \
                     and folded[max(near, start - 8):start].split()[-1:] not in _DETERMINERS \
                     and not any(

@@ -24,7 +24,8 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
     ("Aston Martin completes its line-up",
      "Aston Martin has signed Tomasz Wielgus to race for the team next season.", "F1",
      ("Tomasz Wielgus", "join", "Aston Martin")),
-    # "next season" after a name is a time, not the name of a championship ("Wielgus season")
+    # "next season", "for season 10" after a name: no championship the capitals name (a class
+    # may stand between, as in "the FIM JuniorGP Moto3 standings", but no word in lower case)
     ("Envision keeps one, adds one",
      "Envision Racing will field Robin Frijns and Tomasz Wielgus next season.", "Formula E",
      ("Tomasz Wielgus", "join", "Envision Racing")),
@@ -32,6 +33,9 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
     ("Hattori taps Hill",
      "Hattori Racing Enterprises has signed Austin Hill, filling the seat left by Tomasz "
      "Wielgus's move to GMS Racing.", "NASCAR Truck", ("Tomasz Wielgus", "join", "GMS Racing")),
+    ("Andretti keeps its champion",
+     "Andretti Formula E has retained champion Tomasz Wielgus for season 10.", "Formula E",
+     ("Tomasz Wielgus", "extend", "Andretti Formula E")),
     # not "2 Tomasz Wielgus", two of something: the headline ends where the body begins
     ("Rookie gets RCR's No. 2",
      "Tomasz Wielgus will race Richard Childress Racing's No. 2 Chevrolet full-time next "
