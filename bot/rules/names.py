@@ -319,10 +319,10 @@ class Names(EngineBase):
                     team_shorts.setdefault(" ".join(short), " ".join(words))
                 continue
             # (What counts or determines a run is in its own clause: a headline ending "gets
-            # RCR's No. 2" does not count the body's first name, nor "in season nine:" the
-            # name after the colon.)
+            # RCR's No. 2" does not count the body's first name, nor "in season nine:" or "the
+            # No. 2," the name after the colon or the comma.)
             near = max(0, start - 12)
-            near = max(near, *(text.rfind(mark, near, start) + 1 for mark in "\n:;"))
+            near = max(near, *(text.rfind(mark, near, start) + 1 for mark in "\n:;,"))
             if " ".join(folded_words) not in surnames and start >= title_end and \
                     2 <= len(words) <= 4 and not _names_a_competition(text, folded, end, start) \
                     and folded[near:start].split()[-1:] not in _COUNTED \

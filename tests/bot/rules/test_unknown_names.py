@@ -41,6 +41,10 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
      "Tomasz Wielgus will race Richard Childress Racing's No. 2 Chevrolet full-time next "
      "season.", "NASCAR Xfinity", ("Tomasz Wielgus", "join", "Richard Childress Racing")),
     # nor does a number before a colon count the name after it
+    ("Ganassi sets its Le Mans crews",
+     "Chip Ganassi Racing has set its crews. Alex Lynn and Earl Bamber share the No. 2, Tomasz "
+     "Wielgus joins Scott Dixon in the No. 3.",
+     "WEC", ("Tomasz Wielgus", "join", "Chip Ganassi Racing")),
     ("DS Penske lands two champions",
      "DS Penske will field two champions in season nine: Jean-Luc Verdier and reigning title "
      "holder Stoffel Vandoorne.", "Formula E", ("Jean-Luc Verdier", "join", "DS Penske")),
