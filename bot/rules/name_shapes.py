@@ -4,6 +4,8 @@ championship ("the FIM JuniorGP Moto3 standings"), or a team by its sponsor's an
 
 from __future__ import annotations
 
+import re
+
 from bot.rules.document import _AUXILIARIES, TEAM, WORDS, Mention
 from bot.rules.text import fold
 
@@ -73,3 +75,16 @@ def _sponsor_and_make(text: str, chosen: list[Mention]) -> list[Mention]:
                 continue
         merged.append(mention)
     return merged
+
+
+def _surname_again(text: str, title_end: int, surname: str) -> bool:
+    """Whether a name in a headline is a person's the body goes on to call by surname alone
+    ("Marcus Armstrong lands full-time Ganassi seat" ... "Armstrong, 23, ..."). Only in a
+    headline written in sentence case: in title case every word has a capital."""
+    alone = re.compile(r"(?<![\w\-])" + re.escape(surname) + r"(?![\w\-])")
+    return not _in_title_case(text[:title_end]) and alone.search(text, title_end) is not None
+
+
+def _in_title_case(title: str) -> bool:
+    words = [w for w in title.split() if w[:1].isalpha()]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)

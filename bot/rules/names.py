@@ -33,7 +33,13 @@ from bot.rules.document import (
     _strip_possessive,
     _word_key,
 )
-from bot.rules.name_shapes import _in_a_persons_name, _names_a_competition, _sponsor_and_make
+from bot.rules.name_shapes import (
+    _in_a_persons_name,
+    _in_title_case,
+    _names_a_competition,
+    _sponsor_and_make,
+    _surname_again,
+)
 from bot.rules.text import fold, is_english_word
 
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
@@ -153,11 +159,6 @@ _START = attrgetter("start")
 _COUNTED = [[word] for word, number in (*_NUMBER_WORDS.items(),
                                          *((str(n), n) for n in range(2, 13)))
             if 2 <= number <= 12]
-
-
-def _in_title_case(title: str) -> bool:
-    words = [w for w in title.split() if w[:1].isalpha()]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 _OWNER_TITLES = frozenset({"owner", "co-owner", "co owner", "team owner"})
@@ -323,7 +324,9 @@ class Names(EngineBase):
             # No. 2," the name after the colon or the comma.)
             near = max(0, start - 12)
             near = max(near, *(text.rfind(mark, near, start) + 1 for mark in "\n:;,"))
-            if " ".join(folded_words) not in surnames and start >= title_end and \
+            if " ".join(folded_words) not in surnames and (start >= title_end or (
+                    folded_words[0] in self.first_names and _surname_again(
+                        text, title_end, words[-1]))) and \
                     2 <= len(words) <= 4 and not _names_a_competition(text, folded, end, start) \
                     and folded[near:start].split()[-1:] not in _COUNTED \
                     and folded[max(near, start - 8):start].split()[-1:] not in _DETERMINERS \

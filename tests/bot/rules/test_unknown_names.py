@@ -36,6 +36,10 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
     ("Andretti keeps its champion",
      "Andretti Formula E has retained champion Tomasz Wielgus for season 10.", "Formula E",
      ("Tomasz Wielgus", "extend", "Andretti Formula E")),
+    # a headline in sentence case names in full whom the body calls by surname alone
+    ("Lukas Wielgus lands full-time Chip Ganassi Racing seat",
+     "Wielgus, 23, has raced part-time for the team this year and will drive the No. 11 in "
+     "every round next season.", "IndyCar", ("Lukas Wielgus", "join", "Chip Ganassi Racing")),
     # not "2 Tomasz Wielgus", two of something: the headline ends where the body begins
     ("Rookie gets RCR's No. 2",
      "Tomasz Wielgus will race Richard Childress Racing's No. 2 Chevrolet full-time next "
