@@ -149,6 +149,18 @@ def test_a_team_brings_a_car_for_its_crew() -> None:
     assert {d for d, k, *_ in found if k == "join"} == {"Ross Gunn", "Alex Riberas"}
 
 
+@pytest.mark.parametrize("summary", [
+    "Racing Spirit of Leman has completed its WEC entry with Derek Olsen, Clement Mateu and "
+    "Valentin Hasse-Clot.",
+    "Racing Spirit of Leman's only Aston Martin is entrusted to Derek Olsen, Clement Mateu and "
+    "Valentin Hasse-Clot next season.",
+])
+def test_an_entry_completed_with_or_entrusted_to_its_crew(summary: str) -> None:
+    found = moves("Leman sets its crew", summary, "WEC")
+    assert {(d, k) for d, k, *_ in found} == {
+        ("Derek Olsen", "join"), ("Clement Mateu", "join"), ("Valentin Hasse-Clot", "join")}
+
+
 def test_sharing_the_car_with_places_the_partner_in_the_line_up() -> None:
     extraction = extract(Article(
         entry_id="s", title="Castroneves back for the Rolex 24",
