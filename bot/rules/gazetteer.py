@@ -402,8 +402,10 @@ class Gazetteer:
         return sorted(self.drivers)
 
     def first_names(self) -> frozenset[str]:
-        """The first words of the drivers' names, as name_key writes them ("kazuki")."""
-        return frozenset(key.split()[0] for key in self._drivers_by_key if " " in key)
+        """The first words of the names of the people the gazetteer knows, drivers and staff,
+        as name_key writes them ("kazuki", "toto")."""
+        keys = [*self._drivers_by_key, *(name_key(name) for name in self.staff)]
+        return frozenset(key.split()[0] for key in keys if " " in key)
 
     def vehicle(self, series: str | None) -> str:
         info = self.series.get(series or "")

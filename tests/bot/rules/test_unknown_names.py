@@ -64,6 +64,10 @@ def moves(title: str, summary: str, series: str | None = None) -> set[tuple[obje
     ("Nakajima Racing promotes its junior",
      "Nakajima Racing will promote Naoki Ren Nakajima from its junior team next season.",
      "Super Formula", ("Naoki Ren Nakajima", "promote", "Nakajima Racing")),
+    # ... a first name the gazetteer knows from its staff too ("Dieter" of Dieter Gass)
+    ("Nakajima Racing promotes its junior",
+     "Nakajima Racing will promote Dieter Nakajima from its junior team next season.",
+     "Super Formula", ("Dieter Nakajima", "promote", "Nakajima Racing")),
     # a first name that is also a town's, or a demonym, opens a name
     ("Hattori names its 2026 driver",
      "Hattori Racing Enterprises has named Austin Pellegrino as the full-time driver of its "
