@@ -348,8 +348,8 @@ class Names(EngineBase):
                     name = known
                     break
             # (The name ends before its "'s", as a listed name does: "Wielgus's switch to".)
-            end = piece[-1][1] - 2 * text.endswith(("'s", "’s"), *piece[-1])
-            chosen.append(Mention(piece[0][0], end, PERSON, name,
+            name_end = piece[-1][1] - 2 * text.endswith(("'s", "’s"), *piece[-1])
+            chosen.append(Mention(piece[0][0], name_end, PERSON, name,
                                   known=name in self.gazetteer.drivers))
             mask[piece[0][0]:piece[-1][1]] = b"\x01" * (piece[-1][1] - piece[0][0])
             self._register(name, surnames, firsts)
