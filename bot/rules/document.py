@@ -157,6 +157,14 @@ _FE_SEASON = re.compile(
 _NUMBER_WORDS = {w: i for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen"))}
+_ORDINALS = {w: i for i, w in enumerate((
+    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+    "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"))}
+# "Formula E's seventh season", "the ninth Formula E season", "the championship's 11th season":
+# the championship's own count (not "his seventh season", a driver's).
+_FE_ORDINAL_SEASON = re.compile(
+    r"\b(?:Formula E['’]s|the championship['’]s|the series['’]|the) (" + "|".join(_ORDINALS) +
+    r"|\d{1,2}(?:st|nd|rd|th)) (?:Formula E |FIA Formula E |ABB FIA Formula E )?season\b")
 
 
 _ASIDE = re.compile(

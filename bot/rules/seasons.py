@@ -6,8 +6,10 @@ import re
 
 from bot.models import MoveKind
 from bot.rules.document import (
+    _FE_ORDINAL_SEASON,
     _FE_SEASON,
     _NUMBER_WORDS,
+    _ORDINALS,
     _SEASON_AFTER,
     _SEASON_BEFORE,
     _SEASON_END_WORDS,
@@ -162,13 +164,16 @@ class Seasons(EngineBase):
                 tail = match.group(2)
                 year = int(tail) if len(tail) == 4 else (year // 100) * 100 + int(tail)
             years.append((match.start(), year))
-        formula_e = "eason " in text and (
+        formula_e = "eason" in text and (
             "formula e" in doc.folded or (doc.series_hint or "") == "Formula E")
         for match in (_FE_SEASON.finditer(text) if formula_e else ()):
-            if formula_e:
-                number = match.group(1)
-                years.append((match.start(), 2014 + (
-                    int(number) if number.isdigit() else _NUMBER_WORDS[number])))
+            number = match.group(1)
+            years.append((match.start(), 2014 + (
+                int(number) if number.isdigit() else _NUMBER_WORDS[number])))
+        for match in (_FE_ORDINAL_SEASON.finditer(text) if formula_e else ()):
+            number = match.group(1)
+            years.append((match.start(), 2014 + (
+                int(number[:-2]) if number[0].isdigit() else _ORDINALS[number])))
         doc.memo[key] = years
         return years
 

@@ -2135,6 +2135,12 @@ def test_a_drivers_time_at_a_team_being_over_is_an_exit() -> None:
     # a month already gone this year is next year's
     ("Action Express Racing has added Will Stevens for the Rolex 24 in January.", "IMSA",
      datetime(2024, 9, 20, tzinfo=UTC), ("Will Stevens", "join", 2025)),
+    # Formula E counts its seasons: the eighth is 2021-22, so 2022 (but "his eighth season" is
+    # the driver's own count)
+    ("Norman Nato will drive for Venturi in Formula E's eighth season.", "Formula E",
+     datetime(2021, 8, 2, tzinfo=UTC), ("Norman Nato", "join", 2022)),
+    ("Venturi has signed Norman Nato for the eighth Formula E season.", "Formula E",
+     datetime(2021, 8, 2, tzinfo=UTC), ("Norman Nato", "join", 2022)),
 ])
 def test_the_season_a_move_is_for(summary: str, series: str, published: datetime,
                                   expected: tuple[str, str, int]) -> None:
