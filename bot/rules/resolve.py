@@ -266,9 +266,10 @@ class Resolver(Origins):
             season = self._season(doc, items, kind)
             if doc.published is not None and kind is not MoveKind.LEAVE and \
                     kind is not MoveKind.RETIRE and (season is None or (
-                        kind is MoveKind.EXTEND and season < doc.published.year)):
-                # No season written (or a stay dated before the news): the season the news is
-                # for, which late in a year is the next one.
+                        kind is MoveKind.EXTEND and season <= doc.published.year)):
+                # No season written, or a stay dated no later than the news ("all ten of its
+                # 2019 drivers are retained", told in December): the season the news is for,
+                # which late in a year is the next one.
                 late = doc.published.month >= self.settings[
                     "next_season_month_stay" if kind is MoveKind.EXTEND else "next_season_month"
                 ] and kind is not MoveKind.REPLACE

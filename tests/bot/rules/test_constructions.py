@@ -2135,6 +2135,14 @@ def test_a_drivers_time_at_a_team_being_over_is_an_exit() -> None:
     # a month already gone this year is next year's
     ("Action Express Racing has added Will Stevens for the Rolex 24 in January.", "IMSA",
      datetime(2024, 9, 20, tzinfo=UTC), ("Will Stevens", "join", 2025)),
+    # a stay told late in a year, with the year it is told in: the drivers of this season stay
+    # for the next ...
+    ("Audi Sport has retained all ten of its 2019 GT drivers, among them Rahel Frey.",
+     "GT World Challenge Europe", datetime(2019, 12, 9, tzinfo=UTC),
+     ("Rahel Frey", "extend", 2020)),
+    # ... but told early in the year, the year is the season
+    ("Audi Sport has retained Rahel Frey for 2019.", "GT World Challenge Europe",
+     datetime(2019, 2, 9, tzinfo=UTC), ("Rahel Frey", "extend", 2019)),
     # Formula E counts its seasons: the eighth is 2021-22, so 2022 (but "his eighth season" is
     # the driver's own count)
     ("Norman Nato will drive for Venturi in Formula E's eighth season.", "Formula E",
