@@ -60,6 +60,11 @@ class Seasons(EngineBase):
             if found is not None:
                 return found
         found = self._season_in(doc, 0, len(doc.text), departing, strict=True)
+        if found is not None and not departing and doc.published is not None and \
+                found < doc.published.year:
+            # ("NISMO makes two changes from 2019", told in January 2020: a season gone by,
+            # named elsewhere in the article, is no arrival's)
+            found = None
         if found is None and doc.published is not None and (
                 departing or kind is MoveKind.REPLACE):
             # A release or a stand-in with no season named happens in the current one.

@@ -2143,6 +2143,10 @@ def test_a_drivers_time_at_a_team_being_over_is_an_exit() -> None:
     # ... but told early in the year, the year is the season
     ("Audi Sport has retained Rahel Frey for 2019.", "GT World Challenge Europe",
      datetime(2019, 2, 9, tzinfo=UTC), ("Rahel Frey", "extend", 2019)),
+    # a season gone by, named in another sentence, is no arrival's
+    ("NISMO has confirmed its GT500 crews, with two changes from 2019. Katsumasa Chiyo "
+     "replaces Frederic Makowiecki at NDDP Racing.", "Super GT",
+     datetime(2020, 1, 10, tzinfo=UTC), ("Katsumasa Chiyo", "join", 2020)),
     # Formula E counts its seasons: the eighth is 2021-22, so 2022 (but "his eighth season" is
     # the driver's own count)
     ("Norman Nato will drive for Venturi in Formula E's eighth season.", "Formula E",
