@@ -7,6 +7,7 @@ hedges, seasons (when and as what), resolve (teams, merging, line-ups)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bot.models import Article, Extraction, Move, Status
@@ -51,6 +52,16 @@ def _one_entry_per_move(doc: _Doc, moves: list[Move]) -> list[Move]:
         elif _naming(doc, move) > _naming(doc, twin):
             kept[kept.index(twin)] = move
     return kept
+
+
+def _the_car_left(moves: list[Move]) -> list[Move]:
+    """"Rossi takes over the No. 20 from Pigot, who will not return": the car a leaving driver
+    gives up is the one his successor takes, when the text gives his own none."""
+    taken = {(m.replaces, m.team): m.car for m in moves
+             if m.kind.direction == "arrive" and m.replaces and m.car}
+    return [replace(m, car=taken[(m.driver, m.team)])
+            if m.kind.direction == "depart" and m.car is None and (m.driver, m.team) in taken
+            else m for m in moves]
 
 
 def _team_words(team: str) -> set[str]:
@@ -174,7 +185,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         # career background): such a move is no news at all.
         floor = self.rules.settings.get("min_confidence", 0.0)
         moves = [m for m in (self._finish(doc, raw, focus) if raw else []) if m.confidence >= floor]
-        moves = _one_entry_per_move(doc, moves)
+        moves = _the_car_left(_one_entry_per_move(doc, moves))
         lineup = self._lineup(doc, moves, seats)
         if not moves and not lineup:
             return Extraction(denials=denials)

@@ -2161,6 +2161,17 @@ def test_the_season_a_move_is_for(summary: str, series: str, published: datetime
     assert [(m.driver, m.kind.value, m.season) for m in found] == [expected]
 
 
+def test_a_leaving_driver_gives_up_the_car_his_successor_takes() -> None:
+    found = extract(Article(
+        entry_id="c", title="Dale Coyne Racing picks Vale",
+        summary="Dale Coyne Racing has signed Tomas Vale to drive its No. 18 Honda full-time in "
+                "2022.\n\nThe 20-year-old Pole finished third in Indy NXT this year with HMD "
+                "Motorsports.\n\nHe replaces Marek Dolan, who will not return to the team.",
+        series="IndyCar", published=datetime(2021, 10, 1, tzinfo=UTC))).moves
+    assert {(m.driver, m.kind.value, m.car) for m in found} == {
+        ("Tomas Vale", "join", "18"), ("Marek Dolan", "leave", "18")}
+
+
 def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> None:
     def roles(summary: str) -> list[str | None]:
         return [m.role for m in extract(Article(
