@@ -278,7 +278,7 @@ class Resolver(Origins):
             # Career background restated ("In 2007 Hamilton joined McLaren") is no news.
             confidence *= history_discount(doc, items, season)
             role = self._role(doc, items, kind)
-            if kind is MoveKind.JOIN and self._prior_role(doc, items):
+            if kind is MoveKind.JOIN and self._prior_role(doc, items, team):
                 kind = MoveKind.PROMOTE
             evidence_span = doc.sentences[first.sentence]
             evidence = doc.text[evidence_span[0]:evidence_span[1]].strip()

@@ -15,6 +15,7 @@ from bot.rules.document import (
     _SEASON_END_WORDS,
     _SEASON_IN_FOR,
     SERIES,
+    TEAM,
     EngineBase,
     RawMove,
     _Doc,
@@ -182,7 +183,8 @@ class Seasons(EngineBase):
         doc.memo[key] = years
         return years
 
-    def _role_cues(self, doc: _Doc, item: RawMove) -> tuple[list[str], list[str]]:
+    def _role_cues(self, doc: _Doc, item: RawMove
+                   ) -> tuple[list[str], list[tuple[str, int]]]:
         """Roles named near the move: (the new role, the role the driver had before).
 
         A role is near when it is within eight words of the trigger or of the driver. It is
@@ -196,7 +198,7 @@ class Seasons(EngineBase):
         prior_cues = doc.cues.get("prior_role", [])
         anchor = item.driver_mention
         current: list[str] = []
-        previous: list[str] = []
+        previous: list[tuple[str, int]] = []
         for r_start, r_end, role in doc.roles:
             if not s_start <= r_start < s_end:
                 continue
@@ -219,7 +221,10 @@ class Seasons(EngineBase):
             after_prior = any(s_start <= p_start and p_end <= r_start and
                               len(doc.folded[p_end:r_start].split()) <= 5
                               for p_start, p_end in prior_cues)
-            (previous if before_name or after_prior else current).append(role)
+            if before_name or after_prior:
+                previous.append((role, r_start))
+            else:
+                current.append(role)
         doc.memo[key] = (current, previous)
         return current, previous
 
@@ -240,7 +245,16 @@ class Seasons(EngineBase):
             return "part-time"  # "Falken names its Nürburgring 24 Hours crews"
         return self.rules.default_role.get(kind.value)
 
-    def _prior_role(self, doc: _Doc, items: list[RawMove]) -> bool:
-        """A reserve, test or development driver of the team now races for it: a promotion."""
-        return any(role in ("reserve", "test")
-                   for item in items for role in self._role_cues(doc, item)[1])
+    def _prior_role(self, doc: _Doc, items: list[RawMove], team: str) -> bool:
+        """A reserve, test or development driver of the team now races for it: a promotion.
+        (Another team's, "Haas tester Fittipaldi lands a DTM seat with WRT", joins.)"""
+        return any(role in ("reserve", "test") and not self._role_at_another_team(
+            doc, r_start, team)
+            for item in items for role, r_start in self._role_cues(doc, item)[1])
+
+    def _role_at_another_team(self, doc: _Doc, r_start: int, team: str) -> bool:
+        """A team named right before the role ("Haas tester", "Red Bull Formula 1 test
+        driver") that is not the team of the move."""
+        return any(mention.kind == TEAM and mention.end <= r_start and
+                   len(doc.folded[mention.end:r_start].split()) <= 2 and
+                   self._team_name(doc, mention, None)[0] != team for mention in doc.mentions)

@@ -2161,6 +2161,18 @@ def test_the_season_a_move_is_for(summary: str, series: str, published: datetime
     assert [(m.driver, m.kind.value, m.season) for m in found] == [expected]
 
 
+@pytest.mark.parametrize(("summary", "kind"), [
+    # the team's own reserve now races for it: a promotion
+    ("Williams reserve Tomas Vale will race for Williams full-time next season.", "promote"),
+    # another team's tester lands a seat: a join
+    ("Haas tester Tomas Vale will race for Williams full-time next season.", "join"),
+])
+def test_a_reserve_is_promoted_only_by_his_own_team(summary: str, kind: str) -> None:
+    found = extract(Article(entry_id="c", title="Vale gets a seat", summary=summary,
+                            series="F1", published=datetime(2024, 9, 2, tzinfo=UTC))).moves
+    assert [(m.driver, m.kind.value, m.team) for m in found] == [("Tomas Vale", kind, "Williams")]
+
+
 def test_a_leaving_driver_gives_up_the_car_his_successor_takes() -> None:
     found = extract(Article(
         entry_id="c", title="Dale Coyne Racing picks Vale",
