@@ -91,9 +91,10 @@ class Origins(EngineBase):
             for mention in doc.by_sentence[index]:
                 if mention.kind != TEAM or mention.start < cue_ends[0]:
                     continue
-                if doc.folded[max(s_start, mention.start - 6):mention.start].split()[-1:] not in (
-                        ["with"], ["for"], ["at"]):
-                    continue
+                before = doc.folded[max(s_start, mention.start - 9):mention.start].split()
+                if before[-1:] not in (["with"], ["for"], ["at"]) and \
+                        before[-2:] not in (["as", "a"], ["as", "an"]):
+                    continue  # ("won at Phoenix as a Joe Gibbs Racing driver": his team then)
                 people = {m.value for m in doc.by_sentence[index]
                           if m.kind == PERSON and m.end <= mention.start}
                 name = self._team_name(doc, mention, None)[0]

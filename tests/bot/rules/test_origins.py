@@ -24,6 +24,7 @@ def moves(title: str, summary: str = "", series: str | None = None) -> tuple[Mov
     "The 19-year-old spent this season in Formula 3 with Trident.",
     "Kowalczyk currently races for Trident in Formula 3.",
     "The Pole was dropped by Trident in the summer.",
+    "The 19-year-old won at Monza this year as a Trident driver.",
     # a school the sentence names is no person it is about
     "The 19-year-old Warsaw University of Technology student spent this season with Trident.",
 ])
