@@ -16,6 +16,7 @@ from bot.rules.document import (
     EngineBase,
     Mention,
     RawMove,
+    _coordinated,
     _Doc,
 )
 from bot.rules.team_context import _possessive_before
@@ -30,6 +31,16 @@ def _named_before_an_exit(doc: _Doc, mention: Mention) -> bool:
     leaving noun follows."""
     return _EXIT_AFTER.match(doc.folded, mention.end) is not None and \
         doc.folded[max(0, mention.start - 16):mention.start].split()[-1:] in _EXIT_OPENERS
+
+
+def _last_list(doc: _Doc, people: list[Mention]) -> set[str]:
+    """The person named last, with those coordinated with them just before ("A, B and C")."""
+    names = {people[-1].value}
+    for before, after in zip(reversed(people[:-1]), reversed(people[1:]), strict=True):
+        if not _coordinated(doc.text[before.end:after.start]):
+            break
+        names.add(before.value)
+    return names
 
 
 class Origins(EngineBase):
@@ -122,8 +133,9 @@ class Origins(EngineBase):
                     if name == team:
                         continue
                     # "taking over from Hughes, who has left to join Maserati": Hughes left.
+                    # ("Lynn, Bamber and Bourdais all arrive from Ganassi": each of the list.)
                     people = [m for m in mentions if m.kind == PERSON and m.end <= mention.start]
-                    if people and people[-1].value != driver:
+                    if people and driver not in _last_list(doc, people):
                         continue
                     # A sentence about the driver alone says it best: "A and B join, having
                     # left X and Y" is vaguer than "B moves on after seven seasons with Y".

@@ -38,6 +38,15 @@ def test_where_a_sentence_about_the_driver_says_they_raced_is_where_they_come_fr
         ("Tymon Kowalczyk", "Prema Racing", "Trident")]
 
 
+def test_where_a_list_of_drivers_comes_from_is_where_each_comes_from() -> None:
+    found = moves("Jota sets its crews", "Hertz Team Jota will field Alex Lynn, Will Stevens "
+                  "and Norman Nato next season. Lynn, Stevens and Nato all arrive from Chip "
+                  "Ganassi Racing.", "WEC")
+    assert {(m.driver, m.from_team) for m in found} == {
+        ("Alex Lynn", "Chip Ganassi Racing"), ("Will Stevens", "Chip Ganassi Racing"),
+        ("Norman Nato", "Chip Ganassi Racing")}
+
+
 def test_a_team_another_person_raced_for_is_not_the_drivers_origin() -> None:
     found = moves("Prema adds Kowalczyk", "Prema Racing has signed Tymon Kowalczyk for next "
                   "season's Formula 2 campaign. His mentor Robert Kubica spent years with "
