@@ -47,6 +47,13 @@ def test_where_a_list_of_drivers_comes_from_is_where_each_comes_from() -> None:
         ("Norman Nato", "Chip Ganassi Racing")}
 
 
+def test_the_bike_taken_over_was_the_replaced_riders() -> None:
+    found = moves("Zarco to LCR", "Johann Zarco will ride for LCR Honda next season. He takes "
+                  "over the bike of Tomas Vale, who moves to the factory Yamaha team.", "MotoGP")
+    assert {(m.driver, m.from_team, m.replaces) for m in found} == {
+        ("Johann Zarco", None, "Tomas Vale"), ("Tomas Vale", "LCR Honda", None)}
+
+
 def test_a_team_another_person_raced_for_is_not_the_drivers_origin() -> None:
     found = moves("Prema adds Kowalczyk", "Prema Racing has signed Tymon Kowalczyk for next "
                   "season's Formula 2 campaign. His mentor Robert Kubica spent years with "
