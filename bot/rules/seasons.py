@@ -14,6 +14,7 @@ from bot.rules.document import (
     _SEASON_BEFORE,
     _SEASON_END_WORDS,
     _SEASON_IN_FOR,
+    _SPEECH_VERBS,
     SERIES,
     TEAM,
     EngineBase,
@@ -204,6 +205,10 @@ class Seasons(EngineBase):
                 continue
             if role == "endurance" and any(m.start <= r_start < m.end for m in series):
                 continue  # "World Endurance Championship" is not an endurance role
+            if role == "part-time" and doc.text[r_start:r_start + 3] in ("at ", "in ") and \
+                    _SPEECH_VERBS.intersection(doc.folded[max(s_start, r_start - 16):r_start]
+                                               .split()[-1:]):
+                continue  # "the team confirmed at Suzuka": where the news was told, no race
             near = min(_words_between(doc, r_end, item.trigger[0]),
                        _words_between(doc, item.trigger[1], r_start),
                        _words_between(doc, r_end, anchor.start),

@@ -2195,6 +2195,16 @@ def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> N
                  "four rallies for the team this year.") == ["full-time"]
 
 
+def test_where_a_signing_is_announced_is_no_race_it_is_for() -> None:
+    def roles(summary: str) -> list[str | None]:
+        return [m.role for m in extract(Article(
+            entry_id="c", title="Alpine news", summary=summary, series="F1",
+            published=DATE)).moves]
+    assert roles("Pierre Gasly will drive for Alpine from 2025, the team confirmed at Suzuka "
+                 "on Saturday.") == ["full-time"]
+    assert roles("Pierre Gasly will drive for Alpine at Suzuka on Sunday.") == ["part-time"]
+
+
 def test_a_move_to_a_team_left_unnamed_is_no_move_to_the_story_team() -> None:
     found = moves("Inter Europol rebuilds",
                   "Inter Europol Competition has lost both its drivers, Jakub Smiechowski and "
