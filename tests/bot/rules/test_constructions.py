@@ -2193,6 +2193,8 @@ def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> N
         "part-time"]
     assert roles("Dani Sordo will drive for Hyundai Motorsport next season after contesting "
                  "four rallies for the team this year.") == ["full-time"]
+    assert roles("Dani Sordo will drive for M-Sport full-time next year after two part-time "
+                 "seasons with Hyundai Motorsport.") == ["full-time"]
 
 
 def test_where_a_signing_is_announced_is_no_race_it_is_for() -> None:
