@@ -27,6 +27,8 @@ def moves(title: str, summary: str = "", series: str | None = None) -> tuple[Mov
     "The 19-year-old won at Monza this year as a Trident driver.",
     "The Pole lost his race seat at Trident in the summer.",
     "The Pole returns to a full-time seat after a part-time role at Trident.",
+    "The Pole moves on after single season at Trident.",
+    "The Pole needed a new seat after Trident's withdrawal from the series.",
     # a school the sentence names is no person it is about
     "The 19-year-old Warsaw University of Technology student spent this season with Trident.",
 ])
