@@ -49,8 +49,13 @@ def _one_entry_per_move(doc: _Doc, moves: list[Move]) -> list[Move]:
                      _team_words(k.team) & _team_words(move.team)), None)
         if twin is None:
             kept.append(move)
-        elif _naming(doc, move) > _naming(doc, twin):
-            kept[kept.index(twin)] = move
+            continue
+        better, other = (move, twin) if _naming(doc, move) > _naming(doc, twin) else (twin, move)
+        # (what the other telling knew is not lost: "takes over the No. 28" beside "will
+        # drive for Andretti Autosport")
+        kept[kept.index(twin)] = replace(
+            better, car=better.car or other.car, from_team=better.from_team or other.from_team,
+            replaces=better.replaces or other.replaces)
     return kept
 
 

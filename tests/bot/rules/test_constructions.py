@@ -2173,6 +2173,17 @@ def test_a_reserve_is_promoted_only_by_his_own_team(summary: str, kind: str) -> 
     assert [(m.driver, m.kind.value, m.team) for m in found] == [("Tomas Vale", kind, "Williams")]
 
 
+def test_a_move_told_twice_under_two_names_of_the_team_keeps_what_each_telling_knew() -> None:
+    found = extract(Article(
+        entry_id="c", title="Vale quits Ganassi for Andretti's No. 28",
+        summary="Tomas Vale will drive for Andretti Autosport from next season after deciding not "
+                "to stay at Chip Ganassi Racing.\n\nThe Pole takes over the No. 28 Honda from "
+                "Romain Grosjean.", series="IndyCar",
+        published=datetime(2023, 8, 24, tzinfo=UTC))).moves
+    assert [(m.driver, m.team, m.car) for m in found] == [
+        ("Tomas Vale", "Andretti Autosport", "28")]
+
+
 def test_a_leaving_driver_gives_up_the_car_his_successor_takes() -> None:
     found = extract(Article(
         entry_id="c", title="Dale Coyne Racing picks Vale",
