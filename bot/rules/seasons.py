@@ -241,8 +241,10 @@ class Seasons(EngineBase):
         found = self._role_cues(doc, items[0])[0] or [
             role for item in items[1:] for role in self._role_cues(doc, item)[0]]
         if kind in (MoveKind.RETIRE, MoveKind.LEAVE):
-            # "will retire after the finale at Phoenix": the last race of a seat, not a one-off.
-            found = [role for role in found if role != "part-time"]
+            # "will retire after the finale at Phoenix": the last race of a seat, not a one-off;
+            # "will stop racing full-time and become a test rider": the role after, not the one
+            # left.
+            found = [role for role in found if role not in ("part-time", "test", "reserve")]
         for role in self.rules.role_priority:
             if role in found:
                 return role

@@ -2203,6 +2203,15 @@ def test_a_handful_of_rounds_is_part_time_and_rounds_raced_before_are_not() -> N
                  "seasons with Hyundai Motorsport.") == ["full-time"]
 
 
+def test_the_role_a_retiring_driver_takes_up_next_is_not_the_one_he_leaves() -> None:
+    found = extract(Article(
+        entry_id="c", title="Vale steps away", series="MotoGP", published=DATE,
+        summary="Tomas Vale will retire from full-time racing at the end of the season and "
+                "become a test rider for Aprilia Racing.")).moves
+    assert [(m.driver, m.kind.value, m.role) for m in found if m.kind.value == "retire"] == [
+        ("Tomas Vale", "retire", "full-time")]
+
+
 def test_where_a_signing_is_announced_is_no_race_it_is_for() -> None:
     def roles(summary: str) -> list[str | None]:
         return [m.role for m in extract(Article(
