@@ -44,6 +44,13 @@ _MONTH_AHEAD = re.compile(r"\b(?:in|from|by|until|next|this coming|early|late)\s
                           r"(" + "|".join(_MONTHS[:4]) + r")\b", re.I)
 
 
+def _season_count(word: str) -> int:
+    """Which season a count names: "11", "11th", "eleven" or "eleventh"."""
+    if word[0].isdigit():
+        return int(word.rstrip("stndrh"))
+    return _NUMBER_WORDS[word] if word in _NUMBER_WORDS else _ORDINALS[word]
+
+
 class Seasons(EngineBase):
     def _season(self, doc: _Doc, items: list[RawMove], kind: MoveKind) -> int | None:
         """The first season in the new seat; for a leave or retirement the last one."""
@@ -173,14 +180,9 @@ class Seasons(EngineBase):
             years.append((match.start(), year))
         formula_e = "eason" in text and (
             "formula e" in doc.folded or (doc.series_hint or "") == "Formula E")
-        for match in (_FE_SEASON.finditer(text) if formula_e else ()):
-            number = match.group(1)
-            years.append((match.start(), 2014 + (
-                int(number) if number.isdigit() else _NUMBER_WORDS[number])))
-        for match in (_FE_ORDINAL_SEASON.finditer(text) if formula_e else ()):
-            number = match.group(1)
-            years.append((match.start(), 2014 + (
-                int(number[:-2]) if number[0].isdigit() else _ORDINALS[number])))
+        if formula_e:  # "Season 11", "season seven", "Formula E's ninth season", "its 10th"
+            for match in (*_FE_SEASON.finditer(text), *_FE_ORDINAL_SEASON.finditer(text)):
+                years.append((match.start(), 2014 + _season_count(match.group(1))))
         doc.memo[key] = years
         return years
 
