@@ -585,5 +585,5 @@ class EngineBase:
     rules: Rules
     settings: dict[str, int]
     not_names: frozenset[str]
-    first_names: frozenset[str]  # the first words of the drivers' names
+    first_names: frozenset[str]  # the first words of the names of drivers and staff
     _phrases: Phrasebook  # layers: WHOLE, TITLE, SENTENCE (reading.py)
