@@ -14,6 +14,7 @@ from bot.rules.document import (
     CAR,
     PERSON,
     TEAM,
+    WORDS,
     EngineBase,
     Mention,
     RawMove,
@@ -65,6 +66,21 @@ def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     return not _title_people(doc) & {m.value for m in run}
 
 
+# "second last year", "won the race in 2022": a result dated before the news, in its own clause
+_DATED_AFTER = re.compile(r"\s+(?:[a-z0-9]+\s+){0,3}?(?:" +
+                          "|".join(map(re.escape, WORDS["past_times"])) + r"|in (20\d\d))\b")
+
+
+def _dated_past(doc: _Doc, start: int, end: int) -> bool:
+    """A cue whose clause dates it before the article: what a team or driver did before, said
+    to describe them ("GetSpeed, second last year, keeps its crews"), not a race it reports."""
+    dated = _DATED_AFTER.match(doc.folded, end)
+    if dated is None or "," in doc.text[end:dated.end()]:
+        return False
+    year = dated.group(1)
+    return year is None or (doc.published is not None and int(year) < doc.published.year)
+
+
 class Crews(EngineBase):
     def _crew_lists(self, doc: _Doc, raw: list[RawMove], focus: Mention | None
                     ) -> list[RawMove]:
@@ -87,7 +103,8 @@ class Crews(EngineBase):
             if not any(m.kind == CAR for m in places):
                 continue  # a crew is announced with its car
             cues = self._sentence_cues(doc, index)
-            if any(cues.get(name) for name in self.crew_vetoes):
+            if any(name not in self.crew_background or not _dated_past(doc, start, end)
+                   for name in self.crew_vetoes for start, end in cues.get(name, ())):
                 continue
             if self._unveiled_before(  # type: ignore[attr-defined]
                     doc, doc.sentences[max(0, index - 2)][0], people[0].start):

@@ -91,6 +91,7 @@ class Engine(Reader, Names, Coreference, Slots, Hedges, Crews, Seasons, Resolver
         # crew announced (a race, a rumour, a denial, staff, the past).
         self.crew_vetoes = tuple(str(c) for c in rules.crew_vetoes)
         self.crew_lineups = tuple(str(c) for c in rules.crew_lineups)
+        self.crew_background = frozenset(rules.crew_background)
         # Words that open a run of capitals without being a name: the code's own list, and
         # the demonyms and epithets of rules.toml ("Dutchman Morris Schuring").
         single = [phrase for cue in ("demonym", "epithet") for phrase in rules.cues.get(cue, ())

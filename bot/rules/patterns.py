@@ -65,6 +65,7 @@ class Rules:
     object_kind: dict[str, MoveKind] = field(default_factory=dict)  # folded words -> kind
     crew_vetoes: list[str] = field(default_factory=list)  # cue classes that veto a crew list
     crew_lineups: list[str] = field(default_factory=list)  # ... that make it a line-up only
+    crew_background: list[str] = field(default_factory=list)  # ... not when dated in the past
     nationalities: dict[str, str] = field(default_factory=dict)  # "spaniard" -> "ES"
 
 
@@ -267,7 +268,9 @@ def build_rules(data: dict[str, object]) -> Rules:
     if isinstance(crews, dict):
         rules.crew_vetoes = [str(c) for c in crews.get("vetoed_by", [])]
         rules.crew_lineups = [str(c) for c in crews.get("lineup_by", [])]
-        for key, named in (("vetoed_by", rules.crew_vetoes), ("lineup_by", rules.crew_lineups)):
+        rules.crew_background = [str(c) for c in crews.get("background_when_past", [])]
+        for key, named in (("vetoed_by", rules.crew_vetoes), ("lineup_by", rules.crew_lineups),
+                           ("background_when_past", rules.crew_background)):
             unknown = [c for c in named if c not in rules.cues]
             if unknown:
                 raise RulesError(f"[crew_lists] {key} names no cue class: {unknown[0]!r}")

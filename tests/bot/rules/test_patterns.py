@@ -126,12 +126,24 @@ def test_a_cue_added_to_the_rules_takes_effect() -> None:
     assert [m.status.value for m in after] == ["rumour"]
 
 
-def test_a_crew_list_veto_must_name_a_cue_class() -> None:
+@pytest.mark.parametrize("key", ["vetoed_by", "background_when_past"])
+def test_a_crew_list_veto_must_name_a_cue_class(key: str) -> None:
     with RULES_PATH.open("rb") as fh:
         data = tomllib.load(fh)
-    data["crew_lists"]["vetoed_by"].append("no such class")
+    data["crew_lists"][key].append("no such class")
     with pytest.raises(RulesError, match="no such class"):
         build_rules(data)
+
+
+def test_which_vetoes_a_past_date_turns_into_background_is_data() -> None:
+    with RULES_PATH.open("rb") as fh:
+        data = tomllib.load(fh)
+    story = Article(entry_id="p", series="WEC", title="Entry list is out", published=datetime(
+        2024, 2, 1, tzinfo=UTC), summary="Hertz Team Jota, fourth last year, stays unchanged "
+        "with Jenson Button, Phil Hanson and Callum Ilott in the No. 38 Porsche.")
+    assert Engine(gazetteer(), build_rules(data)).extract(story).moves
+    data["crew_lists"]["background_when_past"].remove("race_position")
+    assert not Engine(gazetteer(), build_rules(data)).extract(story).moves
 
 
 def test_a_group_veto_silences_its_patterns_in_a_sentence_with_the_cue() -> None:

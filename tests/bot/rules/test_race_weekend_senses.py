@@ -921,3 +921,25 @@ def test_a_past_that_did_not_happen_is_no_move() -> None:
                             summary="Nico Hulkenberg would have joined Renault a year earlier "
                                     "had Force India released him.", published=DATE))
     assert not [m for m in found.moves if m.status is Status.CONFIRMED]
+
+
+
+@pytest.mark.parametrize("sentence", [
+    "Manthey EMA, second last year, is unchanged: Kevin Estre, Laurens Vanthoor and Ayhancan "
+    "Güven in the No. 911 Porsche.",
+    "Manthey EMA, which won the race a year ago, is back with the same crew, Kevin Estre, "
+    "Laurens Vanthoor and Ayhancan Güven in the No. 911 Porsche.",
+    "Manthey EMA, third last season, stays unchanged with Kevin Estre, Laurens Vanthoor and "
+    "Ayhancan Güven in the No. 911 Porsche.",
+])
+def test_a_result_dated_before_the_news_describes_the_team_announcing_its_crew(
+        sentence: str) -> None:
+    found = confirmed("Nürburgring entry is out", sentence, "Nürburgring 24h")
+    assert {d for d, k, _ in found if k == "extend"} == {
+        "Kevin Estre", "Laurens Vanthoor", "Ayhancan Güven"}
+
+
+def test_a_result_of_the_current_season_beside_a_crew_is_still_a_race() -> None:
+    assert confirmed("Manthey on top",
+                     "Manthey EMA, second in 2024, is unchanged: Kevin Estre, Laurens Vanthoor "
+                     "and Ayhancan Güven in the No. 911 Porsche.", "Nürburgring 24h") == set()
