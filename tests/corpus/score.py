@@ -24,7 +24,8 @@ twice more in the session after that (both scored only at its end).
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. With `--unknown-drivers`, each part is read by an engine whose
 gazetteer has lost every driver that part's labels name: how the engine reads names no list
-knows, which are about one driver in eight in real news.
+knows, which are about one driver in eight in real news; with `--unknown-teams`, by one that has
+lost every team the labels name.
 
 The blind part (tests/corpus/blind_ids.txt) is only ever scored: `--errors` lists the
 misreadings of dev and the open part, never of the blind part.
@@ -130,6 +131,20 @@ def engine_without_their_drivers(items: list[dict]) -> Engine:
     return Engine(gazetteer, load_rules(RULES_PATH))
 
 
+def engine_without_their_teams(items: list[dict]) -> Engine:
+    """The engine with a gazetteer that knows none of the teams the items' labels name, under
+    any of their names: how it reads a team that no list knows, where only the shape of its
+    name ("Blauwe Racing", "Team Hendrikse") and its place in the sentence tell."""
+    gazetteer = Gazetteer.load(data_directories())
+    named = {name_key(team) for item in items for move in item.get("moves", [])
+             for team in [move.get("team"), *(move.get("team_aliases") or [])] if team}
+    for key, team in list(gazetteer.teams.items()):
+        if {name_key(n) for n in [team.name, *team.aliases]} & named:
+            del gazetteer.teams[key]
+    gazetteer.index()
+    return Engine(gazetteer, load_rules(RULES_PATH))
+
+
 def score(eval_dir: Path, name: str, items: list[dict], errors: bool,
           engine: Engine | None = None) -> str:
     with tempfile.TemporaryDirectory() as folder:
@@ -157,6 +172,8 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     parser.add_argument("--unknown-drivers", action="store_true",
                         help="read each part with its labelled drivers out of the gazetteer")
+    parser.add_argument("--unknown-teams", action="store_true",
+                        help="read each part with its labelled teams out of the gazetteer")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
         if args.only and name != args.only:
@@ -164,7 +181,8 @@ def main() -> None:
         if not items:
             continue
         hidden = name.startswith("blind")
-        engine = engine_without_their_drivers(items) if args.unknown_drivers else None
+        engine = engine_without_their_drivers(items) if args.unknown_drivers else \
+            engine_without_their_teams(items) if args.unknown_teams else None
         output = score(args.eval_dir, name, items, args.errors and not hidden, engine)
         lines = output.rstrip("\n").splitlines()
         if args.errors and not hidden:
