@@ -1,12 +1,12 @@
 """What a run of capitals names: a person (whose name may hold a team's or a town's), a
 championship ("the FIM JuniorGP Moto3 standings"), or a team by its sponsor's and maker's names
-("Petronas Yamaha")."""
+("Petronas Yamaha") or after a person ("Dale Coyne Racing")."""
 
 from __future__ import annotations
 
 import re
 
-from bot.rules.document import _AUXILIARIES, TEAM, WORDS, Mention
+from bot.rules.document import _AUXILIARIES, _TEAM_WORDS, _UPPER, TEAM, WORDS, Mention
 from bot.rules.text import fold
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
@@ -88,3 +88,18 @@ def _surname_again(text: str, title_end: int, surname: str) -> bool:
 def _in_title_case(title: str) -> bool:
     words = [w for w in title.split() if w[:1].isalpha()]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+# A team named after its founder: "Ed Carpenter Racing", "Kyle Busch Motorsports"
+_NEXT_WORD = re.compile(rf"[ \t]+([{_UPPER}][a-z]+)\b(?!['’])")
+_NAMED_AFTER_WORDS = _TEAM_WORDS - {"team", "sport", "gp", "garage"}
+
+
+def _team_named_after(text: str, start: int, end: int, title_end: int) -> int | None:
+    """Where a team named after the person at start..end ends ("Dale Coyne Racing"), or None.
+    (In a headline in title case, "Racing" may be a verb: "Verstappen Racing To Win".)"""
+    following = _NEXT_WORD.match(text, end)
+    if following is None or following.group(1).lower() not in _NAMED_AFTER_WORDS or (
+            start < title_end and _in_title_case(text[:title_end])):
+        return None
+    return following.end()

@@ -39,6 +39,7 @@ from bot.rules.name_shapes import (
     _names_a_competition,
     _sponsor_and_make,
     _surname_again,
+    _team_named_after,
 )
 from bot.rules.text import fold, is_english_word
 
@@ -207,6 +208,12 @@ class Names(EngineBase):
                     continue  # "the Jaguar-powered team" is another team
                 chosen.append(Mention(start, end, TEAM, text[start:end],
                                       candidates=payload))  # type: ignore[arg-type]
+            elif kind in ("staff", "driver") and (named_after := _team_named_after(
+                    text, start, end, title_end)) is not None:
+                # "Dale Coyne Racing", "Sébastien Loeb Racing": a team no list knows, named
+                # after a person some list does
+                mask[start:named_after] = b"\x01" * (named_after - start)
+                chosen.append(Mention(start, named_after, TEAM, text[start:named_after]))
             elif kind == "staff":
                 chosen.append(Mention(start, end, PERSON, str(payload), known=True,
                                       non_driver=True))
@@ -262,7 +269,10 @@ class Names(EngineBase):
                     # "Team Go Eleven"; ("Team MPC R8 LMS": the car's model is not the name)
                     named = list(takewhile(lambda token: not any(
                         ch.isdigit() for ch in text[token[0]:token[1]]), piece))
-                    if len(named) >= 3:
+                    if len(named) >= 3 or (len(named) == 2 and not is_english_word(
+                            second := _word_key(text, folded, *named[1])) and
+                            second not in self.not_names):
+                        # ("Team Hendrikse", but not "Team Principal" nor "Team Orders")
                         runs.append((named[0][0], named[-1][1], named))
                         continue
                 while piece:

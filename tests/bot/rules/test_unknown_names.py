@@ -1,5 +1,6 @@
-"""Drivers no name list knows, read from how the sentence names them: about one driver in
-eight in real news is in no list. Every name here is made up."""
+"""Drivers and teams no name list knows, read from how the sentence names them: about one driver
+in eight in real news is in no list. Every driver and team here is made up (the people some
+teams are named after are not)."""
 
 from __future__ import annotations
 
@@ -117,3 +118,28 @@ def test_the_corpus_can_be_read_with_its_labelled_drivers_unknown() -> None:
     read = extract_item(item, engine=engine)
     assert ("Valtteri Bottas", "join", "Sauber") in {
         (m["driver"], m["kind"], m["team"]) for m in read["moves"]}
+
+
+@pytest.mark.parametrize(("summary", "team"), [
+    # a team named after a person some list knows: its founder, driver or owner
+    ("Tony Kanaan Racing has signed Tomasz Wielgus for next season.", "Tony Kanaan Racing"),
+    ("Tomasz Wielgus will drive for Juan Pablo Montoya Motorsports next year.",
+     "Juan Pablo Montoya Motorsports"),
+    # "Team" and a word no English dictionary holds
+    ("Tomasz Wielgus joins Team Hendrikse for the 2026 season.", "Team Hendrikse"),
+])
+def test_a_team_no_list_knows_is_read_from_the_shape_of_its_name(summary: str,
+                                                                   team: str) -> None:
+    assert moves("Wielgus finds a seat", summary, "IndyCar") == {("Tomasz Wielgus", "join", team)}
+
+
+def test_a_headline_in_title_case_racing_after_a_name_is_a_verb() -> None:
+    found = moves("Juan Pablo Montoya Racing Towards Another Indy 500 Start",
+                  "Juan Pablo Montoya will race the Indianapolis 500 with Arrow McLaren.",
+                  "IndyCar")
+    assert {team for _, _, team in found} == {"Arrow McLaren"}
+
+
+def test_team_and_an_english_word_is_a_job_not_a_team() -> None:
+    assert moves("Wielgus moves on", "Team Principal Jonathan Wheatley said Tomasz Wielgus "
+                 "would join Sauber.", "F1") == {("Tomasz Wielgus", "join", "Sauber")}
