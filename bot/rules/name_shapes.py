@@ -91,7 +91,7 @@ def _in_title_case(title: str) -> bool:
 
 
 # A team named after its founder: "Ed Carpenter Racing", "Kyle Busch Motorsports"
-_NEXT_WORD = re.compile(rf"[ \t]+([{_UPPER}][a-z]+)\b(?!['’])")
+_NEXT_WORD = re.compile(rf"[ \t]+([{_UPPER}][a-z]+)\b")
 _NAMED_AFTER_WORDS = _TEAM_WORDS - {"team", "sport", "gp", "garage"}
 
 

@@ -125,6 +125,10 @@ def test_the_corpus_can_be_read_with_its_labelled_drivers_unknown() -> None:
     ("Tony Kanaan Racing has signed Tomasz Wielgus for next season.", "Tony Kanaan Racing"),
     ("Tomasz Wielgus will drive for Juan Pablo Montoya Motorsports next year.",
      "Juan Pablo Montoya Motorsports"),
+    ("Tomasz Wielgus will race Tony Kanaan Racing's No. 14 Honda next season.",
+     "Tony Kanaan Racing"),
+    ("Juan Pablo Montoya Enterprises has signed Tomasz Wielgus for next season.",
+     "Juan Pablo Montoya Enterprises"),
     # "Team" and a word no English dictionary holds
     ("Tomasz Wielgus joins Team Hendrikse for the 2026 season.", "Team Hendrikse"),
 ])
