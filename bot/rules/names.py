@@ -41,6 +41,7 @@ from bot.rules.name_shapes import (
     _surname_again,
     _team_named_after,
 )
+from bot.rules.team_slots import teams_by_slot
 from bot.rules.text import fold, is_english_word
 
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
@@ -431,6 +432,8 @@ class Names(EngineBase):
             if driver is not None:
                 mask[start:end] = b"\x01" * (end - start)
                 chosen.append(Mention(start, end, PERSON, driver, known=True))
+        chosen.extend(teams_by_slot(text, folded, all_runs, mask, self.not_names,
+                                    self.first_names, [m for m in chosen if m.kind == TEAM]))
         chosen.extend(self._car_owners(text, folded, mask, chosen, cars))
         chosen.extend(Mention(start, end, CAR, number) for start, end, number in cars)
         chosen.sort(key=_START)

@@ -147,3 +147,38 @@ def test_a_headline_in_title_case_racing_after_a_name_is_a_verb() -> None:
 def test_team_and_an_english_word_is_a_job_not_a_team() -> None:
     assert moves("Wielgus moves on", "Team Principal Jonathan Wheatley said Tomasz Wielgus "
                  "would join Sauber.", "F1") == {("Tomasz Wielgus", "join", "Sauber")}
+
+
+@pytest.mark.parametrize("summary", [
+    # the subject of a verb only a team does to a driver
+    "Brannholt completes its line-up with Tomasz Wielgus for next season.",
+    "Brannholt has signed Tomasz Wielgus for next season.",
+    # the object of a verb that takes a team, or of its preposition
+    "Tomasz Wielgus joins Brannholt for next season.",
+    "Tomasz Wielgus will race for Brannholt next season.",
+])
+def test_a_one_word_team_no_list_knows_is_read_from_its_slot(summary: str) -> None:
+    assert moves("Wielgus finds a seat", summary, "Formula 3") == {
+        ("Tomasz Wielgus", "join", "Brannholt")}
+
+
+@pytest.mark.parametrize(("summary", "team"), [
+    ("Brannholt Racing has signed Tomasz Wielgus for next season. Brannholt has also signed "
+     "Jan Kowalczyk.", "Brannholt Racing"),
+    # a listed team whose first word no list holds alone
+    ("SMP Racing has a new line-up. SMP has signed Tomasz Wielgus and Jan Kowalczyk for next "
+     "season.", "SMP Racing"),
+])
+def test_a_one_word_team_is_the_team_the_article_names_in_full(summary: str, team: str) -> None:
+    assert {(d, t) for d, _, t in moves("New line-up", summary, "WEC")} >= {
+        ("Tomasz Wielgus", team), ("Jan Kowalczyk", team)}
+
+
+@pytest.mark.parametrize("summary", [
+    "Tomasz Wielgus will stay with Brannholt Racing, and returns to Japan next week.",
+    "Tomasz Wielgus has signed a new deal with Brannholt Racing and will race for Europe in "
+    "the Nations Cup.",
+])
+def test_a_country_or_a_continent_in_a_teams_slot_is_no_team(summary: str) -> None:
+    assert {team for _, _, team in moves("Wielgus stays", summary, "Formula 3")} <= {
+        "Brannholt Racing"}
