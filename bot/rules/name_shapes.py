@@ -95,9 +95,17 @@ _NEXT_WORD = re.compile(rf"[ \t]+([{_UPPER}][a-z]+)\b")
 _NAMED_AFTER_WORDS = _TEAM_WORDS - {"team", "sport", "gp", "garage"}
 
 
-def _team_named_after(text: str, start: int, end: int, title_end: int) -> int | None:
-    """Where a team named after the person at start..end ends ("Dale Coyne Racing"), or None.
-    (In a headline in title case, "Racing" may be a verb: "Verstappen Racing To Win".)"""
+def _team_named_after(text: str, folded: str, start: int, end: int, kind: str,
+                      payload: object, title_end: int) -> int | None:
+    """Where a team no list knows ends, named after what the gazetteer read at start..end,
+    or None: after a person ("Dale Coyne Racing", "Sébastien Loeb Racing"), or after the
+    sponsor of another team ("Richard Mille Racing"; but "Haribo Motorsport" is Haribo Racing
+    Team written otherwise). (In a headline in title case, "Racing" may be a verb: "Verstappen
+    Racing To Win".)"""
+    if kind not in ("staff", "driver") and not (kind == "team" and all(
+            candidate.how == "sponsor" and not fold(candidate.team).startswith(folded[start:end])
+            for candidate in payload)):  # type: ignore[attr-defined]
+        return None
     following = _NEXT_WORD.match(text, end)
     if following is None or following.group(1).lower() not in _NAMED_AFTER_WORDS or (
             start < title_end and _in_title_case(text[:title_end])):

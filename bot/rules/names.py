@@ -203,18 +203,16 @@ class Names(EngineBase):
             mask[start:end] = b"\x01" * (end - start)
             if kind == "series":
                 chosen.append(Mention(start, end, SERIES, str(payload)))
+            elif (named_after := _team_named_after(text, folded, start, end, kind, payload,
+                                                   title_end)) is not None:
+                mask[start:named_after] = b"\x01" * (named_after - start)
+                chosen.append(Mention(start, named_after, TEAM, text[start:named_after]))
             elif kind == "team":
                 if text[end:end + 1] in "-‑" and end < len(text) and folded[
                         end + 1:end + 12].split("-")[0].split(" ")[0] in _DESCRIPTOR_SUFFIXES:
                     continue  # "the Jaguar-powered team" is another team
                 chosen.append(Mention(start, end, TEAM, text[start:end],
                                       candidates=payload))  # type: ignore[arg-type]
-            elif kind in ("staff", "driver") and (named_after := _team_named_after(
-                    text, start, end, title_end)) is not None:
-                # "Dale Coyne Racing", "Sébastien Loeb Racing": a team no list knows, named
-                # after a person some list does
-                mask[start:named_after] = b"\x01" * (named_after - start)
-                chosen.append(Mention(start, named_after, TEAM, text[start:named_after]))
             elif kind == "staff":
                 chosen.append(Mention(start, end, PERSON, str(payload), known=True,
                                       non_driver=True))

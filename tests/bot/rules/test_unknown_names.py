@@ -129,12 +129,21 @@ def test_the_corpus_can_be_read_with_its_labelled_drivers_unknown() -> None:
      "Tony Kanaan Racing"),
     ("Juan Pablo Montoya Enterprises has signed Tomasz Wielgus for next season.",
      "Juan Pablo Montoya Enterprises"),
+    # a team named after the sponsor of another ("Matmut" backs an Alpine entry)
+    ("Matmut Racing has signed Tomasz Wielgus for next season.", "Matmut Racing"),
     # "Team" and a word no English dictionary holds
     ("Tomasz Wielgus joins Team Hendrikse for the 2026 season.", "Team Hendrikse"),
 ])
 def test_a_team_no_list_knows_is_read_from_the_shape_of_its_name(summary: str,
                                                                    team: str) -> None:
     assert moves("Wielgus finds a seat", summary, "IndyCar") == {("Tomasz Wielgus", "join", team)}
+
+
+def test_a_sponsors_own_team_written_otherwise_is_that_team() -> None:
+    # (Haribo backs Haribo Racing Team)
+    assert moves("Wielgus finds a seat", "Tomasz Wielgus will race for Haribo Motorsport next "
+                 "season.", "Nürburgring 24h") == {("Tomasz Wielgus", "join",
+                                                    "Haribo Racing Team")}
 
 
 def test_a_headline_in_title_case_racing_after_a_name_is_a_verb() -> None:
