@@ -1,6 +1,7 @@
-"""Teams no list knows, named in one word ("Prema", "Carlin", "DAMS"), read from their slot: the
-subject of a verb only a team does to a driver, or the object of a verb that takes a team.
-(Teams of two words or more are read by the shape of their names, in names.py.)"""
+"""Teams no list knows, named in one word ("Prema", "Carlin", "DAMS") or a few that read as no
+person's name ("Vasser Sullivan" in a headline), read from their slot: the subject of a verb only
+a team does to a driver, or the object of a verb that takes a team. (Teams whose names hold a
+team word are read by the shape of their names, in names.py and name_shapes.py.)"""
 
 from __future__ import annotations
 
@@ -59,9 +60,10 @@ def _verb_after(words: list[str]) -> bool:
 def teams_by_slot(text: str, folded: str, runs: list[tuple[int, int]], mask: bytearray,
                   not_names: frozenset[str], first_names: frozenset[str],
                   teams: list[Mention]) -> list[Mention]:
-    """A one-word capitalised run nothing else has read, in a team's slot, as a team; the
-    team the article names in full when it is a word of that team's name ("Pons will run ..."
-    after "Pons Racing", "Coyne signs ..." over "Dale Coyne Racing")."""
+    """A capitalised run of up to three words nothing else has read (not a person's name, not
+    a place), in a team's slot, as a team; the team the article names in full when it is a
+    word of that team's name ("Pons will run ..." after "Pons Racing", "Coyne signs ..." over
+    "Dale Coyne Racing")."""
     found: list[Mention] = []
     for start, end in runs:
         if mask.find(1, start, end) != -1:
@@ -70,8 +72,15 @@ def teams_by_slot(text: str, folded: str, runs: list[tuple[int, int]], mask: byt
             end -= 2
         word = text[start:end]
         key = folded[start:end]
-        if " " in key or len(key) < 3 or key in not_names or key in first_names or \
-                key in _PLACES or \
+        words = key.split()
+        if len(words) > 1:
+            # "Triple Eight", "Vasser Sullivan": a name of two or three words no reading of
+            # names took for a person's
+            if len(words) > 3 or words[0] in first_names or " ".join(words) in _PLACES or any(
+                    w in not_names or any(ch.isdigit() for ch in w) for w in words) or all(
+                    is_english_word(w) for w in words):
+                continue
+        elif len(key) < 3 or key in not_names or key in first_names or key in _PLACES or \
                 any(ch.isdigit() for ch in word) or (is_english_word(key) and not word.isupper()):
             continue
         before = folded[max(0, start - 40):start].split()[-3:]

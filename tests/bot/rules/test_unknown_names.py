@@ -171,6 +171,19 @@ def test_a_one_word_team_no_list_knows_is_read_from_its_slot(summary: str) -> No
         ("Tomasz Wielgus", "join", "Brannholt")}
 
 
+@pytest.mark.parametrize(("title", "summary", "team"), [
+    # a headline's subject of two words, neither a first name
+    ("Brann Hollister keeps Wielgus", "Tomasz Wielgus will stay in the No. 7 next season.",
+     "Brann Hollister"),
+    # one hyphenated word
+    ("Wielgus finds a seat", "Tomasz Wielgus will race for Brann-Hollister next season.",
+     "Brann-Hollister"),
+])
+def test_a_team_of_two_names_no_list_knows_is_read_from_its_slot(title: str, summary: str,
+                                                                  team: str) -> None:
+    assert {(d, t) for d, _, t in moves(title, summary, "IMSA")} == {("Tomasz Wielgus", team)}
+
+
 @pytest.mark.parametrize(("summary", "team"), [
     ("Brannholt Racing has signed Tomasz Wielgus for next season. Brannholt has also signed "
      "Jan Kowalczyk.", "Brannholt Racing"),
