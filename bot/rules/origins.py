@@ -4,7 +4,9 @@ seven seasons with Andretti"), a spell the text tells, or "his" team named in pa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from bot.models import MoveKind
 from bot.rules.document import (
     _HIS_BEFORE,
     _HIS_TEAM,
@@ -41,6 +43,25 @@ def _last_list(doc: _Doc, people: list[Mention]) -> set[str]:
             break
         names.add(before.value)
     return names
+
+
+def _kind_by_team_after(doc: _Doc, kind: MoveKind, t_end: int, teams: Sequence[Mention]
+                        ) -> MoveKind:
+    """The kind of a move as the team after its verb tells it: "Piastri signs McLaren
+    extension", "Norris confirms McLaren exit" (the word after the team names what was
+    signed); "who leaves at season's end for Arrow McLaren" ("for" after a leave verb names
+    where he goes)."""
+    for team in teams:
+        if team.start < t_end:
+            continue
+        following = doc.folded[team.end:team.end + 30]
+        offset = team.end + (len(following) - len(following.lstrip()))
+        if offset in doc.object_kind:
+            return doc.object_kind[offset][1]
+        between = doc.folded[t_end:team.start].split()
+        if kind is MoveKind.LEAVE and between[-1:] == ["for"]:
+            return MoveKind.JOIN
+    return kind
 
 
 class Origins(EngineBase):

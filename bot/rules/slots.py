@@ -51,6 +51,7 @@ from bot.rules.document import (
 )
 from bot.rules.fill import SlotFilling
 from bot.rules.history import _DETERMINERS, talked_of_or_long_ago
+from bot.rules.origins import _kind_by_team_after
 from bot.rules.patterns import Pattern
 from bot.rules.scans import _RECORD_COMPANY, driver_fillable, people_reach, record_company
 from bot.rules.team_context import _makers_group
@@ -364,14 +365,8 @@ class Slots(Clauses, SlotFilling):
                 if not clause_verb or clause_verb[0] not in _SEAT_VERBS:
                     return []
                 kind = _SEAT_VERBS[clause_verb[0]] or kind
-        for team_mention in filled.get("team", ())[:1]:
-            # "Piastri signs McLaren extension", "Norris confirms McLaren exit": the word after
-            # the team names what was signed.
-            if team_mention.start >= t_end:
-                following = doc.folded[team_mention.end:team_mention.end + 30]
-                offset = team_mention.end + (len(following) - len(following.lstrip()))
-                if offset in doc.object_kind:
-                    kind = doc.object_kind[offset][1]
+        kind = _kind_by_team_after(doc, kind, t_end, filled.get("team", ())[:1] or [
+            m for m in mentions if m.kind == TEAM and t_end <= m.start < c_right][:1])
         if kind is MoveKind.PROMOTE and (any(
                 m.kind == SERIES and t_end <= m.start and
                 len(doc.folded[t_end:m.start].split()) <= 1 for m in mentions) or any(

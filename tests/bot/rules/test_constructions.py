@@ -2359,3 +2359,14 @@ def test_an_owner_named_first_in_a_list_of_drivers_races_himself() -> None:
     assert {d for d, _, _, _ in moves(
         "Haas keeps Bearman", "Team owner Gene Haas said Oliver Bearman will race for Haas "
         "next season.", "F1")} == {"Oliver Bearman"}
+
+
+@pytest.mark.parametrize("summary", [
+    "Valtteri Bottas leaves at the end of the season for Cadillac.",
+    "Sauber has signed Gabriel Bortoleto to replace Valtteri Bottas, who leaves when his "
+    "contract expires for Cadillac.",
+])
+def test_for_after_a_leave_verb_names_where_the_driver_goes(summary: str) -> None:
+    found = {(d, k, t) for d, k, t, _ in moves("Bottas on the move", summary, "F1")
+             if d == "Valtteri Bottas"}
+    assert found == {("Valtteri Bottas", "join", "Cadillac")}
