@@ -2370,3 +2370,16 @@ def test_for_after_a_leave_verb_names_where_the_driver_goes(summary: str) -> Non
     found = {(d, k, t) for d, k, t, _ in moves("Bottas on the move", summary, "F1")
              if d == "Valtteri Bottas"}
     assert found == {("Valtteri Bottas", "join", "Cadillac")}
+
+
+@pytest.mark.parametrize(("summary", "kind"), [
+    # another driver's absence told first: the stand-in stays on
+    ("Jorge Martin remains sidelined with a broken wrist, so Lorenzo Savadori stays with "
+     "Aprilia Racing for Jerez.", "replace"),
+    # the driver's own absence: a stay
+    ("Despite his injury, Lorenzo Savadori stays with Aprilia Racing for next season.",
+     "extend"),
+])
+def test_a_stay_after_another_drivers_absence_is_a_stand_in(summary: str, kind: str) -> None:
+    assert ("Lorenzo Savadori", kind) in {(d, k) for d, k, _, _ in moves(
+        "Aprilia news", summary, "MotoGP")}
