@@ -250,7 +250,8 @@ class Seasons(EngineBase):
         for role in self.rules.role_priority:
             if role in found:
                 return role
-        if kind is MoveKind.JOIN and doc.series_hint in self.rules.one_off_series:
+        if kind in (MoveKind.JOIN, MoveKind.EXTEND) and \
+                doc.series_hint in self.rules.one_off_series:
             return "part-time"  # "Falken names its Nürburgring 24 Hours crews"
         return self.rules.default_role.get(kind.value)
 

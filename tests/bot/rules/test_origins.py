@@ -122,3 +122,12 @@ def test_a_seat_in_a_race_of_its_own_is_part_time() -> None:
     found = moves("Rowe names its crew", "Rowe Racing has signed Augusto Farfus for the "
                   "race.", "Nürburgring 24h")
     assert [(m.driver, m.role) for m in found] == [("Augusto Farfus", "part-time")]
+
+
+@pytest.mark.parametrize("summary", [
+    "Rowe Racing has signed Augusto Farfus for 2025.",
+    "Rowe Racing keeps Augusto Farfus in its No. 98 for 2025.",
+])
+def test_a_seat_in_a_race_of_its_own_is_part_time_whether_new_or_kept(summary: str) -> None:
+    found = moves("Rowe names its crew", summary, "Nürburgring 24h")
+    assert {(m.driver, m.role) for m in found} == {("Augusto Farfus", "part-time")}
