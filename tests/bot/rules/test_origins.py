@@ -131,3 +131,13 @@ def test_a_seat_in_a_race_of_its_own_is_part_time() -> None:
 def test_a_seat_in_a_race_of_its_own_is_part_time_whether_new_or_kept(summary: str) -> None:
     found = moves("Rowe names its crew", summary, "Nürburgring 24h")
     assert {(m.driver, m.role) for m in found} == {("Augusto Farfus", "part-time")}
+
+
+@pytest.mark.parametrize("summary", [
+    "Jenson Button will drive a Team Kunimitsu Honda in both races.",
+    "Team Kunimitsu has invited Jenson Button to join regulars Naoki Yamamoto and Tadasuke "
+    "Makino.",
+])
+def test_a_seat_for_both_races_or_beside_the_regulars_is_part_time(summary: str) -> None:
+    found = moves("Button's Japanese outing", summary, "Super GT")
+    assert ("Jenson Button", "part-time") in {(m.driver, m.role) for m in found}
