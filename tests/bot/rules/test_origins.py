@@ -141,3 +141,13 @@ def test_a_seat_in_a_race_of_its_own_is_part_time_whether_new_or_kept(summary: s
 def test_a_seat_for_both_races_or_beside_the_regulars_is_part_time(summary: str) -> None:
     found = moves("Button's Japanese outing", summary, "Super GT")
     assert ("Jenson Button", "part-time") in {(m.driver, m.role) for m in found}
+
+
+@pytest.mark.parametrize("absence", ["hurt his shoulder in a cycling accident",
+                                     "broke his collarbone in training"])
+def test_a_driver_called_in_for_an_injured_one_is_a_stand_in(absence: str) -> None:
+    found = moves("Hawksworth called up",
+                  f"Akkodis ASP has called on Jack Hawksworth after Esteban Masson {absence}.",
+                  "WEC")
+    assert {(m.driver, m.kind.value, m.role) for m in found} == {
+        ("Jack Hawksworth", "replace", "part-time")}
