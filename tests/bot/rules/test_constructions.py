@@ -2383,3 +2383,15 @@ def test_for_after_a_leave_verb_names_where_the_driver_goes(summary: str) -> Non
 def test_a_stay_after_another_drivers_absence_is_a_stand_in(summary: str, kind: str) -> None:
     assert ("Lorenzo Savadori", kind) in {(d, k) for d, k, _, _ in moves(
         "Aprilia news", summary, "MotoGP")}
+
+
+@pytest.mark.parametrize("summary", [
+    "Oliver Bearman takes on the reserve role at Haas for next season.",
+    "Haas has confirmed Esteban Ocon for next season, with Oliver Bearman taking the reserve "
+    "role.",
+])
+def test_taking_up_a_post_at_a_team_is_a_seat_there(summary: str) -> None:
+    found = extract(Article(entry_id="c", title="Haas news", summary=summary, series="F1",
+                            published=DATE)).moves
+    assert ("Oliver Bearman", "join", "Haas", "reserve") in {
+        (m.driver, m.kind.value, m.team, m.role) for m in found}
