@@ -2395,3 +2395,12 @@ def test_taking_up_a_post_at_a_team_is_a_seat_there(summary: str) -> None:
                             published=DATE)).moves
     assert ("Oliver Bearman", "join", "Haas", "reserve") in {
         (m.driver, m.kind.value, m.team, m.role) for m in found}
+
+
+def test_taking_the_seat_another_vacated_is_the_takers_arrival() -> None:
+    found = extract(Article(entry_id="c", title="Trident fills its seat",
+                            summary="Sami Meguetounif takes the seat vacated by Roman Stanek at "
+                                    "Trident for next season.", series="F2",
+                            published=DATE)).moves
+    assert {(m.driver, m.kind.value, m.team, m.replaces) for m in found} == {
+        ("Sami Meguetounif", "join", "Trident", "Roman Stanek")}
