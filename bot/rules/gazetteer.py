@@ -61,6 +61,7 @@ class TeamInfo:
     cars: list[str] = field(default_factory=list)
     colour: int | None = None
     bases: list[str] = field(default_factory=list)  # "the Woking team"
+    successor: str | None = None  # the name it raced under next ("Toro Rosso" -> "AlphaTauri")
 
 
 @dataclass(slots=True)
@@ -179,6 +180,8 @@ class Gazetteer:
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
             team.colour = _colour(entry.get("colour")) or team.colour
+            if isinstance(entry.get("successor"), str):
+                team.successor = str(entry["successor"])
         for kind, target in (("staff", self.staff), ("place", self.places)):
             for entry in data.get(kind, []) if isinstance(data.get(kind), list) else []:
                 if not isinstance(entry, dict) or not entry.get("name"):
@@ -315,6 +318,18 @@ class Gazetteer:
     def teams_with_car(self, series: str, car: str) -> list[tuple[TeamInfo, frozenset[str]]]:
         """The teams that ran car `car` in `series`, each with the words of all its names."""
         return self._teams_by_car.get((series, car), [])
+
+    def lineage(self, team: str) -> set[str]:
+        """Every name a team raced under, before and after ("AlphaTauri": Toro Rosso,
+        AlphaTauri, RB, Racing Bulls), from the `successor` each older name gives."""
+        names = {team}
+        while True:
+            more = {info.successor for info in self.teams.values()
+                    if info.name in names and info.successor} | {
+                info.name for info in self.teams.values() if info.successor in names}
+            if more <= names:
+                return names
+            names |= more
 
     def team_info(self, team: str, series: str | None = None) -> TeamInfo | None:
         if series is not None and (series, team) in self.teams:

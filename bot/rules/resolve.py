@@ -314,6 +314,10 @@ class Resolver(Origins):
             return doc.memo[key]  # type: ignore[return-value]
         written = team
         if not _writes(doc, _name_key(team)):
+            era = self._era_name(doc, team)
+            if era is not None:
+                doc.memo[key] = era
+                return era
             best = 0
             for mention in doc.mentions:
                 if mention.kind == TEAM and mention.end - mention.start > best and any(
@@ -327,6 +331,29 @@ class Resolver(Origins):
                 written = team
         doc.memo[key] = written
         return written
+
+    def _era_name(self, doc: _Doc, team: str) -> str | None:
+        """"The Faenza squad" in a story that names AlphaTauri, "Andretti" in one that names
+        Andretti Autosport: the team under the name the article gives it in its own era. (Not
+        "Mercedes" for HWA Racelab, named as what the team was before: the era's name shares a
+        word with the name written for the move, or that name is the team's home.)"""
+        lineage = self.gazetteer.lineage(team)
+        if len(lineage) < 2:
+            return None
+        homes = {_name_key(base) for name in lineage
+                 if (info := self.gazetteer.team_info(name)) is not None for base in info.bases}
+        written = [m for m in doc.mentions if m.kind == TEAM and
+                   any(c.team == team for c in m.candidates)]
+        for mention in doc.mentions:
+            for candidate in mention.candidates if mention.kind == TEAM else ():
+                era = candidate.team
+                if candidate.how != "name" or era == team or era not in lineage:
+                    continue
+                era_words = set(fold(era).split()) - _TEAM_WORDS - _GENERIC_TEAM_WORDS
+                if any(_name_key(m.value) in homes or era_words & set(fold(m.value).split())
+                       for m in written):
+                    return era
+        return None
 
     def _car_for(self, doc: _Doc, item: RawMove, busy: set[int] | frozenset[int] = frozenset()
                  ) -> str | None:

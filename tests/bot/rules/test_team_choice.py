@@ -324,3 +324,27 @@ def test_an_organisations_name_in_a_lower_class_story_is_its_team_in_that_class(
                       "Fabio Lenti will step up to Moto2 next year with VR46.", "Moto2")
     assert {team for _, kind, team in found if kind in ("join", "promote")} == \
         {"Sky Racing Team VR46"}
+
+
+@pytest.mark.parametrize(("summary", "series", "team"), [
+    # a team's home, in a story that names the team as it was then
+    ("Toro Rosso has confirmed Pierre Gasly for next season. The Faenza squad has also kept "
+     "Daniil Kvyat.", "F1", "Toro Rosso"),
+    # a short name, beside the name of the era that shares its word
+    ("Andretti Autosport is set for a new season. Andretti has re-signed Colton Herta.",
+     "IndyCar", "Andretti Autosport"),
+])
+def test_a_team_goes_by_the_name_of_the_era_the_article_writes(summary: str, series: str,
+                                                              team: str) -> None:
+    found = extract(Article(entry_id="t", title="Line-up news", summary=summary, series=series,
+                            published=datetime(2019, 9, 20, tzinfo=UTC))).moves
+    assert {m.team for m in found} == {team}
+
+
+def test_a_former_name_written_as_history_is_not_the_teams_name_now() -> None:
+    found = extract(Article(
+        entry_id="t", title="Mercedes signs Vandoorne",
+        summary="Mercedes has signed Stoffel Vandoorne for its first Formula E season. The team "
+                "took over the entry HWA Racelab ran last season.", series="Formula E",
+        published=datetime(2019, 9, 20, tzinfo=UTC))).moves
+    assert "HWA Racelab" not in {m.team for m in found}
