@@ -132,6 +132,7 @@ class Gazetteer:
         self._drivers_by_surname: dict[str, list[str]] = {}
         self._team_words: dict[str, frozenset[str]] = {}
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
+        self._lineages: dict[str, frozenset[str]] = {}
         # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
         # prose must write them in capitals too, or "art" and "var" would become teams.
         self.acronym_keys: frozenset[str] = frozenset()
@@ -201,6 +202,15 @@ class Gazetteer:
                 driver.nationality = str(entry["nationality"]).upper()
 
     def index(self) -> None:
+        lines: dict[str, set[str]] = {}
+        for info in self.teams.values():
+            if info.successor:
+                # (one set per lineage, shared by every name in it)
+                merged = lines.get(info.name, {info.name}) | lines.get(
+                    info.successor, {info.successor})
+                for name in merged:
+                    lines[name] = merged
+        self._lineages = {name: frozenset(names) for name, names in lines.items()}
         self._series_by_key = {}
         self._series_asked = {}
         for info in self.series.values():
@@ -319,17 +329,10 @@ class Gazetteer:
         """The teams that ran car `car` in `series`, each with the words of all its names."""
         return self._teams_by_car.get((series, car), [])
 
-    def lineage(self, team: str) -> set[str]:
+    def lineage(self, team: str) -> frozenset[str]:
         """Every name a team raced under, before and after ("AlphaTauri": Toro Rosso,
         AlphaTauri, RB, Racing Bulls), from the `successor` each older name gives."""
-        names = {team}
-        while True:
-            more = {info.successor for info in self.teams.values()
-                    if info.name in names and info.successor} | {
-                info.name for info in self.teams.values() if info.successor in names}
-            if more <= names:
-                return names
-            names |= more
+        return self._lineages.get(team, frozenset({team}))
 
     def team_info(self, team: str, series: str | None = None) -> TeamInfo | None:
         if series is not None and (series, team) in self.teams:
