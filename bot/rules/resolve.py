@@ -51,6 +51,12 @@ class Resolver(Origins):
     def _resolve_team(self, doc: _Doc, mention: Mention, car: str | None
                       ) -> tuple[str, str | None, float]:
         candidates = list(mention.candidates)
+        if candidates and doc.series_hint and all(
+                c.series != doc.series_hint and _name_key(mention.value) in {
+                    _name_key(base) for base in self.gazetteer.teams[(c.series, c.team)].bases}
+                for c in candidates):
+            # "Grove" in a Supercars story is no F1 team's home: a team as written
+            return mention.value, doc.series_hint, 0.9
         if car is None and len(candidates) == 1:
             only = candidates[0]  # one team by this name: nothing to decide
             if only.how in ("name", "alias"):
@@ -319,10 +325,13 @@ class Resolver(Origins):
                 doc.memo[key] = era
                 return era
             best = 0
+            info = self.gazetteer.team_info(team)
+            # (a team's home stands for it, never as it: "the Faenza squad", "Maranello")
+            homes = {_name_key(base) for base in info.bases} if info is not None else set()
             for mention in doc.mentions:
                 if mention.kind == TEAM and mention.end - mention.start > best and any(
                         c.team == team and c.how in ("name", "alias")
-                        for c in mention.candidates):
+                        for c in mention.candidates) and _name_key(mention.value) not in homes:
                     best = mention.end - mention.start
                     written = _strip_possessive(doc.text[mention.start:mention.end])
             # "Red Bull" is plainly Red Bull Racing: the shared name keeps one team per team.

@@ -348,3 +348,20 @@ def test_a_former_name_written_as_history_is_not_the_teams_name_now() -> None:
                 "took over the entry HWA Racelab ran last season.", series="Formula E",
         published=datetime(2019, 9, 20, tzinfo=UTC))).moves
     assert "HWA Racelab" not in {m.team for m in found}
+
+
+def test_a_teams_home_is_told_under_the_teams_own_name() -> None:
+    found = extract(Article(entry_id="t", title="Seat news",
+                            summary="Isack Hadjar has signed to drive for the Faenza squad next "
+                                    "season.", series="F1",
+                            published=datetime(2024, 12, 20, tzinfo=UTC))).moves
+    assert {m.team for m in found} == {"Racing Bulls"}
+
+
+def test_another_series_teams_home_is_no_team_here() -> None:
+    # (Grove is Williams' home in F1; in Supercars, a team's own name)
+    found = extract(Article(entry_id="t", title="Seat news",
+                            summary="Richie Stanaway has signed to drive for Grove next season.",
+                            series="Supercars",
+                            published=datetime(2024, 12, 20, tzinfo=UTC))).moves
+    assert "Williams" not in {m.team for m in found}
