@@ -61,6 +61,7 @@ class TeamInfo:
     cars: list[str] = field(default_factory=list)
     colour: int | None = None
     bases: list[str] = field(default_factory=list)  # "the Woking team"
+    nicknames: list[str] = field(default_factory=list)  # "the Silver Arrows"
     successor: str | None = None  # the name it raced under next ("Toro Rosso" -> "AlphaTauri")
 
 
@@ -177,6 +178,7 @@ class Gazetteer:
             team = self.teams.setdefault(key, TeamInfo(name=key[1], series=key[0]))
             team.aliases = _merge(team.aliases, _strings(entry.get("aliases")))
             team.bases = _merge(team.bases, _strings(entry.get("bases")))
+            team.nicknames = _merge(team.nicknames, _strings(entry.get("nicknames")))
             team.sponsors = _merge(team.sponsors, _strings(entry.get("sponsors")))
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
@@ -223,7 +225,8 @@ class Gazetteer:
             # A team's base names it in prose as its aliases do ("the Woking team"), unless
             # the base is also a circuit ("will race at Silverstone").
             bases = [b for b in team.bases if name_key(b) not in places]
-            for how, names in (("name", [team.name]), ("alias", [*team.aliases, *bases]),
+            for how, names in (("name", [team.name]),
+                               ("alias", [*team.aliases, *bases, *team.nicknames]),
                                ("sponsor", team.sponsors), ("manufacturer", team.manufacturers)):
                 for text in names:
                     bucket = self._teams_by_key.setdefault(name_key(text), [])

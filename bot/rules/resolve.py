@@ -326,8 +326,10 @@ class Resolver(Origins):
                 return era
             best = 0
             info = self.gazetteer.team_info(team)
-            # (a team's home stands for it, never as it: "the Faenza squad", "Maranello")
-            homes = {_name_key(base) for base in info.bases} if info is not None else set()
+            # (a team's home or nickname stands for it, never as it: "the Faenza squad",
+            # "Maranello", "the Silver Arrows")
+            homes = {_name_key(name) for name in (*info.bases, *info.nicknames)} \
+                if info is not None else set()
             for mention in doc.mentions:
                 if mention.kind == TEAM and mention.end - mention.start > best and any(
                         c.team == team and c.how in ("name", "alias")

@@ -66,13 +66,13 @@ def test_drivers_have_a_nationality_and_known_series() -> None:
 
 
 @pytest.mark.parametrize("path", TEAM_FILES, ids=lambda p: p.stem)
-def test_team_bases_and_successors(path: Path) -> None:
+def test_team_bases_nicknames_and_successors(path: Path) -> None:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     names = {team["name"] for team in data["team"]}
     based: dict[str, str] = {}
     for team in data["team"]:
-        for place in team.get("bases", []):
+        for place in [*team.get("bases", []), *team.get("nicknames", [])]:
             assert key(place) not in based, (place, based.get(key(place)), team["name"])
             based[key(place)] = team["name"]
         successor = team.get("successor")

@@ -365,3 +365,13 @@ def test_another_series_teams_home_is_no_team_here() -> None:
                             series="Supercars",
                             published=datetime(2024, 12, 20, tzinfo=UTC))).moves
     assert "Williams" not in {m.team for m in found}
+
+
+@pytest.mark.parametrize(("summary", "team"), [
+    ("Kimi Antonelli will join the Silver Arrows next season.", "Mercedes"),
+    ("Oliver Bearman will race for the Prancing Horse next season.", "Ferrari"),
+])
+def test_a_teams_nickname_is_told_under_the_teams_own_name(summary: str, team: str) -> None:
+    found = extract(Article(entry_id="t", title="Seat news", summary=summary, series="F1",
+                            published=datetime(2024, 12, 20, tzinfo=UTC))).moves
+    assert {m.team for m in found} == {team}
