@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from bot.models import MoveKind, Status
 from bot.rules.document import (
@@ -283,12 +284,17 @@ class Hedges(EngineBase):
                 return Status.RUMOUR
         return Status.CONFIRMED
 
-    def _stands_in(self, doc: _Doc, s_start: int, s_end: int, replaced: Mention | None
-                   ) -> bool:
+    def _stands_in(self, doc: _Doc, s_start: int, s_end: int, replaced: Mention | None,
+                   movers: Sequence[Mention] = ()) -> bool:
         """An arrival for a while: someone named as replaced and the sentence interim, or an
-        absence in the sentence ("while Jones recovers", "misses Spa")."""
-        return (replaced is not None and self._interim(doc, s_start, s_end)) or \
-            _cue_between(doc, "absence", s_start, s_end)
+        absence in the sentence ("while Jones recovers", "misses Spa"), not told in an aside
+        on the mover himself ("Bearman, the junior who impressed as a stand-in, is confirmed":
+        what he did before)."""
+        own = {aside for m in movers if (aside := self._aside_of(doc, m.end + 1)) is not None
+               and aside[0] <= m.end + 2}
+        return (replaced is not None and self._interim(doc, s_start, s_end)) or any(
+            s_start <= c_start < s_end and self._aside_of(doc, c_start) not in own
+            for c_start, _ in doc.cues.get("absence", ()))
 
     def _interim(self, doc: _Doc, s_start: int, s_end: int) -> bool:
         # ("The teenager, who won at Phoenix this spring, takes over the car": a venue in an

@@ -575,7 +575,7 @@ class Slots(Clauses, SlotFilling):
             team = self._seat_named_after(doc, mentions, drivers[-1].end, c_right) or team
         replaced = filled.get("replaced", [None])[0]
         car = filled.get("car", [anaphor_car])[0]
-        if (kind is MoveKind.JOIN and self._stands_in(doc, s_start, s_end, replaced)) or (
+        if (kind is MoveKind.JOIN and self._stands_in(doc, s_start, s_end, replaced, drivers)) or (
                 kind is MoveKind.EXTEND and any(s_start <= c_start < t_start for c_start, _ in
                                                 doc.cues.get("absence", ())) and any(
                     m.kind == PERSON and m.end <= t_start and m not in drivers

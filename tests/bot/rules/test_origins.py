@@ -151,3 +151,17 @@ def test_a_driver_called_in_for_an_injured_one_is_a_stand_in(absence: str) -> No
                   "WEC")
     assert {(m.driver, m.kind.value, m.role) for m in found} == {
         ("Jack Hawksworth", "replace", "part-time")}
+
+
+def test_a_role_promoted_from_is_the_one_left() -> None:
+    found = moves("Haas news", "Haas has promoted Oliver Bearman from reserve to race driver "
+                  "for next season.", "F1")
+    assert {(m.driver, m.kind.value, m.role) for m in found} == {
+        ("Oliver Bearman", "promote", "full-time")}
+
+
+def test_a_stand_in_told_of_the_mover_in_an_aside_is_his_past() -> None:
+    found = moves("Haas news", "Oliver Bearman, the Ferrari junior who impressed in Jeddah as a "
+                  "stand-in, has been confirmed at Haas for next season.", "F1")
+    assert {(m.driver, m.kind.value, m.role) for m in found} == {
+        ("Oliver Bearman", "join", "full-time")}
