@@ -172,6 +172,8 @@ _ASIDE = re.compile(
     r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
     r"until|aged|formerly|previously|like|once|then|left|in[ \t]+partnership|"
     r"(?:run|operated)[ \t]+(?:in[ \t]+partnership|jointly|alongside))\b[^,;()\n]{0,200},"
+    # (not a comma inside a list: ", where A, B and C stay in the No. 8")
+    r"(?![ \t]+[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*[ \t]*(?:,|and\b|&))"
     r"|,[ \t]+(?:who|whose|in[ \t]+partnership|(?:run|operated)[ \t]+in[ \t]+partnership)\b"
     r"[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
     # ", taking over from Ricciardo,": a participle's phrase between the subject and its verb

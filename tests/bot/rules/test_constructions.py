@@ -2404,3 +2404,11 @@ def test_taking_the_seat_another_vacated_is_the_takers_arrival() -> None:
                             published=DATE)).moves
     assert {(m.driver, m.kind.value, m.team, m.replaces) for m in found} == {
         ("Sami Meguetounif", "join", "Trident", "Roman Stanek")}
+
+
+def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
+    found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
+                  "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
+    # (the names as the article writes them)
+    assert {d for d, k, _, _ in found if k == "extend"} == {
+        "Sebastien Buemi", "Brendon Hartley", "Ryo Hirakawa"}
