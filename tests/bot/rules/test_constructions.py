@@ -2412,3 +2412,13 @@ def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     # (the names as the article writes them)
     assert {d for d, k, _, _ in found if k == "extend"} == {
         "Sebastien Buemi", "Brendon Hartley", "Ryo Hirakawa"}
+
+
+@pytest.mark.parametrize(("summary", "kind"), [
+    ("With Kyle Busch suspended, Austin Hill gets the call from Richard Childress Racing at "
+     "Kansas.", "replace"),
+    ("Austin Hill gets the nod from Richard Childress Racing for next season.", "join"),
+])
+def test_getting_the_call_from_a_team_is_a_seat_there(summary: str, kind: str) -> None:
+    assert ("Austin Hill", kind, "Richard Childress Racing") in {
+        (d, k, t) for d, k, t, _ in moves("RCR news", summary, "NASCAR Cup")}
