@@ -2422,3 +2422,17 @@ def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
 def test_getting_the_call_from_a_team_is_a_seat_there(summary: str, kind: str) -> None:
     assert ("Austin Hill", kind, "Richard Childress Racing") in {
         (d, k, t) for d, k, t, _ in moves("RCR news", summary, "NASCAR Cup")}
+
+
+@pytest.mark.parametrize("summary", [
+    "After 20 seasons, Andre Lotterer is calling it a day.",
+    "Andre Lotterer will hang up his gloves after the Bahrain finale.",
+])
+def test_retirement_idioms_are_retirements(summary: str) -> None:
+    assert ("Andre Lotterer", "retire") in {(d, k) for d, k, _, _ in moves(
+        "Lotterer news", summary, "WEC")}
+
+
+def test_calling_it_a_day_in_a_session_is_no_retirement() -> None:
+    assert moves("Practice news", "Lewis Hamilton called it a day early in second practice "
+                 "after a spin.", "F1") == set()
