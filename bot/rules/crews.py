@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from lemminflect import getAllLemmas
+
 from bot.models import MoveKind, Status
 from bot.rules.clauses import _INCUMBENTS_BEFORE
 from bot.rules.document import (
@@ -62,9 +64,24 @@ def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     listed without a verb, whom the headline does not name, is the field around the news,
     not news of its own, even in a story about crews ("Aston Martin completes its crews ...
     The single IMSA entry goes to A and B"): real news tells a signing with a verb. (A crew
-    said to be unchanged is news of a stay wherever it is told.)"""
-    return not _title_people(doc) & {m.value for m in run}
+    said to be unchanged is news of a stay wherever it is told; so is one listed after a
+    verb that announces it: "Jota has named its crews: A and B in the No. 12; C and D ...".)"""
+    return not _title_people(doc) & {m.value for m in run} and not _announced(doc, run[0].start)
 
+
+def _announced(doc: _Doc, position: int) -> bool:
+    """Whether the list at `position` follows a colon whose clause announces it, in its own
+    sentence or one that a semicolon joins to it."""
+    colon = doc.text.rfind(":", 0, position)
+    stop = max(doc.text.rfind(mark, 0, position) for mark in ".!?\n")
+    if colon <= stop:
+        return False
+    before = doc.folded[max(stop + 1, colon - 60):colon].split()
+    return any(lemma in _ANNOUNCING for word in before[-6:]
+               for lemma in getAllLemmas(word).get("VERB", ()))
+
+
+_ANNOUNCING = WORDS["announcing_verbs"]
 
 # "second last year", "won the race in 2022": a result dated before the news, in its own clause
 _DATED_AFTER = re.compile(r"\s+(?:[a-z0-9]+\s+){0,3}?(?:" +

@@ -943,3 +943,17 @@ def test_a_result_of_the_current_season_beside_a_crew_is_still_a_race() -> None:
     assert confirmed("Manthey on top",
                      "Manthey EMA, second in 2024, is unchanged: Kevin Estre, Laurens Vanthoor "
                      "and Ayhancan Güven in the No. 911 Porsche.", "Nürburgring 24h") == set()
+
+
+@pytest.mark.parametrize(("summary", "joined"), [
+    # a verb announces the crews after its colon, across the semicolon between them
+    ("Proton has named its crews: Gianmaria Bruni and Harry Tincknell in the No. 99; Neel Jani "
+     "and Julien Andlauer in the No. 93.",
+     {"Gianmaria Bruni", "Harry Tincknell", "Neel Jani", "Julien Andlauer"}),
+    # no verb: the field around the news
+    ("Proton's crews: Gianmaria Bruni and Harry Tincknell in the No. 99; Neel Jani and Julien "
+     "Andlauer in the No. 93.", set()),
+])
+def test_crews_listed_after_an_announcing_colon_are_news(summary: str, joined: set[str]) -> None:
+    found = confirmed("Proton sets its line-up", summary, "WEC")
+    assert {d for d, k, _ in found if k == "join"} == joined
