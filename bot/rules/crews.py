@@ -59,6 +59,9 @@ def _having_now(doc: _Doc, start: int, end: int) -> bool:
         not set(before) & _FUTURE_MARKERS
 
 
+_ANNOUNCING = WORDS["announcing_verbs"]
+
+
 def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     """"ELMS entry: Piquet joins record field ... Proton has one car for A, B and C": a crew
     listed without a verb, whom the headline does not name, is the field around the news,
@@ -80,8 +83,6 @@ def _announced(doc: _Doc, position: int) -> bool:
     return any(lemma in _ANNOUNCING for word in before[-6:]
                for lemma in getAllLemmas(word).get("VERB", ()))
 
-
-_ANNOUNCING = WORDS["announcing_verbs"]
 
 # "second last year", "won the race in 2022": a result dated before the news, in its own clause
 _DATED_AFTER = re.compile(r"\s+(?:[a-z0-9]+\s+){0,3}?(?:" +

@@ -74,8 +74,8 @@ def teams_by_slot(text: str, folded: str, runs: list[tuple[int, int]], mask: byt
         key = folded[start:end]
         words = key.split()
         if len(words) > 1:
-            # "Triple Eight", "Vasser Sullivan": a name of two or three words no reading of
-            # names took for a person's
+            # "Vasser Sullivan", "Inter Europol": a name of two or three words no reading of
+            # names took for a person's (and not English words alone: "Silly Season")
             if len(words) > 3 or words[0] in first_names or " ".join(words) in _PLACES or any(
                     w in not_names or any(ch.isdigit() for ch in w) for w in words) or all(
                     is_english_word(w) for w in words):
@@ -87,7 +87,8 @@ def teams_by_slot(text: str, folded: str, runs: list[tuple[int, int]], mask: byt
         after = folded[end:end + 40].split()[:3]
         if _verb_before(before) or _verb_after(after):
             mask[start:end] = b"\x01" * (end - start)
-            named = next((team for team in teams if key in fold(team.value).lower().split()),
+            named = next((team for team in teams
+                          if f" {key} " in f" {' '.join(fold(team.value).lower().split())} "),
                          None)
             found.append(Mention(start, end, TEAM, named.value if named else word,
                                  candidates=named.candidates if named else ()))
