@@ -2436,3 +2436,12 @@ def test_retirement_idioms_are_retirements(summary: str) -> None:
 def test_calling_it_a_day_in_a_session_is_no_retirement() -> None:
     assert moves("Practice news", "Lewis Hamilton called it a day early in second practice "
                  "after a spin.", "F1") == set()
+
+
+@pytest.mark.parametrize("title", [
+    "Martin lands factory Aprilia ride", "Martin earns works Aprilia seat",
+    "Martin seals factory Aprilia move",
+])
+def test_a_headline_seat_with_its_kind_before_the_team_is_a_seat(title: str) -> None:
+    assert ("Jorge Martin", "join") in {(d, k) for d, k, _, _ in moves(
+        title, "Jorge Martin will race in MotoGP next season.", "MotoGP")}
