@@ -134,6 +134,7 @@ class Gazetteer:
         self._team_words: dict[str, frozenset[str]] = {}
         self._teams_by_car: dict[tuple[str, str], list[tuple[TeamInfo, frozenset[str]]]] = {}
         self._lineages: dict[str, frozenset[str]] = {}
+        self._teams_by_name: dict[str, TeamInfo] = {}
         # Keys every spelling of which is a short all-capitals acronym (ART, RB, MSR, WRT):
         # prose must write them in capitals too, or "art" and "var" would become teams.
         self.acronym_keys: frozenset[str] = frozenset()
@@ -213,6 +214,9 @@ class Gazetteer:
                 for name in merged:
                     lines[name] = merged
         self._lineages = {name: frozenset(names) for name, names in lines.items()}
+        self._teams_by_name = {}
+        for info in self.teams.values():  # (the first entry of a name, as a scan would find)
+            self._teams_by_name.setdefault(info.name, info)
         self._series_by_key = {}
         self._series_asked = {}
         for info in self.series.values():
@@ -340,10 +344,7 @@ class Gazetteer:
     def team_info(self, team: str, series: str | None = None) -> TeamInfo | None:
         if series is not None and (series, team) in self.teams:
             return self.teams[(series, team)]
-        for info in self.teams.values():
-            if info.name == team:
-                return info
-        return None
+        return self._teams_by_name.get(team)
 
     def team_candidates(self, text: str) -> list[TeamCandidate]:
         return list(self._teams_by_key.get(name_key(text), ()))
