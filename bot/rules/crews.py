@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-from lemminflect import getAllLemmas
-
 from bot.models import MoveKind, Status
 from bot.rules.clauses import _INCUMBENTS_BEFORE
 from bot.rules.document import (
@@ -32,6 +30,7 @@ from bot.rules.team_context import (
     _is_make,
     _owned_make,
 )
+from bot.rules.text import verb_lemmas
 
 CREW_LIST = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a crew list)",
                    left=(), right=(), confidence=0.75)
@@ -80,8 +79,7 @@ def _announced(doc: _Doc, position: int) -> bool:
     if colon <= stop:
         return False
     before = doc.folded[max(stop + 1, colon - 60):colon].split()
-    return any(lemma in _ANNOUNCING for word in before[-6:]
-               for lemma in getAllLemmas(word).get("VERB", ()))
+    return any(lemma in _ANNOUNCING for word in before[-6:] for lemma in verb_lemmas(word))
 
 
 # "second last year", "won the race in 2022": a result dated before the news, in its own clause

@@ -8,10 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pycountry
-from lemminflect import getAllLemmas
 
 from bot.rules.document import TEAM, WORDS, Mention
-from bot.rules.text import fold, is_english_word
+from bot.rules.text import fold, is_english_word, verb_lemmas
 
 _SUBJECT_VERBS = WORDS["team_subject_verbs"]
 _OBJECT_VERBS = WORDS["team_object_verbs"]
@@ -30,9 +29,9 @@ _PLACES = WORDS["regions"] | frozenset(
     for state in pycountry.subdivisions.get(country_code=code) or ())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # (asked of the words around every capitalised run)
 def _lemmas(word: str) -> frozenset[str]:
-    return frozenset(getAllLemmas(word).get("VERB", ())) | {word}
+    return frozenset((*verb_lemmas(word), word))
 
 
 def _verb_before(words: list[str]) -> set[str]:

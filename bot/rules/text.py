@@ -144,3 +144,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def is_english_word(word: str) -> bool:
     """One word the English lexicon knows ("power", "bell"): in prose it may be no name."""
     return " " not in word and bool(getAllLemmas(word))
+
+
+@lru_cache(maxsize=8192)
+def verb_lemmas(word: str) -> tuple[str, ...]:
+    """The verbs a word is a form of ("signs", "signed": sign)."""
+    return tuple(getAllLemmas(word).get("VERB", ()))
