@@ -25,6 +25,14 @@ _PLACE_PARTICLES = frozenset({"of", "and", "the", "de", "del", "da", "do", "dos"
                               "le", "el"})
 
 
+@cache
+def iso_country_names() -> tuple[str, ...]:
+    """Every name ISO 3166 gives a country: its name, common name and official name."""
+    return tuple(name for country in pycountry.countries
+                 for attribute in ("name", "common_name", "official_name")
+                 if (name := getattr(country, attribute, None)))
+
+
 @cache  # (ISO data does not change while the bot runs; a gazetteer reload need not reread it)
 def iso_place_names() -> frozenset[str]:
     """Countries and their regions as ISO 3166 names them ("Northern Ireland", "New South
@@ -32,11 +40,8 @@ def iso_place_names() -> frozenset[str]:
     Ireland"). Only names of several capitalised words: one word ("Jordan", "Georgia") is as
     often a person's name."""
     names: set[str] = set()
-    written = [getattr(country, attribute, None) for country in pycountry.countries
-               for attribute in ("name", "common_name", "official_name")]
-    written += [region.name for region in pycountry.subdivisions]
-    for text in written:
-        for part in _BRACKETS.split(text or ""):
+    for text in (*iso_country_names(), *(region.name for region in pycountry.subdivisions)):
+        for part in _BRACKETS.split(text):
             words = part.strip(" ,").split()
             if len(words) > 1 and all(word[:1].isupper() or word in _PLACE_PARTICLES
                                       for word in words):

@@ -10,6 +10,7 @@ from functools import lru_cache
 import pycountry
 
 from bot.rules.document import TEAM, WORDS, Mention
+from bot.rules.gazetteer import iso_country_names
 from bot.rules.text import fold, is_english_word, verb_lemmas
 
 _SUBJECT_VERBS = WORDS["team_subject_verbs"]
@@ -22,9 +23,7 @@ _AUXILIARIES = WORDS["auxiliaries"] | {"to"}
 # (Countries under every name ISO gives them, and the states of the countries whose news
 # names them in English.)
 _PLACES = WORDS["regions"] | frozenset(
-    fold(name).lower() for country in pycountry.countries
-    for name in (country.name, getattr(country, "common_name", None),
-                 getattr(country, "official_name", None)) if name) | frozenset(
+    fold(name).lower() for name in iso_country_names()) | frozenset(
     fold(state.name).lower() for code in ("US", "CA", "AU", "GB", "NZ")
     for state in pycountry.subdivisions.get(country_code=code) or ())
 
