@@ -23,6 +23,7 @@ from bot.rules.document import (
     _is_participle,
     _title_people,
 )
+from bot.rules.history import _PAST_TIMES
 from bot.rules.patterns import Pattern
 from bot.rules.reading import SENTENCE, _drop_months, read_layer
 from bot.rules.team_context import (
@@ -83,8 +84,7 @@ def _announced(doc: _Doc, position: int) -> bool:
 
 
 # "second last year", "won the race in 2022": a result dated before the news, in its own clause
-_DATED_AFTER = re.compile(r"\s+(?:[a-z0-9]+\s+){0,3}?(?:" +
-                          "|".join(map(re.escape, WORDS["past_times"])) + r"|in (20\d\d))\b")
+_DATED_AFTER = re.compile(r"\s+(?:[a-z0-9]+\s+){0,3}?(?:" + _PAST_TIMES + r"|in (20\d\d))\b")
 
 
 def _dated_past(doc: _Doc, start: int, end: int) -> bool:

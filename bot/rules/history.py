@@ -83,7 +83,8 @@ def told_in_past(doc: _Doc, item: RawMove) -> bool:
 
 
 # "Alonso joined the Silverstone squad from Alpine at the start of last year"
-_PAST_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["past_times"])) + r")\b")
+_PAST_TIMES = "|".join(map(re.escape, WORDS["past_times"]))  # (an alternation, for patterns)
+_PAST_TIME = re.compile(r"\b(?:" + _PAST_TIMES + r")\b")
 
 
 def history_discount(doc: _Doc, items: list[RawMove], season: int | None) -> float:
