@@ -189,8 +189,11 @@ class Gazetteer:
             team.manufacturers = _merge(team.manufacturers, _strings(entry.get("manufacturers")))
             team.cars = _merge(team.cars, [c.lstrip("#") for c in _strings(entry.get("cars"))])
             team.colour = _colour(entry.get("colour")) or team.colour
-            if isinstance(entry.get("successor"), str):
-                team.successor = str(entry["successor"])
+            successor = entry.get("successor")
+            if isinstance(successor, str):
+                team.successor = successor
+            elif successor is not None:
+                self.errors.append(f"{origin}: team {key[1]!r}: successor must be a team's name")
         for kind, target in (("staff", self.staff), ("place", self.places)):
             for entry in data.get(kind, []) if isinstance(data.get(kind), list) else []:
                 if not isinstance(entry, dict) or not entry.get("name"):

@@ -135,3 +135,18 @@ def test_a_country_or_region_of_several_words_is_a_place_not_a_new_driver(region
 
 def test_a_one_word_country_stays_free_to_be_a_name() -> None:
     assert "Jordan" not in rules.gazetteer().places  # Jordan Taylor, Jordan King
+
+
+def test_a_teams_bad_successor_is_reported_and_the_team_kept(tmp_path: Path) -> None:
+    (tmp_path / "teams.toml").write_text(
+        'series = "F1"\n'
+        '[[team]]\nname = "Quill Racing"\nsuccessor = 7\nnicknames = "the Quills"\n'
+        '[[team]]\nname = "Quill Works"\nsuccessor = "Quill GP"\n', encoding="utf-8")
+    gaz = Gazetteer.load([tmp_path])
+    assert gaz.canonical_team("Quill Racing") == "Quill Racing"
+    assert gaz.canonical_team("the Quills") == "Quill Racing"  # one nickname, not a list
+    assert gaz.lineage("Quill Racing") == {"Quill Racing"}
+    # (a successor no entry names still joins the lineage; looking it up finds nothing)
+    assert gaz.lineage("Quill Works") == {"Quill Works", "Quill GP"}
+    assert gaz.team_info("Quill GP") is None
+    assert len(gaz.errors) == 1 and "successor must be a team's name" in gaz.errors[0]
