@@ -170,10 +170,11 @@ def main() -> None:
                                                "blind16", "blind17", "blind18",
                                                "blind19", "blind20", "blind21"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
-    parser.add_argument("--unknown-drivers", action="store_true",
-                        help="read each part with its labelled drivers out of the gazetteer")
-    parser.add_argument("--unknown-teams", action="store_true",
-                        help="read each part with its labelled teams out of the gazetteer")
+    unknown = parser.add_mutually_exclusive_group()  # (one gazetteer at a time)
+    unknown.add_argument("--unknown-drivers", action="store_true",
+                         help="read each part with its labelled drivers out of the gazetteer")
+    unknown.add_argument("--unknown-teams", action="store_true",
+                         help="read each part with its labelled teams out of the gazetteer")
     args = parser.parse_args()
     for name, items in parts(args.eval_dir).items():
         if args.only and name != args.only:

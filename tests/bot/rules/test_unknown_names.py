@@ -120,6 +120,26 @@ def test_the_corpus_can_be_read_with_its_labelled_drivers_unknown() -> None:
         (m["driver"], m["kind"], m["team"]) for m in read["moves"]}
 
 
+def test_the_corpus_can_be_read_with_its_labelled_teams_unknown() -> None:
+    from tests.corpus.score import engine_without_their_teams
+
+    item = {"moves": [{"driver": "Tomasz Wielgus", "kind": "join", "team": "Williams Racing"}]}
+    teams = engine_without_their_teams([item]).gazetteer.team_names("F1")
+    assert "Williams" not in teams  # gone under every name, "Williams Racing" an alias of it
+    assert "Ferrari" in teams  # only the labelled teams go
+
+
+def test_one_unknown_gazetteer_at_a_time(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.corpus import score
+
+    monkeypatch.setattr("sys.argv", ["score", "--unknown-drivers", "--unknown-teams"])
+    with pytest.raises(SystemExit) as stop:
+        score.main()
+    assert stop.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("summary", "team"), [
     # a team named after a person some list knows: its founder, driver or owner
     ("Tony Kanaan Racing has signed Tomasz Wielgus for next season.", "Tony Kanaan Racing"),
