@@ -20,6 +20,7 @@ from bot.rules.document import (
     RawMove,
     _coordinated,
     _Doc,
+    _is_past_tense,
     _team_rank,
 )
 from bot.rules.history import _DETERMINERS
@@ -108,6 +109,23 @@ def _race_in_clause(doc: _Doc, s_start: int, s_end: int, t_end: int) -> bool:
         c_start >= t_end and _EARLIER_PHRASE.search(doc.folded, t_end, c_start))
         for c_start, _ in doc.cues.get("race_context", ()))
 
+
+
+def _race_outcome(doc: _Doc, patterns: Sequence[Pattern], t_start: int, t_end: int,
+                  before_words: list[str], s_start: int, s_end: int) -> bool:
+    """The trigger tells of a race in a sentence with its result: "Palou wins at Laguna Seca as
+    Herta retires" (a DNF); "crashed out of qualifying, leaving Williams with a repair job";
+    "made his debut in Melbourne and finished fourth", "making his debut for Ducati, won the
+    opener". ("retired after 97 race wins" counts a career, not a race.)"""
+    results = doc.cues.get("race_result")
+    first_word = doc.folded[t_start:t_end].split()[0]
+    return bool(results) and (
+        any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
+        first_word == "leaving" or
+        ("debut" in doc.folded[t_start:t_end] and any(
+            _is_past_tense(word) or word.endswith("ing")
+            for word in [*before_words[-3:], first_word]))) and any(
+        s_start <= c_start < s_end and not _counted(doc, c_start) for c_start, _ in results)
 
 # "will make the jump to the Cup Series as the full-time driver of JTG's No. 47": the seat named
 # by the role the driver takes

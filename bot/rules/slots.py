@@ -14,7 +14,6 @@ from bot.rules.clauses import (
     _SUBORDINATE_CLAUSE,
     Clauses,
     _car_shown_before,
-    _counted,
     _cues_allow,
     _describes_object,
     _incumbents,
@@ -22,6 +21,7 @@ from bot.rules.clauses import (
     _onward_team,
     _opens_longer_cue,
     _race_in_clause,
+    _race_outcome,
     _race_position_after,
     _steps_up_to_series,
     _team_of_role_after,
@@ -122,19 +122,8 @@ class Slots(Clauses, SlotFilling):
         if _race_position_after(doc, t_end, s_end, trigger_words[-1] in _TO_WORDS):
             return []  # "were promoted to the top step", "moved up to second"
         before_words = doc.folded[max(s_start, t_start - 40):t_start].split()
-        results = doc.cues.get("race_result")
-        if results and (any(pattern.kind is MoveKind.RETIRE for pattern in patterns) or
-                        first_word == "leaving" or
-                        ("debut" in doc.folded[t_start:t_end] and any(
-                            _is_past_tense(word) or word.endswith("ing") for word in
-                            [*before_words[-3:], first_word]))) and any(
-                s_start <= c_start < s_end and not _counted(doc, c_start)
-                for c_start, _ in results):
-            # "Palou wins at Laguna Seca as Herta retires": a DNF; "crashed out of qualifying,
-            # leaving Williams with a repair job"; "made his debut in Melbourne and finished
-            # fourth", "making his debut for Ducati, won the opener". ("retired after 97 race
-            # wins" counts a career, not a race.)
-            return []
+        if _race_outcome(doc, patterns, t_start, t_end, before_words, s_start, s_end):
+            return []  # "Palou wins at Laguna Seca as Herta retires": a DNF
         if talked_of_or_long_ago(doc, sentence, t_start, t_end, trigger_words, before_words):
             return []
         mentions = self._visible(doc, sentence, t_start)
@@ -581,6 +570,9 @@ class Slots(Clauses, SlotFilling):
                     m.kind == PERSON and m.end <= t_start and m not in drivers
                     for m in doc.by_sentence[sentence])):
             kind = MoveKind.REPLACE  # ("Martin is sidelined, so Savadori stays in the Aprilia")
+        # "will be driven by its WEC crew of A, B and C": a crew noun with no team of its own
+        # is the crew the team has; a new one is told with its team ("JOTA's new trio of").
+        seats_only = seats_only or (pattern.crew and from_context and kind is MoveKind.JOIN)
         moves = []
         teams = self._respectively(doc, mentions, drivers, team, c_right)
         co_drivers = tuple(d.value for d in drivers)

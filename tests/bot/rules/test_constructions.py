@@ -2241,6 +2241,22 @@ def test_a_crew_named_by_its_noun_with_no_verb_taking_it_is_the_crew_as_it_stand
         seat.driver for seat in found.lineup}
 
 
+
+@pytest.mark.parametrize("sentence", [
+    "The sister No. 23 will be driven by its ELMS crew of Oliver Jarvis, Ben Hanley and Filipe "
+    "Albuquerque.",
+    "They share the car with the regular pairing of Oliver Jarvis and Ben Hanley.",
+])
+def test_a_crew_noun_with_no_team_of_its_own_is_the_crew_the_team_has(sentence: str) -> None:
+    # A verb takes the crew, but its team is only the one the story is about: the crew that
+    # team already has. A new crew comes with its team ("JOTA's new trio of").
+    found = extract(Article(
+        entry_id="c", title="Herta adds Le Mans outing with United Autosports",
+        summary="Colton Herta will race for United Autosports at the Le Mans 24 Hours in June, "
+                f"in the No. 22 Oreca. {sentence}", series="WEC", published=DATE))
+    assert {m.driver for m in found.moves} == {"Colton Herta"}
+    assert {"Oliver Jarvis", "Ben Hanley"} <= {seat.driver for seat in found.lineup}
+
 def test_returning_for_another_year_and_extending_ones_own_contract_are_stays() -> None:
     assert {(d, k) for d, k, _, _ in moves(
         "Penske settles 2025", "Josef Newgarden returns for a seventh season at Team Penske.",
