@@ -222,9 +222,17 @@ def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention |
     """"Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to Williams":
     the team an exit goes on to, which makes it half of a transfer whose other half is the
     move."""
-    return next((m for m in mentions if m.kind == TEAM and m.start > team.end and
-                 doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
-                 len(doc.folded[team.end:m.start].split()) <= 3), None)
+    return next((m for m in mentions if m.kind == TEAM and m.start > team.end and ((
+        doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
+        len(doc.folded[team.end:m.start].split()) <= 3) or _ONWARD_SEAT.search(
+            doc.folded, team.end, m.start) is not None)), None)
+
+
+# "departs Porsche for a seat at Toyota", "leaves Honda ahead of a move to Ducati": where he
+# goes, told by what he takes there
+_ONWARD_SEAT = re.compile(
+    r" (?:for (?:a |an |his |her |the )?(?:[a-z\-]+ )?(?:" + "|".join(WORDS["seat_nouns"]) +
+    r") (?:at|with|in)|(?:a|an|his|her) (?:" + "|".join(WORDS["move_nouns"]) + r") to) $")
 
 
 def _team_placed_after(doc: _Doc, mentions: list[Mention], driver: Mention, s_end: int

@@ -382,7 +382,15 @@ class Resolver(Origins):
             anchor = item.driver_mention.start
             after = [m for m in cars if m.start > anchor]
             if after:
-                return min(after, key=lambda m: m.start).value
+                first_after = min(after, key=lambda m: m.start)
+                subject_car = [m for m in cars if m.end <= item.trigger[0]]
+                if subject_car and anchor >= item.trigger[1] and any(
+                        m.kind == PERSON and anchor < m.start < first_after.start and
+                        m.value not in item.co_drivers for m in mentions):
+                    # "The No. 22 will be raced by A and B, with C and D in the No. 23": the
+                    # car the verb is said of is the crew's, the later one the next crew's
+                    return subject_car[-1].value
+                return first_after.value
             return max(cars, key=lambda m: m.start).value
         if len({m.value for m in cars}) == 1:
             return cars[0].value  # "In the #36, A joins B and new signing C": one crew

@@ -2381,6 +2381,9 @@ def test_an_owner_named_first_in_a_list_of_drivers_races_himself() -> None:
     "Valtteri Bottas leaves at the end of the season for Cadillac.",
     "Sauber has signed Gabriel Bortoleto to replace Valtteri Bottas, who leaves when his "
     "contract expires for Cadillac.",
+    # what he takes there, or the move that takes him there
+    "Valtteri Bottas departs Sauber for a race seat at Cadillac next year.",
+    "Valtteri Bottas will leave Sauber in December ahead of a move to Cadillac.",
 ])
 def test_for_after_a_leave_verb_names_where_the_driver_goes(summary: str) -> None:
     found = {(d, k, t) for d, k, t, _ in moves("Bottas on the move", summary, "F1")
@@ -2413,14 +2416,24 @@ def test_taking_up_a_post_at_a_team_is_a_seat_there(summary: str) -> None:
         (m.driver, m.kind.value, m.team, m.role) for m in found}
 
 
-def test_taking_the_seat_another_vacated_is_the_takers_arrival() -> None:
+@pytest.mark.parametrize("verb", ["takes", "gets", "inherits", "is handed"])
+def test_taking_the_seat_another_vacated_is_the_takers_arrival(verb: str) -> None:
     found = extract(Article(entry_id="c", title="Trident fills its seat",
-                            summary="Sami Meguetounif takes the seat vacated by Roman Stanek at "
-                                    "Trident for next season.", series="F2",
+                            summary=f"Sami Meguetounif {verb} the seat vacated by Roman Stanek "
+                                    "at Trident for next season.", series="F2",
                             published=DATE)).moves
     assert {(m.driver, m.kind.value, m.team, m.replaces) for m in found} == {
         ("Sami Meguetounif", "join", "Trident", "Roman Stanek")}
 
+
+def test_the_car_a_passive_crew_verb_is_said_of_is_that_crews_car() -> None:
+    found = moves("Algarve Pro sets its crews",
+                  "Algarve Pro Racing enters two cars next season. The No. 25 will be driven "
+                  "by Kriton Lendoudis and Alex Quinn, with Matthias Kaiser and Olli Caldwell "
+                  "in the No. 20.", "ELMS")
+    assert {(d, car) for d, _, _, car in found} == {
+        ("Kriton Lendoudis", "25"), ("Alex Quinn", "25"), ("Matthias Kaiser", "20"),
+        ("Olli Caldwell", "20")}
 
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
