@@ -51,6 +51,7 @@ class Pattern:
     subject: bool = False  # the driver is the clause's subject: "A will race ... in place of B"
     adjacent: bool = False  # the slots after the words follow at once: "switches from Ferrari"
     crew: bool = False  # a crew by its noun: news if a verb takes it or the title names it
+    named_team: bool = False  # with only the story's team ("the team"), a seat, not news
 
 
 @dataclass(slots=True)
@@ -142,7 +143,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                     vetoed_by: tuple[str, ...] = (), licensed_by: tuple[str, ...] = (),
                     mates: bool = False,
                     after_comma: bool = False, subject: bool = False,
-                    adjacent: bool = False, crew: bool = False) -> list[tuple[str, Pattern]]:
+                    adjacent: bool = False, crew: bool = False,
+                    named_team: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
     # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
@@ -173,7 +175,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                 confidence=confidence, clause_end=clause_end, lineup_only=lineup_only,
                 follow=follow, plural=plural, vetoed_by=vetoed_by, licensed_by=licensed_by,
                 mates=mates,
-                after_comma=after_comma, subject=subject, adjacent=adjacent, crew=crew)
+                after_comma=after_comma, subject=subject, adjacent=adjacent, crew=crew,
+                named_team=named_team)
         compiled.append((key, pattern))
     return compiled
 
@@ -227,6 +230,7 @@ def build_rules(data: dict[str, object]) -> Rules:
         subject = _flag(group, "subject")
         adjacent = _flag(group, "adjacent")
         crew = _flag(group, "crew")
+        named_team = _flag(group, "named_team")
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
@@ -235,7 +239,7 @@ def build_rules(data: dict[str, object]) -> Rules:
                                                 licensed_by=licensed_by,
                                                 mates=mates, after_comma=after_comma,
                                                 subject=subject, adjacent=adjacent,
-                                                crew=crew):
+                                                crew=crew, named_team=named_team):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

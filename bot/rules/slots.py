@@ -570,9 +570,9 @@ class Slots(Clauses, SlotFilling):
                     m.kind == PERSON and m.end <= t_start and m not in drivers
                     for m in doc.by_sentence[sentence])):
             kind = MoveKind.REPLACE  # ("Martin is sidelined, so Savadori stays in the Aprilia")
-        # "will be driven by its WEC crew of A, B and C": a crew noun with no team of its own
-        # is the crew the team has; a new one is told with its team ("JOTA's new trio of").
-        seats_only = seats_only or (pattern.crew and from_context and kind is MoveKind.JOIN)
+        # "will be driven by its WEC crew of A, B and C", "A and B will drive for the team next
+        # season": with no team of their own, the drivers the team has; news names the team.
+        seats_only = seats_only or (pattern.named_team and from_context and kind is MoveKind.JOIN)
         moves = []
         teams = self._respectively(doc, mentions, drivers, team, c_right)
         co_drivers = tuple(d.value for d in drivers)

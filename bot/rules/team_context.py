@@ -50,6 +50,8 @@ def _reads_as_make(folded: str, start: int, end: int) -> bool:
             any(map(str.isdigit, word)) and not _YEAR_WORD.fullmatch(word)
             for word in after):
         return True
+    if before in (["a"], ["an"]) and after[:1] in (["for"], ["with"]):
+        return True  # "brings a Ferrari for A, B and C": one car, where a team is "the"
     return bool(before) and before[0] in _COUNT_WORDS and bool(after) and after[0] in (
         "crews", "crew", "cars", "car", "entries", "entry", "drivers", "line-up", "lineup")
 

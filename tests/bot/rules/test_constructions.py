@@ -2435,6 +2435,40 @@ def test_the_car_a_passive_crew_verb_is_said_of_is_that_crews_car() -> None:
         ("Kriton Lendoudis", "25"), ("Alex Quinn", "25"), ("Matthias Kaiser", "20"),
         ("Olli Caldwell", "20")}
 
+def test_a_make_after_an_indefinite_article_is_a_car_not_a_team() -> None:
+    found = moves("New GT3 entry", "New team Tresor Attempto brings an Audi for Alex Aka, "
+                  "Leonardo Moller Madsen and Rocco Mazzola.", "GT World Challenge Europe")
+    assert {(d, t) for d, k, t, _ in found if k == "join"} == {
+        (driver, "Tresor Attempto Racing")
+        for driver in ("Alex Aka", "Leonardo Moller Madsen", "Rocco Mazzola")}
+
+
+@pytest.mark.parametrize("summary", [
+    "Vector Sport has named its crews: Ryan Cullen and Stefan Richelmi share the No. 10, while "
+    "Pietro Fittipaldi and Charlie Eastwood are in the No. 11.",
+    "Pietro Fittipaldi and Charlie Eastwood will pair up at Vector Sport in the No. 11.",
+])
+def test_a_crew_placed_in_its_car_or_paired_at_a_team_is_announced(summary: str) -> None:
+    found = moves("Vector Sport crews", summary, "ELMS")
+    assert {("Pietro Fittipaldi", "join"), ("Charlie Eastwood", "join")} <= {
+        (d, k) for d, k, _, _ in found}
+
+@pytest.mark.parametrize("sentence", [
+    "Esteban Ocon and Oliver Bearman will drive for the team next season.",
+    "Esteban Ocon and Oliver Bearman will race for the squad in 2025.",
+])
+def test_a_seat_verb_with_only_the_storys_team_is_the_line_up(sentence: str) -> None:
+    # Staff news that says who drives: the drivers the team has. A signing names the team.
+    found = extract(Article(
+        entry_id="c", title="Haas hires a new technical director",
+        summary=f"Haas has appointed Andrea de Zordo as technical director. {sentence}",
+        series="F1", published=DATE))
+    assert not found.moves
+    assert {"Esteban Ocon", "Oliver Bearman"} <= {seat.driver for seat in found.lineup}
+    assert ("Oliver Bearman", "join", "Haas") in {(m.driver, m.kind.value, m.team) for m in extract(
+        Article(entry_id="c", title="Haas news", summary="Oliver Bearman will race for Haas "
+                "next season.", series="F1", published=DATE)).moves}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
