@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from bot.models import MoveKind
 from bot.rules.document import (
     _NUMBER_WORDS,
+    CAR,
     PERSON,
     SERIES,
     TEAM,
@@ -329,7 +330,11 @@ class Clauses(EngineBase):
         seen = []
         for mention in doc.by_sentence[sentence]:
             own = self._aside_of(doc, mention.start)
-            if own is not None and own != aside and not _who_after(doc, own, mention, t_start):
+            if own is not None and own != aside and not _who_after(
+                    doc, own, mention, t_start) and not (
+                    mention.kind == CAR and not doc.text[own[1]:t_start].strip(" ,")):
+                # ("The single IMSA entry, the blue No. 23, goes to A": the aside right
+                # before the verb names the car its subject is.)
                 continue
             seen.append(mention)
         return seen

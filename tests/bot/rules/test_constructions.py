@@ -2469,6 +2469,14 @@ def test_a_seat_verb_with_only_the_storys_team_is_the_line_up(sentence: str) -> 
         Article(entry_id="c", title="Haas news", summary="Oliver Bearman will race for Haas "
                 "next season.", series="F1", published=DATE)).moves}
 
+def test_a_car_in_an_aside_right_before_the_verb_is_the_subjects_car() -> None:
+    found = moves("Proton sets its crews", "Proton Competition has finalised its line-ups. The "
+                  "single IMSA entry, the red No. 88, goes to Giorgio Roda and Dennis Olsen.",
+                  "IMSA")
+    assert {(d, k, t, car) for d, k, t, car in found} == {
+        ("Giorgio Roda", "join", "Proton Competition", "88"),
+        ("Dennis Olsen", "join", "Proton Competition", "88")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
