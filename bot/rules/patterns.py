@@ -52,6 +52,7 @@ class Pattern:
     adjacent: bool = False  # the slots after the words follow at once: "switches from Ferrari"
     crew: bool = False  # a crew by its noun: news if a verb takes it or the title names it
     named_team: bool = False  # with only the story's team ("the team"), a seat, not news
+    beside_headline: bool = False  # a crew the headline leaves out, naming others: seats
 
 
 @dataclass(slots=True)
@@ -144,7 +145,8 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                     mates: bool = False,
                     after_comma: bool = False, subject: bool = False,
                     adjacent: bool = False, crew: bool = False,
-                    named_team: bool = False) -> list[tuple[str, Pattern]]:
+                    named_team: bool = False,
+                    beside_headline: bool = False) -> list[tuple[str, Pattern]]:
     compiled: list[tuple[str, Pattern]] = []
     # Every spelling of a pattern reads the same slots: they share one (frozen) Pattern, which
     # keeps tens of thousands of tense-and-alternative spellings from each holding a copy.
@@ -176,7 +178,7 @@ def compile_pattern(kind: MoveKind, written: str, *, title_only: bool, confidenc
                 follow=follow, plural=plural, vetoed_by=vetoed_by, licensed_by=licensed_by,
                 mates=mates,
                 after_comma=after_comma, subject=subject, adjacent=adjacent, crew=crew,
-                named_team=named_team)
+                named_team=named_team, beside_headline=beside_headline)
         compiled.append((key, pattern))
     return compiled
 
@@ -231,6 +233,7 @@ def build_rules(data: dict[str, object]) -> Rules:
         adjacent = _flag(group, "adjacent")
         crew = _flag(group, "crew")
         named_team = _flag(group, "named_team")
+        beside_headline = _flag(group, "beside_headline")
         for written in group.get("patterns", []):
             for key, pattern in compile_pattern(kind, str(written), title_only=title_only,
                                                 confidence=confidence, clause_end=clause_end,
@@ -239,7 +242,8 @@ def build_rules(data: dict[str, object]) -> Rules:
                                                 licensed_by=licensed_by,
                                                 mates=mates, after_comma=after_comma,
                                                 subject=subject, adjacent=adjacent,
-                                                crew=crew, named_team=named_team):
+                                                crew=crew, named_team=named_team,
+                                                beside_headline=beside_headline):
                 rules.patterns_by_trigger.setdefault(key, []).append(pattern)
     cues = data.get("cues", {})
     if isinstance(cues, dict):

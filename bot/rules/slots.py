@@ -389,6 +389,11 @@ class Slots(Clauses, SlotFilling):
                 c_left <= start < t_start for start in doc.trigger_starts) and \
                 _title_people(doc).isdisjoint(m.value for m in drivers):
             seats_only = True  # "The No. 8 crew of A, B and C": the crew as it stands
+        if pattern.beside_headline and kind is MoveKind.JOIN and 1 <= len(
+                named := _title_people(doc)) <= 2 and named.isdisjoint(m.value for m in drivers):
+            # "Schumacher joins Alpine" + "The No. 35 will be driven by A, B and C": the news
+            # is the headline's; another car's crew, told of the car, is the line-up beside it
+            seats_only = True
         denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):
             # "X denies he will join Y" is kept as a denial (it corrects an alert already

@@ -2479,6 +2479,22 @@ def test_a_car_in_an_aside_right_before_the_verb_is_the_subjects_car() -> None:
         ("Giorgio Roda", "join", "Proton Competition", "88"),
         ("Dennis Olsen", "join", "Proton Competition", "88")}
 
+@pytest.mark.parametrize(("title", "movers"), [
+    # the headline names the mover: the other car's crew is the line-up beside the news
+    ("Vandoorne joins Peugeot's Hypercar squad", {"Stoffel Vandoorne"}),
+    # a headline about the crews names nobody: each crew is announced
+    ("Peugeot completes its Hypercar crews", {"Stoffel Vandoorne", "Paul di Resta",
+                                              "Mikkel Jensen", "Jean-Eric Vergne"}),
+])
+def test_a_crew_told_of_its_car_beside_a_headline_about_another(title: str,
+                                                                 movers: set[str]) -> None:
+    found = extract(Article(
+        entry_id="c", title=title, series="WEC", published=DATE,
+        summary="Stoffel Vandoorne will race Peugeot's No. 94 next season. The No. 93 will be "
+                "driven by Paul di Resta, Mikkel Jensen and Jean-Eric Vergne."))
+    assert {m.driver for m in found.moves} == movers
+    assert {"Paul di Resta", "Mikkel Jensen"} <= {seat.driver for seat in found.lineup}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
