@@ -26,9 +26,8 @@ from bot.rules.team_context import (
 )
 from bot.rules.text import fold
 
-_CURRENT_TEAM = re.compile(r"\b(?:in (?:his|her) (?:first|second|third|fourth|fifth|sixth|"
-                           r"seventh|eighth|ninth|tenth|current|debut|rookie) (?:season|year) "
-                           r"(?:with|at)|currently (?:races|rides|drives|competes) (?:for|with))")
+# "Triple Eight's Craig Lowndes", "Triple Eight driver Craig Lowndes": the team as his title
+_TITLED_BY = re.compile(r"(?:['’]s)? (?:(?:driver|rider|racer|star|veteran|ace) )?")
 _WORKS_TEAM = re.compile(r"\bthe (?:factory|works) (?:team|squad|outfit|operation)\b")
 _WORKS_NAME = re.compile(r"\b(?:factory|works)\b")
 # A headline's second clause: "Kirkwood lands Andretti seat as Rossi heads to McLaren"
@@ -104,15 +103,29 @@ class Coreference(EngineBase):
                     works.setdefault(name, mention)
         return next(iter(works.values())) if len(works) == 1 else None
 
-    @staticmethod
-    def _current_team(doc: _Doc) -> Mention | None:
-        """The team a sentence says the driver is with now: "in his first season with
-        Petronas", "currently races for Pramac"."""
-        for match in _CURRENT_TEAM.finditer(doc.folded):
-            team = next((m for m in doc.mentions if m.kind == TEAM and
-                         0 <= m.start - match.end() <= 1), None)
+    def _current_team(self, doc: _Doc, driver: str) -> Mention | None:
+        """The team the driver races for now, as the article tells it: named as his title
+        ("Triple Eight's Craig Lowndes", "Triple Eight driver Craig Lowndes"), by his current
+        spell ("currently races for Pramac", "has driven for Triple Eight since 2010"), or as
+        the last arrival it tells ("before his move to Triple Eight in 2010")."""
+        names = [m for m in doc.mentions if m.kind == PERSON and m.value == driver]
+        for name in names:
+            team = next((m for m in doc.mentions if m.kind == TEAM and m.end <= name.start and
+                         _TITLED_BY.fullmatch(doc.text, m.end, name.start) and
+                         doc.folded[max(0, m.start - 8):m.start].split()[-1:] not in (
+                             ["former"], ["ex"])), None)  # ("Former HRT driver X": his past)
             if team is not None:
                 return team
+        # (sentences that name him, or nobody: "He has driven for ...")
+        about = {doc.sentence_of(m.start) for m in names} | {
+            i for i, first in enumerate(doc.first_person) if first is None}
+        for cue in ("current_spell", "arrival_told"):
+            told = [m for start, end in doc.cues.get(cue, ()) if doc.sentence_of(start) in about
+                    for m in doc.mentions if m.kind == TEAM and m.start >= end and
+                    len(doc.folded[end:m.start].split()) <= 3]
+            if told:
+                # the spell he is in; the last arrival told
+                return told[0] if cue == "current_spell" else told[-1]
         return None
 
     def _team_key(self, doc: _Doc, item: RawMove) -> str | None:

@@ -35,7 +35,8 @@ MAX_BODY = 20_000
 
 # Cues looked for in every sentence (the rest only where a trigger is).
 GLOBAL_CUES = frozenset(("from_team", "replaces", "epithet", "next_season", "this_season",
-                         "season_end", "non_driver", "past_spell", "car_launch"))
+                         "season_end", "non_driver", "past_spell", "car_launch", "current_spell",
+                         "arrival_told"))
 
 
 SLOT_KIND = {"driver": PERSON, "replaced": PERSON, "team": TEAM, "car": CAR}

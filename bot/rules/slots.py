@@ -561,9 +561,10 @@ class Slots(Clauses, SlotFilling):
             # "Ogura, who steps up to MotoGP next season": a move up to a series, the team it
             # is with not named (the one the article is about is the one he leaves)
             return []
-        if from_context and kind is MoveKind.RETIRE:
-            # "Rossi will retire ... in his first season with Petronas": the team he is with
-            team = self._current_team(doc) or team
+        if kind is MoveKind.RETIRE and (from_context or "team" not in pattern.right):
+            # "Rossi will retire ... in his first season with Petronas", "Triple Eight driver
+            # Lowndes will retire, 24 years after his debut with HRT": the team he is with now
+            team = self._current_team(doc, drivers[0].value) or team
         if kind.direction == "arrive" and team is not None and team.end <= t_start:
             # "Ferrari has promoted Bearman to a race seat with Haas": the seat's team
             team = self._seat_named_after(doc, mentions, drivers[-1].end, c_right) or team

@@ -2495,6 +2495,18 @@ def test_a_crew_told_of_its_car_beside_a_headline_about_another(title: str,
     assert {m.driver for m in found.moves} == movers
     assert {"Paul di Resta", "Mikkel Jensen"} <= {seat.driver for seat in found.lineup}
 
+@pytest.mark.parametrize("summary", [
+    "After his debut with Prodrive Racing Australia eleven years ago, Tickford Racing driver "
+    "Cameron Waters will retire at the end of the season.",
+    "Former Dick Johnson Racing driver Cameron Waters will retire at the end of the season. He "
+    "left Dick Johnson Racing in 2016 before his move to Tickford Racing in 2017.",
+    "Cameron Waters will retire at the end of the season. Waters, who began with Dick Johnson "
+    "Racing, has driven for Tickford Racing since 2016.",
+])
+def test_a_retirement_leaves_the_team_the_driver_is_with_now(summary: str) -> None:
+    found = moves("Waters to call it a day", summary, "Supercars")
+    assert ("Cameron Waters", "retire", "Tickford Racing") in {(d, k, t) for d, k, t, _ in found}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
