@@ -2056,6 +2056,9 @@ def test_a_role_after_from_his_is_the_one_he_leaves() -> None:
 @pytest.mark.parametrize(("title", "sentence", "series"), [
     ("Rahal's new Indy Lights graduate", "Louis Foster will spend the 2025 IndyCar season "
      "with Rahal Letterman Lanigan Racing.", "IndyCar"),
+    # a year, not a determiner, after the verb
+    ("Red Bull junior heads to Japan", "Ayumu Iwasa will spend 2023 racing in Super Formula "
+     "with Team Mugen.", "Super Formula"),
     ("Second Puma settled", "M-Sport Ford has entrusted its second Puma Rally1 to Grégoire "
      "Munster for 2025.", "WRC"),
 ])
