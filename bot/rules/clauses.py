@@ -111,7 +111,6 @@ def _race_in_clause(doc: _Doc, s_start: int, s_end: int, t_end: int) -> bool:
         for c_start, _ in doc.cues.get("race_context", ()))
 
 
-
 def _race_outcome(doc: _Doc, patterns: Sequence[Pattern], t_start: int, t_end: int,
                   before_words: list[str], s_start: int, s_end: int) -> bool:
     """The trigger tells of a race in a sentence with its result: "Palou wins at Laguna Seca as
@@ -127,6 +126,7 @@ def _race_outcome(doc: _Doc, patterns: Sequence[Pattern], t_start: int, t_end: i
             _is_past_tense(word) or word.endswith("ing")
             for word in [*before_words[-3:], first_word]))) and any(
         s_start <= c_start < s_end and not _counted(doc, c_start) for c_start, _ in results)
+
 
 # "will make the jump to the Cup Series as the full-time driver of JTG's No. 47": the seat named
 # by the role the driver takes
