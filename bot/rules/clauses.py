@@ -23,6 +23,7 @@ from bot.rules.document import (
     _Doc,
     _is_past_tense,
     _team_rank,
+    _title_people,
 )
 from bot.rules.history import _DETERMINERS
 from bot.rules.patterns import Pattern
@@ -126,6 +127,25 @@ def _race_outcome(doc: _Doc, patterns: Sequence[Pattern], t_start: int, t_end: i
             _is_past_tense(word) or word.endswith("ing")
             for word in [*before_words[-3:], first_word]))) and any(
         s_start <= c_start < s_end and not _counted(doc, c_start) for c_start, _ in results)
+
+
+def _crew_as_it_stands(doc: _Doc, pattern: Pattern, drivers: list[Mention], c_left: int,
+                       t_start: int) -> bool:
+    """A crew told as the crew a team has, not as news: by its noun with no verb taking it ("The
+    No. 8 crew of A, B and C"), or told of its car beside a headline that names one or two
+    others ("Schumacher joins Alpine" + "The No. 35 will be driven by A, B and C")."""
+    named = _title_people(doc)
+    if not named.isdisjoint(m.value for m in drivers):
+        return False
+    return (pattern.crew and not any(c_left <= start < t_start for start in doc.trigger_starts)
+            ) or (pattern.beside_headline and 1 <= len(named) <= 2)
+
+
+def _phrasal_noun(doc: _Doc, t_start: int, t_end: int, patterns: Sequence[Pattern]) -> bool:
+    """The words of a phrasal verb ("line up", "call up") written as one hyphenated noun: "its
+    race line-up with immediate effect" lines nobody up."""
+    return re.search(r"\w[-‑]up\b", doc.text[t_start:t_end]) is not None and all(
+        "> up" in pattern.text for pattern in patterns)
 
 
 # "will make the jump to the Cup Series as the full-time driver of JTG's No. 47": the seat named

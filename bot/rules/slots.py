@@ -14,12 +14,14 @@ from bot.rules.clauses import (
     _SUBORDINATE_CLAUSE,
     Clauses,
     _car_shown_before,
+    _crew_as_it_stands,
     _cues_allow,
     _describes_object,
     _incumbents,
     _kept_by_verb_before,
     _onward_team,
     _opens_longer_cue,
+    _phrasal_noun,
     _race_in_clause,
     _race_outcome,
     _race_position_after,
@@ -109,6 +111,8 @@ class Slots(Clauses, SlotFilling):
             return []  # a race, not a seat; or "the move is off"
         trigger_words = doc.folded[t_start:t_end].split()
         first_word = trigger_words[0]
+        if _phrasal_noun(doc, t_start, t_end, patterns):
+            return []  # "removed from its race line-up with immediate effect": a noun
         if _car_shown_before(doc, s_start, t_start):
             return []  # "the livery of its new car, which A and B will race"
         # Who races the car shown, not who is new: a line-up. ("A and B will race the team's
@@ -385,14 +389,7 @@ class Slots(Clauses, SlotFilling):
         if kind is MoveKind.JOIN and not pattern.left and \
                 _kept_by_verb_before(doc, s_start, t_start, mentions):
             kind = MoveKind.EXTEND  # "has kept its Le Mans-winning crew of A, B and C"
-        if pattern.crew and kind is MoveKind.JOIN and not any(
-                c_left <= start < t_start for start in doc.trigger_starts) and \
-                _title_people(doc).isdisjoint(m.value for m in drivers):
-            seats_only = True  # "The No. 8 crew of A, B and C": the crew as it stands
-        if pattern.beside_headline and kind is MoveKind.JOIN and 1 <= len(
-                named := _title_people(doc)) <= 2 and named.isdisjoint(m.value for m in drivers):
-            # "Schumacher joins Alpine" + "The No. 35 will be driven by A, B and C": the news
-            # is the headline's; another car's crew, told of the car, is the line-up beside it
+        if kind is MoveKind.JOIN and _crew_as_it_stands(doc, pattern, drivers, c_left, t_start):
             seats_only = True
         denied = False
         if self._negated(doc, t_start, t_end, drivers, s_start, s_end):

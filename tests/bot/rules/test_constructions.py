@@ -2510,6 +2510,12 @@ def test_a_retirement_leaves_the_team_the_driver_is_with_now(summary: str) -> No
     found = moves("Waters to call it a day", summary, "Supercars")
     assert ("Cameron Waters", "retire", "Tickford Racing") in {(d, k, t) for d, k, t, _ in found}
 
+def test_a_phrasal_verb_written_as_one_noun_lines_nobody_up() -> None:
+    found = moves("Bearman in for Baku", "Haas has taken Kevin Magnussen out of its race "
+                  "line-up with immediate effect, and Oliver Bearman races the No. 20 at Baku.",
+                  "F1")
+    assert ("Kevin Magnussen", "join") not in {(d, k) for d, k, _, _ in found}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
