@@ -141,6 +141,17 @@ def _crew_as_it_stands(doc: _Doc, pattern: Pattern, drivers: list[Mention], c_le
             ) or (pattern.beside_headline and 1 <= len(named) <= 2)
 
 
+def _made_room(doc: _Doc, s_start: int, clause_start: int, drivers: list[Mention]) -> bool:
+    """The relative clause opening at `clause_start` is about the driver whose seat a move
+    earlier in the sentence takes ("taking the seat of Larson, who was fired by the team"),
+    and the drivers read for it are he."""
+    antecedent = next((m for m in reversed(doc.mentions) if m.kind == PERSON and
+                       s_start <= m.start and m.end <= clause_start), None)
+    return antecedent is not None and [m.value for m in drivers] == [antecedent.value] and any(
+        s_start <= start < antecedent.start and any("replaced" in p.right for p in patterns)
+        for start, _, patterns in doc.triggers)
+
+
 def _phrasal_noun(doc: _Doc, t_start: int, t_end: int, patterns: Sequence[Pattern]) -> bool:
     """The words of a phrasal verb ("line up", "call up") written as one hyphenated noun: "its
     race line-up with immediate effect" lines nobody up."""

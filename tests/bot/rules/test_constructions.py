@@ -2516,6 +2516,15 @@ def test_a_phrasal_verb_written_as_one_noun_lines_nobody_up() -> None:
                   "F1")
     assert ("Kevin Magnussen", "join") not in {(d, k) for d, k, _, _ in found}
 
+def test_the_exit_that_made_room_for_a_move_is_news_with_it() -> None:
+    found = moves("VeeKay lands Coyne seat", "Rinus VeeKay joins Dale Coyne Racing, taking the "
+                  "seat of Jack Harvey, who was released by the team last week.", "IndyCar")
+    assert ("Jack Harvey", "leave", "Dale Coyne Racing") in {(d, k, t) for d, k, t, _ in found}
+    # (a past told of someone else in the sentence is still his history)
+    assert ("Jack Harvey", "leave") not in {(d, k) for d, k, _, _ in moves(
+        "VeeKay lands Coyne seat", "Rinus VeeKay joins Dale Coyne Racing alongside Jack Harvey, "
+        "who left Rahal Letterman Lanigan Racing in 2023.", "IndyCar")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
