@@ -60,6 +60,8 @@ def _having_now(doc: _Doc, start: int, end: int) -> bool:
 
 
 _ANNOUNCING = WORDS["announcing_verbs"]
+# A colon's clause ending in one of these keeps the crews listed after it.
+_KEPT = frozenset({"unchanged", "intact", "over", "together"})
 
 
 def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
@@ -72,15 +74,17 @@ def _news_is_elsewhere(doc: _Doc, run: list[Mention]) -> bool:
     return not _title_people(doc) & {m.value for m in run} and not _announced(doc, run[0].start)
 
 
-def _announced(doc: _Doc, position: int) -> bool:
+def _announced(doc: _Doc, position: int, retained: bool = False) -> bool:
     """Whether the list at `position` follows a colon whose clause announces it, in its own
-    sentence or one that a semicolon joins to it."""
+    sentence or one that a semicolon joins to it; with `retained`, also one that says the
+    crews are kept ("four crews carried over unchanged: A and B at Rookie, C and D at SARD")."""
     colon = doc.text.rfind(":", 0, position)
     stop = max(doc.text.rfind(mark, 0, position) for mark in ".!?\n")
     if colon <= stop:
         return False
     before = doc.folded[max(stop + 1, colon - 60):colon].split()
-    return any(lemma in _ANNOUNCING for word in before[-6:] for lemma in verb_lemmas(word))
+    return any(lemma in _ANNOUNCING for word in before[-6:] for lemma in verb_lemmas(word)) or (
+        retained and bool(_KEPT & set(before[-3:])))
 
 
 # "second last year", "won the race in 2022": a result dated before the news, in its own clause
@@ -116,9 +120,10 @@ class Crews(EngineBase):
                 m.kind == TEAM and not _owned_make(doc, m) and not _is_make(doc, m)
                 and not _describes_person(doc, m, mentions)
                 and not self._after_cue(doc, m, "from_team"))]
-            if not any(m.kind == CAR for m in places):
-                continue  # a crew is announced with its car
             cues = self._sentence_cues(doc, index)
+            if not any(m.kind == CAR for m in places) and not (
+                    cues.get("retention") and _announced(doc, people[0].start, retained=True)):
+                continue  # a crew is announced with its car (or kept: "unchanged: A and B at X")
             if any(name not in self.crew_background or not _dated_past(doc, start, end)
                    for name in self.crew_vetoes for start, end in cues.get(name, ())):
                 continue
@@ -136,7 +141,10 @@ class Crews(EngineBase):
                 if len(run) < 2 or len({m.value for m in run}) < 2:
                     continue
                 teams = [m for m in places if m.kind == TEAM]
-                team = min(teams, key=lambda m: abs(m.start - run[0].start)) if teams else focus
+                # ("A and B at Rookie Racing, C and D at Cerumo": the team after "at" is theirs)
+                team = next((m for m in teams if m.start > run[-1].end and doc.folded[
+                    run[-1].end:m.start].split() in (["at"], ["with"], ["for"])), None) or (
+                    min(teams, key=lambda m: abs(m.start - run[0].start)) if teams else focus)
                 if team is None:
                     continue
                 kind = MoveKind.EXTEND if cues.get("retention") else MoveKind.JOIN

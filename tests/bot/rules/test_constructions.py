@@ -2525,6 +2525,16 @@ def test_the_exit_that_made_room_for_a_move_is_news_with_it() -> None:
         "VeeKay lands Coyne seat", "Rinus VeeKay joins Dale Coyne Racing alongside Jack Harvey, "
         "who left Rahal Letterman Lanigan Racing in 2023.", "IndyCar")}
 
+def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
+    found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
+                  "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
+                  "Makino at Nakajima Racing.", "Super GT")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Tomoki Nojiri", "extend", "Team Kunimitsu"),
+        ("Nirei Fukuzumi", "extend", "Team Kunimitsu"),
+        ("Toshiki Oyu", "extend", "Nakajima Racing"),
+        ("Tadasuke Makino", "extend", "Nakajima Racing")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
