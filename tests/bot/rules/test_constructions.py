@@ -2535,6 +2535,13 @@ def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() ->
         ("Toshiki Oyu", "extend", "Nakajima Racing"),
         ("Tadasuke Makino", "extend", "Nakajima Racing")}
 
+def test_a_seat_kept_after_signing_an_extension_is_a_stay() -> None:
+    found = moves("Rosenqvist commits to Meyer Shank", "Felix Rosenqvist will drive for Meyer "
+                  "Shank Racing through 2026 after signing a contract extension on Friday.",
+                  "IndyCar")
+    assert {(d, k, t) for d, k, t, _ in found} == {
+        ("Felix Rosenqvist", "extend", "Meyer Shank Racing")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
