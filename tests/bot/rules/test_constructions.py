@@ -2452,6 +2452,8 @@ def test_a_make_after_an_indefinite_article_is_a_car_not_a_team() -> None:
     "Pietro Fittipaldi and Charlie Eastwood will pair up at Vector Sport in the No. 11.",
     "Vector Sport's No. 11 gets Pietro Fittipaldi and Charlie Eastwood.",
     "At Vector Sport, Pietro Fittipaldi and Charlie Eastwood will split the No. 11.",
+    "Vector Sport will field a second Oreca this year, with Pietro Fittipaldi and Charlie "
+    "Eastwood sharing the car.",
 ])
 def test_a_crew_placed_in_its_car_or_paired_at_a_team_is_announced(summary: str) -> None:
     found = moves("Vector Sport crews", summary, "ELMS")
