@@ -69,6 +69,21 @@ def _titled_elsewhere(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool
     return not _IN_TEAM_ROLES & set(doc.folded[team.end:following.start].split())
 
 
+
+_WHO_CLAUSE = re.compile(r", (?:who|whose)\b")
+
+
+def _in_others_relative(doc: _Doc, t_start: int, team: Mention, drivers: list[Mention]) -> bool:
+    """The team is inside a "who" clause that opens after the trigger on someone other than
+    the move's drivers."""
+    openings = list(_WHO_CLAUSE.finditer(doc.text, t_start, team.start))
+    if not openings:
+        return False
+    opening = openings[-1]
+    antecedent = next((m for m in reversed(doc.mentions) if m.kind == PERSON and
+                       t_start <= m.start and m.end <= opening.start()), None)
+    return antecedent is not None and antecedent.value not in {d.value for d in drivers}
+
 class Hedges(EngineBase):
     @staticmethod
     def _ends_in_name(doc: _Doc, sentence: int, position: int) -> bool:
@@ -125,6 +140,10 @@ class Hedges(EngineBase):
             # the clause of the one who retires is not his.
             teams = [m for m in teams if m.start > drivers[0].start or not _SUBORDINATORS & set(
                 doc.folded[m.end:drivers[0].start].split())]
+        # "A and B remain in the No. 12 alongside Lynn, who raced Ganassi's Cadillac this
+        # year": a team in another person's relative clause after the move is his past
+        teams = [m for m in teams if not (m.start > t_start and _in_others_relative(
+            doc, t_start, m, drivers))]
         if not teams:
             return None
         # "A partners B in the No. 3, and Action Express enters ...": a team that is the

@@ -2544,6 +2544,13 @@ def test_a_seat_kept_after_signing_an_extension_is_a_stay() -> None:
     assert {(d, k, t) for d, k, t, _ in found} == {
         ("Felix Rosenqvist", "extend", "Meyer Shank Racing")}
 
+def test_a_team_in_another_drivers_relative_clause_is_not_the_moves() -> None:
+    found = moves("Peugeot settles its crews", "Peugeot has confirmed its crews. Paul di Resta "
+                  "and Mikkel Jensen remain in the No. 93 alongside Nico Muller, who, like "
+                  "Vergne, raced Abt Sportsline's car in Formula E this year.", "WEC")
+    assert {(d, t) for d, k, t, _ in found if k == "extend"} == {
+        ("Paul di Resta", "Peugeot TotalEnergies"), ("Mikkel Jensen", "Peugeot TotalEnergies")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
