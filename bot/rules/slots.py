@@ -341,13 +341,13 @@ class Slots(Clauses, SlotFilling):
             return []  # "staying in the Ford camp" with another team: no stay with a team
         # "Triple Eight confirms Van Gisbergen exit": the word after the name decides the kind.
         last = filled["driver"][-1]
-        word_after = doc.folded[last.end:last.end + 16].split()[:1]
+        word_after = doc.folded[last.end:min(last.end + 16, s_end)].split()[:1]
         if last.start >= t_end and word_after and (word_after[0] in _PLAN_NOUNS or (
                 kind is MoveKind.LEAVE and word_after[0] in _MOVE_NOUNS)):
             # "Red Bull drops Palou plan", "abandons Herta move": what is dropped is a plan
             return []
         if last.start >= t_end:
-            following = doc.folded[last.end:last.end + 30]
+            following = doc.folded[last.end:min(last.end + 30, s_end)]  # (its own sentence's)
             offset = last.end + (len(following) - len(following.lstrip()))
             if offset in doc.object_kind:
                 kind = doc.object_kind[offset][1]

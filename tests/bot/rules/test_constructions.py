@@ -2551,6 +2551,14 @@ def test_a_team_in_another_drivers_relative_clause_is_not_the_moves() -> None:
     assert {(d, t) for d, k, t, _ in found if k == "extend"} == {
         ("Paul di Resta", "Peugeot TotalEnergies"), ("Mikkel Jensen", "Peugeot TotalEnergies")}
 
+def test_the_words_after_a_crew_are_read_in_its_own_sentence() -> None:
+    # ("Will" opening the next sentence is a name, not the crew's auxiliary)
+    found = moves("United sets its crews", "Phil Hanson stays in United Autosports' No. 22, "
+                  "where he is joined by Filipe Albuquerque and Ben Hanley.\n\nWill Owen and "
+                  "Paul di Resta remain in the No. 23.", "ELMS")
+    assert {("Filipe Albuquerque", "join"), ("Ben Hanley", "join")} <= {
+        (d, k) for d, k, _, _ in found}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
