@@ -470,8 +470,8 @@ class Slots(Clauses, SlotFilling):
                 # "take over as team principal of Triple Eight in 2022, succeeding Dane": the
                 # post is what is taken over
                 return []
-            if not t_end <= c_start < s_end:
-                continue
+            if not t_end <= c_start < s_end or any(0 <= m.start - c_end <= 1 for m in drivers):
+                continue  # ("keeps team owner Tan and Verhagen together": the driver's title)
             between = doc.folded[t_end:c_start].split()
             if kind is MoveKind.RETIRE and "become" in between:
                 continue  # "ended his career to become team principal": the post comes after

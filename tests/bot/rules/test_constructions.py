@@ -2559,6 +2559,13 @@ def test_the_words_after_a_crew_are_read_in_its_own_sentence() -> None:
     assert {("Filipe Albuquerque", "join"), ("Ben Hanley", "join")} <= {
         (d, k) for d, k, _, _ in found}
 
+def test_a_post_that_titles_the_driver_after_the_verb_is_no_post_taken() -> None:
+    found = moves("Rinaldi unchanged", "In Pro-Am, Rinaldi Racing keeps team owner Pierre "
+                  "Ehret and Fabian Schiller together in its No. 33 Ferrari.",
+                  "GT World Challenge Europe")
+    assert {(d, k) for d, k, _, _ in found} == {("Pierre Ehret", "extend"),
+                                                ("Fabian Schiller", "extend")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
