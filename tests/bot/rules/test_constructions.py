@@ -2566,6 +2566,13 @@ def test_a_post_that_titles_the_driver_after_the_verb_is_no_post_taken() -> None
     assert {(d, k) for d, k, _, _ in found} == {("Pierre Ehret", "extend"),
                                                 ("Fabian Schiller", "extend")}
 
+def test_a_crew_joined_for_one_race_by_a_driver_is_his_seat() -> None:
+    found = moves("Proton adds Le Mans driver", "Proton Competition's full-season No. 99 crew of "
+                  "Neel Jani and Julien Andlauer will be joined for Le Mans by Harry Tincknell.",
+                  "WEC")
+    assert ("Harry Tincknell", "join", "Proton Competition") in {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
