@@ -83,7 +83,7 @@ def _announced(doc: _Doc, position: int, retained: bool = False) -> bool:
     if colon <= stop:
         return False
     before = doc.folded[max(stop + 1, colon - 60):colon].split()
-    return any(lemma in _ANNOUNCING for word in before[-6:] for lemma in verb_lemmas(word)) or (
+    return any(lemma in _ANNOUNCING for word in before[-12:] for lemma in verb_lemmas(word)) or (
         retained and bool(_KEPT & set(before[-3:])))
 
 
@@ -122,8 +122,10 @@ class Crews(EngineBase):
                 and not self._after_cue(doc, m, "from_team"))]
             cues = self._sentence_cues(doc, index)
             if not any(m.kind == CAR for m in places) and not (
-                    cues.get("retention") and _announced(doc, people[0].start, retained=True)):
-                continue  # a crew is announced with its car (or kept: "unchanged: A and B at X")
+                    _announced(doc, people[0].start, retained=bool(cues.get("retention")))):
+                # a crew is announced with its car, or after a colon that announces or keeps it
+                # ("has named its five drivers: A, B, ...", "unchanged: A and B at X")
+                continue
             if any(name not in self.crew_background or not _dated_past(doc, start, end)
                    for name in self.crew_vetoes for start, end in cues.get(name, ())):
                 continue

@@ -2573,6 +2573,13 @@ def test_a_crew_joined_for_one_race_by_a_driver_is_his_seat() -> None:
     assert ("Harry Tincknell", "join", "Proton Competition") in {
         (d, k, t) for d, k, t, _ in found}
 
+def test_drivers_listed_after_a_colon_that_names_them_are_signed() -> None:
+    found = moves("Lamborghini picks its Hypercar drivers", "Lamborghini Iron Lynx has named "
+                  "the drivers for its SC63 in next year's WEC: Mirko Bortolotti, Daniil Kvyat "
+                  "and Edoardo Mortara.", "WEC")
+    assert {(d, k) for d, k, _, _ in found} == {
+        ("Mirko Bortolotti", "join"), ("Daniil Kvyat", "join"), ("Edoardo Mortara", "join")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
