@@ -1,7 +1,7 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind21]
+        [--only dev|open|blind|written|blind2|...|blind23]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
@@ -19,7 +19,9 @@ the session after that (blind17 scored only at its end); and "blind18" and "blin
 tests/corpus/blind_fresh33.jsonl and blind_fresh34.jsonl, twice more in the session after that
 (both scored only at its end); and "blind20" and "blind21", tests/corpus/blind_fresh35.jsonl
 (all from the less-known series, where many drivers are in no list) and blind_fresh36.jsonl,
-twice more in the session after that (both scored only at its end).
+twice more in the session after that (both scored only at its end); and "blind22" and
+"blind23", tests/corpus/blind_fresh37.jsonl and blind_fresh38.jsonl, written by helpers during
+a later session and scored only at its end (blind23 mirrors train's mix: a third sportscar).
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. With `--unknown-drivers`, each part is read by an engine whose
@@ -78,6 +80,10 @@ BLIND_SEVENTH_SESSION_2 = HERE / "blind_fresh34.jsonl"
 # Written in the session after that, once its rules were nearly all in; scored at its end.
 BLIND_EIGHTH_SESSION = HERE / "blind_fresh35.jsonl"
 BLIND_EIGHTH_SESSION_2 = HERE / "blind_fresh36.jsonl"
+# Written by helpers in the session after the next one (the eleventh on the rules), one at its
+# start and one soon after; both scored only at its end.
+BLIND_ELEVENTH_SESSION = HERE / "blind_fresh37.jsonl"
+BLIND_ELEVENTH_SESSION_2 = HERE / "blind_fresh38.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -118,6 +124,8 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind19": load(BLIND_SEVENTH_SESSION_2) if BLIND_SEVENTH_SESSION_2.exists() else [],
         "blind20": load(BLIND_EIGHTH_SESSION) if BLIND_EIGHTH_SESSION.exists() else [],
         "blind21": load(BLIND_EIGHTH_SESSION_2) if BLIND_EIGHTH_SESSION_2.exists() else [],
+        "blind22": load(BLIND_ELEVENTH_SESSION) if BLIND_ELEVENTH_SESSION.exists() else [],
+        "blind23": load(BLIND_ELEVENTH_SESSION_2) if BLIND_ELEVENTH_SESSION_2.exists() else [],
     }
 
 
@@ -168,7 +176,8 @@ def main() -> None:
                                                "blind10", "blind11", "blind12",
                                                "blind13", "blind14", "blind15",
                                                "blind16", "blind17", "blind18",
-                                               "blind19", "blind20", "blind21"))
+                                               "blind19", "blind20", "blind21",
+                                               "blind22", "blind23"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     unknown = parser.add_mutually_exclusive_group()  # (one gazetteer at a time)
     unknown.add_argument("--unknown-drivers", action="store_true",
