@@ -159,6 +159,13 @@ def _phrasal_noun(doc: _Doc, t_start: int, t_end: int, patterns: Sequence[Patter
         "> up" in pattern.text for pattern in patterns)
 
 
+def _seat_words(words: list[str]) -> bool:
+    """The words before a team in a driving phrase make it the seat's: "driving a Ferrari for
+    AF Corse", "... with Prema", "... entered by AF Corse", "... run by Prema"."""
+    return words[-1] in ("for", "with") or (len(words) == 2 and words[1] == "by" and words[0] in (
+        "entered", "run", "fielded", "operated", "prepared"))
+
+
 # "will make the jump to the Cup Series as the full-time driver of JTG's No. 47": the seat named
 # by the role the driver takes
 _ROLE_OF = re.compile(r"\bas (?:the|a|an|its|their) (?:[a-z\-]+ ){0,2}(?:driver|rider) "
@@ -301,7 +308,8 @@ class Clauses(EngineBase):
     def _team_of_participle_after(doc: _Doc, mentions: list[Mention], c_right: int,
                                   s_end: int) -> Mention | None:
         """"Albon will race in the DTM this year, driving a Ferrari for AF Corse": the team
-        named with "for" or "with" in the participle phrase right after the clause."""
+        named with "for" or "with" in the participle phrase right after the clause, or as the
+        car's entrant ("driving a Ferrari entered by AF Corse")."""
         phrase = _DRIVING_PHRASE.match(doc.text, c_right)
         if phrase is None or "," not in doc.text[max(0, c_right - 3):phrase.end()]:
             return None
@@ -309,7 +317,8 @@ class Clauses(EngineBase):
         for mention in mentions:
             if mention.kind == TEAM and phrase.end() <= mention.start < (
                     end if end != -1 else s_end) and doc.folded[
-                    max(0, mention.start - 6):mention.start].split()[-1:] in (["for"], ["with"]):
+                    max(0, mention.start - 12):mention.start].split()[-2:] and _seat_words(
+                    doc.folded[max(0, mention.start - 12):mention.start].split()[-2:]):
                 return mention
         return None
 

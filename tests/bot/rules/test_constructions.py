@@ -2580,6 +2580,13 @@ def test_drivers_listed_after_a_colon_that_names_them_are_signed() -> None:
     assert {(d, k) for d, k, _, _ in found} == {
         ("Mirko Bortolotti", "join"), ("Daniil Kvyat", "join"), ("Edoardo Mortara", "join")}
 
+@pytest.mark.parametrize("phrase", ["for Rowe Racing", "entered by Rowe Racing",
+                                    "run by Rowe Racing"])
+def test_the_team_of_a_driving_phrase_after_the_clause_is_the_seats(phrase: str) -> None:
+    found = moves("Kubica heads to the DTM", "Robert Kubica will race in the DTM this year, "
+                  f"driving a BMW M4 GT3 {phrase}.", "DTM")
+    assert ("Robert Kubica", "join", "Rowe Racing") in {(d, k, t) for d, k, t, _ in found}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
