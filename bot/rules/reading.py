@@ -152,6 +152,15 @@ class Reader(EngineBase):
         if names:
             name_starts = [n[0] for n in names]
             doc.triggers = [t for t in doc.triggers if not _inside(names, name_starts, t[0])]
+            # ("Intact GP" keeps nothing intact: a cue's words inside a name some list knows
+            # are the name's; a run read as a name may have taken in a word before it)
+            known = [(m.start, m.end) for m in mentions if (m.kind == TEAM and m.candidates) or (
+                m.kind == PERSON and m.known)]
+            known_starts = [n[0] for n in known]
+            for cue_class, spans in cues.items():
+                if any(_within(known, known_starts, span) for span in spans):
+                    cues[cue_class] = [span for span in spans
+                                       if not _within(known, known_starts, span)]
         doc.trigger_starts = [t[0] for t in doc.triggers]
         doc.first_person = first_person
         doc.car_sentences = car_sentences
@@ -172,6 +181,12 @@ def _drop_months(text: str, cues: dict[str, list[tuple[int, int]]]) -> None:
 # and in the sentences with a trigger only.
 WHOLE, TITLE, SENTENCE = 0, 1, 2
 
+
+
+def _within(names: list[tuple[int, int]], starts: list[int], span: tuple[int, int]) -> bool:
+    """The span lies wholly inside one of the (start-sorted) names."""
+    index = bisect_right(starts, span[0]) - 1
+    return index >= 0 and names[index][0] <= span[0] and span[1] <= names[index][1]
 
 def read_layer(phrases: Phrasebook, hits: list[tuple[int, int, Layers]], folded: str,
                start: int, end: int, layer: int, *sinks: object) -> None:

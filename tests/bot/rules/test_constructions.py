@@ -2587,6 +2587,11 @@ def test_the_team_of_a_driving_phrase_after_the_clause_is_the_seats(phrase: str)
                   f"driving a BMW M4 GT3 {phrase}.", "DTM")
     assert ("Robert Kubica", "join", "Rowe Racing") in {(d, k, t) for d, k, t, _ in found}
 
+def test_a_cues_words_inside_a_name_are_the_names() -> None:
+    # "Intact GP" keeps nothing intact: the retention cue is part of the team's name
+    assert ("Darryn Binder", "join") in {(d, k) for d, k, _, _ in moves(
+        "Binder's new Moto2 home", "Darryn Binder will join Intact GP next season.", "Moto2")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
