@@ -6,7 +6,16 @@ from __future__ import annotations
 
 import re
 
-from bot.rules.document import _AUXILIARIES, _TEAM_WORDS, _UPPER, TEAM, WORDS, Mention
+from bot.rules.document import (
+    _AUXILIARIES,
+    _TEAM_WORDS,
+    _UPPER,
+    PERSON,
+    TEAM,
+    WORDS,
+    Mention,
+    _Doc,
+)
 from bot.rules.text import fold
 
 _COMPETITION_NOUNS = frozenset(WORDS["competition_nouns"])
@@ -111,3 +120,24 @@ def _team_named_after(text: str, folded: str, start: int, end: int, kind: str,
             start < title_end and _in_title_case(text[:title_end])):
         return None
     return following.end()
+
+
+_OWNER_TITLES = frozenset({"owner", "co-owner", "co owner", "team owner"})
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|&)\s*")
+
+
+def _owner_in_a_crew(doc: _Doc, mention: Mention, c_start: int, c_end: int) -> bool:
+    """"brings an Aston Martin for team owner Satoshi Hoshino, Tomonobu Fujii and Ross Gunn":
+    an owner named first in a list of drivers races himself, as many sportscar owners do."""
+    if c_end > mention.start or doc.folded[c_start:c_end] not in _OWNER_TITLES:
+        return False
+    listed = _LIST_GOES_ON.match(doc.text, mention.end)
+    return listed is not None and any(
+        other.kind == PERSON and other.start == listed.end() for other in doc.mentions)
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    position = start - 1
+    while position >= 0 and text[position] in " \t":
+        position -= 1
+    return position < 0 or text[position] in '.!?\n:"“'

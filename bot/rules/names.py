@@ -37,6 +37,8 @@ from bot.rules.name_shapes import (
     _in_a_persons_name,
     _in_title_case,
     _names_a_competition,
+    _opens_sentence,
+    _owner_in_a_crew,
     _sponsor_and_make,
     _surname_again,
     _team_named_after,
@@ -139,10 +141,13 @@ def _move_verb_follows(following: str) -> bool:
 
 def _races(following: str) -> bool:
     """The words after a name say the person races ("will race", "driving", "also shares")."""
-    for word in following.split()[:3]:
+    words = following.split()[:4]
+    for at, word in enumerate(words[:3]):
         if word in _AUXILIARY_OR_ADVERB:
             continue
-        return _is_racing_verb(word)
+        # ("co-owner Renauer steps in for Bohn": a seat taken for another driver)
+        return _is_racing_verb(word) or (word in ("steps", "step", "stepping") and
+                                         words[at + 1:at + 2] == ["in"])
     return False
 
 
@@ -161,27 +166,6 @@ _START = attrgetter("start")
 _COUNTED = [[word] for word, number in (*_NUMBER_WORDS.items(),
                                          *((str(n), n) for n in range(2, 13)))
             if 2 <= number <= 12]
-
-
-_OWNER_TITLES = frozenset({"owner", "co-owner", "co owner", "team owner"})
-_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|&)\s*")
-
-
-def _owner_in_a_crew(doc: _Doc, mention: Mention, c_start: int, c_end: int) -> bool:
-    """"brings an Aston Martin for team owner Satoshi Hoshino, Tomonobu Fujii and Ross Gunn":
-    an owner named first in a list of drivers races himself, as many sportscar owners do."""
-    if c_end > mention.start or doc.folded[c_start:c_end] not in _OWNER_TITLES:
-        return False
-    listed = _LIST_GOES_ON.match(doc.text, mention.end)
-    return listed is not None and any(
-        other.kind == PERSON and other.start == listed.end() for other in doc.mentions)
-
-
-def _opens_sentence(text: str, start: int) -> bool:
-    position = start - 1
-    while position >= 0 and text[position] in " \t":
-        position -= 1
-    return position < 0 or text[position] in '.!?\n:"“'
 
 
 class Names(EngineBase):
@@ -591,6 +575,10 @@ class Names(EngineBase):
                                                  max(c_start, mention.start), mention) and \
                         not _owner_in_a_crew(doc, mention, c_start, c_end):
                     non_drivers.add(mention.value)
+        # ("Iribe will again race the team's McLaren ... Iribe, a co-founder of Oculus": one
+        # the article says races is a driver, whatever else he is.)
+        non_drivers -= {m.value for m in doc.mentions if m.kind == PERSON and _races(
+            doc.folded[m.end:m.end + 40]) and m.value not in self.gazetteer.staff}
         for mention in doc.mentions:
             if mention.kind == PERSON and mention.value in non_drivers:
                 mention.non_driver = True

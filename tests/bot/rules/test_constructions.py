@@ -2592,6 +2592,18 @@ def test_a_cues_words_inside_a_name_are_the_names() -> None:
     assert ("Darryn Binder", "join") in {(d, k) for d, k, _, _ in moves(
         "Binder's new Moto2 home", "Darryn Binder will join Intact GP next season.", "Moto2")}
 
+@pytest.mark.parametrize(("summary", "kind"), [
+    # a post told in another sentence does not stop one who races from being a driver
+    ("Car Collection co-owner Peter Schmidt will again race the team's Audi in the Bronze Cup "
+     "next season. Schmidt, a co-founder of a software company, funds the programme.", "extend"),
+    # an owner who steps in for a driver takes his seat
+    ("Herberth Motorsport co-owner Alfred Renauer steps in for Ralf Bohn in the Bronze Cup car "
+     "at Spa.", "replace"),
+])
+def test_an_owner_who_races_is_a_driver(summary: str, kind: str) -> None:
+    found = moves("Gentleman drivers set", summary, "GT World Challenge Europe")
+    assert kind in {k for d, k, _, _ in found if d in ("Peter Schmidt", "Alfred Renauer")}
+
 def test_a_list_inside_a_where_clause_keeps_its_first_name() -> None:
     found = moves("No changes at Toyota", "There are no changes at Toyota Gazoo Racing, where "
                   "Sebastien Buemi, Brendon Hartley and Ryo Hirakawa stay in the No. 8.", "WEC")
