@@ -155,7 +155,7 @@ class Reader(EngineBase):
             # ("Intact GP" keeps nothing intact: a cue's words inside a name some list knows
             # are the name's; a run read as a name may have taken in a word before it)
             known = [(m.start, m.end) for m in mentions if (m.kind == TEAM and m.candidates) or (
-                m.kind == PERSON and m.known)]
+                m.kind == PERSON and m.known) or m.kind == SERIES]
             known_starts = [n[0] for n in known]
             for cue_class, spans in cues.items():
                 if any(_within(known, known_starts, span) for span in spans):

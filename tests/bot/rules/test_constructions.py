@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.models import Article, Status
-from bot.rules import extract
+from bot.rules import default_engine, extract
 from bot.rules.patterns import expand
 
 DATE = datetime(2024, 9, 12, tzinfo=UTC)
@@ -2591,6 +2591,12 @@ def test_a_cues_words_inside_a_name_are_the_names() -> None:
     # "Intact GP" keeps nothing intact: the retention cue is part of the team's name
     assert ("Darryn Binder", "join") in {(d, k) for d, k, _, _ in moves(
         "Binder's new Moto2 home", "Darryn Binder will join Intact GP next season.", "Moto2")}
+    # nor is the "British" of a championship's name anybody's epithet
+    doc = default_engine()._read(Article(
+        entry_id="c", title="Excelr8 signs Cook", series="BTCC", published=DATE,
+        summary="Josh Cook will race for Excelr8 in the British Touring Car Championship."))
+    start = doc.text.index("British")
+    assert not any(a <= start < b for a, b in doc.cues.get("epithet", ()))
 
 @pytest.mark.parametrize(("summary", "kind"), [
     # a post told in another sentence does not stop one who races from being a driver
