@@ -957,3 +957,15 @@ def test_a_result_of_the_current_season_beside_a_crew_is_still_a_race() -> None:
 def test_crews_listed_after_an_announcing_colon_are_news(summary: str, joined: set[str]) -> None:
     found = confirmed("Proton sets its line-up", summary, "WEC")
     assert {d for d, k, _ in found if k == "join"} == joined
+
+
+@pytest.mark.parametrize("summary", [
+    # a race arrived at, and the team named later in the clause is the one he raced for
+    "Tom Ingram arrived at the finale leading the standings for Excelr8 but retired early.",
+    # "the X driver" is a person: a race result left him needing points, not a team left
+    "Theo Pourchaire is the Formula 2 champion after Frederik Vesti stalled on the grid for "
+    "the feature race, leaving the ART Grand Prix driver needing only a few points.",
+])
+def test_a_race_arrived_at_or_a_driver_left_needing_points_is_no_move(summary: str) -> None:
+    assert not extract(Article(entry_id="r", title="Title decided", summary=summary,
+                               published=DATE)).moves
