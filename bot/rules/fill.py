@@ -272,10 +272,13 @@ class SlotFilling(EngineBase):
                 # "joining WSR after two seasons racing BMWs for Ciceley": the team of the
                 # spell behind him
                 return []
-            if want == TEAM and (_describes_person(doc, mention, after) or doc.text[
-                    mention.end:mention.end + 9].split()[:1] in (["driver"], ["rider"])):
+            if want == TEAM and (_describes_person(doc, mention, after) or (
+                    doc.text[mention.end:mention.end + 9].split()[:1] in (["driver"], ["rider"])
+                    and doc.folded[max(0, mention.start - 5):mention.start].split()[-1:] == [
+                        "the"])):
                 # "partnering Ferrari junior Oliver Bearman": whose junior he is; "leaving the
                 # Invicta Virtuosi driver needing only a few points": the object is a person
+                # (but "will be a Racing Bulls driver" is a seat)
                 return []
             if want == TEAM and (_held_role_before(doc.folded[t_end:mention.start].split()) or (
                     _possessive(doc, mention) and not _THINGS.isdisjoint([w for w in doc.folded[
