@@ -484,6 +484,12 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], position: int) -> b
     return index >= 0 and spans[index][0] < position < spans[index][1]
 
 
+def _within(spans: list[tuple[int, int]], starts: list[int], span: tuple[int, int]) -> bool:
+    """`span` lies wholly inside one of the (start-sorted) spans."""
+    index = bisect_right(starts, span[0]) - 1
+    return index >= 0 and spans[index][0] <= span[0] and span[1] <= spans[index][1]
+
+
 def _hyphened(text: str, position: int) -> bool:
     """The word at `position` is joined by a hyphen to the one before ("Ferrari-bound")."""
     return position > 0 and text[position - 1] in "-‑"

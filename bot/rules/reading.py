@@ -19,6 +19,7 @@ from bot.rules.document import (
     Mention,
     _Doc,
     _inside,
+    _within,
     car_numbers,
 )
 from bot.rules.patterns import Pattern
@@ -181,12 +182,6 @@ def _drop_months(text: str, cues: dict[str, list[tuple[int, int]]]) -> None:
 # and in the sentences with a trigger only.
 WHOLE, TITLE, SENTENCE = 0, 1, 2
 
-
-
-def _within(names: list[tuple[int, int]], starts: list[int], span: tuple[int, int]) -> bool:
-    """The span lies wholly inside one of the (start-sorted) names."""
-    index = bisect_right(starts, span[0]) - 1
-    return index >= 0 and names[index][0] <= span[0] and span[1] <= names[index][1]
 
 def read_layer(phrases: Phrasebook, hits: list[tuple[int, int, Layers]], folded: str,
                start: int, end: int, layer: int, *sinks: object) -> None:
