@@ -316,9 +316,9 @@ class Clauses(EngineBase):
         end = doc.text.find(",", phrase.end(), s_end)
         for mention in mentions:
             if mention.kind == TEAM and phrase.end() <= mention.start < (
-                    end if end != -1 else s_end) and doc.folded[
-                    max(0, mention.start - 12):mention.start].split()[-2:] and _seat_words(
-                    doc.folded[max(0, mention.start - 12):mention.start].split()[-2:]):
+                    end if end != -1 else s_end) and (words_before := doc.folded[
+                    max(0, mention.start - 12):mention.start].split()[-2:]) and _seat_words(
+                    words_before):
                 return mention
         return None
 

@@ -69,7 +69,6 @@ def _titled_elsewhere(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool
     return not _IN_TEAM_ROLES & set(doc.folded[team.end:following.start].split())
 
 
-
 _WHO_CLAUSE = re.compile(r", (?:who|whose)\b")
 
 
@@ -83,6 +82,7 @@ def _in_others_relative(doc: _Doc, t_start: int, team: Mention, drivers: list[Me
     antecedent = next((m for m in reversed(doc.mentions) if m.kind == PERSON and
                        t_start <= m.start and m.end <= opening.start()), None)
     return antecedent is not None and antecedent.value not in {d.value for d in drivers}
+
 
 class Hedges(EngineBase):
     @staticmethod
