@@ -18,7 +18,7 @@ from bot.models import MoveKind, Status
 from bot.rules.gazetteer import HOW_RANK, Gazetteer, TeamCandidate
 from bot.rules.patterns import Pattern, Rules, load_words
 from bot.rules.phrasebook import Phrasebook
-from bot.rules.text import fold
+from bot.rules.text import fold, verb_lemmas
 
 # The closed word classes live in rules.toml's [words] table, beside the phrases they serve.
 WORDS = load_words(Path(__file__).parent / "data" / "rules.toml")
@@ -242,13 +242,13 @@ def _is_state_now(word: str) -> bool:
     """"partners", "drives", "form": the present simple of a verb that tells where one is."""
     return any(lemma in _STATE_VERBS and (
         word in getInflection(lemma, "VBZ") or word in getInflection(lemma, "VBP"))
-               for lemma in getAllLemmas(word).get("VERB", ()))
+               for lemma in verb_lemmas(word))
 
 
 @lru_cache(maxsize=4096)
 def _is_state_verb(word: str) -> bool:
     """Any form of a verb that tells where one is ("driving", "partners", "race")."""
-    return any(lemma in _STATE_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+    return any(lemma in _STATE_VERBS for lemma in verb_lemmas(word))
 
 
 # "will", "to": what follows looks ahead.
@@ -259,14 +259,14 @@ _FUTURE_MARKERS = frozenset({"will", "to", "would", "ll", "shall"})
 def _is_participle(word: str) -> bool:
     """"confirmed", "been", "named": the past participle of some verb."""
     return word == "been" or any(word in getInflection(lemma, "VBN")
-                                 for lemma in getAllLemmas(word).get("VERB", ()))
+                                 for lemma in verb_lemmas(word))
 
 
 @lru_cache(maxsize=4096)
 def _is_finite(word: str) -> bool:
     """"steps", "took": the present third person or the simple past of some verb."""
     return any(word in getInflection(lemma, "VBZ") or word in getInflection(lemma, "VBD")
-               for lemma in getAllLemmas(word).get("VERB", ()))
+               for lemma in verb_lemmas(word))
 
 
 @lru_cache(maxsize=8192)
@@ -277,7 +277,7 @@ def _is_verb(word: str) -> bool:
 @lru_cache(maxsize=4096)
 def _is_past_tense(word: str) -> bool:
     """"made", "lost", "spent": the simple past of some verb (and not also its present)."""
-    for lemma in getAllLemmas(word).get("VERB", ()):
+    for lemma in verb_lemmas(word):
         if word in getInflection(lemma, "VBD") and word not in getInflection(lemma, "VBP"):
             return True
     return False

@@ -8,7 +8,6 @@ from functools import lru_cache
 from itertools import pairwise, takewhile
 from operator import attrgetter
 
-from lemminflect import getAllLemmas
 from rapidfuzz import fuzz
 
 from bot.rules.document import (
@@ -44,7 +43,7 @@ from bot.rules.name_shapes import (
     _team_named_after,
 )
 from bot.rules.team_slots import teams_by_slot
-from bot.rules.text import fold, is_english_word
+from bot.rules.text import fold, is_english_word, verb_lemmas
 
 # "Rowe's", "Gruppe M's": a capitalised run of up to four words, possessive.
 _OWNER = re.compile(
@@ -135,7 +134,7 @@ def _move_verb_follows(following: str) -> bool:
         if word in _AUXILIARY_OR_ADVERB:
             continue
         return any(lemma in _HEADLINE_MOVE_VERBS
-                   for lemma in getAllLemmas(word).get("VERB", ()))
+                   for lemma in verb_lemmas(word))
     return False
 
 
@@ -153,7 +152,7 @@ def _races(following: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _is_racing_verb(word: str) -> bool:
-    return any(lemma in _RACING_VERBS for lemma in getAllLemmas(word).get("VERB", ()))
+    return any(lemma in _RACING_VERBS for lemma in verb_lemmas(word))
 
 
 # The bytes of the mask of masked characters. bytearray.find takes a byte value too, but then
