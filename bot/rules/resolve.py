@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import cast
 
 from bot.models import LineupEntry, Move, MoveKind, Status
+from bot.rules.clauses import _RELATIVE_ASIDE
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
     _SEAT_OF,
@@ -374,6 +375,13 @@ class Resolver(Origins):
 
     def _car_in_own_sentence(self, doc: _Doc, item: RawMove) -> str | None:
         c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
+        anchor = item.driver_mention
+        # "... the No. 41, replacing Busch, who left for Ganassi": the car before the relative
+        # clause's person is the main clause's (but "the No. 38 with A, who stays" stays in it)
+        relative = item.kind is not MoveKind.EXTEND and anchor.end <= item.trigger[0] and \
+            _RELATIVE_ASIDE.match(doc.text, anchor.end) is not None
+        if relative:
+            c_left = max(c_left, anchor.start)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
         if len({m.value for m in cars}) > 1 and len(item.co_drivers) > 1:
@@ -405,7 +413,7 @@ class Resolver(Origins):
                 low, high = sorted((anchor, car.start))
                 if not any(low < o.start < high for o in others):
                     return car.value
-        if not cars:
+        if not cars and not relative:
             # "..., where he will drive the No. 31 Chevrolet": the move's own sentence, when it
             # names one car and nobody else, says the car before any other sentence does.
             numbers = {m.value for m in mentions if m.kind == CAR}

@@ -444,8 +444,7 @@ class Slots(Clauses, SlotFilling):
                 _RECENT_TIME.search(doc.folded, clause_start, s_end) is not None)
             # ("taking the seat of Larson, who was fired by the team": the exit that made room
             # for the move is news with it)
-            told_now = told_now or (kind is MoveKind.LEAVE and
-                                    _made_room(doc, s_start, clause_start, drivers))
+            told_now = told_now or _made_room(doc, s_start, clause_start, drivers)
             if not going and not future and not told_now and (
                     verb in _PAST_VERBS or _is_past_tense(verb) or (
                         _is_state_now(verb) and kind is not MoveKind.EXTEND and not any(

@@ -2527,6 +2527,18 @@ def test_the_exit_that_made_room_for_a_move_is_news_with_it() -> None:
         "VeeKay lands Coyne seat", "Rinus VeeKay joins Dale Coyne Racing alongside Jack Harvey, "
         "who left Rahal Letterman Lanigan Racing in 2023.", "IndyCar")}
 
+def test_the_replaced_drivers_own_move_in_his_relative_clause_is_news_too() -> None:
+    found = moves("Armstrong lands Shank seat", "Marcus Armstrong will drive Meyer Shank "
+                  "Racing's No. 66 Honda next season, replacing David Malukas, who left for A.J. "
+                  "Foyt Enterprises.", "IndyCar")
+    # (the car before the relative clause is the newcomer's, not the one he moves to)
+    assert ("David Malukas", "join", "A.J. Foyt Enterprises", None) in found
+    assert ("Marcus Armstrong", "join", "Meyer Shank Racing", "66") in found
+    # (a past told of a team-mate, not of the one replaced, is still his history)
+    assert ("Felix Rosenqvist", "join") not in {(d, k) for d, k, _, _ in moves(
+        "Armstrong lands Shank seat", "Marcus Armstrong joins Meyer Shank Racing alongside "
+        "Felix Rosenqvist, who moved to the team in 2024.", "IndyCar")}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
