@@ -63,7 +63,6 @@ _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
 _CREW_VERB_STEMS = ("shar", "driv", "rac", "rid", "pilot")
 _RECENT_TIME = re.compile(r"\b(?:" + "|".join(map(re.escape, WORDS["recent_times"])) + r")\b")
-_RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 # "will race the team's 2025 car", "its new car": the car as a product the team shows
 _TEAMS_OWN_CAR = re.compile(r" (?:the team s|the team's|its|their) (?:new|\d{4}) (?:car|cars|bike|"
                             r"bikes)\b")
@@ -402,30 +401,8 @@ class Slots(Clauses, SlotFilling):
                 return []
             else:
                 kind = MoveKind.LEAVE
-        for c_start, c_end in doc.cues.get("background", ()):
-            if c_start < s_start:
-                continue  # "... after Misano. He will be replaced by ...": another sentence's
-            if _RECENTLY.intersection(doc.folded[max(0, c_start - 12):c_start].split()[-1:]):
-                continue  # "days after it terminated Mazepin's contract": recent news
-            gap = doc.folded[c_end:t_start].split()
-            if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
-                    len(gap) <= 4 and not {",", ";"} & set(doc.text[c_end:t_start]):
-                return []  # "after losing his race seat to Perez": what happened before
-            if gap[:1] == ["all"] and doc.folded[c_start:c_end] == "after":
-                continue  # "will start the Indy 500 after all, replacing Wilson": an idiom
-            if doc.folded[max(0, c_start - 6):c_start].split()[-1:] in (["has"], ["have"]) and (
-                    doc.folded[c_start:c_end] == "since" or (trigger_words[0] == "to" and
-                    gap[-1:] and gap[-1] in WORDS["commitment_verbs"])):
-                # "who has since agreed a deal with Aprilia": since then, now news; "who has
-                # already agreed to join Trackhouse": a move still to come
-                continue
-            if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
-                    and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
-                        doc.text, max(s_start, c_end - 100), c_end) or
-                        self._aside_of(doc, c_start) is not None)):
-                # "had already been confirmed": earlier news restated. ("X, who raced for
-                # them before, will take over": the comma closes the aside.)
-                return []
+        if self._restated_background(doc, s_start, t_start, trigger_words):
+            return []
         # "Van Gisbergen, who left the team last year, watched", "Albon, who lost his seat to
         # Perez, will drive": a relative clause in the past is the person's history.
         clause_start = max(s_start, doc.text.rfind(",", max(s_start, t_start - 120), t_start) + 1)
@@ -550,6 +527,14 @@ class Slots(Clauses, SlotFilling):
             # "Rovanperä will leave the World Rally Championship", "Pedrosa will return to
             # MotoGP as a wildcard": the team he races for there
             team, from_context = focus, True
+        if team is None and kind is MoveKind.LEAVE and \
+                _made_room(doc, s_start, clause_start, drivers):
+            # "replacing Wallace, who is leaving to drive for a new team": he leaves the seat
+            # the move before him takes
+            team = next((m for m in reversed(doc.by_sentence[sentence]) if m.kind == TEAM and
+                         m.end <= drivers[0].start), None)
+            if team is None:
+                team, from_context = focus, True
         if team is None and "team" in pattern.right:
             team = self._team_of_participle_after(doc, mentions, c_right, s_end) or \
                 _team_of_role_after(doc, mentions, t_end, c_right)

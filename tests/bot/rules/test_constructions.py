@@ -2539,6 +2539,26 @@ def test_the_replaced_drivers_own_move_in_his_relative_clause_is_news_too() -> N
         "Armstrong lands Shank seat", "Marcus Armstrong joins Meyer Shank Racing alongside "
         "Felix Rosenqvist, who moved to the team in 2024.", "IndyCar")}
 
+def test_the_replaced_driver_leaving_for_no_named_team_leaves_the_seat_taken() -> None:
+    found = moves("Shank picks Armstrong", "Marcus Armstrong will race the No. 60 Honda for Meyer "
+                  "Shank Racing next year, taking over from Felix Rosenqvist, who is leaving to "
+                  "start a family business.", "IndyCar")
+    assert ("Felix Rosenqvist", "leave", "Meyer Shank Racing") in {
+        (d, k, t) for d, k, t, _ in found}
+
+
+@pytest.mark.parametrize("summary", [
+    "Marcus Armstrong leaves Chip Ganassi Racing after three seasons to drive for Meyer Shank "
+    "Racing.",
+    "Chip Ganassi Racing has signed Kyffin Simpson for the No. 11, replacing Marcus Armstrong, "
+    "who is moving on after three seasons to drive for Meyer Shank Racing.",
+])
+def test_how_long_a_driver_stayed_does_not_date_where_he_goes(summary: str) -> None:
+    # "after three seasons" says how long, not when: the move is news, not background
+    found = moves("Armstrong switches to Shank", summary, "IndyCar")
+    assert ("Marcus Armstrong", "join", "Meyer Shank Racing") in {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
