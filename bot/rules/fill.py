@@ -173,6 +173,10 @@ class SlotFilling(EngineBase):
                 # a second season and added Aron": the second verb shares the first's subject.
                 shared_subject = True
                 continue
+            if want == PERSON and mention.kind == TEAM and doc.folded[
+                    max(0, mention.start - 7):mention.start].split()[-1:] in (["who"], ["whom"]) \
+                    and set(doc.folded[mention.end:t_start].split()) <= _SPEECH_VERBS:
+                continue  # "Grosjean, who Andretti has confirmed will not be retained"
             if mention.kind != want:
                 return []
             if want == PERSON and (doc.text[mention.end:t_start].strip(" ,") == "and" or

@@ -2559,6 +2559,13 @@ def test_how_long_a_driver_stayed_does_not_date_where_he_goes(summary: str) -> N
     assert ("Marcus Armstrong", "join", "Meyer Shank Racing") in {
         (d, k, t) for d, k, t, _ in found}
 
+def test_a_team_reporting_inside_a_relative_clause_is_not_its_subject() -> None:
+    # "who Shank has confirmed will not be retained": the team says it, the driver leaves
+    found = moves("Shank picks Armstrong", "Marcus Armstrong takes over Meyer Shank Racing's "
+                  "No. 60 from Felix Rosenqvist, who Meyer Shank has confirmed will not be "
+                  "retained.", "IndyCar")
+    assert ("Felix Rosenqvist", "leave") in {(d, k) for d, k, _, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
