@@ -416,9 +416,13 @@ class Slots(Clauses, SlotFilling):
             going = not relative and len(trigger_words) > 1 and trigger_words[1] in _GOING_WORDS
             future = _FUTURE_MARKERS & (set(relative) | set(trigger_words) - {"to"})
             # ("partner Leclerc, who signed a new deal last week": a stay told as news)
-            told_now = kind is MoveKind.EXTEND and (
+            # ("alongside Rins, who was confirmed on Tuesday": any move told with a recent
+            # time in its own clause)
+            comma = doc.text.find(",", t_end, s_end)
+            told_now = (kind is MoveKind.EXTEND and (
                 {"has", "have", "recently"} & set(relative) or
-                _RECENT_TIME.search(doc.folded, clause_start, s_end) is not None)
+                _RECENT_TIME.search(doc.folded, clause_start, s_end) is not None)) or \
+                _RECENT_TIME.search(doc.folded, clause_start, s_end if comma < 0 else comma)
             # ("taking the seat of Larson, who was fired by the team": the exit that made room
             # for the move is news with it)
             told_now = told_now or _made_room(doc, s_start, clause_start, drivers)

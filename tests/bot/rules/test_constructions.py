@@ -2566,6 +2566,21 @@ def test_a_team_reporting_inside_a_relative_clause_is_not_its_subject() -> None:
                   "retained.", "IndyCar")
     assert ("Felix Rosenqvist", "leave") in {(d, k) for d, k, _, _ in found}
 
+@pytest.mark.parametrize("summary", [
+    "Marcus Armstrong will partner Felix Rosenqvist, who signed for Meyer Shank Racing last week.",
+    "Marcus Armstrong will drive for Meyer Shank Racing alongside Felix Rosenqvist, who joined the "
+    "team earlier this month.",
+])
+def test_a_team_mates_move_told_with_a_recent_time_in_his_relative_clause_is_news(
+        summary: str) -> None:
+    found = moves("Shank picks Armstrong", summary, "IndyCar")
+    assert ("Felix Rosenqvist", "join", "Meyer Shank Racing") in {
+        (d, k, t) for d, k, t, _ in found}
+    # (told with a time long gone, it stays his history)
+    assert ("Felix Rosenqvist", "join") not in {(d, k) for d, k, _, _ in moves(
+        "Shank picks Armstrong", summary.replace("last week", "in 2021").replace(
+            "earlier this month", "in 2021"), "IndyCar")}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
