@@ -381,6 +381,11 @@ class Clauses(EngineBase):
                 # "who has since agreed a deal with Aprilia": since then, now news; "who has
                 # already agreed to join Trackhouse": a move still to come
                 continue
+            if doc.folded[c_start:c_end] == "after" and gap and not _SPANS_OF_TIME.union(
+                    ("weeks",)).intersection(doc.folded[max(0, c_start - 8):c_start].split()):
+                # "will race for Mugen after Ticktum was dropped": the exit that made the news,
+                # not background (but "weeks after Haas chose him" is the story before)
+                continue
             if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
                     and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
                         doc.text, max(s_start, c_end - 100), c_end) or

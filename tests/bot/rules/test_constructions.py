@@ -2581,6 +2581,23 @@ def test_a_team_mates_move_told_with_a_recent_time_in_his_relative_clause_is_new
         "Shank picks Armstrong", summary.replace("last week", "in 2021").replace(
             "earlier this month", "in 2021"), "IndyCar")}
 
+@pytest.mark.parametrize("summary", [
+    "Marcus Armstrong will race for Meyer Shank Racing for the rest of the season after the team "
+    "released Felix Rosenqvist.",
+    "Marcus Armstrong will race for Meyer Shank Racing for the rest of the season after Felix "
+    "Rosenqvist was dropped by the team.",
+])
+def test_the_exit_a_move_follows_is_news_with_it(summary: str) -> None:
+    found = moves("Armstrong in at Shank", summary, "IndyCar")
+    assert ("Felix Rosenqvist", "leave", "Meyer Shank Racing") in {
+        (d, k, t) for d, k, t, _ in found}
+
+
+def test_a_move_weeks_before_the_news_is_the_story_before_it() -> None:
+    found = moves("Armstrong in at Shank", "Marcus Armstrong joins Meyer Shank Racing as its "
+                  "reserve, weeks after Andretti Global signed Felix Rosenqvist.", "IndyCar")
+    assert "Felix Rosenqvist" not in {d for d, _, _, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
