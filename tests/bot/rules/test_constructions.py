@@ -2598,6 +2598,16 @@ def test_a_move_weeks_before_the_news_is_the_story_before_it() -> None:
                   "reserve, weeks after Andretti Global signed Felix Rosenqvist.", "IndyCar")
     assert "Felix Rosenqvist" not in {d for d, _, _, _ in found}
 
+def test_a_driver_merely_replaced_has_no_leave_but_a_recent_vacancy_is_one() -> None:
+    # (the labels' convention: "fills the seat vacated by X" names whom the newcomer replaces)
+    found = moves("Armstrong gets Shank seat", "Marcus Armstrong will drive for Meyer Shank "
+                  "Racing next year, filling the seat vacated by Felix Rosenqvist.", "IndyCar")
+    assert ("Marcus Armstrong", "join") in {(d, k) for d, k, _, _ in found}
+    assert ("Felix Rosenqvist", "leave") not in {(d, k) for d, k, _, _ in found}
+    found = moves("Armstrong gets Shank seat", "Marcus Armstrong takes the No. 60 at Meyer Shank "
+                  "Racing, the seat recently vacated by Felix Rosenqvist.", "IndyCar")
+    assert ("Felix Rosenqvist", "leave") in {(d, k) for d, k, _, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
