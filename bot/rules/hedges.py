@@ -118,6 +118,23 @@ class Hedges(EngineBase):
         return None, None
 
     @staticmethod
+    def _team_of_car(doc: _Doc, car: Mention, focus: Mention | None) -> Mention | None:
+        """"Herta will join the No. 40 crew" after "the team's No. 40 Acura": the team the text
+        writes beside the same number earlier ("Wayne Taylor Racing's No. 40", "the team's No.
+        40", the story's team)."""
+        for same in (m for m in doc.mentions if m.kind == CAR and m.value == car.value and
+                     m.start < car.start):
+            for mention in doc.mentions:
+                if mention.kind == TEAM and (
+                        0 <= mention.start - same.end <= 3 or
+                        (0 <= same.start - mention.end <= 4 and _possessive(doc, mention))):
+                    return mention
+            if focus is not None and doc.folded[max(0, same.start - 12):same.start].split()[
+                    -2:] in (["team", "s"], ["its"]):
+                return focus
+        return None
+
+    @staticmethod
     def _followed_by(doc: _Doc, pattern: Pattern, filled: dict[str, list[Mention]]) -> bool:
         """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
         last = max((found[-1] for found in filled.values()), key=lambda m: m.end)

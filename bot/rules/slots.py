@@ -36,6 +36,7 @@ from bot.rules.document import (
     _FUTURE_MARKERS,
     _PAST_VERBS,
     _SEAT_VERBS,
+    CAR,
     PERSON,
     SERIES,
     SLOT_KIND,
@@ -539,6 +540,11 @@ class Slots(Clauses, SlotFilling):
                          m.end <= drivers[0].start), None)
             if team is None:
                 team, from_context = focus, True
+        if team is None and kind.direction == "arrive" and (car := next((
+                m for m in mentions if m.kind == CAR and m.start >= t_end and
+                doc.folded[t_end:m.start].split() in ([], ["the"])), None)) is not None:
+            # "will join the No. 40 crew": the car carries the team written beside it before
+            team, anaphor_car = self._team_of_car(doc, car, focus), car
         if team is None and "team" in pattern.right:
             team = self._team_of_participle_after(doc, mentions, c_right, s_end) or \
                 _team_of_role_after(doc, mentions, t_end, c_right)

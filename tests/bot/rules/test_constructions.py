@@ -2608,6 +2608,16 @@ def test_a_driver_merely_replaced_has_no_leave_but_a_recent_vacancy_is_one() -> 
                   "Racing, the seat recently vacated by Felix Rosenqvist.", "IndyCar")
     assert ("Felix Rosenqvist", "leave") in {(d, k) for d, k, _, _ in found}
 
+@pytest.mark.parametrize("summary", [
+    "Kyle Kirkwood keeps Andretti Global's No. 27 Honda for the full season. Marcus Armstrong "
+    "will join the No. 27 crew for the Indianapolis 500.",
+    "Kyle Kirkwood keeps the team's No. 27 Honda for the full season at Andretti Global. Marcus "
+    "Armstrong will join the No. 27 for the Indianapolis 500.",
+])
+def test_a_car_joined_carries_the_team_written_beside_it_before(summary: str) -> None:
+    found = moves("Andretti sets Indy 500 entries", summary, "IndyCar")
+    assert ("Marcus Armstrong", "join", "Andretti Global", "27") in found
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
