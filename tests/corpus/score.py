@@ -1,7 +1,7 @@
 """Score the rules engine on the labelled corpus: dev, the open part of train, and the blind part.
 
     python -m tests.corpus.score [--eval-dir DIR] [--errors]
-        [--only dev|open|blind|written|blind2|...|blind23]
+        [--only dev|open|blind|written|blind2|...|blind25]
 
 Also scores tests/corpus/written/: news summaries written for this project by separate sessions
 (real drivers and moves, their own words), a check beside the corpus that was partly read for
@@ -21,7 +21,10 @@ tests/corpus/blind_fresh33.jsonl and blind_fresh34.jsonl, twice more in the sess
 (all from the less-known series, where many drivers are in no list) and blind_fresh36.jsonl,
 twice more in the session after that (both scored only at its end); and "blind22" and
 "blind23", tests/corpus/blind_fresh37.jsonl and blind_fresh38.jsonl, written by helpers during
-a later session and scored only at its end (blind23 mirrors train's mix: a third sportscar).
+a later session and scored only at its end (blind23 mirrors train's mix: a third sportscar); and
+"blind24" and "blind25", tests/corpus/blind_fresh39.jsonl and blind_fresh40.jsonl, written by
+helpers at the start of the session after that and scored only at its end (blind24 in train's
+mix, blind25 with more no-move traps).
 
 Runs `bot.rules.extract_item` (what `pitboard extract` prints) over each part and scores it with
 the corpus's own score.py. With `--unknown-drivers`, each part is read by an engine whose
@@ -84,6 +87,10 @@ BLIND_EIGHTH_SESSION_2 = HERE / "blind_fresh36.jsonl"
 # start and one soon after; both scored only at its end.
 BLIND_ELEVENTH_SESSION = HERE / "blind_fresh37.jsonl"
 BLIND_ELEVENTH_SESSION_2 = HERE / "blind_fresh38.jsonl"
+# Written by helpers at the start of the twelfth session on the rules, before its first rule: one
+# in train's mix, one with traps for no-move items over many series; both scored at its end.
+BLIND_TWELFTH_SESSION = HERE / "blind_fresh39.jsonl"
+BLIND_TWELFTH_SESSION_2 = HERE / "blind_fresh40.jsonl"
 
 
 def parts(eval_dir: Path) -> dict[str, list[dict]]:
@@ -126,6 +133,8 @@ def parts(eval_dir: Path) -> dict[str, list[dict]]:
         "blind21": load(BLIND_EIGHTH_SESSION_2) if BLIND_EIGHTH_SESSION_2.exists() else [],
         "blind22": load(BLIND_ELEVENTH_SESSION) if BLIND_ELEVENTH_SESSION.exists() else [],
         "blind23": load(BLIND_ELEVENTH_SESSION_2) if BLIND_ELEVENTH_SESSION_2.exists() else [],
+        "blind24": load(BLIND_TWELFTH_SESSION) if BLIND_TWELFTH_SESSION.exists() else [],
+        "blind25": load(BLIND_TWELFTH_SESSION_2) if BLIND_TWELFTH_SESSION_2.exists() else [],
     }
 
 
@@ -177,7 +186,8 @@ def main() -> None:
                                                "blind13", "blind14", "blind15",
                                                "blind16", "blind17", "blind18",
                                                "blind19", "blind20", "blind21",
-                                               "blind22", "blind23"))
+                                               "blind22", "blind23", "blind24",
+                                               "blind25"))
     parser.add_argument("--full", action="store_true", help="every score line, not the last")
     unknown = parser.add_mutually_exclusive_group()  # (one gazetteer at a time)
     unknown.add_argument("--unknown-drivers", action="store_true",
