@@ -2618,6 +2618,15 @@ def test_a_car_joined_carries_the_team_written_beside_it_before(summary: str) ->
     found = moves("Andretti sets Indy 500 entries", summary, "IndyCar")
     assert ("Marcus Armstrong", "join", "Andretti Global", "27") in found
 
+@pytest.mark.parametrize("summary", [
+    "Felix Rosenqvist and Meyer Shank Racing have agreed a new deal for 2025.",
+    "Meyer Shank Racing has taken up its option on Felix Rosenqvist for 2025.",
+])
+def test_retention_by_a_joint_deal_or_a_team_option_is_a_stay(summary: str) -> None:
+    found = moves("Rosenqvist's future settled", summary, "IndyCar")
+    assert ("Felix Rosenqvist", "extend", "Meyer Shank Racing") in {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
