@@ -2627,6 +2627,15 @@ def test_retention_by_a_joint_deal_or_a_team_option_is_a_stay(summary: str) -> N
     assert ("Felix Rosenqvist", "extend", "Meyer Shank Racing") in {
         (d, k, t) for d, k, t, _ in found}
 
+@pytest.mark.parametrize("summary", [
+    "Meyer Shank Racing has opted not to renew Felix Rosenqvist's contract.",
+    "Meyer Shank Racing has decided not to retain Felix Rosenqvist for next season.",
+])
+def test_a_team_choosing_not_to_keep_a_driver_is_his_exit(summary: str) -> None:
+    found = moves("Shank changes course", summary, "IndyCar")
+    assert ("Felix Rosenqvist", "leave", "Meyer Shank Racing") in {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
