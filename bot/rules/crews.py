@@ -180,12 +180,14 @@ class Crews(EngineBase):
                         person.non_driver or (item.sentence, person.value) in named or \
                         position == 0:
                     continue
+                bare_and = doc.text[mentions[position - 1].end:person.start].strip() == "and"
+                after_team = bare_and and mentions[position - 1].kind == TEAM
                 if not _GAP_OPENING.fullmatch(doc.text, mentions[position - 1].end,
                                               person.start) and not (
-                        mentions[position - 1].kind == CAR and doc.text[
-                            mentions[position - 1].end:person.start].strip() == "and"):
-                    # ("A and B stay in the No. 10 and C and D in the No. 40": after a car,
-                    # "and" alone opens the gapped clause.)
+                        bare_and and mentions[position - 1].kind in (CAR, TEAM)):
+                    # ("A and B stay in the No. 10 and C and D in the No. 40", "A moves to
+                    # Shank and B to Ganassi": after a car or a team, "and" alone opens the
+                    # gapped clause.)
                     continue
                 # ("..., with A, B and C in the No. 6": the clause's subject may be a list.)
                 crew = [person]
@@ -196,7 +198,8 @@ class Crews(EngineBase):
                     crew.append(later)
                 last = crew[-1]
                 following = doc.folded[last.end:last.end + 20].split()[:1]
-                if not following or following[0] not in _GAP_FOLLOWING:
+                if not following or following[0] not in _GAP_FOLLOWING | (
+                        {"to"} if after_team else set()):
                     continue
                 end = _GAP_END.search(doc.text, last.end, s_end)
                 clause_end = end.start() if end else s_end
@@ -205,6 +208,8 @@ class Crews(EngineBase):
                 clause = [m for m in mentions if last.end <= m.start < clause_end]
                 cars = [m for m in clause if m.kind == CAR]
                 teams = [m for m in clause if m.kind == TEAM and not _is_make(doc, m)]
+                if after_team and not teams:
+                    continue  # ("joins Shank and Rosenqvist at the Indy 500": no team of its own)
                 for member in crew:
                     named.add((item.sentence, member.value))
                     found.append(RawMove(

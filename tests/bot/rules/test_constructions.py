@@ -2636,6 +2636,17 @@ def test_a_team_choosing_not_to_keep_a_driver_is_his_exit(summary: str) -> None:
     assert ("Felix Rosenqvist", "leave", "Meyer Shank Racing") in {
         (d, k, t) for d, k, t, _ in found}
 
+def test_a_second_move_that_drops_its_verb_after_and_says_the_same_of_its_driver() -> None:
+    found = moves("Seats swapped", "Marcus Armstrong will move to Meyer Shank Racing and Felix "
+                  "Rosenqvist to Chip Ganassi Racing next year.", "IndyCar")
+    assert {("Marcus Armstrong", "join", "Meyer Shank Racing"),
+            ("Felix Rosenqvist", "join", "Chip Ganassi Racing")} <= {
+        (d, k, t) for d, k, t, _ in found}
+    # (without a team of its own, the name after "and" is no second move)
+    assert ("Felix Rosenqvist", "join") not in {(d, k) for d, k, _, _ in moves(
+        "Seats swapped", "Marcus Armstrong joins Meyer Shank Racing and Felix Rosenqvist at the "
+        "Indianapolis 500.", "IndyCar")}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
