@@ -36,6 +36,8 @@ _CONTRACT_END = re.compile(r"\b(?:through|until|till|thru|up to)(?:\s+the)?(?:\s
 
 
 # "in 2024 and 2025", "for the 2025 and 2026 seasons": the later year of a pair is not the first
+# ", with D added for the ovals", ", while D ...": a clause of its own after the driver
+_OWN_CLAUSE = re.compile(r"[,;]\s+(?:with|while|whereas|and)\s")
 _SECOND_OF_PAIR = re.compile(r"\b(?:19|20)\d\d\s*(?:and|&|to|-|–)\s*$")
 
 
@@ -220,6 +222,9 @@ class Seasons(EngineBase):
                 # Further off, a role is the driver's only while nobody else is named between:
                 # "A will make his debut with T in 2024, driving the No. 20 on road courses".
                 continue
+            if anchor.end <= r_start and _OWN_CLAUSE.search(doc.text, anchor.end, r_start) and \
+                    _person_between(doc, anchor.end, r_start, anchor):
+                continue  # "A, B and C next season, with D added for the ovals": D's role
             # ("A, who has been Williams' reserve driver, will make his debut": an aside
             # between the name and the verb says what he was.)
             before_name = (r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1

@@ -2647,6 +2647,15 @@ def test_a_second_move_that_drops_its_verb_after_and_says_the_same_of_its_driver
         "Seats swapped", "Marcus Armstrong joins Meyer Shank Racing and Felix Rosenqvist at the "
         "Indianapolis 500.", "IndyCar")}
 
+def test_a_role_in_a_clause_about_someone_else_is_not_the_drivers() -> None:
+    found = extract(Article(
+        entry_id="c", title="Ganassi sets its line-up", series="IndyCar", published=DATE,
+        summary="Chip Ganassi Racing will run Marcus Armstrong, Scott Dixon and Alex Palou next "
+                "season, with Kyffin Simpson added for the ovals.")).moves
+    roles = {m.driver: m.role for m in found}
+    assert roles["Alex Palou"] == "full-time"
+    assert roles["Kyffin Simpson"] == "part-time"
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
