@@ -33,11 +33,17 @@ _TITLE_AFTER = re.compile(r"(?:\s+[\w'’.\-]+){0,3}?\s+(?:champion|champions|wi
 
 _CONTRACT_END = re.compile(r"\b(?:through|until|till|thru|up to)(?:\s+the)?(?:\s+end\s+of)?"
                            r"(?:\s+the)?\s+$", re.I)
+# "an extension with McLaren to 2026", "a deal that runs to the end of 2026": a plain "to" before
+# the year ends a contract once a deal's word has come before it
+_TO_YEAR = re.compile(r"\bto(?:\s+the\s+end\s+of)?(?:\s+the)?\s+$", re.I)
+_DEAL_WORD = re.compile(r"\b(?:deal|contract|extension|agreement|terms)\b", re.I)
+
+
+# ", with D added for the ovals", ", while D ...": a clause of its own after the driver
+_OWN_CLAUSE = re.compile(r"[,;]\s+(?:with|while|whereas|and)\s")
 
 
 # "in 2024 and 2025", "for the 2025 and 2026 seasons": the later year of a pair is not the first
-# ", with D added for the ovals", ", while D ...": a clause of its own after the driver
-_OWN_CLAUSE = re.compile(r"[,;]\s+(?:with|while|whereas|and)\s")
 _SECOND_OF_PAIR = re.compile(r"\b(?:19|20)\d\d\s*(?:and|&|to|-|–)\s*$")
 
 
@@ -139,7 +145,9 @@ class Seasons(EngineBase):
             # "will remain with Penske through 2026", "a deal until the end of 2027": the year
             # a contract runs to, not the first season in the seat
             years = [(p, y) for p, y in years if not _CONTRACT_END.search(text, max(0, p - 28), p)
-                     and not _SECOND_OF_PAIR.search(text, max(0, p - 12), p)]
+                     and not _SECOND_OF_PAIR.search(text, max(0, p - 12), p) and not (
+                         _TO_YEAR.search(text, max(0, p - 20), p) and
+                         _DEAL_WORD.search(text, 0, p))]
         if not years:
             return None
         if departing:

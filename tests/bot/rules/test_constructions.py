@@ -2656,6 +2656,16 @@ def test_a_role_in_a_clause_about_someone_else_is_not_the_drivers() -> None:
     assert roles["Alex Palou"] == "full-time"
     assert roles["Kyffin Simpson"] == "part-time"
 
+@pytest.mark.parametrize("summary", [
+    "Felix Rosenqvist has signed a contract extension with Meyer Shank Racing to 2027.",
+    "Felix Rosenqvist has signed a new deal with Meyer Shank Racing that runs to the end of 2027.",
+])
+def test_the_year_a_deal_runs_to_is_its_end_not_its_first_season(summary: str) -> None:
+    found = extract(Article(entry_id="c", title="Rosenqvist stays", summary=summary,
+                            series="IndyCar", published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.season) for m in found] == [
+        ("Felix Rosenqvist", "extend", 2025)]
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
