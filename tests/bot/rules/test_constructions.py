@@ -2666,6 +2666,13 @@ def test_the_year_a_deal_runs_to_is_its_end_not_its_first_season(summary: str) -
     assert [(m.driver, m.kind.value, m.season) for m in found] == [
         ("Felix Rosenqvist", "extend", 2025)]
 
+def test_a_comeback_told_as_a_noun_is_a_join_and_a_past_one_is_history() -> None:
+    found = moves("Legge back at Indy", "Katherine Legge makes her Indianapolis 500 return with "
+                  "Dale Coyne Racing.", "IndyCar")
+    assert ("Katherine Legge", "join", "Dale Coyne Racing") in {(d, k, t) for d, k, t, _ in found}
+    assert not moves("Legge looks back", "Katherine Legge made her IndyCar return with Dale "
+                     "Coyne Racing in 2012.", "IndyCar")
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
