@@ -2673,6 +2673,13 @@ def test_a_comeback_told_as_a_noun_is_a_join_and_a_past_one_is_history() -> None
     assert not moves("Legge looks back", "Katherine Legge made her IndyCar return with Dale "
                      "Coyne Racing in 2012.", "IndyCar")
 
+def test_a_swaps_second_half_going_the_other_way_is_a_join() -> None:
+    found = moves("Seats swapped", "Marcus Armstrong heads to Meyer Shank Racing, with Felix "
+                  "Rosenqvist going the other way to Chip Ganassi Racing.", "IndyCar")
+    assert {("Marcus Armstrong", "join", "Meyer Shank Racing"),
+            ("Felix Rosenqvist", "join", "Chip Ganassi Racing")} <= {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
