@@ -15,6 +15,7 @@ from bot.rules.document import (
     _SEASON_END_WORDS,
     _SEASON_IN_FOR,
     _SPEECH_VERBS,
+    PERSON,
     SERIES,
     TEAM,
     EngineBase,
@@ -233,6 +234,13 @@ class Seasons(EngineBase):
             if anchor.end <= r_start and _OWN_CLAUSE.search(doc.text, anchor.end, r_start) and \
                     _person_between(doc, anchor.end, r_start, anchor):
                 continue  # "A, B and C next season, with D added for the ovals": D's role
+            if any(a_start <= item.trigger[0] < a_end and not a_start <= r_start < a_end and
+                   not a_start <= anchor.start < a_end for a_start, a_end in doc.asides):
+                continue  # "A, who will race the WEC with Jota, makes his Daytona debut"
+            if anchor.end <= r_start and doc.folded.startswith(" by ", r_end) and any(
+                    m.kind == PERSON and m is not anchor and 0 <= m.start - r_end <= 5
+                    for m in doc.by_sentence[item.sentence]):
+                continue  # "A and B share the No. 25, backed up in the long races by C": C's
             # ("A, who has been Williams' reserve driver, will make his debut": an aside
             # between the name and the verb says what he was.)
             before_name = (r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1

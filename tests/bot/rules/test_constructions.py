@@ -2680,6 +2680,23 @@ def test_a_swaps_second_half_going_the_other_way_is_a_join() -> None:
             ("Felix Rosenqvist", "join", "Chip Ganassi Racing")} <= {
         (d, k, t) for d, k, t, _ in found}
 
+@pytest.mark.parametrize(("summary", "driver", "role"), [
+    # the words for a role, and whose role it is
+    ("Wayne Taylor Racing will run Filipe Albuquerque and Ricky Taylor next season, with Brendon "
+     "Hartley added for the long races.", "Brendon Hartley", "endurance"),
+    ("Stock-car regular Katherine Legge makes her Daytona debut in Wayne Taylor Racing's No. 10.",
+     "Katherine Legge", "part-time"),
+    ("Wayne Taylor Racing will run Filipe Albuquerque and Ricky Taylor in the No. 10, backed up "
+     "in the long races by Brendon Hartley.", "Ricky Taylor", "full-time"),
+    ("Marcus Armstrong, who will race full-time for Chip Ganassi Racing next year, makes a one-off "
+     "outing at Road America.", "Marcus Armstrong", "full-time"),
+])
+def test_a_role_belongs_to_the_driver_its_own_clause_is_about(
+        summary: str, driver: str, role: str) -> None:
+    found = extract(Article(entry_id="c", title="Line-up news", summary=summary,
+                            series="IMSA", published=DATE)).moves
+    assert (driver, role) in {(m.driver, m.role) for m in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
