@@ -2697,6 +2697,16 @@ def test_a_role_belongs_to_the_driver_its_own_clause_is_about(
                             series="IMSA", published=DATE)).moves
     assert (driver, role) in {(m.driver, m.role) for m in found}
 
+@pytest.mark.parametrize(("title", "summary"), [
+    ("Meyer Shank Racing and Rosenqvist go separate ways", "The team thanked him for three "
+     "seasons."),
+    ("Rosenqvist out at Shank", "Meyer Shank Racing said on Monday that Felix Rosenqvist would "
+     "not race for the team next year."),
+])
+def test_exit_idioms_in_the_conditional_and_without_their(title: str, summary: str) -> None:
+    found = moves(title, summary, "IndyCar")
+    assert ("Felix Rosenqvist", "leave") in {(d, k) for d, k, _, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
