@@ -969,3 +969,11 @@ def test_crews_listed_after_an_announcing_colon_are_news(summary: str, joined: s
 def test_a_race_arrived_at_or_a_driver_left_needing_points_is_no_move(summary: str) -> None:
     assert not extract(Article(entry_id="r", title="Title decided", summary=summary,
                                published=DATE)).moves
+
+
+def test_a_gap_back_in_a_car_is_a_result_not_a_stay() -> None:
+    assert confirmed("Frost wins at the Speedway", "Hunter McElrea finished 1.5 seconds back in "
+                     "Andretti Autosport's No. 27.", "Indy NXT") == set()
+    # (a stay in a car told without a race is still a stay)
+    assert ("Colton Herta", "extend") in {(d, k) for d, k, _ in confirmed(
+        "Herta stays put", "Colton Herta stays in Andretti Global's No. 26 for 2025.", "IndyCar")}
