@@ -19,6 +19,9 @@ from bot.rules.document import (
 )
 
 _DETERMINERS = frozenset({*WORDS["determiners"], "his", "her"})
+_RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
+_RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
+_SPANS_OF_TIME = frozenset(WORDS["spans_of_time"])
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{4})\b")
@@ -183,3 +186,40 @@ def talked_of_or_long_ago(doc: _Doc, sentence: int, t_start: int, t_end: int,
         _LONG_AGO.search(doc.folded, s_start, s_end) or
         _LONG_AGO.search(doc.folded, 0, doc.title_end) or
         _LONG_AGO.search(doc.folded, *doc.sentences[max(0, sentence - 1)]))
+
+
+def restated_background(doc: _Doc, s_start: int, t_start: int, trigger_words: list[str]) -> bool:
+    """A background cue ("after", "had already", "since") just before the trigger tells
+    what happened before the news, or earlier news restated."""
+    for c_start, c_end in doc.cues.get("background", ()):
+        if c_start < s_start:
+            continue  # "... after Misano. He will be replaced by ...": another sentence's
+        if _RECENTLY.intersection(doc.folded[max(0, c_start - 12):c_start].split()[-1:]):
+            continue  # "days after it terminated Mazepin's contract": recent news
+        gap = doc.folded[c_end:t_start].split()
+        if 0 <= t_start - c_end <= 40 and gap[:1] and gap[0].endswith("ing") and \
+                len(gap) <= 4 and not {",", ";"} & set(doc.text[c_end:t_start]):
+            return True  # "after losing his race seat to Perez": what happened before
+        if gap[:1] == ["all"] and doc.folded[c_start:c_end] == "after":
+            continue  # "will start the Indy 500 after all, replacing Wilson": an idiom
+        if gap[-1:] and gap[-1] in _SPANS_OF_TIME and doc.folded[c_start:c_end] == "after":
+            continue  # "is leaving after 15 years to drive for RCR": how long, not when
+        if doc.folded[max(0, c_start - 6):c_start].split()[-1:] in (["has"], ["have"]) and (
+                doc.folded[c_start:c_end] == "since" or (trigger_words[0] == "to" and
+                gap[-1:] and gap[-1] in WORDS["commitment_verbs"])):
+            # "who has since agreed a deal with Aprilia": since then, now news; "who has
+            # already agreed to join Trackhouse": a move still to come
+            continue
+        if doc.folded[c_start:c_end] == "after" and gap and not _SPANS_OF_TIME.union(
+                ("weeks",)).intersection(doc.folded[max(0, c_start - 8):c_start].split()):
+            # "will race for Mugen after Ticktum was dropped": the exit that made the news,
+            # not background (but "weeks after Haas chose him" is the story before)
+            continue
+        if 0 <= t_start - c_end <= 30 and len(gap) <= 2 \
+                and not ("," in doc.text[c_end:t_start] and (_RELATIVE_ASIDE.search(
+                    doc.text, max(s_start, c_end - 100), c_end) or
+                    any(a_start <= c_start < a_end for a_start, a_end in doc.asides))):
+            # "had already been confirmed": earlier news restated. ("X, who raced for
+            # them before, will take over": the comma closes the aside.)
+            return True
+    return False

@@ -54,7 +54,7 @@ from bot.rules.document import (
     _with_epithet,
 )
 from bot.rules.fill import SlotFilling
-from bot.rules.history import _DETERMINERS, talked_of_or_long_ago
+from bot.rules.history import _DETERMINERS, restated_background, talked_of_or_long_ago
 from bot.rules.origins import _kind_by_team_after
 from bot.rules.patterns import Pattern
 from bot.rules.scans import _RECORD_COMPANY, driver_fillable, people_reach, record_company
@@ -402,7 +402,7 @@ class Slots(Clauses, SlotFilling):
                 return []
             else:
                 kind = MoveKind.LEAVE
-        if self._restated_background(doc, s_start, t_start, trigger_words):
+        if restated_background(doc, s_start, t_start, trigger_words):
             return []
         # "Van Gisbergen, who left the team last year, watched", "Albon, who lost his seat to
         # Perez, will drive": a relative clause in the past is the person's history.
