@@ -224,3 +224,17 @@ def test_a_one_word_team_is_the_team_the_article_names_in_full(summary: str, tea
 def test_a_country_or_a_continent_in_a_teams_slot_is_no_team(summary: str) -> None:
     assert {team for _, _, team in moves("Wielgus stays", summary, "Formula 3")} <= {
         "Brannholt Racing"}
+
+
+@pytest.mark.parametrize(("title", "summary", "series"), [
+    # a sponsor's business before a car model, and a circuit: capitals no person bears
+    ("Okafor to Blanchard", "Kelvin Okafor will partner James Courtney in Blanchard Racing Team's "
+     "Snowy River Caravans Mustang at Bathurst, days after announcing his departure from Erebus "
+     "Motorsport.", "Supercars"),
+    ("Okafor in for Detroit", "Callum Ilott will not be fit for the bumps of Belle Isle, so Kelvin "
+     "Okafor drives Juncos Hollinger Racing's No. 77 in Detroit.", "IndyCar"),
+])
+def test_car_models_businesses_and_circuits_are_never_drivers(
+        title: str, summary: str, series: str) -> None:
+    drivers = {driver for driver, _, _ in moves(title, summary, series)}
+    assert not drivers & {"Snowy River Caravans Mustang", "Snowy River Caravans", "Belle Isle"}
