@@ -187,6 +187,13 @@ def test_rumour_is_marked_and_left_out_of_extract_output() -> None:
     assert extract_item(item, include_rumours=True)["moves"][0]["status"] == "rumour"
 
 
+def test_a_teams_first_choice_is_a_wish_not_a_decision() -> None:
+    moves = extract(article("Shank weighs its options", "Meyer Shank Racing's first choice is to "
+                            "keep Felix Rosenqvist, and sponsors are being sought.",
+                            series="IndyCar")).moves
+    assert Status.CONFIRMED not in {m.status for m in moves}
+
+
 def test_a_headline_question_is_only_a_rumour() -> None:
     moves = extract(article("Dale Coyne Racing parts ways with Jacob Abel?",
                             series="IndyCar")).moves
