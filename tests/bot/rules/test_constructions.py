@@ -2707,6 +2707,20 @@ def test_exit_idioms_in_the_conditional_and_without_their(title: str, summary: s
     found = moves(title, summary, "IndyCar")
     assert ("Felix Rosenqvist", "leave") in {(d, k) for d, k, _, _ in found}
 
+@pytest.mark.parametrize(("title", "summary", "expected"), [
+    ("Rosenqvist defends with Shank", "Felix Rosenqvist will defend his title with Meyer Shank "
+     "Racing next season.", {"Felix Rosenqvist"}),
+    ("Rosenqvist tied to Meyer Shank Racing", "Felix Rosenqvist has signed on for two more "
+     "seasons.", {"Felix Rosenqvist"}),
+    ("Meyer Shank Racing keeps its pairing", "Felix Rosenqvist and Marcus Armstrong will pair up "
+     "again next season.", {"Felix Rosenqvist", "Marcus Armstrong"}),
+])
+def test_stays_told_by_a_title_defence_more_seasons_or_a_pairing_again(
+        title: str, summary: str, expected: set[str]) -> None:
+    found = moves(title, summary, "IndyCar")
+    assert {(d, "extend", "Meyer Shank Racing") for d in expected} <= {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
