@@ -182,8 +182,12 @@ class Crews(EngineBase):
                     continue
                 bare_and = doc.text[mentions[position - 1].end:person.start].strip() == "and"
                 after_team = bare_and and mentions[position - 1].kind == TEAM
-                if not _GAP_OPENING.fullmatch(doc.text, mentions[position - 1].end,
-                                              person.start) and not (
+                # ("A and B in the #10, which carries IMPUL branding, and C and D in the #11":
+                # the aside's closing comma opens the gapped clause.)
+                opening = next((a_end - 1 for a_start, a_end in doc.asides
+                                if a_start <= mentions[position - 1].start < a_end <= person.start),
+                               mentions[position - 1].end)
+                if not _GAP_OPENING.fullmatch(doc.text, opening, person.start) and not (
                         bare_and and mentions[position - 1].kind in (CAR, TEAM)):
                     # ("A and B stay in the No. 10 and C and D in the No. 40", "A moves to
                     # Shank and B to Ganassi": after a car or a team, "and" alone opens the

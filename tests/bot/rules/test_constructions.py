@@ -2721,6 +2721,13 @@ def test_stays_told_by_a_title_defence_more_seasons_or_a_pairing_again(
     assert {(d, "extend", "Meyer Shank Racing") for d in expected} <= {
         (d, k, t) for d, k, t, _ in found}
 
+def test_an_aside_after_the_first_crew_does_not_hide_the_gapped_second() -> None:
+    found = moves("Kondo unchanged", "Kondo Racing keeps the same drivers as last year: Tsugio "
+                  "Matsuda and Teppei Natori in the #24, which now carries ENEOS and IMPUL "
+                  "branding, and Atsushi Miyake and Kazuki Hiramine in the #3.", "Super GT")
+    assert {(d, car) for d, kind, _, car in found if kind == "extend"} >= {
+        ("Atsushi Miyake", "3"), ("Kazuki Hiramine", "3")}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
