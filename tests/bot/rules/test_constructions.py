@@ -2728,6 +2728,12 @@ def test_an_aside_after_the_first_crew_does_not_hide_the_gapped_second() -> None
     assert {(d, car) for d, kind, _, car in found if kind == "extend"} >= {
         ("Atsushi Miyake", "3"), ("Kazuki Hiramine", "3")}
 
+def test_a_teams_participle_after_a_comma_names_its_entries() -> None:
+    found = moves("Hitech settles its line-up", "Hitech has finalised its line-up for next season, "
+                  "entering Norwegian Martinius Stenshorne and Irish rookie Alex Dunne.", "F2")
+    assert {("Martinius Stenshorne", "join", "Hitech"), ("Alex Dunne", "join", "Hitech")} <= {
+        (d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
