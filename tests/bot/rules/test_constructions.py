@@ -2734,6 +2734,12 @@ def test_a_teams_participle_after_a_comma_names_its_entries() -> None:
     assert {("Martinius Stenshorne", "join", "Hitech"), ("Alex Dunne", "join", "Hitech")} <= {
         (d, k, t) for d, k, t, _ in found}
 
+def test_a_second_verb_after_and_keeps_its_own_kind() -> None:
+    found = moves("Hitech keeps one, adds one", "Hitech will again run Martinius Stenshorne next "
+                  "season and has added Irish rookie Alex Dunne.", "F2")
+    assert {("Martinius Stenshorne", "extend"), ("Alex Dunne", "join")} <= {
+        (d, k) for d, k, _, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
