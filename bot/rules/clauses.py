@@ -261,9 +261,16 @@ def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention |
     the team an exit goes on to, which makes it half of a transfer whose other half is the
     move."""
     return next((m for m in mentions if m.kind == TEAM and m.start > team.end and ((
-        doc.folded[team.end:m.start].split()[-3:][:1] in (["for"], ["to"]) and
-        len(doc.folded[team.end:m.start].split()) <= 3) or _ONWARD_SEAT.search(
+        _after_own_car(doc.folded[team.end:m.start].split())[-3:][:1] in (["for"], ["to"]) and
+        len(_after_own_car(doc.folded[team.end:m.start].split())) <= 3) or _ONWARD_SEAT.search(
             doc.folded, team.end, m.start) is not None)), None)
+
+
+def _after_own_car(words: list[str]) -> list[str]:
+    """"leaves KCMG's No. 18 for Impul": the words after the team's own car, if it has one."""
+    if words[:2] == ["s", "no"] and words[2:3] and words[2].isdigit():
+        return words[3:]
+    return words[2:] if words[:1] == ["s"] and words[1:2] and words[1].isdigit() else words
 
 
 # "departs Porsche for a seat at Toyota", "leaves Honda ahead of a move to Ducati": where he

@@ -2740,6 +2740,11 @@ def test_a_second_verb_after_and_keeps_its_own_kind() -> None:
     assert {("Martinius Stenshorne", "extend"), ("Alex Dunne", "join")} <= {
         (d, k) for d, k, _, _ in found}
 
+def test_leaving_a_teams_car_for_another_team_is_a_transfer() -> None:
+    found = moves("Armstrong crosses to Shank", "Marcus Armstrong leaves Chip Ganassi Racing's "
+                  "No. 11 for Meyer Shank Racing.", "IndyCar")
+    assert ("Marcus Armstrong", "join", "Meyer Shank Racing") in {(d, k, t) for d, k, t, _ in found}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
