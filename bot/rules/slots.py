@@ -459,10 +459,11 @@ class Slots(Clauses, SlotFilling):
             if kind is MoveKind.RETIRE and "become" in between:
                 continue  # "ended his career to become team principal": the post comes after
             if (len(between) <= 3 and "," not in doc.text[t_end:c_start]) or (
-                    len(between) <= 10 and "as" in between[-3:]
-                                     and not {"driver", "rider"} & set(between)):
+                    len(between) <= 10 and ("as" in between[-3:] or between[-1:] == ["role"])
+                    and not {"driver", "rider"} & set(between)):
                 # "joins the ownership group", "promoted to team principal", "will join Aston
-                # Martin in March as managing technical partner"
+                # Martin in March as managing technical partner", "... in a new role: team
+                # principal"
                 return []
         if any(0 <= c_start - t_end <= 1 for c_start, _ in doc.cues.get("unnamed_team", ())):
             return []  # "who have moved to different teams": no team to follow

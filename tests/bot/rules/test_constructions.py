@@ -2745,6 +2745,10 @@ def test_leaving_a_teams_car_for_another_team_is_a_transfer() -> None:
                   "No. 11 for Meyer Shank Racing.", "IndyCar")
     assert ("Marcus Armstrong", "join", "Meyer Shank Racing") in {(d, k, t) for d, k, t, _ in found}
 
+def test_a_return_in_a_new_role_that_is_a_staff_post_is_no_drive() -> None:
+    assert not moves("Castroneves returns", "Helio Castroneves returns to Meyer Shank Racing "
+                     "next season in a completely different role: team principal.", "IndyCar")
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
