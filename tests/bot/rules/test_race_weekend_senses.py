@@ -977,3 +977,8 @@ def test_a_gap_back_in_a_car_is_a_result_not_a_stay() -> None:
     # (a stay in a car told without a race is still a stay)
     assert ("Colton Herta", "extend") in {(d, k) for d, k, _ in confirmed(
         "Herta stays put", "Colton Herta stays in Andretti Global's No. 26 for 2025.", "IndyCar")}
+
+
+def test_a_seat_kept_for_a_test_is_an_outing_not_a_stay() -> None:
+    assert confirmed("Hitech quickest in Jerez", "Alex Dunne stayed with Hitech for the test, "
+                     "while Rodin gave its car to a rookie.", "F2") == set()
