@@ -256,6 +256,12 @@ def _opens_longer_cue(doc: _Doc, index: int) -> bool:
                for cues in doc.cues.values() for c_start, c_end in cues)
 
 
+def _participle_at(doc: _Doc, position: int) -> bool:
+    """A past participle with no auxiliary opens the text at `position`: "retained", "signed"."""
+    word = doc.folded[position:position + 20].split()[:1]
+    return bool(word) and word[0].endswith("ed") and _is_past_tense(word[0])
+
+
 def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention | None:
     """"Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to Williams":
     the team an exit goes on to, which makes it half of a transfer whose other half is the
@@ -378,9 +384,12 @@ class Clauses(EngineBase):
             own = self._aside_of(doc, mention.start)
             if own is not None and own != aside and not _who_after(
                     doc, own, mention, t_start) and not (
-                    mention.kind == CAR and not doc.text[own[1]:t_start].strip(" ,")):
+                    mention.kind in (CAR, PERSON) and not doc.text[own[1]:t_start].strip(" ,")
+                    and (mention.kind == CAR or _participle_at(doc, t_start))):
                 # ("The single IMSA entry, the blue No. 23, goes to A": the aside right
-                # before the verb names the car its subject is.)
+                # before the verb names the car its subject is; "..., whose team-mate will be
+                # Smith, retained for a second season": a participle right after it is of the
+                # aside's own last noun.)
                 continue
             seen.append(mention)
         return seen

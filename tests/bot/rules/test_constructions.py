@@ -2749,6 +2749,14 @@ def test_a_return_in_a_new_role_that_is_a_staff_post_is_no_drive() -> None:
     assert not moves("Castroneves returns", "Helio Castroneves returns to Meyer Shank Racing "
                      "next season in a completely different role: team principal.", "IndyCar")
 
+def test_a_participle_right_after_an_aside_is_of_the_asides_last_name() -> None:
+    found = moves("Hitech adds Dunne", "Hitech has signed Alex Dunne for next season. 'It is a "
+                  "great chance,' said Dunne, whose team-mate will be Martinius Stenshorne, "
+                  "retained for a second season.", "F2")
+    kinds = {(d, k) for d, k, _, _ in found}
+    assert ("Martinius Stenshorne", "extend") in kinds
+    assert ("Alex Dunne", "extend") not in kinds
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
