@@ -982,3 +982,11 @@ def test_a_gap_back_in_a_car_is_a_result_not_a_stay() -> None:
 def test_a_seat_kept_for_a_test_is_an_outing_not_a_stay() -> None:
     assert confirmed("Hitech quickest in Jerez", "Alex Dunne stayed with Hitech for the test, "
                      "while Rodin gave its car to a rookie.", "F2") == set()
+
+
+def test_securing_a_runner_up_spot_is_a_result_not_a_seat() -> None:
+    assert confirmed("Dunne secures runner-up spot as Stenshorne sweeps Monza",
+                     "Alex Dunne finished second twice for Hitech.", "F2") == set()
+    # (a seat secured is still a seat)
+    assert ("Alex Dunne", "join") in {(d, k) for d, k, _ in confirmed(
+        "Dunne secures Hitech seat", "The Irishman will race for the team next year.", "F2")}
