@@ -2350,6 +2350,27 @@ def test_the_role_the_moves_own_sentence_gives_wins_over_a_past_one_told_later()
      "Formula E", ("Jean-Eric Vergne", "leave", "DS Penske")),
     ("Stefan Bradl will make a wildcard appearance at the Sachsenring in June, Honda has "
      "confirmed.", "MotoGP", ("Stefan Bradl", "join", "Honda")),
+    # "after three seasons" says how long, not when: the move is news, not background
+    ("Marcus Armstrong leaves Chip Ganassi Racing after three seasons to drive for Meyer Shank "
+     "Racing.", "IndyCar", ("Marcus Armstrong", "join", "Meyer Shank Racing")),
+    ("Chip Ganassi Racing has signed Kyffin Simpson for the No. 11, replacing Marcus Armstrong, "
+     "who is moving on after three seasons to drive for Meyer Shank Racing.", "IndyCar",
+     ("Marcus Armstrong", "join", "Meyer Shank Racing")),
+    # the exit a move follows is news with it
+    ("Marcus Armstrong will race for Meyer Shank Racing for the rest of the season after the team "
+     "released Felix Rosenqvist.", "IndyCar", ("Felix Rosenqvist", "leave", "Meyer Shank Racing")),
+    ("Marcus Armstrong will race for Meyer Shank Racing for the rest of the season after Felix "
+     "Rosenqvist was dropped by the team.", "IndyCar",
+     ("Felix Rosenqvist", "leave", "Meyer Shank Racing")),
+    # retention by a joint deal or a team's option; an exit by a choice not to keep
+    ("Felix Rosenqvist and Meyer Shank Racing have agreed a new deal for 2025.", "IndyCar",
+     ("Felix Rosenqvist", "extend", "Meyer Shank Racing")),
+    ("Meyer Shank Racing has taken up its option on Felix Rosenqvist for 2025.", "IndyCar",
+     ("Felix Rosenqvist", "extend", "Meyer Shank Racing")),
+    ("Meyer Shank Racing has opted not to renew Felix Rosenqvist's contract.", "IndyCar",
+     ("Felix Rosenqvist", "leave", "Meyer Shank Racing")),
+    ("Meyer Shank Racing has decided not to retain Felix Rosenqvist for next season.", "IndyCar",
+     ("Felix Rosenqvist", "leave", "Meyer Shank Racing")),
 ])
 def test_idioms_of_signing_staying_leaving_and_stepping_up(summary: str, series: str,
                                                    expected: tuple[str, str, str]) -> None:
@@ -2547,18 +2568,6 @@ def test_the_replaced_driver_leaving_for_no_named_team_leaves_the_seat_taken() -
         (d, k, t) for d, k, t, _ in found}
 
 
-@pytest.mark.parametrize("summary", [
-    "Marcus Armstrong leaves Chip Ganassi Racing after three seasons to drive for Meyer Shank "
-    "Racing.",
-    "Chip Ganassi Racing has signed Kyffin Simpson for the No. 11, replacing Marcus Armstrong, "
-    "who is moving on after three seasons to drive for Meyer Shank Racing.",
-])
-def test_how_long_a_driver_stayed_does_not_date_where_he_goes(summary: str) -> None:
-    # "after three seasons" says how long, not when: the move is news, not background
-    found = moves("Armstrong switches to Shank", summary, "IndyCar")
-    assert ("Marcus Armstrong", "join", "Meyer Shank Racing") in {
-        (d, k, t) for d, k, t, _ in found}
-
 def test_a_team_reporting_inside_a_relative_clause_is_not_its_subject() -> None:
     # "who Shank has confirmed will not be retained": the team says it, the driver leaves
     found = moves("Shank picks Armstrong", "Marcus Armstrong takes over Meyer Shank Racing's "
@@ -2580,18 +2589,6 @@ def test_a_team_mates_move_told_with_a_recent_time_in_his_relative_clause_is_new
     assert ("Felix Rosenqvist", "join") not in {(d, k) for d, k, _, _ in moves(
         "Shank picks Armstrong", summary.replace("last week", "in 2021").replace(
             "earlier this month", "in 2021"), "IndyCar")}
-
-@pytest.mark.parametrize("summary", [
-    "Marcus Armstrong will race for Meyer Shank Racing for the rest of the season after the team "
-    "released Felix Rosenqvist.",
-    "Marcus Armstrong will race for Meyer Shank Racing for the rest of the season after Felix "
-    "Rosenqvist was dropped by the team.",
-])
-def test_the_exit_a_move_follows_is_news_with_it(summary: str) -> None:
-    found = moves("Armstrong in at Shank", summary, "IndyCar")
-    assert ("Felix Rosenqvist", "leave", "Meyer Shank Racing") in {
-        (d, k, t) for d, k, t, _ in found}
-
 
 def test_a_move_weeks_before_the_news_is_the_story_before_it() -> None:
     found = moves("Armstrong in at Shank", "Marcus Armstrong joins Meyer Shank Racing as its "
@@ -2617,24 +2614,6 @@ def test_a_driver_merely_replaced_has_no_leave_but_a_recent_vacancy_is_one() -> 
 def test_a_car_joined_carries_the_team_written_beside_it_before(summary: str) -> None:
     found = moves("Andretti sets Indy 500 entries", summary, "IndyCar")
     assert ("Marcus Armstrong", "join", "Andretti Global", "27") in found
-
-@pytest.mark.parametrize("summary", [
-    "Felix Rosenqvist and Meyer Shank Racing have agreed a new deal for 2025.",
-    "Meyer Shank Racing has taken up its option on Felix Rosenqvist for 2025.",
-])
-def test_retention_by_a_joint_deal_or_a_team_option_is_a_stay(summary: str) -> None:
-    found = moves("Rosenqvist's future settled", summary, "IndyCar")
-    assert ("Felix Rosenqvist", "extend", "Meyer Shank Racing") in {
-        (d, k, t) for d, k, t, _ in found}
-
-@pytest.mark.parametrize("summary", [
-    "Meyer Shank Racing has opted not to renew Felix Rosenqvist's contract.",
-    "Meyer Shank Racing has decided not to retain Felix Rosenqvist for next season.",
-])
-def test_a_team_choosing_not_to_keep_a_driver_is_his_exit(summary: str) -> None:
-    found = moves("Shank changes course", summary, "IndyCar")
-    assert ("Felix Rosenqvist", "leave", "Meyer Shank Racing") in {
-        (d, k, t) for d, k, t, _ in found}
 
 def test_a_second_move_that_drops_its_verb_after_and_says_the_same_of_its_driver() -> None:
     found = moves("Seats swapped", "Marcus Armstrong will move to Meyer Shank Racing and Felix "
