@@ -2736,6 +2736,13 @@ def test_a_participle_right_after_an_aside_is_of_the_asides_last_name() -> None:
     assert ("Martinius Stenshorne", "extend") in kinds
     assert ("Alex Dunne", "extend") not in kinds
 
+def test_a_cars_crew_with_its_races_between_verb_and_crew() -> None:
+    found = moves("Comtoyou runs two Astons", "Comtoyou Racing will run two Aston Martins this "
+                  "year. The #7 will be shared in the Endurance Cup by Nicki Thiim, Mattia Drudi "
+                  "and Marco Sorensen.", "GT World Challenge Europe")
+    assert {(d, car) for d, k, _, car in found if k == "join"} >= {
+        ("Nicki Thiim", "7"), ("Mattia Drudi", "7"), ("Marco Sorensen", "7")}
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
