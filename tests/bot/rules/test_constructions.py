@@ -2743,6 +2743,15 @@ def test_a_cars_crew_with_its_races_between_verb_and_crew() -> None:
     assert {(d, car) for d, k, _, car in found if k == "join"} >= {
         ("Nicki Thiim", "7"), ("Mattia Drudi", "7"), ("Marco Sorensen", "7")}
 
+def test_a_crew_that_gets_a_car_takes_its_seats_and_a_race_does_not() -> None:
+    found = moves("Comtoyou runs two Astons", "Comtoyou Racing will run two Aston Martins this "
+                  "year. Kobe Pauwels and Matisse Lismont get the sister #21 for all races.",
+                  "GT World Challenge Europe")
+    assert {(d, car) for d, k, _, car in found if k == "join"} >= {
+        ("Kobe Pauwels", "21"), ("Matisse Lismont", "21")}
+    assert not moves("Comtoyou on the podium", "Kobe Pauwels gets the #21 home in third at Monza.",
+                     "GT World Challenge Europe")
+
 def test_crews_listed_after_a_colon_that_keeps_them_stay_each_with_its_team() -> None:
     found = moves("Honda settles its GT500 crews", "Honda keeps two crews unchanged: Tomoki "
                   "Nojiri and Nirei Fukuzumi at Team Kunimitsu, and Toshiki Oyu and Tadasuke "
