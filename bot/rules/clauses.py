@@ -266,10 +266,14 @@ def _onward_team(doc: _Doc, mentions: list[Mention], team: Mention) -> Mention |
     """"Busch leaves Gibbs for Richard Childress Racing", "switches from Ferrari to Williams":
     the team an exit goes on to, which makes it half of a transfer whose other half is the
     move."""
-    return next((m for m in mentions if m.kind == TEAM and m.start > team.end and ((
-        _after_own_car(doc.folded[team.end:m.start].split())[-3:][:1] in (["for"], ["to"]) and
-        len(_after_own_car(doc.folded[team.end:m.start].split())) <= 3) or _ONWARD_SEAT.search(
-            doc.folded, team.end, m.start) is not None)), None)
+    for mention in mentions:
+        if mention.kind != TEAM or mention.start <= team.end:
+            continue
+        words = _after_own_car(doc.folded[team.end:mention.start].split())
+        if (words[:1] in (["for"], ["to"]) and len(words) <= 3) or _ONWARD_SEAT.search(
+                doc.folded, team.end, mention.start) is not None:
+            return mention
+    return None
 
 
 def _after_own_car(words: list[str]) -> list[str]:

@@ -84,6 +84,13 @@ def _in_others_relative(doc: _Doc, t_start: int, team: Mention, drivers: list[Me
     return antecedent is not None and antecedent.value not in {d.value for d in drivers}
 
 
+def _team_beside(doc: _Doc, car: Mention) -> Mention | None:
+    """The team written beside a car: "the No. 23 NISMO car", "Wayne Taylor Racing's No. 40"."""
+    return next((m for m in doc.mentions if m.kind == TEAM and (
+        0 <= m.start - car.end <= 3 or (0 <= car.start - m.end <= 4 and _possessive(doc, m)))),
+        None)
+
+
 class Hedges(EngineBase):
     @staticmethod
     def _ends_in_name(doc: _Doc, sentence: int, position: int) -> bool:
@@ -110,12 +117,8 @@ class Hedges(EngineBase):
         if not cars:
             return None, None
         car = cars[-1]
-        for mention in doc.mentions:
-            if mention.kind == TEAM and (
-                    0 <= mention.start - car.end <= 3 or
-                    (0 <= car.start - mention.end <= 4 and _possessive(doc, mention))):
-                return mention, car
-        return None, None
+        team = _team_beside(doc, car)
+        return (team, car) if team is not None else (None, None)
 
     @staticmethod
     def _team_of_car(doc: _Doc, car: Mention, focus: Mention | None) -> Mention | None:
@@ -124,11 +127,8 @@ class Hedges(EngineBase):
         40", the story's team)."""
         for same in (m for m in doc.mentions if m.kind == CAR and m.value == car.value and
                      m.start < car.start):
-            for mention in doc.mentions:
-                if mention.kind == TEAM and (
-                        0 <= mention.start - same.end <= 3 or
-                        (0 <= same.start - mention.end <= 4 and _possessive(doc, mention))):
-                    return mention
+            if (team := _team_beside(doc, same)) is not None:
+                return team
             if focus is not None and doc.folded[max(0, same.start - 12):same.start].split()[
                     -2:] in (["team", "s"], ["its"]):
                 return focus

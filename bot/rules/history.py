@@ -22,6 +22,8 @@ _DETERMINERS = frozenset({*WORDS["determiners"], "his", "her"})
 _RELATIVE_ASIDE = re.compile(r", (?:who|which) ")
 _RECENTLY = frozenset({"days", "hours", "shortly", "just", "moments", "minutes", "immediately"})
 _SPANS_OF_TIME = frozenset(WORDS["spans_of_time"])
+# "weeks after Haas chose him": a distance before "after" makes its clause the story before
+_DISTANCES = _SPANS_OF_TIME | {"weeks"}
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
 _MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r") (\d{4})\b")
@@ -210,8 +212,8 @@ def restated_background(doc: _Doc, s_start: int, t_start: int, trigger_words: li
             # "who has since agreed a deal with Aprilia": since then, now news; "who has
             # already agreed to join Trackhouse": a move still to come
             continue
-        if doc.folded[c_start:c_end] == "after" and gap and not _SPANS_OF_TIME.union(
-                ("weeks",)).intersection(doc.folded[max(0, c_start - 8):c_start].split()):
+        if doc.folded[c_start:c_end] == "after" and gap and not _DISTANCES.intersection(
+                doc.folded[max(0, c_start - 8):c_start].split()):
             # "will race for Mugen after Ticktum was dropped": the exit that made the news,
             # not background (but "weeks after Haas chose him" is the story before)
             continue

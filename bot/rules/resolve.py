@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import cast
 
 from bot.models import LineupEntry, Move, MoveKind, Status
-from bot.rules.clauses import _RELATIVE_ASIDE
 from bot.rules.document import (
     _GENERIC_TEAM_WORDS,
     _SEAT_OF,
@@ -25,7 +24,7 @@ from bot.rules.document import (
     _writes,
 )
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
-from bot.rules.history import history_discount, told_in_past
+from bot.rules.history import _RELATIVE_ASIDE, history_discount, told_in_past
 from bot.rules.origins import Origins
 from bot.rules.text import fold
 
@@ -375,13 +374,13 @@ class Resolver(Origins):
 
     def _car_in_own_sentence(self, doc: _Doc, item: RawMove) -> str | None:
         c_left, c_right = self._clause_bounds(doc, item.sentence, *item.trigger)
-        anchor = item.driver_mention
+        person = item.driver_mention
         # "... the No. 41, replacing Busch, who left for Ganassi": the car before the relative
         # clause's person is the main clause's (but "the No. 38 with A, who stays" stays in it)
-        relative = item.kind is not MoveKind.EXTEND and anchor.end <= item.trigger[0] and \
-            _RELATIVE_ASIDE.match(doc.text, anchor.end) is not None
+        relative = item.kind is not MoveKind.EXTEND and person.end <= item.trigger[0] and \
+            _RELATIVE_ASIDE.match(doc.text, person.end) is not None
         if relative:
-            c_left = max(c_left, anchor.start)
+            c_left = max(c_left, person.start)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
         if len({m.value for m in cars}) > 1 and len(item.co_drivers) > 1:

@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import (
-    _RELATIVE_ASIDE,
     _SUBORDINATE_CLAUSE,
     Clauses,
     _car_shown_before,
@@ -54,7 +53,12 @@ from bot.rules.document import (
     _with_epithet,
 )
 from bot.rules.fill import SlotFilling
-from bot.rules.history import _DETERMINERS, restated_background, talked_of_or_long_ago
+from bot.rules.history import (
+    _DETERMINERS,
+    _RELATIVE_ASIDE,
+    restated_background,
+    talked_of_or_long_ago,
+)
 from bot.rules.origins import _kind_by_team_after
 from bot.rules.patterns import Pattern
 from bot.rules.scans import _RECORD_COMPANY, driver_fillable, people_reach, record_company
@@ -422,10 +426,9 @@ class Slots(Clauses, SlotFilling):
             # ("alongside Rins, who was confirmed on Tuesday": any move told with a recent
             # time in its own clause)
             comma = doc.text.find(",", t_end, s_end)
-            told_now = (kind is MoveKind.EXTEND and (
-                {"has", "have", "recently"} & set(relative) or
-                _RECENT_TIME.search(doc.folded, clause_start, s_end) is not None)) or \
-                _RECENT_TIME.search(doc.folded, clause_start, s_end if comma < 0 else comma)
+            recent_end = s_end if kind is MoveKind.EXTEND or comma < 0 else comma
+            told_now = bool(kind is MoveKind.EXTEND and {"has", "have", "recently"} & set(
+                relative)) or _RECENT_TIME.search(doc.folded, clause_start, recent_end) is not None
             # ("taking the seat of Larson, who was fired by the team": the exit that made room
             # for the move is news with it)
             told_now = told_now or _made_room(doc, s_start, clause_start, drivers)
