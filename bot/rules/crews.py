@@ -202,8 +202,8 @@ class Crews(EngineBase):
                     crew.append(later)
                 last = crew[-1]
                 following = doc.folded[last.end:last.end + 20].split()[:1]
-                if not following or following[0] not in _GAP_FOLLOWING | (
-                        {"to"} if after_team else set()):
+                if not following or (following[0] not in _GAP_FOLLOWING and not (
+                        after_team and following[0] == "to")):
                     continue
                 end = _GAP_END.search(doc.text, last.end, s_end)
                 clause_end = end.start() if end else s_end
