@@ -168,30 +168,6 @@ _FE_ORDINAL_SEASON = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)) (?:Formula E |FIA Formula E |ABB FIA Formula E )?season\b")
 
 
-_ASIDE = re.compile(
-    r"\([^()\n]{0,200}\)"
-    r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
-    r"until|aged|formerly|previously|like|once|then|left|in[ \t]+partnership|"
-    r"(?:run|operated)[ \t]+(?:in[ \t]+partnership|jointly|alongside))\b[^,;()\n]{0,200},"
-    # (not a comma inside a list: ", where A, B and C stay in the No. 8")
-    r"(?![ \t]+[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*[ \t]*(?:,|and\b|&))"
-    r"|,[ \t]+(?:who|whose|in[ \t]+partnership|(?:run|operated)[ \t]+in[ \t]+partnership)\b"
-    r"[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
-    # ", taking over from Ricciardo,": a participle's phrase between the subject and its verb
-    r"|,[ \t]+[a-z]+ing\b[^,;()\n]{0,80},(?=[ \t]+(?:will|would|has|have|is|are|was|were|had)\b)"
-    r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their)|new[ \t]+to)\b"
-    r"[^,;()\n]{0,45},"
-    # ", the British driver who won Le Mans in 2020 and raced for Cadillac in 2024,": a
-    # description with a relative clause of its own runs longer
-    r"|,[ \t]+(?:a|an|the)\b[^,;()\n]{0,45}\b(?:who|whose)\b[^,;()\n]{0,150},"
-    # ", Porsche's first American factory driver,": a possessive title in apposition
-    r"|,[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2}['’]s[ \t][^,;()\n]{0,45},"
-    r"|,[ \t]+(?:the[ \t]+)?(?:(?:younger|older|elder|big|little|twin|late)[ \t]+)?"
-    r"(?:son|daughter|brother|sister|father|mother|nephew|niece|grandson|"
-    r"granddaughter|cousin|wife|husband)[ \t]+of\b[^,;()\n]{0,80},"
-)
-
-
 _AUXILIARIES = WORDS["auxiliaries"]
 
 
@@ -298,8 +274,12 @@ _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or
 
 
 # "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
+# "A, B and, in the Endurance races, C": the races set off after a list's "and" are C's alone
+_RACES_AFTER_AND = re.compile(r"\band,\s+(?:in|for|at)\s+(?:the\s+)?$")
+# ("A, B and, in the long races, C": the last name's own races set off after "and")
 _LIST_GAP = re.compile(
-    r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+)"
+    r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+|"
+    r",?\s*and,\s+(?:in|for|at)\s+[^,;()]{1,40},\s+)"
     r"(?P<words>(?:[\w'’.\-]+\s+){0,5})$")
 
 

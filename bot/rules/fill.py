@@ -13,6 +13,7 @@ from bot.rules.document import (
     _MODEL_WORDS,
     _OWN_REPORT_VERBS,
     _PRONOUNS,
+    _RACES_AFTER_AND,
     _SPEECH_VERBS,
     CAR,
     PERSON,
@@ -126,6 +127,16 @@ def _opens_clause(following: str) -> bool:
     steps in"."""
     word = following.split()[:1]
     return bool(word) and (word[0] in _FINITE_AUXILIARIES or _is_finite(word[0]))
+
+
+def _list_gaps_outside_asides(doc: _Doc, start: int, end: int) -> tuple[str, ...]:
+    """The gap between two names without its asides, read both ways when an aside opens it:
+    "A, who made his debut in 2021, alongside B" (the aside between), "A, who returns, B and C"
+    (its closing comma is the list's)."""
+    gap = _outside_asides(doc, start, end, folded=False)
+    if any(a_start == start for a_start, _ in doc.asides):
+        return gap, f",{gap}"
+    return (gap,)
 
 
 class SlotFilling(EngineBase):
@@ -348,8 +359,14 @@ class SlotFilling(EngineBase):
                     if following.kind == CAR and _CAR_IN_LIST.match(
                             doc.text, found[-1].end, following.start):
                         continue  # "A and B in the No. 25 and C with D in the No. 24"
-                    if following.kind == TEAM and _describes_person(doc, following, after):
-                        continue  # "and Porsche Carrera Cup champion C": C's title
+                    if following.kind == SERIES and _RACES_AFTER_AND.search(
+                            doc.text, found[-1].end, following.start):
+                        continue  # "A, B and, for the Endurance Cup rounds, C": C's races
+                    if following.kind in (TEAM, SERIES) and _describes_person(doc, following,
+                                                                               after):
+                        # "and Porsche Carrera Cup champion C", ", British GT graduate C": C's
+                        # title
+                        continue
                     if following.kind == TEAM and _after_car(following, after):
                         continue  # "A and B in the No. 6 Porsche 963 and C": the car's make
                     if following.kind != PERSON:
@@ -362,11 +379,12 @@ class SlotFilling(EngineBase):
                                                    count=1)
                         if not _coordinated(between, with_ok=True):
                             break
-                    elif not _coordinated(between, with_ok=True) and not _coordinated(
-                            _outside_asides(doc, found[-1].end, following.start, folded=False),
-                            with_ok=True):
+                    elif not _coordinated(between, with_ok=True) and not any(
+                            _coordinated(gap, with_ok=True) for gap in _list_gaps_outside_asides(
+                                doc, found[-1].end, following.start)):
                         # "for A, who made his debut in 2021, alongside B and C": the aside
-                        # about A does not break the list
+                        # about A does not break the list; in "A, who returns, B and C" its
+                        # closing comma is the list's
                         break
                     if ", and" in between and _opens_clause(
                             doc.folded[following.end:following.end + 16]):

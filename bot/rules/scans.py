@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from bot.rules.document import _ASIDE, _YEAR, PERSON, Mention, _Doc
+from bot.rules.document import _YEAR, PERSON, Mention, _Doc
 from bot.rules.patterns import Pattern
 
 # A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
@@ -52,6 +52,33 @@ def _matches_from(pattern: re.Pattern[str], opener: str, other_opener: str, text
         else:
             found.append(match)
             position = match.end()
+
+
+_ASIDE = re.compile(
+    r"\([^()\n]{0,200}\)"
+    # ", who returns to the series, B and C": a relative aside whose last word is no name ends
+    # at its comma, whatever list follows
+    r"|,[ \t]+(?:who|which|whose)\b[^,;()\n]{0,200}[ \t][a-z0-9][\w'’\-]*,"
+    r"|,[ \t]+(?:who|which|whose|where|currently|now|still|also|already|having|after|fresh|"
+    r"until|aged|formerly|previously|like|once|then|left|in[ \t]+partnership|"
+    r"(?:run|operated)[ \t]+(?:in[ \t]+partnership|jointly|alongside))\b[^,;()\n]{0,200},"
+    # (not a comma inside a list: ", where A, B and C stay in the No. 8")
+    r"(?![ \t]+[A-Z][\w'’\-]*(?:[ \t]+[A-Z][\w'’\-]*)*[ \t]*(?:,|and\b|&))"
+    r"|,[ \t]+(?:who|whose|in[ \t]+partnership|(?:run|operated)[ \t]+in[ \t]+partnership)\b"
+    r"[^,;()\n]{0,200}?(?=\.(?:\s|$))"  # "..., who is heading to IndyCar."
+    # ", taking over from Ricciardo,": a participle's phrase between the subject and its verb
+    r"|,[ \t]+[a-z]+ing\b[^,;()\n]{0,80},(?=[ \t]+(?:will|would|has|have|is|are|was|were|had)\b)"
+    r"|,[ \t]+(?:a|an|the|his|her|their|its|as|in[ \t]+(?:his|her|their)|new[ \t]+to)\b"
+    r"[^,;()\n]{0,45},"
+    # ", the British driver who won Le Mans in 2020 and raced for Cadillac in 2024,": a
+    # description with a relative clause of its own runs longer
+    r"|,[ \t]+(?:a|an|the)\b[^,;()\n]{0,45}\b(?:who|whose)\b[^,;()\n]{0,150},"
+    # ", Porsche's first American factory driver,": a possessive title in apposition
+    r"|,[ \t]+[A-Z][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2}['’]s[ \t][^,;()\n]{0,45},"
+    r"|,[ \t]+(?:the[ \t]+)?(?:(?:younger|older|elder|big|little|twin|late)[ \t]+)?"
+    r"(?:son|daughter|brother|sister|father|mother|nephew|niece|grandson|"
+    r"granddaughter|cousin|wife|husband)[ \t]+of\b[^,;()\n]{0,80},"
+)
 
 
 def aside_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

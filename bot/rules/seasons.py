@@ -10,6 +10,7 @@ from bot.rules.document import (
     _FE_SEASON,
     _NUMBER_WORDS,
     _ORDINALS,
+    _RACES_AFTER_AND,
     _SEASON_AFTER,
     _SEASON_BEFORE,
     _SEASON_END_WORDS,
@@ -241,6 +242,10 @@ class Seasons(EngineBase):
                     m.kind == PERSON and m is not anchor and 0 <= m.start - r_end <= 5
                     for m in doc.by_sentence[item.sentence]):
                 continue  # "A and B share the No. 25, backed up in the long races by C": C's
+            if _RACES_AFTER_AND.search(doc.text, max(s_start, r_start - 20), r_start):
+                if r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 3:
+                    current.append(role)
+                continue
             # ("A, who has been Williams' reserve driver, will make his debut": an aside
             # between the name and the verb says what he was.)
             before_name = (r_end <= anchor.start and _words_between(doc, r_end, anchor.start) <= 1

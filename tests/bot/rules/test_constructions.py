@@ -2874,3 +2874,28 @@ def test_calling_it_a_day_in_a_session_is_no_retirement() -> None:
 def test_a_headline_seat_with_its_kind_before_the_team_is_a_seat(title: str) -> None:
     assert ("Jorge Martin", "join") in {(d, k) for d, k, _, _ in moves(
         title, "Jorge Martin will race in MotoGP next season.", "MotoGP")}
+
+
+@pytest.mark.parametrize("crew", [
+    # a relative aside on the first name, its closing comma the list's own
+    "Kim Larsen, who last raced here in 2019, Paolo Ferri and Sam Okafor",
+    # a list member introduced by the series he comes from
+    "Kim Larsen, British F4 graduate Paolo Ferri and Sam Okafor",
+    "Kim Larsen, who steps up from LMP3, Italian GT champion Paolo Ferri and Sam Okafor",
+    # the last name's own races set off after "and"
+    "Kim Larsen, Paolo Ferri and, for the Endurance Cup rounds, Sam Okafor",
+])
+def test_a_crew_list_runs_on_past_an_aside_and_a_members_title(crew: str) -> None:
+    found = moves("Line-ups settled", f"Falcon Motorsport's No. 19 will be driven by {crew}.",
+                  "GT World Challenge Europe")
+    assert {(d, kind, car) for d, kind, _, car in found} == {
+        ("Kim Larsen", "join", "19"), ("Paolo Ferri", "join", "19"), ("Sam Okafor", "join", "19")}
+
+
+def test_races_set_off_after_a_lists_and_are_the_last_names_alone() -> None:
+    found = extract(Article(
+        entry_id="c", title="Line-ups settled", series="GT World Challenge Europe",
+        published=DATE, summary="Falcon Motorsport has signed Kim Larsen, Paolo Ferri and, for "
+        "the long races, the seasoned Sam Okafor.")).moves
+    assert {(m.driver, m.role) for m in found} == {
+        ("Kim Larsen", "full-time"), ("Paolo Ferri", "full-time"), ("Sam Okafor", "endurance")}

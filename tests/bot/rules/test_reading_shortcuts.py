@@ -7,8 +7,9 @@ import random
 import re
 from re import _parser  # type: ignore[attr-defined]
 
-from bot.rules.document import _ASIDE, _YEAR
+from bot.rules.document import _YEAR
 from bot.rules.names import _OWNER, _owner_matches
+from bot.rules.scans import _ASIDE
 
 
 def _random_texts(pieces: list[str], count: int, seed: int) -> list[str]:
