@@ -381,8 +381,9 @@ class Slots(Clauses, SlotFilling):
         # is the object of.)
         subject_start = drivers[0].start if drivers[0].start < t_start else \
             doc.text.rfind(":", c_left, t_start) + 1 or c_left
-        if drivers[0].start >= t_end and doc.folded[c_left:t_start].split()[-1:] == ["and"]:
-            subject_start = t_start  # "will again run A and has added B": the second verb's own
+        if drivers[0].start >= t_end and (trigger_words[0] == "joined" or doc.folded[
+                c_left:t_start].split()[-1:] == ["and"]):
+            subject_start = t_start  # "will again run A and has added B"; "A stays, joined by B"
         if kind is MoveKind.JOIN and any(
                 max(c_left, subject_start) <= c_start < c_right and
                 self._aside_of(doc, c_start) in (None, own_aside) and not (

@@ -2899,3 +2899,15 @@ def test_races_set_off_after_a_lists_and_are_the_last_names_alone() -> None:
         "the long races, the seasoned Sam Okafor.")).moves
     assert {(m.driver, m.role) for m in found} == {
         ("Kim Larsen", "full-time"), ("Paolo Ferri", "full-time"), ("Sam Okafor", "endurance")}
+
+
+@pytest.mark.parametrize("summary", [
+    "Ana Ribeiro returns for a second season with Falcon Motorsport, joined by Kim Larsen.",
+    "Ana Ribeiro returns for a second season with Falcon Motorsport, joined for the full "
+    "campaign by Kim Larsen.",
+    "Ana Ribeiro stays on at Falcon Motorsport and is joined for the season by Kim Larsen.",
+])
+def test_the_driver_joined_by_a_stayer_arrives_while_the_stayer_stays(summary: str) -> None:
+    found = moves("Line-ups settled", summary, "GT World Challenge Europe")
+    assert {(d, kind, team) for d, kind, team, _ in found} == {
+        ("Ana Ribeiro", "extend", "Falcon Motorsport"), ("Kim Larsen", "join", "Falcon Motorsport")}
