@@ -5,6 +5,7 @@ drop the verb they share ("A is named in the No. 777, and B in its No. 74")."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import _INCUMBENTS_BEFORE
@@ -39,6 +40,7 @@ GAPPED = Pattern(kind=MoveKind.JOIN, text="{driver} <verb> ..., and {driver} ...
                  left=(), right=(), confidence=0.75)
 CREW_LINEUP = Pattern(kind=MoveKind.JOIN, text="{driver}, {driver} and {driver} (a line-up)",
                       left=(), right=(), confidence=0.75, lineup_only=True)
+_LINEUP_GAPPED = replace(GAPPED, lineup_only=True)
 
 
 # "A is named in the No. 777, and B in its No. 74": the second clause drops the verb it shares.
@@ -48,6 +50,10 @@ _GAP_OPENING = re.compile(r"(?:\s+(?:next|this|in|for|from)\s+(?:season|year|20\
 _GAP_FOLLOWING = frozenset({"in", "at", "with", "for", "the", "its", "his", "her", "their", "a",
                             "an", "alongside"})
 _GAP_END = re.compile(r",\s*(?:and|while|but)\b|;|\.\s")
+# "two cars, one for A and B and the other for C and D": the second crew of a verb said once
+_OTHER_CAR = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:the other|another|the second|a second|the "
+                        r"sister|its sister|the second car|the other car|the sister car|its "
+                        r"sister car|the other entry|the sister entry)\s+(?:one\s+)?for\s+$")
 
 
 def _having_now(doc: _Doc, start: int, end: int) -> bool:
@@ -187,7 +193,9 @@ class Crews(EngineBase):
                 opening = next((a_end - 1 for a_start, a_end in doc.asides
                                 if a_start <= mentions[position - 1].start < a_end <= person.start),
                                mentions[position - 1].end)
-                if not _GAP_OPENING.fullmatch(doc.text, opening, person.start) and not (
+                other_car = _OTHER_CAR.fullmatch(doc.text, opening, person.start) is not None
+                if not other_car and not _GAP_OPENING.fullmatch(doc.text, opening,
+                                                                person.start) and not (
                         bare_and and mentions[position - 1].kind in (CAR, TEAM)):
                     # ("A and B stay in the No. 10 and C and D in the No. 40", "A moves to
                     # Shank and B to Ganassi": after a car or a team, "and" alone opens the
@@ -202,8 +210,9 @@ class Crews(EngineBase):
                     crew.append(later)
                 last = crew[-1]
                 following = doc.folded[last.end:last.end + 20].split()[:1]
-                if not following or (following[0] not in _GAP_FOLLOWING and not (
-                        after_team and following[0] == "to")):
+                if not other_car and (not following or (
+                        following[0] not in _GAP_FOLLOWING and not (
+                            after_team and following[0] == "to"))):
                     continue
                 end = _GAP_END.search(doc.text, last.end, s_end)
                 clause_end = end.start() if end else s_end
@@ -218,7 +227,9 @@ class Crews(EngineBase):
                     named.add((item.sentence, member.value))
                     found.append(RawMove(
                         kind=item.kind, driver=member.value, driver_mention=member,
-                        sentence=item.sentence, trigger=item.trigger, pattern=GAPPED,
+                        sentence=item.sentence, trigger=item.trigger,
+                        # (the verb said once reads both clauses alike: a crew as it stands too)
+                        pattern=_LINEUP_GAPPED if item.pattern.lineup_only else GAPPED,
                         team=teams[0] if teams else item.team,
                         team_from_context=item.team_from_context and not teams,
                         car=cars[0].value if cars else None))

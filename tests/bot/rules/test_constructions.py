@@ -2911,3 +2911,24 @@ def test_the_driver_joined_by_a_stayer_arrives_while_the_stayer_stays(summary: s
     found = moves("Line-ups settled", summary, "GT World Challenge Europe")
     assert {(d, kind, team) for d, kind, team, _ in found} == {
         ("Ana Ribeiro", "extend", "Falcon Motorsport"), ("Kim Larsen", "join", "Falcon Motorsport")}
+
+
+@pytest.mark.parametrize("crews", [
+    "one for Kim Larsen and Paolo Ferri and the other for Sam Okafor and Ana Ribeiro",
+    "one for Kim Larsen and Paolo Ferri, another for Sam Okafor and Ana Ribeiro",
+    "one for Kim Larsen and Paolo Ferri and the sister car for Sam Okafor and Ana Ribeiro",
+])
+def test_the_second_crew_of_a_verb_said_once_reads_as_the_first(crews: str) -> None:
+    news = extract(Article(entry_id="c", title="Line-ups settled", series="European Le Mans Series",
+                           published=DATE,
+                           summary=f"Falcon Motorsport will enter two Oreca 07s, {crews}.")).moves
+    assert {(m.driver, m.kind.value) for m in news} == {
+        ("Kim Larsen", "join"), ("Paolo Ferri", "join"), ("Sam Okafor", "join"),
+        ("Ana Ribeiro", "join")}
+    # (an existing entry's crews as they stand: both are its line-up, neither is news)
+    standing = extract(Article(entry_id="c", title="Entry list out", published=DATE,
+                               series="European Le Mans Series",
+                               summary=f"Falcon Motorsport runs two Oreca 07s, {crews}."))
+    assert not standing.moves
+    assert {e.driver for e in standing.lineup} == {
+        "Kim Larsen", "Paolo Ferri", "Sam Okafor", "Ana Ribeiro"}
