@@ -28,7 +28,7 @@ from bot.rules.document import (
 from bot.rules.history import _DETERMINERS, _RELATIVE_ASIDE
 from bot.rules.patterns import Pattern
 from bot.rules.scans import clause_breaks
-from bot.rules.team_context import _is_make
+from bot.rules.team_context import _describes_person, _is_make
 
 # "Returning drivers A, B and C make up the #35 crew": who is there already
 # ("23XI regulars A and B", "the team's full-time drivers A, B and C": those it has.)
@@ -63,6 +63,12 @@ def _counted(doc: _Doc, position: int) -> bool:
     before = doc.folded[start:position].split()[-2:]
     return any(word.isdigit() or word in _NUMBER_WORDS or word in ("who", "which")
                for word in before) or before[-1:] in (["after"], ["since"])
+
+
+# ", with the team hoping he will be a front-runner again": a clause of its own after the move
+_CLAUSE_AFTER = re.compile(r",\s+(?:with|while|whereas|as)\s")
+# ", completing a line-up with": the trigger's verb is a participle after the comma.
+_PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
 
 
 _CLAUSE_BREAK = re.compile(r", (?:and|but|while) |; ")
@@ -301,8 +307,9 @@ def _team_placed_after(doc: _Doc, mentions: list[Mention], driver: Mention, s_en
             doc.folded[driver.end:after[first_team].start].split()[-1:] not in (
                 ["with"], ["at"], ["to"], ["into"]):
         return None
-    return next((m for m in after[first_team:first_team + 2]
-                 if m.kind == TEAM and not _is_make(doc, m)), None)
+    # ("..., with Ferrari factory driver C": a title, not a team)
+    return next((m for m in after[first_team:first_team + 2] if m.kind == TEAM and
+                 not _is_make(doc, m) and not _describes_person(doc, m, mentions)), None)
 
 
 def _race_position_after(doc: _Doc, t_end: int, s_end: int, ends_in_to: bool) -> bool:

@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from bot.models import MoveKind, Status
 from bot.rules.clauses import (
+    _CLAUSE_AFTER,
+    _PARTICIPLE_BEFORE,
     _SUBORDINATE_CLAUSE,
     Clauses,
     _car_shown_before,
@@ -62,7 +64,7 @@ from bot.rules.history import (
 from bot.rules.origins import _kind_by_team_after
 from bot.rules.patterns import Pattern
 from bot.rules.scans import _RECORD_COMPANY, driver_fillable, people_reach, record_company
-from bot.rules.team_context import _makers_group
+from bot.rules.team_context import _describes_person, _makers_group
 
 _TO_WORDS = WORDS["to_words"]
 _SEAT_AT = frozenset({"with", "for", "at", "alongside"})
@@ -76,11 +78,6 @@ _GOING_WORDS = frozenset({"off", "heading", "moving", "joining", "leaving", "swi
 _PLAN_NOUNS = frozenset(WORDS["plan_nouns"])
 _MOVE_NOUNS = frozenset(WORDS["move_nouns"])
 
-
-# ", with the team hoping he will be a front-runner again": a clause of its own after the move
-_CLAUSE_AFTER = re.compile(r",\s+(?:with|while|whereas|as)\s")
-# ", completing a line-up with": the trigger's verb is a participle after the comma.
-_PARTICIPLE_BEFORE = re.compile(r",\s+[a-z]+ing\s+(?:a|an|the|his|her|its|their)\s+$")
 
 
 class Slots(Clauses, SlotFilling):
@@ -485,8 +482,9 @@ class Slots(Clauses, SlotFilling):
         anaphor_car: Mention | None = None
         teammates: list[Mention] = []
         if team is None:
-            # The object of "joins" was a person ("joins A and B"): teammates, not a team.
-            after = [m for m in mentions if m.start >= t_end and m.end <= c_right]
+            # The object was a person ("joins A and B", "partners Ferrari junior A"): teammates.
+            after = [m for m in mentions if m.start >= t_end and m.end <= c_right and not (
+                m.kind == TEAM and _describes_person(doc, m, mentions))]
             if after and after[0].kind == PERSON and "team" in pattern.right and \
                     kind in (MoveKind.JOIN, MoveKind.EXTEND):
                     # "joins A and B", not "joins A, who stays, in the team formed by C"

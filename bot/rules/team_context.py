@@ -93,7 +93,7 @@ def _describes_person(doc: _Doc, team: Mention, mentions: list[Mention]) -> bool
     if following is None or following.kind != PERSON:
         return False
     words = doc.folded[team.end:following.start].split()
-    return 0 < len(words) <= 3 and all(word in _AFFILIATION_WORDS for word in words)
+    return 0 < len(words) <= 4 and all(word in _AFFILIATION_WORDS for word in words)
 
 
 def _possessive_before(doc: _Doc, team: Mention, driver: str, mentions: list[Mention]) -> bool:

@@ -2932,3 +2932,28 @@ def test_the_second_crew_of_a_verb_said_once_reads_as_the_first(crews: str) -> N
     assert not standing.moves
     assert {e.driver for e in standing.lineup} == {
         "Kim Larsen", "Paolo Ferri", "Sam Okafor", "Ana Ribeiro"}
+
+
+def test_a_makers_title_on_a_companion_is_not_the_team_the_crew_is_placed_in() -> None:
+    found = moves("Line-ups settled", "Falcon Motorsport hands the No. 62 to Kim Larsen and "
+                  "Paolo Ferri, with Porsche factory driver Sam Okafor.", "Asian Le Mans Series")
+    assert {(d, team) for d, _, team, _ in found} == {
+        ("Kim Larsen", "Falcon Motorsport"), ("Paolo Ferri", "Falcon Motorsport")}
+
+
+@pytest.mark.parametrize("summary", [
+    "Kim Larsen partners former Porsche junior Paolo Ferri at Falcon Motorsport next season.",
+    "Kim Larsen will partner Lamborghini Super Trofeo champion Paolo Ferri at Falcon Motorsport.",
+])
+def test_a_partner_titled_by_a_maker_leaves_the_team_to_the_clause(summary: str) -> None:
+    assert moves("Line-ups settled", summary, "Asian Le Mans Series") == {
+        ("Kim Larsen", "join", "Falcon Motorsport", None)}
+
+
+def test_a_one_make_series_written_before_a_name_is_no_person_and_no_team() -> None:
+    found = moves("Line-ups settled", "Kim Larsen partners former Lamborghini Super Trofeo "
+                  "Asia racer Paolo Ferri at Falcon Motorsport next season.",
+                  "Asian Le Mans Series")
+    assert ("Kim Larsen", "join", "Falcon Motorsport", None) in found
+    assert not {team for _, _, team, _ in found} - {"Falcon Motorsport"}
+    assert "Trofeo Asia" not in {d for d, _, _, _ in found}
