@@ -2957,3 +2957,13 @@ def test_a_one_make_series_written_before_a_name_is_no_person_and_no_team() -> N
     assert ("Kim Larsen", "join", "Falcon Motorsport", None) in found
     assert not {team for _, _, team, _ in found} - {"Falcon Motorsport"}
     assert "Trofeo Asia" not in {d for d, _, _, _ in found}
+
+
+@pytest.mark.parametrize("summary", [
+    "Falcon Motorsport has unveiled a brand-new line-up for next season, with Kim Larsen, "
+    "Paolo Ferri and Sam Okafor.",
+    "Falcon Motorsport announces an all-new trio of Kim Larsen, Paolo Ferri and Sam Okafor.",
+])
+def test_a_new_line_up_revealed_brings_every_name_in(summary: str) -> None:
+    assert {(d, kind) for d, kind, _, _ in moves("Line-ups settled", summary, "F3")} == {
+        ("Kim Larsen", "join"), ("Paolo Ferri", "join"), ("Sam Okafor", "join")}
