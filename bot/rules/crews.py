@@ -50,6 +50,9 @@ _GAP_OPENING = re.compile(r"(?:\s+(?:next|this|in|for|from)\s+(?:season|year|20\
 _GAP_FOLLOWING = frozenset({"in", "at", "with", "for", "the", "its", "his", "her", "their", "a",
                             "an", "alongside"})
 _GAP_END = re.compile(r",\s*(?:and|while|but)\b|;|\.\s")
+# "A and B will drive the SC63, together with factory duo C and D": more subjects of the verb
+_MORE_SUBJECTS = re.compile(r"(?:\s+(?:next|this|in|for|from)\s+(?:season|year|20\d\d))?"
+                            r"\s*,\s*(?:together with|along with|as well as)\s+$")
 # "two cars, one for A and B and the other for C and D": the second crew of a verb said once
 _OTHER_CAR = re.compile(r"\s*[,;]?\s*(?:and\s+)?(?:the other|another|the second|a second|the "
                         r"sister|its sister|the second car|the other car|the sister car|its "
@@ -194,6 +197,14 @@ class Crews(EngineBase):
                                 if a_start <= mentions[position - 1].start < a_end <= person.start),
                                mentions[position - 1].end)
                 other_car = _OTHER_CAR.fullmatch(doc.text, opening, person.start) is not None
+                title = mentions[position - 1]  # ("together with Porsche factory duo C")
+                if position > 1 and title.kind == TEAM and _describes_person(doc, title, [person]):
+                    other_car = item.driver_mention.start < item.trigger[0] and \
+                        _MORE_SUBJECTS.fullmatch(doc.text, mentions[position - 2].end,
+                                                 title.start) is not None
+                elif item.driver_mention.start < item.trigger[0] and _MORE_SUBJECTS.fullmatch(
+                        doc.text, opening, person.start):
+                    other_car = True
                 if not other_car and not _GAP_OPENING.fullmatch(doc.text, opening,
                                                                 person.start) and not (
                         bare_and and mentions[position - 1].kind in (CAR, TEAM)):

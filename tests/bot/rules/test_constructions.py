@@ -2967,3 +2967,16 @@ def test_a_one_make_series_written_before_a_name_is_no_person_and_no_team() -> N
 def test_a_new_line_up_revealed_brings_every_name_in(summary: str) -> None:
     assert {(d, kind) for d, kind, _, _ in moves("Line-ups settled", summary, "F3")} == {
         ("Kim Larsen", "join"), ("Paolo Ferri", "join"), ("Sam Okafor", "join")}
+
+
+@pytest.mark.parametrize("companions", [
+    "together with Porsche factory duo Sam Okafor and Ana Ribeiro",
+    "along with Sam Okafor and Ana Ribeiro",
+])
+def test_more_subjects_added_after_the_verb_share_the_move(companions: str) -> None:
+    found = moves("Line-ups settled", "Kim Larsen and Paolo Ferri will drive for Falcon "
+                  f"Motorsport next season, {companions}.", "WEC")
+    assert {(d, kind, team) for d, kind, team, _ in found} == {
+        (d, "join", "Falcon Motorsport")
+        for d in ("Kim Larsen", "Paolo Ferri", "Sam Okafor", "Ana Ribeiro")}
+
