@@ -238,3 +238,10 @@ def test_car_models_businesses_and_circuits_are_never_drivers(
         title: str, summary: str, series: str) -> None:
     drivers = {driver for driver, _, _ in moves(title, summary, series)}
     assert not drivers & {"Snowy River Caravans Mustang", "Snowy River Caravans", "Belle Isle"}
+
+
+@pytest.mark.parametrize("standing", ["Reserve", "Tester", "Newcomer", "Teenager", "Returnee"])
+def test_a_standing_word_opening_a_sentence_is_not_part_of_the_name(standing: str) -> None:
+    assert moves("Stand-in named", f"{standing} Tomasz Wielgus will deputise for the injured "
+                 "Ilya Brandt at Falcon Motorsport this weekend.", "IMSA") == {
+        ("Tomasz Wielgus", "replace", "Falcon Motorsport")}
