@@ -3,6 +3,7 @@ former teams, replaced drivers, teammates and line-ups."""
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 from bot.models import LineupEntry, Move, MoveKind, Status
@@ -38,6 +39,8 @@ def _brand_only(item: RawMove) -> bool:
     return item.team is not None and bool(item.team.candidates) and \
         item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
 
+
+_ANOTHER_CAR = re.compile(r"\b(?:the|its) (?:sister|other|second) (?:car|entry)\b")
 
 class Resolver(Origins):
     def _team_name(self, doc: _Doc, mention: Mention, car: str | None
@@ -109,8 +112,11 @@ class Resolver(Origins):
             # A car read from the move's own sentence outranks one an earlier statement of
             # the move found elsewhere ("Kaulig moves Hemric up" + "..., where he will drive
             # the No. 31" + "He spent this year in the No. 11").
-            car_here = item.car or self._car_in_own_sentence(doc, item)
-            car = car_here or self._car_elsewhere(doc, item, sentences_of[item.driver])
+            # ("B is back in the sister car": not the car named before)
+            other_car = _ANOTHER_CAR.search(doc.folded, *item.trigger) is not None
+            car_here = item.car or (None if other_car else self._car_in_own_sentence(doc, item))
+            car = car_here or (None if other_car else self._car_elsewhere(
+                doc, item, sentences_of[item.driver]))
             team, series, certainty = ("", doc.series_hint, 1.0)
             if item.team is not None:
                 team, series, certainty = self._team_name(doc, item.team, car)
@@ -369,7 +375,10 @@ class Resolver(Origins):
     def _car_for(self, doc: _Doc, item: RawMove, busy: set[int] | frozenset[int] = frozenset()
                  ) -> str | None:
         """The car number stated for this driver: in the move's clause, else a sentence that
-        names the driver and one car and nobody else."""
+        names the driver and one car and nobody else. ("B is back in the sister car": a car
+        other than the one named, which is no number of his.)"""
+        if _ANOTHER_CAR.search(doc.folded, *item.trigger):
+            return None
         return self._car_in_own_sentence(doc, item) or self._car_elsewhere(doc, item, busy)
 
     def _car_in_own_sentence(self, doc: _Doc, item: RawMove) -> str | None:

@@ -754,6 +754,9 @@ def test_a_stay_in_the_sister_car_beside_another_stay_is_a_stay_too() -> None:
                   "the sister car.", "IndyCar")
     assert {(d, k) for d, k, _, _ in found} == {("Josef Newgarden", "extend"),
                                                  ("Scott McLaughlin", "extend")}
+    # (the sister car is not the number named for the other stay)
+    assert {(d, car) for d, _, _, car in found} == {("Josef Newgarden", "2"),
+                                                    ("Scott McLaughlin", None)}
 
 
 def test_a_debut_in_a_teams_car_is_a_seat_even_with_her_before_it() -> None:
