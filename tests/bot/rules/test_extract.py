@@ -326,6 +326,17 @@ def test_seasons(title: str, kind: str, season: int | None) -> None:
     assert [(m.kind.value, m.season) for m in moves] == [(kind, season)]
 
 
+@pytest.mark.parametrize("summary", [
+    "Andretti Global has signed Kyle Kirkwood for the remaining races.",
+    "Kyle Kirkwood will drive for Andretti Global for the last four races.",
+])
+def test_the_races_left_are_this_seasons(summary: str) -> None:
+    # (in October a seat with no season written would be next year's)
+    moves = extract(article("Seat news", summary, series="IndyCar",
+                            published=datetime(2024, 10, 9, tzinfo=UTC))).moves
+    assert [(m.driver, m.season) for m in moves] == [("Kyle Kirkwood", 2024)]
+
+
 def test_next_season_without_a_date_is_the_latest_season_named() -> None:
     moves = extract(article("Kaulig Racing reveals its 2025 plans",
                             "Next season Daniel Dye will carry on with the team full-time.",

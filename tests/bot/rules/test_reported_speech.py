@@ -69,3 +69,15 @@ def test_being_close_to_agreeing_a_deal_is_talk_not_a_move() -> None:
                                     "in 2026, though he says nothing has been decided.",
                             series="F1", published=datetime(2025, 3, 1, tzinfo=UTC))).moves
     assert not [m for m in found if m.status.value == "confirmed"]
+
+
+@pytest.mark.parametrize("option", [
+    "after the team took up its option on his contract",
+    "once Haas picked up the option for a third year",
+])
+def test_an_option_taken_up_is_a_contract_not_a_maybe(option: str) -> None:
+    found = extract(Article(entry_id="o", title="Team news", series="F1",
+                            published=datetime(2024, 10, 9, tzinfo=UTC),
+                            summary=f"Kim Larsen will remain at Haas next season {option}.")).moves
+    assert [(m.driver, m.kind.value, m.status.value) for m in found] == [
+        ("Kim Larsen", "extend", "confirmed")]
