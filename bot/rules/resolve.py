@@ -392,6 +392,9 @@ class Resolver(Origins):
             c_left = max(c_left, person.start)
         mentions = doc.by_sentence[item.sentence]
         cars = [m for m in mentions if m.kind == CAR and c_left <= m.start < c_right]
+        # "moved from the No. 93 to the No. 94": the car he leaves is not his
+        cars = [m for m in cars if doc.folded[max(0, m.start - 9):m.start].split()[-2:] not in (
+            ["from", "the"], ["from"], ["from", "his"], ["from", "her"])] or cars
         if len({m.value for m in cars}) > 1 and len(item.co_drivers) > 1:
             # A crew list: "A and B in the No. 7 and C with D in the No. 6": each name takes
             # the first car written after it, the last ones the car before them.

@@ -2983,3 +2983,26 @@ def test_more_subjects_added_after_the_verb_share_the_move(companions: str) -> N
         (d, "join", "Falcon Motorsport")
         for d in ("Kim Larsen", "Paolo Ferri", "Sam Okafor", "Ana Ribeiro")}
 
+
+
+def test_the_car_moved_from_is_not_the_car_moved_to() -> None:
+    found = moves("Crew changes", "Falcon Motorsport has moved Kim Larsen from the No. 93 to the "
+                  "No. 94 for next season.", "WEC")
+    assert found == {("Kim Larsen", "join", "Falcon Motorsport", "94")}
+
+
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("Kim Larsen leaves Falcon Motorsport, and Paolo Ferri takes his place in the No. 16.",
+     {("Kim Larsen", "leave", "Falcon Motorsport"), ("Paolo Ferri", "join", "Falcon Motorsport")}),
+    ("Kim Larsen will co-drive with Paolo Ferri at Falcon Motorsport in the Bathurst 1000.",
+     {("Kim Larsen", "join", "Falcon Motorsport")}),
+    ("Kim Larsen is out of Falcon Motorsport's line-up for next season.",
+     {("Kim Larsen", "leave", "Falcon Motorsport")}),
+    # (out of contract is no team left)
+    ("Falcon Motorsport's pairing, Kim Larsen and Paolo Ferri, are out of contract at the end of "
+     "the year.", set()),
+])
+def test_a_seat_taken_shared_or_lost_in_a_phrase(summary: str,
+                                                  expected: set[tuple[str, str, str]]) -> None:
+    found = moves("Seat news", summary, "Supercars")
+    assert {(d, kind, team) for d, kind, team, _ in found} == expected
