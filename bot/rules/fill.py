@@ -42,6 +42,8 @@ from bot.rules.team_context import (
 from bot.rules.text import fold
 
 _SUBORDINATE = WORDS["subordinators"]
+_ONWARD = frozenset({"to", "with", "at", "for", "into"})
+_STEP_UP_FROM = re.compile(r"(?: up|\bgraduat[a-z]*) from$")
 _RESULT_NOUNS = WORDS["result_nouns"]
 _HELD_ROLES = WORDS["held_roles"]
 _THINGS = WORDS["team_things"]
@@ -244,7 +246,15 @@ class SlotFilling(EngineBase):
         want = SLOT_KIND[slot]
         after = [m for m in mentions if m.start >= t_end and m.end <= ceiling and id(m) not in used]
         limit = self.settings["right_driver_words" if want == PERSON else "right_words"]
+        # ("steps up from Prema to ART": the team right after "from" is the origin)
+        from_origin = want == TEAM and _STEP_UP_FROM.search(doc.folded, max(0, t_end - 16),
+                                                            t_end) is not None
         for position, mention in enumerate(after):
+            if from_origin and mention.kind == TEAM:
+                if "," in doc.text[t_end:mention.start]:
+                    return []  # "who moves up from X's Truck team, is under contract to Y"
+                if _ONWARD.isdisjoint(doc.folded[t_end:mention.start].split()):
+                    continue
             if mention.kind == SERIES or (mention.kind == CAR and want != CAR) or (
                     want == PERSON and mention.kind == TEAM and (
                         _is_make(doc, mention) or _after_car(mention, after) or

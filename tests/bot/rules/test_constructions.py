@@ -3006,3 +3006,27 @@ def test_a_seat_taken_shared_or_lost_in_a_phrase(summary: str,
                                                   expected: set[tuple[str, str, str]]) -> None:
     found = moves("Seat news", summary, "Supercars")
     assert {(d, kind, team) for d, kind, team, _ in found} == expected
+
+
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("Kim Larsen steps up from Formula 3 to Formula 2 with Falcon Motorsport next season.",
+     ("Kim Larsen", "join", "Falcon Motorsport", None)),
+    ("Kim Larsen moves up from Moto3 to Moto2 with Falcon Motorsport next season.",
+     ("Kim Larsen", "join", "Falcon Motorsport", None)),
+    ("Kim Larsen will graduate from Formula 3 to Formula 2 with Falcon Motorsport.",
+     ("Kim Larsen", "join", "Falcon Motorsport", None)),
+])
+def test_a_step_up_from_one_series_to_another_names_the_team_after_both(
+        summary: str, expected: tuple[str, str, str, None]) -> None:
+    assert moves("Ladder news", summary, "F2") == {expected}
+
+
+def test_the_team_a_step_up_is_from_is_where_the_driver_comes_from() -> None:
+    found = extract(Article(entry_id="c", title="Ladder news", series="F2", published=DATE,
+                            summary="Kim Larsen moves up from Hitech to ART Grand Prix next "
+                            "season.")).moves
+    assert [(m.driver, m.team, m.from_team) for m in found] == [
+        ("Kim Larsen", "ART Grand Prix", "Hitech")]
+    # (the clause after the origin's comma is another: "is under contract to" is no seat)
+    assert not moves("Ladder news", "Larsen, who moves up from Hitech's Formula 3 team, is "
+                     "under contract to Red Bull.", "F2")
