@@ -180,10 +180,14 @@ class SlotFilling(EngineBase):
                 # pattern may itself open with the possessive: "Antonelli's move to")
                 continue
             if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
-                    doc.text[mention.end:t_start].strip(" ,") in ("and", "") or
+                    (doc.text[mention.end:t_start].strip(" ,") in ("and", "") and (
+                        doc.text[mention.end:t_start].strip() or at == 0 or
+                        before[at - 1].kind != TEAM or _coordinated(
+                            doc.text[before[at - 1].end:mention.start]))) or
                     _ends_with_and(doc.folded[mention.end:t_start])):
                 # "Nissan has retained Rowland and signed Nato", "Hitech has kept Crawford for
-                # a second season and added Aron": the second verb shares the first's subject.
+                # a second season and added Aron": the second verb shares the first's subject
+                # (but in "Hyundai confirmed A will contest" the name right before is it).
                 shared_subject = True
                 continue
             if want == PERSON and mention.kind == TEAM and doc.folded[

@@ -3030,3 +3030,24 @@ def test_the_team_a_step_up_is_from_is_where_the_driver_comes_from() -> None:
     # (the clause after the origin's comma is another: "is under contract to" is no seat)
     assert not moves("Ladder news", "Larsen, who moves up from Hitech's Formula 3 team, is "
                      "under contract to Red Bull.", "F2")
+
+
+def test_the_name_right_before_a_teams_verb_is_its_subject_not_a_shared_one() -> None:
+    # ("Hyundai has confirmed A will contest ... alongside B": A contests, B is a team-mate)
+    found = moves("Rally news", "Falcon Motorsport has confirmed Kim Larsen will contest a full "
+                  "season next year alongside Paolo Ferri.", "WRC")
+    assert {(d, kind) for d, kind, _, _ in found} == {("Kim Larsen", "join")}
+    # (but "T, A part ways": a subject coordinated with the team)
+    assert moves("Dale Coyne Racing, Kyle Kirkwood part ways", "", "IndyCar") == {
+        ("Kyle Kirkwood", "leave", "Dale Coyne Racing", None)}
+
+
+@pytest.mark.parametrize(("summary", "expected"), [
+    ("Kim Larsen is the new driver of Falcon Motorsport's No. 8 Chevrolet.",
+     ("Kim Larsen", "join", "Falcon Motorsport", "8")),
+    ("Falcon Motorsport has brought in Kim Larsen to replace Paolo Ferri in the No. 38 for the "
+     "final two rounds.", ("Kim Larsen", "replace", "Falcon Motorsport", "38")),
+])
+def test_a_new_driver_of_a_car_and_a_seat_for_the_last_rounds(
+        summary: str, expected: tuple[str, str, str, str]) -> None:
+    assert moves("Seat news", summary, "NASCAR") == {expected}
