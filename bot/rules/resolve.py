@@ -412,6 +412,9 @@ class Resolver(Origins):
                 return first_after.value
             return max(cars, key=lambda m: m.start).value
         if len({m.value for m in cars}) == 1:
+            if cars[0].end <= person.start and {"after", "because", "since", "when"} & set(
+                    doc.folded[cars[0].end:person.start].split()):
+                return None  # "A will race the No. 40 after B moved to Penske": A's car
             return cars[0].value  # "In the #36, A joins B and new signing C": one crew
         if len({m.value for m in cars}) > 1:
             mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}

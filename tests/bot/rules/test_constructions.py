@@ -3051,3 +3051,15 @@ def test_the_name_right_before_a_teams_verb_is_its_subject_not_a_shared_one() ->
 def test_a_new_driver_of_a_car_and_a_seat_for_the_last_rounds(
         summary: str, expected: tuple[str, str, str, str]) -> None:
     assert moves("Seat news", summary, "NASCAR") == {expected}
+
+
+def test_a_driver_making_way_hands_his_seat_to_the_one_named_after() -> None:
+    assert moves("Crew news", "Falcon Motorsport has settled its line-up: Sam Okafor makes way "
+                 "for Kim Larsen in the No. 36.", "WEC") == {
+        ("Kim Larsen", "join", "Falcon Motorsport", "36")}
+
+
+def test_a_car_named_before_an_after_clause_is_not_the_car_of_its_subject() -> None:
+    found = moves("Crew news", "Kim Larsen will race Falcon Motorsport's No. 40 full-time next "
+                  "season after Paolo Ferri moved to Wayne Taylor Racing.", "IMSA")
+    assert {(d, car) for d, _, _, car in found} == {("Kim Larsen", "40"), ("Paolo Ferri", None)}
