@@ -364,11 +364,16 @@ class SlotFilling(EngineBase):
                 # (An entry list's verb or a car, by number or by make, says a crew is
                 # listed: "lists A alongside B and C".)
                 entry_verb = doc.folded[max(0, t_end - 12):t_end].split()[-1:] in _ENTRY_VERBS
-                for following in after[position + 1:]:
+                for index, following in enumerate(after[position + 1:], position + 1):
                     between = doc.text[found[-1].end:following.start]
-                    if not entry_verb and between.split()[:1] == ["alongside"]:
+                    if between.split()[:1] == ["alongside"] and not (
+                            entry_verb and index + 1 < len(after) and
+                            after[index + 1].kind == PERSON and _coordinated(
+                                doc.text[following.end:after[index + 1].start])):
                         # "confirms Bortoleto alongside Hulkenberg", "has added De Vries
-                        # alongside Kobayashi and Conway in the No. 7": his team-mates
+                        # alongside Kobayashi and Conway in the No. 7", "will field A alongside
+                        # B": his team-mates (but an entry's crew goes on: "fields a Ferrari for
+                        # A alongside B and C")
                         break
                     if following.kind == CAR and _CAR_IN_LIST.match(
                             doc.text, found[-1].end, following.start):

@@ -3063,3 +3063,19 @@ def test_a_car_named_before_an_after_clause_is_not_the_car_of_its_subject() -> N
     found = moves("Crew news", "Kim Larsen will race Falcon Motorsport's No. 40 full-time next "
                   "season after Paolo Ferri moved to Wayne Taylor Racing.", "IMSA")
     assert {(d, car) for d, _, _, car in found} == {("Kim Larsen", "40"), ("Paolo Ferri", None)}
+
+
+@pytest.mark.parametrize("summary", [
+    "Falcon Motorsport has decided against renewing Kim Larsen's contract.",
+    "Kim Larsen has been shown the door by Falcon Motorsport.",
+    "Falcon Motorsport confirmed its line-up for next season as Kim Larsen is shown the door.",
+])
+def test_exits_told_by_idiom(summary: str) -> None:
+    assert ("Kim Larsen", "leave", "Falcon Motorsport", None) in moves("Line-up news", summary,
+                                                                       "F2")
+
+
+def test_a_team_fielding_a_driver_alongside_another_names_a_team_mate() -> None:
+    found = moves("Line-up news", "The team will field Kim Larsen alongside Paolo Ferri next "
+                  "season, Falcon Motorsport said.", "F2")
+    assert {d for d, _, _, _ in found} == {"Kim Larsen"}
