@@ -139,7 +139,7 @@ class Hedges(EngineBase):
         """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
         last = max((found[-1] for found in filled.values()), key=lambda m: m.end)
         words = [w for w in doc.folded[last.end:last.end + 40].split() if w != "s"][:2]
-        return any(w in pattern.follow for w in words)
+        return any(w in pattern.follow for w in words) and "warm" not in words
 
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int, kind: MoveKind = MoveKind.JOIN

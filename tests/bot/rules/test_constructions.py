@@ -3079,3 +3079,21 @@ def test_a_team_fielding_a_driver_alongside_another_names_a_team_mate() -> None:
     found = moves("Line-up news", "The team will field Kim Larsen alongside Paolo Ferri next "
                   "season, Falcon Motorsport said.", "F2")
     assert {d for d, _, _, _ in found} == {"Kim Larsen"}
+
+
+@pytest.mark.parametrize(("title", "series", "expected"), [
+    ("Kirkwood keeps Andretti seat for 2025", "IndyCar",
+     ("Kyle Kirkwood", "extend", "Andretti Global")),
+    ("Kirkwood, Andretti extend through 2027", "IndyCar",
+     ("Kyle Kirkwood", "extend", "Andretti Global")),
+    ("Bezzecchi completes factory Aprilia move", "MotoGP",
+     ("Marco Bezzecchi", "join", "Aprilia Racing")),
+])
+def test_headlines_of_a_seat_kept_a_stay_agreed_or_a_move_sealed(
+        title: str, series: str, expected: tuple[str, str, str]) -> None:
+    assert {(d, kind, team) for d, kind, team, _ in moves(title, "", series)} == {expected}
+
+
+def test_keeping_a_seat_warm_is_a_stand_in_not_a_stay() -> None:
+    assert not {kind for _, kind, _, _ in moves("Kirkwood keeps Andretti seat warm at Laguna",
+                                                "", "IndyCar")} & {"extend"}
