@@ -411,7 +411,9 @@ class Clauses(EngineBase):
         key = ("breaks", sentence)
         breaks = doc.memo.get(key)
         if breaks is None:
-            breaks = doc.memo[key] = clause_breaks(doc.text, s_start, s_end)
+            # (not inside a name: "Aruba.it Racing - Ducati")
+            breaks = doc.memo[key] = [b for b in clause_breaks(doc.text, s_start, s_end) if not any(
+                m.start < b[0] < m.end for m in doc.by_sentence[sentence])]
         left, right = s_start, s_end
         for b_start, b_end in breaks:  # type: ignore[attr-defined]
             if b_end <= t_start:

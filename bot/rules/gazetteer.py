@@ -328,6 +328,13 @@ class Gazetteer:
             yield fold_key(key), "series", series
         for key, candidates in self._teams_by_key.items():
             yield fold_key(key), "team", tuple(candidates)
+        # "Dreyer & Reinbold Racing", "Aruba.it Racing – Ducati": prose keeps the spaces the
+        # punctuation leaves ("dreyer   reinbold racing"), which a single-spaced key misses.
+        spaced = {fold(text).strip(): name_key(text) for team in self.teams.values()
+                  for text in (team.name, *team.aliases)}
+        for text, key in spaced.items():
+            if text != fold_key(text) and key in self._teams_by_key:
+                yield text, "team", tuple(self._teams_by_key[key])
         for key, names in self._drivers_by_key.items():
             yield fold_key(key), "driver", tuple(names)
         drivers = self._drivers_by_key

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,16 @@ def test_a_teams_bad_successor_is_reported_and_the_team_kept(tmp_path: Path) -> 
     assert gaz.lineage("Quill Works") == {"Quill Works", "Quill GP"}
     assert gaz.team_info("Quill GP") is None
     assert len(gaz.errors) == 1 and "successor must be a team's name" in gaz.errors[0]
+
+
+@pytest.mark.parametrize(("summary", "team"), [
+    ("Kim Larsen will attempt the Indianapolis 500 with Dreyer & Reinbold Racing.",
+     "Dreyer & Reinbold Racing"),
+    # (a dash inside a name is no break of the clause either)
+    ("Kim Larsen will continue with Aruba.it Racing - Ducati for one more season.",
+     "Aruba.it Racing - Ducati"),
+])
+def test_a_team_named_with_spaced_punctuation_is_read_whole(summary: str, team: str) -> None:
+    found = rules.extract(Article(entry_id="g", title="Seat news", summary=summary,
+                            published=datetime(2024, 3, 1, tzinfo=UTC))).moves
+    assert [(m.driver, m.team) for m in found] == [("Kim Larsen", team)]
