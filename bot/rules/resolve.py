@@ -420,8 +420,15 @@ class Resolver(Origins):
             mates = set(self._teammates(doc, [item])) | {m.value for m in item.teammates}
             others = [m for m in mentions if m.kind == PERSON and m.value != item.driver
                       and m.value not in mates and m.value not in item.co_drivers
-                      and c_left <= m.start < c_right]
+                      and m.value != item.replaced and c_left <= m.start < c_right]
             anchor = item.driver_mention.start
+            # ("..., and B moves to Legacy's No. 42": the subject's car is the one his verb
+            # names, not the one the clause before ended with)
+            after_verb = [m for m in cars if m.start >= item.trigger[1] > anchor and not any(
+                item.trigger[1] <= o.start < m.start for o in others) and
+                _RELATIVE_ASIDE.search(doc.text, item.trigger[1], m.start) is None]
+            if after_verb:
+                return min(after_verb, key=lambda m: m.start).value
             cars.sort(key=lambda m: abs(m.start - anchor))
             for car in cars:
                 low, high = sorted((anchor, car.start))

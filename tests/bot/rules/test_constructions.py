@@ -3097,3 +3097,10 @@ def test_headlines_of_a_seat_kept_a_stay_agreed_or_a_move_sealed(
 def test_keeping_a_seat_warm_is_a_stand_in_not_a_stay() -> None:
     assert not {kind for _, kind, _, _ in moves("Kirkwood keeps Andretti seat warm at Laguna",
                                                 "", "IndyCar")} & {"extend"}
+
+
+def test_each_clause_of_a_seat_swap_keeps_its_own_car_and_team() -> None:
+    found = moves("Seat swap", "Falcon Motorsport has signed Kim Larsen to replace Paolo Ferri "
+                  "in the No. 47, and Ferri moves to Blauwe Racing's No. 42.", "NASCAR")
+    assert {(d, team, car) for d, _, team, car in found} == {
+        ("Kim Larsen", "Falcon Motorsport", "47"), ("Paolo Ferri", "Blauwe Racing", "42")}
