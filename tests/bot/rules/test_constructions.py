@@ -3104,3 +3104,14 @@ def test_each_clause_of_a_seat_swap_keeps_its_own_car_and_team() -> None:
                   "in the No. 47, and Ferri moves to Blauwe Racing's No. 42.", "NASCAR")
     assert {(d, team, car) for d, _, team, car in found} == {
         ("Kim Larsen", "Falcon Motorsport", "47"), ("Paolo Ferri", "Blauwe Racing", "42")}
+
+
+@pytest.mark.parametrize(("summary", "role"), [
+    ("Kim Larsen is the fourth driver for Falcon Motorsport at the Rolex 24.", "part-time"),
+    ("Kim Larsen will be the third driver for Falcon Motorsport next season.", "third driver"),
+])
+def test_a_third_or_fourth_driver_for_a_team_has_a_seat(summary: str, role: str) -> None:
+    found = extract(Article(entry_id="c", title="Crew news", summary=summary, series="IMSA",
+                            published=DATE)).moves
+    assert [(m.driver, m.kind.value, m.team, m.role) for m in found] == [
+        ("Kim Larsen", "join", "Falcon Motorsport", role)]
