@@ -3115,3 +3115,17 @@ def test_a_third_or_fourth_driver_for_a_team_has_a_seat(summary: str, role: str)
                             published=DATE)).moves
     assert [(m.driver, m.kind.value, m.team, m.role) for m in found] == [
         ("Kim Larsen", "join", "Falcon Motorsport", role)]
+
+
+@pytest.mark.parametrize("summary", [
+    "Kim Larsen is Falcon Motorsport's first signing for next season.",
+    "Kim Larsen has put pen to paper on a deal with Falcon Motorsport for next season.",
+    "Falcon Motorsport will be represented by Kim Larsen next season.",
+    "The Falcon Motorsport line-up for next season will consist of Kim Larsen alone.",
+])
+def test_signings_told_as_a_state_of_the_team(summary: str) -> None:
+    assert moves("Signing news", summary, "F2") == {
+        ("Kim Larsen", "join", "Falcon Motorsport", None)}
+    # (but a driver described as the team's, not signed: no move)
+    assert not moves("Form guide", "Kim Larsen is Falcon Motorsport's fastest driver this year.",
+                     "F2")
