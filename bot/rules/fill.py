@@ -353,8 +353,8 @@ class SlotFilling(EngineBase):
                 for later in after[position + 1:]:
                     if later.kind == PERSON:
                         break
-                    if later.kind == TEAM and any(c.how in ("name", "alias")
-                                                  for c in later.candidates) and \
+                    if later.kind == TEAM and (not later.candidates or any(
+                            c.how in ("name", "alias") for c in later.candidates)) and \
                             len(doc.folded[t_end:later.start].split()) <= limit + 4 and \
                             doc.folded[max(0, later.start - 12):later.start].split()[-1:] in (
                                 ["with"], ["for"], ["at"], ["by"], ["team"]) \

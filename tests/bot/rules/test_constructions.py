@@ -3129,3 +3129,19 @@ def test_signings_told_as_a_state_of_the_team(summary: str) -> None:
     # (but a driver described as the team's, not signed: no move)
     assert not moves("Form guide", "Kim Larsen is Falcon Motorsport's fastest driver this year.",
                      "F2")
+
+
+@pytest.mark.parametrize(("summary", "series", "expected"), [
+    ("Kim Larsen will swap his Honda for a Yamaha next season.", "WorldSBK",
+     ("Kim Larsen", "join", "Pata Yamaha Prometeon WorldSBK")),
+    ("Kim Larsen will line up on the grid with Falcon Motorsport next season.", "MotoGP",
+     ("Kim Larsen", "join", "Falcon Motorsport")),
+    ("Kim Larsen will ride a Kalex for Falcon Motorsport next season.", "Moto2",
+     ("Kim Larsen", "join", "Falcon Motorsport")),
+    ("Kim Larsen will contest selected rounds for Falcon Motorsport next season.", "WRC",
+     ("Kim Larsen", "join", "Falcon Motorsport")),
+])
+def test_riders_and_crews_change_machines_grids_and_programmes(
+        summary: str, series: str, expected: tuple[str, str, str]) -> None:
+    assert expected in {(d, kind, team) for d, kind, team, _ in moves("Market news", summary,
+                                                                       series)}
