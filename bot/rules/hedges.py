@@ -41,6 +41,7 @@ _THE_CAR = re.compile(r"\bthe car\b")
 
 _SUBORDINATORS = frozenset(WORDS["subordinators"])
 _ERA_WORDS = WORDS["era_words"]
+_SEAT_VETOES = frozenset(WORDS["seat_vetoes"])
 
 
 def _clause_closed(doc: _Doc, s_start: int, c_end: int, t_start: int) -> bool:
@@ -139,7 +140,7 @@ class Hedges(EngineBase):
         """"Norris extends McLaren deal": the word after the last slot completes the phrase."""
         last = max((found[-1] for found in filled.values()), key=lambda m: m.end)
         words = [w for w in doc.folded[last.end:last.end + 40].split() if w != "s"][:2]
-        return any(w in pattern.follow for w in words) and "warm" not in words
+        return any(w in pattern.follow for w in words) and _SEAT_VETOES.isdisjoint(words)
 
     def _team_in_sentence(self, doc: _Doc, mentions: list[Mention], drivers: list[Mention],
                           t_start: int, ceiling: int, kind: MoveKind = MoveKind.JOIN

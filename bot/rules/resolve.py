@@ -15,6 +15,7 @@ from bot.rules.document import (
     PERSON,
     SERIES,
     TEAM,
+    WORDS,
     Mention,
     RawMove,
     _coordinated,
@@ -40,6 +41,7 @@ def _brand_only(item: RawMove) -> bool:
         item.team.candidates[0].how in ("sponsor", "manufacturer")  # (best first)
 
 
+_CAR_CLAUSE_SUBORDINATORS = frozenset(WORDS["car_clause_subordinators"])
 _ANOTHER_CAR = re.compile(r"\b(?:the|its) (?:sister|other|second) (?:car|entry)\b")
 
 class Resolver(Origins):
@@ -412,7 +414,7 @@ class Resolver(Origins):
                 return first_after.value
             return max(cars, key=lambda m: m.start).value
         if len({m.value for m in cars}) == 1:
-            if cars[0].end <= person.start and {"after", "because", "since", "when"} & set(
+            if cars[0].end <= person.start and not _CAR_CLAUSE_SUBORDINATORS.isdisjoint(
                     doc.folded[cars[0].end:person.start].split()):
                 return None  # "A will race the No. 40 after B moved to Penske": A's car
             return cars[0].value  # "In the #36, A joins B and new signing C": one crew
