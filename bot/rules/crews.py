@@ -196,16 +196,17 @@ class Crews(EngineBase):
                 opening = next((a_end - 1 for a_start, a_end in doc.asides
                                 if a_start <= mentions[position - 1].start < a_end <= person.start),
                                mentions[position - 1].end)
-                other_car = _OTHER_CAR.fullmatch(doc.text, opening, person.start) is not None
-                title = mentions[position - 1]  # ("together with Porsche factory duo C")
-                if position > 1 and title.kind == TEAM and _describes_person(doc, title, [person]):
-                    other_car = item.driver_mention.start < item.trigger[0] and \
-                        _MORE_SUBJECTS.fullmatch(doc.text, mentions[position - 2].end,
-                                                 title.start) is not None
-                elif item.driver_mention.start < item.trigger[0] and _MORE_SUBJECTS.fullmatch(
-                        doc.text, opening, person.start):
-                    other_car = True
-                if not other_car and not _GAP_OPENING.fullmatch(doc.text, opening,
+                # ("together with Porsche factory duo C": the title stands in the gap)
+                title = mentions[position - 1]
+                gap = (mentions[position - 2].end, title.start) if position > 1 and \
+                    title.kind == TEAM and _describes_person(doc, title, [person]) else \
+                    (opening, person.start)
+                # The verb said once is the whole clause's: "and the other for C and D",
+                # "A and B will drive ..., together with C and D".
+                said_once = _OTHER_CAR.fullmatch(doc.text, opening, person.start) is not None or (
+                    item.driver_mention.start < item.trigger[0] and
+                    _MORE_SUBJECTS.fullmatch(doc.text, *gap) is not None)
+                if not said_once and not _GAP_OPENING.fullmatch(doc.text, opening,
                                                                 person.start) and not (
                         bare_and and mentions[position - 1].kind in (CAR, TEAM)):
                     # ("A and B stay in the No. 10 and C and D in the No. 40", "A moves to
@@ -221,7 +222,7 @@ class Crews(EngineBase):
                     crew.append(later)
                 last = crew[-1]
                 following = doc.folded[last.end:last.end + 20].split()[:1]
-                if not other_car and (not following or (
+                if not said_once and (not following or (
                         following[0] not in _GAP_FOLLOWING and not (
                             after_team and following[0] == "to"))):
                     continue

@@ -273,10 +273,10 @@ _REFERENCE_WORDS = ("he ", "she ", "his ", "her ", "the ")
 _COORDINATION = re.compile(r"^(?:\s*(?:,|and|&|as well as|along with|plus|nor|or)\s*)+$")
 
 
-# "A, Dutchman B and 19-year-old C": a list whose names carry a short description.
 # "A, B and, in the Endurance races, C": the races set off after a list's "and" are C's alone
 _RACES_AFTER_AND = re.compile(r"\band,\s+(?:in|for|at)\s+(?:the\s+)?$")
-# ("A, B and, in the long races, C": the last name's own races set off after "and")
+# "A, Dutchman B and 19-year-old C": a list whose names carry a short description (and "A, B
+# and, in the long races, C": the last name's own races set off after "and").
 _LIST_GAP = re.compile(
     r"^\s*(?:,\s*(?:and\s+|&\s+|plus\s+)?|and\s+|&\s+|plus\s+|as well as\s+|along with\s+|"
     r",?\s*and,\s+(?:in|for|at)\s+[^,;()]{1,40},\s+)"

@@ -179,11 +179,11 @@ class SlotFilling(EngineBase):
                 # "Bottas's contract with Sauber will not be renewed" is Bottas's exit, and a
                 # pattern may itself open with the possessive: "Antonelli's move to")
                 continue
+            to_verb = doc.text[mention.end:t_start]
             if mention.kind == PERSON and want == TEAM and mention.end <= t_start and (
-                    (doc.text[mention.end:t_start].strip(" ,") in ("and", "") and (
-                        doc.text[mention.end:t_start].strip() or at == 0 or
-                        before[at - 1].kind != TEAM or _coordinated(
-                            doc.text[before[at - 1].end:mention.start]))) or
+                    (to_verb.strip(" ,") in ("and", "") and (
+                        to_verb.strip() or at == 0 or before[at - 1].kind != TEAM or
+                        _coordinated(doc.text[before[at - 1].end:mention.start]))) or
                     _ends_with_and(doc.folded[mention.end:t_start])):
                 # "Nissan has retained Rowland and signed Nato", "Hitech has kept Crawford for
                 # a second season and added Aron": the second verb shares the first's subject

@@ -3,7 +3,6 @@ former teams, replaced drivers, teammates and line-ups."""
 
 from __future__ import annotations
 
-import re
 from typing import cast
 
 from bot.models import LineupEntry, Move, MoveKind, Status
@@ -28,6 +27,7 @@ from bot.rules.document import (
 from bot.rules.gazetteer import HOW_RANK, TeamCandidate
 from bot.rules.history import _RELATIVE_ASIDE, history_discount, told_in_past
 from bot.rules.origins import Origins
+from bot.rules.scans import in_another_car
 from bot.rules.text import fold
 
 
@@ -42,7 +42,7 @@ def _brand_only(item: RawMove) -> bool:
 
 
 _CAR_CLAUSE_SUBORDINATORS = frozenset(WORDS["car_clause_subordinators"])
-_ANOTHER_CAR = re.compile(r"\b(?:the|its) (?:sister|other|second) (?:car|entry)\b")
+
 
 class Resolver(Origins):
     def _team_name(self, doc: _Doc, mention: Mention, car: str | None
@@ -114,8 +114,7 @@ class Resolver(Origins):
             # A car read from the move's own sentence outranks one an earlier statement of
             # the move found elsewhere ("Kaulig moves Hemric up" + "..., where he will drive
             # the No. 31" + "He spent this year in the No. 11").
-            # ("B is back in the sister car": not the car named before)
-            other_car = _ANOTHER_CAR.search(doc.folded, *item.trigger) is not None
+            other_car = in_another_car(doc, item)
             car_here = item.car or (None if other_car else self._car_in_own_sentence(doc, item))
             car = car_here or (None if other_car else self._car_elsewhere(
                 doc, item, sentences_of[item.driver]))
@@ -377,9 +376,8 @@ class Resolver(Origins):
     def _car_for(self, doc: _Doc, item: RawMove, busy: set[int] | frozenset[int] = frozenset()
                  ) -> str | None:
         """The car number stated for this driver: in the move's clause, else a sentence that
-        names the driver and one car and nobody else. ("B is back in the sister car": a car
-        other than the one named, which is no number of his.)"""
-        if _ANOTHER_CAR.search(doc.folded, *item.trigger):
+        names the driver and one car and nobody else."""
+        if in_another_car(doc, item):
             return None
         return self._car_in_own_sentence(doc, item) or self._car_elsewhere(doc, item, busy)
 

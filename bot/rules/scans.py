@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 
-from bot.rules.document import _YEAR, PERSON, Mention, _Doc
+from bot.rules.document import _YEAR, PERSON, Mention, RawMove, _Doc
 from bot.rules.patterns import Pattern
 
 # A colon is no break: "keeps both its crews intact: A, B and C in the No. 2" names the object.
@@ -141,3 +141,11 @@ def record_company(folded: str, start: int, end: int) -> re.Match[str] | None:
     if _RECORD_WORDS.search(folded, start, end) is None:
         return None
     return _RECORD_COMPANY.search(folded, start, end)
+
+
+_ANOTHER_CAR = re.compile(r"\b(?:the|its) (?:sister|other|second) (?:car|entry)\b")
+
+
+def in_another_car(doc: _Doc, item: RawMove) -> bool:
+    """"B is back in the sister car": a car other than the one named, which is no number of his."""
+    return _ANOTHER_CAR.search(doc.folded, *item.trigger) is not None
