@@ -2374,6 +2374,22 @@ def test_the_role_the_moves_own_sentence_gives_wins_over_a_past_one_told_later()
      ("Felix Rosenqvist", "leave", "Meyer Shank Racing")),
     ("Meyer Shank Racing has decided not to retain Felix Rosenqvist for next season.", "IndyCar",
      ("Felix Rosenqvist", "leave", "Meyer Shank Racing")),
+    # exits by idiom
+    ("Falcon Motorsport has decided against renewing Kim Larsen's contract.", "F2",
+     ("Kim Larsen", "leave", "Falcon Motorsport")),
+    ("Kim Larsen has been shown the door by Falcon Motorsport.", "F2",
+     ("Kim Larsen", "leave", "Falcon Motorsport")),
+    ("Falcon Motorsport confirmed its line-up for next season as Kim Larsen is shown the door.",
+     "F2", ("Kim Larsen", "leave", "Falcon Motorsport")),
+    # machines, grids and programmes
+    ("Kim Larsen will swap his Honda for a Yamaha next season.", "WorldSBK",
+     ("Kim Larsen", "join", "Pata Yamaha Prometeon WorldSBK")),
+    ("Kim Larsen will line up on the grid with Falcon Motorsport next season.", "MotoGP",
+     ("Kim Larsen", "join", "Falcon Motorsport")),
+    ("Kim Larsen will ride a Kalex for Falcon Motorsport next season.", "Moto2",
+     ("Kim Larsen", "join", "Falcon Motorsport")),
+    ("Kim Larsen will contest selected rounds for Falcon Motorsport next season.", "WRC",
+     ("Kim Larsen", "join", "Falcon Motorsport")),
 ])
 def test_idioms_of_signing_staying_leaving_and_stepping_up(summary: str, series: str,
                                                    expected: tuple[str, str, str]) -> None:
@@ -3065,16 +3081,6 @@ def test_a_car_named_before_an_after_clause_is_not_the_car_of_its_subject() -> N
     assert {(d, car) for d, _, _, car in found} == {("Kim Larsen", "40"), ("Paolo Ferri", None)}
 
 
-@pytest.mark.parametrize("summary", [
-    "Falcon Motorsport has decided against renewing Kim Larsen's contract.",
-    "Kim Larsen has been shown the door by Falcon Motorsport.",
-    "Falcon Motorsport confirmed its line-up for next season as Kim Larsen is shown the door.",
-])
-def test_exits_told_by_idiom(summary: str) -> None:
-    assert ("Kim Larsen", "leave", "Falcon Motorsport", None) in moves("Line-up news", summary,
-                                                                       "F2")
-
-
 def test_a_team_fielding_a_driver_alongside_another_names_a_team_mate() -> None:
     found = moves("Line-up news", "The team will field Kim Larsen alongside Paolo Ferri next "
                   "season, Falcon Motorsport said.", "F2")
@@ -3129,19 +3135,3 @@ def test_signings_told_as_a_state_of_the_team(summary: str) -> None:
     # (but a driver described as the team's, not signed: no move)
     assert not moves("Form guide", "Kim Larsen is Falcon Motorsport's fastest driver this year.",
                      "F2")
-
-
-@pytest.mark.parametrize(("summary", "series", "expected"), [
-    ("Kim Larsen will swap his Honda for a Yamaha next season.", "WorldSBK",
-     ("Kim Larsen", "join", "Pata Yamaha Prometeon WorldSBK")),
-    ("Kim Larsen will line up on the grid with Falcon Motorsport next season.", "MotoGP",
-     ("Kim Larsen", "join", "Falcon Motorsport")),
-    ("Kim Larsen will ride a Kalex for Falcon Motorsport next season.", "Moto2",
-     ("Kim Larsen", "join", "Falcon Motorsport")),
-    ("Kim Larsen will contest selected rounds for Falcon Motorsport next season.", "WRC",
-     ("Kim Larsen", "join", "Falcon Motorsport")),
-])
-def test_riders_and_crews_change_machines_grids_and_programmes(
-        summary: str, series: str, expected: tuple[str, str, str]) -> None:
-    assert expected in {(d, kind, team) for d, kind, team, _ in moves("Market news", summary,
-                                                                       series)}
